@@ -138,6 +138,21 @@ void Flags::Bool(std::string name, bool* value, std::string help) {
        }});
 }
 
+void Flags::Choice(std::string name, std::string* value, std::vector<std::string> choices,
+                   std::string help) {
+  std::string listed = absl::StrJoin(choices, ", ");
+  Add({.name = std::move(name),
+       .help = absl::StrCat(help, " (", listed, ")"),
+       .default_text = *value,
+       .set = [value, choices = std::move(choices), listed](std::string_view text) -> absl::Status {
+         if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+           return Invalid(absl::StrFormat("\"%s\" is not one of %s", AbslView(text), listed));
+         }
+         *value = std::string(text);
+         return absl::OkStatus();
+       }});
+}
+
 void Flags::Duration(std::string name, absl::Duration* value, std::string help) {
   Add({.name = std::move(name),
        .help = std::move(help),

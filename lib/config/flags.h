@@ -50,6 +50,9 @@ class Flags {
   void Port(std::string name, int* value, std::string help);
   // true/false, yes/no, 1/0, on/off; a bare `--name` means true.
   void Bool(std::string name, bool* value, std::string help);
+  // One of `choices`, exactly as written.
+  void Choice(std::string name, std::string* value, std::vector<std::string> choices,
+              std::string help);
   // An absl duration string: "250ms", "30s", "1h30m".
   void Duration(std::string name, absl::Duration* value, std::string help);
 

@@ -23,6 +23,7 @@ struct Options {
   int64_t pool_size = 8;
   bool tls = false;
   absl::Duration drain_delay = absl::Seconds(5);
+  std::string log_level = "info";
 };
 
 class FlagsTest : public ::testing::Test {
@@ -34,6 +35,7 @@ class FlagsTest : public ::testing::Test {
     flags_.Int("pool_size", &options_.pool_size, 1, 64, "connections");
     flags_.Bool("tls", &options_.tls, "serve TLS");
     flags_.Duration("drain_delay", &options_.drain_delay, "drain delay");
+    flags_.Choice("log_level", &options_.log_level, {"debug", "info", "warn"}, "level");
   }
 
   absl::StatusOr<ParseOutcome> Parse(std::vector<const char*> args,
@@ -62,7 +64,8 @@ TEST_F(FlagsTest, EnvironmentSetsEveryKind) {
                          {"ONRAMP_GRPC_PORT", "9000"},
                          {"ONRAMP_POOL_SIZE", "16"},
                          {"ONRAMP_TLS", "yes"},
-                         {"ONRAMP_DRAIN_DELAY", "1500ms"}}),
+                         {"ONRAMP_DRAIN_DELAY", "1500ms"},
+                         {"ONRAMP_LOG_LEVEL", "debug"}}),
               IsOk());
   EXPECT_EQ(options_.database_url, "postgresql:///db");
   EXPECT_EQ(options_.host, "127.0.0.1");
@@ -70,6 +73,7 @@ TEST_F(FlagsTest, EnvironmentSetsEveryKind) {
   EXPECT_EQ(options_.pool_size, 16);
   EXPECT_TRUE(options_.tls);
   EXPECT_EQ(options_.drain_delay, absl::Milliseconds(1500));
+  EXPECT_EQ(options_.log_level, "debug");
 }
 
 TEST_F(FlagsTest, FlagsWinOverEnvironment) {
@@ -104,6 +108,7 @@ TEST_F(FlagsTest, BadValuesNameTheOptionAndTheRule) {
       {{"--drain_delay=5"}, {}, "flag --drain_delay: \"5\" is not a duration"},
       {{"--drain_delay=-1s"}, {}, "flag --drain_delay: \"-1s\" is negative"},
       {{}, {{"ONRAMP_GRPC_PORT", "-1"}}, "environment ONRAMP_GRPC_PORT: -1 is not in 0..65535"},
+      {{"--log_level=loud"}, {}, "flag --log_level: \"loud\" is not one of debug, info, warn"},
       {{"--grpc_prot=1"}, {}, "unknown flag --grpc_prot"},
       {{"extra"}, {}, "unexpected argument \"extra\""},
       {{"--host"}, {}, "flag --host needs a value"},

@@ -82,6 +82,8 @@ void RegisterServerFlags(config::Flags& flags, ServerOptions* options) {
                  "After SIGTERM, how long to keep serving while reporting NOT_SERVING.");
   flags.Duration("shutdown_timeout", &options->shutdown_timeout,
                  "After the drain delay, how long in-flight calls may take to finish.");
+  flags.Choice("log_level", &options->log_level, {"debug", "info", "warn", "error"},
+               "Lowest level of log lines written.");
   flags.Check([options]() -> absl::Status {
     if (options->tls_cert_file.empty() != options->tls_key_file.empty()) {
       return absl::InvalidArgumentError(
@@ -98,6 +100,12 @@ void RegisterServerFlags(config::Flags& flags, ServerOptions* options) {
     }
     return absl::OkStatus();
   });
+}
+
+void InitLogging(std::string_view service, const ServerOptions& options) {
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(options.log_level, &level);
+  log::Init(service, level);
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(

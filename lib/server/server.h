@@ -10,7 +10,8 @@
 //   - graceful shutdown: on SIGTERM or SIGINT health turns NOT_SERVING, the
 //     server keeps answering for `drain_delay` so load balancers stop sending
 //     new calls, then refuses new calls and lets in-flight ones finish within
-//     `shutdown_timeout`, cancelling any still running after that.
+//     `shutdown_timeout`, cancelling any still running after that (an open
+//     health Watch stream counts as running).
 //
 //   ServerOptions options;  ... flags ...
 //   ASSIGN_OR_RETURN(auto server, Server::Start(options, {&my_service}, registry));
@@ -18,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -45,11 +47,15 @@ struct ServerOptions {
   int max_message_bytes = 16 * 1024 * 1024;
   absl::Duration drain_delay = absl::Seconds(5);
   absl::Duration shutdown_timeout = absl::Seconds(20);
+  std::string log_level = "info";
 };
 
 // Declares the options above as flags (and ONRAMP_* variables) with checks:
 // TLS cert and key come together; a client CA needs them.
 void RegisterServerFlags(config::Flags& flags, ServerOptions* options);
+
+// Starts JSON logging for `service` at options.log_level.
+void InitLogging(std::string_view service, const ServerOptions& options);
 
 class Server {
  public:
