@@ -1,0 +1,154 @@
+#include "lib/store/errors.h"
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/status/status_matchers.h"
+#include "lib/store/pool.h"
+#include "lib/store/testing/test_database.h"
+#include "lib/store/transaction.h"
+#include "pqxx/pqxx"
+
+namespace onramp::store {
+namespace {
+
+using ::onramp::status::IsOk;
+using ::onramp::status::StatusIs;
+using ::testing::HasSubstr;
+using Code = absl::StatusCode;
+
+TEST(CodeForSqlStateTest, MapsEachClassToWhatACallerCanDo) {
+  const std::vector<std::pair<std::string, Code>> table = {
+      {"23505", Code::kAlreadyExists},       // unique_violation
+      {"23503", Code::kFailedPrecondition},  // foreign_key_violation
+      {"23502", Code::kInvalidArgument},     // not_null_violation
+      {"23514", Code::kInvalidArgument},     // check_violation
+      {"22P02", Code::kInvalidArgument},     // invalid_text_representation
+      {"22012", Code::kInvalidArgument},     // division_by_zero
+      {"40001", Code::kAborted},             // serialization_failure
+      {"40P01", Code::kAborted},             // deadlock_detected
+      {"55P03", Code::kAborted},             // lock_not_available
+      {"57014", Code::kDeadlineExceeded},    // query_canceled (statement_timeout)
+      {"57P01", Code::kUnavailable},         // admin_shutdown
+      {"08006", Code::kUnavailable},         // connection_failure
+      {"53300", Code::kResourceExhausted},   // too_many_connections
+      {"53100", Code::kResourceExhausted},   // disk_full
+      {"42501", Code::kPermissionDenied},    // insufficient_privilege
+      {"42P01", Code::kInternal},            // undefined_table: our bug
+      {"42601", Code::kInternal},            // syntax_error: our bug
+      {"25006", Code::kFailedPrecondition},  // read_only_sql_transaction
+      {"P0001", Code::kFailedPrecondition},  // raise_exception
+      {"XX000", Code::kInternal},            // internal_error
+  };
+  for (const auto& [sqlstate, code] : table) {
+    EXPECT_EQ(CodeForSqlState(sqlstate), code) << sqlstate;
+  }
+}
+
+class ErrorsOnServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto database = testing::TestDatabase::Create();
+    ASSERT_TRUE(database.ok()) << database.status();
+    database_ = std::move(*database);
+    auto pool = ConnectionPool::Create({.url = database_->url(), .size = 4});
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    pool_ = std::move(*pool);
+    ASSERT_THAT(Run("CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))"),
+                IsOk());
+    ASSERT_THAT(Run("INSERT INTO t VALUES (1, 0)"), IsOk());
+  }
+
+  absl::Status Run(const std::string& sql) {
+    return Transact(*pool_, [&](pqxx::transaction_base& tx) {
+      tx.exec(sql);
+      return absl::OkStatus();
+    });
+  }
+
+  std::unique_ptr<testing::TestDatabase> database_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+TEST_F(ErrorsOnServerTest, RealServerErrorsBecomeStatuses) {
+  EXPECT_THAT(Run("INSERT INTO t VALUES (1, 5)"),
+              StatusIs(Code::kAlreadyExists, HasSubstr("duplicate key")));
+  EXPECT_THAT(Run("INSERT INTO t VALUES (2, -1)"), StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(Run("INSERT INTO t VALUES (3, NULL)"), StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(Run("SELECT 'x'::int"), StatusIs(Code::kInvalidArgument));
+  EXPECT_THAT(Run("SELEC 1"), StatusIs(Code::kInternal, HasSubstr("syntax error")));
+  EXPECT_THAT(Run("SET LOCAL statement_timeout = '50ms'; SELECT pg_sleep(5)"),
+              StatusIs(Code::kDeadlineExceeded));
+}
+
+TEST_F(ErrorsOnServerTest, FailedBodyRollsBackAndReturnsItsError) {
+  absl::Status status = Transact(*pool_, [](pqxx::transaction_base& tx) {
+    tx.exec("INSERT INTO t VALUES (7, 7)");
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_THAT(status, StatusIs(Code::kFailedPrecondition, "changed my mind"));
+  int count = -1;
+  ASSERT_THAT(Transact(*pool_, [&](pqxx::transaction_base& tx) {
+                count = tx.exec("SELECT count(*) FROM t WHERE id = 7")[0][0].as<int>();
+                return absl::OkStatus();
+              }),
+              IsOk());
+  EXPECT_EQ(count, 0);
+}
+
+TEST_F(ErrorsOnServerTest, SerializationFailuresAreRetriedUntilTheyCommit) {
+  // Each transaction reads the counter and writes it plus one. Under
+  // SERIALIZABLE, concurrent ones conflict; retries must make every
+  // increment land exactly once.
+  constexpr int kThreads = 4;
+  constexpr int kIncrements = 10;
+  std::atomic<int> attempts = 0;
+  std::vector<std::thread> threads;
+  std::vector<absl::Status> results(kThreads * kIncrements);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kIncrements; ++i) {
+        results[t * kIncrements + i] = Transact(
+            *pool_,
+            [&](pqxx::transaction_base& tx) {
+              ++attempts;
+              int n = tx.exec("SELECT n FROM t WHERE id = 1")[0][0].as<int>();
+              tx.exec_params("UPDATE t SET n = $1 WHERE id = 1", n + 1);
+              return absl::OkStatus();
+            },
+            {.isolation = Isolation::kSerializable, .max_attempts = 100});
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const absl::Status& status : results) EXPECT_THAT(status, IsOk());
+  int n = -1;
+  ASSERT_THAT(Transact(*pool_, [&](pqxx::transaction_base& tx) {
+                n = tx.exec("SELECT n FROM t WHERE id = 1")[0][0].as<int>();
+                return absl::OkStatus();
+              }),
+              IsOk());
+  EXPECT_EQ(n, kThreads * kIncrements);
+  EXPECT_GE(attempts.load(), kThreads * kIncrements);
+}
+
+TEST_F(ErrorsOnServerTest, RetriesGiveUpWithAbortedAfterMaxAttempts) {
+  int attempts = 0;
+  absl::Status status = Transact(
+      *pool_,
+      [&](pqxx::transaction_base& tx) -> absl::Status {
+        ++attempts;
+        // Fails the way a lost serialization race does.
+        tx.exec("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure'; END $$");
+        return absl::OkStatus();
+      },
+      {.max_attempts = 3, .backoff = absl::Milliseconds(1)});
+  EXPECT_THAT(status, StatusIs(Code::kAborted, HasSubstr("after 3 attempts")));
+  EXPECT_EQ(attempts, 3);
+}
+
+}  // namespace
+}  // namespace onramp::store
