@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <optional>
 #include <regex>
 #include <string>
@@ -60,36 +63,55 @@ std::optional<double> Sample(const std::string& exposition, const std::string& n
   return std::nullopt;
 }
 
+// A running kit_test_service and the ports it bound.
+struct RunningService {
+  std::unique_ptr<Subprocess> process;
+  int grpc_port = 0;
+  int metrics_port = 0;
+};
+
+absl::StatusOr<RunningService> StartService(const std::vector<std::string>& extra_args = {}) {
+  std::vector<std::string> args = {
+      "tests/kit/kit_test_service",
+      "--host=127.0.0.1",
+      "--grpc_port=0",
+      "--metrics_host=127.0.0.1",
+      "--metrics_port=0",
+      "--drain_delay=1s",
+      "--shutdown_timeout=120s",
+  };
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  absl::StatusOr<std::unique_ptr<Subprocess>> started = Subprocess::Start(args);
+  if (!started.ok()) return started.status();
+  RunningService service{.process = std::move(*started)};
+  absl::StatusOr<std::string> serving = service.process->WaitForLine(
+      [](std::string_view line) { return line.find("\"msg\":\"serving\"") != line.npos; },
+      absl::Seconds(30));
+  if (!serving.ok()) return serving.status();
+  service.grpc_port = PortFromLine(*serving, "grpc_port");
+  service.metrics_port = PortFromLine(*serving, "metrics_port");
+  if (service.grpc_port == 0 || service.metrics_port == 0) {
+    return absl::InternalError(absl::StrCat("no ports in: ", *serving));
+  }
+  return service;
+}
+
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+}
+
 class KitIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Subprocess>> started = Subprocess::Start({
-        "tests/kit/kit_test_service",
-        "--host=127.0.0.1",
-        "--grpc_port=0",
-        "--metrics_host=127.0.0.1",
-        "--metrics_port=0",
-        "--drain_delay=1s",
-        "--shutdown_timeout=120s",
-    });
+    absl::StatusOr<RunningService> started = StartService();
     ASSERT_TRUE(started.ok()) << started.status();
-    service_ = std::move(*started);
-    absl::StatusOr<std::string> serving = service_->WaitForLine(
-        [](std::string_view line) { return line.find("\"msg\":\"serving\"") != line.npos; },
-        absl::Seconds(30));
-    ASSERT_TRUE(serving.ok()) << serving.status();
-    grpc_port_ = PortFromLine(*serving, "grpc_port");
-    metrics_port_ = PortFromLine(*serving, "metrics_port");
-    ASSERT_GT(grpc_port_, 0) << *serving;
-    ASSERT_GT(metrics_port_, 0) << *serving;
+    service_ = std::move(started->process);
+    grpc_port_ = started->grpc_port;
+    metrics_port_ = started->metrics_port;
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port_),
                                    grpc::InsecureChannelCredentials());
     kit_ = pb::KitTestService::NewStub(channel_);
     health_ = Health::NewStub(channel_);
-  }
-
-  static void SetDeadline(grpc::ClientContext* context) {
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   }
 
   std::unique_ptr<Subprocess> service_;
@@ -215,6 +237,103 @@ TEST_F(KitIntegrationTest, SigtermFlipsHealthAndLetsInFlightCallsFinish) {
   EXPECT_TRUE(WIFEXITED(*exit_status)) << service_->output();
   EXPECT_EQ(WEXITSTATUS(*exit_status), 0) << service_->output();
   EXPECT_THAT(service_->output(), ::testing::HasSubstr("\"signal\":\"SIGTERM\""));
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+// TLS and mutual TLS with certificates from a throwaway CA.
+class KitTlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = ::testing::TempDir() + "/certs";
+    ASSERT_EQ(system(("rm -rf " + dir_ + " && mkdir -p " + dir_ +
+                      " && tests/kit/make_test_certs.sh " + dir_).c_str()),
+              0);
+  }
+
+  // Echo over TLS to 127.0.0.1, verifying the server as "localhost" against
+  // the test CA and presenting the client certificate if asked to.
+  grpc::Status EchoOverTls(int port, bool present_client_cert) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = ReadFile(dir_ + "/ca.pem");
+    if (present_client_cert) {
+      ssl.pem_private_key = ReadFile(dir_ + "/client.key");
+      ssl.pem_cert_chain = ReadFile(dir_ + "/client.pem");
+    }
+    grpc::ChannelArguments arguments;
+    arguments.SetSslTargetNameOverride("localhost");
+    auto stub = pb::KitTestService::NewStub(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", port), grpc::SslCredentials(ssl), arguments));
+    return Echo(*stub);
+  }
+
+  static grpc::Status EchoInPlaintext(int port) {
+    auto stub = pb::KitTestService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+    return Echo(*stub);
+  }
+
+  static grpc::Status Echo(pb::KitTestService::Stub& stub) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    pb::EchoRequest request;
+    request.set_text("secret");
+    pb::EchoResponse response;
+    return stub.Echo(&context, request, &response);
+  }
+
+  std::string dir_;
+};
+
+TEST_F(KitTlsTest, TlsServesVerifiedClientsAndRefusesPlaintext) {
+  absl::StatusOr<RunningService> service = StartService(
+      {"--tls_cert_file=" + dir_ + "/server.pem", "--tls_key_file=" + dir_ + "/server.key"});
+  ASSERT_TRUE(service.ok()) << service.status();
+  EXPECT_THAT(service->process->output(), ::testing::HasSubstr("\"tls\":\"on\""));
+  grpc::Status over_tls = EchoOverTls(service->grpc_port, /*present_client_cert=*/false);
+  EXPECT_TRUE(over_tls.ok()) << over_tls.error_message();
+  EXPECT_EQ(EchoInPlaintext(service->grpc_port).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(KitTlsTest, MutualTlsRequiresAClientCertificateFromTheCa) {
+  absl::StatusOr<RunningService> service = StartService(
+      {"--tls_cert_file=" + dir_ + "/server.pem", "--tls_key_file=" + dir_ + "/server.key",
+       "--tls_client_ca_file=" + dir_ + "/ca.pem"});
+  ASSERT_TRUE(service.ok()) << service.status();
+  EXPECT_THAT(service->process->output(), ::testing::HasSubstr("\"tls\":\"mutual\""));
+  grpc::Status with_cert = EchoOverTls(service->grpc_port, /*present_client_cert=*/true);
+  EXPECT_TRUE(with_cert.ok()) << with_cert.error_message();
+  EXPECT_EQ(EchoOverTls(service->grpc_port, /*present_client_cert=*/false).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST(KitStartupTest, BadConfigurationExitsWithAClearMessage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"--grpc_port=99999"}, "flag --grpc_port: 99999 is not in 0..65535"},
+      {{"--tls_cert_file=/nonexistent.pem"},
+       "--tls_cert_file and --tls_key_file must be given together"},
+      {{"--tls_cert_file=/nonexistent.pem", "--tls_key_file=/nonexistent.key"},
+       "cannot read /nonexistent.pem"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"tests/kit/kit_test_service", "--metrics_port=0"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(args);
+    ASSERT_TRUE(process.ok()) << process.status();
+    absl::StatusOr<int> status = (*process)->Wait(absl::Seconds(30));
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) != 0) << c.message;
+    EXPECT_THAT((*process)->output(), ::testing::HasSubstr(c.message));
+  }
 }
 
 }  // namespace
