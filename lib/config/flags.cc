@@ -89,29 +89,27 @@ void Flags::RequiredString(std::string name, std::string* value, std::string hel
   options_.back().required = true;
 }
 
-void Flags::Int(std::string name, int64_t* value, int64_t min, int64_t max,
-                std::string help) {
+template <typename Integer>
+void Flags::AddInt(std::string name, Integer* value, int64_t min, int64_t max,
+                   std::string help) {
   Add({.name = std::move(name),
        .help = absl::StrCat(help, " (", min, "..", max, ")"),
        .default_text = absl::StrCat(*value),
        .set = [value, min, max](std::string_view text) -> absl::Status {
          absl::StatusOr<int64_t> parsed = ParseInt(text, min, max);
          if (!parsed.ok()) return parsed.status();
-         *value = *parsed;
+         *value = static_cast<Integer>(*parsed);
          return absl::OkStatus();
        }});
 }
 
+void Flags::Int(std::string name, int64_t* value, int64_t min, int64_t max,
+                std::string help) {
+  AddInt(std::move(name), value, min, max, std::move(help));
+}
+
 void Flags::Int(std::string name, int* value, int min, int max, std::string help) {
-  Add({.name = std::move(name),
-       .help = absl::StrCat(help, " (", min, "..", max, ")"),
-       .default_text = absl::StrCat(*value),
-       .set = [value, min, max](std::string_view text) -> absl::Status {
-         absl::StatusOr<int64_t> parsed = ParseInt(text, min, max);
-         if (!parsed.ok()) return parsed.status();
-         *value = static_cast<int>(*parsed);
-         return absl::OkStatus();
-       }});
+  AddInt(std::move(name), value, min, max, std::move(help));
 }
 
 void Flags::Port(std::string name, int* value, std::string help) {

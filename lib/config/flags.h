@@ -89,6 +89,8 @@ class Flags {
   };
 
   void Add(Option option);
+  template <typename Integer>
+  void AddInt(std::string name, Integer* value, int64_t min, int64_t max, std::string help);
   Option* Find(std::string_view name);
 
   std::string program_;

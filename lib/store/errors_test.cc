@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "lib/status/status_matchers.h"
 #include "lib/store/pool.h"
-#include "lib/store/testing/test_database.h"
+#include "lib/store/testing/database_test.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -48,29 +48,24 @@ TEST(CodeForSqlStateTest, MapsEachClassToWhatACallerCanDo) {
   }
 }
 
-class ErrorsOnServerTest : public ::testing::Test {
+class ErrorsOnServerTest : public testing::DatabaseTest {
  protected:
   void SetUp() override {
-    auto database = testing::TestDatabase::Create();
-    ASSERT_TRUE(database.ok()) << database.status();
-    database_ = std::move(*database);
-    auto pool = ConnectionPool::Create({.url = database_->url(), .size = 4});
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = std::move(*pool);
+    DatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_THAT(Run("CREATE TABLE t (id int PRIMARY KEY, n int NOT NULL CHECK (n >= 0))"),
                 IsOk());
     ASSERT_THAT(Run("INSERT INTO t VALUES (1, 0)"), IsOk());
   }
 
+
   absl::Status Run(const std::string& sql) {
-    return Transact(*pool_, [&](pqxx::transaction_base& tx) {
+    return Transact(pool(), [&](pqxx::transaction_base& tx) {
       tx.exec(sql);
       return absl::OkStatus();
     });
   }
 
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<ConnectionPool> pool_;
 };
 
 TEST_F(ErrorsOnServerTest, RealServerErrorsBecomeStatuses) {
@@ -85,13 +80,13 @@ TEST_F(ErrorsOnServerTest, RealServerErrorsBecomeStatuses) {
 }
 
 TEST_F(ErrorsOnServerTest, FailedBodyRollsBackAndReturnsItsError) {
-  absl::Status status = Transact(*pool_, [](pqxx::transaction_base& tx) {
+  absl::Status status = Transact(pool(), [](pqxx::transaction_base& tx) {
     tx.exec("INSERT INTO t VALUES (7, 7)");
     return absl::FailedPreconditionError("changed my mind");
   });
   EXPECT_THAT(status, StatusIs(Code::kFailedPrecondition, "changed my mind"));
   int count = -1;
-  ASSERT_THAT(Transact(*pool_, [&](pqxx::transaction_base& tx) {
+  ASSERT_THAT(Transact(pool(), [&](pqxx::transaction_base& tx) {
                 count = tx.exec("SELECT count(*) FROM t WHERE id = 7")[0][0].as<int>();
                 return absl::OkStatus();
               }),
@@ -112,7 +107,7 @@ TEST_F(ErrorsOnServerTest, SerializationFailuresAreRetriedUntilTheyCommit) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kIncrements; ++i) {
         results[t * kIncrements + i] = Transact(
-            *pool_,
+            pool(),
             [&](pqxx::transaction_base& tx) {
               ++attempts;
               int n = tx.exec("SELECT n FROM t WHERE id = 1")[0][0].as<int>();
@@ -126,7 +121,7 @@ TEST_F(ErrorsOnServerTest, SerializationFailuresAreRetriedUntilTheyCommit) {
   for (auto& thread : threads) thread.join();
   for (const absl::Status& status : results) EXPECT_THAT(status, IsOk());
   int n = -1;
-  ASSERT_THAT(Transact(*pool_, [&](pqxx::transaction_base& tx) {
+  ASSERT_THAT(Transact(pool(), [&](pqxx::transaction_base& tx) {
                 n = tx.exec("SELECT n FROM t WHERE id = 1")[0][0].as<int>();
                 return absl::OkStatus();
               }),
@@ -138,7 +133,7 @@ TEST_F(ErrorsOnServerTest, SerializationFailuresAreRetriedUntilTheyCommit) {
 TEST_F(ErrorsOnServerTest, RetriesGiveUpWithAbortedAfterMaxAttempts) {
   int attempts = 0;
   absl::Status status = Transact(
-      *pool_,
+      pool(),
       [&](pqxx::transaction_base& tx) -> absl::Status {
         ++attempts;
         // Fails the way a lost serialization race does.

@@ -7,7 +7,7 @@
 #include "lib/status/status_matchers.h"
 #include "lib/store/pool.h"
 #include "lib/store/test_migrations.h"
-#include "lib/store/testing/test_database.h"
+#include "lib/store/testing/database_test.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -20,29 +20,17 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-class MigrationsTest : public ::testing::Test {
+class MigrationsTest : public testing::DatabaseTest {
  protected:
-  void SetUp() override {
-    auto database = testing::TestDatabase::Create();
-    ASSERT_TRUE(database.ok()) << database.status();
-    database_ = std::move(*database);
-    auto pool = ConnectionPool::Create({.url = database_->url(), .size = 4});
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = std::move(*pool);
-  }
-
   absl::StatusOr<std::string> Query(const std::string& sql) {
     std::string value;
-    absl::Status status = Transact(*pool_, [&](pqxx::transaction_base& tx) {
+    absl::Status status = Transact(pool(), [&](pqxx::transaction_base& tx) {
       value = tx.exec(sql)[0][0].c_str();
       return absl::OkStatus();
     });
     if (!status.ok()) return status;
     return value;
   }
-
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<ConnectionPool> pool_;
 };
 
 TEST_F(MigrationsTest, EmbeddedFilesArriveInVersionOrder) {
@@ -56,14 +44,14 @@ TEST_F(MigrationsTest, EmbeddedFilesArriveInVersionOrder) {
 }
 
 TEST_F(MigrationsTest, AppliesInOrderIntoTheSchemaThenReapplyIsANoOp) {
-  absl::StatusOr<MigrationResult> first = Migrate(*pool_, "widgets_svc", testdata::Migrations());
+  absl::StatusOr<MigrationResult> first = Migrate(pool(), "widgets_svc", testdata::Migrations());
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->from_version, 0);
   EXPECT_EQ(first->to_version, 2);
   EXPECT_THAT(first->applied, ElementsAre(1, 2));
   EXPECT_EQ(*Query("SELECT color FROM widgets_svc.widgets WHERE name = 'first'"), "grey");
 
-  absl::StatusOr<MigrationResult> again = Migrate(*pool_, "widgets_svc", testdata::Migrations());
+  absl::StatusOr<MigrationResult> again = Migrate(pool(), "widgets_svc", testdata::Migrations());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->from_version, 2);
   EXPECT_THAT(again->applied, IsEmpty());
@@ -73,8 +61,8 @@ TEST_F(MigrationsTest, AppliesInOrderIntoTheSchemaThenReapplyIsANoOp) {
 
 TEST_F(MigrationsTest, OnlyNewMigrationsRunOnUpgrade) {
   std::span<const Migration> all = testdata::Migrations();
-  ASSERT_TRUE(Migrate(*pool_, "widgets_svc", all.first(1)).ok());
-  absl::StatusOr<MigrationResult> upgrade = Migrate(*pool_, "widgets_svc", all);
+  ASSERT_TRUE(Migrate(pool(), "widgets_svc", all.first(1)).ok());
+  absl::StatusOr<MigrationResult> upgrade = Migrate(pool(), "widgets_svc", all);
   ASSERT_TRUE(upgrade.ok()) << upgrade.status();
   EXPECT_EQ(upgrade->from_version, 1);
   EXPECT_THAT(upgrade->applied, ElementsAre(2));
@@ -82,17 +70,17 @@ TEST_F(MigrationsTest, OnlyNewMigrationsRunOnUpgrade) {
 
 TEST_F(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   std::span<const Migration> all = testdata::Migrations();
-  ASSERT_TRUE(Migrate(*pool_, "widgets_svc", all).ok());
-  EXPECT_THAT(Migrate(*pool_, "widgets_svc", all.first(1)),
+  ASSERT_TRUE(Migrate(pool(), "widgets_svc", all).ok());
+  EXPECT_THAT(Migrate(pool(), "widgets_svc", all.first(1)),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("is at migration 2 but this binary knows only up to 1")));
 }
 
 TEST_F(MigrationsTest, RefusesAnAppliedMigrationWhoseTextChanged) {
-  ASSERT_TRUE(Migrate(*pool_, "widgets_svc", testdata::Migrations()).ok());
+  ASSERT_TRUE(Migrate(pool(), "widgets_svc", testdata::Migrations()).ok());
   std::vector<Migration> edited(testdata::Migrations().begin(), testdata::Migrations().end());
   edited[0].sql += "\n-- edited";
-  EXPECT_THAT(Migrate(*pool_, "widgets_svc", edited),
+  EXPECT_THAT(Migrate(pool(), "widgets_svc", edited),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("migration 1 (create_widgets) was changed")));
 }
@@ -100,7 +88,7 @@ TEST_F(MigrationsTest, RefusesAnAppliedMigrationWhoseTextChanged) {
 TEST_F(MigrationsTest, AFailingMigrationLeavesNothingBehind) {
   std::vector<Migration> broken(testdata::Migrations().begin(), testdata::Migrations().end());
   broken.push_back({3, "broken", "ALTER TABLE widgets ADD COLUMN size int; SELEC 1;"});
-  EXPECT_THAT(Migrate(*pool_, "widgets_svc", broken),
+  EXPECT_THAT(Migrate(pool(), "widgets_svc", broken),
               StatusIs(absl::StatusCode::kInternal, HasSubstr("migration 3 (broken) failed")));
   // Not even migrations 1 and 2, applied earlier in the same transaction.
   EXPECT_EQ(*Query("SELECT count(*) FROM information_schema.schemata "
@@ -113,7 +101,7 @@ TEST_F(MigrationsTest, ConcurrentStartersApplyEachMigrationOnce) {
   std::vector<absl::StatusOr<MigrationResult>> results(4);
   for (int i = 0; i < 4; ++i) {
     starters.emplace_back(
-        [&, i] { results[i] = Migrate(*pool_, "widgets_svc", testdata::Migrations()); });
+        [&, i] { results[i] = Migrate(pool(), "widgets_svc", testdata::Migrations()); });
   }
   for (auto& starter : starters) starter.join();
   int applied = 0;
@@ -126,10 +114,10 @@ TEST_F(MigrationsTest, ConcurrentStartersApplyEachMigrationOnce) {
 }
 
 TEST_F(MigrationsTest, RejectsBadSchemaNamesAndGaps) {
-  EXPECT_THAT(Migrate(*pool_, "Bad-Name", testdata::Migrations()),
+  EXPECT_THAT(Migrate(pool(), "Bad-Name", testdata::Migrations()),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("schema name")));
   std::vector<Migration> gap = {{1, "a", "SELECT 1"}, {3, "c", "SELECT 1"}};
-  EXPECT_THAT(Migrate(*pool_, "widgets_svc", gap),
+  EXPECT_THAT(Migrate(pool(), "widgets_svc", gap),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("without gaps")));
 }
 
