@@ -3,6 +3,8 @@
 #include <chrono>
 #include <string>
 
+#include "google/protobuf/descriptor.h"
+#include "lib/log/log.h"
 #include "lib/server/request_id.h"
 
 namespace onramp::server {
@@ -93,6 +95,15 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     metrics_.handled.Add({{"method", method_}, {"code", CodeName(code)}}).Increment();
     metrics_.latency.Add({{"method", method_}}, LatencyBuckets()).Observe(elapsed.count());
+    // One line per call, joined across services by the request id; server
+    // faults always, the rest at debug level.
+    bool fault = code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||
+                 code == grpc::StatusCode::DATA_LOSS;
+    auto write = fault ? &log::Warn : &log::Debug;
+    write("rpc", {{"request_id", request_id_},
+                  {"method", method_},
+                  {"code", CodeName(code)},
+                  {"micros", static_cast<int64_t>(elapsed.count() * 1e6)}});
   }
 
   const CallInterceptorFactory::Metrics& metrics_;
@@ -101,6 +112,24 @@ class CallInterceptor : public grpc::experimental::Interceptor {
   std::string request_id_;
   bool recorded_ = false;
 };
+
+// The method's path as a metric label, or "unknown" for a method this binary
+// does not serve: label values come from callers, and arbitrary paths would
+// make series without bound.
+std::string MethodLabel(const char* method) {
+  if (method == nullptr) return "unknown";
+  std::string_view path(method);
+  if (path.starts_with("/grpc.health.v1.Health/")) return std::string(path);
+  size_t slash = path.rfind('/');
+  if (!path.starts_with("/") || slash == 0 || slash == std::string_view::npos) return "unknown";
+  const google::protobuf::ServiceDescriptor* service =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          std::string(path.substr(1, slash - 1)));
+  if (service == nullptr || service->FindMethodByName(std::string(path.substr(slash + 1))) == nullptr) {
+    return "unknown";
+  }
+  return std::string(path);
+}
 
 }  // namespace
 
@@ -127,8 +156,7 @@ CallInterceptorFactory::CallInterceptorFactory(prometheus::Registry& registry)
 
 grpc::experimental::Interceptor* CallInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  const char* method = info->method();
-  return new CallInterceptor(metrics_, method != nullptr ? method : "unknown");
+  return new CallInterceptor(metrics_, MethodLabel(info->method()));
 }
 
 }  // namespace onramp::server

@@ -7,6 +7,8 @@
 //   onramp_grpc_server_handled_total{method,code}
 //   onramp_grpc_server_handling_seconds{method}   (histogram)
 //   onramp_grpc_server_in_flight                   (gauge)
+// `method` is the full path ("/onramp.activation.v1.ActivationCodeService/
+// RedeemCode"), or "unknown" for paths the binary does not serve.
 
 #include <memory>
 

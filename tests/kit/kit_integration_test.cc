@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <future>
 #include <optional>
 #include <regex>
 #include <string>
@@ -20,6 +21,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "lib/testing/http_get.h"
@@ -79,6 +81,7 @@ absl::StatusOr<RunningService> StartService(const std::vector<std::string>& extr
       "--metrics_port=0",
       "--drain_delay=1s",
       "--shutdown_timeout=120s",
+      "--log_level=debug",
   };
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   absl::StatusOr<std::unique_ptr<Subprocess>> started = Subprocess::Start(args);
@@ -144,6 +147,17 @@ TEST_F(KitIntegrationTest, CallerRequestIdIsKeptAndEchoed) {
   auto echoed = context.GetServerInitialMetadata().find("x-request-id");
   ASSERT_NE(echoed, context.GetServerInitialMetadata().end());
   EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "phone-00aabbccddee-1");
+
+  // The kit logs the call under the same id, so it can be followed.
+  absl::StatusOr<std::string> logged = service_->WaitForLine(
+      [](std::string_view line) {
+        return line.find("\"msg\":\"rpc\"") != line.npos &&
+               line.find("\"request_id\":\"phone-00aabbccddee-1\"") != line.npos;
+      },
+      absl::Seconds(10));
+  ASSERT_TRUE(logged.ok()) << logged.status();
+  EXPECT_THAT(*logged, ::testing::HasSubstr(absl::StrCat("\"method\":\"", kEchoMethod,
+                                                         "\",\"code\":\"OK\"")));
 }
 
 TEST_F(KitIntegrationTest, MissingOrMalformedRequestIdIsReplaced) {
@@ -195,6 +209,29 @@ TEST_F(KitIntegrationTest, MetricsCountEachMethodByStatusCode) {
             1.0);
   EXPECT_EQ(Sample(scrape->body, "onramp_grpc_server_started_total", {method}), 3.0);
   EXPECT_EQ(Sample(scrape->body, "onramp_grpc_server_handling_seconds_count", {method}), 3.0);
+}
+
+TEST_F(KitIntegrationTest, UnknownMethodsShareOneMetricLabel) {
+  // Callers choose the path; each made-up one must not become a series.
+  grpc::GenericStub generic(channel_);
+  for (const char* path : {"/evil.Service/One", "/evil.Service/Two", "not-a-path"}) {
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    grpc::Slice empty_message("");
+    grpc::ByteBuffer request(&empty_message, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&context, path, grpc::StubOptions(), &request, &response,
+                      [&done](grpc::Status status) { done.set_value(status); });
+    EXPECT_EQ(done.get_future().get().error_code(), grpc::StatusCode::UNIMPLEMENTED) << path;
+  }
+  absl::StatusOr<HttpResponse> scrape = HttpGet("127.0.0.1", metrics_port_, "/metrics");
+  ASSERT_TRUE(scrape.ok()) << scrape.status();
+  EXPECT_EQ(Sample(scrape->body, "onramp_grpc_server_handled_total",
+                   {"method=\"unknown\"", "code=\"UNIMPLEMENTED\""}),
+            3.0)
+      << scrape->body;
+  EXPECT_THAT(scrape->body, ::testing::Not(::testing::HasSubstr("evil")));
 }
 
 TEST_F(KitIntegrationTest, SigtermFlipsHealthAndLetsInFlightCallsFinish) {
