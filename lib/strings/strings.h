@@ -1,0 +1,28 @@
+#ifndef ONRAMP_LIB_STRINGS_STRINGS_H_
+#define ONRAMP_LIB_STRINGS_STRINGS_H_
+
+// Small string helpers. Debian's Abseil is built with its own
+// absl::string_view (not std::string_view), so code that speaks std:: types
+// converts at the boundary with these.
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
+
+namespace onramp::strings {
+
+inline absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
+inline std::string_view FromAbsl(absl::string_view text) { return {text.data(), text.size()}; }
+
+// Without leading and trailing ASCII whitespace.
+inline std::string_view Trim(std::string_view text) {
+  return FromAbsl(absl::StripAsciiWhitespace(ToAbsl(text)));
+}
+
+inline std::string Lower(std::string_view text) { return absl::AsciiStrToLower(ToAbsl(text)); }
+
+}  // namespace onramp::strings
+
+#endif  // ONRAMP_LIB_STRINGS_STRINGS_H_
