@@ -290,7 +290,8 @@ class Parser {
     auto tokens = Tokens(text, at, /*split_operators=*/false);
     if (!tokens.ok()) return tokens.status();
     for (size_t i = 0; i < tokens->size(); ++i) {
-      const auto& [token, where] = (*tokens)[i];
+      const std::string& token = (*tokens)[i].first;
+      const size_t where = (*tokens)[i].second;
       auto value = [&]() -> absl::StatusOr<std::string> {
         if (i + 1 >= tokens->size() || (*tokens)[i + 1].first.starts_with("--")) {
           return Error(where, absl::StrCat(token, " needs a value"));
