@@ -1,12 +1,10 @@
 #include "lib/profile_crypto/aes128gcm.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-#include <memory>
-
 #include "absl/strings/str_cat.h"
+#include "lib/profile_crypto/evp.h"
 
 namespace onramp::profile_crypto {
 namespace {
@@ -18,30 +16,17 @@ constexpr uint32_t kMinRecordSize = kTagSize + 2;
 constexpr uint8_t kDelimiter = 0x01;
 constexpr uint8_t kFinalDelimiter = 0x02;
 
-struct CipherContextDeleter {
-  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
-};
-using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter>;
-
 struct Keys {
   std::array<uint8_t, 16> cek;
   std::array<uint8_t, 12> nonce;
 };
 
-std::array<uint8_t, 32> HmacSha256(const uint8_t* key, size_t key_size, std::string_view data) {
-  std::array<uint8_t, 32> out;
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key, static_cast<int>(key_size),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
-  return out;
-}
-
 Keys DeriveKeys(const std::array<uint8_t, 16>& salt, std::string_view ikm) {
-  std::array<uint8_t, 32> prk = HmacSha256(salt.data(), salt.size(), ikm);
+  std::array<uint8_t, 32> prk = evp::HmacSha256(salt.data(), salt.size(), ikm);
   // HKDF-Expand for one block: T(1) = HMAC(PRK, info | 0x01).
   using namespace std::string_view_literals;
-  std::array<uint8_t, 32> cek = HmacSha256(prk.data(), prk.size(), "Content-Encoding: aes128gcm\0\1"sv);
-  std::array<uint8_t, 32> nonce = HmacSha256(prk.data(), prk.size(), "Content-Encoding: nonce\0\1"sv);
+  std::array<uint8_t, 32> cek = evp::HmacSha256(prk.data(), prk.size(), "Content-Encoding: aes128gcm\0\1"sv);
+  std::array<uint8_t, 32> nonce = evp::HmacSha256(prk.data(), prk.size(), "Content-Encoding: nonce\0\1"sv);
   Keys keys;
   std::copy_n(cek.begin(), keys.cek.size(), keys.cek.begin());
   std::copy_n(nonce.begin(), keys.nonce.size(), keys.nonce.begin());
@@ -58,18 +43,18 @@ std::array<uint8_t, 12> RecordNonce(const std::array<uint8_t, 12>& base, uint64_
 
 void SealRecord(const Keys& keys, uint64_t sequence, std::string_view plaintext, std::string* out) {
   std::array<uint8_t, 12> nonce = RecordNonce(keys.nonce, sequence);
-  CipherContext context(EVP_CIPHER_CTX_new());
-  EVP_EncryptInit_ex(context.get(), EVP_aes_128_gcm(), nullptr, keys.cek.data(), nonce.data());
+  EVP_CIPHER_CTX* context = evp::CipherContext();
+  EVP_EncryptInit_ex(context, evp::Aes128Gcm(), nullptr, keys.cek.data(), nonce.data());
   size_t start = out->size();
   out->resize(start + plaintext.size() + kTagSize);
   auto* buffer = reinterpret_cast<unsigned char*>(out->data() + start);
   int written = 0;
   int final_written = 0;
-  EVP_EncryptUpdate(context.get(), buffer, &written,
+  EVP_EncryptUpdate(context, buffer, &written,
                     reinterpret_cast<const unsigned char*>(plaintext.data()),
                     static_cast<int>(plaintext.size()));
-  EVP_EncryptFinal_ex(context.get(), buffer + written, &final_written);
-  EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
+  EVP_EncryptFinal_ex(context, buffer + written, &final_written);
+  EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, kTagSize,
                       buffer + written + final_written);
 }
 
@@ -78,18 +63,18 @@ void SealRecord(const Keys& keys, uint64_t sequence, std::string_view plaintext,
 absl::StatusOr<std::string> OpenRecord(const Keys& keys, uint64_t sequence,
                                        std::string_view record) {
   std::array<uint8_t, 12> nonce = RecordNonce(keys.nonce, sequence);
-  CipherContext context(EVP_CIPHER_CTX_new());
-  EVP_DecryptInit_ex(context.get(), EVP_aes_128_gcm(), nullptr, keys.cek.data(), nonce.data());
+  EVP_CIPHER_CTX* context = evp::CipherContext();
+  EVP_DecryptInit_ex(context, evp::Aes128Gcm(), nullptr, keys.cek.data(), nonce.data());
   size_t size = record.size() - kTagSize;
   std::string plaintext(size, '\0');
   int written = 0;
   int final_written = 0;
-  EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &written,
+  EVP_DecryptUpdate(context, reinterpret_cast<unsigned char*>(plaintext.data()), &written,
                     reinterpret_cast<const unsigned char*>(record.data()), static_cast<int>(size));
   std::array<uint8_t, kTagSize> tag;
   std::copy_n(record.data() + size, kTagSize, reinterpret_cast<char*>(tag.data()));
-  EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data());
-  if (EVP_DecryptFinal_ex(context.get(),
+  EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data());
+  if (EVP_DecryptFinal_ex(context,
                           reinterpret_cast<unsigned char*>(plaintext.data()) + written,
                           &final_written) != 1) {
     return absl::PermissionDeniedError(

@@ -3,8 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include <memory>
-
+#include "lib/profile_crypto/evp.h"
 #include "lib/profile_crypto/gzip.h"
 
 namespace onramp::profile_crypto {
@@ -13,11 +12,6 @@ namespace {
 constexpr std::string_view kMagic = "Salted__";
 constexpr size_t kHeaderSize = 16;  // magic + salt
 constexpr size_t kBlock = 16;
-
-struct CipherContextDeleter {
-  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
-};
-using CipherContext = std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter>;
 
 const unsigned char* Bytes(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
@@ -28,22 +22,22 @@ const unsigned char* Bytes(std::string_view text) {
 CbcKey DeriveOpensslEncKey(std::string_view passphrase, const std::array<uint8_t, 8>& salt,
                            KeyDigest digest) {
   CbcKey derived;
-  EVP_BytesToKey(EVP_aes_256_cbc(), digest == KeyDigest::kMd5 ? EVP_md5() : EVP_sha256(),
+  EVP_BytesToKey(evp::Aes256Cbc(), digest == KeyDigest::kMd5 ? evp::Md5() : evp::Sha256(),
                  salt.data(), Bytes(passphrase), static_cast<int>(passphrase.size()), 1,
                  derived.key.data(), derived.iv.data());
   return derived;
 }
 
 std::string EncryptAes256Cbc(std::string_view plaintext, const CbcKey& key) {
-  CipherContext context(EVP_CIPHER_CTX_new());
-  EVP_EncryptInit_ex(context.get(), EVP_aes_256_cbc(), nullptr, key.key.data(), key.iv.data());
+  EVP_CIPHER_CTX* context = evp::CipherContext();
+  EVP_EncryptInit_ex(context, evp::Aes256Cbc(), nullptr, key.key.data(), key.iv.data());
   std::string out(plaintext.size() + kBlock, '\0');
   int written = 0;
   int final_written = 0;
   auto* buffer = reinterpret_cast<unsigned char*>(out.data());
-  EVP_EncryptUpdate(context.get(), buffer, &written, Bytes(plaintext),
+  EVP_EncryptUpdate(context, buffer, &written, Bytes(plaintext),
                     static_cast<int>(plaintext.size()));
-  EVP_EncryptFinal_ex(context.get(), buffer + written, &final_written);
+  EVP_EncryptFinal_ex(context, buffer + written, &final_written);
   out.resize(static_cast<size_t>(written + final_written));
   return out;
 }
@@ -52,15 +46,15 @@ absl::StatusOr<std::string> DecryptAes256Cbc(std::string_view ciphertext, const 
   if (ciphertext.empty() || ciphertext.size() % kBlock != 0) {
     return absl::InvalidArgumentError("truncated ciphertext (not a whole number of AES blocks)");
   }
-  CipherContext context(EVP_CIPHER_CTX_new());
-  EVP_DecryptInit_ex(context.get(), EVP_aes_256_cbc(), nullptr, key.key.data(), key.iv.data());
+  EVP_CIPHER_CTX* context = evp::CipherContext();
+  EVP_DecryptInit_ex(context, evp::Aes256Cbc(), nullptr, key.key.data(), key.iv.data());
   std::string out(ciphertext.size() + kBlock, '\0');
   int written = 0;
   int final_written = 0;
   auto* buffer = reinterpret_cast<unsigned char*>(out.data());
-  EVP_DecryptUpdate(context.get(), buffer, &written, Bytes(ciphertext),
+  EVP_DecryptUpdate(context, buffer, &written, Bytes(ciphertext),
                     static_cast<int>(ciphertext.size()));
-  if (EVP_DecryptFinal_ex(context.get(), buffer + written, &final_written) != 1) {
+  if (EVP_DecryptFinal_ex(context, buffer + written, &final_written) != 1) {
     return absl::PermissionDeniedError("wrong key or corrupt data (bad padding)");
   }
   out.resize(static_cast<size_t>(written + final_written));
