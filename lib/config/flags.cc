@@ -15,15 +15,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "lib/strings/strings.h"
 
 extern char** environ;
 
 namespace onramp::config {
 namespace {
 
-absl::string_view AbslView(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
+using strings::ToAbsl;
 
 absl::Status Invalid(std::string_view what) {
   return absl::InvalidArgumentError(std::string(what));
@@ -31,8 +30,8 @@ absl::Status Invalid(std::string_view what) {
 
 absl::StatusOr<int64_t> ParseInt(std::string_view text, int64_t min, int64_t max) {
   int64_t value = 0;
-  if (!absl::SimpleAtoi(AbslView(text), &value)) {
-    return Invalid(absl::StrFormat("\"%s\" is not an integer", AbslView(text)));
+  if (!absl::SimpleAtoi(ToAbsl(text), &value)) {
+    return Invalid(absl::StrFormat("\"%s\" is not an integer", ToAbsl(text)));
   }
   if (value < min || value > max) {
     return Invalid(absl::StrFormat("%d is not in %d..%d", value, min, max));
@@ -122,7 +121,7 @@ void Flags::Bool(std::string name, bool* value, std::string help) {
        .default_text = *value ? "true" : "false",
        .is_bool = true,
        .set = [value](std::string_view text) -> absl::Status {
-         std::string lower = absl::AsciiStrToLower(AbslView(text));
+         std::string lower = absl::AsciiStrToLower(ToAbsl(text));
          if (lower == "true" || lower == "yes" || lower == "1" || lower == "on") {
            *value = true;
          } else if (lower == "false" || lower == "no" || lower == "0" || lower == "off") {
@@ -130,7 +129,7 @@ void Flags::Bool(std::string name, bool* value, std::string help) {
          } else {
            return Invalid(absl::StrFormat(
                "\"%s\" is not a boolean (true/false, yes/no, 1/0, on/off)",
-               AbslView(text)));
+               ToAbsl(text)));
          }
          return absl::OkStatus();
        }});
@@ -144,7 +143,7 @@ void Flags::Choice(std::string name, std::string* value, std::vector<std::string
        .default_text = *value,
        .set = [value, choices = std::move(choices), listed](std::string_view text) -> absl::Status {
          if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
-           return Invalid(absl::StrFormat("\"%s\" is not one of %s", AbslView(text), listed));
+           return Invalid(absl::StrFormat("\"%s\" is not one of %s", ToAbsl(text), listed));
          }
          *value = std::string(text);
          return absl::OkStatus();
@@ -157,12 +156,12 @@ void Flags::Duration(std::string name, absl::Duration* value, std::string help) 
        .default_text = absl::FormatDuration(*value),
        .set = [value](std::string_view text) -> absl::Status {
          absl::Duration parsed;
-         if (!absl::ParseDuration(AbslView(text), &parsed)) {
+         if (!absl::ParseDuration(ToAbsl(text), &parsed)) {
            return Invalid(absl::StrFormat(
-               "\"%s\" is not a duration (e.g. 250ms, 30s, 1h30m)", AbslView(text)));
+               "\"%s\" is not a duration (e.g. 250ms, 30s, 1h30m)", ToAbsl(text)));
          }
          if (parsed < absl::ZeroDuration()) {
-           return Invalid(absl::StrFormat("\"%s\" is negative", AbslView(text)));
+           return Invalid(absl::StrFormat("\"%s\" is negative", ToAbsl(text)));
          }
          *value = parsed;
          return absl::OkStatus();
@@ -195,7 +194,7 @@ absl::StatusOr<ParseOutcome> Flags::Parse(int argc, const char* const* argv,
     }
     if (!arg.starts_with("--")) {
       if (positional_ == nullptr) {
-        return Invalid(absl::StrFormat("unexpected argument \"%s\"", AbslView(arg)));
+        return Invalid(absl::StrFormat("unexpected argument \"%s\"", ToAbsl(arg)));
       }
       positional_->emplace_back(arg);
       continue;
@@ -216,7 +215,7 @@ absl::StatusOr<ParseOutcome> Flags::Parse(int argc, const char* const* argv,
       }
     }
     if (option == nullptr) {
-      return Invalid(absl::StrFormat("unknown flag --%s (see --help)", AbslView(name)));
+      return Invalid(absl::StrFormat("unknown flag --%s (see --help)", ToAbsl(name)));
     }
     if (!text.has_value()) {
       if (option->is_bool) {
@@ -224,11 +223,11 @@ absl::StatusOr<ParseOutcome> Flags::Parse(int argc, const char* const* argv,
       } else if (i + 1 < argc) {
         text = argv[++i];
       } else {
-        return Invalid(absl::StrFormat("flag --%s needs a value", AbslView(name)));
+        return Invalid(absl::StrFormat("flag --%s needs a value", ToAbsl(name)));
       }
     }
     if (absl::Status status = option->set(*text); !status.ok()) {
-      return Invalid(absl::StrFormat("flag --%s: %s", AbslView(name), status.message()));
+      return Invalid(absl::StrFormat("flag --%s: %s", ToAbsl(name), status.message()));
     }
     given.emplace(name);
   }

@@ -4,6 +4,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "lib/strings/strings.h"
 
 namespace onramp::firmware {
 namespace {
@@ -11,8 +12,8 @@ namespace {
 absl::Status Invalid(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(absl::StrFormat(
       "firmware version \"%s\" %s",
-      absl::CHexEscape(absl::string_view(text.data(), std::min<size_t>(text.size(), 80))),
-      absl::string_view(why.data(), why.size())));
+      absl::CHexEscape(strings::ToAbsl(text.substr(0, 80))),
+      strings::ToAbsl(why)));
 }
 
 // Reads 1 to 9 digits at the front of `text`.

@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
+#include "lib/strings/strings.h"
 
 namespace onramp::identity {
 namespace {
@@ -57,7 +58,7 @@ absl::StatusOr<MacAddress> MacAddress::Parse(std::string_view text) {
   }
   return absl::InvalidArgumentError(absl::StrFormat(
       "mac \"%s\" is not 12 hex digits (as 00562b043615, 00:56:2b:04:36:15 or 0056.2b04.3615)",
-      absl::CHexEscape(absl::string_view(text.data(), text.size()))));
+      absl::CHexEscape(strings::ToAbsl(text))));
 }
 
 std::string MacAddress::Lower() const { return Format(bytes_, "0123456789abcdef", 0); }

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_format.h"
+#include "lib/strings/strings.h"
 
 namespace onramp::identity {
 namespace {
@@ -13,8 +14,8 @@ constexpr size_t kMaxLength = 512;
 absl::Status Invalid(std::string_view text, std::string_view why) {
   return absl::InvalidArgumentError(
       absl::StrFormat("User-Agent \"%s\" %s",
-                      absl::CHexEscape(absl::string_view(text.data(), std::min(text.size(), size_t{80}))),
-                      absl::string_view(why.data(), why.size())));
+                      absl::CHexEscape(strings::ToAbsl(text.substr(0, 80))),
+                      strings::ToAbsl(why)));
 }
 
 bool IsTokenChar(char c) {
