@@ -360,7 +360,11 @@ class Parser {
     }
     size_t slash = rest.find('/');
     if (slash == std::string_view::npos) {
-      return Error(at, "URL path must be absolute (start with /)");
+      if (url.scheme.has_value()) return Error(at, "URL path must be absolute (start with /)");
+      // A bare file name, as the TFTP factory rule "&PN.cfg": a file in the
+      // DHCP TFTP server's root.
+      url.path = absl::StrCat("/", Absl(rest));
+      return url;
     }
     std::string_view host_port = rest.substr(0, slash);
     url.path = rest.substr(slash);

@@ -12,6 +12,7 @@
 //   options     := ( --key V | --uid V | --pwd V | --post a-p | --alias a-p | --srv
 //                    | --delta | --status )*          V: "quoted" or a bare word
 //   url         := [ scheme "://" ] [ server [ ":" port ] ] "/" path
+//                | file-name          ("&PN.cfg": a file in the TFTP root)
 //
 // Every alternative but the last needs a condition; the first true one (or
 // the first without a condition) wins; if none is true the rule is skipped.

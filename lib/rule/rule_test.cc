@@ -50,7 +50,7 @@ TEST(RuleTest, ResolvesEveryDocumentedUrlForm) {
   };
   const Case cases[] = {
       {"/$MA.cfg", {"tftp", "192.168.1.5", 69, "/000e08aabbcc.cfg"}},
-      {"&PN.cfg", {}},  // no leading slash: not a URL (the TFTP default is written /&PN.cfg)
+      {"&PN.cfg", {"tftp", "192.168.1.5", 69, "/CP-6841-3PCC.cfg"}},  // the TFTP factory rule
       {"/&PN.cfg", {"tftp", "192.168.1.5", 69, "/CP-6841-3PCC.cfg"}},
       {"/$PSN.xml", {"tftp", "192.168.1.5", 69, "/6841-3PCC.xml"}},
       {"192.168.1.130/profiles/init.cfg", {"tftp", "192.168.1.130", 69, "/profiles/init.cfg"}},
@@ -234,6 +234,7 @@ TEST(RuleTest, NoServerAndNoDhcpIsAnEvaluationError) {
 TEST(RuleTest, ParsePrintParseIsStable) {
   for (const char* text : {
            "/$MA.cfg",
+           "&PN.cfg",
            "gds://",
            "",
            "192.168.1.130:6969/profiles/init.cfg",
