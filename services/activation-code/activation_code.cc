@@ -1,0 +1,96 @@
+#include "services/activation-code/activation_code.h"
+
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/synchronization/notification.h"
+#include "lib/log/log.h"
+#include "lib/status/status_macros.h"
+#include "lib/store/migrations.h"
+#include "lib/store/pool.h"
+#include "prometheus/registry.h"
+#include "services/activation-code/migrations.h"
+
+namespace onramp::activation {
+
+void RegisterFlags(config::Flags& flags, Options* options) {
+  server::RegisterServerFlags(flags, &options->server);
+  flags.RequiredString("database_url", &options->database_url,
+                       "PostgreSQL URL; the service owns schema \"activation\" in it.");
+  flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
+  flags.RequiredString("code_hash_key", &options->code_hash_key,
+                       "Secret: 64 or more hex digits; codes are stored as HMAC-SHA-256 under it. "
+                       "Changing it makes every existing code unredeemable.");
+  flags.Duration("sweep_interval", &options->sweep_interval,
+                 "How often expired codes are marked and old limiter windows dropped.");
+  flags.Int("limit_per_source", &options->service.limits.per_source, 1, 1000000,
+            "Failed redemptions allowed per source address per window.");
+  flags.Int("limit_per_mac", &options->service.limits.per_mac, 1, 1000000,
+            "Failed redemptions allowed per MAC address per window.");
+  flags.Int("limit_per_partner", &options->service.limits.per_partner, 1, 100000000,
+            "Failed redemptions of a partner's codes allowed per window.");
+  flags.Duration("limit_window", &options->service.limits.window,
+                 "The rate-limit window (fixed windows aligned to the epoch).");
+  flags.Duration("default_expiry", &options->service.default_expiry,
+                 "Lifetime of a code when CreateCodes gives none.");
+  flags.Check([options]() -> absl::Status {
+    if (!DecodeHashKey(options->code_hash_key).ok()) {
+      return absl::InvalidArgumentError("--code_hash_key must be 64 or more hex digits");
+    }
+    if (options->service.limits.window < absl::Seconds(1)) {
+      return absl::InvalidArgumentError("--limit_window must be at least 1s");
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::string> DecodeHashKey(const std::string& hex) {
+  if (hex.size() < 64 || hex.size() % 2 != 0) {
+    return absl::InvalidArgumentError("--code_hash_key must be 64 or more hex digits");
+  }
+  for (char c : hex) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
+      return absl::InvalidArgumentError("--code_hash_key must be 64 or more hex digits");
+    }
+  }
+  return absl::HexStringToBytes(hex);
+}
+
+absl::Status Run(const Options& options) {
+  ASSIGN_OR_RETURN(std::string key, DecodeHashKey(options.code_hash_key));
+  ASSIGN_OR_RETURN(CodeHasher hasher, CodeHasher::Create(key));
+  ASSIGN_OR_RETURN(BatchSealer sealer, BatchSealer::Create(key));
+  ASSIGN_OR_RETURN(std::unique_ptr<store::ConnectionPool> pool,
+                   store::ConnectionPool::Create(
+                       {.url = options.database_url, .size = options.pool_size}));
+  ASSIGN_OR_RETURN(store::MigrationResult migrated,
+                   store::Migrate(*pool, "activation", Migrations()));
+  (void)migrated;
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  CodeStore code_store(*pool);
+  ActivationCodeServiceImpl service(code_store, std::move(hasher), std::move(sealer),
+                                    options.service, *registry);
+  ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
+                   server::Server::Start(options.server, {&service}, registry));
+
+  absl::Notification stop;
+  std::thread sweeper([&] {
+    while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {
+      absl::StatusOr<CodeStore::SweepResult> swept =
+          code_store.Sweep(options.service.limits.window);
+      if (!swept.ok()) {
+        log::Warn("sweep failed", {{"error", std::string(swept.status().message())}});
+      } else if (swept->expired > 0) {
+        log::Info("codes expired", {{"count", swept->expired}});
+      }
+    }
+  });
+  absl::Status served = server->RunUntilSignalled();
+  stop.Notify();
+  sweeper.join();
+  return served;
+}
+
+}  // namespace onramp::activation

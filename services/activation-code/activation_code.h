@@ -1,0 +1,37 @@
+#ifndef ONRAMP_SERVICES_ACTIVATION_CODE_ACTIVATION_CODE_H_
+#define ONRAMP_SERVICES_ACTIVATION_CODE_ACTIVATION_CODE_H_
+
+// Wiring of the activation-code service: options from flags and
+// environment, then Run. main.cc only parses; tests embed Run's pieces.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lib/config/flags.h"
+#include "lib/server/server.h"
+#include "services/activation-code/service.h"
+
+namespace onramp::activation {
+
+struct Options {
+  server::ServerOptions server;
+  std::string database_url;
+  int pool_size = 8;
+  // 64+ hex digits (32+ bytes): the HMAC key codes are stored under.
+  std::string code_hash_key;
+  absl::Duration sweep_interval = absl::Minutes(1);
+  ServiceOptions service;
+};
+
+void RegisterFlags(config::Flags& flags, Options* options);
+
+// The hash key's bytes; INVALID_ARGUMENT naming the flag when malformed.
+absl::StatusOr<std::string> DecodeHashKey(const std::string& hex);
+
+// Connects, migrates schema "activation", serves until SIGTERM, drains.
+absl::Status Run(const Options& options);
+
+}  // namespace onramp::activation
+
+#endif  // ONRAMP_SERVICES_ACTIVATION_CODE_ACTIVATION_CODE_H_

@@ -1,0 +1,143 @@
+#include "services/activation-code/codes.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <memory>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lib/status/error_detail.h"
+
+namespace onramp::activation {
+namespace {
+
+// Damm's totally anti-symmetric quasigroup of order 10.
+constexpr uint8_t kDamm[10][10] = {
+    {0, 3, 1, 7, 5, 9, 8, 6, 4, 2}, {7, 0, 9, 2, 1, 5, 4, 8, 6, 3},
+    {4, 2, 0, 6, 8, 7, 1, 3, 5, 9}, {1, 7, 5, 0, 9, 8, 3, 4, 2, 6},
+    {6, 1, 2, 3, 0, 4, 5, 9, 7, 8}, {3, 6, 7, 4, 2, 0, 9, 5, 8, 1},
+    {5, 8, 6, 9, 7, 2, 0, 1, 3, 4}, {8, 9, 4, 5, 3, 6, 2, 0, 1, 7},
+    {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0},
+};
+
+constexpr size_t kNonceSize = 12;
+constexpr size_t kTagSize = 16;
+
+struct CipherContextDeleter {
+  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
+};
+
+std::array<uint8_t, 32> Hmac(std::string_view key, std::string_view data) {
+  std::array<uint8_t, 32> out;
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &size);
+  return out;
+}
+
+}  // namespace
+
+RandomBytes SystemRandom() {
+  return [](uint8_t* out, size_t size) { return RAND_bytes(out, static_cast<int>(size)) == 1; };
+}
+
+int DammCheckDigit(std::string_view digits) {
+  int interim = 0;
+  for (char c : digits) interim = kDamm[interim][c - '0'];
+  return interim;
+}
+
+absl::StatusOr<std::string> GenerateCode(const RandomBytes& random) {
+  std::string code;
+  code.reserve(kCodeLength);
+  uint8_t buffer[32];
+  while (code.size() < kCodeLength - 1) {
+    if (!random(buffer, sizeof buffer)) return absl::InternalError("random generator failed");
+    for (uint8_t byte : buffer) {
+      // 250 = 25 * 10: taking bytes below it keeps every digit equally likely.
+      if (byte >= 250 || code.size() == kCodeLength - 1) continue;
+      code.push_back(static_cast<char>('0' + byte % 10));
+    }
+  }
+  code.push_back(static_cast<char>('0' + DammCheckDigit(code)));
+  return code;
+}
+
+absl::Status ValidateCode(std::string_view code) {
+  if (code.size() != kCodeLength) {
+    return status::InvalidField(
+        "code", absl::StrCat("activation code must be 16 digits, not ", code.size(), " characters"));
+  }
+  for (char c : code) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      return status::InvalidField("code", "activation code must be digits only");
+    }
+  }
+  if (DammCheckDigit(code) != 0) {
+    // Appending the check digit makes the whole code's Damm value 0.
+    return status::InvalidField("code", "activation code has a typo (check digit mismatch)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CodeHasher> CodeHasher::Create(std::string key) {
+  if (key.size() < 32) return absl::InvalidArgumentError("code hash key must be at least 32 bytes");
+  return CodeHasher(std::move(key));
+}
+
+std::string CodeHasher::Hash(std::string_view code) const {
+  std::array<uint8_t, 32> digest = Hmac(key_, code);
+  return std::string(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+
+absl::StatusOr<BatchSealer> BatchSealer::Create(std::string_view secret) {
+  if (secret.size() < 32) return absl::InvalidArgumentError("secret must be at least 32 bytes");
+  // A key of its own, so the hash key and the sealing key never coincide.
+  return BatchSealer(Hmac(secret, "onramp activation batch seal v1"));
+}
+
+std::string BatchSealer::Seal(const std::vector<std::string>& codes) const {
+  std::string plaintext = absl::StrJoin(codes, ",");
+  std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
+  RAND_bytes(bytes, kNonceSize);
+  std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter> context(EVP_CIPHER_CTX_new());
+  EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_.data(), bytes);
+  int written = 0;
+  int final_written = 0;
+  EVP_EncryptUpdate(context.get(), bytes + kNonceSize, &written,
+                    reinterpret_cast<const unsigned char*>(plaintext.data()),
+                    static_cast<int>(plaintext.size()));
+  EVP_EncryptFinal_ex(context.get(), bytes + kNonceSize + written, &final_written);
+  EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
+                      bytes + kNonceSize + plaintext.size());
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> BatchSealer::Open(std::string_view sealed) const {
+  if (sealed.size() < kNonceSize + kTagSize) return absl::DataLossError("sealed batch is truncated");
+  size_t size = sealed.size() - kNonceSize - kTagSize;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
+  std::string plaintext(size, '\0');
+  std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter> context(EVP_CIPHER_CTX_new());
+  EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_.data(), bytes);
+  int written = 0;
+  int final_written = 0;
+  EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &written,
+                    bytes + kNonceSize, static_cast<int>(size));
+  std::array<unsigned char, kTagSize> tag;
+  std::copy_n(bytes + kNonceSize + size, kTagSize, tag.begin());
+  EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data());
+  if (EVP_DecryptFinal_ex(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()) + written,
+                          &final_written) != 1) {
+    return absl::DataLossError("sealed batch does not authenticate (secret changed?)");
+  }
+  if (plaintext.empty()) return std::vector<std::string>();
+  return std::vector<std::string>(absl::StrSplit(plaintext, ','));
+}
+
+}  // namespace onramp::activation
