@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
@@ -122,15 +123,19 @@ absl::StatusOr<CreatedBatch> CodeStore::CreateBatch(const NewBatch& batch) {
     } else {
       created.batch_id = claimed[0][0].as<std::string>();
       created.sealed_codes = batch.sealed_codes;
-      for (size_t i = 0; i < batch.code_hashes.size(); ++i) {
-        tx.exec_params(
-            "INSERT INTO activation.codes (partner, batch_id, code_hash, last_digits, model, mac, "
-            "profile_rule, registration_endpoint, account_ref, expires_at) "
-            "VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, now() + make_interval(secs => $10))",
-            batch.partner, created.batch_id, batch.code_hashes[i], batch.last_digits[i],
-            batch.model, batch.mac, batch.target.profile_rule, batch.target.registration_endpoint,
-            batch.target.account_ref, absl::ToDoubleSeconds(batch.expires_in));
-      }
+      // One statement for the whole batch: hashes are hex and last digits
+      // are digits, so the array literals need no quoting.
+      tx.exec_params(
+          "INSERT INTO activation.codes (partner, batch_id, code_hash, last_digits, model, mac, "
+          "profile_rule, registration_endpoint, account_ref, expires_at) "
+          "SELECT $1, $2::uuid, hash, digits, $5, $6, $7, $8, $9, "
+          "now() + make_interval(secs => $10) "
+          "FROM unnest($3::text[], $4::text[]) AS batch(hash, digits)",
+          batch.partner, created.batch_id,
+          absl::StrCat("{", absl::StrJoin(batch.code_hashes, ","), "}"),
+          absl::StrCat("{", absl::StrJoin(batch.last_digits, ","), "}"), batch.model, batch.mac,
+          batch.target.profile_rule, batch.target.registration_endpoint,
+          batch.target.account_ref, absl::ToDoubleSeconds(batch.expires_in));
       Audit(tx, batch.partner, "create", "", created.batch_id, batch.source, "", "ok",
             absl::StrCat(batch.code_hashes.size(), " codes"));
     }
@@ -236,17 +241,30 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
     // The current window, in the database's clock so every replica agrees.
     const std::string window =
         "to_timestamp(floor(extract(epoch FROM now())::float8 / $1::float8) * $1::float8)";
-    auto limited = [&](std::string_view scope, const std::string& subject, int limit) -> bool {
-      if (subject.empty()) return false;
+    // Which of the given (scope, subject) pairs is over its limit in this
+    // window, if any, in one round trip.
+    auto limited = [&](std::vector<std::tuple<std::string, std::string, int>> checks) -> bool {
+      std::vector<std::string> scopes, subjects, limits_text;
+      for (auto& [scope, subject, limit] : checks) {
+        if (subject.empty()) continue;
+        scopes.push_back(scope);
+        subjects.push_back(absl::StrCat("\"", absl::CEscape(subject), "\""));
+        limits_text.push_back(absl::StrCat(limit));
+      }
+      if (scopes.empty()) return false;
       pqxx::result rows = tx.exec_params(
-          absl::StrCat("SELECT failures, extract(epoch FROM ", window,
-                       " + make_interval(secs => $1::float8) - now()) FROM activation.redeem_failures "
-                       "WHERE scope = $2 AND subject = $3 AND window_start = ",
-                       window),
-          window_seconds, std::string(scope), subject);
-      if (rows.empty() || rows[0][0].as<int>() < limit) return false;
+          absl::StrCat("SELECT f.scope, extract(epoch FROM ", window,
+                       " + make_interval(secs => $1::float8) - now()) "
+                       "FROM unnest($2::text[], $3::text[], $4::int[]) AS c(scope, subject, lim) "
+                       "JOIN activation.redeem_failures f ON f.scope = c.scope "
+                       "AND f.subject = c.subject AND f.window_start = ",
+                       window, " WHERE f.failures >= c.lim LIMIT 1"),
+          window_seconds, absl::StrCat("{", absl::StrJoin(scopes, ","), "}"),
+          absl::StrCat("{", absl::StrJoin(subjects, ","), "}"),
+          absl::StrCat("{", absl::StrJoin(limits_text, ","), "}"));
+      if (rows.empty()) return false;
       outcome.kind = RedeemOutcome::Kind::kRateLimited;
-      outcome.limited_by = scope;
+      outcome.limited_by = rows[0][0].as<std::string>();
       outcome.retry_after = absl::Seconds(std::max(1.0, rows[0][1].as<double>()));
       return true;
     };
@@ -265,8 +283,8 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
             redemption.source, redemption.mac, result, detail);
     };
 
-    if (limited("source", redemption.source, limits.per_source) ||
-        limited("mac", redemption.mac, limits.per_mac)) {
+    if (limited({{"source", redemption.source, limits.per_source},
+                 {"mac", redemption.mac, limits.per_mac}})) {
       audit("rate_limited", outcome.limited_by);
       return absl::OkStatus();
     }
@@ -282,7 +300,7 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
       return absl::OkStatus();
     }
     outcome.code = FromRow(rows[0]);
-    if (limited("partner", outcome.code.partner, limits.per_partner)) {
+    if (limited({{"partner", outcome.code.partner, limits.per_partner}})) {
       audit("rate_limited", outcome.limited_by);
       return absl::OkStatus();
     }
