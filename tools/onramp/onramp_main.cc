@@ -1,0 +1,156 @@
+// onramp: operator commands against a running fleet. Addresses come from
+// flags or from the environment `tools/fleet` writes (.fleet/endpoints.env):
+//
+//   onramp codes create --partner P --count N --rule RULE [--model M] [--mac MAC]
+//   onramp codes list   --partner P [--page_size N] [--page_token T]
+//   onramp codes get    --partner P --id ID
+//   onramp codes revoke --partner P --id ID
+//   onramp codes redeem --code DIGITS --mac MAC --model PN [--serial SN] [--source IP]
+//
+// Replies print as JSON; errors as one line with the gRPC code, exit 1.
+
+#include <chrono>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/create_channel.h"
+#include "lib/config/flags.h"
+#include "onramp/activation/v1/activation.grpc.pb.h"
+
+namespace onramp::cli {
+namespace {
+
+namespace av1 = ::onramp::activation::v1;
+
+constexpr char kUsage[] =
+    "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
+    "\n"
+    "Operator commands against the fleet's services; `onramp codes COMMAND --help`\n"
+    "lists each command's flags. Addresses default to the ONRAMP_*_ADDR variables\n"
+    "that tools/fleet writes to .fleet/endpoints.env.\n";
+
+int Print(const grpc::Status& status, const google::protobuf::Message& reply) {
+  if (!status.ok()) {
+    std::cerr << "onramp: " << status.error_code() << " " << status.error_message() << "\n";
+    return 1;
+  }
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(reply, &json, options);
+  std::cout << json << "\n";
+  return 0;
+}
+
+std::unique_ptr<av1::ActivationCodeService::Stub> ActivationStub(const std::string& address) {
+  return av1::ActivationCodeService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+}
+
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
+int Codes(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::string address = "127.0.0.1:7100";
+  std::string partner, rule, model, mac, id, code, serial, source = "127.0.0.1", page_token;
+  std::string idempotency_key;
+  int count = 1;
+  int page_size = 0;
+  config::Flags flags(absl::StrCat("onramp codes ", command), "Activation codes.");
+  flags.String("activation_code_addr", &address, "host:port of the activation-code service.");
+  if (command == "create") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.Int("count", &count, 1, 1000, "How many codes.");
+    flags.RequiredString("rule", &rule, "Profile_Rule the phones get.");
+    flags.String("model", &model, "Only phones of this model may redeem.");
+    flags.String("mac", &mac, "Only this phone may redeem.");
+    flags.String("idempotency_key", &idempotency_key, "Default: a fresh random key.");
+  } else if (command == "list") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.Int("page_size", &page_size, 0, 1000, "Codes per page (0: the service's default).");
+    flags.String("page_token", &page_token, "From the previous page.");
+  } else if (command == "get" || command == "revoke") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.RequiredString("id", &id, "Code id.");
+  } else if (command == "redeem") {
+    flags.RequiredString("code", &code, "The 16 digits.");
+    flags.RequiredString("mac", &mac, "The phone's MAC.");
+    flags.RequiredString("model", &model, "The phone's model ($PN).");
+    flags.String("serial", &serial, "The phone's serial.");
+    flags.String("source", &source, "The phone's address.");
+  } else {
+    std::cerr << "onramp: unknown command \"codes " << command << "\"\n\n" << kUsage;
+    return 2;
+  }
+  flags.ParseOrExit(argc - 1, argv + 1);
+
+  auto stub = ActivationStub(address);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (command == "create") {
+    av1::CreateCodesRequest request;
+    request.set_partner(partner);
+    request.set_count(count);
+    request.mutable_target()->set_profile_rule(rule);
+    request.mutable_constraints()->set_model(model);
+    if (!mac.empty()) request.mutable_constraints()->mutable_mac()->set_value(mac);
+    if (idempotency_key.empty()) {
+      std::random_device random;
+      idempotency_key = absl::StrCat("cli-", random(), random());
+    }
+    request.set_idempotency_key(idempotency_key);
+    av1::CreateCodesResponse response;
+    return Print(stub->CreateCodes(&context, request, &response), response);
+  }
+  if (command == "list") {
+    av1::ListCodesRequest request;
+    request.set_partner(partner);
+    request.mutable_page()->set_page_size(page_size);
+    request.mutable_page()->set_page_token(page_token);
+    av1::ListCodesResponse response;
+    return Print(stub->ListCodes(&context, request, &response), response);
+  }
+  if (command == "get" || command == "revoke") {
+    av1::ActivationCode response;
+    if (command == "get") {
+      av1::GetCodeRequest request;
+      request.set_partner(partner);
+      request.set_id(id);
+      return Print(stub->GetCode(&context, request, &response), response);
+    }
+    av1::RevokeCodeRequest request;
+    request.set_partner(partner);
+    request.set_id(id);
+    return Print(stub->RevokeCode(&context, request, &response), response);
+  }
+  av1::RedeemCodeRequest request;
+  request.set_code(code);
+  request.mutable_device()->mutable_mac()->set_value(mac);
+  request.mutable_device()->set_model(model);
+  request.mutable_device()->set_serial(serial);
+  request.set_source_address(source);
+  av1::RedeemCodeResponse response;
+  return Print(stub->RedeemCode(&context, request, &response), response);
+}
+
+int Main(int argc, char** argv) {
+  std::string_view group = argc > 1 ? argv[1] : "";
+  if (group == "codes") return Codes(argc - 1, argv + 1);
+  std::cout << kUsage;
+  return group == "--help" || group == "-h" ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace onramp::cli
+
+int main(int argc, char** argv) { return onramp::cli::Main(argc, argv); }
