@@ -22,13 +22,19 @@ class MetricsEndpoint {
   // The port actually bound.
   int port() const { return port_; }
 
+  ~MetricsEndpoint();
+
  private:
   MetricsEndpoint(std::unique_ptr<prometheus::Exposer> exposer,
-                  std::shared_ptr<prometheus::Registry> registry, int port)
-      : exposer_(std::move(exposer)), registry_(std::move(registry)), port_(port) {}
+                  std::shared_ptr<prometheus::Registry> registry, std::string host, int port)
+      : exposer_(std::move(exposer)),
+        registry_(std::move(registry)),
+        host_(std::move(host)),
+        port_(port) {}
 
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::shared_ptr<prometheus::Registry> registry_;
+  std::string host_;
   int port_;
 };
 
