@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/rate_limit/failure_windows.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -235,48 +236,20 @@ absl::StatusOr<CodeRecord> CodeStore::Revoke(const std::string& partner, const s
 absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
                                                 const RateLimits& limits) {
   RedeemOutcome outcome;
-  const double window_seconds = absl::ToDoubleSeconds(limits.window);
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     outcome = RedeemOutcome();
-    // The current window, in the database's clock so every replica agrees.
-    const std::string window =
-        "to_timestamp(floor(extract(epoch FROM now())::float8 / $1::float8) * $1::float8)";
-    // Which of the given (scope, subject) pairs is over its limit in this
-    // window, if any, in one round trip.
-    auto limited = [&](std::vector<std::tuple<std::string, std::string, int>> checks) -> bool {
-      std::vector<std::string> scopes, subjects, limits_text;
-      for (auto& [scope, subject, limit] : checks) {
-        if (subject.empty()) continue;
-        scopes.push_back(scope);
-        subjects.push_back(absl::StrCat("\"", absl::CEscape(subject), "\""));
-        limits_text.push_back(absl::StrCat(limit));
-      }
-      if (scopes.empty()) return false;
-      pqxx::result rows = tx.exec_params(
-          absl::StrCat("SELECT f.scope, extract(epoch FROM ", window,
-                       " + make_interval(secs => $1::float8) - now()) "
-                       "FROM unnest($2::text[], $3::text[], $4::int[]) AS c(scope, subject, lim) "
-                       "JOIN activation.redeem_failures f ON f.scope = c.scope "
-                       "AND f.subject = c.subject AND f.window_start = ",
-                       window, " WHERE f.failures >= c.lim LIMIT 1"),
-          window_seconds, absl::StrCat("{", absl::StrJoin(scopes, ","), "}"),
-          absl::StrCat("{", absl::StrJoin(subjects, ","), "}"),
-          absl::StrCat("{", absl::StrJoin(limits_text, ","), "}"));
-      if (rows.empty()) return false;
+    const rate_limit::FailureWindows windows("activation.redeem_failures", limits.window);
+    auto limited = [&](const std::vector<rate_limit::FailureWindows::Check>& checks) {
+      std::optional<rate_limit::FailureWindows::Exceeded> exceeded =
+          windows.FirstExceeded(tx, checks);
+      if (!exceeded) return false;
       outcome.kind = RedeemOutcome::Kind::kRateLimited;
-      outcome.limited_by = rows[0][0].as<std::string>();
-      outcome.retry_after = absl::Seconds(std::max(1.0, rows[0][1].as<double>()));
+      outcome.limited_by = exceeded->scope;
+      outcome.retry_after = exceeded->retry_after;
       return true;
     };
-    auto count_failure = [&](std::string_view scope, const std::string& subject) {
-      if (subject.empty()) return;
-      tx.exec_params(
-          absl::StrCat("INSERT INTO activation.redeem_failures (scope, subject, window_start, "
-                       "failures) VALUES ($2, $3, ",
-                       window,
-                       ", 1) ON CONFLICT (scope, subject, window_start) "
-                       "DO UPDATE SET failures = redeem_failures.failures + 1"),
-          window_seconds, std::string(scope), subject);
+    auto count_failure = [&](const std::string& scope, const std::string& subject) {
+      windows.CountFailure(tx, scope, subject);
     };
     auto audit = [&](std::string_view result, std::string_view detail = "") {
       Audit(tx, outcome.code.partner, "redeem", outcome.code.id, outcome.code.batch_id,
@@ -350,11 +323,8 @@ absl::StatusOr<CodeStore::SweepResult> CodeStore::Sweep(absl::Duration window) {
         tx.exec("UPDATE activation.batches SET sealed_codes = NULL "
                 "WHERE sealed_codes IS NOT NULL AND created_at < now() - interval '1 day'")
             .affected_rows());
-    result.failure_windows = static_cast<int>(
-        tx.exec_params("DELETE FROM activation.redeem_failures "
-                       "WHERE window_start < now() - make_interval(secs => $1)",
-                       absl::ToDoubleSeconds(window))
-            .affected_rows());
+    result.failure_windows =
+        rate_limit::FailureWindows("activation.redeem_failures", window).DeleteEnded(tx);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
