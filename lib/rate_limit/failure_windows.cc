@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/store/arrays.h"
 #include "pqxx/pqxx"
 
 namespace onramp::rate_limit {
@@ -13,15 +13,6 @@ namespace {
 // The current window's start, with the window length in seconds as $1.
 constexpr char kWindowStart[] =
     "to_timestamp(floor(extract(epoch FROM now())::float8 / $1::float8) * $1::float8)";
-
-// A PostgreSQL array literal of printable-ASCII strings.
-std::string ArrayLiteral(const std::vector<std::string>& items) {
-  std::vector<std::string> quoted;
-  for (const std::string& item : items) {
-    quoted.push_back(absl::StrCat("\"", absl::CEscape(item), "\""));
-  }
-  return absl::StrCat("{", absl::StrJoin(quoted, ","), "}");
-}
 
 }  // namespace
 
@@ -42,7 +33,7 @@ std::optional<FailureWindows::Exceeded> FailureWindows::FirstExceeded(
                    "AS c(scope, subject, lim, position) JOIN ",
                    table_, " f ON f.scope = c.scope AND f.subject = c.subject AND f.window_start = ",
                    kWindowStart, " WHERE f.failures >= c.lim ORDER BY c.position LIMIT 1"),
-      absl::ToDoubleSeconds(window_), ArrayLiteral(scopes), ArrayLiteral(subjects),
+      absl::ToDoubleSeconds(window_), store::TextArray(scopes), store::TextArray(subjects),
       absl::StrCat("{", absl::StrJoin(limits, ","), "}"));
   if (rows.empty()) return std::nullopt;
   return Exceeded{.scope = rows[0][0].as<std::string>(),

@@ -16,6 +16,7 @@
 #include "lib/status/error_detail.h"
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
+#include "lib/validation/fields.h"
 
 namespace onramp::activation {
 namespace {
@@ -27,66 +28,10 @@ constexpr int kMaxCount = 1000;
 constexpr int kDefaultPageSize = 100;
 constexpr int kMaxPageSize = 1000;
 
-bool IsNameChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-}
-
-// 1..`max` of [A-Za-z0-9._-].
-absl::Status CheckName(const std::string& field, const std::string& value, size_t max,
-                       bool required = true) {
-  if (value.empty()) {
-    return required ? InvalidField(field, absl::StrCat(field, " is required")) : absl::OkStatus();
-  }
-  if (value.size() > max) {
-    return InvalidField(field, absl::StrCat(field, " is longer than ", max, " characters"));
-  }
-  for (char c : value) {
-    if (!IsNameChar(c)) {
-      return InvalidField(field, absl::StrCat(field, " may hold only letters, digits, . _ -"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// 1..`max` printable ASCII characters.
-absl::Status CheckText(const std::string& field, const std::string& value, size_t max,
-                       bool required) {
-  if (value.empty()) {
-    return required ? InvalidField(field, absl::StrCat(field, " is required")) : absl::OkStatus();
-  }
-  if (value.size() > max) {
-    return InvalidField(field, absl::StrCat(field, " is longer than ", max, " characters"));
-  }
-  for (char c : value) {
-    if (c < 0x20 || c > 0x7e) {
-      return InvalidField(field, absl::StrCat(field, " holds a non-printable character"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckId(const std::string& id) {
-  static constexpr char kShape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-  bool valid = id.size() == sizeof kShape - 1;
-  for (size_t i = 0; valid && i < id.size(); ++i) {
-    valid = kShape[i] == '-' ? id[i] == '-' : absl::ascii_isxdigit(static_cast<unsigned char>(id[i]));
-  }
-  return valid ? absl::OkStatus() : InvalidField("id", "id is not a code id (a UUID)");
-}
-
-absl::StatusOr<std::string> CheckMac(const std::string& field, const std::string& value,
-                                     bool required) {
-  if (value.empty()) {
-    if (required) return InvalidField(field, absl::StrCat(field, " is required"));
-    return std::string();
-  }
-  absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(value);
-  if (!mac.ok()) return InvalidField(field, std::string(mac.status().message()));
-  return mac->Lower();
-}
+using validation::Presence;
 
 absl::Status CheckTarget(const v1::OnboardingTarget& target) {
-  RETURN_IF_ERROR(CheckText("target.profile_rule", target.profile_rule(), 2048, true));
+  RETURN_IF_ERROR(validation::Text("target.profile_rule", target.profile_rule(), 2048));
   absl::StatusOr<rule::Rule> parsed = rule::ParseRule(target.profile_rule());
   if (!parsed.ok()) {
     return InvalidField("target.profile_rule", std::string(parsed.status().message()));
@@ -96,13 +41,14 @@ absl::Status CheckTarget(const v1::OnboardingTarget& target) {
                         "target.profile_rule must lead somewhere (not empty or gds://)");
   }
   RETURN_IF_ERROR(
-      CheckText("target.registration_endpoint", target.registration_endpoint(), 2048, false));
+      validation::Text("target.registration_endpoint", target.registration_endpoint(), 2048,
+                       Presence::kOptional));
   if (!target.registration_endpoint().empty() &&
       !target.registration_endpoint().starts_with("https://")) {
     return InvalidField("target.registration_endpoint",
                         "target.registration_endpoint must be an https:// URL");
   }
-  return CheckText("target.account_ref", target.account_ref(), 256, false);
+  return validation::Text("target.account_ref", target.account_ref(), 256, Presence::kOptional);
 }
 
 std::string Sha256Hex(const std::string& data) {
@@ -179,7 +125,7 @@ grpc::Status ActivationCodeServiceImpl::CreateCodes(grpc::ServerContext* context
                                                     const v1::CreateCodesRequest* request,
                                                     v1::CreateCodesResponse* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(CheckName("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     if (request->count() < 1 || request->count() > kMaxCount) {
       return InvalidField("count", absl::StrCat("count ", request->count(), " is not in 1..1000"));
     }
@@ -191,11 +137,13 @@ grpc::Status ActivationCodeServiceImpl::CreateCodes(grpc::ServerContext* context
         return InvalidField("expires_in", "expires_in must be between 1 hour and 365 days");
       }
     }
-    RETURN_IF_ERROR(CheckName("constraints.model", request->constraints().model(), 64, false));
+    RETURN_IF_ERROR(validation::Name("constraints.model", request->constraints().model(), 64,
+                                      Presence::kOptional));
     ASSIGN_OR_RETURN(std::string mac,
-                     CheckMac("constraints.mac", request->constraints().mac().value(), false));
+                     validation::Mac("constraints.mac", request->constraints().mac().value(),
+                                     Presence::kOptional));
     RETURN_IF_ERROR(CheckTarget(request->target()));
-    RETURN_IF_ERROR(CheckText("idempotency_key", request->idempotency_key(), 128, true));
+    RETURN_IF_ERROR(validation::Text("idempotency_key", request->idempotency_key(), 128));
 
     NewBatch batch{.partner = request->partner(),
                    .idempotency_key = request->idempotency_key(),
@@ -263,8 +211,8 @@ grpc::Status ActivationCodeServiceImpl::ListCodes(grpc::ServerContext*,
                                                   const v1::ListCodesRequest* request,
                                                   v1::ListCodesResponse* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(CheckName("partner", request->partner(), 64));
-    RETURN_IF_ERROR(CheckName("model", request->model(), 64, false));
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
     int page_size = request->page().page_size();
     if (page_size < 0 || page_size > kMaxPageSize) {
       return InvalidField("page.page_size", "page.page_size must be in 0..1000");
@@ -295,8 +243,8 @@ grpc::Status ActivationCodeServiceImpl::GetCode(grpc::ServerContext*,
                                                 const v1::GetCodeRequest* request,
                                                 v1::ActivationCode* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(CheckName("partner", request->partner(), 64));
-    RETURN_IF_ERROR(CheckId(request->id()));
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Uuid("id", request->id()));
     ASSIGN_OR_RETURN(CodeRecord code, store_.Get(request->partner(), request->id()));
     ToProto(code, response);
     return absl::OkStatus();
@@ -308,8 +256,8 @@ grpc::Status ActivationCodeServiceImpl::RevokeCode(grpc::ServerContext* context,
                                                    const v1::RevokeCodeRequest* request,
                                                    v1::ActivationCode* response) {
   auto run = [&]() -> absl::Status {
-    RETURN_IF_ERROR(CheckName("partner", request->partner(), 64));
-    RETURN_IF_ERROR(CheckId(request->id()));
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Uuid("id", request->id()));
     ASSIGN_OR_RETURN(CodeRecord code,
                      store_.Revoke(request->partner(), request->id(), Peer(context)));
     ToProto(code, response);
@@ -328,12 +276,13 @@ grpc::Status ActivationCodeServiceImpl::RedeemCode(grpc::ServerContext* context,
     // A mistyped code goes no further than this: no database work at all.
     RETURN_IF_ERROR(ValidateCode(request->code()));
     ASSIGN_OR_RETURN(std::string mac,
-                     CheckMac("device.mac", request->device().mac().value(), true));
-    RETURN_IF_ERROR(CheckName("device.model", request->device().model(), 64));
-    RETURN_IF_ERROR(CheckText("device.serial", request->device().serial(), 64, false));
+                     validation::Mac("device.mac", request->device().mac().value()));
+    RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
+    RETURN_IF_ERROR(validation::Text("device.serial", request->device().serial(), 64, Presence::kOptional));
     RETURN_IF_ERROR(
-        CheckText("device.firmware_version", request->device().firmware_version(), 128, false));
-    RETURN_IF_ERROR(CheckText("source_address", request->source_address(), 64, true));
+        validation::Text("device.firmware_version", request->device().firmware_version(), 128,
+                         Presence::kOptional));
+    RETURN_IF_ERROR(validation::Text("source_address", request->source_address(), 64));
 
     ASSIGN_OR_RETURN(RedeemOutcome outcome,
                      store_.Redeem({.code_hash = absl::BytesToHexString(hasher_.Hash(request->code())),

@@ -289,7 +289,7 @@ class KitTlsTest : public ::testing::Test {
   void SetUp() override {
     dir_ = ::testing::TempDir() + "/certs";
     ASSERT_EQ(system(("rm -rf " + dir_ + " && mkdir -p " + dir_ +
-                      " && tests/kit/make_test_certs.sh " + dir_).c_str()),
+                      " && lib/testing/make_test_certs.sh " + dir_).c_str()),
               0);
   }
 

@@ -1,0 +1,27 @@
+#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_CUSTOMIZATION_H_
+#define ONRAMP_SERVICES_DEVICE_ACTIVATION_CUSTOMIZATION_H_
+
+// The phone's customization state machine (remote customization in the
+// seed document):
+//   Open --query RC--> Pending --RC answers--> Custom Pending --resync ok--> Acquired
+//   Pending --RC has no provider--> Unavailable
+//   Open/Pending/Custom Pending --provisioned by hand or by DHCP--> Aborted
+//   any --factory reset--> Open
+// Reporting the current state again is allowed (phones retry).
+
+#include <optional>
+#include <string_view>
+
+namespace onramp::device {
+
+enum class CustomizationState { kOpen, kPending, kCustomPending, kAcquired, kAborted, kUnavailable };
+
+std::string_view StateName(CustomizationState state);
+std::optional<CustomizationState> StateFromName(std::string_view name);
+
+// Whether a phone in `from` (nullopt: never reported, i.e. Open) may report `to`.
+bool TransitionAllowed(std::optional<CustomizationState> from, CustomizationState to);
+
+}  // namespace onramp::device
+
+#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_CUSTOMIZATION_H_

@@ -1,0 +1,408 @@
+#include "services/device-activation/store.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lib/store/arrays.h"
+#include "lib/store/transaction.h"
+#include "pqxx/pqxx"
+
+namespace onramp::device {
+namespace {
+
+using store::TextArray;
+using store::Transact;
+
+// A device joined with its profile's target and its reported state, in the
+// order FromRow reads.
+constexpr char kDeviceSelect[] = R"sql(
+  SELECT d.mac, d.partner, d.serial, d.model, coalesce(d.target, p.target, ''),
+         coalesce(d.redirect_profile_id::text, ''),
+         (extract(epoch FROM d.claimed_at) * 1000000)::bigint,
+         d.registered, d.certificate_serial, coalesce(s.state, '')
+  FROM device.devices d
+  LEFT JOIN device.redirect_profiles p ON p.id = d.redirect_profile_id
+  LEFT JOIN device.device_states s ON s.mac = d.mac)sql";
+
+DeviceRecord FromRow(const pqxx::row& row) {
+  DeviceRecord device;
+  device.mac = row[0].as<std::string>();
+  device.partner = row[1].as<std::string>();
+  device.serial = row[2].as<std::string>();
+  device.model = row[3].as<std::string>();
+  device.target = row[4].as<std::string>();
+  device.redirect_profile_id = row[5].as<std::string>();
+  device.claimed = absl::FromUnixMicros(row[6].as<int64_t>());
+  device.registered = row[7].as<bool>();
+  device.certificate_serial = row[8].as<std::string>();
+  device.state = StateFromName(row[9].c_str());
+  return device;
+}
+
+ProfileRecord ProfileFromRow(const pqxx::row& row) {
+  return {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+          row[3].as<bool>(), row[4].as<std::string>()};
+}
+
+void AddEvent(pqxx::transaction_base& tx, const std::string& mac, std::string_view kind,
+              const std::string& detail, const std::string& source) {
+  tx.exec_params("INSERT INTO device.events (mac, kind, detail, source) VALUES ($1, $2, $3, $4)",
+                 mac, std::string(kind), detail, source);
+}
+
+absl::Status NoDevice(const std::string& mac) {
+  return absl::NotFoundError(absl::StrCat("no device ", mac, " claimed by this partner"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DeviceStore::Claim(
+    const ClaimBatch& batch,
+    const std::function<std::string(const std::vector<ClaimOutcome>&)>& render) {
+  std::string response;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!batch.idempotency_key.empty()) {
+      pqxx::result earlier = tx.exec_params(
+          "SELECT request_sha256, response FROM device.claim_requests "
+          "WHERE partner = $1 AND idempotency_key = $2",
+          batch.partner, batch.idempotency_key);
+      if (!earlier.empty()) {
+        if (earlier[0][0].as<std::string>() != batch.request_sha256) {
+          return absl::FailedPreconditionError(
+              "idempotency_key was already used for a different ClaimDevices request");
+        }
+        response = earlier[0][1].as<std::string>();
+        return absl::OkStatus();
+      }
+    }
+    if (!batch.redirect_profile_id.empty()) {
+      pqxx::result owned = tx.exec_params(
+          "SELECT 1 FROM device.redirect_profiles WHERE id = $1::uuid AND partner = $2",
+          batch.redirect_profile_id, batch.partner);
+      if (owned.empty()) return absl::NotFoundError("no such redirect profile for this partner");
+    }
+    std::vector<std::string> macs, serials, models;
+    for (const ClaimRow& row : batch.rows) {
+      macs.push_back(row.mac);
+      serials.push_back(row.serial);
+      models.push_back(row.model);
+    }
+    // New MACs are inserted; the partner's own are updated (a new target is
+    // how a partner moves its phones); another partner's are left alone.
+    pqxx::result written = tx.exec_params(R"sql(
+        INSERT INTO device.devices AS d (mac, partner, serial, model, target, redirect_profile_id)
+        SELECT mac, $1, serial, model, nullif($5, ''), nullif($6, '')::uuid
+        FROM unnest($2::text[], $3::text[], $4::text[]) AS r(mac, serial, model)
+        ON CONFLICT (mac) DO UPDATE
+          SET serial = excluded.serial, model = excluded.model, target = excluded.target,
+              redirect_profile_id = excluded.redirect_profile_id
+          WHERE d.partner = excluded.partner
+        RETURNING mac, (xmax = 0) AS inserted)sql",
+        batch.partner, TextArray(macs), TextArray(serials), TextArray(models), batch.target,
+        batch.redirect_profile_id);
+    std::map<std::string, ClaimOutcome> outcome;
+    std::vector<std::string> claimed;
+    for (const pqxx::row& row : written) {
+      bool inserted = row[1].as<bool>();
+      outcome[row[0].as<std::string>()] = inserted ? ClaimOutcome::kClaimed : ClaimOutcome::kAlreadyYours;
+      if (inserted) claimed.push_back(row[0].as<std::string>());
+    }
+    if (!claimed.empty()) {
+      tx.exec_params(
+          "INSERT INTO device.events (mac, kind, detail) "
+          "SELECT mac, 'claimed', $2 FROM unnest($1::text[]) AS c(mac)",
+          TextArray(claimed), absl::StrCat("by ", batch.partner));
+    }
+    std::vector<ClaimOutcome> outcomes;
+    for (const ClaimRow& row : batch.rows) {
+      auto found = outcome.find(row.mac);
+      outcomes.push_back(found == outcome.end() ? ClaimOutcome::kConflict : found->second);
+    }
+    response = render(outcomes);
+    if (!batch.idempotency_key.empty()) {
+      tx.exec_params(
+          "INSERT INTO device.claim_requests (partner, idempotency_key, request_sha256, response) "
+          "VALUES ($1, $2, $3, $4)",
+          batch.partner, batch.idempotency_key, batch.request_sha256, response);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<DeviceRecord> DeviceStore::Release(const std::string& partner,
+                                                  const std::string& mac) {
+  std::optional<DeviceRecord> device;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    device.reset();
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat(kDeviceSelect, " WHERE d.mac = $1 AND d.partner = $2 FOR UPDATE OF d"), mac,
+        partner);
+    if (rows.empty()) return absl::OkStatus();
+    device = FromRow(rows[0]);
+    tx.exec_params("DELETE FROM device.devices WHERE mac = $1", mac);
+    tx.exec_params("UPDATE device.certificates SET revoked_at = now() "
+                   "WHERE mac = $1 AND revoked_at IS NULL", mac);
+    AddEvent(tx, mac, "released", absl::StrCat("by ", partner), "");
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!device) return NoDevice(mac);
+  return *device;
+}
+
+absl::StatusOr<DeviceRecord> DeviceStore::Get(const std::string& partner, const std::string& mac) {
+  std::optional<DeviceRecord> device;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat(kDeviceSelect, " WHERE d.mac = $1 AND d.partner = $2"), mac, partner);
+    if (!rows.empty()) device = FromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!device) return NoDevice(mac);
+  return *device;
+}
+
+absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::List(
+    const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
+    int page_size, const std::string& page_token) {
+  std::string after;
+  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
+    return absl::InvalidArgumentError("page_token is not one this service issued");
+  }
+  std::vector<DeviceRecord> devices;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    devices.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             absl::StrCat(kDeviceSelect, R"sql(
+               WHERE d.partner = $1 AND d.mac > $2 AND ($3 = '' OR d.model = $3)
+                 AND ($4 = '' OR coalesce(s.state, 'open') = $4)
+               ORDER BY d.mac LIMIT $5)sql"),
+             partner, after, model, state ? std::string(StateName(*state)) : std::string(),
+             page_size + 1)) {
+      devices.push_back(FromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::string next;
+  if (devices.size() > static_cast<size_t>(page_size)) {
+    devices.pop_back();
+    next = absl::WebSafeBase64Escape(devices.back().mac);
+  }
+  return std::make_pair(std::move(devices), next);
+}
+
+absl::StatusOr<LookupOutcome> DeviceStore::Lookup(const std::string& mac, const std::string& model,
+                                                  const std::string& source,
+                                                  const std::string& credential_sha256) {
+  LookupOutcome outcome;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    outcome = LookupOutcome();
+    if (auto exceeded = misses_.FirstExceeded(tx, {{"source", source, limits_.misses_per_source}})) {
+      outcome.kind = LookupOutcome::Kind::kRateLimited;
+      outcome.retry_after = exceeded->retry_after;
+      AddEvent(tx, mac, "lookup", "rate limited", source);
+      return absl::OkStatus();
+    }
+    pqxx::result rows = tx.exec_params(
+        "UPDATE device.devices d SET credential_hash = $3, "
+        "credential_expires_at = now() + interval '24 hours' "
+        "WHERE d.mac = $1 AND (d.model = '' OR d.model = $2) "
+        "RETURNING d.partner, coalesce(d.target, (SELECT p.target FROM "
+        "device.redirect_profiles p WHERE p.id = d.redirect_profile_id), '')",
+        mac, model, credential_sha256);
+    if (!rows.empty()) {
+      outcome.kind = LookupOutcome::Kind::kFound;
+      outcome.partner = rows[0][0].as<std::string>();
+      outcome.target = rows[0][1].as<std::string>();
+      AddEvent(tx, mac, "lookup", "redirected", source);
+      return absl::OkStatus();
+    }
+    pqxx::result claimed = tx.exec_params("SELECT 1 FROM device.devices WHERE mac = $1", mac);
+    outcome.kind = claimed.empty() ? LookupOutcome::Kind::kNotClaimed
+                                   : LookupOutcome::Kind::kWrongModel;
+    misses_.CountFailure(tx, "source", source);
+    AddEvent(tx, mac, "lookup",
+             claimed.empty() ? "not claimed" : absl::StrCat("model ", model, " refused"), source);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return outcome;
+}
+
+absl::StatusOr<ProfileRecord> DeviceStore::CreateProfile(const ProfileRecord& profile) {
+  ProfileRecord created;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    created = ProfileFromRow(tx.exec_params1(
+        "INSERT INTO device.redirect_profiles (partner, name, short_code, target) "
+        "VALUES ($1, $2, $3, $4) RETURNING id::text, partner, name, short_code, target",
+        profile.partner, profile.name, profile.short_code, profile.target));
+    return absl::OkStatus();
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError(profile.short_code
+                                        ? absl::StrCat("short code ", profile.name, " is taken")
+                                        : absl::StrCat("profile ", profile.name, " exists"));
+  }
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<ProfileRecord> DeviceStore::ResolveShortCode(const std::string& digits,
+                                                            const std::string& source,
+                                                            absl::Duration* retry_after) {
+  std::optional<ProfileRecord> profile;
+  bool limited = false;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    profile.reset();
+    if (auto exceeded = misses_.FirstExceeded(tx, {{"source", source, limits_.misses_per_source}})) {
+      limited = true;
+      *retry_after = exceeded->retry_after;
+      return absl::OkStatus();
+    }
+    pqxx::result rows = tx.exec_params(
+        "SELECT id::text, partner, name, short_code, target FROM device.redirect_profiles "
+        "WHERE short_code AND name = $1",
+        digits);
+    if (rows.empty()) {
+      misses_.CountFailure(tx, "source", source);
+    } else {
+      profile = ProfileFromRow(rows[0]);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (limited) return absl::ResourceExhaustedError("too many unknown short codes from this source");
+  if (!profile) return absl::NotFoundError("no such short code");
+  return *profile;
+}
+
+absl::StatusOr<std::pair<CustomizationState, absl::Time>> DeviceStore::ReportState(
+    const std::string& mac, CustomizationState state, const std::string& detail,
+    const std::string& source) {
+  absl::Time updated;
+  std::optional<CustomizationState> before;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result current = tx.exec_params(
+        "SELECT state FROM device.device_states WHERE mac = $1 FOR UPDATE", mac);
+    before = current.empty() ? std::nullopt : StateFromName(current[0][0].c_str());
+    if (!TransitionAllowed(before, state)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("customization state cannot go from ",
+                       std::string(StateName(before.value_or(CustomizationState::kOpen))), " to ",
+                       std::string(StateName(state))));
+    }
+    pqxx::row row = tx.exec_params1(
+        "INSERT INTO device.device_states (mac, state, detail) VALUES ($1, $2, $3) "
+        "ON CONFLICT (mac) DO UPDATE SET state = excluded.state, detail = excluded.detail, "
+        "updated_at = now() RETURNING (extract(epoch FROM updated_at) * 1000000)::bigint",
+        mac, std::string(StateName(state)), detail);
+    updated = absl::FromUnixMicros(row[0].as<int64_t>());
+    AddEvent(tx, mac, "state",
+             absl::StrCat(std::string(StateName(before.value_or(CustomizationState::kOpen))),
+                          " -> ", std::string(StateName(state)), detail.empty() ? "" : ": ", detail),
+             source);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return std::make_pair(state, updated);
+}
+
+absl::Status DeviceStore::Register(
+    const std::string& mac, const std::string& credential_sha256,
+    const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        "SELECT 1 FROM device.devices WHERE mac = $1 AND credential_hash = $2 "
+        "AND credential_expires_at > now() FOR UPDATE",
+        mac, credential_sha256);
+    if (rows.empty()) {
+      // Nothing to commit: the transaction ends here either way.
+      return absl::PermissionDeniedError(
+          "registration credential is unknown, used or expired (look up again)");
+    }
+    absl::StatusOr<std::pair<std::string, absl::Time>> issued = issue();
+    if (!issued.ok()) return issued.status();
+    tx.exec_params("UPDATE device.certificates SET revoked_at = now() "
+                   "WHERE mac = $1 AND revoked_at IS NULL", mac);
+    tx.exec_params(
+        "INSERT INTO device.certificates (serial, mac, not_after) "
+        "VALUES ($1, $2, to_timestamp($3::bigint / 1000000.0))",
+        issued->first, mac, absl::ToUnixMicros(issued->second));
+    tx.exec_params(
+        "UPDATE device.devices SET registered = true, certificate_serial = $2, "
+        "credential_hash = NULL, credential_expires_at = NULL WHERE mac = $1",
+        mac, issued->first);
+    AddEvent(tx, mac, "registered", absl::StrCat("certificate ", issued->first), "");
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<DeviceRecord> DeviceStore::Revoke(const std::string& partner,
+                                                 const std::string& mac) {
+  std::optional<DeviceRecord> device;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    device.reset();
+    pqxx::result updated = tx.exec_params(
+        "UPDATE device.devices SET registered = false, certificate_serial = '' "
+        "WHERE mac = $1 AND partner = $2 RETURNING mac",
+        mac, partner);
+    if (updated.empty()) return absl::OkStatus();
+    tx.exec_params("UPDATE device.certificates SET revoked_at = now() "
+                   "WHERE mac = $1 AND revoked_at IS NULL", mac);
+    AddEvent(tx, mac, "revoked", absl::StrCat("by ", partner), "");
+    device = FromRow(tx.exec_params1(absl::StrCat(kDeviceSelect, " WHERE d.mac = $1"), mac));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!device) return NoDevice(mac);
+  return *device;
+}
+
+absl::Status DeviceStore::RecordEvent(const std::string& mac, const std::string& kind,
+                                      const std::string& detail, const std::string& source) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    AddEvent(tx, mac, kind, detail, source);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<Event>> DeviceStore::Timeline(const std::string& partner,
+                                                         const std::string& mac) {
+  std::vector<Event> events;
+  bool owned = false;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    events.clear();
+    pqxx::result device = tx.exec_params(
+        "SELECT claimed_at FROM device.devices WHERE mac = $1 AND partner = $2", mac, partner);
+    owned = !device.empty();
+    if (!owned) return absl::OkStatus();
+    // Only what happened since this partner claimed it: an earlier owner's
+    // history is not this partner's to read.
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT (extract(epoch FROM at) * 1000000)::bigint, kind, detail, source "
+             "FROM device.events WHERE mac = $1 AND at >= $2::timestamptz ORDER BY id",
+             mac, device[0][0].as<std::string>())) {
+      events.push_back({absl::FromUnixMicros(row[0].as<int64_t>()), row[1].as<std::string>(),
+                        row[2].as<std::string>(), row[3].as<std::string>()});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!owned) return NoDevice(mac);
+  return events;
+}
+
+absl::Status DeviceStore::Sweep() {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    misses_.DeleteEnded(tx);
+    tx.exec("UPDATE device.devices SET credential_hash = NULL, credential_expires_at = NULL "
+            "WHERE credential_expires_at < now()");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace onramp::device

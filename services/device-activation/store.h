@@ -1,0 +1,141 @@
+#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_STORE_H_
+#define ONRAMP_SERVICES_DEVICE_ACTIVATION_STORE_H_
+
+// The only place that speaks SQL for device activation (schema "device").
+// Redirect targets are opaque strings here (the service serialises them).
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/rate_limit/failure_windows.h"
+#include "lib/store/pool.h"
+#include "services/device-activation/customization.h"
+
+namespace onramp::device {
+
+struct DeviceRecord {
+  std::string mac;
+  std::string partner;
+  std::string serial;
+  std::string model;
+  std::string target;  // own target, or the profile's when claimed with one
+  std::string redirect_profile_id;
+  absl::Time claimed;
+  bool registered = false;
+  std::string certificate_serial;
+  std::optional<CustomizationState> state;
+};
+
+struct ClaimRow {
+  std::string mac;
+  std::string serial;
+  std::string model;
+};
+
+enum class ClaimOutcome { kClaimed, kAlreadyYours, kConflict };
+
+struct ClaimBatch {
+  std::string partner;
+  std::vector<ClaimRow> rows;  // valid rows only, distinct MACs
+  std::string target;          // or:
+  std::string redirect_profile_id;
+  std::string idempotency_key;  // empty: none
+  std::string request_sha256;
+};
+
+struct ProfileRecord {
+  std::string id;
+  std::string partner;
+  std::string name;
+  bool short_code = false;
+  std::string target;
+};
+
+struct Limits {
+  int misses_per_source = 60;
+  absl::Duration window = absl::Hours(1);
+};
+
+struct LookupOutcome {
+  enum class Kind { kFound, kNotClaimed, kWrongModel, kRateLimited };
+  Kind kind = Kind::kNotClaimed;
+  std::string partner;
+  std::string target;
+  absl::Duration retry_after;
+};
+
+struct Event {
+  absl::Time at;
+  std::string kind;
+  std::string detail;
+  std::string source;
+};
+
+class DeviceStore {
+ public:
+  DeviceStore(store::ConnectionPool& pool, Limits limits)
+      : pool_(pool), limits_(limits), misses_("device.lookup_failures", limits.window) {}
+
+  // Claims `batch.rows` in one transaction. `render` turns the per-row
+  // outcomes (same order as rows) into the response stored under the
+  // idempotency key; a repeated key returns the stored response instead
+  // (FAILED_PRECONDITION if the key was used for another request).
+  // NOT_FOUND when redirect_profile_id is not the partner's.
+  absl::StatusOr<std::string> Claim(
+      const ClaimBatch& batch,
+      const std::function<std::string(const std::vector<ClaimOutcome>&)>& render);
+
+  absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac);
+  absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac);
+  absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
+      const std::string& partner, const std::string& model,
+      std::optional<CustomizationState> state, int page_size, const std::string& page_token);
+
+  // Found: stores the hash of `credential` (valid 24 h) for Register.
+  absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
+                                       const std::string& source,
+                                       const std::string& credential_sha256);
+
+  // ALREADY_EXISTS when the name (or short code) is taken.
+  absl::StatusOr<ProfileRecord> CreateProfile(const ProfileRecord& profile);
+  // nullopt + retry_after when rate limited; NOT_FOUND on a miss.
+  absl::StatusOr<ProfileRecord> ResolveShortCode(const std::string& digits,
+                                                 const std::string& source,
+                                                 absl::Duration* retry_after);
+
+  // FAILED_PRECONDITION for a transition the phone cannot make.
+  absl::StatusOr<std::pair<CustomizationState, absl::Time>> ReportState(
+      const std::string& mac, CustomizationState state, const std::string& detail,
+      const std::string& source);
+
+  struct Registration {
+    std::string partner;
+  };
+  // Checks and consumes the one-time credential, then runs `issue` (which
+  // returns the certificate serial and expiry) inside the same transaction.
+  // PERMISSION_DENIED for an unknown, used or expired credential.
+  absl::Status Register(const std::string& mac, const std::string& credential_sha256,
+                        const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue);
+  absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac);
+
+  absl::Status RecordEvent(const std::string& mac, const std::string& kind,
+                           const std::string& detail, const std::string& source);
+  // The partner's device's events since it was claimed.
+  absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac);
+
+  // Drops ended limiter windows and expired credentials.
+  absl::Status Sweep();
+
+ private:
+  store::ConnectionPool& pool_;
+  const Limits limits_;
+  const rate_limit::FailureWindows misses_;
+};
+
+}  // namespace onramp::device
+
+#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_STORE_H_
