@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "lib/identity/mac_address.h"
 #include "lib/log/log.h"
 #include "lib/rule/rule.h"
 #include "lib/server/request_id.h"

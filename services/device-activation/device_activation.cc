@@ -1,0 +1,76 @@
+#include "services/device-activation/device_activation.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "lib/log/log.h"
+#include "lib/status/status_macros.h"
+#include "lib/store/migrations.h"
+#include "lib/store/pool.h"
+#include "prometheus/registry.h"
+#include "services/device-activation/migrations.h"
+
+namespace onramp::device {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& flag, const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return absl::FailedPreconditionError(absl::StrCat("--", flag, ": cannot read ", path));
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+}  // namespace
+
+void RegisterFlags(config::Flags& flags, Options* options) {
+  server::RegisterServerFlags(flags, &options->server);
+  flags.RequiredString("database_url", &options->database_url,
+                       "PostgreSQL URL; the service owns schema \"device\" in it.");
+  flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
+  flags.RequiredString("ca_cert_file", &options->ca_cert_file,
+                       "PEM certificate of the onboarding CA that signs device certificates.");
+  flags.RequiredString("ca_key_file", &options->ca_key_file,
+                       "Secret: PEM private key of the onboarding CA.");
+  flags.Duration("certificate_validity", &options->service.certificate_validity,
+                 "Lifetime of a device certificate.");
+  flags.Int("limit_misses_per_source", &options->limits.misses_per_source, 1, 1000000,
+            "Unknown-phone lookups and unknown short codes allowed per source per window.");
+  flags.Duration("limit_window", &options->limits.window, "The rate-limit window.");
+  flags.Duration("sweep_interval", &options->sweep_interval,
+                 "How often ended limiter windows and expired credentials are dropped.");
+}
+
+absl::Status Run(const Options& options) {
+  ASSIGN_OR_RETURN(std::string ca_cert, ReadFile("ca_cert_file", options.ca_cert_file));
+  ASSIGN_OR_RETURN(std::string ca_key, ReadFile("ca_key_file", options.ca_key_file));
+  ASSIGN_OR_RETURN(std::unique_ptr<CertificateAuthority> ca,
+                   CertificateAuthority::Load(ca_cert, ca_key));
+  ASSIGN_OR_RETURN(std::unique_ptr<store::ConnectionPool> pool,
+                   store::ConnectionPool::Create(
+                       {.url = options.database_url, .size = options.pool_size}));
+  RETURN_IF_ERROR(store::Migrate(*pool, "device", Migrations()).status());
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  DeviceStore device_store(*pool, options.limits);
+  DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry);
+  ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
+                   server::Server::Start(options.server, {&service}, registry));
+  absl::Notification stop;
+  std::thread sweeper([&] {
+    while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {
+      if (absl::Status swept = device_store.Sweep(); !swept.ok()) {
+        log::Warn("sweep failed", {{"error", std::string(swept.message())}});
+      }
+    }
+  });
+  absl::Status served = server->RunUntilSignalled();
+  stop.Notify();
+  sweeper.join();
+  return served;
+}
+
+}  // namespace onramp::device

@@ -1,0 +1,35 @@
+#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_DEVICE_ACTIVATION_H_
+#define ONRAMP_SERVICES_DEVICE_ACTIVATION_DEVICE_ACTIVATION_H_
+
+// Wiring of the device-activation service: options, then Run.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lib/config/flags.h"
+#include "lib/server/server.h"
+#include "services/device-activation/service.h"
+#include "services/device-activation/store.h"
+
+namespace onramp::device {
+
+struct Options {
+  server::ServerOptions server;
+  std::string database_url;
+  int pool_size = 8;
+  std::string ca_cert_file;
+  std::string ca_key_file;
+  absl::Duration sweep_interval = absl::Minutes(1);
+  Limits limits;
+  ServiceOptions service;
+};
+
+void RegisterFlags(config::Flags& flags, Options* options);
+
+// Connects, migrates schema "device", serves until SIGTERM, drains.
+absl::Status Run(const Options& options);
+
+}  // namespace onramp::device
+
+#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_DEVICE_ACTIVATION_H_

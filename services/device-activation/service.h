@@ -1,0 +1,57 @@
+#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_SERVICE_H_
+#define ONRAMP_SERVICES_DEVICE_ACTIVATION_SERVICE_H_
+
+// The gRPC adapter of device activation: validate (errors name the field,
+// bulk rows name their index), call the store, map outcomes once.
+
+#include "absl/time/time.h"
+#include "onramp/device/v1/device.grpc.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
+#include "services/device-activation/certificate_authority.h"
+#include "services/device-activation/store.h"
+
+namespace onramp::device {
+
+struct ServiceOptions {
+  absl::Duration certificate_validity = absl::Hours(24 * 365);
+};
+
+class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Service {
+ public:
+  DeviceActivationServiceImpl(DeviceStore& store, const CertificateAuthority& ca,
+                              ServiceOptions options, prometheus::Registry& registry);
+
+  grpc::Status ClaimDevices(grpc::ServerContext*, const v1::ClaimDevicesRequest*,
+                            v1::ClaimDevicesResponse*) override;
+  grpc::Status ClaimDevicesWithProgress(grpc::ServerContext*, const v1::ClaimDevicesRequest*,
+                                        grpc::ServerWriter<v1::ClaimProgress>*) override;
+  grpc::Status ReleaseDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
+  grpc::Status GetDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
+  grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
+                           v1::ListDevicesResponse*) override;
+  grpc::Status Lookup(grpc::ServerContext*, const v1::LookupRequest*, v1::LookupResponse*) override;
+  grpc::Status CreateRedirectProfile(grpc::ServerContext*, const v1::CreateRedirectProfileRequest*,
+                                     v1::RedirectProfile*) override;
+  grpc::Status ResolveShortCode(grpc::ServerContext*, const v1::ResolveShortCodeRequest*,
+                                v1::ResolveShortCodeResponse*) override;
+  grpc::Status ReportState(grpc::ServerContext*, const v1::ReportStateRequest*,
+                           v1::DeviceState*) override;
+  grpc::Status Register(grpc::ServerContext*, const v1::RegisterRequest*,
+                        v1::RegisterResponse*) override;
+  grpc::Status RevokeDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
+  grpc::Status RecordEvent(grpc::ServerContext*, const v1::RecordEventRequest*,
+                           v1::RecordEventResponse*) override;
+  grpc::Status GetTimeline(grpc::ServerContext*, const v1::DeviceRequest*, v1::Timeline*) override;
+
+ private:
+  DeviceStore& store_;
+  const CertificateAuthority& ca_;
+  const ServiceOptions options_;
+  prometheus::Family<prometheus::Counter>& lookups_;
+  prometheus::Counter& registrations_;
+};
+
+}  // namespace onramp::device
+
+#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_SERVICE_H_

@@ -1,0 +1,444 @@
+// DeviceActivationService over real gRPC against the real PostgreSQL that
+// tools/test starts, with a throwaway CA made by openssl.
+
+#include "services/device-activation/service.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "lib/server/server.h"
+#include "lib/store/migrations.h"
+#include "lib/store/testing/database_test.h"
+#include "onramp/common/v1/common.pb.h"
+#include "onramp/device/v1/device.grpc.pb.h"
+#include "services/device-activation/migrations.h"
+
+namespace onramp::device {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+std::string RunCommand(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  char buffer[512];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  EXPECT_EQ(pclose(pipe), 0) << command << ": " << output;
+  return output;
+}
+
+std::string Mac(int i) { return absl::StrFormat("02%010x", i); }
+
+class DeviceServiceTest : public store::testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    dir_ = ::testing::TempDir() + "/ca";
+    RunCommand("rm -rf " + dir_ + " && mkdir -p " + dir_ + " && lib/testing/make_test_certs.sh " + dir_);
+    auto ca = CertificateAuthority::Load(ReadFile(dir_ + "/ca.pem"), ReadFile(dir_ + "/ca.key"));
+    ASSERT_TRUE(ca.ok()) << ca.status();
+    ca_ = std::move(*ca);
+    ASSERT_TRUE(store::Migrate(pool(), "device", Migrations()).ok());
+    store_ = std::make_unique<DeviceStore>(pool(), Limits{.misses_per_source = 20});
+    registry_ = std::make_shared<prometheus::Registry>();
+    service_ = std::make_unique<DeviceActivationServiceImpl>(*store_, *ca_, ServiceOptions{},
+                                                             *registry_);
+    auto server = server::Server::Start(
+        {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()},
+        {service_.get()}, registry_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::DeviceActivationService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->grpc_port()), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (server_) server_->Drain();
+  }
+
+  v1::ClaimDevicesRequest ClaimRequest(const std::string& partner, int first, int count,
+                                       const std::string& key) {
+    v1::ClaimDevicesRequest request;
+    request.set_partner(partner);
+    request.set_idempotency_key(key);
+    request.mutable_target()->set_profile_rule("https://" + partner + ".example.com/$MA.xml");
+    v1::Parameter* parameter = request.mutable_target()->add_parameters();
+    parameter->set_name("Resync_Periodic");
+    parameter->set_value("3600");
+    for (int i = first; i < first + count; ++i) {
+      v1::DeviceRow* row = request.add_devices();
+      row->mutable_mac()->set_value(Mac(i));
+      row->set_serial(absl::StrCat("FCH", i));
+      row->set_model("CP-8851-3PCC");
+    }
+    return request;
+  }
+
+  v1::ClaimDevicesResponse Claim(const v1::ClaimDevicesRequest& request) {
+    grpc::ClientContext context;
+    v1::ClaimDevicesResponse response;
+    grpc::Status status = stub_->ClaimDevices(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  grpc::Status Lookup(const std::string& mac, const std::string& model,
+                      v1::LookupResponse* response, const std::string& source = "192.0.2.1") {
+    grpc::ClientContext context;
+    v1::LookupRequest request;
+    request.mutable_device()->mutable_mac()->set_value(mac);
+    request.mutable_device()->set_model(model);
+    request.set_source_address(source);
+    return stub_->Lookup(&context, request, response);
+  }
+
+  grpc::Status Report(const std::string& mac, v1::CustomizationState state) {
+    grpc::ClientContext context;
+    v1::ReportStateRequest request;
+    request.mutable_mac()->set_value(mac);
+    request.set_state(state);
+    v1::DeviceState response;
+    return stub_->ReportState(&context, request, &response);
+  }
+
+  grpc::Status Get(const std::string& partner, const std::string& mac, v1::Device* device) {
+    grpc::ClientContext context;
+    v1::DeviceRequest request;
+    request.set_partner(partner);
+    request.mutable_mac()->set_value(mac);
+    return stub_->GetDevice(&context, request, device);
+  }
+
+  static std::string FieldOf(const grpc::Status& status) {
+    onramp::common::v1::ErrorDetail detail;
+    detail.ParseFromString(status.error_details());
+    return detail.field();
+  }
+
+  std::string dir_;
+  std::unique_ptr<CertificateAuthority> ca_;
+  std::unique_ptr<DeviceStore> store_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<DeviceActivationServiceImpl> service_;
+  std::unique_ptr<server::Server> server_;
+  std::unique_ptr<v1::DeviceActivationService::Stub> stub_;
+};
+
+TEST_F(DeviceServiceTest, BulkClaimOfTenThousandReportsEveryRow) {
+  Claim(ClaimRequest("globex", 0, 100, "g1"));   // rows 0..99 belong to another partner
+  Claim(ClaimRequest("acme", 100, 50, "a0"));    // rows 100..149 are already acme's
+  v1::ClaimDevicesRequest request = ClaimRequest("acme", 0, 10000, "a1");
+  request.mutable_devices(5000)->mutable_mac()->set_value("00:11");
+  request.mutable_devices(6000)->set_model("bad model");
+  request.mutable_devices(7000)->mutable_mac()->set_value(Mac(7001));  // a repeat of row 7001
+  v1::ClaimDevicesResponse response = Claim(request);
+  ASSERT_EQ(response.results_size(), 10000);
+  EXPECT_EQ(response.counts().conflicts(), 100);
+  EXPECT_EQ(response.counts().already_yours(), 50);
+  EXPECT_EQ(response.counts().invalid(), 3);
+  EXPECT_EQ(response.counts().claimed(), 10000 - 100 - 50 - 3);
+  EXPECT_EQ(response.results(42).outcome(), v1::CLAIM_OUTCOME_CONFLICT);
+  EXPECT_EQ(response.results(120).outcome(), v1::CLAIM_OUTCOME_ALREADY_YOURS);
+  EXPECT_EQ(response.results(5000).outcome(), v1::CLAIM_OUTCOME_INVALID);
+  EXPECT_EQ(response.results(5000).field(), "devices[5000].mac");
+  EXPECT_EQ(response.results(6000).field(), "devices[6000].model");
+  // Rows come in order, so the later of two equal MACs is the repeat.
+  EXPECT_EQ(response.results(7000).outcome(), v1::CLAIM_OUTCOME_CLAIMED);
+  EXPECT_EQ(response.results(7001).outcome(), v1::CLAIM_OUTCOME_INVALID);
+  EXPECT_THAT(response.results(7001).reason(), HasSubstr("repeats an earlier row"));
+  // Never stolen: globex still owns its phones.
+  v1::Device device;
+  EXPECT_TRUE(Get("globex", Mac(42), &device).ok());
+  EXPECT_EQ(Get("acme", Mac(42), &device).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A retry with the same key gets the same answer, not "already yours".
+  v1::ClaimDevicesResponse retry = Claim(request);
+  EXPECT_EQ(retry.counts().claimed(), response.counts().claimed());
+  EXPECT_EQ(retry.SerializeAsString(), response.SerializeAsString());
+}
+
+TEST_F(DeviceServiceTest, LargeImportsReportProgressPerChunk) {
+  grpc::ClientContext context;
+  auto reader = stub_->ClaimDevicesWithProgress(&context, ClaimRequest("acme", 0, 2500, "big"));
+  std::vector<int> done;
+  v1::ClaimProgress progress;
+  int results = 0;
+  while (reader->Read(&progress)) {
+    done.push_back(progress.rows_done());
+    results += progress.results_size();
+    EXPECT_EQ(progress.rows_total(), 2500);
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_THAT(done, ElementsAre(1000, 2000, 2500));
+  EXPECT_EQ(results, 2500);
+  EXPECT_EQ(progress.counts().claimed(), 2500);
+}
+
+TEST_F(DeviceServiceTest, LookupFindsTheProviderOrRefuses) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  v1::LookupResponse found;
+  grpc::Status status = Lookup("02:00:00:00:00:00", "CP-8851-3PCC", &found);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(found.partner(), "acme");
+  EXPECT_EQ(found.target().profile_rule(), "https://acme.example.com/$MA.xml");
+  ASSERT_EQ(found.target().parameters_size(), 1);
+  EXPECT_EQ(found.target().parameters(0).name(), "Resync_Periodic");
+  EXPECT_FALSE(found.registration_credential().empty());
+
+  v1::LookupResponse ignored;
+  EXPECT_EQ(Lookup(Mac(1), "CP-8851-3PCC", &ignored).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Lookup(Mac(0), "CP-7832-3PCC", &ignored).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(DeviceServiceTest, MissesAreRateLimitedPerSource) {
+  v1::LookupResponse ignored;
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_EQ(Lookup(Mac(1000 + i), "CP-8851-3PCC", &ignored, "198.51.100.9").error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  EXPECT_EQ(Lookup(Mac(2000), "CP-8851-3PCC", &ignored, "198.51.100.9").error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Short-code guesses from the same source count against the same budget.
+  grpc::ClientContext context;
+  v1::ResolveShortCodeRequest resolve;
+  resolve.set_digits("555");
+  resolve.set_source_address("198.51.100.9");
+  v1::ResolveShortCodeResponse response;
+  EXPECT_EQ(stub_->ResolveShortCode(&context, resolve, &response).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Other sources are unaffected.
+  EXPECT_EQ(Lookup(Mac(2000), "CP-8851-3PCC", &ignored, "198.51.100.10").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(DeviceServiceTest, ShortCodesAreThreeToSixteenDigitsAndUnique) {
+  auto create = [&](const std::string& partner, const std::string& name) {
+    grpc::ClientContext context;
+    v1::CreateRedirectProfileRequest request;
+    request.set_partner(partner);
+    request.set_name(name);
+    request.mutable_target()->set_profile_rule("https://" + partner + ".example.com/cda.xml");
+    v1::RedirectProfile profile;
+    return std::make_pair(stub_->CreateRedirectProfile(&context, request, &profile), profile);
+  };
+  auto [created, profile] = create("acme", "123");
+  ASSERT_TRUE(created.ok()) << created.error_message();
+  EXPECT_TRUE(profile.short_code());
+  EXPECT_EQ(create("globex", "123").first.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(create("acme", "12").first.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(create("acme", "12345678901234567").first.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(create("acme", "1234567890123456").first.ok());
+  auto named = create("acme", "office-phones");
+  EXPECT_TRUE(named.first.ok());
+  EXPECT_FALSE(named.second.short_code());
+  EXPECT_TRUE(create("globex", "office-phones").first.ok());  // names are per partner
+
+  auto resolve = [&](const std::string& digits) {
+    grpc::ClientContext context;
+    v1::ResolveShortCodeRequest request;
+    request.set_digits(digits);
+    request.set_source_address("192.0.2.5");
+    v1::ResolveShortCodeResponse response;
+    grpc::Status status = stub_->ResolveShortCode(&context, request, &response);
+    return std::make_pair(status, response);
+  };
+  auto [found, resolved] = resolve("123");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(resolved.profile().target().profile_rule(), "https://acme.example.com/cda.xml");
+  EXPECT_EQ(resolve("999").first.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(resolve("#123").first.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(resolve("12").first), "digits");
+}
+
+TEST_F(DeviceServiceTest, CustomizationStateFollowsThePhonesMachine) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  const std::string mac = Mac(0);
+  EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_PENDING).ok());
+  EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_CUSTOM_PENDING).ok());
+  EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_ACQUIRED).ok());
+  grpc::Status backwards = Report(mac, v1::CUSTOMIZATION_STATE_PENDING);
+  EXPECT_EQ(backwards.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(backwards.error_message(), HasSubstr("from acquired to pending"));
+  v1::Device device;
+  ASSERT_TRUE(Get("acme", mac, &device).ok());
+  EXPECT_EQ(device.state(), v1::CUSTOMIZATION_STATE_ACQUIRED);
+  // A factory reset starts again from Open.
+  EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_OPEN).ok());
+  EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_PENDING).ok());
+  EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_UNAVAILABLE).ok());
+  // Unclaimed phones report too (they are the ones that end up Unavailable).
+  EXPECT_TRUE(Report(Mac(77), v1::CUSTOMIZATION_STATE_PENDING).ok());
+}
+
+TEST_F(DeviceServiceTest, RegistrationIssuesACertificateTheCaVerifies) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  const std::string mac = Mac(0);
+  v1::LookupResponse lookup;
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
+
+  RunCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + dir_ +
+      "/phone.key -out " + dir_ + "/phone.csr -subj /CN=whatever");
+  grpc::ClientContext context;
+  v1::RegisterRequest request;
+  request.mutable_mac()->set_value(mac);
+  request.set_registration_credential(lookup.registration_credential());
+  request.set_csr_pem(ReadFile(dir_ + "/phone.csr"));
+  v1::RegisterResponse response;
+  grpc::Status status = stub_->Register(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  std::ofstream(dir_ + "/phone.pem") << response.certificate_pem();
+  std::ofstream(dir_ + "/issuer.pem") << response.ca_certificate_pem();
+  EXPECT_THAT(RunCommand("openssl verify -purpose sslclient -CAfile " + dir_ + "/issuer.pem " + dir_ +
+                  "/phone.pem"),
+              HasSubstr(": OK"));
+  EXPECT_THAT(RunCommand("openssl x509 -noout -subject -in " + dir_ + "/phone.pem"),
+              HasSubstr("CN = " + mac));
+  EXPECT_EQ(response.ca_certificate_pem().find("PRIVATE KEY"), std::string::npos);
+
+  v1::Device device;
+  ASSERT_TRUE(Get("acme", mac, &device).ok());
+  EXPECT_TRUE(device.registered());
+  EXPECT_EQ(device.certificate_serial(), response.serial());
+
+  grpc::ClientContext again_context;
+  v1::RegisterResponse again;
+  EXPECT_EQ(stub_->Register(&again_context, request, &again).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::ClientContext revoke_context;
+  v1::DeviceRequest revoke;
+  revoke.set_partner("acme");
+  revoke.mutable_mac()->set_value(mac);
+  v1::Device revoked;
+  ASSERT_TRUE(stub_->RevokeDevice(&revoke_context, revoke, &revoked).ok());
+  EXPECT_FALSE(revoked.registered());
+}
+
+TEST_F(DeviceServiceTest, BadCsrLeavesTheCredentialUsable) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  v1::LookupResponse lookup;
+  ASSERT_TRUE(Lookup(Mac(0), "CP-8851-3PCC", &lookup).ok());
+  grpc::ClientContext context;
+  v1::RegisterRequest request;
+  request.mutable_mac()->set_value(Mac(0));
+  request.set_registration_credential(lookup.registration_credential());
+  request.set_csr_pem("-----BEGIN CERTIFICATE REQUEST-----\nnope\n-----END CERTIFICATE REQUEST-----\n");
+  v1::RegisterResponse response;
+  grpc::Status status = stub_->Register(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(status), "csr_pem");
+  v1::Device device;
+  ASSERT_TRUE(Get("acme", Mac(0), &device).ok());
+  EXPECT_FALSE(device.registered());
+}
+
+TEST_F(DeviceServiceTest, TimelineTellsTheStoryInOrder) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  const std::string mac = Mac(0);
+  v1::LookupResponse lookup;
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup, "203.0.113.4").ok());
+  ASSERT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_PENDING).ok());
+  {
+    grpc::ClientContext context;
+    v1::RecordEventRequest event;
+    event.mutable_mac()->set_value(mac);
+    event.set_kind("profile_fetched");
+    event.set_detail("GET /profile/000000000000.xml 200");
+    event.set_source("gateway");
+    v1::RecordEventResponse ignored;
+    ASSERT_TRUE(stub_->RecordEvent(&context, event, &ignored).ok());
+  }
+  grpc::ClientContext context;
+  v1::DeviceRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value(mac);
+  v1::Timeline timeline;
+  ASSERT_TRUE(stub_->GetTimeline(&context, request, &timeline).ok());
+  std::vector<std::string> kinds;
+  for (const auto& event : timeline.events()) kinds.push_back(event.kind());
+  EXPECT_THAT(kinds, ElementsAre("claimed", "lookup", "state", "profile_fetched"));
+  EXPECT_EQ(timeline.events(1).source(), "203.0.113.4");
+  EXPECT_EQ(timeline.events(2).detail(), "open -> pending");
+
+  grpc::ClientContext other;
+  request.set_partner("globex");
+  EXPECT_EQ(stub_->GetTimeline(&other, request, &timeline).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(DeviceServiceTest, PartnersTouchOnlyTheirOwnDevices) {
+  Claim(ClaimRequest("acme", 0, 3, "a1"));
+  Claim(ClaimRequest("globex", 3, 2, "g1"));
+  v1::Device device;
+  EXPECT_EQ(Get("globex", Mac(0), &device).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext release_context;
+  v1::DeviceRequest release;
+  release.set_partner("globex");
+  release.mutable_mac()->set_value(Mac(0));
+  EXPECT_EQ(stub_->ReleaseDevice(&release_context, release, &device).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext list_context;
+  v1::ListDevicesRequest list;
+  list.set_partner("acme");
+  list.mutable_page()->set_page_size(2);
+  v1::ListDevicesResponse page;
+  ASSERT_TRUE(stub_->ListDevices(&list_context, list, &page).ok());
+  EXPECT_EQ(page.devices_size(), 2);
+  EXPECT_FALSE(page.page().next_page_token().empty());
+  grpc::ClientContext next_context;
+  list.mutable_page()->set_page_token(page.page().next_page_token());
+  ASSERT_TRUE(stub_->ListDevices(&next_context, list, &page).ok());
+  ASSERT_EQ(page.devices_size(), 1);
+  EXPECT_EQ(page.devices(0).mac().value(), Mac(2));
+  EXPECT_TRUE(page.page().next_page_token().empty());
+}
+
+TEST_F(DeviceServiceTest, BadInputNamesTheField) {
+  v1::LookupResponse ignored;
+  grpc::Status status = Lookup("00-11", "CP-8851-3PCC", &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(status), "device.mac");
+  EXPECT_EQ(FieldOf(Lookup(Mac(1), "", &ignored)), "device.model");
+  EXPECT_EQ(FieldOf(Lookup(Mac(1), "CP-8851-3PCC", &ignored, "")), "source_address");
+
+  v1::ClaimDevicesRequest no_target = ClaimRequest("acme", 0, 1, "k");
+  no_target.clear_target();
+  grpc::ClientContext context;
+  v1::ClaimDevicesResponse response;
+  status = stub_->ClaimDevices(&context, no_target, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(status), "target");
+
+  v1::ClaimDevicesRequest bad_rule = ClaimRequest("acme", 0, 1, "k");
+  bad_rule.mutable_target()->set_profile_rule("ftp://x/y");
+  grpc::ClientContext rule_context;
+  EXPECT_EQ(FieldOf(stub_->ClaimDevices(&rule_context, bad_rule, &response)), "target.profile_rule");
+
+  v1::ClaimDevicesRequest bad_parameter = ClaimRequest("acme", 0, 1, "k");
+  bad_parameter.mutable_target()->mutable_parameters(0)->set_name("1bad");
+  grpc::ClientContext parameter_context;
+  EXPECT_EQ(FieldOf(stub_->ClaimDevices(&parameter_context, bad_parameter, &response)),
+            "target.parameters[0].name");
+  EXPECT_EQ(Report(Mac(1), v1::CUSTOMIZATION_STATE_UNSPECIFIED).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace onramp::device
