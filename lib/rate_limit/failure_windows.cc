@@ -8,16 +8,14 @@
 #include "pqxx/pqxx"
 
 namespace onramp::rate_limit {
-namespace {
-
-// The current window's start, with the window length in seconds as $1.
-constexpr char kWindowStart[] =
-    "to_timestamp(floor(extract(epoch FROM now())::float8 / $1::float8) * $1::float8)";
-
-}  // namespace
+std::string FailureWindows::WindowStartSql(const std::string& seconds_parameter) {
+  return absl::StrCat("to_timestamp(floor(extract(epoch FROM now())::float8 / ", seconds_parameter,
+                      "::float8) * ", seconds_parameter, "::float8)");
+}
 
 std::optional<FailureWindows::Exceeded> FailureWindows::FirstExceeded(
     pqxx::transaction_base& tx, const std::vector<Check>& checks) const {
+  const std::string window_start = WindowStartSql("$1");
   std::vector<std::string> scopes, subjects, limits;
   for (const Check& check : checks) {
     if (check.subject.empty()) continue;
@@ -27,12 +25,12 @@ std::optional<FailureWindows::Exceeded> FailureWindows::FirstExceeded(
   }
   if (scopes.empty()) return std::nullopt;
   pqxx::result rows = tx.exec_params(
-      absl::StrCat("SELECT f.scope, extract(epoch FROM ", kWindowStart,
+      absl::StrCat("SELECT f.scope, extract(epoch FROM ", window_start,
                    " + make_interval(secs => $1::float8) - now()) "
                    "FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY "
                    "AS c(scope, subject, lim, position) JOIN ",
                    table_, " f ON f.scope = c.scope AND f.subject = c.subject AND f.window_start = ",
-                   kWindowStart, " WHERE f.failures >= c.lim ORDER BY c.position LIMIT 1"),
+                   window_start, " WHERE f.failures >= c.lim ORDER BY c.position LIMIT 1"),
       absl::ToDoubleSeconds(window_), store::TextArray(scopes), store::TextArray(subjects),
       absl::StrCat("{", absl::StrJoin(limits, ","), "}"));
   if (rows.empty()) return std::nullopt;
@@ -43,9 +41,10 @@ std::optional<FailureWindows::Exceeded> FailureWindows::FirstExceeded(
 void FailureWindows::CountFailure(pqxx::transaction_base& tx, const std::string& scope,
                                   const std::string& subject) const {
   if (subject.empty()) return;
+  const std::string window_start = WindowStartSql("$1");
   tx.exec_params(
       absl::StrCat("INSERT INTO ", table_, " AS f (scope, subject, window_start, failures) ",
-                   "VALUES ($2, $3, ", kWindowStart, ", 1) ",
+                   "VALUES ($2, $3, ", window_start, ", 1) ",
                    "ON CONFLICT (scope, subject, window_start) DO UPDATE SET failures = f.failures + 1"),
       absl::ToDoubleSeconds(window_), scope, subject);
 }

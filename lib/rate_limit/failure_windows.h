@@ -52,6 +52,11 @@ class FailureWindows {
 
   absl::Duration window() const { return window_; }
 
+  // SQL for the current window's start, reading the window length in
+  // seconds from `seconds_parameter` (e.g. "$6"), for callers that fold the
+  // check into a statement of their own.
+  static std::string WindowStartSql(const std::string& seconds_parameter);
+
  private:
   std::string table_;
   absl::Duration window_;

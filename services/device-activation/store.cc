@@ -201,24 +201,36 @@ absl::StatusOr<LookupOutcome> DeviceStore::Lookup(const std::string& mac, const 
   LookupOutcome outcome;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     outcome = LookupOutcome();
+    // The hot path of a boot storm, in one statement: hand out the
+    // credential and log the event, unless the source is over its limit.
+    pqxx::result found = tx.exec_params(
+        absl::StrCat(R"sql(
+          WITH blocked AS (
+            SELECT 1 FROM device.lookup_failures
+            WHERE scope = 'source' AND subject = $4 AND failures >= $5 AND window_start = )sql",
+                     misses_.WindowStartSql("$6"), R"sql(),
+          found AS (
+            UPDATE device.devices d
+            SET credential_hash = $3, credential_expires_at = now() + interval '24 hours'
+            WHERE d.mac = $1 AND (d.model = '' OR d.model = $2) AND NOT EXISTS (SELECT 1 FROM blocked)
+            RETURNING d.partner, coalesce(d.target, (SELECT p.target FROM device.redirect_profiles p
+                                                     WHERE p.id = d.redirect_profile_id), '') AS target),
+          logged AS (
+            INSERT INTO device.events (mac, kind, detail, source)
+            SELECT $1, 'lookup', 'redirected', $4 FROM found)
+          SELECT partner, target FROM found)sql"),
+        mac, model, credential_sha256, source, limits_.misses_per_source,
+        absl::ToDoubleSeconds(limits_.window));
+    if (!found.empty()) {
+      outcome.kind = LookupOutcome::Kind::kFound;
+      outcome.partner = found[0][0].as<std::string>();
+      outcome.target = found[0][1].as<std::string>();
+      return absl::OkStatus();
+    }
     if (auto exceeded = misses_.FirstExceeded(tx, {{"source", source, limits_.misses_per_source}})) {
       outcome.kind = LookupOutcome::Kind::kRateLimited;
       outcome.retry_after = exceeded->retry_after;
       AddEvent(tx, mac, "lookup", "rate limited", source);
-      return absl::OkStatus();
-    }
-    pqxx::result rows = tx.exec_params(
-        "UPDATE device.devices d SET credential_hash = $3, "
-        "credential_expires_at = now() + interval '24 hours' "
-        "WHERE d.mac = $1 AND (d.model = '' OR d.model = $2) "
-        "RETURNING d.partner, coalesce(d.target, (SELECT p.target FROM "
-        "device.redirect_profiles p WHERE p.id = d.redirect_profile_id), '')",
-        mac, model, credential_sha256);
-    if (!rows.empty()) {
-      outcome.kind = LookupOutcome::Kind::kFound;
-      outcome.partner = rows[0][0].as<std::string>();
-      outcome.target = rows[0][1].as<std::string>();
-      AddEvent(tx, mac, "lookup", "redirected", source);
       return absl::OkStatus();
     }
     pqxx::result claimed = tx.exec_params("SELECT 1 FROM device.devices WHERE mac = $1", mac);
