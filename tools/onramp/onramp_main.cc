@@ -6,6 +6,11 @@
 //   onramp codes get    --partner P --id ID
 //   onramp codes revoke --partner P --id ID
 //   onramp codes redeem --code DIGITS --mac MAC --model PN [--serial SN] [--source IP]
+//   onramp devices claim    --partner P --mac MAC[,MAC...] --model PN --rule RULE
+//   onramp devices get      --partner P --mac MAC
+//   onramp devices lookup   --mac MAC --model PN [--source IP]
+//   onramp devices report   --mac MAC --state open|pending|custom_pending|acquired|aborted|unavailable
+//   onramp devices timeline --partner P --mac MAC
 //
 // Replies print as JSON; errors as one line with the gRPC code, exit 1.
 
@@ -15,21 +20,26 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
 #include "lib/config/flags.h"
+#include "absl/strings/str_split.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
+#include "onramp/device/v1/device.grpc.pb.h"
 
 namespace onramp::cli {
 namespace {
 
 namespace av1 = ::onramp::activation::v1;
+namespace dv1 = ::onramp::device::v1;
 
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
+    "       onramp devices claim|get|lookup|report|timeline [flags]\n"
     "\n"
-    "Operator commands against the fleet's services; `onramp codes COMMAND --help`\n"
+    "Operator commands against the fleet's services; `onramp GROUP COMMAND --help`\n"
     "lists each command's flags. Addresses default to the ONRAMP_*_ADDR variables\n"
     "that tools/fleet writes to .fleet/endpoints.env.\n";
 
@@ -143,9 +153,90 @@ int Codes(int argc, char** argv) {
   return Print(stub->RedeemCode(&context, request, &response), response);
 }
 
+int Devices(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::string address = "127.0.0.1:7110";
+  std::string partner, macs, mac, model, rule, state, source = "127.0.0.1";
+  config::Flags flags(absl::StrCat("onramp devices ", command), "Claimed phones.");
+  flags.String("device_activation_addr", &address, "host:port of the device-activation service.");
+  if (command == "claim") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.RequiredString("mac", &macs, "MAC address(es), comma-separated.");
+    flags.String("model", &model, "Model the phones must report.");
+    flags.RequiredString("rule", &rule, "Profile_Rule the phones are sent to.");
+  } else if (command == "get" || command == "timeline") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.RequiredString("mac", &mac, "The phone's MAC.");
+  } else if (command == "lookup") {
+    flags.RequiredString("mac", &mac, "The phone's MAC.");
+    flags.RequiredString("model", &model, "The phone's model ($PN).");
+    flags.String("source", &source, "The phone's address.");
+  } else if (command == "report") {
+    flags.RequiredString("mac", &mac, "The phone's MAC.");
+    flags.Choice("state", &state,
+                 {"open", "pending", "custom_pending", "acquired", "aborted", "unavailable"},
+                 "The customization state the phone reports.");
+  } else {
+    std::cerr << "onramp: unknown command \"devices " << command << "\"\n\n" << kUsage;
+    return 2;
+  }
+  flags.ParseOrExit(argc - 1, argv + 1);
+
+  auto stub = dv1::DeviceActivationService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (command == "claim") {
+    dv1::ClaimDevicesRequest request;
+    request.set_partner(partner);
+    request.mutable_target()->set_profile_rule(rule);
+    for (absl::string_view one : absl::StrSplit(macs, ',')) {
+      dv1::DeviceRow* row = request.add_devices();
+      row->mutable_mac()->set_value(std::string(one));
+      row->set_model(model);
+    }
+    std::random_device random;
+    request.set_idempotency_key(absl::StrCat("cli-", random(), random()));
+    dv1::ClaimDevicesResponse response;
+    return Print(stub->ClaimDevices(&context, request, &response), response);
+  }
+  dv1::DeviceRequest device;
+  device.set_partner(partner);
+  device.mutable_mac()->set_value(mac);
+  if (command == "get") {
+    dv1::Device response;
+    return Print(stub->GetDevice(&context, device, &response), response);
+  }
+  if (command == "timeline") {
+    dv1::Timeline response;
+    return Print(stub->GetTimeline(&context, device, &response), response);
+  }
+  if (command == "lookup") {
+    dv1::LookupRequest request;
+    request.mutable_device()->mutable_mac()->set_value(mac);
+    request.mutable_device()->set_model(model);
+    request.set_source_address(source);
+    dv1::LookupResponse response;
+    return Print(stub->Lookup(&context, request, &response), response);
+  }
+  dv1::ReportStateRequest request;
+  request.mutable_mac()->set_value(mac);
+  dv1::CustomizationState parsed = dv1::CUSTOMIZATION_STATE_UNSPECIFIED;
+  dv1::CustomizationState_Parse(absl::StrCat("CUSTOMIZATION_STATE_", absl::AsciiStrToUpper(state)),
+                                &parsed);
+  request.set_state(parsed);
+  dv1::DeviceState response;
+  return Print(stub->ReportState(&context, request, &response), response);
+}
+
 int Main(int argc, char** argv) {
   std::string_view group = argc > 1 ? argv[1] : "";
   if (group == "codes") return Codes(argc - 1, argv + 1);
+  if (group == "devices") return Devices(argc - 1, argv + 1);
   std::cout << kUsage;
   return group == "--help" || group == "-h" ? 0 : 2;
 }
