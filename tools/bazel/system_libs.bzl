@@ -34,6 +34,7 @@ _LIBRARIES = {
     "benchmark": struct(modules = ["benchmark"], extra_linkopts = ["-pthread"]),
     "benchmark_main": struct(modules = ["benchmark"], extra_linkopts = ["-lbenchmark_main", "-pthread"]),
     "boost": struct(modules = [], extra_linkopts = ["-pthread"]),
+    "mustache": struct(modules = [], extra_linkopts = []),
     "pugixml": struct(modules = ["pugixml"], extra_linkopts = []),
     "spdlog": struct(modules = ["spdlog"], extra_linkopts = []),
     "cares": struct(modules = ["libcares"], extra_linkopts = []),
