@@ -24,13 +24,6 @@ constexpr uint8_t kDamm[10][10] = {
     {9, 4, 3, 8, 6, 1, 7, 2, 0, 5}, {2, 5, 8, 1, 4, 3, 6, 7, 9, 0},
 };
 
-constexpr size_t kNonceSize = 12;
-constexpr size_t kTagSize = 16;
-
-struct CipherContextDeleter {
-  void operator()(EVP_CIPHER_CTX* context) const { EVP_CIPHER_CTX_free(context); }
-};
-
 std::array<uint8_t, 32> Hmac(std::string_view key, std::string_view data) {
   std::array<uint8_t, 32> out;
   unsigned int size = 0;
@@ -95,49 +88,21 @@ std::string CodeHasher::Hash(std::string_view code) const {
 }
 
 absl::StatusOr<BatchSealer> BatchSealer::Create(std::string_view secret) {
-  if (secret.size() < 32) return absl::InvalidArgumentError("secret must be at least 32 bytes");
-  // A key of its own, so the hash key and the sealing key never coincide.
-  return BatchSealer(Hmac(secret, "onramp activation batch seal v1"));
+  absl::StatusOr<profile_crypto::Sealer> sealer =
+      profile_crypto::Sealer::Create(secret, "onramp activation batch seal v1");
+  if (!sealer.ok()) return sealer.status();
+  return BatchSealer(*std::move(sealer));
 }
 
 std::string BatchSealer::Seal(const std::vector<std::string>& codes) const {
-  std::string plaintext = absl::StrJoin(codes, ",");
-  std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
-  auto* bytes = reinterpret_cast<unsigned char*>(out.data());
-  RAND_bytes(bytes, kNonceSize);
-  std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter> context(EVP_CIPHER_CTX_new());
-  EVP_EncryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_.data(), bytes);
-  int written = 0;
-  int final_written = 0;
-  EVP_EncryptUpdate(context.get(), bytes + kNonceSize, &written,
-                    reinterpret_cast<const unsigned char*>(plaintext.data()),
-                    static_cast<int>(plaintext.size()));
-  EVP_EncryptFinal_ex(context.get(), bytes + kNonceSize + written, &final_written);
-  EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
-                      bytes + kNonceSize + plaintext.size());
-  return out;
+  return sealer_.Seal(absl::StrJoin(codes, ","));
 }
 
 absl::StatusOr<std::vector<std::string>> BatchSealer::Open(std::string_view sealed) const {
-  if (sealed.size() < kNonceSize + kTagSize) return absl::DataLossError("sealed batch is truncated");
-  size_t size = sealed.size() - kNonceSize - kTagSize;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(sealed.data());
-  std::string plaintext(size, '\0');
-  std::unique_ptr<EVP_CIPHER_CTX, CipherContextDeleter> context(EVP_CIPHER_CTX_new());
-  EVP_DecryptInit_ex(context.get(), EVP_aes_256_gcm(), nullptr, key_.data(), bytes);
-  int written = 0;
-  int final_written = 0;
-  EVP_DecryptUpdate(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()), &written,
-                    bytes + kNonceSize, static_cast<int>(size));
-  std::array<unsigned char, kTagSize> tag;
-  std::copy_n(bytes + kNonceSize + size, kTagSize, tag.begin());
-  EVP_CIPHER_CTX_ctrl(context.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag.data());
-  if (EVP_DecryptFinal_ex(context.get(), reinterpret_cast<unsigned char*>(plaintext.data()) + written,
-                          &final_written) != 1) {
-    return absl::DataLossError("sealed batch does not authenticate (secret changed?)");
-  }
-  if (plaintext.empty()) return std::vector<std::string>();
-  return std::vector<std::string>(absl::StrSplit(plaintext, ','));
+  absl::StatusOr<std::string> plaintext = sealer_.Open(sealed);
+  if (!plaintext.ok()) return plaintext.status();
+  if (plaintext->empty()) return std::vector<std::string>();
+  return std::vector<std::string>(absl::StrSplit(*plaintext, ','));
 }
 
 }  // namespace onramp::activation

@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/profile_crypto/sealer.h"
 
 namespace onramp::activation {
 
@@ -63,8 +64,8 @@ class BatchSealer {
   absl::StatusOr<std::vector<std::string>> Open(std::string_view sealed) const;
 
  private:
-  explicit BatchSealer(std::array<uint8_t, 32> key) : key_(key) {}
-  std::array<uint8_t, 32> key_;
+  explicit BatchSealer(profile_crypto::Sealer sealer) : sealer_(std::move(sealer)) {}
+  profile_crypto::Sealer sealer_;
 };
 
 }  // namespace onramp::activation
