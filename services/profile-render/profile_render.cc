@@ -1,0 +1,74 @@
+#include "services/profile-render/profile_render.h"
+
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/synchronization/notification.h"
+#include "lib/log/log.h"
+#include "lib/status/status_macros.h"
+#include "lib/store/migrations.h"
+#include "lib/store/pool.h"
+#include "prometheus/registry.h"
+#include "services/profile-render/migrations.h"
+#include "services/profile-render/service.h"
+
+namespace onramp::profile {
+namespace {
+
+bool IsHexSecret(const std::string& hex) {
+  return hex.size() >= 64 && hex.size() % 2 == 0 &&
+         std::all_of(hex.begin(), hex.end(),
+                     [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
+void RegisterFlags(config::Flags& flags, Options* options) {
+  server::RegisterServerFlags(flags, &options->server);
+  flags.RequiredString("database_url", &options->database_url,
+                       "PostgreSQL URL; the service owns schema \"profile\" in it.");
+  flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
+  flags.RequiredString("key_encryption_key", &options->key_encryption_key,
+                       "Secret: 64 or more hex digits; seals per-device profile keys at rest.");
+  flags.Int("cache_entries", &options->cache_entries, 1, 100000000, "Rendered profiles kept.");
+  flags.Int("keep_deliveries", &options->keep_deliveries, 1, 1000,
+            "Deliveries and reports kept per phone.");
+  flags.Duration("sweep_interval", &options->sweep_interval, "How often old records are pruned.");
+  flags.Check([options]() -> absl::Status {
+    return IsHexSecret(options->key_encryption_key)
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError("--key_encryption_key must be 64 or more hex digits");
+  });
+}
+
+absl::Status Run(const Options& options) {
+  ASSIGN_OR_RETURN(profile_crypto::Sealer sealer,
+                   profile_crypto::Sealer::Create(absl::HexStringToBytes(options.key_encryption_key),
+                                                  "onramp device profile keys v1"));
+  ASSIGN_OR_RETURN(std::unique_ptr<store::ConnectionPool> pool,
+                   store::ConnectionPool::Create(
+                       {.url = options.database_url, .size = options.pool_size}));
+  RETURN_IF_ERROR(store::Migrate(*pool, "profile", Migrations()).status());
+  auto registry = std::make_shared<prometheus::Registry>();
+  ProfileStore profile_store(*pool);
+  ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
+                                   static_cast<size_t>(options.cache_entries));
+  ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
+                   server::Server::Start(options.server, {&service}, registry));
+  absl::Notification stop;
+  std::thread sweeper([&] {
+    while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {
+      if (absl::Status pruned = profile_store.Prune(options.keep_deliveries); !pruned.ok()) {
+        log::Warn("prune failed", {{"error", std::string(pruned.message())}});
+      }
+    }
+  });
+  absl::Status served = server->RunUntilSignalled();
+  stop.Notify();
+  sweeper.join();
+  service.FlushDeliveries();
+  return served;
+}
+
+}  // namespace onramp::profile

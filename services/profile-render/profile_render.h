@@ -1,0 +1,31 @@
+#ifndef ONRAMP_SERVICES_PROFILE_RENDER_PROFILE_RENDER_H_
+#define ONRAMP_SERVICES_PROFILE_RENDER_PROFILE_RENDER_H_
+
+// Wiring of the profile-render service: options, then Run.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lib/config/flags.h"
+#include "lib/server/server.h"
+
+namespace onramp::profile {
+
+struct Options {
+  server::ServerOptions server;
+  std::string database_url;
+  int pool_size = 8;
+  // 64+ hex digits: seals per-device keys at rest.
+  std::string key_encryption_key;
+  int cache_entries = 100000;
+  int keep_deliveries = 10;
+  absl::Duration sweep_interval = absl::Minutes(5);
+};
+
+void RegisterFlags(config::Flags& flags, Options* options);
+absl::Status Run(const Options& options);
+
+}  // namespace onramp::profile
+
+#endif  // ONRAMP_SERVICES_PROFILE_RENDER_PROFILE_RENDER_H_

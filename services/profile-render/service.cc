@@ -1,0 +1,477 @@
+#include "services/profile-render/service.h"
+
+#include <map>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "lib/flat_profile/flat_profile.h"
+#include "lib/log/log.h"
+#include "lib/status/error_detail.h"
+#include "lib/status/grpc_status.h"
+#include "lib/status/status_macros.h"
+#include "lib/validation/fields.h"
+
+namespace onramp::profile {
+namespace {
+
+using status::InvalidField;
+using status::ToGrpcStatus;
+using validation::Presence;
+
+constexpr int kMaxParameters = 1000;
+constexpr size_t kMaxReport = 64 * 1024;
+constexpr char kMasked[] = "********";
+
+std::optional<flat_profile::UserAccess> FromProto(v1::UserAccess ua) {
+  switch (ua) {
+    case v1::USER_ACCESS_NA: return flat_profile::UserAccess::kNone;
+    case v1::USER_ACCESS_RO: return flat_profile::UserAccess::kReadOnly;
+    case v1::USER_ACCESS_RW: return flat_profile::UserAccess::kReadWrite;
+    default: return std::nullopt;
+  }
+}
+
+v1::UserAccess ToProto(const std::optional<flat_profile::UserAccess>& ua) {
+  if (!ua) return v1::USER_ACCESS_UNSPECIFIED;
+  switch (*ua) {
+    case flat_profile::UserAccess::kNone: return v1::USER_ACCESS_NA;
+    case flat_profile::UserAccess::kReadOnly: return v1::USER_ACCESS_RO;
+    case flat_profile::UserAccess::kReadWrite: return v1::USER_ACCESS_RW;
+  }
+  return v1::USER_ACCESS_UNSPECIFIED;
+}
+
+std::optional<Scope> FromProto(v1::Scope scope) {
+  switch (scope) {
+    case v1::SCOPE_GLOBAL: return Scope::kGlobal;
+    case v1::SCOPE_MODEL: return Scope::kModel;
+    case v1::SCOPE_PARTNER: return Scope::kPartner;
+    case v1::SCOPE_SITE: return Scope::kSite;
+    case v1::SCOPE_DEVICE: return Scope::kDevice;
+    default: return std::nullopt;
+  }
+}
+
+v1::Scope ToProto(Scope scope) {
+  return static_cast<v1::Scope>(static_cast<int>(scope) + 1);
+}
+
+void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
+  int64_t micros = absl::ToUnixMicros(time);
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+void ToProto(const StoredLayer& layer, v1::Layer* out) {
+  out->mutable_ref()->set_partner(layer.ref.partner);
+  out->mutable_ref()->set_scope(ToProto(layer.ref.scope));
+  out->mutable_ref()->set_key(layer.ref.key);
+  out->set_version(layer.version);
+  out->set_site(layer.site);
+  for (const LayerParameter& p : layer.parameters) {
+    v1::Parameter* parameter = out->add_parameters();
+    parameter->set_name(p.name);
+    parameter->set_value(p.value);
+    parameter->set_ua(ToProto(p.user_access));
+    parameter->set_secret(p.secret);
+  }
+  SetTime(layer.updated, out->mutable_update_time());
+}
+
+// Who may own a layer of each scope, and what its key is.
+absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
+  std::optional<Scope> scope = FromProto(ref.scope());
+  if (!scope) return InvalidField("ref.scope", "ref.scope is required");
+  LayerKey key{.partner = ref.partner(), .scope = *scope, .key = ref.key()};
+  bool operator_scope = *scope == Scope::kGlobal || *scope == Scope::kModel;
+  if (operator_scope && !ref.partner().empty()) {
+    return InvalidField("ref.partner", "global and model layers are the operator's: no partner");
+  }
+  if (!operator_scope) RETURN_IF_ERROR(validation::Name("ref.partner", ref.partner(), 64));
+  switch (*scope) {
+    case Scope::kGlobal:
+    case Scope::kPartner:
+      if (!ref.key().empty()) return InvalidField("ref.key", "this scope takes no key");
+      break;
+    case Scope::kModel:
+    case Scope::kSite:
+      RETURN_IF_ERROR(validation::Name("ref.key", ref.key(), 64));
+      break;
+    case Scope::kDevice: {
+      ASSIGN_OR_RETURN(key.key, validation::Mac("ref.key", ref.key()));
+      break;
+    }
+  }
+  return key;
+}
+
+std::string CacheKey(int64_t generation, const std::string& mac, const v1::RenderRequest& request) {
+  return absl::StrCat(generation, "|", mac, "|", request.device().model(), "|",
+                      request.device().serial(), "|", request.device().firmware_version(), "|",
+                      request.accept_gzip() ? 1 : 0, request.authenticated_channel() ? 1 : 0);
+}
+
+v1::Encryption ToProto(Encryption encryption) {
+  switch (encryption) {
+    case Encryption::kNone: return v1::ENCRYPTION_NONE;
+    case Encryption::kAes256Cbc: return v1::ENCRYPTION_AES_256_CBC;
+    case Encryption::kAes128Gcm: return v1::ENCRYPTION_AES128GCM;
+  }
+  return v1::ENCRYPTION_UNSPECIFIED;
+}
+
+}  // namespace
+
+std::shared_ptr<const Rendered> RenderCache::Find(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  auto found = index_.find(key);
+  if (found == index_.end()) return nullptr;
+  order_.splice(order_.begin(), order_, found->second);
+  return found->second->second;
+}
+
+void RenderCache::Put(const std::string& key, std::shared_ptr<const Rendered> rendered) {
+  std::lock_guard lock(mutex_);
+  if (auto found = index_.find(key); found != index_.end()) {
+    found->second->second = std::move(rendered);
+    order_.splice(order_.begin(), order_, found->second);
+    return;
+  }
+  order_.emplace_front(key, std::move(rendered));
+  index_[key] = order_.begin();
+  if (order_.size() > capacity_) {
+    index_.erase(order_.back().first);
+    order_.pop_back();
+  }
+}
+
+DeliveryRecorder::DeliveryRecorder(ProfileStore& store) : store_(store), thread_([this] { Run(); }) {}
+
+DeliveryRecorder::~DeliveryRecorder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void DeliveryRecorder::Record(ProfileStore::DeliveryRow row) {
+  std::lock_guard lock(mutex_);
+  queue_.push_back(std::move(row));
+  if (queue_.size() >= 500) wake_.notify_all();
+}
+
+void DeliveryRecorder::Flush() {
+  std::vector<ProfileStore::DeliveryRow> batch;
+  {
+    std::lock_guard lock(mutex_);
+    batch.swap(queue_);
+  }
+  if (absl::Status status = store_.RecordDeliveries(batch); !status.ok()) {
+    log::Warn("delivery records lost", {{"count", static_cast<int64_t>(batch.size())},
+                                        {"error", std::string(status.message())}});
+  }
+}
+
+void DeliveryRecorder::Run() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    wake_.wait_for(lock, std::chrono::milliseconds(200));
+    bool stopping = stopping_;
+    lock.unlock();
+    Flush();
+    lock.lock();
+    if (stopping) return;
+  }
+}
+
+ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
+                                                   profile_crypto::Sealer key_sealer,
+                                                   prometheus::Registry& registry,
+                                                   size_t cache_capacity)
+    : store_(store),
+      key_sealer_(std::move(key_sealer)),
+      cache_(cache_capacity),
+      recorder_(store),
+      renders_(prometheus::BuildCounter()
+                   .Name("onramp_profile_renders_total")
+                   .Help("Profile renders by how they were answered.")
+                   .Register(registry)) {}
+
+grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
+                                                const v1::PutLayerRequest* request,
+                                                v1::Layer* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(LayerKey ref, CheckRef(request->ref()));
+    if (request->parameters_size() > kMaxParameters) {
+      return InvalidField("parameters", "a layer holds at most 1000 parameters");
+    }
+    std::vector<LayerParameter> parameters;
+    std::set<std::string> names;
+    for (int i = 0; i < request->parameters_size(); ++i) {
+      const v1::Parameter& p = request->parameters(i);
+      LayerParameter parameter{p.name(), p.value(), FromProto(p.ua()), p.secret()};
+      std::string field = absl::StrCat("parameters[", i, "]");
+      RETURN_IF_ERROR(ValidateParameter(field, parameter));
+      if (!names.insert(p.name()).second) {
+        return InvalidField(field + ".name", absl::StrCat(p.name(), " appears twice"));
+      }
+      parameters.push_back(std::move(parameter));
+    }
+    if (!request->site().empty() && ref.scope != Scope::kDevice) {
+      return InvalidField("site", "only device layers name a site");
+    }
+    RETURN_IF_ERROR(validation::Name("site", request->site(), 64, Presence::kOptional));
+    if (request->if_version() < 0) return InvalidField("if_version", "if_version is 0 or a version");
+    ASSIGN_OR_RETURN(StoredLayer stored,
+                     store_.PutLayer(ref, parameters, request->site(), request->if_version()));
+    ToProto(stored, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::GetLayer(grpc::ServerContext*, const v1::LayerRef* request,
+                                                v1::Layer* response) {
+  auto run = [&]() -> absl::Status {
+    v1::LayerRef ref = *request;
+    ASSIGN_OR_RETURN(LayerKey key, CheckRef(ref));
+    ASSIGN_OR_RETURN(StoredLayer stored, store_.GetLayer(key));
+    ToProto(stored, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::ListLayers(grpc::ServerContext*,
+                                                  const v1::ListLayersRequest* request,
+                                                  v1::ListLayersResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64, Presence::kOptional));
+    int page_size = request->page().page_size();
+    if (page_size < 0 || page_size > 1000) {
+      return InvalidField("page.page_size", "page.page_size must be in 0..1000");
+    }
+    auto listed = store_.ListLayers(request->partner(), FromProto(request->scope()),
+                                    page_size == 0 ? 100 : page_size, request->page().page_token());
+    if (listed.status().code() == absl::StatusCode::kInvalidArgument) {
+      return InvalidField("page.page_token", std::string(listed.status().message()));
+    }
+    if (!listed.ok()) return listed.status();
+    for (const StoredLayer& layer : listed->first) ToProto(layer, response->add_layers());
+    response->mutable_page()->set_next_page_token(listed->second);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::DeleteLayer(grpc::ServerContext*,
+                                                   const v1::DeleteLayerRequest* request,
+                                                   v1::DeleteLayerResponse*) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(LayerKey key, CheckRef(request->ref()));
+    return store_.DeleteLayer(key, request->if_version());
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::PutTemplate(grpc::ServerContext*,
+                                                   const v1::PutTemplateRequest* request,
+                                                   v1::Template* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    if (request->text().size() > 64 * 1024) {
+      return InvalidField("text", "a template is at most 64 KiB");
+    }
+    RETURN_IF_ERROR(ValidateTemplate(request->text()));
+    ASSIGN_OR_RETURN(int64_t version, store_.PutTemplate(request->partner(), request->text()));
+    response->set_partner(request->partner());
+    response->set_version(version);
+    response->set_text(request->text());
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+absl::StatusOr<std::optional<profile_crypto::DeviceKey>> ProfileRenderServiceImpl::LoadKey(
+    const std::string& mac, std::string* key_id) {
+  ASSIGN_OR_RETURN(auto stored, store_.DeviceKey(mac));
+  if (!stored) return std::optional<profile_crypto::DeviceKey>();
+  *key_id = stored->first;
+  std::string sealed;
+  if (!absl::Base64Unescape(stored->second, &sealed)) return absl::DataLossError("sealed key is not base64");
+  ASSIGN_OR_RETURN(std::string hex, key_sealer_.Open(sealed));
+  ASSIGN_OR_RETURN(profile_crypto::DeviceKey key, profile_crypto::DeviceKey::FromHex(hex));
+  return std::optional<profile_crypto::DeviceKey>(key);
+}
+
+absl::StatusOr<profile_crypto::DeviceKey> ProfileRenderServiceImpl::CreateKey(const std::string& mac,
+                                                                              std::string* key_id) {
+  ASSIGN_OR_RETURN(profile_crypto::DeviceKey fresh, profile_crypto::DeviceKey::Generate());
+  RETURN_IF_ERROR(
+      store_.AddDeviceKey(mac, "k1", absl::Base64Escape(key_sealer_.Seal(fresh.ToHex()))).status());
+  // Another replica may have won the race: use the key that stands.
+  ASSIGN_OR_RETURN(std::optional<profile_crypto::DeviceKey> stands, LoadKey(mac, key_id));
+  if (!stands) return absl::InternalError("device key vanished");
+  return *stands;
+}
+
+grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::RenderRequest* request,
+                                              v1::RenderResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
+    RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
+    RETURN_IF_ERROR(validation::Text("device.serial", request->device().serial(), 64, Presence::kOptional));
+    RETURN_IF_ERROR(validation::Text("device.firmware_version", request->device().firmware_version(), 128,
+                                     Presence::kOptional));
+    ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
+    std::string cache_key = CacheKey(device.generation, mac, *request);
+    std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
+    const char* how = "cached";
+    std::string key_id;
+    if (rendered == nullptr) {
+      how = "rendered";
+      ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(mac, request->device().model(), device));
+      RenderInput input{.layers = std::move(sources.layers),
+                        .template_text = std::move(sources.template_text),
+                        .gzip = request->accept_gzip(),
+                        .authenticated_channel = request->authenticated_channel()};
+      input.device.mac = *identity::MacAddress::Parse(mac);
+      input.device.model = request->device().model();
+      input.device.serial = request->device().serial();
+      input.device.firmware = request->device().firmware_version();
+      input.device.partner = device.partner;
+      input.device.site = device.site;
+      ASSIGN_OR_RETURN(input.key, LoadKey(mac, &key_id));
+      input.key_id = key_id;
+      absl::StatusOr<Rendered> made = profile::Render(input);
+      if (made.status().code() == absl::StatusCode::kFailedPrecondition && !input.key) {
+        // First need of a key: the profile holds secrets for a plain channel.
+        ASSIGN_OR_RETURN(input.key, CreateKey(mac, &key_id));
+        input.key_id = key_id;
+        made = profile::Render(input);
+      }
+      if (!made.ok()) return made.status();
+      rendered = std::make_shared<const Rendered>(*std::move(made));
+      cache_.Put(cache_key, rendered);
+    }
+    response->set_etag(rendered->etag);
+    response->set_has_secrets(rendered->has_secrets);
+    response->set_encryption(ToProto(rendered->encryption));
+    response->set_key_id(rendered->encryption == Encryption::kNone ? "" : "k1");
+    if (!request->if_none_match().empty() && request->if_none_match() == rendered->etag) {
+      response->set_not_modified(true);
+      how = "not_modified";
+    } else {
+      response->set_body(rendered->body);
+      response->set_content_type(rendered->content_type);
+      response->set_content_encoding(rendered->content_encoding);
+    }
+    recorder_.Record({mac, rendered->etag, rendered->parameters});
+    renders_.Add({{"how", how}}).Increment();
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+absl::StatusOr<std::vector<LayerParameter>> ProfileRenderServiceImpl::Current(
+    const v1::PreviewRequest& request, std::string* mac) {
+  RETURN_IF_ERROR(validation::Name("partner", request.partner(), 64));
+  ASSIGN_OR_RETURN(*mac, validation::Mac("mac", request.mac().value()));
+  RETURN_IF_ERROR(validation::Name("model", request.model(), 64, Presence::kOptional));
+  ASSIGN_OR_RETURN(DeviceContext device, store_.Device(*mac));
+  if (device.partner != request.partner()) return absl::NotFoundError("no profile for this phone");
+  ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(*mac, request.model(), device));
+  RenderInput input{.layers = std::move(sources.layers), .template_text = std::move(sources.template_text)};
+  input.device.mac = *identity::MacAddress::Parse(*mac);
+  input.device.model = request.model();
+  input.device.partner = device.partner;
+  input.device.site = device.site;
+  return MergeParameters(input);
+}
+
+grpc::Status ProfileRenderServiceImpl::Preview(grpc::ServerContext*, const v1::PreviewRequest* request,
+                                               v1::PreviewResponse* response) {
+  auto run = [&]() -> absl::Status {
+    std::string mac;
+    ASSIGN_OR_RETURN(std::vector<LayerParameter> parameters, Current(*request, &mac));
+    flat_profile::FlatProfile profile;
+    for (const LayerParameter& p : parameters) {
+      profile.parameters.push_back(
+          {.name = p.name,
+           .value = p.secret && !request->reveal_secrets() ? std::string(kMasked) : p.value,
+           .user_access = p.user_access});
+    }
+    response->set_xml(flat_profile::Write(profile));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::Diff(grpc::ServerContext*, const v1::PreviewRequest* request,
+                                            v1::DiffResponse* response) {
+  auto run = [&]() -> absl::Status {
+    std::string mac;
+    ASSIGN_OR_RETURN(std::vector<LayerParameter> now, Current(*request, &mac));
+    recorder_.Flush();
+    ASSIGN_OR_RETURN(std::optional<Delivery> last, store_.LastDelivery(mac));
+    std::map<std::string, const LayerParameter*> before;
+    if (last) {
+      response->set_delivered_etag(last->etag);
+      SetTime(last->at, response->mutable_delivered_time());
+      for (const LayerParameter& p : last->parameters) before[p.name] = &p;
+    }
+    auto shown = [&](const LayerParameter& p) {
+      return p.secret && !request->reveal_secrets() ? std::string(kMasked) : p.value;
+    };
+    for (const LayerParameter& p : now) {
+      auto found = before.find(p.name);
+      if (found == before.end()) {
+        v1::ParameterChange* change = response->add_changes();
+        change->set_name(p.name);
+        change->set_after(shown(p));
+        change->set_added(true);
+      } else {
+        if (found->second->value != p.value) {
+          v1::ParameterChange* change = response->add_changes();
+          change->set_name(p.name);
+          change->set_before(shown(*found->second));
+          change->set_after(shown(p));
+        }
+        before.erase(found);
+      }
+    }
+    for (const auto& [name, p] : before) {
+      v1::ParameterChange* change = response->add_changes();
+      change->set_name(name);
+      change->set_before(shown(*p));
+      change->set_removed(true);
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext*, const v1::ReportRequest* request,
+                                              v1::ReportResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    if (request->body().size() > kMaxReport) return InvalidField("body", "a report is at most 64 KiB");
+    RETURN_IF_ERROR(
+        validation::Text("source_address", request->source_address(), 64, Presence::kOptional));
+    int parameters = 0;
+    if (absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(request->body());
+        parsed.ok()) {
+      parameters = static_cast<int>(parsed->profile.parameters.size());
+    }
+    RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(request->body()), parameters,
+                                     request->source_address()));
+    response->set_parameters(parameters);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+}  // namespace onramp::profile

@@ -1,0 +1,96 @@
+#ifndef ONRAMP_SERVICES_PROFILE_RENDER_SERVICE_H_
+#define ONRAMP_SERVICES_PROFILE_RENDER_SERVICE_H_
+
+// The gRPC adapter of profile rendering, with the render cache and the
+// batched delivery recorder that keep the resync path off the database.
+
+#include <condition_variable>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "lib/profile_crypto/sealer.h"
+#include "onramp/profile/v1/profile.grpc.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
+#include "services/profile-render/render.h"
+#include "services/profile-render/store.h"
+
+namespace onramp::profile {
+
+// Renders by (generation, phone identity, delivery options); a write to any
+// layer or template bumps the generation, so stale entries are never hit
+// and age out of the LRU.
+class RenderCache {
+ public:
+  explicit RenderCache(size_t capacity) : capacity_(capacity) {}
+  std::shared_ptr<const Rendered> Find(const std::string& key);
+  void Put(const std::string& key, std::shared_ptr<const Rendered> rendered);
+
+ private:
+  using Entry = std::pair<std::string, std::shared_ptr<const Rendered>>;
+  const size_t capacity_;
+  std::mutex mutex_;
+  std::list<Entry> order_;  // most recent first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+// Delivery records written in batches from a thread of their own, so a
+// resync never waits on the database for its bookkeeping.
+class DeliveryRecorder {
+ public:
+  explicit DeliveryRecorder(ProfileStore& store);
+  ~DeliveryRecorder();  // flushes what is queued
+  void Record(ProfileStore::DeliveryRow row);
+  void Flush();
+
+ private:
+  void Run();
+  ProfileStore& store_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<ProfileStore::DeliveryRow> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service {
+ public:
+  ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
+                           prometheus::Registry& registry, size_t cache_capacity = 100000);
+
+  grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
+  grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;
+  grpc::Status ListLayers(grpc::ServerContext*, const v1::ListLayersRequest*,
+                          v1::ListLayersResponse*) override;
+  grpc::Status DeleteLayer(grpc::ServerContext*, const v1::DeleteLayerRequest*,
+                           v1::DeleteLayerResponse*) override;
+  grpc::Status PutTemplate(grpc::ServerContext*, const v1::PutTemplateRequest*,
+                           v1::Template*) override;
+  grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*, v1::RenderResponse*) override;
+  grpc::Status Preview(grpc::ServerContext*, const v1::PreviewRequest*, v1::PreviewResponse*) override;
+  grpc::Status Diff(grpc::ServerContext*, const v1::PreviewRequest*, v1::DiffResponse*) override;
+  grpc::Status Report(grpc::ServerContext*, const v1::ReportRequest*, v1::ReportResponse*) override;
+
+  // Waits until every delivery so far is written (for tests and shutdown).
+  void FlushDeliveries() { recorder_.Flush(); }
+
+ private:
+  absl::StatusOr<std::optional<profile_crypto::DeviceKey>> LoadKey(const std::string& mac,
+                                                                   std::string* key_id);
+  absl::StatusOr<profile_crypto::DeviceKey> CreateKey(const std::string& mac, std::string* key_id);
+  absl::StatusOr<std::vector<LayerParameter>> Current(const v1::PreviewRequest& request,
+                                                      std::string* mac);
+
+  ProfileStore& store_;
+  const profile_crypto::Sealer key_sealer_;
+  RenderCache cache_;
+  DeliveryRecorder recorder_;
+  prometheus::Family<prometheus::Counter>& renders_;
+};
+
+}  // namespace onramp::profile
+
+#endif  // ONRAMP_SERVICES_PROFILE_RENDER_SERVICE_H_

@@ -1,0 +1,312 @@
+// ProfileRenderService over real gRPC against the real PostgreSQL from
+// tools/test.
+
+#include "services/profile-render/service.h"
+
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "lib/profile_crypto/openssl_enc.h"
+#include "lib/server/server.h"
+#include "lib/store/migrations.h"
+#include "lib/store/testing/database_test.h"
+#include "onramp/common/v1/common.pb.h"
+#include "onramp/profile/v1/profile.grpc.pb.h"
+#include "services/profile-render/migrations.h"
+
+namespace onramp::profile {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kSecret(32, 'K');
+
+class ProfileServiceTest : public store::testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(store::Migrate(pool(), "profile", Migrations()).ok());
+    store_ = std::make_unique<ProfileStore>(pool());
+    registry_ = std::make_shared<prometheus::Registry>();
+    service_ = std::make_unique<ProfileRenderServiceImpl>(
+        *store_, *profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1"),
+        *registry_);
+    auto server = server::Server::Start(
+        {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()},
+        {service_.get()}, registry_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::ProfileRenderService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->grpc_port()), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (server_) server_->Drain();
+  }
+
+  grpc::Status Put(const std::string& partner, v1::Scope scope, const std::string& key,
+                   const std::vector<std::pair<std::string, std::string>>& parameters,
+                   int64_t if_version = 0, v1::Layer* out = nullptr, const std::string& site = "",
+                   const std::vector<std::string>& secrets = {}) {
+    grpc::ClientContext context;
+    v1::PutLayerRequest request;
+    request.mutable_ref()->set_partner(partner);
+    request.mutable_ref()->set_scope(scope);
+    request.mutable_ref()->set_key(key);
+    request.set_if_version(if_version);
+    request.set_site(site);
+    for (const auto& [name, value] : parameters) {
+      v1::Parameter* p = request.add_parameters();
+      p->set_name(name);
+      p->set_value(value);
+      p->set_ua(v1::USER_ACCESS_NA);
+      p->set_secret(std::find(secrets.begin(), secrets.end(), name) != secrets.end());
+    }
+    v1::Layer ignored;
+    return stub_->PutLayer(&context, request, out ? out : &ignored);
+  }
+
+  v1::RenderResponse Render(const std::string& mac, const std::string& model = "CP-8851-3PCC",
+                            const std::string& if_none_match = "", bool authenticated = true,
+                            grpc::Status* status_out = nullptr) {
+    grpc::ClientContext context;
+    v1::RenderRequest request;
+    request.mutable_device()->mutable_mac()->set_value(mac);
+    request.mutable_device()->set_model(model);
+    request.mutable_device()->set_serial("FCH" + mac.substr(8));
+    request.set_if_none_match(if_none_match);
+    request.set_authenticated_channel(authenticated);
+    v1::RenderResponse response;
+    grpc::Status status = stub_->Render(&context, request, &response);
+    if (status_out) *status_out = status;
+    else EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  static std::string FieldOf(const grpc::Status& status) {
+    onramp::common::v1::ErrorDetail detail;
+    detail.ParseFromString(status.error_details());
+    return detail.field();
+  }
+
+  // Three partners' phones on one fleet-wide base.
+  void ThreePartners() {
+    ASSERT_TRUE(Put("", v1::SCOPE_GLOBAL, "", {{"Resync_Periodic", "3600"}, {"Primary_DNS", "192.0.2.53"}}).ok());
+    ASSERT_TRUE(Put("", v1::SCOPE_MODEL, "CP-8851-3PCC", {{"Back_Light_Timer", "30"}}).ok());
+    for (const char* partner : {"acme", "globex", "initech"}) {
+      ASSERT_TRUE(Put(partner, v1::SCOPE_PARTNER, "", {{"Proxy_1_", absl::StrCat("sip.", partner, ".example")},
+                                                       {"Resync_Periodic", "1800"}}).ok());
+    }
+    ASSERT_TRUE(Put("acme", v1::SCOPE_SITE, "lisbon", {{"Time_Zone", "GMT"}}).ok());
+    ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Display_Name_1_", "Front desk"}}, 0,
+                    nullptr, "lisbon").ok());
+    ASSERT_TRUE(Put("globex", v1::SCOPE_DEVICE, "000e08aabb02", {}).ok());
+    ASSERT_TRUE(Put("initech", v1::SCOPE_DEVICE, "000e08aabb03", {{"Resync_Periodic", "600"}}).ok());
+  }
+
+  std::unique_ptr<ProfileStore> store_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<ProfileRenderServiceImpl> service_;
+  std::unique_ptr<server::Server> server_;
+  std::unique_ptr<v1::ProfileRenderService::Stub> stub_;
+};
+
+TEST_F(ProfileServiceTest, EachPartnersPhonesGetTheirOwnMergedProfile) {
+  ThreePartners();
+  std::string acme = Render("00:0e:08:aa:bb:01").body();
+  EXPECT_THAT(acme, HasSubstr("<Proxy_1_ ua=\"na\">sip.acme.example</Proxy_1_>"));
+  EXPECT_THAT(acme, HasSubstr("<Time_Zone ua=\"na\">GMT</Time_Zone>"));
+  EXPECT_THAT(acme, HasSubstr("<Display_Name_1_ ua=\"na\">Front desk</Display_Name_1_>"));
+  EXPECT_THAT(acme, HasSubstr("<Back_Light_Timer ua=\"na\">30</Back_Light_Timer>"));
+  EXPECT_THAT(acme, HasSubstr("<Resync_Periodic ua=\"na\">1800</Resync_Periodic>"));
+  EXPECT_THAT(acme, HasSubstr("<Primary_DNS ua=\"na\">192.0.2.53</Primary_DNS>"));
+
+  std::string globex = Render("000e08aabb02", "CP-7832-3PCC").body();
+  EXPECT_THAT(globex, HasSubstr("sip.globex.example"));
+  EXPECT_THAT(globex, Not(HasSubstr("acme")));
+  EXPECT_THAT(globex, Not(HasSubstr("Back_Light_Timer")));  // another model
+  EXPECT_THAT(globex, Not(HasSubstr("Time_Zone")));         // acme's site
+
+  EXPECT_THAT(Render("000e08aabb03").body(), HasSubstr("<Resync_Periodic ua=\"na\">600</Resync_Periodic>"));
+
+  grpc::Status unknown;
+  Render("000e08aabb99", "CP-8851-3PCC", "", true, &unknown);
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ProfileServiceTest, RenderingIsByteIdenticalAndAnswersIfNoneMatch) {
+  ThreePartners();
+  v1::RenderResponse first = Render("000e08aabb01");
+  v1::RenderResponse second = Render("000e08aabb01");
+  EXPECT_EQ(first.body(), second.body());
+  EXPECT_EQ(first.etag(), second.etag());
+  v1::RenderResponse unchanged = Render("000e08aabb01", "CP-8851-3PCC", first.etag());
+  EXPECT_TRUE(unchanged.not_modified());
+  EXPECT_TRUE(unchanged.body().empty());
+  // Any layer write invalidates: the ETag moves.
+  ASSERT_TRUE(Put("acme", v1::SCOPE_SITE, "lisbon", {{"Time_Zone", "GMT+1"}}, 1).ok());
+  v1::RenderResponse changed = Render("000e08aabb01", "CP-8851-3PCC", first.etag());
+  EXPECT_FALSE(changed.not_modified());
+  EXPECT_NE(changed.etag(), first.etag());
+  EXPECT_THAT(changed.body(), HasSubstr("GMT+1"));
+}
+
+TEST_F(ProfileServiceTest, DiffShowsWhatChangedSinceTheLastDelivery) {
+  ThreePartners();
+  Render("000e08aabb01");
+  service_->FlushDeliveries();
+  ASSERT_TRUE(Put("acme", v1::SCOPE_PARTNER, "", {{"Proxy_1_", "sip2.acme.example"}}, 1).ok());
+  grpc::ClientContext context;
+  v1::PreviewRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value("000e08aabb01");
+  request.set_model("CP-8851-3PCC");
+  v1::DiffResponse diff;
+  ASSERT_TRUE(stub_->Diff(&context, request, &diff).ok());
+  EXPECT_FALSE(diff.delivered_etag().empty());
+  std::map<std::string, v1::ParameterChange> changes;
+  for (const auto& change : diff.changes()) changes[change.name()] = change;
+  ASSERT_EQ(changes.size(), 2u) << diff.DebugString();
+  EXPECT_EQ(changes["Proxy_1_"].before(), "sip.acme.example");
+  EXPECT_EQ(changes["Proxy_1_"].after(), "sip2.acme.example");
+  // The partner layer no longer sets Resync_Periodic: the global value shows.
+  EXPECT_EQ(changes["Resync_Periodic"].before(), "1800");
+  EXPECT_EQ(changes["Resync_Periodic"].after(), "3600");
+}
+
+TEST_F(ProfileServiceTest, ConcurrentStaleWritesAreRefused) {
+  v1::Layer created;
+  ASSERT_TRUE(Put("acme", v1::SCOPE_PARTNER, "", {{"A", "0"}}, 0, &created).ok());
+  EXPECT_EQ(created.version(), 1);
+  EXPECT_EQ(Put("acme", v1::SCOPE_PARTNER, "", {{"A", "again"}}, 0).error_code(), grpc::StatusCode::ABORTED);
+  std::atomic<int> ok = 0;
+  std::atomic<int> aborted = 0;
+  std::vector<std::thread> writers;
+  for (int i = 0; i < 8; ++i) {
+    writers.emplace_back([&, i] {
+      grpc::Status status = Put("acme", v1::SCOPE_PARTNER, "", {{"A", std::to_string(i)}}, 1);
+      if (status.ok()) ++ok;
+      if (status.error_code() == grpc::StatusCode::ABORTED) ++aborted;
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(aborted.load(), 7);
+}
+
+TEST_F(ProfileServiceTest, PartnersAreIsolated) {
+  ThreePartners();
+  grpc::Status taken = Put("globex", v1::SCOPE_DEVICE, "000e08aabb01", {});
+  EXPECT_EQ(taken.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  grpc::ClientContext context;
+  v1::PreviewRequest request;
+  request.set_partner("globex");
+  request.mutable_mac()->set_value("000e08aabb01");
+  v1::PreviewResponse preview;
+  EXPECT_EQ(stub_->Preview(&context, request, &preview).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext list_context;
+  v1::ListLayersRequest list;
+  list.set_partner("globex");
+  v1::ListLayersResponse layers;
+  ASSERT_TRUE(stub_->ListLayers(&list_context, list, &layers).ok());
+  for (const auto& layer : layers.layers()) EXPECT_EQ(layer.ref().partner(), "globex");
+  EXPECT_EQ(layers.layers_size(), 2);  // its partner and device layers
+}
+
+TEST_F(ProfileServiceTest, SecretsTravelEncryptedWithTheDevicesOwnKeyOrOverMtls) {
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01",
+                  {{"Proxy_1_", "sip.acme.example"}, {"Password_1_", "hunter2"}}).ok());
+  v1::RenderResponse plain_channel = Render("000e08aabb01", "CP-8851-3PCC", "", false);
+  EXPECT_TRUE(plain_channel.has_secrets());
+  EXPECT_EQ(plain_channel.encryption(), v1::ENCRYPTION_AES_256_CBC);
+  EXPECT_THAT(plain_channel.body(), Not(HasSubstr("hunter2")));
+  // The key was made on first need and sealed at rest; open it as the
+  // gateway would to hand it to the phone.
+  auto stored = store_->DeviceKey("000e08aabb01");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_THAT((*stored)->second, Not(HasSubstr(" ")));
+  std::string sealed;
+  ASSERT_TRUE(absl::Base64Unescape((*stored)->second, &sealed));
+  auto hex = profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1")->Open(sealed);
+  ASSERT_TRUE(hex.ok());
+  auto decrypted = profile_crypto::DecryptOpensslEnc(plain_channel.body(), *hex);
+  ASSERT_TRUE(decrypted.ok()) << decrypted.status();
+  EXPECT_THAT(decrypted->plaintext, HasSubstr("<Password_1_ ua=\"na\">hunter2</Password_1_>"));
+
+  v1::RenderResponse mtls = Render("000e08aabb01");
+  EXPECT_EQ(mtls.encryption(), v1::ENCRYPTION_NONE);
+  EXPECT_THAT(mtls.body(), HasSubstr("hunter2"));
+
+  grpc::ClientContext context;
+  v1::PreviewRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value("000e08aabb01");
+  v1::PreviewResponse preview;
+  ASSERT_TRUE(stub_->Preview(&context, request, &preview).ok());
+  EXPECT_THAT(preview.xml(), HasSubstr("<Password_1_ ua=\"na\">********</Password_1_>"));
+  grpc::ClientContext reveal_context;
+  request.set_reveal_secrets(true);
+  ASSERT_TRUE(stub_->Preview(&reveal_context, request, &preview).ok());
+  EXPECT_THAT(preview.xml(), HasSubstr("hunter2"));
+}
+
+TEST_F(ProfileServiceTest, TemplatesAreValidatedAndApplied) {
+  ThreePartners();
+  auto put_template = [&](const std::string& text) {
+    grpc::ClientContext context;
+    v1::PutTemplateRequest request;
+    request.set_partner("acme");
+    request.set_text(text);
+    v1::Template response;
+    return stub_->PutTemplate(&context, request, &response);
+  };
+  grpc::Status bad = put_template("<Station_Name>{{#x}}</Station_Name>");
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(bad), "template");
+  ASSERT_TRUE(put_template("<Station_Name>{{partner}}-{{site}}-{{serial}}</Station_Name>").ok());
+  EXPECT_THAT(Render("000e08aabb01").body(), HasSubstr("<Station_Name>acme-lisbon-FCHbb01</Station_Name>"));
+}
+
+TEST_F(ProfileServiceTest, ReportsAreKeptAndParsed) {
+  grpc::ClientContext context;
+  v1::ReportRequest request;
+  request.mutable_mac()->set_value("000e08aabb01");
+  request.set_body("<flat-profile><A>1</A><B>2</B></flat-profile>");
+  v1::ReportResponse response;
+  ASSERT_TRUE(stub_->Report(&context, request, &response).ok());
+  EXPECT_EQ(response.parameters(), 2);
+}
+
+TEST_F(ProfileServiceTest, BadLayersNameTheLayerParameterAndReason) {
+  struct Case {
+    std::string partner;
+    v1::Scope scope;
+    std::string key;
+    std::vector<std::pair<std::string, std::string>> parameters;
+    std::string field;
+  };
+  const std::vector<Case> cases = {
+      {"acme", v1::SCOPE_UNSPECIFIED, "", {}, "ref.scope"},
+      {"acme", v1::SCOPE_GLOBAL, "", {}, "ref.partner"},
+      {"", v1::SCOPE_PARTNER, "", {}, "ref.partner"},
+      {"acme", v1::SCOPE_DEVICE, "00:11", {}, "ref.key"},
+      {"acme", v1::SCOPE_SITE, "", {}, "ref.key"},
+      {"acme", v1::SCOPE_PARTNER, "", {{"Ok", "1"}, {"bad name", "x"}}, "parameters[1].name"},
+      {"acme", v1::SCOPE_PARTNER, "", {{"Display_Name_1_", "tab\there"}}, "parameters[0].value"},
+      {"acme", v1::SCOPE_PARTNER, "", {{"A", "1"}, {"A", "2"}}, "parameters[1].name"},
+  };
+  for (const Case& c : cases) {
+    grpc::Status status = Put(c.partner, c.scope, c.key, c.parameters);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << c.field;
+    EXPECT_EQ(FieldOf(status), c.field) << status.error_message();
+  }
+}
+
+}  // namespace
+}  // namespace onramp::profile

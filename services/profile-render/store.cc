@@ -1,0 +1,341 @@
+#include "services/profile-render/store.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lib/store/arrays.h"
+#include "lib/store/transaction.h"
+#include "pqxx/pqxx"
+
+namespace onramp::profile {
+namespace {
+
+using store::TextArray;
+using store::Transact;
+
+constexpr char kLayerColumns[] =
+    "partner, scope, key, version, parameters, site, "
+    "(extract(epoch FROM updated_at) * 1000000)::bigint";
+
+StoredLayer LayerFromRow(const pqxx::row& row) {
+  StoredLayer layer;
+  layer.ref.partner = row[0].as<std::string>();
+  layer.ref.scope = ScopeFromName(row[1].c_str()).value_or(Scope::kGlobal);
+  layer.ref.key = row[2].as<std::string>();
+  layer.version = row[3].as<int64_t>();
+  layer.parameters = DecodeParameters(row[4].c_str());
+  layer.site = row[5].as<std::string>();
+  layer.updated = absl::FromUnixMicros(row[6].as<int64_t>());
+  return layer;
+}
+
+void BumpGeneration(pqxx::transaction_base& tx) {
+  tx.exec("UPDATE profile.generation SET value = value + 1 WHERE id = 1");
+}
+
+std::string_view UaText(const std::optional<flat_profile::UserAccess>& ua) {
+  if (!ua) return "";
+  switch (*ua) {
+    case flat_profile::UserAccess::kNone: return "na";
+    case flat_profile::UserAccess::kReadOnly: return "ro";
+    case flat_profile::UserAccess::kReadWrite: return "rw";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string ScopeName(Scope scope) {
+  switch (scope) {
+    case Scope::kGlobal: return "global";
+    case Scope::kModel: return "model";
+    case Scope::kPartner: return "partner";
+    case Scope::kSite: return "site";
+    case Scope::kDevice: return "device";
+  }
+  return "global";
+}
+
+std::optional<Scope> ScopeFromName(std::string_view name) {
+  for (Scope scope : {Scope::kGlobal, Scope::kModel, Scope::kPartner, Scope::kSite, Scope::kDevice}) {
+    if (ScopeName(scope) == name) return scope;
+  }
+  return std::nullopt;
+}
+
+std::string EncodeParameters(const std::vector<LayerParameter>& parameters) {
+  std::vector<std::string> lines;
+  for (const LayerParameter& p : parameters) {
+    lines.push_back(absl::StrCat(p.name, "\t", std::string(UaText(p.user_access)), "\t",
+                                 p.secret ? "1" : "0", "\t", p.value));
+  }
+  return absl::StrJoin(lines, "\n");
+}
+
+std::vector<LayerParameter> DecodeParameters(std::string_view text) {
+  std::vector<LayerParameter> parameters;
+  if (text.empty()) return parameters;
+  for (absl::string_view line : absl::StrSplit(absl::string_view(text.data(), text.size()), '\n')) {
+    std::vector<std::string> fields = absl::StrSplit(line, absl::MaxSplits('\t', 3));
+    if (fields.size() != 4) continue;
+    LayerParameter p{.name = fields[0], .value = fields[3], .secret = fields[2] == "1"};
+    if (fields[1] == "na") p.user_access = flat_profile::UserAccess::kNone;
+    if (fields[1] == "ro") p.user_access = flat_profile::UserAccess::kReadOnly;
+    if (fields[1] == "rw") p.user_access = flat_profile::UserAccess::kReadWrite;
+    parameters.push_back(std::move(p));
+  }
+  return parameters;
+}
+
+absl::StatusOr<StoredLayer> ProfileStore::PutLayer(const LayerKey& ref,
+                                                   const std::vector<LayerParameter>& parameters,
+                                                   const std::string& site, int64_t if_version) {
+  StoredLayer stored;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows;
+    if (if_version == 0) {
+      rows = tx.exec_params(
+          absl::StrCat("INSERT INTO profile.layers (partner, scope, key, version, parameters, site) "
+                       "VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (partner, scope, key) DO NOTHING "
+                       "RETURNING ",
+                       kLayerColumns),
+          ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), site);
+    } else {
+      rows = tx.exec_params(
+          absl::StrCat("UPDATE profile.layers SET version = version + 1, parameters = $4, site = $5, "
+                       "updated_at = now() WHERE partner = $1 AND scope = $2 AND key = $3 "
+                       "AND version = $6 RETURNING ",
+                       kLayerColumns),
+          ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), site, if_version);
+    }
+    if (rows.empty()) {
+      return absl::AbortedError(
+          if_version == 0 ? "layer already exists (if_version 0 creates only); read it and retry"
+                          : absl::StrCat("layer is no longer at version ", if_version,
+                                         "; read it and retry"));
+    }
+    stored = LayerFromRow(rows[0]);
+    BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists && ref.scope == Scope::kDevice) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("device ", ref.key, " already has a layer under another partner"));
+  }
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<StoredLayer> ProfileStore::GetLayer(const LayerKey& ref) {
+  std::optional<StoredLayer> layer;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT ", kLayerColumns,
+                     " FROM profile.layers WHERE partner = $1 AND scope = $2 AND key = $3"),
+        ref.partner, ScopeName(ref.scope), ref.key);
+    if (!rows.empty()) layer = LayerFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!layer) return absl::NotFoundError("no such layer");
+  return *layer;
+}
+
+absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ProfileStore::ListLayers(
+    const std::string& partner, std::optional<Scope> scope, int page_size,
+    const std::string& page_token) {
+  std::string after;
+  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
+    return absl::InvalidArgumentError("page_token is not one this service issued");
+  }
+  std::vector<StoredLayer> layers;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    layers.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             absl::StrCat("SELECT ", kLayerColumns, R"sql( FROM profile.layers
+               WHERE partner = $1 AND ($2 = '' OR scope = $2) AND scope || '/' || key > $3
+               ORDER BY scope || '/' || key LIMIT $4)sql"),
+             partner, scope ? ScopeName(*scope) : std::string(), after, page_size + 1)) {
+      layers.push_back(LayerFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::string next;
+  if (layers.size() > static_cast<size_t>(page_size)) {
+    layers.pop_back();
+    next = absl::WebSafeBase64Escape(
+        absl::StrCat(ScopeName(layers.back().ref.scope), "/", layers.back().ref.key));
+  }
+  return std::make_pair(std::move(layers), next);
+}
+
+absl::Status ProfileStore::DeleteLayer(const LayerKey& ref, int64_t if_version) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        "DELETE FROM profile.layers WHERE partner = $1 AND scope = $2 AND key = $3 "
+        "AND ($4 = 0 OR version = $4) RETURNING 1",
+        ref.partner, ScopeName(ref.scope), ref.key, if_version);
+    if (rows.empty()) {
+      pqxx::result exists = tx.exec_params(
+          "SELECT 1 FROM profile.layers WHERE partner = $1 AND scope = $2 AND key = $3",
+          ref.partner, ScopeName(ref.scope), ref.key);
+      return exists.empty() ? absl::NotFoundError("no such layer")
+                            : absl::AbortedError("layer changed since that version");
+    }
+    BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<int64_t> ProfileStore::PutTemplate(const std::string& partner,
+                                                  const std::string& text) {
+  int64_t version = 0;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    version = tx.exec_params1(
+                    "INSERT INTO profile.templates (partner, version, text) VALUES ($1, 1, $2) "
+                    "ON CONFLICT (partner) DO UPDATE SET version = templates.version + 1, "
+                    "text = excluded.text, updated_at = now() RETURNING version",
+                    partner, text)[0]
+                  .as<int64_t>();
+    BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return version;
+}
+
+absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
+  std::optional<DeviceContext> device;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        "SELECT g.value, l.partner, l.site FROM profile.generation g "
+        "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 WHERE g.id = 1",
+        mac);
+    if (!rows.empty() && !rows[0][1].is_null()) {
+      device = DeviceContext{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(),
+                             rows[0][2].as<std::string>()};
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!device) return absl::NotFoundError("no profile for this phone");
+  return *device;
+}
+
+absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, const std::string& model,
+                                                    const DeviceContext& device) {
+  RenderSources sources;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    sources = RenderSources();
+    for (const pqxx::row& row : tx.exec_params(
+             R"sql(SELECT scope, parameters FROM profile.layers
+                   WHERE (partner = '' AND scope = 'global' AND key = '')
+                      OR (partner = '' AND scope = 'model' AND key = $2)
+                      OR (partner = $3 AND scope = 'partner' AND key = '')
+                      OR (partner = $3 AND scope = 'site' AND key = $4 AND $4 <> '')
+                      OR (partner = $3 AND scope = 'device' AND key = $1)
+                   UNION ALL
+                   SELECT 'template', text FROM profile.templates WHERE partner = $3)sql",
+             mac, model, device.partner, device.site)) {
+      std::string scope = row[0].as<std::string>();
+      if (scope == "template") {
+        sources.template_text = row[1].as<std::string>();
+      } else if (auto parsed = ScopeFromName(scope)) {
+        sources.layers.push_back({*parsed, DecodeParameters(row[1].c_str())});
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return sources;
+}
+
+absl::StatusOr<std::optional<std::pair<std::string, std::string>>> ProfileStore::DeviceKey(
+    const std::string& mac) {
+  std::optional<std::pair<std::string, std::string>> key;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows =
+        tx.exec_params("SELECT key_id, sealed_key FROM profile.device_keys WHERE mac = $1", mac);
+    if (!rows.empty()) key = std::make_pair(rows[0][0].as<std::string>(), rows[0][1].as<std::string>());
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return key;
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> ProfileStore::AddDeviceKey(
+    const std::string& mac, const std::string& key_id, const std::string& sealed) {
+  std::pair<std::string, std::string> stands;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO profile.device_keys (mac, key_id, sealed_key) VALUES ($1, $2, $3) "
+        "ON CONFLICT (mac) DO NOTHING",
+        mac, key_id, sealed);
+    pqxx::row row =
+        tx.exec_params1("SELECT key_id, sealed_key FROM profile.device_keys WHERE mac = $1", mac);
+    stands = {row[0].as<std::string>(), row[1].as<std::string>()};
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stands;
+}
+
+absl::Status ProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  std::vector<std::string> macs, etags, parameters;
+  for (const DeliveryRow& row : rows) {
+    macs.push_back(row.mac);
+    etags.push_back(row.etag);
+    parameters.push_back(EncodeParameters(row.parameters));
+  }
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO profile.deliveries (mac, etag, parameters) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
+        TextArray(macs), TextArray(etags), TextArray(parameters));
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::optional<Delivery>> ProfileStore::LastDelivery(const std::string& mac) {
+  std::optional<Delivery> delivery;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        "SELECT etag, parameters, (extract(epoch FROM at) * 1000000)::bigint "
+        "FROM profile.deliveries WHERE mac = $1 ORDER BY id DESC LIMIT 1",
+        mac);
+    if (!rows.empty()) {
+      delivery = Delivery{rows[0][0].as<std::string>(), DecodeParameters(rows[0][1].c_str()),
+                          absl::FromUnixMicros(rows[0][2].as<int64_t>())};
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return delivery;
+}
+
+absl::Status ProfileStore::AddReport(const std::string& mac, const std::string& body_base64,
+                                     int parameters, const std::string& source) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO profile.reports (mac, body, parameters, source) VALUES ($1, $2, $3, $4)", mac,
+        body_base64, parameters, source);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ProfileStore::Prune(int keep) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    for (const char* table : {"profile.deliveries", "profile.reports"}) {
+      tx.exec_params(absl::StrCat("DELETE FROM ", table, " t USING (SELECT id, row_number() OVER "
+                                  "(PARTITION BY mac ORDER BY id DESC) AS n FROM ",
+                                  table, ") r WHERE t.id = r.id AND r.n > $1"),
+                     keep);
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace onramp::profile

@@ -1,0 +1,103 @@
+#ifndef ONRAMP_SERVICES_PROFILE_RENDER_STORE_H_
+#define ONRAMP_SERVICES_PROFILE_RENDER_STORE_H_
+
+// The only place that speaks SQL for profile rendering (schema "profile").
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/store/pool.h"
+#include "services/profile-render/render.h"
+
+namespace onramp::profile {
+
+struct LayerKey {
+  std::string partner;  // "" for operator layers
+  Scope scope = Scope::kGlobal;
+  std::string key;
+};
+
+struct StoredLayer {
+  LayerKey ref;
+  int64_t version = 0;
+  std::vector<LayerParameter> parameters;
+  std::string site;
+  absl::Time updated;
+};
+
+// What Render needs about one phone, read in one round trip.
+struct DeviceContext {
+  int64_t generation = 0;
+  std::string partner;
+  std::string site;
+};
+
+struct RenderSources {
+  std::vector<Layer> layers;
+  std::string template_text;
+};
+
+struct Delivery {
+  std::string etag;
+  std::vector<LayerParameter> parameters;
+  absl::Time at;
+};
+
+class ProfileStore {
+ public:
+  explicit ProfileStore(store::ConnectionPool& pool) : pool_(pool) {}
+
+  // if_version 0: the layer must not exist yet; otherwise it must be at
+  // that version. ABORTED when that does not hold (a stale write).
+  absl::StatusOr<StoredLayer> PutLayer(const LayerKey& ref, const std::vector<LayerParameter>& parameters,
+                                       const std::string& site, int64_t if_version);
+  absl::StatusOr<StoredLayer> GetLayer(const LayerKey& ref);
+  absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
+      const std::string& partner, std::optional<Scope> scope, int page_size,
+      const std::string& page_token);
+  absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version);
+  absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text);
+
+  // NOT_FOUND when no partner has a device layer for `mac`.
+  absl::StatusOr<DeviceContext> Device(const std::string& mac);
+  absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
+                                        const DeviceContext& device);
+
+  // The device's sealed key and its id, if it has one.
+  absl::StatusOr<std::optional<std::pair<std::string, std::string>>> DeviceKey(const std::string& mac);
+  // Stores `sealed` as the key unless another replica got there first;
+  // returns the key that stands (sealed) and its id.
+  absl::StatusOr<std::pair<std::string, std::string>> AddDeviceKey(const std::string& mac,
+                                                                   const std::string& key_id,
+                                                                   const std::string& sealed);
+
+  struct DeliveryRow {
+    std::string mac;
+    std::string etag;
+    std::vector<LayerParameter> parameters;
+  };
+  // Appends deliveries in one statement (the recorder batches them).
+  absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows);
+  absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac);
+
+  absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
+                         const std::string& source);
+
+  // Keeps the newest `keep` deliveries and reports per device.
+  absl::Status Prune(int keep);
+
+ private:
+  store::ConnectionPool& pool_;
+};
+
+std::string ScopeName(Scope scope);
+std::optional<Scope> ScopeFromName(std::string_view name);
+std::string EncodeParameters(const std::vector<LayerParameter>& parameters);
+std::vector<LayerParameter> DecodeParameters(std::string_view text);
+
+}  // namespace onramp::profile
+
+#endif  // ONRAMP_SERVICES_PROFILE_RENDER_STORE_H_
