@@ -187,14 +187,48 @@ void DeliveryRecorder::Run() {
   }
 }
 
+GenerationWatcher::GenerationWatcher(ProfileStore& store, absl::Duration poll)
+    : store_(store), thread_([this, poll] {
+        std::unique_lock lock(mutex_);
+        while (!stopping_) {
+          lock.unlock();
+          Refresh();
+          lock.lock();
+          wake_.wait_for(lock, absl::ToChronoMilliseconds(poll));
+        }
+      }) {}
+
+GenerationWatcher::~GenerationWatcher() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void GenerationWatcher::Refresh() {
+  absl::StatusOr<int64_t> generation = store_.Generation();
+  if (!generation.ok()) {
+    log::Warn("cannot read the layer generation", {{"error", std::string(generation.status().message())}});
+    return;
+  }
+  // Only forward: a slow poll must not undo a newer refresh.
+  int64_t seen = generation_.load();
+  while (*generation > seen && !generation_.compare_exchange_weak(seen, *generation)) {
+  }
+}
+
 ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
                                                    profile_crypto::Sealer key_sealer,
                                                    prometheus::Registry& registry,
-                                                   size_t cache_capacity)
+                                                   size_t cache_capacity,
+                                                   absl::Duration generation_poll)
     : store_(store),
       key_sealer_(std::move(key_sealer)),
       cache_(cache_capacity),
       recorder_(store),
+      generation_(store, generation_poll),
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")
                    .Help("Profile renders by how they were answered.")
@@ -227,6 +261,7 @@ grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
     if (request->if_version() < 0) return InvalidField("if_version", "if_version is 0 or a version");
     ASSIGN_OR_RETURN(StoredLayer stored,
                      store_.PutLayer(ref, parameters, request->site(), request->if_version()));
+    Written();
     ToProto(stored, response);
     return absl::OkStatus();
   };
@@ -272,7 +307,9 @@ grpc::Status ProfileRenderServiceImpl::DeleteLayer(grpc::ServerContext*,
                                                    v1::DeleteLayerResponse*) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(LayerKey key, CheckRef(request->ref()));
-    return store_.DeleteLayer(key, request->if_version());
+    RETURN_IF_ERROR(store_.DeleteLayer(key, request->if_version()));
+    Written();
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }
@@ -287,6 +324,7 @@ grpc::Status ProfileRenderServiceImpl::PutTemplate(grpc::ServerContext*,
     }
     RETURN_IF_ERROR(ValidateTemplate(request->text()));
     ASSIGN_OR_RETURN(int64_t version, store_.PutTemplate(request->partner(), request->text()));
+    Written();
     response->set_partner(request->partner());
     response->set_version(version);
     response->set_text(request->text());
@@ -326,7 +364,7 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
     RETURN_IF_ERROR(validation::Text("device.serial", request->device().serial(), 64, Presence::kOptional));
     RETURN_IF_ERROR(validation::Text("device.firmware_version", request->device().firmware_version(), 128,
                                      Presence::kOptional));
-    ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
+    ASSIGN_OR_RETURN(DeviceContext device, Device(mac));
     std::string cache_key = CacheKey(device.generation, mac, *request);
     std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
     const char* how = "cached";
@@ -374,6 +412,22 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
+}
+
+absl::StatusOr<DeviceContext> ProfileRenderServiceImpl::Device(const std::string& mac) {
+  int64_t generation = generation_.current();
+  {
+    std::lock_guard lock(devices_mutex_);
+    auto found = devices_.find(mac);
+    if (found != devices_.end() && found->second.generation == generation) return found->second;
+  }
+  ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
+  if (device.generation > generation) generation_.Refresh();
+  std::lock_guard lock(devices_mutex_);
+  // Entries of older generations are dead weight: drop them all at once.
+  if (devices_.size() > 1000000) devices_.clear();
+  devices_[mac] = device;
+  return device;
 }
 
 absl::StatusOr<std::vector<LayerParameter>> ProfileRenderServiceImpl::Current(

@@ -4,6 +4,7 @@
 // The gRPC adapter of profile rendering, with the render cache and the
 // batched delivery recorder that keep the resync path off the database.
 
+#include <atomic>
 #include <condition_variable>
 #include <list>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "absl/time/time.h"
 #include "lib/profile_crypto/sealer.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/counter.h"
@@ -56,10 +58,30 @@ class DeliveryRecorder {
   std::thread thread_;
 };
 
+// The layer generation as this replica knows it: refreshed after its own
+// writes at once and from PostgreSQL every `poll` (other replicas' writes),
+// so a cached render needs no database round trip.
+class GenerationWatcher {
+ public:
+  GenerationWatcher(ProfileStore& store, absl::Duration poll);
+  ~GenerationWatcher();
+  int64_t current() const { return generation_.load(); }
+  void Refresh();
+
+ private:
+  ProfileStore& store_;
+  std::atomic<int64_t> generation_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service {
  public:
   ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
-                           prometheus::Registry& registry, size_t cache_capacity = 100000);
+                           prometheus::Registry& registry, size_t cache_capacity = 100000,
+                           absl::Duration generation_poll = absl::Milliseconds(250));
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
   grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;
@@ -83,11 +105,18 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   absl::StatusOr<profile_crypto::DeviceKey> CreateKey(const std::string& mac, std::string* key_id);
   absl::StatusOr<std::vector<LayerParameter>> Current(const v1::PreviewRequest& request,
                                                       std::string* mac);
+  // The phone's partner and site, from memory while the generation holds.
+  absl::StatusOr<DeviceContext> Device(const std::string& mac);
+  // After a write here: every cached render and device is now stale.
+  void Written() { generation_.Refresh(); }
 
   ProfileStore& store_;
   const profile_crypto::Sealer key_sealer_;
   RenderCache cache_;
   DeliveryRecorder recorder_;
+  GenerationWatcher generation_;
+  std::mutex devices_mutex_;
+  std::unordered_map<std::string, DeviceContext> devices_;
   prometheus::Family<prometheus::Counter>& renders_;
 };
 

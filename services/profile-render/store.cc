@@ -206,6 +206,16 @@ absl::StatusOr<int64_t> ProfileStore::PutTemplate(const std::string& partner,
   return version;
 }
 
+absl::StatusOr<int64_t> ProfileStore::Generation() {
+  int64_t generation = 0;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    generation = tx.exec("SELECT value FROM profile.generation WHERE id = 1")[0][0].as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return generation;
+}
+
 absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {

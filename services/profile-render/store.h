@@ -61,6 +61,9 @@ class ProfileStore {
   absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version);
   absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text);
 
+  // The current generation (bumped by every layer or template write).
+  absl::StatusOr<int64_t> Generation();
+
   // NOT_FOUND when no partner has a device layer for `mac`.
   absl::StatusOr<DeviceContext> Device(const std::string& mac);
   absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,

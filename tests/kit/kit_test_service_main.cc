@@ -29,7 +29,7 @@ class KitTestServiceImpl final : public pb::KitTestService::Service {
     }
     response->set_text(request->text());
     response->set_request_id(server::RequestIdOf(*context));
-    log::Info("echo", {{"request_id", response->request_id()}});
+    log::Debug("echo", {{"request_id", response->request_id()}});
     return grpc::Status::OK;
   }
 
