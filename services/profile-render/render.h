@@ -75,6 +75,7 @@ struct Rendered {
   std::vector<LayerParameter> parameters;  // merged, macros expanded
   bool has_secrets = false;
   Encryption encryption = Encryption::kNone;
+  std::string key_id;  // of the key encrypted with; set by the caller
 };
 
 // The merged parameters, steps 1-4.

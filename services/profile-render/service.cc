@@ -63,12 +63,23 @@ void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
 }
 
+v1::Encryption ToProto(Encryption encryption) {
+  switch (encryption) {
+    case Encryption::kNone: return v1::ENCRYPTION_NONE;
+    case Encryption::kAes256Cbc: return v1::ENCRYPTION_AES_256_CBC;
+    case Encryption::kAes128Gcm: return v1::ENCRYPTION_AES128GCM;
+  }
+  return v1::ENCRYPTION_UNSPECIFIED;
+}
+
 void ToProto(const StoredLayer& layer, v1::Layer* out) {
   out->mutable_ref()->set_partner(layer.ref.partner);
   out->mutable_ref()->set_scope(ToProto(layer.ref.scope));
   out->mutable_ref()->set_key(layer.ref.key);
   out->set_version(layer.version);
-  out->set_site(layer.site);
+  out->set_site(layer.settings.site);
+  out->set_always_encrypt(layer.settings.always_encrypt);
+  if (layer.settings.encryption) out->set_encryption(ToProto(*layer.settings.encryption));
   for (const LayerParameter& p : layer.parameters) {
     v1::Parameter* parameter = out->add_parameters();
     parameter->set_name(p.name);
@@ -109,16 +120,8 @@ absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
 std::string CacheKey(int64_t generation, const std::string& mac, const v1::RenderRequest& request) {
   return absl::StrCat(generation, "|", mac, "|", request.device().model(), "|",
                       request.device().serial(), "|", request.device().firmware_version(), "|",
-                      request.accept_gzip() ? 1 : 0, request.authenticated_channel() ? 1 : 0);
-}
-
-v1::Encryption ToProto(Encryption encryption) {
-  switch (encryption) {
-    case Encryption::kNone: return v1::ENCRYPTION_NONE;
-    case Encryption::kAes256Cbc: return v1::ENCRYPTION_AES_256_CBC;
-    case Encryption::kAes128Gcm: return v1::ENCRYPTION_AES128GCM;
-  }
-  return v1::ENCRYPTION_UNSPECIFIED;
+                      request.key_id(), "|", request.accept_gzip() ? 1 : 0,
+                      request.authenticated_channel() ? 1 : 0);
 }
 
 }  // namespace
@@ -254,13 +257,23 @@ grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
       }
       parameters.push_back(std::move(parameter));
     }
-    if (!request->site().empty() && ref.scope != Scope::kDevice) {
-      return InvalidField("site", "only device layers name a site");
+    bool device_settings = !request->site().empty() || request->always_encrypt() ||
+                           request->encryption() != v1::ENCRYPTION_UNSPECIFIED;
+    if (device_settings && ref.scope != Scope::kDevice) {
+      return InvalidField("site", "only device layers name a site or an encryption");
     }
     RETURN_IF_ERROR(validation::Name("site", request->site(), 64, Presence::kOptional));
     if (request->if_version() < 0) return InvalidField("if_version", "if_version is 0 or a version");
+    DeviceSettings settings{.site = request->site(), .always_encrypt = request->always_encrypt()};
+    switch (request->encryption()) {
+      case v1::ENCRYPTION_AES_256_CBC: settings.encryption = Encryption::kAes256Cbc; break;
+      case v1::ENCRYPTION_AES128GCM: settings.encryption = Encryption::kAes128Gcm; break;
+      case v1::ENCRYPTION_NONE:
+        return InvalidField("encryption", "a phone's profiles cannot be set never to encrypt");
+      default: break;
+    }
     ASSIGN_OR_RETURN(StoredLayer stored,
-                     store_.PutLayer(ref, parameters, request->site(), request->if_version()));
+                     store_.PutLayer(ref, parameters, settings, request->if_version()));
     Written();
     ToProto(stored, response);
     return absl::OkStatus();
@@ -333,27 +346,33 @@ grpc::Status ProfileRenderServiceImpl::PutTemplate(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
-absl::StatusOr<std::optional<profile_crypto::DeviceKey>> ProfileRenderServiceImpl::LoadKey(
-    const std::string& mac, std::string* key_id) {
-  ASSIGN_OR_RETURN(auto stored, store_.DeviceKey(mac));
-  if (!stored) return std::optional<profile_crypto::DeviceKey>();
-  *key_id = stored->first;
+absl::StatusOr<profile_crypto::DeviceKey> ProfileRenderServiceImpl::Unseal(const SealedKey& key) {
   std::string sealed;
-  if (!absl::Base64Unescape(stored->second, &sealed)) return absl::DataLossError("sealed key is not base64");
+  if (!absl::Base64Unescape(key.sealed, &sealed)) return absl::DataLossError("sealed key is not base64");
   ASSIGN_OR_RETURN(std::string hex, key_sealer_.Open(sealed));
-  ASSIGN_OR_RETURN(profile_crypto::DeviceKey key, profile_crypto::DeviceKey::FromHex(hex));
-  return std::optional<profile_crypto::DeviceKey>(key);
+  return profile_crypto::DeviceKey::FromHex(hex);
 }
 
-absl::StatusOr<profile_crypto::DeviceKey> ProfileRenderServiceImpl::CreateKey(const std::string& mac,
-                                                                              std::string* key_id) {
+absl::StatusOr<SealedKey> ProfileRenderServiceImpl::NewKey(const std::string& mac, bool only_if_none) {
   ASSIGN_OR_RETURN(profile_crypto::DeviceKey fresh, profile_crypto::DeviceKey::Generate());
-  RETURN_IF_ERROR(
-      store_.AddDeviceKey(mac, "k1", absl::Base64Escape(key_sealer_.Seal(fresh.ToHex()))).status());
-  // Another replica may have won the race: use the key that stands.
-  ASSIGN_OR_RETURN(std::optional<profile_crypto::DeviceKey> stands, LoadKey(mac, key_id));
-  if (!stands) return absl::InternalError("device key vanished");
-  return *stands;
+  return store_.AddDeviceKey(mac, absl::Base64Escape(key_sealer_.Seal(fresh.ToHex())), only_if_none);
+}
+
+grpc::Status ProfileRenderServiceImpl::RotateDeviceKey(grpc::ServerContext*,
+                                                       const v1::DeviceKeyRequest* request,
+                                                       v1::DeviceKey* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    ASSIGN_OR_RETURN(DeviceContext device, Device(mac));
+    if (device.partner != request->partner()) return absl::NotFoundError("no profile for this phone");
+    ASSIGN_OR_RETURN(SealedKey key, NewKey(mac, /*only_if_none=*/false));
+    Written();
+    response->set_key_id(key.key_id);
+    SetTime(key.created, response->mutable_create_time());
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
 }
 
 grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::RenderRequest* request,
@@ -368,37 +387,48 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
     std::string cache_key = CacheKey(device.generation, mac, *request);
     std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
     const char* how = "cached";
-    std::string key_id;
     if (rendered == nullptr) {
       how = "rendered";
       ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(mac, request->device().model(), device));
       RenderInput input{.layers = std::move(sources.layers),
                         .template_text = std::move(sources.template_text),
                         .gzip = request->accept_gzip(),
+                        .encryption = device.settings.encryption.value_or(Encryption::kAes256Cbc),
+                        .always_encrypt = device.settings.always_encrypt,
                         .authenticated_channel = request->authenticated_channel()};
       input.device.mac = *identity::MacAddress::Parse(mac);
       input.device.model = request->device().model();
       input.device.serial = request->device().serial();
       input.device.firmware = request->device().firmware_version();
       input.device.partner = device.partner;
-      input.device.site = device.site;
-      ASSIGN_OR_RETURN(input.key, LoadKey(mac, &key_id));
-      input.key_id = key_id;
+      input.device.site = device.settings.site;
+      // The key the phone holds: the one its rule names, else the newest.
+      ASSIGN_OR_RETURN(std::optional<SealedKey> sealed, store_.DeviceKey(mac, request->key_id()));
+      if (!sealed && !request->key_id().empty()) {
+        return absl::NotFoundError(absl::StrCat("the phone names key ", request->key_id(),
+                                                ", which it does not have"));
+      }
+      if (sealed) {
+        ASSIGN_OR_RETURN(input.key, Unseal(*sealed));
+        input.key_id = sealed->key_id;
+      }
       absl::StatusOr<Rendered> made = profile::Render(input);
       if (made.status().code() == absl::StatusCode::kFailedPrecondition && !input.key) {
-        // First need of a key: the profile holds secrets for a plain channel.
-        ASSIGN_OR_RETURN(input.key, CreateKey(mac, &key_id));
-        input.key_id = key_id;
+        // First need of a key: the profile must be encrypted for this phone.
+        ASSIGN_OR_RETURN(SealedKey created, NewKey(mac, /*only_if_none=*/true));
+        ASSIGN_OR_RETURN(input.key, Unseal(created));
+        input.key_id = created.key_id;
         made = profile::Render(input);
       }
       if (!made.ok()) return made.status();
+      made->key_id = made->encryption == Encryption::kNone ? "" : input.key_id;
       rendered = std::make_shared<const Rendered>(*std::move(made));
       cache_.Put(cache_key, rendered);
     }
     response->set_etag(rendered->etag);
     response->set_has_secrets(rendered->has_secrets);
     response->set_encryption(ToProto(rendered->encryption));
-    response->set_key_id(rendered->encryption == Encryption::kNone ? "" : "k1");
+    response->set_key_id(rendered->key_id);
     if (!request->if_none_match().empty() && request->if_none_match() == rendered->etag) {
       response->set_not_modified(true);
       how = "not_modified";
@@ -442,7 +472,7 @@ absl::StatusOr<std::vector<LayerParameter>> ProfileRenderServiceImpl::Current(
   input.device.mac = *identity::MacAddress::Parse(*mac);
   input.device.model = request.model();
   input.device.partner = device.partner;
-  input.device.site = device.site;
+  input.device.site = device.settings.site;
   return MergeParameters(input);
 }
 

@@ -91,6 +91,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                            v1::DeleteLayerResponse*) override;
   grpc::Status PutTemplate(grpc::ServerContext*, const v1::PutTemplateRequest*,
                            v1::Template*) override;
+  grpc::Status RotateDeviceKey(grpc::ServerContext*, const v1::DeviceKeyRequest*,
+                               v1::DeviceKey*) override;
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*, v1::RenderResponse*) override;
   grpc::Status Preview(grpc::ServerContext*, const v1::PreviewRequest*, v1::PreviewResponse*) override;
   grpc::Status Diff(grpc::ServerContext*, const v1::PreviewRequest*, v1::DiffResponse*) override;
@@ -100,9 +102,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   void FlushDeliveries() { recorder_.Flush(); }
 
  private:
-  absl::StatusOr<std::optional<profile_crypto::DeviceKey>> LoadKey(const std::string& mac,
-                                                                   std::string* key_id);
-  absl::StatusOr<profile_crypto::DeviceKey> CreateKey(const std::string& mac, std::string* key_id);
+  absl::StatusOr<profile_crypto::DeviceKey> Unseal(const SealedKey& key);
+  absl::StatusOr<SealedKey> NewKey(const std::string& mac, bool only_if_none);
   absl::StatusOr<std::vector<LayerParameter>> Current(const v1::PreviewRequest& request,
                                                       std::string* mac);
   // The phone's partner and site, from memory while the generation holds.

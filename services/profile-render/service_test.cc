@@ -10,6 +10,8 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "lib/profile_crypto/aes128gcm.h"
+#include "lib/profile_crypto/device_key.h"
 #include "lib/profile_crypto/openssl_enc.h"
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
@@ -228,11 +230,11 @@ TEST_F(ProfileServiceTest, SecretsTravelEncryptedWithTheDevicesOwnKeyOrOverMtls)
   EXPECT_THAT(plain_channel.body(), Not(HasSubstr("hunter2")));
   // The key was made on first need and sealed at rest; open it as the
   // gateway would to hand it to the phone.
+  EXPECT_EQ(plain_channel.key_id(), "k1");
   auto stored = store_->DeviceKey("000e08aabb01");
   ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_THAT((*stored)->second, Not(HasSubstr(" ")));
   std::string sealed;
-  ASSERT_TRUE(absl::Base64Unescape((*stored)->second, &sealed));
+  ASSERT_TRUE(absl::Base64Unescape((*stored)->sealed, &sealed));
   auto hex = profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1")->Open(sealed);
   ASSERT_TRUE(hex.ok());
   auto decrypted = profile_crypto::DecryptOpensslEnc(plain_channel.body(), *hex);
@@ -254,6 +256,70 @@ TEST_F(ProfileServiceTest, SecretsTravelEncryptedWithTheDevicesOwnKeyOrOverMtls)
   request.set_reveal_secrets(true);
   ASSERT_TRUE(stub_->Preview(&reveal_context, request, &preview).ok());
   EXPECT_THAT(preview.xml(), HasSubstr("hunter2"));
+}
+
+// Opens the sealed key `key_id` of a phone, as the gateway would to hand it over.
+std::string KeyPassphrase(ProfileStore& store, const std::string& mac, const std::string& key_id) {
+  auto stored = store.DeviceKey(mac, key_id);
+  EXPECT_TRUE(stored.ok() && stored->has_value());
+  std::string sealed;
+  EXPECT_TRUE(absl::Base64Unescape((*stored)->sealed, &sealed));
+  return *profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1")->Open(sealed);
+}
+
+TEST_F(ProfileServiceTest, RotatedKeysKeepOldPhonesWorking) {
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Password_1_", "hunter2"}}).ok());
+  v1::RenderResponse before = Render("000e08aabb01", "CP-8851-3PCC", "", false);
+  ASSERT_EQ(before.key_id(), "k1");
+  grpc::ClientContext context;
+  v1::DeviceKeyRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value("000e08aabb01");
+  v1::DeviceKey rotated;
+  ASSERT_TRUE(stub_->RotateDeviceKey(&context, request, &rotated).ok());
+  EXPECT_EQ(rotated.key_id(), "k2");
+  // New requests get the new key; a phone whose rule still names k1 gets k1.
+  v1::RenderResponse fresh = Render("000e08aabb01", "CP-8851-3PCC", "", false);
+  EXPECT_EQ(fresh.key_id(), "k2");
+  EXPECT_TRUE(profile_crypto::DecryptOpensslEnc(fresh.body(), KeyPassphrase(*store_, "000e08aabb01", "k2")).ok());
+  grpc::ClientContext old_context;
+  v1::RenderRequest old_phone;
+  old_phone.mutable_device()->mutable_mac()->set_value("000e08aabb01");
+  old_phone.mutable_device()->set_model("CP-8851-3PCC");
+  old_phone.set_key_id("k1");
+  v1::RenderResponse old_response;
+  ASSERT_TRUE(stub_->Render(&old_context, old_phone, &old_response).ok());
+  EXPECT_EQ(old_response.key_id(), "k1");
+  EXPECT_TRUE(profile_crypto::DecryptOpensslEnc(old_response.body(),
+                                                KeyPassphrase(*store_, "000e08aabb01", "k1")).ok());
+  grpc::ClientContext other_context;
+  request.set_partner("globex");
+  EXPECT_EQ(stub_->RotateDeviceKey(&other_context, request, &rotated).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ProfileServiceTest, DevicesChooseAes128GcmAndAlwaysEncrypt) {
+  grpc::ClientContext context;
+  v1::PutLayerRequest request;
+  request.mutable_ref()->set_partner("acme");
+  request.mutable_ref()->set_scope(v1::SCOPE_DEVICE);
+  request.mutable_ref()->set_key("000e08aabb01");
+  request.set_encryption(v1::ENCRYPTION_AES128GCM);
+  request.set_always_encrypt(true);
+  v1::Parameter* p = request.add_parameters();
+  p->set_name("Proxy_1_");
+  p->set_value("sip.acme.example");
+  v1::Layer layer;
+  ASSERT_TRUE(stub_->PutLayer(&context, request, &layer).ok());
+  EXPECT_EQ(layer.encryption(), v1::ENCRYPTION_AES128GCM);
+  v1::RenderResponse rendered = Render("000e08aabb01");
+  EXPECT_EQ(rendered.encryption(), v1::ENCRYPTION_AES128GCM);
+  EXPECT_EQ(rendered.content_encoding(), "aes128gcm");
+  profile_crypto::DeviceKey key =
+      *profile_crypto::DeviceKey::FromHex(KeyPassphrase(*store_, "000e08aabb01", ""));
+  auto decoded = profile_crypto::DecodeAes128Gcm(rendered.body(), key.Ikm());
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_THAT(*decoded, HasSubstr("sip.acme.example"));
 }
 
 TEST_F(ProfileServiceTest, TemplatesAreValidatedAndApplied) {

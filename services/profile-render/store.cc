@@ -1,6 +1,7 @@
 #include "services/profile-render/store.h"
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -16,7 +17,26 @@ using store::Transact;
 
 constexpr char kLayerColumns[] =
     "partner, scope, key, version, parameters, site, "
-    "(extract(epoch FROM updated_at) * 1000000)::bigint";
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, encryption, always_encrypt";
+
+std::optional<Encryption> EncryptionFromText(std::string_view text) {
+  if (text == "aes-256-cbc") return Encryption::kAes256Cbc;
+  if (text == "aes128gcm") return Encryption::kAes128Gcm;
+  return std::nullopt;
+}
+
+std::string EncryptionText(const std::optional<Encryption>& encryption) {
+  if (!encryption) return "";
+  return *encryption == Encryption::kAes128Gcm ? "aes128gcm" : "aes-256-cbc";
+}
+
+SealedKey KeyFromRow(const pqxx::row& row) {
+  return {absl::StrCat("k", row[0].as<int>()), row[1].as<std::string>(),
+          absl::FromUnixMicros(row[2].as<int64_t>())};
+}
+
+constexpr char kKeyColumns[] =
+    "number, sealed_key, (extract(epoch FROM created_at) * 1000000)::bigint";
 
 StoredLayer LayerFromRow(const pqxx::row& row) {
   StoredLayer layer;
@@ -25,8 +45,10 @@ StoredLayer LayerFromRow(const pqxx::row& row) {
   layer.ref.key = row[2].as<std::string>();
   layer.version = row[3].as<int64_t>();
   layer.parameters = DecodeParameters(row[4].c_str());
-  layer.site = row[5].as<std::string>();
+  layer.settings.site = row[5].as<std::string>();
   layer.updated = absl::FromUnixMicros(row[6].as<int64_t>());
+  layer.settings.encryption = EncryptionFromText(row[7].c_str());
+  layer.settings.always_encrypt = row[8].as<bool>();
   return layer;
 }
 
@@ -90,24 +112,27 @@ std::vector<LayerParameter> DecodeParameters(std::string_view text) {
 
 absl::StatusOr<StoredLayer> ProfileStore::PutLayer(const LayerKey& ref,
                                                    const std::vector<LayerParameter>& parameters,
-                                                   const std::string& site, int64_t if_version) {
+                                                   const DeviceSettings& settings,
+                                                   int64_t if_version) {
   StoredLayer stored;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows;
     if (if_version == 0) {
       rows = tx.exec_params(
-          absl::StrCat("INSERT INTO profile.layers (partner, scope, key, version, parameters, site) "
-                       "VALUES ($1, $2, $3, 1, $4, $5) ON CONFLICT (partner, scope, key) DO NOTHING "
-                       "RETURNING ",
+          absl::StrCat("INSERT INTO profile.layers (partner, scope, key, version, parameters, site, "
+                       "encryption, always_encrypt) VALUES ($1, $2, $3, 1, $4, $5, $6, $7) "
+                       "ON CONFLICT (partner, scope, key) DO NOTHING RETURNING ",
                        kLayerColumns),
-          ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), site);
+          ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), settings.site,
+          EncryptionText(settings.encryption), settings.always_encrypt);
     } else {
       rows = tx.exec_params(
           absl::StrCat("UPDATE profile.layers SET version = version + 1, parameters = $4, site = $5, "
-                       "updated_at = now() WHERE partner = $1 AND scope = $2 AND key = $3 "
-                       "AND version = $6 RETURNING ",
+                       "encryption = $7, always_encrypt = $8, updated_at = now() "
+                       "WHERE partner = $1 AND scope = $2 AND key = $3 AND version = $6 RETURNING ",
                        kLayerColumns),
-          ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), site, if_version);
+          ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), settings.site,
+          if_version, EncryptionText(settings.encryption), settings.always_encrypt);
     }
     if (rows.empty()) {
       return absl::AbortedError(
@@ -220,12 +245,14 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
-        "SELECT g.value, l.partner, l.site FROM profile.generation g "
+        "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt "
+        "FROM profile.generation g "
         "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 WHERE g.id = 1",
         mac);
     if (!rows.empty() && !rows[0][1].is_null()) {
       device = DeviceContext{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(),
-                             rows[0][2].as<std::string>()};
+                             {rows[0][2].as<std::string>(), EncryptionFromText(rows[0][3].c_str()),
+                              rows[0][4].as<bool>()}};
     }
     return absl::OkStatus();
   });
@@ -248,7 +275,7 @@ absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, cons
                       OR (partner = $3 AND scope = 'device' AND key = $1)
                    UNION ALL
                    SELECT 'template', text FROM profile.templates WHERE partner = $3)sql",
-             mac, model, device.partner, device.site)) {
+             mac, model, device.partner, device.settings.site)) {
       std::string scope = row[0].as<std::string>();
       if (scope == "template") {
         sources.template_text = row[1].as<std::string>();
@@ -262,34 +289,49 @@ absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, cons
   return sources;
 }
 
-absl::StatusOr<std::optional<std::pair<std::string, std::string>>> ProfileStore::DeviceKey(
-    const std::string& mac) {
-  std::optional<std::pair<std::string, std::string>> key;
+absl::StatusOr<std::optional<SealedKey>> ProfileStore::DeviceKey(const std::string& mac,
+                                                                 const std::string& key_id) {
+  int number = 0;
+  if (!key_id.empty() && (!key_id.starts_with("k") || !absl::SimpleAtoi(key_id.substr(1), &number))) {
+    return absl::InvalidArgumentError(absl::StrCat("key id \"", key_id, "\" is not k<number>"));
+  }
+  std::optional<SealedKey> key;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    pqxx::result rows =
-        tx.exec_params("SELECT key_id, sealed_key FROM profile.device_keys WHERE mac = $1", mac);
-    if (!rows.empty()) key = std::make_pair(rows[0][0].as<std::string>(), rows[0][1].as<std::string>());
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT ", kKeyColumns, " FROM profile.device_keys WHERE mac = $1 "
+                     "AND ($2 = 0 OR number = $2) ORDER BY number DESC LIMIT 1"),
+        mac, number);
+    if (!rows.empty()) key = KeyFromRow(rows[0]);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return key;
 }
 
-absl::StatusOr<std::pair<std::string, std::string>> ProfileStore::AddDeviceKey(
-    const std::string& mac, const std::string& key_id, const std::string& sealed) {
-  std::pair<std::string, std::string> stands;
+absl::StatusOr<SealedKey> ProfileStore::AddDeviceKey(const std::string& mac,
+                                                     const std::string& sealed, bool only_if_none) {
+  SealedKey newest;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    tx.exec_params(
-        "INSERT INTO profile.device_keys (mac, key_id, sealed_key) VALUES ($1, $2, $3) "
-        "ON CONFLICT (mac) DO NOTHING",
-        mac, key_id, sealed);
-    pqxx::row row =
-        tx.exec_params1("SELECT key_id, sealed_key FROM profile.device_keys WHERE mac = $1", mac);
-    stands = {row[0].as<std::string>(), row[1].as<std::string>()};
+    // Serialises key creation per phone across replicas.
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('onramp-device-key:' || $1))", mac);
+    pqxx::result current = tx.exec_params(
+        "SELECT coalesce(max(number), 0) FROM profile.device_keys WHERE mac = $1", mac);
+    int highest = current[0][0].as<int>();
+    if (!(only_if_none && highest > 0)) {
+      tx.exec_params(
+          "INSERT INTO profile.device_keys (mac, key_id, sealed_key, number) VALUES ($1, $2, $3, $4)",
+          mac, absl::StrCat("k", highest + 1), sealed, highest + 1);
+      // Renders made with the previous newest key are stale now.
+      if (highest > 0) BumpGeneration(tx);
+    }
+    newest = KeyFromRow(tx.exec_params1(
+        absl::StrCat("SELECT ", kKeyColumns, " FROM profile.device_keys WHERE mac = $1 "
+                     "ORDER BY number DESC LIMIT 1"),
+        mac));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return stands;
+  return newest;
 }
 
 absl::Status ProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {

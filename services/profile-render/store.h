@@ -20,11 +20,18 @@ struct LayerKey {
   std::string key;
 };
 
+// What a device layer says about its phone besides parameters.
+struct DeviceSettings {
+  std::string site;
+  std::optional<Encryption> encryption;  // nullopt: AES-256-CBC
+  bool always_encrypt = false;
+};
+
 struct StoredLayer {
   LayerKey ref;
   int64_t version = 0;
   std::vector<LayerParameter> parameters;
-  std::string site;
+  DeviceSettings settings;
   absl::Time updated;
 };
 
@@ -32,7 +39,13 @@ struct StoredLayer {
 struct DeviceContext {
   int64_t generation = 0;
   std::string partner;
-  std::string site;
+  DeviceSettings settings;
+};
+
+struct SealedKey {
+  std::string key_id;  // "k1", "k2", ...
+  std::string sealed;
+  absl::Time created;
 };
 
 struct RenderSources {
@@ -53,7 +66,7 @@ class ProfileStore {
   // if_version 0: the layer must not exist yet; otherwise it must be at
   // that version. ABORTED when that does not hold (a stale write).
   absl::StatusOr<StoredLayer> PutLayer(const LayerKey& ref, const std::vector<LayerParameter>& parameters,
-                                       const std::string& site, int64_t if_version);
+                                       const DeviceSettings& settings, int64_t if_version);
   absl::StatusOr<StoredLayer> GetLayer(const LayerKey& ref);
   absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
       const std::string& partner, std::optional<Scope> scope, int page_size,
@@ -69,13 +82,13 @@ class ProfileStore {
   absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
                                         const DeviceContext& device);
 
-  // The device's sealed key and its id, if it has one.
-  absl::StatusOr<std::optional<std::pair<std::string, std::string>>> DeviceKey(const std::string& mac);
-  // Stores `sealed` as the key unless another replica got there first;
-  // returns the key that stands (sealed) and its id.
-  absl::StatusOr<std::pair<std::string, std::string>> AddDeviceKey(const std::string& mac,
-                                                                   const std::string& key_id,
-                                                                   const std::string& sealed);
+  // The device's key named `key_id`, or its newest when `key_id` is empty.
+  absl::StatusOr<std::optional<SealedKey>> DeviceKey(const std::string& mac,
+                                                    const std::string& key_id = "");
+  // Adds `sealed` as the device's next key. With `only_if_none`, a key made
+  // by another replica meanwhile stands instead. Returns the newest key.
+  absl::StatusOr<SealedKey> AddDeviceKey(const std::string& mac, const std::string& sealed,
+                                         bool only_if_none);
 
   struct DeliveryRow {
     std::string mac;
