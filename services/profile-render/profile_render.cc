@@ -32,6 +32,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.RequiredString("key_encryption_key", &options->key_encryption_key,
                        "Secret: 64 or more hex digits; seals per-device profile keys at rest.");
   flags.Int("cache_entries", &options->cache_entries, 1, 100000000, "Rendered profiles kept.");
+  flags.Duration("generation_poll", &options->generation_poll,
+                 "How soon other replicas' layer writes reach this replica's cache.");
   flags.Int("keep_deliveries", &options->keep_deliveries, 1, 1000,
             "Deliveries and reports kept per phone.");
   flags.Duration("sweep_interval", &options->sweep_interval, "How often old records are pruned.");
@@ -53,7 +55,8 @@ absl::Status Run(const Options& options) {
   auto registry = std::make_shared<prometheus::Registry>();
   ProfileStore profile_store(*pool);
   ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
-                                   static_cast<size_t>(options.cache_entries));
+                                   static_cast<size_t>(options.cache_entries),
+                                   options.generation_poll);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
   absl::Notification stop;

@@ -19,6 +19,7 @@ struct Options {
   // 64+ hex digits: seals per-device keys at rest.
   std::string key_encryption_key;
   int cache_entries = 100000;
+  absl::Duration generation_poll = absl::Milliseconds(250);
   int keep_deliveries = 10;
   absl::Duration sweep_interval = absl::Minutes(5);
 };
