@@ -11,6 +11,10 @@
 //   onramp devices lookup   --mac MAC --model PN [--source IP]
 //   onramp devices report   --mac MAC --state open|pending|custom_pending|acquired|aborted|unavailable
 //   onramp devices timeline --partner P --mac MAC
+//   onramp profiles put     [--partner P] --scope global|model|partner|site|device [--key K]
+//                           --set Name=Value,... [--secret Name,...] [--if_version N|-1] [--site S]
+//   onramp profiles render  --mac MAC --model PN [--authenticated]
+//   onramp profiles preview --partner P --mac MAC [--model PN] [--reveal]
 //
 // Replies print as JSON; errors as one line with the gRPC code, exit 1.
 
@@ -28,16 +32,19 @@
 #include "absl/strings/str_split.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
+#include "onramp/profile/v1/profile.grpc.pb.h"
 
 namespace onramp::cli {
 namespace {
 
 namespace av1 = ::onramp::activation::v1;
 namespace dv1 = ::onramp::device::v1;
+namespace pv1 = ::onramp::profile::v1;
 
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
     "       onramp devices claim|get|lookup|report|timeline [flags]\n"
+    "       onramp profiles put|render|preview [flags]\n"
     "\n"
     "Operator commands against the fleet's services; `onramp GROUP COMMAND --help`\n"
     "lists each command's flags. Addresses default to the ONRAMP_*_ADDR variables\n"
@@ -233,8 +240,113 @@ int Devices(int argc, char** argv) {
   return Print(stub->ReportState(&context, request, &response), response);
 }
 
+int Profiles(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::string address = "127.0.0.1:7120";
+  std::string partner, scope, key, set, secrets, site, mac, model;
+  int64_t if_version = 0;
+  bool authenticated = false;
+  bool reveal = false;
+  config::Flags flags(absl::StrCat("onramp profiles ", command), "Profile layers and renders.");
+  flags.String("profile_render_addr", &address, "host:port of the profile-render service.");
+  if (command == "put") {
+    flags.String("partner", &partner, "Partner id; empty for the operator's global and model layers.");
+    flags.Choice("scope", &scope, {"global", "model", "partner", "site", "device"}, "Layer scope.");
+    flags.String("key", &key, "Model, site or MAC, per scope.");
+    flags.RequiredString("set", &set, "Parameters: Name=Value,Name=Value.");
+    flags.String("secret", &secrets, "Names of the parameters that are secrets, comma-separated.");
+    flags.Int("if_version", &if_version, -1, INT64_MAX,
+              "Version replaced; 0 creates; -1 replaces whatever is there (read first).");
+    flags.String("site", &site, "Device layers: the phone's site.");
+  } else if (command == "render") {
+    flags.RequiredString("mac", &mac, "The phone's MAC.");
+    flags.RequiredString("model", &model, "The phone's model.");
+    flags.Bool("authenticated", &authenticated, "The phone is on an mTLS channel.");
+  } else if (command == "preview") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.RequiredString("mac", &mac, "The phone's MAC.");
+    flags.String("model", &model, "The phone's model.");
+    flags.Bool("reveal", &reveal, "Show secrets.");
+  } else {
+    std::cerr << "onramp: unknown command \"profiles " << command << "\"\n\n" << kUsage;
+    return 2;
+  }
+  flags.ParseOrExit(argc - 1, argv + 1);
+  auto stub = pv1::ProfileRenderService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (command == "put") {
+    pv1::PutLayerRequest request;
+    request.mutable_ref()->set_partner(partner);
+    pv1::Scope parsed = pv1::SCOPE_UNSPECIFIED;
+    pv1::Scope_Parse(absl::StrCat("SCOPE_", absl::AsciiStrToUpper(scope)), &parsed);
+    request.mutable_ref()->set_scope(parsed);
+    request.mutable_ref()->set_key(key);
+    if (if_version < 0) {
+      grpc::ClientContext read_context;
+      SetDeadline(&read_context);
+      pv1::Layer current;
+      if_version = stub->GetLayer(&read_context, request.ref(), &current).ok() ? current.version() : 0;
+    }
+    request.set_if_version(if_version);
+    request.set_site(site);
+    std::vector<std::string> secret_names = absl::StrSplit(secrets, ',', absl::SkipEmpty());
+    for (absl::string_view pair : absl::StrSplit(set, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> name_value = absl::StrSplit(pair, absl::MaxSplits('=', 1));
+      pv1::Parameter* parameter = request.add_parameters();
+      parameter->set_name(name_value.first);
+      parameter->set_value(name_value.second);
+      parameter->set_ua(pv1::USER_ACCESS_NA);
+      parameter->set_secret(std::find(secret_names.begin(), secret_names.end(), name_value.first) !=
+                            secret_names.end());
+    }
+    pv1::Layer response;
+    return Print(stub->PutLayer(&context, request, &response), response);
+  }
+  if (command == "render") {
+    pv1::RenderRequest request;
+    request.mutable_device()->mutable_mac()->set_value(mac);
+    request.mutable_device()->set_model(model);
+    request.set_authenticated_channel(authenticated);
+    pv1::RenderResponse response;
+    grpc::Status status = stub->Render(&context, request, &response);
+    if (status.ok()) {
+      // The body goes out as text when it is text; encrypted or gzipped
+      // bytes are not for a terminal: say what they are instead.
+      bool text = response.encryption() == pv1::ENCRYPTION_NONE &&
+                  response.content_type() == "application/xml";
+      std::string body = std::move(*response.mutable_body());
+      response.clear_body();
+      Print(status, response);
+      if (text) {
+        std::cout << body;
+      } else {
+        std::cout << "(" << body.size() << " bytes, " << response.content_type() << ")\n";
+      }
+      return 0;
+    }
+    return Print(status, response);
+  }
+  pv1::PreviewRequest request;
+  request.set_partner(partner);
+  request.mutable_mac()->set_value(mac);
+  request.set_model(model);
+  request.set_reveal_secrets(reveal);
+  pv1::PreviewResponse response;
+  grpc::Status status = stub->Preview(&context, request, &response);
+  if (!status.ok()) return Print(status, response);
+  std::cout << response.xml();
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   std::string_view group = argc > 1 ? argv[1] : "";
+  if (group == "profiles") return Profiles(argc - 1, argv + 1);
   if (group == "codes") return Codes(argc - 1, argv + 1);
   if (group == "devices") return Devices(argc - 1, argv + 1);
   std::cout << kUsage;
