@@ -182,7 +182,14 @@ absl::StatusOr<std::vector<LayerParameter>> MergeParameters(const RenderInput& i
 
 absl::StatusOr<Rendered> Render(const RenderInput& input) {
   Rendered rendered;
-  ASSIGN_OR_RETURN(rendered.parameters, MergeParameters(input));
+  ASSIGN_OR_RETURN(std::vector<LayerParameter> merged, MergeParameters(input));
+  for (LayerParameter& parameter : merged) {
+    if (input.model_parameters && !input.model_parameters->contains(parameter.name)) {
+      rendered.dropped.push_back(parameter.name);
+    } else {
+      rendered.parameters.push_back(std::move(parameter));
+    }
+  }
   flat_profile::FlatProfile profile;
   for (const LayerParameter& parameter : rendered.parameters) {
     rendered.has_secrets = rendered.has_secrets || parameter.secret;

@@ -14,6 +14,7 @@
 //      holds secrets and the channel does not authenticate the phone.
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,10 @@ struct RenderInput {
   bool always_encrypt = false;
   // The phone is authenticated (mTLS): secrets may travel unencrypted.
   bool authenticated_channel = false;
+  // The model's parameter names, when the operator loaded them: anything
+  // else is left out of the profile (the phone would ignore it) and listed
+  // in Rendered::dropped.
+  std::optional<std::set<std::string, std::less<>>> model_parameters;
 };
 
 struct Rendered {
@@ -76,6 +81,7 @@ struct Rendered {
   bool has_secrets = false;
   Encryption encryption = Encryption::kNone;
   std::string key_id;  // of the key encrypted with; set by the caller
+  std::vector<std::string> dropped;  // names the model does not have
 };
 
 // The merged parameters, steps 1-4.

@@ -177,6 +177,17 @@ TEST(RenderTest, TemplatesAreValidatedOnUpload) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("flat-profile")));
 }
 
+TEST(RenderTest, ParametersTheModelLacksAreLeftOut) {
+  RenderInput input{.device = Phone(), .authenticated_channel = true};
+  input.layers = {{Scope::kGlobal, {{"Proxy_1_", "sip"}, {"Line_Key_7_", "x"}}}};
+  input.model_parameters = std::set<std::string, std::less<>>{"Proxy_1_"};
+  auto rendered = Render(input);
+  ASSERT_TRUE(rendered.ok());
+  EXPECT_THAT(rendered->xml, HasSubstr("Proxy_1_"));
+  EXPECT_THAT(rendered->xml, ::testing::Not(HasSubstr("Line_Key_7_")));
+  EXPECT_THAT(rendered->dropped, ::testing::ElementsAre("Line_Key_7_"));
+}
+
 TEST(RenderTest, SecretMarksCannotBeDroppedByHigherLayers) {
   RenderInput input{.device = Phone(), .authenticated_channel = true};
   input.layers = {{Scope::kPartner, {{"GPP_A", "token", std::nullopt, true}}},

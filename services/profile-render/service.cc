@@ -235,7 +235,12 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")
                    .Help("Profile renders by how they were answered.")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      dropped_(prometheus::BuildCounter()
+                   .Name("onramp_profile_parameters_dropped_total")
+                   .Help("Parameters left out of renders because the model lacks them.")
+                   .Register(registry)
+                   .Add({})) {}
 
 grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
                                                 const v1::PutLayerRequest* request,
@@ -358,6 +363,28 @@ absl::StatusOr<SealedKey> ProfileRenderServiceImpl::NewKey(const std::string& ma
   return store_.AddDeviceKey(mac, absl::Base64Escape(key_sealer_.Seal(fresh.ToHex())), only_if_none);
 }
 
+grpc::Status ProfileRenderServiceImpl::PutModelParameters(grpc::ServerContext*,
+                                                          const v1::ModelParameters* request,
+                                                          v1::ModelParameters* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("model", request->model(), 64));
+    if (request->names_size() > 20000) return InvalidField("names", "at most 20,000 names");
+    std::vector<std::string> names;
+    for (int i = 0; i < request->names_size(); ++i) {
+      if (!flat_profile::IsValidName(request->names(i))) {
+        return InvalidField(absl::StrCat("names[", i, "]"),
+                            absl::StrCat("\"", request->names(i), "\" is not a parameter name"));
+      }
+      names.push_back(request->names(i));
+    }
+    RETURN_IF_ERROR(store_.PutModelParameters(request->model(), names));
+    Written();
+    *response = *request;
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status ProfileRenderServiceImpl::RotateDeviceKey(grpc::ServerContext*,
                                                        const v1::DeviceKeyRequest* request,
                                                        v1::DeviceKey* response) {
@@ -395,7 +422,8 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
                         .gzip = request->accept_gzip(),
                         .encryption = device.settings.encryption.value_or(Encryption::kAes256Cbc),
                         .always_encrypt = device.settings.always_encrypt,
-                        .authenticated_channel = request->authenticated_channel()};
+                        .authenticated_channel = request->authenticated_channel(),
+                        .model_parameters = std::move(sources.model_parameters)};
       input.device.mac = *identity::MacAddress::Parse(mac);
       input.device.model = request->device().model();
       input.device.serial = request->device().serial();
@@ -421,6 +449,7 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
         made = profile::Render(input);
       }
       if (!made.ok()) return made.status();
+      dropped_.Increment(static_cast<double>(made->dropped.size()));
       made->key_id = made->encryption == Encryption::kNone ? "" : input.key_id;
       rendered = std::make_shared<const Rendered>(*std::move(made));
       cache_.Put(cache_key, rendered);

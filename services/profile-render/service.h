@@ -93,6 +93,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                            v1::Template*) override;
   grpc::Status RotateDeviceKey(grpc::ServerContext*, const v1::DeviceKeyRequest*,
                                v1::DeviceKey*) override;
+  grpc::Status PutModelParameters(grpc::ServerContext*, const v1::ModelParameters*,
+                                  v1::ModelParameters*) override;
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*, v1::RenderResponse*) override;
   grpc::Status Preview(grpc::ServerContext*, const v1::PreviewRequest*, v1::PreviewResponse*) override;
   grpc::Status Diff(grpc::ServerContext*, const v1::PreviewRequest*, v1::DiffResponse*) override;
@@ -119,6 +121,7 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   std::mutex devices_mutex_;
   std::unordered_map<std::string, DeviceContext> devices_;
   prometheus::Family<prometheus::Counter>& renders_;
+  prometheus::Counter& dropped_;
 };
 
 }  // namespace onramp::profile

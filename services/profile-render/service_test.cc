@@ -339,6 +339,30 @@ TEST_F(ProfileServiceTest, TemplatesAreValidatedAndApplied) {
   EXPECT_THAT(Render("000e08aabb01").body(), HasSubstr("<Station_Name>acme-lisbon-FCHbb01</Station_Name>"));
 }
 
+TEST_F(ProfileServiceTest, ModelParameterListsLeaveOutWhatTheModelLacks) {
+  ThreePartners();
+  EXPECT_THAT(Render("000e08aabb01").body(), HasSubstr("Time_Zone"));
+  grpc::ClientContext context;
+  v1::ModelParameters request;
+  request.set_model("CP-8851-3PCC");
+  for (const char* name : {"Proxy_1_", "Resync_Periodic", "Display_Name_1_", "Primary_DNS",
+                           "Back_Light_Timer"}) {
+    request.add_names(name);
+  }
+  v1::ModelParameters response;
+  ASSERT_TRUE(stub_->PutModelParameters(&context, request, &response).ok());
+  std::string body = Render("000e08aabb01").body();
+  EXPECT_THAT(body, Not(HasSubstr("Time_Zone")));
+  EXPECT_THAT(body, HasSubstr("Proxy_1_"));
+  // Other models are untouched.
+  EXPECT_THAT(Render("000e08aabb01", "CP-7832-3PCC").body(), HasSubstr("Time_Zone"));
+  grpc::ClientContext bad_context;
+  request.add_names("not a name");
+  grpc::Status bad = stub_->PutModelParameters(&bad_context, request, &response);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(bad), "names[5]");
+}
+
 TEST_F(ProfileServiceTest, ReportsAreKeptAndParsed) {
   grpc::ClientContext context;
   v1::ReportRequest request;

@@ -241,6 +241,18 @@ absl::StatusOr<int64_t> ProfileStore::Generation() {
   return generation;
 }
 
+absl::Status ProfileStore::PutModelParameters(const std::string& model,
+                                              const std::vector<std::string>& names) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO profile.model_parameters (model, names) VALUES ($1, $2) "
+        "ON CONFLICT (model) DO UPDATE SET names = excluded.names, updated_at = now()",
+        model, absl::StrJoin(names, "\n"));
+    BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -274,11 +286,16 @@ absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, cons
                       OR (partner = $3 AND scope = 'site' AND key = $4 AND $4 <> '')
                       OR (partner = $3 AND scope = 'device' AND key = $1)
                    UNION ALL
-                   SELECT 'template', text FROM profile.templates WHERE partner = $3)sql",
+                   SELECT 'template', text FROM profile.templates WHERE partner = $3
+                   UNION ALL
+                   SELECT 'names', names FROM profile.model_parameters WHERE model = $2)sql",
              mac, model, device.partner, device.settings.site)) {
       std::string scope = row[0].as<std::string>();
       if (scope == "template") {
         sources.template_text = row[1].as<std::string>();
+      } else if (scope == "names") {
+        std::vector<std::string> names = absl::StrSplit(row[1].c_str(), '\n', absl::SkipEmpty());
+        sources.model_parameters.emplace(names.begin(), names.end());
       } else if (auto parsed = ScopeFromName(scope)) {
         sources.layers.push_back({*parsed, DecodeParameters(row[1].c_str())});
       }

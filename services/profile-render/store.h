@@ -4,6 +4,7 @@
 // The only place that speaks SQL for profile rendering (schema "profile").
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,7 @@ struct SealedKey {
 struct RenderSources {
   std::vector<Layer> layers;
   std::string template_text;
+  std::optional<std::set<std::string, std::less<>>> model_parameters;
 };
 
 struct Delivery {
@@ -73,6 +75,7 @@ class ProfileStore {
       const std::string& page_token);
   absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version);
   absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text);
+  absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names);
 
   // The current generation (bumped by every layer or template write).
   absl::StatusOr<int64_t> Generation();
