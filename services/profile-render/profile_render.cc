@@ -37,6 +37,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Int("keep_deliveries", &options->keep_deliveries, 1, 1000,
             "Deliveries and reports kept per phone.");
   flags.Duration("sweep_interval", &options->sweep_interval, "How often old records are pruned.");
+  flags.String("device_activation_addr", &options->device_activation_addr,
+               "host:port of device-activation, to add deliveries and reports to phones' "
+               "timelines; empty: no timeline events.");
   flags.Check([options]() -> absl::Status {
     return IsHexSecret(options->key_encryption_key)
                ? absl::OkStatus()
@@ -54,9 +57,14 @@ absl::Status Run(const Options& options) {
   RETURN_IF_ERROR(store::Migrate(*pool, "profile", Migrations()).status());
   auto registry = std::make_shared<prometheus::Registry>();
   ProfileStore profile_store(*pool);
+  std::unique_ptr<clients::DeviceActivationClient> timeline;
+  if (!options.device_activation_addr.empty()) {
+    timeline = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,
+                                                                 absl::Seconds(2));
+  }
   ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
                                    static_cast<size_t>(options.cache_entries),
-                                   options.generation_poll);
+                                   options.generation_poll, timeline.get());
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
   absl::Notification stop;

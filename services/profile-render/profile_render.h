@@ -22,6 +22,8 @@ struct Options {
   absl::Duration generation_poll = absl::Milliseconds(250);
   int keep_deliveries = 10;
   absl::Duration sweep_interval = absl::Minutes(5);
+  // host:port of device-activation for timeline events; empty: none.
+  std::string device_activation_addr;
 };
 
 void RegisterFlags(config::Flags& flags, Options* options);

@@ -149,7 +149,8 @@ void RenderCache::Put(const std::string& key, std::shared_ptr<const Rendered> re
   }
 }
 
-DeliveryRecorder::DeliveryRecorder(ProfileStore& store) : store_(store), thread_([this] { Run(); }) {}
+DeliveryRecorder::DeliveryRecorder(ProfileStore& store, clients::DeviceActivationClient* timeline)
+    : store_(store), timeline_(timeline), thread_([this] { Run(); }) {}
 
 DeliveryRecorder::~DeliveryRecorder() {
   {
@@ -175,6 +176,17 @@ void DeliveryRecorder::Flush() {
   if (absl::Status status = store_.RecordDeliveries(batch); !status.ok()) {
     log::Warn("delivery records lost", {{"count", static_cast<int64_t>(batch.size())},
                                         {"error", std::string(status.message())}});
+  }
+  if (timeline_ == nullptr) return;
+  for (const ProfileStore::DeliveryRow& row : batch) {
+    std::string& last = last_etag_[row.mac];
+    if (last == row.etag) continue;
+    last = row.etag;
+    if (absl::Status status = timeline_->RecordEvent(row.mac, "profile_delivered",
+                                                     absl::StrCat("etag ", row.etag), "profile-render");
+        !status.ok()) {
+      log::Warn("timeline event lost", {{"mac", row.mac}, {"error", std::string(status.message())}});
+    }
   }
 }
 
@@ -226,11 +238,13 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
                                                    profile_crypto::Sealer key_sealer,
                                                    prometheus::Registry& registry,
                                                    size_t cache_capacity,
-                                                   absl::Duration generation_poll)
+                                                   absl::Duration generation_poll,
+                                                   clients::DeviceActivationClient* timeline)
     : store_(store),
       key_sealer_(std::move(key_sealer)),
+      timeline_(timeline),
       cache_(cache_capacity),
-      recorder_(store),
+      recorder_(store, timeline),
       generation_(store, generation_poll),
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")
@@ -567,7 +581,7 @@ grpc::Status ProfileRenderServiceImpl::Diff(grpc::ServerContext*, const v1::Prev
   return ToGrpcStatus(run());
 }
 
-grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext*, const v1::ReportRequest* request,
+grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, const v1::ReportRequest* request,
                                               v1::ReportResponse* response) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
@@ -581,6 +595,15 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext*, const v1::Re
     }
     RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(request->body()), parameters,
                                      request->source_address()));
+    if (timeline_ != nullptr) {
+      // The report is kept either way; a lost timeline line is only logged.
+      if (absl::Status status = timeline_->RecordEvent(
+              mac, "report", absl::StrCat(request->body().size(), " bytes, ", parameters, " parameters"),
+              request->source_address(), context);
+          !status.ok()) {
+        log::Warn("timeline event lost", {{"mac", mac}, {"error", std::string(status.message())}});
+      }
+    }
     response->set_parameters(parameters);
     return absl::OkStatus();
   };

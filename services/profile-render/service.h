@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "absl/time/time.h"
+#include "lib/clients/device_activation_client.h"
 #include "lib/profile_crypto/sealer.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/counter.h"
@@ -40,10 +41,12 @@ class RenderCache {
 };
 
 // Delivery records written in batches from a thread of their own, so a
-// resync never waits on the database for its bookkeeping.
+// resync never waits on the database for its bookkeeping. With a timeline
+// (device-activation), a phone's first delivery and every delivery of a new
+// ETag also become timeline events; unchanged resyncs do not.
 class DeliveryRecorder {
  public:
-  explicit DeliveryRecorder(ProfileStore& store);
+  DeliveryRecorder(ProfileStore& store, clients::DeviceActivationClient* timeline);
   ~DeliveryRecorder();  // flushes what is queued
   void Record(ProfileStore::DeliveryRow row);
   void Flush();
@@ -51,6 +54,8 @@ class DeliveryRecorder {
  private:
   void Run();
   ProfileStore& store_;
+  clients::DeviceActivationClient* timeline_;
+  std::unordered_map<std::string, std::string> last_etag_;  // flusher thread only
   std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<ProfileStore::DeliveryRow> queue_;
@@ -79,9 +84,11 @@ class GenerationWatcher {
 
 class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service {
  public:
+  // `timeline` (may be null) receives delivery and report events.
   ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
                            prometheus::Registry& registry, size_t cache_capacity = 100000,
-                           absl::Duration generation_poll = absl::Milliseconds(250));
+                           absl::Duration generation_poll = absl::Milliseconds(250),
+                           clients::DeviceActivationClient* timeline = nullptr);
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
   grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;
@@ -115,6 +122,7 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
 
   ProfileStore& store_;
   const profile_crypto::Sealer key_sealer_;
+  clients::DeviceActivationClient* timeline_;
   RenderCache cache_;
   DeliveryRecorder recorder_;
   GenerationWatcher generation_;
