@@ -1,7 +1,5 @@
 #include "lib/store/migrations.h"
 
-#include <openssl/evp.h>
-
 #include <map>
 
 #include "absl/strings/ascii.h"
@@ -9,20 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/log/log.h"
+#include "lib/profile_crypto/digest.h"
 #include "lib/store/errors.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
 namespace onramp::store {
 namespace {
-
-std::string Sha256Hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
 
 absl::Status CheckSchemaName(std::string_view schema) {
   bool valid = !schema.empty() && schema.size() <= 63 &&
@@ -81,7 +72,7 @@ absl::StatusOr<MigrationResult> Migrate(ConnectionPool& pool, std::string_view s
     }
     result.from_version = applied.empty() ? 0 : applied.rbegin()->first;
     for (const Migration& migration : migrations) {
-      std::string checksum = Sha256Hex(migration.sql);
+      std::string checksum = profile_crypto::Sha256Hex(migration.sql);
       auto found = applied.find(migration.version);
       if (found != applied.end()) {
         if (found->second.second != checksum) {

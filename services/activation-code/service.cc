@@ -1,15 +1,13 @@
 #include "services/activation-code/service.h"
 
-#include <openssl/sha.h>
-
 #include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "lib/log/log.h"
+#include "lib/profile_crypto/digest.h"
+#include "lib/proto/messages.h"
 #include "lib/rule/rule.h"
 #include "lib/server/request_id.h"
 #include "lib/status/error_detail.h"
@@ -50,19 +48,6 @@ absl::Status CheckTarget(const v1::OnboardingTarget& target) {
   return validation::Text("target.account_ref", target.account_ref(), 256, Presence::kOptional);
 }
 
-std::string Sha256Hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
-void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(time);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-
 v1::CodeState ToProto(CodeState state) {
   switch (state) {
     case CodeState::kActive: return v1::CODE_STATE_ACTIVE;
@@ -88,10 +73,10 @@ void ToProto(const CodeRecord& code, v1::ActivationCode* out) {
   if (!code.model.empty()) out->mutable_constraints()->set_model(code.model);
   if (!code.mac.empty()) out->mutable_constraints()->mutable_mac()->set_value(code.mac);
   ToProto(code.target, out->mutable_target());
-  SetTime(code.created, out->mutable_create_time());
-  SetTime(code.expires, out->mutable_expire_time());
+  proto::SetTimestamp(code.created, out->mutable_create_time());
+  proto::SetTimestamp(code.expires, out->mutable_expire_time());
   if (code.redeemed) {
-    SetTime(*code.redeemed, out->mutable_redeem_time());
+    proto::SetTimestamp(*code.redeemed, out->mutable_redeem_time());
     out->mutable_redeemed_by()->mutable_mac()->set_value(code.redeemed_mac);
     out->mutable_redeemed_by()->set_model(code.redeemed_model);
     out->mutable_redeemed_by()->set_serial(code.redeemed_serial);
@@ -156,14 +141,7 @@ grpc::Status ActivationCodeServiceImpl::CreateCodes(grpc::ServerContext* context
     // The key stands for the whole request: a retry must ask for the same.
     v1::CreateCodesRequest fingerprint = *request;
     fingerprint.clear_idempotency_key();
-    std::string canonical;
-    {
-      google::protobuf::io::StringOutputStream stream(&canonical);
-      google::protobuf::io::CodedOutputStream coded(&stream);
-      coded.SetSerializationDeterministic(true);
-      fingerprint.SerializeToCodedStream(&coded);
-    }
-    batch.request_sha256 = Sha256Hex(canonical);
+    batch.request_sha256 = profile_crypto::Sha256Hex(proto::DeterministicBytes(fingerprint));
     std::vector<std::string> codes;
     for (int i = 0; i < request->count(); ++i) {
       ASSIGN_OR_RETURN(std::string code, GenerateCode(SystemRandom()));

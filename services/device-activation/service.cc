@@ -1,17 +1,16 @@
 #include "services/device-activation/service.h"
 
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
+#include "lib/profile_crypto/digest.h"
+#include "lib/proto/messages.h"
 #include "lib/rule/rule.h"
 #include "lib/server/request_id.h"
 #include "lib/status/error_detail.h"
@@ -29,28 +28,6 @@ using validation::Presence;
 constexpr int kMaxClaimRows = 10000;
 constexpr int kProgressChunk = 1000;
 constexpr int kDefaultPageSize = 100;
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-}
-
-std::string Deterministic(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  return out;
-}
-
-void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(time);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
 
 absl::Status CheckTarget(const std::string& field, const v1::RedirectTarget& target) {
   RETURN_IF_ERROR(validation::Text(field + ".profile_rule", target.profile_rule(), 2048));
@@ -73,7 +50,7 @@ absl::Status CheckTarget(const std::string& field, const v1::RedirectTarget& tar
 }
 
 std::string EncodeTarget(const v1::RedirectTarget& target) {
-  return absl::Base64Escape(Deterministic(target));
+  return absl::Base64Escape(proto::DeterministicBytes(target));
 }
 
 void DecodeTarget(const std::string& encoded, v1::RedirectTarget* out) {
@@ -119,7 +96,7 @@ void ToProto(const DeviceRecord& device, v1::Device* out) {
   out->set_state(ToProto(device.state));
   out->set_registered(device.registered);
   out->set_certificate_serial(device.certificate_serial);
-  SetTime(device.claimed, out->mutable_claim_time());
+  proto::SetTimestamp(device.claimed, out->mutable_claim_time());
 }
 
 void ToProto(const ProfileRecord& profile, v1::RedirectProfile* out) {
@@ -218,7 +195,7 @@ absl::StatusOr<v1::ClaimDevicesResponse> ClaimRange(DeviceStore& store,
                                                     const std::string& idempotency_key) {
   ASSIGN_OR_RETURN(CheckedClaim checked, CheckClaim(request, first, last));
   checked.batch.idempotency_key = idempotency_key;
-  checked.batch.request_sha256 = Sha256Hex(Deterministic(request));
+  checked.batch.request_sha256 = profile_crypto::Sha256Hex(proto::DeterministicBytes(request));
   auto render = [&](const std::vector<ClaimOutcome>& outcomes) {
     v1::ClaimDevicesResponse response;
     for (size_t i = 0; i < outcomes.size(); ++i) {
@@ -368,7 +345,7 @@ grpc::Status DeviceActivationServiceImpl::Lookup(grpc::ServerContext* context,
         absl::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
     ASSIGN_OR_RETURN(LookupOutcome outcome,
                      store_.Lookup(mac, request->device().model(), request->source_address(),
-                                   Sha256Hex(credential)));
+                                   profile_crypto::Sha256Hex(credential)));
     const char* label = "found";
     absl::Status result;
     switch (outcome.kind) {
@@ -457,7 +434,7 @@ grpc::Status DeviceActivationServiceImpl::ReportState(grpc::ServerContext*,
     response->mutable_mac()->set_value(mac);
     response->set_state(ToProto(reported.first));
     response->set_detail(request->detail());
-    SetTime(reported.second, response->mutable_update_time());
+    proto::SetTimestamp(reported.second, response->mutable_update_time());
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
@@ -475,7 +452,7 @@ grpc::Status DeviceActivationServiceImpl::Register(grpc::ServerContext* context,
     }
     CertificateAuthority::Issued issued;
     RETURN_IF_ERROR(store_.Register(
-        mac, Sha256Hex(request->registration_credential()),
+        mac, profile_crypto::Sha256Hex(request->registration_credential()),
         [&]() -> absl::StatusOr<std::pair<std::string, absl::Time>> {
           absl::StatusOr<CertificateAuthority::Issued> made =
               ca_.Issue(request->csr_pem(), mac, options_.certificate_validity);
@@ -486,7 +463,7 @@ grpc::Status DeviceActivationServiceImpl::Register(grpc::ServerContext* context,
     response->set_certificate_pem(issued.certificate_pem);
     response->set_ca_certificate_pem(ca_.certificate_pem());
     response->set_serial(issued.serial_hex);
-    SetTime(issued.not_after, response->mutable_not_after());
+    proto::SetTimestamp(issued.not_after, response->mutable_not_after());
     registrations_.Increment();
     log::Info("device registered", {{"request_id", server::RequestIdOf(*context)},
                                     {"mac", mac},
@@ -530,7 +507,7 @@ grpc::Status DeviceActivationServiceImpl::GetTimeline(grpc::ServerContext*,
     response->mutable_mac()->set_value(mac);
     for (const Event& event : events) {
       v1::Event* out = response->add_events();
-      SetTime(event.at, out->mutable_time());
+      proto::SetTimestamp(event.at, out->mutable_time());
       out->set_kind(event.kind);
       out->set_detail(event.detail);
       out->set_source(event.source);

@@ -12,6 +12,7 @@
 #include "kainjow/mustache.hpp"
 #include "lib/macro/macro.h"
 #include "lib/profile_crypto/aes128gcm.h"
+#include "lib/profile_crypto/digest.h"
 #include "lib/profile_crypto/gzip.h"
 #include "lib/profile_crypto/openssl_enc.h"
 #include "lib/status/error_detail.h"
@@ -73,13 +74,6 @@ absl::StatusOr<std::vector<LayerParameter>> TemplateParameters(const std::string
     parameters.push_back({p.name, p.value.value_or(""), p.user_access, false});
   }
   return parameters;
-}
-
-std::string Sha256Hex(std::string_view data, size_t bytes) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), std::min(bytes, sizeof digest)));
 }
 
 // Salt from HMAC(key, plaintext): identical profiles encrypt identically
@@ -217,7 +211,7 @@ absl::StatusOr<Rendered> Render(const RenderInput& input) {
     }
   }
   rendered.content_type = encrypt || input.gzip ? "application/octet-stream" : "application/xml";
-  rendered.etag = absl::StrCat("\"", Sha256Hex(body, 16), "\"");
+  rendered.etag = absl::StrCat("\"", profile_crypto::Sha256Hex(body, 16), "\"");
   rendered.body = std::move(body);
   return rendered;
 }

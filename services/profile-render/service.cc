@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
+#include "lib/proto/messages.h"
 #include "lib/status/error_detail.h"
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
@@ -57,12 +58,6 @@ v1::Scope ToProto(Scope scope) {
   return static_cast<v1::Scope>(static_cast<int>(scope) + 1);
 }
 
-void SetTime(absl::Time time, google::protobuf::Timestamp* out) {
-  int64_t micros = absl::ToUnixMicros(time);
-  out->set_seconds(micros / 1000000);
-  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-}
-
 v1::Encryption ToProto(Encryption encryption) {
   switch (encryption) {
     case Encryption::kNone: return v1::ENCRYPTION_NONE;
@@ -87,7 +82,7 @@ void ToProto(const StoredLayer& layer, v1::Layer* out) {
     parameter->set_ua(ToProto(p.user_access));
     parameter->set_secret(p.secret);
   }
-  SetTime(layer.updated, out->mutable_update_time());
+  proto::SetTimestamp(layer.updated, out->mutable_update_time());
 }
 
 // Who may own a layer of each scope, and what its key is.
@@ -410,7 +405,7 @@ grpc::Status ProfileRenderServiceImpl::RotateDeviceKey(grpc::ServerContext*,
     ASSIGN_OR_RETURN(SealedKey key, NewKey(mac, /*only_if_none=*/false));
     Written();
     response->set_key_id(key.key_id);
-    SetTime(key.created, response->mutable_create_time());
+    proto::SetTimestamp(key.created, response->mutable_create_time());
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
@@ -547,7 +542,7 @@ grpc::Status ProfileRenderServiceImpl::Diff(grpc::ServerContext*, const v1::Prev
     std::map<std::string, const LayerParameter*> before;
     if (last) {
       response->set_delivered_etag(last->etag);
-      SetTime(last->at, response->mutable_delivered_time());
+      proto::SetTimestamp(last->at, response->mutable_delivered_time());
       for (const LayerParameter& p : last->parameters) before[p.name] = &p;
     }
     auto shown = [&](const LayerParameter& p) {

@@ -1,0 +1,16 @@
+#ifndef ONRAMP_LIB_PROFILE_CRYPTO_DIGEST_H_
+#define ONRAMP_LIB_PROFILE_CRYPTO_DIGEST_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace onramp::profile_crypto {
+
+// Lowercase hex of SHA-256(data), the first `bytes` bytes of it (all 32 by
+// default).
+std::string Sha256Hex(std::string_view data, size_t bytes = 32);
+
+}  // namespace onramp::profile_crypto
+
+#endif  // ONRAMP_LIB_PROFILE_CRYPTO_DIGEST_H_
