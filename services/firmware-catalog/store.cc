@@ -1,0 +1,367 @@
+#include "services/firmware-catalog/store.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lib/store/transaction.h"
+#include "pqxx/pqxx"
+
+namespace onramp::firmware {
+namespace {
+
+using store::Transact;
+
+constexpr char kImageColumns[] =
+    "file_name, version, models, size, sha256, (extract(epoch FROM created_at) * 1000000)::bigint";
+constexpr char kRolloutColumns[] =
+    "id::text, partner, model, target_version, stages, failure_threshold_percent, state, "
+    "current_stage, (extract(epoch FROM stage_started_at) * 1000000)::bigint, successes, failures";
+
+ImageRecord ImageFromRow(const pqxx::row& row) {
+  return {row[0].as<std::string>(),
+          row[1].as<std::string>(),
+          absl::StrSplit(row[2].c_str(), ',', absl::SkipEmpty()),
+          row[3].as<int64_t>(),
+          row[4].as<std::string>(),
+          absl::FromUnixMicros(row[5].as<int64_t>())};
+}
+
+std::string StagesText(const std::vector<Stage>& stages) {
+  std::vector<std::string> parts;
+  for (const Stage& stage : stages) {
+    parts.push_back(absl::StrCat(stage.percent, ":", absl::ToInt64Seconds(stage.min_soak)));
+  }
+  return absl::StrJoin(parts, ",");
+}
+
+std::vector<Stage> StagesFromText(std::string_view text) {
+  std::vector<Stage> stages;
+  for (absl::string_view part : absl::StrSplit(absl::string_view(text.data(), text.size()), ',')) {
+    std::pair<std::string, std::string> fields = absl::StrSplit(part, ':');
+    int percent = 0;
+    int64_t seconds = 0;
+    (void)absl::SimpleAtoi(fields.first, &percent);
+    (void)absl::SimpleAtoi(fields.second, &seconds);
+    stages.push_back({percent, absl::Seconds(seconds)});
+  }
+  return stages;
+}
+
+std::string StateText(RolloutState state) {
+  switch (state) {
+    case RolloutState::kRunning: return "running";
+    case RolloutState::kPaused: return "paused";
+    case RolloutState::kHalted: return "halted";
+    case RolloutState::kAborted: return "aborted";
+    case RolloutState::kCompleted: return "completed";
+  }
+  return "running";
+}
+
+RolloutState StateFromText(std::string_view text) {
+  for (RolloutState state : {RolloutState::kRunning, RolloutState::kPaused, RolloutState::kHalted,
+                             RolloutState::kAborted, RolloutState::kCompleted}) {
+    if (StateText(state) == text) return state;
+  }
+  return RolloutState::kRunning;
+}
+
+RolloutRecord RolloutFromRow(const pqxx::row& row) {
+  RolloutRecord rollout;
+  rollout.id = row[0].as<std::string>();
+  rollout.partner = row[1].as<std::string>();
+  rollout.model = row[2].as<std::string>();
+  rollout.target_version = row[3].as<std::string>();
+  rollout.stages = StagesFromText(row[4].c_str());
+  rollout.failure_threshold_percent = row[5].as<int>();
+  rollout.progress.state = StateFromText(row[6].c_str());
+  rollout.progress.current_stage = row[7].as<int>();
+  rollout.progress.stage_started = absl::FromUnixMicros(row[8].as<int64_t>());
+  rollout.progress.successes = row[9].as<int>();
+  rollout.progress.failures = row[10].as<int>();
+  return rollout;
+}
+
+void Save(pqxx::transaction_base& tx, const RolloutRecord& rollout) {
+  tx.exec_params(
+      "UPDATE firmware.rollouts SET state = $2, current_stage = $3, "
+      "stage_started_at = to_timestamp($4::bigint / 1000000.0), successes = $5, failures = $6 "
+      "WHERE id = $1::uuid",
+      rollout.id, StateText(rollout.progress.state), rollout.progress.current_stage,
+      absl::ToUnixMicros(rollout.progress.stage_started), rollout.progress.successes,
+      rollout.progress.failures);
+}
+
+// Applies every decision due at `now` (a long pause may span several soaks).
+void Advance(pqxx::transaction_base& tx, RolloutRecord& rollout, absl::Time now) {
+  bool changed = false;
+  for (int guard = 0; guard < 100; ++guard) {
+    Decision decision = Evaluate(rollout.stages, rollout.failure_threshold_percent, rollout.progress, now);
+    if (decision == Decision::kStay) break;
+    changed = true;
+    if (decision == Decision::kHalt) {
+      rollout.progress.state = RolloutState::kHalted;
+      break;
+    }
+    if (decision == Decision::kComplete) {
+      rollout.progress.state = RolloutState::kCompleted;
+      break;
+    }
+    rollout.progress.stage_started += rollout.stages[rollout.progress.current_stage].min_soak;
+    ++rollout.progress.current_stage;
+  }
+  if (changed) Save(tx, rollout);
+}
+
+std::optional<RolloutRecord> LockRollout(pqxx::transaction_base& tx, const std::string& partner,
+                                         const std::string& id) {
+  pqxx::result rows = tx.exec_params(
+      absl::StrCat("SELECT ", kRolloutColumns,
+                   " FROM firmware.rollouts WHERE id = $1::uuid AND partner = $2 FOR UPDATE"),
+      id, partner);
+  if (rows.empty()) return std::nullopt;
+  return RolloutFromRow(rows[0]);
+}
+
+}  // namespace
+
+absl::StatusOr<ImageRecord> CatalogStore::AddImage(const ImageRecord& image) {
+  ImageRecord stored;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO firmware.images (file_name, version, models, size, sha256) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (file_name) DO NOTHING",
+        image.file_name, image.version, absl::StrJoin(image.models, ","), image.size, image.sha256);
+    stored = ImageFromRow(tx.exec_params1(
+        absl::StrCat("SELECT ", kImageColumns, " FROM firmware.images WHERE file_name = $1"),
+        image.file_name));
+    if (stored.sha256 != image.sha256) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          image.file_name, " is already registered with other bytes; images are immutable"));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<ImageRecord> CatalogStore::GetImage(const std::string& file_name) {
+  std::optional<ImageRecord> image;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT ", kImageColumns, " FROM firmware.images WHERE file_name = $1"),
+        file_name);
+    if (!rows.empty()) image = ImageFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!image) return absl::NotFoundError(absl::StrCat("no image ", file_name));
+  return *image;
+}
+
+absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> CatalogStore::ListImages(
+    const std::string& model, int page_size, const std::string& page_token) {
+  std::string after;
+  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
+    return absl::InvalidArgumentError("page_token is not one this service issued");
+  }
+  std::vector<ImageRecord> images;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    images.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             absl::StrCat("SELECT ", kImageColumns, " FROM firmware.images WHERE file_name > $1 "
+                          "AND ($2 = '' OR $2 = ANY(string_to_array(models, ','))) "
+                          "ORDER BY file_name LIMIT $3"),
+             after, model, page_size + 1)) {
+      images.push_back(ImageFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::string next;
+  if (images.size() > static_cast<size_t>(page_size)) {
+    images.pop_back();
+    next = absl::WebSafeBase64Escape(images.back().file_name);
+  }
+  return std::make_pair(std::move(images), next);
+}
+
+absl::StatusOr<UpgradeEdge> CatalogStore::AddEdge(const std::string& model, const UpgradeEdge& edge) {
+  UpgradeEdge stored = edge;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    // One writer of a model's edges at a time, so two edges that each look
+    // fine cannot close a loop together.
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('onramp-edges:' || $1))", model);
+    std::vector<UpgradeEdge> edges;
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT id, from_min, from_max, to_version FROM firmware.edges WHERE model = $1", model)) {
+      edges.push_back({row[0].as<int64_t>(), *ParseVersion(row[1].c_str()),
+                       *ParseVersion(row[2].c_str()), *ParseVersion(row[3].c_str())});
+    }
+    if (absl::Status loop = CheckNoCycle(edges, {}, edge); !loop.ok()) return loop;
+    stored.id = tx.exec_params1(
+                      "INSERT INTO firmware.edges (model, from_min, from_max, to_version) "
+                      "VALUES ($1, $2, $3, $4) RETURNING id",
+                      model, edge.from_min.ToString(), edge.from_max.ToString(), edge.to.ToString())[0]
+                    .as<int64_t>();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return stored;
+}
+
+absl::Status CatalogStore::SetTarget(const std::string& partner, const std::string& model,
+                                     const std::string& version) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO firmware.targets (partner, model, version) VALUES ($1, $2, $3) "
+        "ON CONFLICT (partner, model) DO UPDATE SET version = excluded.version",
+        partner, model, version);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<CatalogStore::PlanInputs> CatalogStore::PlanInputsFor(const std::string& partner,
+                                                                     const std::string& model,
+                                                                     absl::Time now) {
+  PlanInputs inputs;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    inputs = PlanInputs();
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT id, from_min, from_max, to_version FROM firmware.edges WHERE model = $1", model)) {
+      inputs.edges.push_back({row[0].as<int64_t>(), *ParseVersion(row[1].c_str()),
+                              *ParseVersion(row[2].c_str()), *ParseVersion(row[3].c_str())});
+    }
+    for (const pqxx::row& row : tx.exec_params(
+             absl::StrCat("SELECT ", kImageColumns, " FROM firmware.images "
+                          "WHERE $1 = ANY(string_to_array(models, ','))"),
+             model)) {
+      inputs.images.push_back(ImageFromRow(row));
+    }
+    pqxx::result target = tx.exec_params(
+        "SELECT version FROM firmware.targets WHERE partner = $1 AND model = $2", partner, model);
+    if (!target.empty()) inputs.target = target[0][0].as<std::string>();
+    pqxx::result live = tx.exec_params(
+        absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts WHERE partner = $1 "
+                     "AND model = $2 AND state IN ('running', 'paused', 'halted') FOR UPDATE"),
+        partner, model);
+    if (!live.empty()) {
+      RolloutRecord rollout = RolloutFromRow(live[0]);
+      Advance(tx, rollout, now);
+      inputs.rollout = rollout;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return inputs;
+}
+
+absl::StatusOr<RolloutRecord> CatalogStore::CreateRollout(const RolloutRecord& rollout, absl::Time now) {
+  RolloutRecord created;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    created = RolloutFromRow(tx.exec_params1(
+        absl::StrCat("INSERT INTO firmware.rollouts (partner, model, target_version, stages, "
+                     "failure_threshold_percent, state, stage_started_at) "
+                     "VALUES ($1, $2, $3, $4, $5, 'running', to_timestamp($6::bigint / 1000000.0)) "
+                     "RETURNING ",
+                     kRolloutColumns),
+        rollout.partner, rollout.model, rollout.target_version, StagesText(rollout.stages),
+        rollout.failure_threshold_percent, absl::ToUnixMicros(now)));
+    return absl::OkStatus();
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError("a rollout for this model is already live; abort it first");
+  }
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<RolloutRecord> CatalogStore::GetRollout(const std::string& partner,
+                                                       const std::string& id, absl::Time now) {
+  std::optional<RolloutRecord> rollout;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    rollout = LockRollout(tx, partner, id);
+    if (rollout) Advance(tx, *rollout, now);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!rollout) return absl::NotFoundError(absl::StrCat("no rollout ", id));
+  return *rollout;
+}
+
+absl::StatusOr<RolloutRecord> CatalogStore::Apply(const std::string& partner, const std::string& id,
+                                                  Command command, absl::Time now) {
+  std::optional<RolloutRecord> rollout;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    rollout = LockRollout(tx, partner, id);
+    if (!rollout) return absl::OkStatus();
+    Advance(tx, *rollout, now);
+    RolloutState state = rollout->progress.state;
+    switch (command) {
+      case Command::kPause:
+        if (state != RolloutState::kRunning) {
+          return absl::FailedPreconditionError(absl::StrCat("rollout is ", StateText(state), ", not running"));
+        }
+        rollout->progress.state = RolloutState::kPaused;
+        break;
+      case Command::kResume:
+        if (state != RolloutState::kPaused && state != RolloutState::kHalted) {
+          return absl::FailedPreconditionError(absl::StrCat("rollout is ", StateText(state),
+                                                            ", not paused or halted"));
+        }
+        rollout->progress.state = RolloutState::kRunning;
+        // A fresh look at the current stage: its soak starts again, and the
+        // failures that halted it (now understood) no longer count.
+        rollout->progress.stage_started = now;
+        rollout->progress.successes = 0;
+        rollout->progress.failures = 0;
+        break;
+      case Command::kAbort:
+        if (state == RolloutState::kAborted || state == RolloutState::kCompleted) {
+          return absl::FailedPreconditionError(absl::StrCat("rollout is already ", StateText(state)));
+        }
+        rollout->progress.state = RolloutState::kAborted;
+        break;
+    }
+    Save(tx, *rollout);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!rollout) return absl::NotFoundError(absl::StrCat("no rollout ", id));
+  return *rollout;
+}
+
+absl::StatusOr<std::optional<RolloutRecord>> CatalogStore::Report(const UpgradeReport& report,
+                                                                  absl::Time now) {
+  std::optional<RolloutRecord> rollout;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    rollout.reset();
+    pqxx::result live = tx.exec_params(
+        absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts WHERE partner = $1 "
+                     "AND model = $2 AND target_version = $3 AND state = 'running' FOR UPDATE"),
+        report.partner, report.model, report.to_version);
+    if (!live.empty()) {
+      rollout = RolloutFromRow(live[0]);
+      if (report.success) {
+        ++rollout->progress.successes;
+      } else {
+        ++rollout->progress.failures;
+      }
+      Save(tx, *rollout);
+      Advance(tx, *rollout, now);
+    }
+    tx.exec_params(
+        "INSERT INTO firmware.upgrade_reports (mac, partner, model, from_version, to_version, "
+        "outcome, detail, rollout_id) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, '')::uuid)",
+        report.mac, report.partner, report.model, report.from_version, report.to_version,
+        std::string(report.success ? "success" : "failure"), report.detail,
+        rollout ? rollout->id : std::string());
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return rollout;
+}
+
+}  // namespace onramp::firmware

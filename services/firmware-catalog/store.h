@@ -1,0 +1,94 @@
+#ifndef ONRAMP_SERVICES_FIRMWARE_CATALOG_STORE_H_
+#define ONRAMP_SERVICES_FIRMWARE_CATALOG_STORE_H_
+
+// The only place that speaks SQL for the firmware catalog (schema
+// "firmware"). Rollout decisions (rollout.h) are applied here, inside the
+// transaction that reads the rollout, at the time the service passes in.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/firmware_version/firmware_version.h"
+#include "lib/store/pool.h"
+#include "services/firmware-catalog/planner.h"
+#include "services/firmware-catalog/rollout.h"
+
+namespace onramp::firmware {
+
+struct ImageRecord {
+  std::string file_name;
+  std::string version;
+  std::vector<std::string> models;
+  int64_t size = 0;
+  std::string sha256;
+  absl::Time created;
+};
+
+struct RolloutRecord {
+  std::string id;
+  std::string partner;
+  std::string model;
+  std::string target_version;
+  std::vector<Stage> stages;
+  int failure_threshold_percent = 10;
+  RolloutProgress progress;
+};
+
+class CatalogStore {
+ public:
+  explicit CatalogStore(store::ConnectionPool& pool) : pool_(pool) {}
+
+  // ALREADY_EXISTS when the name is taken by different bytes; the existing
+  // record when the bytes are the same.
+  absl::StatusOr<ImageRecord> AddImage(const ImageRecord& image);
+  absl::StatusOr<ImageRecord> GetImage(const std::string& file_name);
+  absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> ListImages(
+      const std::string& model, int page_size, const std::string& page_token);
+
+  // Checks for loops against the model's edges in the same transaction.
+  absl::StatusOr<UpgradeEdge> AddEdge(const std::string& model, const UpgradeEdge& edge);
+  absl::Status SetTarget(const std::string& partner, const std::string& model,
+                         const std::string& version);
+
+  struct PlanInputs {
+    std::vector<UpgradeEdge> edges;
+    std::vector<ImageRecord> images;  // of the model
+    std::optional<std::string> target;
+    std::optional<RolloutRecord> rollout;  // the live one, evaluated at `now`
+  };
+  absl::StatusOr<PlanInputs> PlanInputsFor(const std::string& partner, const std::string& model,
+                                           absl::Time now);
+
+  // ALREADY_EXISTS when a live rollout exists for the partner and model.
+  absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now);
+  // NOT_FOUND unless the partner's; evaluates (advance/halt) at `now` first.
+  absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id,
+                                           absl::Time now);
+  enum class Command { kPause, kResume, kAbort };
+  // FAILED_PRECONDITION for a command the rollout's state does not allow.
+  absl::StatusOr<RolloutRecord> Apply(const std::string& partner, const std::string& id,
+                                      Command command, absl::Time now);
+
+  struct UpgradeReport {
+    std::string mac;
+    std::string partner;
+    std::string model;
+    std::string from_version;
+    std::string to_version;
+    bool success = false;
+    std::string detail;
+  };
+  // Counts the report against the live rollout whose target it names, then
+  // evaluates the rollout (which may halt it).
+  absl::StatusOr<std::optional<RolloutRecord>> Report(const UpgradeReport& report, absl::Time now);
+
+ private:
+  store::ConnectionPool& pool_;
+};
+
+}  // namespace onramp::firmware
+
+#endif  // ONRAMP_SERVICES_FIRMWARE_CATALOG_STORE_H_
