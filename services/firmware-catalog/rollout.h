@@ -10,7 +10,8 @@
 // covers its bucket. A running rollout advances when the current stage has
 // soaked for its minimum time and failures stay under the threshold; once
 // failures pass the threshold (with at least kMinReports reports) it halts
-// by itself.
+// by itself. When the last stage has soaked it completes, and its target
+// becomes the partner's target for the model.
 
 #include <vector>
 

@@ -107,6 +107,11 @@ void Advance(pqxx::transaction_base& tx, RolloutRecord& rollout, absl::Time now)
     }
     if (decision == Decision::kComplete) {
       rollout.progress.state = RolloutState::kCompleted;
+      // Every phone may take it now: it becomes the partner's target.
+      tx.exec_params(
+          "INSERT INTO firmware.targets (partner, model, version) VALUES ($1, $2, $3) "
+          "ON CONFLICT (partner, model) DO UPDATE SET version = excluded.version",
+          rollout.partner, rollout.model, rollout.target_version);
       break;
     }
     rollout.progress.stage_started += rollout.stages[rollout.progress.current_stage].min_soak;

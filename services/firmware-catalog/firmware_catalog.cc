@@ -1,0 +1,46 @@
+#include "services/firmware-catalog/firmware_catalog.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "lib/status/status_macros.h"
+#include "lib/store/migrations.h"
+#include "lib/store/pool.h"
+#include "prometheus/registry.h"
+#include "services/firmware-catalog/migrations.h"
+
+namespace onramp::firmware {
+
+void RegisterFlags(config::Flags& flags, Options* options) {
+  server::RegisterServerFlags(flags, &options->server);
+  flags.RequiredString("database_url", &options->database_url,
+                       "PostgreSQL URL; the service owns schema \"firmware\" in it.");
+  flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
+  flags.RequiredString("image_dir", &options->service.image_dir,
+                       "Directory of image bytes, named by SHA-256 (a volume in Kubernetes).");
+  flags.String("download_base_url", &options->service.download_base_url,
+               "Prefix of the Upgrade_Rule URLs handed to phones (the gateway's /firmware/).");
+  flags.Int("max_image_bytes", &options->service.max_image_bytes, 1, int64_t{16} << 30,
+            "Largest image accepted.");
+}
+
+absl::Status Run(const Options& options) {
+  std::error_code error;
+  std::filesystem::create_directories(options.service.image_dir, error);
+  if (error) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--image_dir ", options.service.image_dir, ": ", error.message()));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<store::ConnectionPool> pool,
+                   store::ConnectionPool::Create(
+                       {.url = options.database_url, .size = options.pool_size}));
+  RETURN_IF_ERROR(store::Migrate(*pool, "firmware", Migrations()).status());
+  auto registry = std::make_shared<prometheus::Registry>();
+  CatalogStore catalog(*pool);
+  FirmwareCatalogServiceImpl service(catalog, options.service);
+  ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
+                   server::Server::Start(options.server, {&service}, registry));
+  return server->RunUntilSignalled();
+}
+
+}  // namespace onramp::firmware

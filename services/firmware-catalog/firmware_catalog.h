@@ -1,0 +1,27 @@
+#ifndef ONRAMP_SERVICES_FIRMWARE_CATALOG_FIRMWARE_CATALOG_H_
+#define ONRAMP_SERVICES_FIRMWARE_CATALOG_FIRMWARE_CATALOG_H_
+
+// Wiring of the firmware-catalog service: options, then Run.
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "lib/config/flags.h"
+#include "lib/server/server.h"
+#include "services/firmware-catalog/service.h"
+
+namespace onramp::firmware {
+
+struct Options {
+  server::ServerOptions server;
+  std::string database_url;
+  int pool_size = 8;
+  ServiceOptions service;
+};
+
+void RegisterFlags(config::Flags& flags, Options* options);
+absl::Status Run(const Options& options);
+
+}  // namespace onramp::firmware
+
+#endif  // ONRAMP_SERVICES_FIRMWARE_CATALOG_FIRMWARE_CATALOG_H_
