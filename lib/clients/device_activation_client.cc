@@ -11,13 +11,31 @@ DeviceActivationClient::DeviceActivationClient(const std::string& address, absl:
           grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
       deadline_(deadline) {}
 
+namespace {
+
+void Prepare(grpc::ClientContext* context, absl::Duration deadline, const std::string& request_id) {
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  if (!request_id.empty()) context->AddMetadata(std::string(server::kRequestIdKey), request_id);
+}
+
+}  // namespace
+
+absl::StatusOr<device::v1::LookupResponse> DeviceActivationClient::Lookup(
+    const device::v1::LookupRequest& request, const std::string& request_id) {
+  grpc::ClientContext context;
+  Prepare(&context, deadline_, request_id);
+  device::v1::LookupResponse response;
+  absl::Status status = status::FromGrpcStatus(stub_->Lookup(&context, request, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
 absl::Status DeviceActivationClient::RecordEvent(const std::string& mac, const std::string& kind,
                                                  const std::string& detail,
                                                  const std::string& source,
-                                                 const grpc::ServerContextBase* caller) {
+                                                 const std::string& request_id) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  if (caller != nullptr) server::PropagateRequestId(*caller, &context);
+  Prepare(&context, deadline_, request_id);
   device::v1::RecordEventRequest request;
   request.mutable_mac()->set_value(mac);
   request.set_kind(kind);

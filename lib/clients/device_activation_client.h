@@ -7,9 +7,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
-#include "grpcpp/server_context.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 
 namespace onramp::clients {
@@ -19,11 +19,15 @@ class DeviceActivationClient {
   // Plaintext inside the cluster's network (mTLS is the deployment's job).
   DeviceActivationClient(const std::string& address, absl::Duration deadline);
 
-  // Appends an event to the phone's timeline. `caller`, when given, is the
-  // call being served: its request id goes along.
+  // Appends an event to the phone's timeline. `request_id` (may be empty)
+  // joins the call to the request being served.
   absl::Status RecordEvent(const std::string& mac, const std::string& kind,
                            const std::string& detail, const std::string& source,
-                           const grpc::ServerContextBase* caller = nullptr);
+                           const std::string& request_id = "");
+
+  // The phone's redirect query.
+  absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
+                                                    const std::string& request_id = "");
 
  private:
   std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;

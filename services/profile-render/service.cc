@@ -8,6 +8,7 @@
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
 #include "lib/proto/messages.h"
+#include "lib/server/request_id.h"
 #include "lib/status/error_detail.h"
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
@@ -594,7 +595,7 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
       // The report is kept either way; a lost timeline line is only logged.
       if (absl::Status status = timeline_->RecordEvent(
               mac, "report", absl::StrCat(request->body().size(), " bytes, ", parameters, " parameters"),
-              request->source_address(), context);
+              request->source_address(), server::RequestIdOf(*context));
           !status.ok()) {
         log::Warn("timeline event lost", {{"mac", mac}, {"error", std::string(status.message())}});
       }

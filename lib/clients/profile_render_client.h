@@ -1,0 +1,29 @@
+#ifndef ONRAMP_LIB_CLIENTS_PROFILE_RENDER_CLIENT_H_
+#define ONRAMP_LIB_CLIENTS_PROFILE_RENDER_CLIENT_H_
+
+// The profile-render service as the gateway calls it.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "onramp/profile/v1/profile.grpc.pb.h"
+
+namespace onramp::clients {
+
+class ProfileRenderClient {
+ public:
+  ProfileRenderClient(const std::string& address, absl::Duration deadline);
+
+  absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest& request,
+                                                     const std::string& request_id = "");
+
+ private:
+  std::unique_ptr<profile::v1::ProfileRenderService::Stub> stub_;
+  absl::Duration deadline_;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_CLIENTS_PROFILE_RENDER_CLIENT_H_

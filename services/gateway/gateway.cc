@@ -1,0 +1,109 @@
+#include "services/gateway/gateway.h"
+
+#include <signal.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "lib/log/log.h"
+#include "lib/metrics/metrics_endpoint.h"
+#include "lib/server/request_id.h"
+#include "lib/status/status_macros.h"
+#include "prometheus/counter.h"
+#include "prometheus/histogram.h"
+
+namespace onramp::gateway {
+namespace {
+
+namespace http = boost::beast::http;
+
+// The route as a metric label: bounded, never the raw path.
+std::string RouteOf(const Request& request) {
+  std::string_view target(request.target().data(), request.target().size());
+  if (target.starts_with("/device/")) return "device";
+  if (target.starts_with("/profile/")) return "profile";
+  return "other";
+}
+
+}  // namespace
+
+void RegisterFlags(config::Flags& flags, Options* options) {
+  flags.String("http_host", &options->http.host, "Address of the phone-facing HTTP listener.");
+  flags.Port("http_port", &options->http.port, "Its port; 0 picks a free one.");
+  flags.Int("http_threads", &options->http.threads, 1, 512, "Threads serving HTTP.");
+  flags.Int("max_connections", &options->http.max_connections, 1, 1000000, "Open connections at most.");
+  flags.Duration("request_timeout", &options->http.request_timeout,
+                 "Time a client has to send one whole request.");
+  flags.Duration("idle_timeout", &options->http.idle_timeout, "Keep-alive idle time allowed.");
+  flags.String("metrics_host", &options->metrics_host, "Address of the Prometheus endpoint.");
+  flags.Port("metrics_port", &options->metrics_port, "Port of /metrics; 0 picks a free one.");
+  flags.RequiredString("device_activation_addr", &options->device_activation_addr,
+                       "host:port of device-activation.");
+  flags.RequiredString("profile_render_addr", &options->profile_render_addr,
+                       "host:port of profile-render.");
+  flags.Duration("backend_deadline", &options->backend_deadline, "Deadline of each backend call.");
+  flags.Choice("log_level", &options->log_level, {"debug", "info", "warn", "error"},
+               "Lowest level of log lines written.");
+}
+
+Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
+  auto& requests = prometheus::BuildCounter()
+                       .Name("onramp_gateway_requests_total")
+                       .Help("HTTP requests by route and status.")
+                       .Register(registry);
+  auto& latency = prometheus::BuildHistogram()
+                      .Name("onramp_gateway_request_seconds")
+                      .Help("Time to answer an HTTP request, by route.")
+                      .Register(registry);
+  return [&routes, &requests, &latency](const Request& request, const Peer& peer) {
+    auto started = std::chrono::steady_clock::now();
+    std::string request_id;
+    if (auto given = request.find("X-Request-Id"); given != request.end() &&
+        server::IsValidRequestId(std::string_view(given->value().data(), given->value().size()))) {
+      request_id = std::string(given->value());
+    } else {
+      request_id = server::NewRequestId();
+    }
+    Response response = routes.Handle(request, peer, request_id);
+    response.set("X-Request-Id", request_id);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string route = RouteOf(request);
+    requests.Add({{"route", route}, {"status", absl::StrCat(response.result_int())}}).Increment();
+    latency.Add({{"route", route}}, prometheus::Histogram::BucketBoundaries{
+                                        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5})
+        .Observe(seconds);
+    log::Info("http", {{"request_id", request_id},
+                       {"method", std::string(request.method_string())},
+                       {"target", std::string(request.target())},
+                       {"status", static_cast<int>(response.result_int())},
+                       {"micros", static_cast<int64_t>(seconds * 1e6)},
+                       {"source", peer.address}});
+    return response;
+  };
+}
+
+absl::Status Run(const Options& options) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  ASSIGN_OR_RETURN(std::unique_ptr<metrics::MetricsEndpoint> metrics,
+                   metrics::MetricsEndpoint::Start(options.metrics_host, options.metrics_port, registry));
+  clients::DeviceActivationClient devices(options.device_activation_addr, options.backend_deadline);
+  clients::ProfileRenderClient profiles(options.profile_render_addr, options.backend_deadline);
+  PhoneRoutes routes(devices, profiles);
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
+                   HttpServer::Start(options.http, Instrumented(routes, *registry)));
+  log::Info("serving", {{"http_port", server->port()}, {"metrics_port", metrics->port()}});
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  log::Info("shutdown requested", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  server.reset();
+  log::Info("stopped");
+  return absl::OkStatus();
+}
+
+}  // namespace onramp::gateway

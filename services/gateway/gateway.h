@@ -1,0 +1,40 @@
+#ifndef ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
+#define ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
+
+// Wiring of the gateway: the phone-facing HTTP listener in front of the
+// services, with access logs, request ids and metrics.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "lib/config/flags.h"
+#include "prometheus/registry.h"
+#include "services/gateway/http_server.h"
+#include "services/gateway/phone_routes.h"
+
+namespace onramp::gateway {
+
+struct Options {
+  HttpServerOptions http;
+  std::string metrics_host = "0.0.0.0";
+  int metrics_port = 0;
+  std::string device_activation_addr;
+  std::string profile_render_addr;
+  absl::Duration backend_deadline = absl::Seconds(5);
+  std::string log_level = "info";
+};
+
+void RegisterFlags(config::Flags& flags, Options* options);
+
+// Every request through `routes`, timed, counted and logged with its
+// request id (the caller's X-Request-Id when valid, else a new one).
+Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry);
+
+// Serves until SIGTERM or SIGINT.
+absl::Status Run(const Options& options);
+
+}  // namespace onramp::gateway
+
+#endif  // ONRAMP_SERVICES_GATEWAY_GATEWAY_H_

@@ -1,0 +1,134 @@
+#include "services/gateway/phone_routes.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lib/flat_profile/flat_profile.h"
+#include "lib/http_status/http_status.h"
+#include "lib/identity/mac_address.h"
+#include "lib/identity/user_agent.h"
+
+namespace onramp::gateway {
+namespace {
+
+namespace http = boost::beast::http;
+
+Response Text(http::status status, std::string_view text) {
+  Response response(status, 11);
+  response.set(http::field::content_type, "text/plain");
+  response.body() = std::string(text);
+  response.keep_alive(true);
+  response.prepare_payload();
+  return response;
+}
+
+Response Failure(const absl::Status& status) {
+  Response response = Text(static_cast<http::status>(http_status::ForPhone(status.code())),
+                           absl::StrCat(status.message(), "\n"));
+  if (response.result() == http::status::service_unavailable ||
+      response.result() == http::status::too_many_requests) {
+    response.set(http::field::retry_after, "5");
+  }
+  return response;
+}
+
+std::string Header(const Request& request, http::field field) {
+  auto found = request.find(field);
+  return found == request.end() ? std::string() : std::string(found->value());
+}
+
+}  // namespace
+
+Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::string& request_id) {
+  std::string_view target(request.target().data(), request.target().size());
+  std::string_view path = target.substr(0, target.find('?'));
+  std::vector<std::string> parts = absl::StrSplit(absl::string_view(path.data(), path.size()), '/',
+                                                  absl::SkipEmpty());
+  bool read = request.method() == http::verb::get || request.method() == http::verb::head;
+  if (path == "/healthz" && read) return Text(http::status::ok, "ok\n");
+  if (parts.size() == 3 && parts[0] == "device") {
+    if (!read) return Text(http::status::method_not_allowed, "GET only\n");
+    return Redirect(request, peer, parts[1], parts[2], request_id);
+  }
+  if (parts.size() == 2 && parts[0] == "profile") {
+    if (!read && request.method() != http::verb::post) {
+      return Text(http::status::method_not_allowed, "GET or POST\n");
+    }
+    return Resync(request, peer, parts[1], request_id);
+  }
+  return Text(http::status::not_found, "no such profile\n");
+}
+
+Response PhoneRoutes::Redirect(const Request& request, const Peer& peer, const std::string& model,
+                               const std::string& mac, const std::string& request_id) {
+  device::v1::LookupRequest lookup;
+  lookup.mutable_device()->mutable_mac()->set_value(mac);
+  lookup.mutable_device()->set_model(model);
+  if (absl::StatusOr<identity::UserAgent> agent =
+          identity::ParseUserAgent(Header(request, http::field::user_agent));
+      agent.ok()) {
+    lookup.mutable_device()->set_serial(agent->serial);
+    lookup.mutable_device()->set_firmware_version(agent->version);
+  }
+  lookup.set_source_address(peer.address);
+  absl::StatusOr<device::v1::LookupResponse> found = devices_.Lookup(lookup, request_id);
+  if (!found.ok()) return Failure(found.status());
+  // The redirect profile: the provider's rule and parameters.
+  flat_profile::FlatProfile profile;
+  profile.parameters.push_back({.name = "Profile_Rule",
+                                .value = found->target().profile_rule(),
+                                .user_access = flat_profile::UserAccess::kNone});
+  for (const auto& parameter : found->target().parameters()) {
+    profile.parameters.push_back({.name = parameter.name(),
+                                  .value = parameter.value(),
+                                  .user_access = flat_profile::UserAccess::kNone});
+  }
+  Response response(http::status::ok, 11);
+  response.set(http::field::content_type, "application/xml");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = flat_profile::Write(profile, {.device_wrapper = true});
+  response.keep_alive(true);
+  response.prepare_payload();
+  return response;
+}
+
+Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,
+                             const std::string& request_id) {
+  profile::v1::RenderRequest render;
+  absl::StatusOr<identity::UserAgent> agent =
+      identity::ParseUserAgent(Header(request, http::field::user_agent));
+  // The file is $MA.xml or $MA.cfg; otherwise the User-Agent names the MAC.
+  std::string stem = file.substr(0, file.rfind('.'));
+  absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(stem);
+  if (!mac.ok() && agent.ok() && agent->mac.has_value()) mac = *agent->mac;
+  if (!mac.ok()) return Text(http::status::not_found, "no such profile\n");
+  if (!agent.ok()) return Text(http::status::bad_request, "a phone User-Agent is required\n");
+  render.mutable_device()->mutable_mac()->set_value(mac->Lower());
+  render.mutable_device()->set_model(agent->model);
+  render.mutable_device()->set_serial(agent->serial);
+  render.mutable_device()->set_firmware_version(agent->version);
+  render.set_user_agent(Header(request, http::field::user_agent));
+  render.set_source_address(peer.address);
+  render.set_file_name(file);
+  render.set_method(std::string(request.method_string()));
+  if (request.method() == http::verb::post) render.set_post_body(request.body());
+  render.set_if_none_match(Header(request, http::field::if_none_match));
+  absl::StatusOr<profile::v1::RenderResponse> rendered = profiles_.Render(render, request_id);
+  if (!rendered.ok()) return Failure(rendered.status());
+  Response response(rendered->not_modified() ? http::status::not_modified : http::status::ok, 11);
+  response.set(http::field::etag, rendered->etag());
+  response.set(http::field::cache_control, "no-cache");
+  if (!rendered->not_modified()) {
+    response.set(http::field::content_type, rendered->content_type());
+    if (!rendered->content_encoding().empty()) {
+      response.set(http::field::content_encoding, rendered->content_encoding());
+    }
+    response.body() = rendered->body();
+  }
+  response.keep_alive(true);
+  response.prepare_payload();
+  return response;
+}
+
+}  // namespace onramp::gateway

@@ -1,0 +1,42 @@
+#ifndef ONRAMP_SERVICES_GATEWAY_PHONE_ROUTES_H_
+#define ONRAMP_SERVICES_GATEWAY_PHONE_ROUTES_H_
+
+// What phones ask the gateway, turned into service calls:
+//   GET /device/<model>/<mac>  the redirect query (device-activation Lookup),
+//                              answered with a flat-profile holding the
+//                              provider's Profile_Rule and parameters;
+//   GET|POST /profile/<file>   the resync (profile-render Render), identity
+//                              from the file name ($MA.xml / $MA.cfg) and the
+//                              User-Agent; ETag / If-None-Match;
+//   GET /healthz               200 while the listener runs (for probes).
+// Statuses follow the phone's table (lib/http_status): 404 only for "no
+// such profile", 5xx only for faults, 503 with Retry-After when busy.
+
+#include <string>
+
+#include "lib/clients/device_activation_client.h"
+#include "lib/clients/profile_render_client.h"
+#include "services/gateway/http_server.h"
+
+namespace onramp::gateway {
+
+class PhoneRoutes {
+ public:
+  PhoneRoutes(clients::DeviceActivationClient& devices, clients::ProfileRenderClient& profiles)
+      : devices_(devices), profiles_(profiles) {}
+
+  Response Handle(const Request& request, const Peer& peer, const std::string& request_id);
+
+ private:
+  Response Redirect(const Request& request, const Peer& peer, const std::string& model,
+                    const std::string& mac, const std::string& request_id);
+  Response Resync(const Request& request, const Peer& peer, const std::string& file,
+                  const std::string& request_id);
+
+  clients::DeviceActivationClient& devices_;
+  clients::ProfileRenderClient& profiles_;
+};
+
+}  // namespace onramp::gateway
+
+#endif  // ONRAMP_SERVICES_GATEWAY_PHONE_ROUTES_H_

@@ -1,0 +1,193 @@
+// Phones' HTTP through the gateway, with curl as the client, in front of
+// real device-activation and profile-render services on real PostgreSQL.
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "lib/clients/device_activation_client.h"
+#include "lib/clients/profile_render_client.h"
+#include "lib/server/server.h"
+#include "lib/store/migrations.h"
+#include "lib/store/testing/database_test.h"
+#include "onramp/device/v1/device.grpc.pb.h"
+#include "onramp/profile/v1/profile.grpc.pb.h"
+#include "services/device-activation/migrations.h"
+#include "services/device-activation/service.h"
+#include "services/gateway/gateway.h"
+#include "services/profile-render/migrations.h"
+#include "services/profile-render/service.h"
+
+namespace onramp {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+// Runs curl; returns "<status>\n<headers and body>" as curl -i prints them.
+std::string Curl(const std::string& arguments) {
+  std::string output;
+  FILE* pipe = popen(("curl -s -i --max-time 10 " + arguments + " 2>&1").c_str(), "r");
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
+  pclose(pipe);
+  return output;
+}
+
+constexpr char kAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)'";
+
+class GatewayTest : public store::testing::DatabaseTest {
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (HasFatalFailure()) return;
+    std::string dir = ::testing::TempDir() + "/ca";
+    ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir +
+                           " && lib/testing/make_test_certs.sh " + dir).c_str()),
+              0);
+    ca_ = *device::CertificateAuthority::Load(ReadFile(dir + "/ca.pem"), ReadFile(dir + "/ca.key"));
+    ASSERT_TRUE(store::Migrate(pool(), "device", device::Migrations()).ok());
+    ASSERT_TRUE(store::Migrate(pool(), "profile", profile::Migrations()).ok());
+    server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
+                                  .drain_delay = absl::ZeroDuration()};
+    auto registry = std::make_shared<prometheus::Registry>();
+    device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
+    device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(
+        *device_store_, *ca_, device::ServiceOptions{}, *registry);
+    device_server_ = *server::Server::Start(options, {device_service_.get()}, registry);
+    auto profile_registry = std::make_shared<prometheus::Registry>();
+    profile_store_ = std::make_unique<profile::ProfileStore>(pool());
+    profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
+        *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry);
+    profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
+
+    std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
+    std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
+    devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address, absl::Seconds(5));
+    profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address, absl::Seconds(5));
+    routes_ = std::make_unique<gateway::PhoneRoutes>(*devices_client_, *profiles_client_);
+    gateway_registry_ = std::make_shared<prometheus::Registry>();
+    gateway_ = *gateway::HttpServer::Start(
+        {.host = "127.0.0.1", .threads = 4, .max_header_bytes = 4096},
+        gateway::Instrumented(*routes_, *gateway_registry_));
+    base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
+
+    devices_ = device::v1::DeviceActivationService::NewStub(
+        grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
+    profiles_ = profile::v1::ProfileRenderService::NewStub(
+        grpc::CreateChannel(profile_address, grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    gateway_.reset();
+    if (profile_server_) profile_server_->Drain();
+    if (device_server_) device_server_->Drain();
+  }
+
+  void ClaimAndProfile() {
+    grpc::ClientContext claim_context;
+    device::v1::ClaimDevicesRequest claim;
+    claim.set_partner("acme");
+    claim.set_idempotency_key("k");
+    claim.mutable_target()->set_profile_rule("http://prov.example.com/profile/$MA.xml");
+    device::v1::Parameter* parameter = claim.mutable_target()->add_parameters();
+    parameter->set_name("Resync_Periodic");
+    parameter->set_value("600");
+    device::v1::DeviceRow* row = claim.add_devices();
+    row->mutable_mac()->set_value("000e08aabbcc");
+    row->set_model("CP-8851-3PCC");
+    device::v1::ClaimDevicesResponse claimed;
+    ASSERT_TRUE(devices_->ClaimDevices(&claim_context, claim, &claimed).ok());
+
+    grpc::ClientContext layer_context;
+    profile::v1::PutLayerRequest layer;
+    layer.mutable_ref()->set_partner("acme");
+    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+    layer.mutable_ref()->set_key("000e08aabbcc");
+    profile::v1::Parameter* p = layer.add_parameters();
+    p->set_name("Proxy_1_");
+    p->set_value("sip.acme.example");
+    p->set_ua(profile::v1::USER_ACCESS_NA);
+    profile::v1::Layer stored;
+    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
+  }
+
+  std::unique_ptr<device::CertificateAuthority> ca_;
+  std::unique_ptr<device::DeviceStore> device_store_;
+  std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
+  std::unique_ptr<server::Server> device_server_;
+  std::unique_ptr<profile::ProfileStore> profile_store_;
+  std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
+  std::unique_ptr<server::Server> profile_server_;
+  std::unique_ptr<clients::DeviceActivationClient> devices_client_;
+  std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
+  std::unique_ptr<gateway::PhoneRoutes> routes_;
+  std::shared_ptr<prometheus::Registry> gateway_registry_;
+  std::unique_ptr<gateway::HttpServer> gateway_;
+  std::string base_;
+  std::unique_ptr<device::v1::DeviceActivationService::Stub> devices_;
+  std::unique_ptr<profile::v1::ProfileRenderService::Stub> profiles_;
+};
+
+TEST_F(GatewayTest, RedirectQueryReturnsTheProvidersRuleOr404) {
+  ClaimAndProfile();
+  std::string found = Curl(absl::StrCat(kAgent, " ", base_, "/device/CP-8851-3PCC/00:0E:08:AA:BB:CC"));
+  EXPECT_THAT(found, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(found, HasSubstr("<Profile_Rule ua=\"na\">http://prov.example.com/profile/$MA.xml</Profile_Rule>"));
+  EXPECT_THAT(found, HasSubstr("<Resync_Periodic ua=\"na\">600</Resync_Periodic>"));
+  EXPECT_THAT(found, HasSubstr("X-Request-Id: "));
+  EXPECT_THAT(Curl(base_ + "/device/CP-8851-3PCC/000e08aabbdd"), HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(Curl(base_ + "/device/CP-8851-3PCC/not-a-mac"), HasSubstr("HTTP/1.1 400"));
+}
+
+TEST_F(GatewayTest, ResyncServesTheProfileWithEtagsOverHttp10And11) {
+  ClaimAndProfile();
+  std::string first = Curl(absl::StrCat(kAgent, " ", base_, "/profile/000e08aabbcc.xml"));
+  EXPECT_THAT(first, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(first, HasSubstr("<Proxy_1_ ua=\"na\">sip.acme.example</Proxy_1_>"));
+  size_t at = first.find("ETag: ");
+  ASSERT_NE(at, std::string::npos);
+  std::string etag = first.substr(at + 6, first.find('\r', at) - at - 6);
+  std::string again = Curl(absl::StrCat(kAgent, " -H 'If-None-Match: ", etag, "' ", base_,
+                                        "/profile/000e08aabbcc.xml"));
+  EXPECT_THAT(again, HasSubstr("HTTP/1.1 304"));
+  std::string old = Curl(absl::StrCat("-0 ", kAgent, " ", base_, "/profile/000e08aabbcc.xml"));
+  EXPECT_THAT(old, HasSubstr("HTTP/1.0 200"));
+  // A chunked POST resync (status in the body) works too.
+  std::string post = Curl(absl::StrCat(kAgent, " -H 'Transfer-Encoding: chunked' --data-binary 'status=up' ",
+                                       base_, "/profile/000e08aabbcc.xml"));
+  EXPECT_THAT(post, HasSubstr("HTTP/1.1 200"));
+  // Unknown phones and paths are "no such profile".
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " ", base_, "/profile/000e08aabb99.xml")), HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(Curl(base_ + "/nothing/here"), HasSubstr("HTTP/1.1 404"));
+}
+
+TEST_F(GatewayTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  ClaimAndProfile();
+  std::string output = Curl(absl::StrCat("-v ", kAgent, " ", base_, "/healthz ", base_, "/healthz"));
+  EXPECT_THAT(output, HasSubstr("Re-using existing connection"));
+}
+
+TEST_F(GatewayTest, MalformedAndOversizedRequestsGetA4xx) {
+  std::string huge(6000, 'x');
+  EXPECT_THAT(Curl(absl::StrCat("-H 'X-Big: ", huge, "' ", base_, "/healthz")), HasSubstr("HTTP/1.1 431"));
+  EXPECT_THAT(Curl(absl::StrCat("-X DELETE ", base_, "/profile/000e08aabbcc.xml")), HasSubstr("HTTP/1.1 405"));
+  // Not HTTP at all: the connection gets a 400 and closes.
+  std::string garbage = Curl(absl::StrCat("--http0.9 -X 'BAD METHOD' ", base_, "/"));
+  EXPECT_THAT(garbage, HasSubstr("400"));
+  EXPECT_THAT(Curl(base_ + "/healthz"), HasSubstr("HTTP/1.1 200"));  // still serving
+}
+
+}  // namespace
+}  // namespace onramp
