@@ -51,6 +51,10 @@ Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std
     if (!read) return Text(http::status::method_not_allowed, "GET only\n");
     return Redirect(request, peer, parts[1], parts[2], request_id);
   }
+  if (parts.size() == 1 && (parts[0].ends_with(".cfg") || parts[0].ends_with(".xml"))) {
+    if (!read) return Text(http::status::method_not_allowed, "GET only\n");
+    return FactoryFile(request, peer, parts[0], request_id);
+  }
   if (parts.size() == 2 && parts[0] == "profile") {
     if (!read && request.method() != http::verb::post) {
       return Text(http::status::method_not_allowed, "GET or POST\n");
@@ -91,6 +95,21 @@ Response PhoneRoutes::Redirect(const Request& request, const Peer& peer, const s
   response.keep_alive(true);
   response.prepare_payload();
   return response;
+}
+
+Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, const std::string& file,
+                                  const std::string& request_id) {
+  std::string stem = file.substr(0, file.rfind('.'));
+  absl::StatusOr<identity::UserAgent> agent =
+      identity::ParseUserAgent(Header(request, http::field::user_agent));
+  if (!agent.ok()) return Text(http::status::bad_request, "a phone User-Agent is required\n");
+  if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(stem); mac.ok()) {
+    return Redirect(request, peer, agent->model, mac->Lower(), request_id);  // $MA.cfg
+  }
+  // &PN.cfg and $PSN.xml name the phone only through its User-Agent.
+  bool names_this_phone = stem == agent->model || (!agent->serial.empty() && stem == agent->serial);
+  if (!names_this_phone || !agent->mac.has_value()) return Text(http::status::not_found, "no such profile\n");
+  return Redirect(request, peer, agent->model, agent->mac->Lower(), request_id);
 }
 
 Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,

@@ -5,6 +5,10 @@
 //   GET /device/<model>/<mac>  the redirect query (device-activation Lookup),
 //                              answered with a flat-profile holding the
 //                              provider's Profile_Rule and parameters;
+//   GET /<file>                the factory-default file names a phone asks
+//                              for before it knows its provider: &PN.cfg,
+//                              $MA.cfg (or .xml) and $PSN.xml; the same
+//                              redirect, identity from name and User-Agent;
 //   GET|POST /profile/<file>   the resync (profile-render Render), identity
 //                              from the file name ($MA.xml / $MA.cfg) and the
 //                              User-Agent; ETag / If-None-Match;
@@ -30,6 +34,8 @@ class PhoneRoutes {
  private:
   Response Redirect(const Request& request, const Peer& peer, const std::string& model,
                     const std::string& mac, const std::string& request_id);
+  Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
+                       const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
 

@@ -151,6 +151,26 @@ TEST_F(GatewayTest, RedirectQueryReturnsTheProvidersRuleOr404) {
   EXPECT_THAT(Curl(base_ + "/device/CP-8851-3PCC/not-a-mac"), HasSubstr("HTTP/1.1 400"));
 }
 
+TEST_F(GatewayTest, FactoryDefaultFileNamesResolveLikeTheRedirectQuery) {
+  ClaimAndProfile();
+  constexpr char kRule[] = "<Profile_Rule ua=\"na\">http://prov.example.com/profile/$MA.xml</Profile_Rule>";
+  const std::string agent_with_serial = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)(FCH2233ABCD)'";
+  for (const std::string file : {"CP-8851-3PCC.cfg", "000e08aabbcc.cfg", "000E08AABBCC.xml", "FCH2233ABCD.xml"}) {
+    SCOPED_TRACE(file);
+    std::string found = Curl(absl::StrCat(agent_with_serial, " ", base_, "/", file));
+    EXPECT_THAT(found, HasSubstr("HTTP/1.1 200"));
+    EXPECT_THAT(found, HasSubstr(kRule));
+  }
+  // Another model's file, another phone's serial, an unclaimed MAC: not this phone's.
+  EXPECT_THAT(Curl(absl::StrCat(agent_with_serial, " ", base_, "/CP-6841-3PCC.cfg")), HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(Curl(absl::StrCat(agent_with_serial, " ", base_, "/FCH0000000.xml")), HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(Curl(absl::StrCat(agent_with_serial, " ", base_, "/000e08aabbdd.cfg")), HasSubstr("HTTP/1.1 404"));
+  // Without a phone's User-Agent the model (and for &PN.cfg the MAC) is unknown.
+  EXPECT_THAT(Curl(base_ + "/000e08aabbcc.cfg"), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(Curl(absl::StrCat("-X POST ", agent_with_serial, " ", base_, "/CP-8851-3PCC.cfg")),
+              HasSubstr("HTTP/1.1 405"));
+}
+
 TEST_F(GatewayTest, ResyncServesTheProfileWithEtagsOverHttp10And11) {
   ClaimAndProfile();
   std::string first = Curl(absl::StrCat(kAgent, " ", base_, "/profile/000e08aabbcc.xml"));
