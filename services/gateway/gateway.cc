@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "lib/log/log.h"
 #include "lib/metrics/metrics_endpoint.h"
@@ -35,6 +36,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Duration("request_timeout", &options->http.request_timeout,
                  "Time a client has to send one whole request.");
   flags.Duration("idle_timeout", &options->http.idle_timeout, "Keep-alive idle time allowed.");
+  flags.Port("tftp_port", &options->tftp.port, "UDP port of the TFTP listener (69 in production); 0 picks a free one.");
+  flags.Int("tftp_max_transfers", &options->tftp.max_transfers, 1, 100000,
+            "TFTP transfers at once; more are refused, not queued.");
   flags.String("metrics_host", &options->metrics_host, "Address of the Prometheus endpoint.");
   flags.Port("metrics_port", &options->metrics_port, "Port of /metrics; 0 picks a free one.");
   flags.RequiredString("device_activation_addr", &options->device_activation_addr,
@@ -82,6 +86,26 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
   };
 }
 
+FileResolver TftpFiles(Handler handler) {
+  return [handler = std::move(handler)](const std::string& file_name,
+                                        const Peer& peer) -> absl::StatusOr<std::string> {
+    std::string_view name = file_name;
+    while (name.starts_with('/')) name.remove_prefix(1);
+    Request request(http::verb::get, "/" + std::string(name), 11);
+    Response response = handler(request, peer);
+    std::string message(absl::StripAsciiWhitespace(response.body()));
+    switch (response.result_int()) {
+      case 200: return std::move(response.body());
+      case 404: return absl::NotFoundError(message);
+      default:
+        if (response.result_int() >= 400 && response.result_int() < 500) {
+          return absl::PermissionDeniedError(message);
+        }
+        return absl::UnavailableError(message);
+    }
+  };
+}
+
 absl::Status Run(const Options& options) {
   sigset_t signals;
   sigemptyset(&signals);
@@ -95,12 +119,25 @@ absl::Status Run(const Options& options) {
   clients::DeviceActivationClient devices(options.device_activation_addr, options.backend_deadline);
   clients::ProfileRenderClient profiles(options.profile_render_addr, options.backend_deadline);
   PhoneRoutes routes(devices, profiles);
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
-                   HttpServer::Start(options.http, Instrumented(routes, *registry)));
-  log::Info("serving", {{"http_port", server->port()}, {"metrics_port", metrics->port()}});
+  Handler handler = Instrumented(routes, *registry);
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler));
+  auto& transfers = prometheus::BuildCounter()
+                        .Name("onramp_gateway_tftp_transfers_total")
+                        .Help("TFTP read requests by outcome.")
+                        .Register(*registry);
+  TftpServerOptions tftp_options = options.tftp;
+  tftp_options.host = options.http.host;
+  ASSIGN_OR_RETURN(std::unique_ptr<TftpServer> tftp,
+                   TftpServer::Start(tftp_options, TftpFiles(handler), [&transfers](TransferOutcome outcome) {
+                     transfers.Add({{"outcome", OutcomeName(outcome)}}).Increment();
+                   }));
+  log::Info("serving", {{"http_port", server->port()},
+                        {"tftp_port", tftp->port()},
+                        {"metrics_port", metrics->port()}});
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   log::Info("shutdown requested", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  tftp.reset();
   server.reset();
   log::Info("stopped");
   return absl::OkStatus();

@@ -1,8 +1,8 @@
 #ifndef ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
 #define ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
 
-// Wiring of the gateway: the phone-facing HTTP listener in front of the
-// services, with access logs, request ids and metrics.
+// Wiring of the gateway: the phone-facing HTTP and TFTP listeners in front
+// of the services, with access logs, request ids and metrics.
 
 #include <memory>
 #include <string>
@@ -13,11 +13,13 @@
 #include "prometheus/registry.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/phone_routes.h"
+#include "services/gateway/tftp_server.h"
 
 namespace onramp::gateway {
 
 struct Options {
   HttpServerOptions http;
+  TftpServerOptions tftp;  // on http.host
   std::string metrics_host = "0.0.0.0";
   int metrics_port = 0;
   std::string device_activation_addr;
@@ -31,6 +33,12 @@ void RegisterFlags(config::Flags& flags, Options* options);
 // Every request through `routes`, timed, counted and logged with its
 // request id (the caller's X-Request-Id when valid, else a new one).
 Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry);
+
+// TFTP read requests answered exactly as `handler` answers a GET of
+// "/<file name>" (no User-Agent, so the phone's identity must be in the
+// name, e.g. device/$PN/$MA): 200 gives the body, 404 "file not found",
+// other 4xx "access violation", the rest error 0.
+FileResolver TftpFiles(Handler handler);
 
 // Serves until SIGTERM or SIGINT.
 absl::Status Run(const Options& options);

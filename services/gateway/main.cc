@@ -6,7 +6,7 @@ int main(int argc, char** argv) {
   onramp::gateway::Options options;
   onramp::config::Flags flags(
       "gateway",
-      "Serves phones over HTTP: GET /device/<model>/<mac> (redirect) and GET/POST\n"
+      "Serves phones over HTTP and TFTP: GET /device/<model>/<mac> (redirect) and GET/POST\n"
       "/profile/<file> (resync), translated to device-activation and profile-render calls.");
   onramp::gateway::RegisterFlags(flags, &options);
   flags.ParseOrExit(argc, argv);

@@ -8,6 +8,7 @@
 #include "lib/http_status/http_status.h"
 #include "lib/identity/mac_address.h"
 #include "lib/identity/user_agent.h"
+#include "lib/log/log.h"
 
 namespace onramp::gateway {
 namespace {
@@ -24,10 +25,15 @@ Response Text(http::status status, std::string_view text) {
 }
 
 Response Failure(const absl::Status& status) {
-  Response response = Text(static_cast<http::status>(http_status::ForPhone(status.code())),
-                           absl::StrCat(status.message(), "\n"));
-  if (response.result() == http::status::service_unavailable ||
-      response.result() == http::status::too_many_requests) {
+  auto code = static_cast<http::status>(http_status::ForPhone(status.code()));
+  std::string text = absl::StrCat(status.message(), "\n");
+  if (static_cast<int>(code) >= 500) {
+    // The backend's words are for operators, not for whoever sent the request.
+    log::Warn("backend call failed", {{"error", status.ToString()}});
+    text = "temporarily unavailable, retry later\n";
+  }
+  Response response = Text(code, text);
+  if (code == http::status::service_unavailable || code == http::status::too_many_requests) {
     response.set(http::field::retry_after, "5");
   }
   return response;

@@ -1,5 +1,12 @@
-// Phones' HTTP through the gateway, with curl as the client, in front of
-// real device-activation and profile-render services on real PostgreSQL.
+// Phones' HTTP and TFTP through the gateway, with curl, atftp and raw UDP
+// as the clients, in front of real device-activation and profile-render
+// services on real PostgreSQL.
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -18,6 +25,7 @@
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "services/device-activation/migrations.h"
 #include "services/device-activation/service.h"
+#include "lib/tftp/packet.h"
 #include "services/gateway/gateway.h"
 #include "services/profile-render/migrations.h"
 #include "services/profile-render/service.h"
@@ -34,16 +42,54 @@ std::string ReadFile(const std::string& path) {
   return contents.str();
 }
 
-// Runs curl; returns "<status>\n<headers and body>" as curl -i prints them.
-std::string Curl(const std::string& arguments) {
+struct Ran {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+Ran Shell(const std::string& command) {
   std::string output;
-  FILE* pipe = popen(("curl -s -i --max-time 10 " + arguments + " 2>&1").c_str(), "r");
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
   char buffer[4096];
   size_t n;
   while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  pclose(pipe);
-  return output;
+  int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
+
+// Runs curl; returns "<status>\n<headers and body>" as curl -i prints them.
+std::string Curl(const std::string& arguments) {
+  return Shell("curl -s -i --max-time 10 " + arguments).output;
+}
+
+// A bare UDP socket on loopback, for speaking TFTP packet by packet.
+class UdpClient {
+ public:
+  UdpClient() : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
+    timeval timeout{.tv_sec = 10, .tv_usec = 0};  // a bound on a broken server, not a wait
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+  ~UdpClient() { close(fd_); }
+
+  void SendTo(int port, const std::string& datagram) {
+    sockaddr_in to{.sin_family = AF_INET, .sin_port = htons(static_cast<uint16_t>(port))};
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sendto(fd_, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  }
+
+  // The next datagram and the port it came from; empty on timeout.
+  std::pair<std::string, int> Receive() {
+    char buffer[2048];
+    sockaddr_in from{};
+    socklen_t length = sizeof from;
+    ssize_t n = recvfrom(fd_, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length);
+    if (n < 0) return {"", 0};
+    return {std::string(buffer, static_cast<size_t>(n)), ntohs(from.sin_port)};
+  }
+
+ private:
+  int fd_;
+};
 
 constexpr char kAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)'";
 
@@ -78,9 +124,10 @@ class GatewayTest : public store::testing::DatabaseTest {
     profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address, absl::Seconds(5));
     routes_ = std::make_unique<gateway::PhoneRoutes>(*devices_client_, *profiles_client_);
     gateway_registry_ = std::make_shared<prometheus::Registry>();
-    gateway_ = *gateway::HttpServer::Start(
-        {.host = "127.0.0.1", .threads = 4, .max_header_bytes = 4096},
-        gateway::Instrumented(*routes_, *gateway_registry_));
+    gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_);
+    gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .threads = 4, .max_header_bytes = 4096},
+                                           handler);
+    tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
     base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
 
     devices_ = device::v1::DeviceActivationService::NewStub(
@@ -90,6 +137,7 @@ class GatewayTest : public store::testing::DatabaseTest {
   }
 
   void TearDown() override {
+    tftp_.reset();
     gateway_.reset();
     if (profile_server_) profile_server_->Drain();
     if (device_server_) device_server_->Drain();
@@ -135,6 +183,7 @@ class GatewayTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::PhoneRoutes> routes_;
   std::shared_ptr<prometheus::Registry> gateway_registry_;
   std::unique_ptr<gateway::HttpServer> gateway_;
+  std::unique_ptr<gateway::TftpServer> tftp_;
   std::string base_;
   std::unique_ptr<device::v1::DeviceActivationService::Stub> devices_;
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> profiles_;
@@ -207,6 +256,75 @@ TEST_F(GatewayTest, MalformedAndOversizedRequestsGetA4xx) {
   std::string garbage = Curl(absl::StrCat("--http0.9 -X 'BAD METHOD' ", base_, "/"));
   EXPECT_THAT(garbage, HasSubstr("400"));
   EXPECT_THAT(Curl(base_ + "/healthz"), HasSubstr("HTTP/1.1 200"));  // still serving
+}
+
+}  // namespace
+}  // namespace onramp
+
+namespace onramp {
+namespace {
+
+TEST_F(GatewayTest, TftpReadRequestsResolveLikeHttpGets) {
+  ClaimAndProfile();
+  const std::string server = absl::StrCat(" 127.0.0.1 ", tftp_->port());
+  const std::string plain = ::testing::TempDir() + "/plain.xml";
+  const std::string small_blocks = ::testing::TempDir() + "/small_blocks.xml";
+  Ran got = Shell("atftp -g -r device/CP-8851-3PCC/000e08aabbcc -l " + plain + server);
+  ASSERT_EQ(got.exit_code, 0) << got.output;
+  EXPECT_THAT(ReadFile(plain),
+              HasSubstr("<Profile_Rule ua=\"na\">http://prov.example.com/profile/$MA.xml</Profile_Rule>"));
+  // Negotiated options (8-byte blocks: dozens of them) give the same bytes.
+  got = Shell("atftp -g --option 'blksize 8' --option 'tsize' --option 'timeout 2' "
+            "-r /device/CP-8851-3PCC/000e08aabbcc -l " + small_blocks + server);
+  ASSERT_EQ(got.exit_code, 0) << got.output;
+  EXPECT_EQ(ReadFile(small_blocks), ReadFile(plain));
+
+  got = Shell("atftp -g -r device/CP-8851-3PCC/000e08aabbdd -l /dev/null" + server);
+  EXPECT_NE(got.exit_code, 0);
+  EXPECT_THAT(got.output, HasSubstr("no provider has claimed this phone"));
+  // No User-Agent over TFTP: a bare $MA.cfg cannot say which model asks.
+  got = Shell("atftp -g -r 000e08aabbcc.cfg -l /dev/null" + server);
+  EXPECT_NE(got.exit_code, 0);
+  EXPECT_THAT(got.output, HasSubstr("User-Agent"));
+  got = Shell("atftp -p -l " + plain + " -r uploaded.xml" + server);
+  EXPECT_NE(got.exit_code, 0);
+  EXPECT_THAT(got.output, HasSubstr("writes are refused"));
+}
+
+TEST_F(GatewayTest, TftpRetransmitsUntilAcknowledgedAndRejectsGarbage) {
+  UdpClient client;
+  client.SendTo(tftp_->port(), std::string("\x00\x09nonsense", 10));
+  auto [answer, from] = client.Receive();
+  absl::StatusOr<tftp::Packet> parsed = tftp::Parse(answer);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_TRUE(std::holds_alternative<tftp::Error>(*parsed));
+  EXPECT_EQ(std::get<tftp::Error>(*parsed).code, tftp::ErrorCode::kIllegalOperation);
+
+  client.SendTo(tftp_->port(), tftp::BuildRequest({.opcode = tftp::Opcode::kRrq,
+                                                   .file_name = "healthz",
+                                                   .mode = "octet",
+                                                   .options = {{"blksize", "8"}, {"timeout", "1"}, {"tsize", "0"}}}));
+  // The option acknowledgement, sent again while we stay silent.
+  for (int copy = 0; copy < 2; ++copy) {
+    std::tie(answer, from) = client.Receive();
+    parsed = tftp::Parse(answer);
+    ASSERT_TRUE(parsed.ok()) << "copy " << copy << ": " << parsed.status();
+    ASSERT_TRUE(std::holds_alternative<tftp::OptionAck>(*parsed));
+    EXPECT_EQ(std::get<tftp::OptionAck>(*parsed).options.at("tsize"), "3");  // "ok\n"
+    EXPECT_NE(from, tftp_->port());  // a transfer port of its own
+  }
+  const int transfer_port = from;
+  client.SendTo(transfer_port, tftp::BuildAck(0));
+  for (int copy = 0; copy < 2; ++copy) {
+    std::tie(answer, from) = client.Receive();
+    parsed = tftp::Parse(answer);
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    ASSERT_TRUE(std::holds_alternative<tftp::Data>(*parsed));
+    EXPECT_EQ(std::get<tftp::Data>(*parsed).block, 1);
+    EXPECT_EQ(std::get<tftp::Data>(*parsed).payload, "ok\n");
+    EXPECT_EQ(from, transfer_port);
+  }
+  client.SendTo(transfer_port, tftp::BuildAck(1));
 }
 
 }  // namespace
