@@ -29,6 +29,10 @@ class DeviceActivationClient {
   absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
                                                     const std::string& request_id = "");
 
+  // The redirect profile a '#'-short code names.
+  absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
+      const device::v1::ResolveShortCodeRequest& request, const std::string& request_id = "");
+
  private:
   std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;
   absl::Duration deadline_;

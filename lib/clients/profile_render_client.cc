@@ -1,8 +1,7 @@
 #include "lib/clients/profile_render_client.h"
 
 #include "grpcpp/create_channel.h"
-#include "lib/server/request_id.h"
-#include "lib/status/grpc_status.h"
+#include "lib/clients/unary_call.h"
 
 namespace onramp::clients {
 
@@ -13,13 +12,7 @@ ProfileRenderClient::ProfileRenderClient(const std::string& address, absl::Durat
 
 absl::StatusOr<profile::v1::RenderResponse> ProfileRenderClient::Render(
     const profile::v1::RenderRequest& request, const std::string& request_id) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + deadline_));
-  if (!request_id.empty()) context.AddMetadata(std::string(server::kRequestIdKey), request_id);
-  profile::v1::RenderResponse response;
-  absl::Status status = status::FromGrpcStatus(stub_->Render(&context, request, &response));
-  if (!status.ok()) return status;
-  return response;
+  return UnaryCall(*stub_, &profile::v1::ProfileRenderService::Stub::Render, request, deadline_, request_id);
 }
 
 }  // namespace onramp::clients

@@ -5,9 +5,8 @@
 // and the keyed hash that is all the database ever holds.
 //
 // A code is 16 decimal digits: 15 uniform random digits and a Damm check
-// digit. Damm's quasigroup check catches every single-digit error and every
-// swap of two adjacent digits (Luhn misses 09 <-> 90), so a mistyped code is
-// refused before any database lookup.
+// digit (lib/activation_code), so a mistyped code is refused before any
+// database lookup.
 
 #include <array>
 #include <cstdint>
@@ -18,27 +17,19 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lib/activation_code/check_digit.h"
 #include "lib/profile_crypto/sealer.h"
 
 namespace onramp::activation {
-
-inline constexpr size_t kCodeLength = 16;
 
 // Fills a buffer with cryptographically secure random bytes; OpenSSL's
 // RAND_bytes in production, a script in tests.
 using RandomBytes = std::function<bool(uint8_t* out, size_t size)>;
 RandomBytes SystemRandom();
 
-// The Damm check digit of `digits` (all '0'..'9').
-int DammCheckDigit(std::string_view digits);
-
 // 15 random digits (uniform: bytes of 250 and above are redrawn, so no
 // digit is favoured) and their check digit.
 absl::StatusOr<std::string> GenerateCode(const RandomBytes& random);
-
-// INVALID_ARGUMENT naming field "code" unless `code` is 16 digits whose last
-// is the Damm check digit of the rest.
-absl::Status ValidateCode(std::string_view code);
 
 // HMAC-SHA-256 under a server secret: a stolen database does not give the
 // codes, and lookups stay one index probe.

@@ -1,0 +1,29 @@
+#ifndef ONRAMP_LIB_ACTIVATION_CODE_CHECK_DIGIT_H_
+#define ONRAMP_LIB_ACTIVATION_CODE_CHECK_DIGIT_H_
+
+// The shape of an activation code, shared by the service that makes codes
+// and the gateway that refuses mistyped ones before any backend call.
+//
+// A code is 16 decimal digits: 15 random digits and a Damm check digit.
+// Damm's quasigroup check catches every single-digit error and every swap of
+// two adjacent digits (Luhn misses 09 <-> 90).
+
+#include <cstddef>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace onramp::activation {
+
+inline constexpr size_t kCodeLength = 16;
+
+// The Damm check digit of `digits` (all '0'..'9').
+int DammCheckDigit(std::string_view digits);
+
+// INVALID_ARGUMENT naming field "code" unless `code` is 16 digits whose last
+// is the Damm check digit of the rest.
+absl::Status ValidateCode(std::string_view code);
+
+}  // namespace onramp::activation
+
+#endif  // ONRAMP_LIB_ACTIVATION_CODE_CHECK_DIGIT_H_

@@ -1,0 +1,32 @@
+#ifndef ONRAMP_LIB_CLIENTS_ACTIVATION_CODE_CLIENT_H_
+#define ONRAMP_LIB_CLIENTS_ACTIVATION_CODE_CLIENT_H_
+
+// The activation-code service as the gateway calls it.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "onramp/activation/v1/activation.grpc.pb.h"
+
+namespace onramp::clients {
+
+class ActivationCodeClient {
+ public:
+  // Plaintext inside the cluster's network (mTLS is the deployment's job).
+  ActivationCodeClient(const std::string& address, absl::Duration deadline);
+
+  // A phone redeems a 16-digit code; `request_id` (may be empty) joins the
+  // call to the request being served.
+  absl::StatusOr<activation::v1::RedeemCodeResponse> RedeemCode(
+      const activation::v1::RedeemCodeRequest& request, const std::string& request_id = "");
+
+ private:
+  std::unique_ptr<activation::v1::ActivationCodeService::Stub> stub_;
+  absl::Duration deadline_;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_CLIENTS_ACTIVATION_CODE_CLIENT_H_

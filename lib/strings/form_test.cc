@@ -1,0 +1,32 @@
+#include "lib/strings/form.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace onramp::strings {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+TEST(FormTest, DecodesPlusAndPercentEscapes) {
+  absl::StatusOr<std::map<std::string, std::string>> form = ParseForm("code=%23123&name=Front+desk&empty=&bare");
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_THAT(*form, ElementsAre(Pair("bare", ""), Pair("code", "#123"), Pair("empty", ""),
+                                 Pair("name", "Front desk")));
+}
+
+TEST(FormTest, SkipsEmptyPairs) {
+  absl::StatusOr<std::map<std::string, std::string>> form = ParseForm("&a=1&&b=2&");
+  ASSERT_TRUE(form.ok()) << form.status();
+  EXPECT_THAT(*form, ElementsAre(Pair("a", "1"), Pair("b", "2")));
+}
+
+TEST(FormTest, RefusesBadEscapesAndRepeatedNames) {
+  EXPECT_EQ(ParseForm("a=%2").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseForm("a=%zz").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseForm("a=1&a=2").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace onramp::strings
