@@ -23,6 +23,7 @@ std::string RouteOf(const Request& request) {
   std::string_view target(request.target().data(), request.target().size());
   if (target.starts_with("/device/")) return "device";
   if (target.starts_with("/profile/")) return "profile";
+  if (target == "/activation") return "activation";
   return "other";
 }
 
@@ -41,6 +42,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
             "TFTP transfers at once; more are refused, not queued.");
   flags.String("metrics_host", &options->metrics_host, "Address of the Prometheus endpoint.");
   flags.Port("metrics_port", &options->metrics_port, "Port of /metrics; 0 picks a free one.");
+  flags.RequiredString("activation_code_addr", &options->activation_code_addr,
+                       "host:port of activation-code.");
   flags.RequiredString("device_activation_addr", &options->device_activation_addr,
                        "host:port of device-activation.");
   flags.RequiredString("profile_render_addr", &options->profile_render_addr,
@@ -116,9 +119,10 @@ absl::Status Run(const Options& options) {
   auto registry = std::make_shared<prometheus::Registry>();
   ASSIGN_OR_RETURN(std::unique_ptr<metrics::MetricsEndpoint> metrics,
                    metrics::MetricsEndpoint::Start(options.metrics_host, options.metrics_port, registry));
+  clients::ActivationCodeClient codes(options.activation_code_addr, options.backend_deadline);
   clients::DeviceActivationClient devices(options.device_activation_addr, options.backend_deadline);
   clients::ProfileRenderClient profiles(options.profile_render_addr, options.backend_deadline);
-  PhoneRoutes routes(devices, profiles);
+  PhoneRoutes routes(codes, devices, profiles);
   Handler handler = Instrumented(routes, *registry);
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler));
   auto& transfers = prometheus::BuildCounter()

@@ -22,6 +22,7 @@ struct Options {
   TftpServerOptions tftp;  // on http.host
   std::string metrics_host = "0.0.0.0";
   int metrics_port = 0;
+  std::string activation_code_addr;
   std::string device_activation_addr;
   std::string profile_render_addr;
   absl::Duration backend_deadline = absl::Seconds(5);

@@ -1,14 +1,19 @@
 #include "services/gateway/phone_routes.h"
 
+#include <algorithm>
+#include <map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/ascii.h"
+#include "lib/activation_code/check_digit.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/http_status/http_status.h"
 #include "lib/identity/mac_address.h"
 #include "lib/identity/user_agent.h"
 #include "lib/log/log.h"
+#include "lib/strings/form.h"
 
 namespace onramp::gateway {
 namespace {
@@ -39,6 +44,38 @@ Response Failure(const absl::Status& status) {
   return response;
 }
 
+// A provider's rule and parameters as the phone takes them.
+Response RedirectProfile(const device::v1::RedirectTarget& target) {
+  flat_profile::FlatProfile profile;
+  profile.parameters.push_back(
+      {.name = "Profile_Rule", .value = target.profile_rule(), .user_access = flat_profile::UserAccess::kNone});
+  for (const auto& parameter : target.parameters()) {
+    profile.parameters.push_back(
+        {.name = parameter.name(), .value = parameter.value(), .user_access = flat_profile::UserAccess::kNone});
+  }
+  Response response(http::status::ok, 11);
+  response.set(http::field::content_type, "application/xml");
+  response.set(http::field::cache_control, "no-store");
+  response.body() = flat_profile::Write(profile, {.device_wrapper = true});
+  response.keep_alive(true);
+  response.prepare_payload();
+  return response;
+}
+
+// For a phone at its activation screen a used, revoked or unknown code are
+// all "no such code"; other failures keep their own status.
+Response CodeFailure(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kNotFound || status.code() == absl::StatusCode::kFailedPrecondition) {
+    return Text(http::status::not_found, absl::StrCat(status.message(), "\n"));
+  }
+  return Failure(status);
+}
+
+bool IsShortCode(std::string_view digits) {
+  return digits.size() >= 3 && digits.size() <= 16 &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+}
+
 std::string Header(const Request& request, http::field field) {
   auto found = request.find(field);
   return found == request.end() ? std::string() : std::string(found->value());
@@ -56,6 +93,10 @@ Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std
   if (parts.size() == 3 && parts[0] == "device") {
     if (!read) return Text(http::status::method_not_allowed, "GET only\n");
     return Redirect(request, peer, parts[1], parts[2], request_id);
+  }
+  if (path == "/activation") {
+    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    return Activate(request, peer, request_id);
   }
   if (parts.size() == 1 && (parts[0].ends_with(".cfg") || parts[0].ends_with(".xml"))) {
     if (!read) return Text(http::status::method_not_allowed, "GET only\n");
@@ -84,23 +125,62 @@ Response PhoneRoutes::Redirect(const Request& request, const Peer& peer, const s
   lookup.set_source_address(peer.address);
   absl::StatusOr<device::v1::LookupResponse> found = devices_.Lookup(lookup, request_id);
   if (!found.ok()) return Failure(found.status());
-  // The redirect profile: the provider's rule and parameters.
-  flat_profile::FlatProfile profile;
-  profile.parameters.push_back({.name = "Profile_Rule",
-                                .value = found->target().profile_rule(),
-                                .user_access = flat_profile::UserAccess::kNone});
-  for (const auto& parameter : found->target().parameters()) {
-    profile.parameters.push_back({.name = parameter.name(),
-                                  .value = parameter.value(),
-                                  .user_access = flat_profile::UserAccess::kNone});
+  return RedirectProfile(found->target());
+}
+
+Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const std::string& request_id) {
+  absl::StatusOr<std::map<std::string, std::string>> form = strings::ParseForm(request.body());
+  if (!form.ok()) return Text(http::status::bad_request, absl::StrCat(form.status().message(), "\n"));
+  auto field = [&form](const std::string& name) {
+    auto found = form->find(name);
+    return found == form->end() ? std::string() : found->second;
+  };
+  std::string code = field("code");
+  if (code.starts_with('#')) {
+    std::string digits = code.substr(1);
+    if (!IsShortCode(digits)) return Text(http::status::not_found, "no such short code\n");
+    device::v1::ResolveShortCodeRequest resolve;
+    resolve.set_digits(digits);
+    resolve.set_source_address(peer.address);
+    absl::StatusOr<device::v1::ResolveShortCodeResponse> resolved = devices_.ResolveShortCode(resolve, request_id);
+    if (!resolved.ok()) return CodeFailure(resolved.status());
+    return RedirectProfile(resolved->profile().target());
   }
-  Response response(http::status::ok, 11);
-  response.set(http::field::content_type, "application/xml");
-  response.set(http::field::cache_control, "no-store");
-  response.body() = flat_profile::Write(profile, {.device_wrapper = true});
-  response.keep_alive(true);
-  response.prepare_payload();
-  return response;
+  // A typo never costs a backend call (or the phone's rate-limit budget).
+  if (absl::Status valid = activation::ValidateCode(code); !valid.ok()) {
+    return Text(http::status::not_found, absl::StrCat(valid.message(), "\n"));
+  }
+  // Form fields name the phone; its User-Agent fills in what they leave out.
+  activation::v1::RedeemCodeRequest redeem;
+  redeem.set_code(code);
+  redeem.set_source_address(peer.address);
+  common::v1::DeviceIdentity& device = *redeem.mutable_device();
+  device.mutable_mac()->set_value(field("mac"));
+  device.set_model(field("model"));
+  device.set_serial(field("serial"));
+  if (absl::StatusOr<identity::UserAgent> agent = identity::ParseUserAgent(Header(request, http::field::user_agent));
+      agent.ok()) {
+    if (device.mac().value().empty() && agent->mac.has_value()) device.mutable_mac()->set_value(agent->mac->Lower());
+    if (device.model().empty()) device.set_model(agent->model);
+    if (device.serial().empty()) device.set_serial(agent->serial);
+    device.set_firmware_version(agent->version);
+  }
+  if (device.mac().value().empty() || device.model().empty()) {
+    return Text(http::status::bad_request, "the phone's mac and model are required (form or User-Agent)\n");
+  }
+  absl::StatusOr<activation::v1::RedeemCodeResponse> redeemed = codes_.RedeemCode(redeem, request_id);
+  if (!redeemed.ok()) return CodeFailure(redeemed.status());
+  device::v1::RedirectTarget target;
+  target.set_profile_rule(redeemed->target().profile_rule());
+  auto add = [&target](const char* name, const std::string& value) {
+    if (value.empty()) return;
+    device::v1::Parameter* parameter = target.add_parameters();
+    parameter->set_name(name);
+    parameter->set_value(value);
+  };
+  add("Cloud_Registration_Endpoint", redeemed->target().registration_endpoint());
+  add("Cloud_Account", redeemed->target().account_ref());
+  return RedirectProfile(target);
 }
 
 Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, const std::string& file,

@@ -9,6 +9,12 @@
 //                              for before it knows its provider: &PN.cfg,
 //                              $MA.cfg (or .xml) and $PSN.xml; the same
 //                              redirect, identity from name and User-Agent;
+//   POST /activation           a code typed on the phone's activation
+//                              screen (form field "code"): 16 digits
+//                              (activation-code RedeemCode, check digit
+//                              verified first) or '#' and 3-16 digits (a
+//                              short code: device-activation
+//                              ResolveShortCode); the onboarding profile;
 //   GET|POST /profile/<file>   the resync (profile-render Render), identity
 //                              from the file name ($MA.xml / $MA.cfg) and the
 //                              User-Agent; ETag / If-None-Match;
@@ -18,6 +24,7 @@
 
 #include <string>
 
+#include "lib/clients/activation_code_client.h"
 #include "lib/clients/device_activation_client.h"
 #include "lib/clients/profile_render_client.h"
 #include "services/gateway/http_server.h"
@@ -26,19 +33,22 @@ namespace onramp::gateway {
 
 class PhoneRoutes {
  public:
-  PhoneRoutes(clients::DeviceActivationClient& devices, clients::ProfileRenderClient& profiles)
-      : devices_(devices), profiles_(profiles) {}
+  PhoneRoutes(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
+              clients::ProfileRenderClient& profiles)
+      : codes_(codes), devices_(devices), profiles_(profiles) {}
 
   Response Handle(const Request& request, const Peer& peer, const std::string& request_id);
 
  private:
   Response Redirect(const Request& request, const Peer& peer, const std::string& model,
                     const std::string& mac, const std::string& request_id);
+  Response Activate(const Request& request, const Peer& peer, const std::string& request_id);
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
 
+  clients::ActivationCodeClient& codes_;
   clients::DeviceActivationClient& devices_;
   clients::ProfileRenderClient& profiles_;
 };

@@ -16,13 +16,17 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "lib/clients/activation_code_client.h"
 #include "lib/clients/device_activation_client.h"
 #include "lib/clients/profile_render_client.h"
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
+#include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
+#include "services/activation-code/migrations.h"
+#include "services/activation-code/service.h"
 #include "services/device-activation/migrations.h"
 #include "services/device-activation/service.h"
 #include "lib/tftp/packet.h"
@@ -105,6 +109,7 @@ class GatewayTest : public store::testing::DatabaseTest {
     ca_ = *device::CertificateAuthority::Load(ReadFile(dir + "/ca.pem"), ReadFile(dir + "/ca.key"));
     ASSERT_TRUE(store::Migrate(pool(), "device", device::Migrations()).ok());
     ASSERT_TRUE(store::Migrate(pool(), "profile", profile::Migrations()).ok());
+    ASSERT_TRUE(store::Migrate(pool(), "activation", activation::Migrations()).ok());
     server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
                                   .drain_delay = absl::ZeroDuration()};
     auto registry = std::make_shared<prometheus::Registry>();
@@ -118,11 +123,20 @@ class GatewayTest : public store::testing::DatabaseTest {
         *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry);
     profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
 
+    auto code_registry = std::make_shared<prometheus::Registry>();
+    code_store_ = std::make_unique<activation::CodeStore>(pool());
+    code_service_ = std::make_unique<activation::ActivationCodeServiceImpl>(
+        *code_store_, *activation::CodeHasher::Create(std::string(32, 'h')),
+        *activation::BatchSealer::Create(std::string(32, 'h')), activation::ServiceOptions{}, *code_registry);
+    code_server_ = *server::Server::Start(options, {code_service_.get()}, code_registry);
+
+    std::string code_address = absl::StrCat("127.0.0.1:", code_server_->grpc_port());
     std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
     std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
+    codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address, absl::Seconds(5));
     devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address, absl::Seconds(5));
     profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address, absl::Seconds(5));
-    routes_ = std::make_unique<gateway::PhoneRoutes>(*devices_client_, *profiles_client_);
+    routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_);
     gateway_registry_ = std::make_shared<prometheus::Registry>();
     gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_);
     gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .threads = 4, .max_header_bytes = 4096},
@@ -130,6 +144,8 @@ class GatewayTest : public store::testing::DatabaseTest {
     tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
     base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
 
+    codes_ = activation::v1::ActivationCodeService::NewStub(
+        grpc::CreateChannel(code_address, grpc::InsecureChannelCredentials()));
     devices_ = device::v1::DeviceActivationService::NewStub(
         grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
     profiles_ = profile::v1::ProfileRenderService::NewStub(
@@ -141,6 +157,7 @@ class GatewayTest : public store::testing::DatabaseTest {
     gateway_.reset();
     if (profile_server_) profile_server_->Drain();
     if (device_server_) device_server_->Drain();
+    if (code_server_) code_server_->Drain();
   }
 
   void ClaimAndProfile() {
@@ -171,6 +188,9 @@ class GatewayTest : public store::testing::DatabaseTest {
     ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
   }
 
+  std::unique_ptr<activation::CodeStore> code_store_;
+  std::unique_ptr<activation::ActivationCodeServiceImpl> code_service_;
+  std::unique_ptr<server::Server> code_server_;
   std::unique_ptr<device::CertificateAuthority> ca_;
   std::unique_ptr<device::DeviceStore> device_store_;
   std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
@@ -178,6 +198,7 @@ class GatewayTest : public store::testing::DatabaseTest {
   std::unique_ptr<profile::ProfileStore> profile_store_;
   std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
   std::unique_ptr<server::Server> profile_server_;
+  std::unique_ptr<clients::ActivationCodeClient> codes_client_;
   std::unique_ptr<clients::DeviceActivationClient> devices_client_;
   std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
   std::unique_ptr<gateway::PhoneRoutes> routes_;
@@ -185,6 +206,7 @@ class GatewayTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::HttpServer> gateway_;
   std::unique_ptr<gateway::TftpServer> tftp_;
   std::string base_;
+  std::unique_ptr<activation::v1::ActivationCodeService::Stub> codes_;
   std::unique_ptr<device::v1::DeviceActivationService::Stub> devices_;
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> profiles_;
 };
@@ -198,6 +220,55 @@ TEST_F(GatewayTest, RedirectQueryReturnsTheProvidersRuleOr404) {
   EXPECT_THAT(found, HasSubstr("X-Request-Id: "));
   EXPECT_THAT(Curl(base_ + "/device/CP-8851-3PCC/000e08aabbdd"), HasSubstr("HTTP/1.1 404"));
   EXPECT_THAT(Curl(base_ + "/device/CP-8851-3PCC/not-a-mac"), HasSubstr("HTTP/1.1 400"));
+}
+
+TEST_F(GatewayTest, ActivationRedeemsSixteenDigitCodesOnce) {
+  grpc::ClientContext context;
+  activation::v1::CreateCodesRequest create;
+  create.set_partner("acme");
+  create.set_count(1);
+  create.set_idempotency_key("batch-1");
+  create.mutable_target()->set_profile_rule("https://prov.acme.example/$MA.xml");
+  create.mutable_target()->set_registration_endpoint("https://register.acme.example");
+  activation::v1::CreateCodesResponse created;
+  ASSERT_TRUE(codes_->CreateCodes(&context, create, &created).ok());
+  const std::string code = created.codes(0).code();
+
+  // A typo (the last digit changed) is refused by the check digit.
+  std::string typo = code;
+  typo.back() = typo.back() == '9' ? '0' : typo.back() + 1;
+  std::string refused = Curl(absl::StrCat(kAgent, " -d code=", typo, " ", base_, "/activation"));
+  EXPECT_THAT(refused, HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(refused, HasSubstr("check digit"));
+
+  std::string redeemed = Curl(absl::StrCat(kAgent, " -d code=", code, " ", base_, "/activation"));
+  EXPECT_THAT(redeemed, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(redeemed, HasSubstr("<Profile_Rule ua=\"na\">https://prov.acme.example/$MA.xml</Profile_Rule>"));
+  EXPECT_THAT(redeemed, HasSubstr("https://register.acme.example"));
+  // Used once: now it is no code at all for a phone.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d code=", code, " ", base_, "/activation")), HasSubstr("HTTP/1.1 404"));
+  // No User-Agent and no form fields: the phone is unknown.
+  EXPECT_THAT(Curl(absl::StrCat("-d code=", code, " ", base_, "/activation")), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d code=%zz ", base_, "/activation")), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(Curl(base_ + "/activation"), HasSubstr("HTTP/1.1 405"));
+}
+
+TEST_F(GatewayTest, ActivationResolvesHashShortCodes) {
+  grpc::ClientContext context;
+  device::v1::CreateRedirectProfileRequest create;
+  create.set_partner("acme");
+  create.set_name("4711");
+  create.mutable_target()->set_profile_rule("https://prov.acme.example/short/$MA.xml");
+  device::v1::RedirectProfile profile;
+  ASSERT_TRUE(devices_->CreateRedirectProfile(&context, create, &profile).ok());
+
+  std::string found = Curl(absl::StrCat(kAgent, " --data-urlencode code=#4711 ", base_, "/activation"));
+  EXPECT_THAT(found, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(found, HasSubstr("https://prov.acme.example/short/$MA.xml"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-urlencode code=#4712 ", base_, "/activation")),
+              HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-urlencode code=#12 ", base_, "/activation")),
+              HasSubstr("HTTP/1.1 404"));
 }
 
 TEST_F(GatewayTest, FactoryDefaultFileNamesResolveLikeTheRedirectQuery) {
