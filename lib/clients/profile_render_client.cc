@@ -15,4 +15,9 @@ absl::StatusOr<profile::v1::RenderResponse> ProfileRenderClient::Render(
   return UnaryCall(*stub_, &profile::v1::ProfileRenderService::Stub::Render, request, deadline_, request_id);
 }
 
+absl::StatusOr<profile::v1::ReportResponse> ProfileRenderClient::Report(
+    const profile::v1::ReportRequest& request, const std::string& request_id) {
+  return UnaryCall(*stub_, &profile::v1::ProfileRenderService::Stub::Report, request, deadline_, request_id);
+}
+
 }  // namespace onramp::clients

@@ -19,6 +19,10 @@ class ProfileRenderClient {
   absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest& request,
                                                      const std::string& request_id = "");
 
+  // A phone's Report_Rule upload, kept by profile-render.
+  absl::StatusOr<profile::v1::ReportResponse> Report(const profile::v1::ReportRequest& request,
+                                                     const std::string& request_id = "");
+
  private:
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> stub_;
   absl::Duration deadline_;

@@ -24,6 +24,7 @@ std::string RouteOf(const Request& request) {
   if (target.starts_with("/device/")) return "device";
   if (target.starts_with("/profile/")) return "profile";
   if (target == "/activation") return "activation";
+  if (target.starts_with("/report")) return "report";
   return "other";
 }
 

@@ -102,6 +102,10 @@ Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std
     if (!read) return Text(http::status::method_not_allowed, "GET only\n");
     return FactoryFile(request, peer, parts[0], request_id);
   }
+  if (!parts.empty() && parts[0] == "report" && parts.size() <= 2) {
+    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    return Report(request, peer, parts.size() == 2 ? parts[1] : std::string(), request_id);
+  }
   if (parts.size() == 2 && parts[0] == "profile") {
     if (!read && request.method() != http::verb::post) {
       return Text(http::status::method_not_allowed, "GET or POST\n");
@@ -196,6 +200,25 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
   bool names_this_phone = stem == agent->model || (!agent->serial.empty() && stem == agent->serial);
   if (!names_this_phone || !agent->mac.has_value()) return Text(http::status::not_found, "no such profile\n");
   return Redirect(request, peer, agent->model, agent->mac->Lower(), request_id);
+}
+
+Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std::string& file,
+                             const std::string& request_id) {
+  absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(file.substr(0, file.rfind('.')));
+  if (!mac.ok()) {
+    absl::StatusOr<identity::UserAgent> agent = identity::ParseUserAgent(Header(request, http::field::user_agent));
+    if (!agent.ok() || !agent->mac.has_value()) {
+      return Text(http::status::bad_request, "a report needs the phone's MAC in its file name or User-Agent\n");
+    }
+    mac = *agent->mac;
+  }
+  profile::v1::ReportRequest report;
+  report.mutable_mac()->set_value(mac->Lower());
+  report.set_body(request.body());
+  report.set_source_address(peer.address);
+  absl::StatusOr<profile::v1::ReportResponse> kept = profiles_.Report(report, request_id);
+  if (!kept.ok()) return Failure(kept.status());
+  return Text(http::status::ok, absl::StrCat("ok: ", kept->parameters(), " parameters\n"));
 }
 
 Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,

@@ -18,6 +18,8 @@
 //   GET|POST /profile/<file>   the resync (profile-render Render), identity
 //                              from the file name ($MA.xml / $MA.cfg) and the
 //                              User-Agent; ETag / If-None-Match;
+//   POST /report[/<file>]      a Report_Rule upload (profile-render Report),
+//                              the MAC from the file name or User-Agent;
 //   GET /healthz               200 while the listener runs (for probes).
 // Statuses follow the phone's table (lib/http_status): 404 only for "no
 // such profile", 5xx only for faults, 503 with Retry-After when busy.
@@ -45,6 +47,8 @@ class PhoneRoutes {
   Response Activate(const Request& request, const Peer& peer, const std::string& request_id);
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
+  Response Report(const Request& request, const Peer& peer, const std::string& file,
+                  const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
 

@@ -271,6 +271,18 @@ TEST_F(GatewayTest, ActivationResolvesHashShortCodes) {
               HasSubstr("HTTP/1.1 404"));
 }
 
+TEST_F(GatewayTest, ReportsReachProfileRender) {
+  const std::string body =
+      "--data-binary '<flat-profile><Resync_Periodic>600</Resync_Periodic><Proxy_1_>sip.acme.example</Proxy_1_>"
+      "</flat-profile>' -H 'Content-Type: application/xml' ";
+  std::string kept = Curl(absl::StrCat(body, base_, "/report/000e08aabbcc.xml"));
+  EXPECT_THAT(kept, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(kept, HasSubstr("ok: 2 parameters"));  // parsed by profile-render
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " ", body, base_, "/report")), HasSubstr("ok: 2 parameters"));
+  EXPECT_THAT(Curl(absl::StrCat(body, base_, "/report")), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(Curl(base_ + "/report/000e08aabbcc.xml"), HasSubstr("HTTP/1.1 405"));
+}
+
 TEST_F(GatewayTest, FactoryDefaultFileNamesResolveLikeTheRedirectQuery) {
   ClaimAndProfile();
   constexpr char kRule[] = "<Profile_Rule ua=\"na\">http://prov.example.com/profile/$MA.xml</Profile_Rule>";
