@@ -27,9 +27,10 @@ absl::StatusOr<std::string> PostgresServer::Run(const std::string& command) {
 absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   // Under /tmp, not the test's own folder: the postgres user must be able to
   // reach it.
-  char templ[] = "/tmp/onramp-pg-XXXXXX";
-  if (mkdtemp(templ) == nullptr) return absl::InternalError("mkdtemp failed");
-  std::unique_ptr<PostgresServer> server(new PostgresServer(templ));
+  // mkdtemp replaces the trailing six 'X's.
+  std::string directory = "/tmp/onramp-pg-" + std::string(6, 'X');
+  if (mkdtemp(directory.data()) == nullptr) return absl::InternalError("mkdtemp failed");
+  std::unique_ptr<PostgresServer> server(new PostgresServer(directory));
   absl::StatusOr<std::string> url = server->Run("start");
   if (!url.ok()) return url.status();
   // The URL is the last line printed.
