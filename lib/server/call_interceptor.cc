@@ -5,20 +5,13 @@
 
 #include "google/protobuf/descriptor.h"
 #include "lib/log/log.h"
+#include "lib/metrics/latency_buckets.h"
 #include "lib/server/request_id.h"
 
 namespace onramp::server {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
-
-// Upper bounds in seconds, 0.5 ms to 10 s: a cached render takes well under a
-// millisecond, a bulk claim of 10,000 devices several seconds.
-const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
-  static const prometheus::Histogram::BucketBoundaries buckets = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-  return buckets;
-}
 
 const char* CodeName(grpc::StatusCode code) {
   switch (code) {
@@ -94,7 +87,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     recorded_ = true;
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     metrics_.handled.Add({{"method", method_}, {"code", CodeName(code)}}).Increment();
-    metrics_.latency.Add({{"method", method_}}, LatencyBuckets()).Observe(elapsed.count());
+    metrics_.latency.Add({{"method", method_}}, metrics::LatencyBuckets()).Observe(elapsed.count());
     // One line per call, joined across services by the request id; server
     // faults always, the rest at debug level.
     bool fault = code == grpc::StatusCode::INTERNAL || code == grpc::StatusCode::UNKNOWN ||

@@ -81,6 +81,11 @@ std::string Header(const Request& request, http::field field) {
   return found == request.end() ? std::string() : std::string(found->value());
 }
 
+// The phone's identity from its User-Agent, when it sent a phone's.
+absl::StatusOr<identity::UserAgent> AgentOf(const Request& request) {
+  return identity::ParseUserAgent(Header(request, http::field::user_agent));
+}
+
 }  // namespace
 
 Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::string& request_id) {
@@ -92,7 +97,7 @@ Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std
   if (path == "/healthz" && read) return Text(http::status::ok, "ok\n");
   if (parts.size() == 3 && parts[0] == "device") {
     if (!read) return Text(http::status::method_not_allowed, "GET only\n");
-    return Redirect(request, peer, parts[1], parts[2], request_id);
+    return Redirect(AgentOf(request), peer, parts[1], parts[2], request_id);
   }
   if (path == "/activation") {
     if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
@@ -115,14 +120,13 @@ Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std
   return Text(http::status::not_found, "no such profile\n");
 }
 
-Response PhoneRoutes::Redirect(const Request& request, const Peer& peer, const std::string& model,
-                               const std::string& mac, const std::string& request_id) {
+Response PhoneRoutes::Redirect(const absl::StatusOr<identity::UserAgent>& agent, const Peer& peer,
+                               const std::string& model, const std::string& mac,
+                               const std::string& request_id) {
   device::v1::LookupRequest lookup;
   lookup.mutable_device()->mutable_mac()->set_value(mac);
   lookup.mutable_device()->set_model(model);
-  if (absl::StatusOr<identity::UserAgent> agent =
-          identity::ParseUserAgent(Header(request, http::field::user_agent));
-      agent.ok()) {
+  if (agent.ok()) {
     lookup.mutable_device()->set_serial(agent->serial);
     lookup.mutable_device()->set_firmware_version(agent->version);
   }
@@ -162,7 +166,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   device.mutable_mac()->set_value(field("mac"));
   device.set_model(field("model"));
   device.set_serial(field("serial"));
-  if (absl::StatusOr<identity::UserAgent> agent = identity::ParseUserAgent(Header(request, http::field::user_agent));
+  if (absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
       agent.ok()) {
     if (device.mac().value().empty() && agent->mac.has_value()) device.mutable_mac()->set_value(agent->mac->Lower());
     if (device.model().empty()) device.set_model(agent->model);
@@ -190,23 +194,22 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
 Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                                   const std::string& request_id) {
   std::string stem = file.substr(0, file.rfind('.'));
-  absl::StatusOr<identity::UserAgent> agent =
-      identity::ParseUserAgent(Header(request, http::field::user_agent));
+  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
   if (!agent.ok()) return Text(http::status::bad_request, "a phone User-Agent is required\n");
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(stem); mac.ok()) {
-    return Redirect(request, peer, agent->model, mac->Lower(), request_id);  // $MA.cfg
+    return Redirect(agent, peer, agent->model, mac->Lower(), request_id);  // $MA.cfg
   }
   // &PN.cfg and $PSN.xml name the phone only through its User-Agent.
   bool names_this_phone = stem == agent->model || (!agent->serial.empty() && stem == agent->serial);
   if (!names_this_phone || !agent->mac.has_value()) return Text(http::status::not_found, "no such profile\n");
-  return Redirect(request, peer, agent->model, agent->mac->Lower(), request_id);
+  return Redirect(agent, peer, agent->model, agent->mac->Lower(), request_id);
 }
 
 Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std::string& file,
                              const std::string& request_id) {
   absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(file.substr(0, file.rfind('.')));
   if (!mac.ok()) {
-    absl::StatusOr<identity::UserAgent> agent = identity::ParseUserAgent(Header(request, http::field::user_agent));
+    absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
     if (!agent.ok() || !agent->mac.has_value()) {
       return Text(http::status::bad_request, "a report needs the phone's MAC in its file name or User-Agent\n");
     }
@@ -224,8 +227,7 @@ Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std
 Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,
                              const std::string& request_id) {
   profile::v1::RenderRequest render;
-  absl::StatusOr<identity::UserAgent> agent =
-      identity::ParseUserAgent(Header(request, http::field::user_agent));
+  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
   // The file is $MA.xml or $MA.cfg; otherwise the User-Agent names the MAC.
   std::string stem = file.substr(0, file.rfind('.'));
   absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(stem);

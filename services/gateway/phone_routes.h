@@ -29,6 +29,7 @@
 #include "lib/clients/activation_code_client.h"
 #include "lib/clients/device_activation_client.h"
 #include "lib/clients/profile_render_client.h"
+#include "lib/identity/user_agent.h"
 #include "services/gateway/http_server.h"
 
 namespace onramp::gateway {
@@ -42,8 +43,9 @@ class PhoneRoutes {
   Response Handle(const Request& request, const Peer& peer, const std::string& request_id);
 
  private:
-  Response Redirect(const Request& request, const Peer& peer, const std::string& model,
-                    const std::string& mac, const std::string& request_id);
+  // `agent` (the User-Agent, if one parsed) adds serial and firmware.
+  Response Redirect(const absl::StatusOr<identity::UserAgent>& agent, const Peer& peer,
+                    const std::string& model, const std::string& mac, const std::string& request_id);
   Response Activate(const Request& request, const Peer& peer, const std::string& request_id);
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
