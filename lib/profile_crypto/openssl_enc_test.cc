@@ -9,22 +9,18 @@
 #include "gtest/gtest.h"
 #include "lib/profile_crypto/gzip.h"
 #include "lib/status/status_matchers.h"
+#include "lib/testing/shell.h"
 
 namespace onramp::profile_crypto {
 namespace {
+
+using ::onramp::testing::ReadFile;
 
 using ::onramp::status::StatusIs;
 
 const std::string kProfile =
     "<?xml version=\"1.0\"?>\n<flat-profile>\n  <Proxy_1_ ua=\"na\">sip.example.com</Proxy_1_>\n"
     "  <Password_1_ ua=\"na\">hunter2</Password_1_>\n</flat-profile>\n";
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
 
 void WriteFile(const std::string& path, std::string_view data) {
   std::ofstream(path, std::ios::binary).write(data.data(), static_cast<std::streamsize>(data.size()));

@@ -1,6 +1,7 @@
 // DeviceActivationService over real gRPC against the real PostgreSQL that
 // tools/test starts, with a throwaway CA made by openssl.
 
+#include "lib/testing/shell.h"
 #include "services/device-activation/service.h"
 
 #include <cstdlib>
@@ -22,24 +23,15 @@
 namespace onramp::device {
 namespace {
 
+using ::onramp::testing::ReadFile;
+
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
-
 std::string RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buffer[512];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0) << command << ": " << output;
-  return output;
+  ::onramp::testing::ShellResult ran = ::onramp::testing::RunShell(command);
+  EXPECT_EQ(ran.exit_code, 0) << command << ": " << ran.output;
+  return ran.output;
 }
 
 std::string Mac(int i) { return absl::StrFormat("02%010x", i); }

@@ -10,6 +10,7 @@
 #include "lib/profile_crypto/openssl_enc.h"
 #include "lib/status/error_detail.h"
 #include "lib/status/status_matchers.h"
+#include "lib/testing/shell.h"
 
 namespace onramp::profile {
 namespace {
@@ -112,14 +113,10 @@ TEST(RenderTest, SecretsAreEncryptedUnlessTheChannelAuthenticatesThePhone) {
   // The phone's own decryption: openssl enc -d with the device passphrase.
   std::string path = ::testing::TempDir() + "/profile.enc";
   std::ofstream(path, std::ios::binary) << rendered->body;
-  std::string command = "openssl enc -d -aes-256-cbc -md md5 -k " + key.Passphrase() + " -in " +
-                        path + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string plain;
-  char buffer[512];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) plain.append(buffer, n);
-  EXPECT_EQ(pclose(pipe), 0);
+  ::onramp::testing::ShellResult decrypted = ::onramp::testing::RunShell(
+      "openssl enc -d -aes-256-cbc -md md5 -k " + key.Passphrase() + " -in " + path + " 2>/dev/null");
+  EXPECT_EQ(decrypted.exit_code, 0) << decrypted.output;
+  const std::string& plain = decrypted.output;
   EXPECT_EQ(plain, rendered->xml);
   EXPECT_THAT(plain, HasSubstr("<Password_1_>hunter2</Password_1_>"));
 

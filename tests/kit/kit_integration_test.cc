@@ -25,6 +25,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "lib/testing/http_get.h"
+#include "lib/testing/shell.h"
 #include "lib/testing/subprocess.h"
 #include "onramp/common/v1/common.pb.h"
 #include "onramp/testing/v1/kit_test.grpc.pb.h"
@@ -274,13 +275,6 @@ TEST_F(KitIntegrationTest, SigtermFlipsHealthAndLetsInFlightCallsFinish) {
   EXPECT_TRUE(WIFEXITED(*exit_status)) << service_->output();
   EXPECT_EQ(WEXITSTATUS(*exit_status), 0) << service_->output();
   EXPECT_THAT(service_->output(), ::testing::HasSubstr("\"signal\":\"SIGTERM\""));
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
 }
 
 // TLS and mutual TLS with certificates from a throwaway CA.

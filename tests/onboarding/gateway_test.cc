@@ -22,6 +22,7 @@
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
+#include "lib/testing/shell.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
@@ -37,33 +38,13 @@
 namespace onramp {
 namespace {
 
+using ::onramp::testing::ReadFile;
+using ::onramp::testing::RunShell;
 using ::testing::HasSubstr;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
-
-struct Ran {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Ran Shell(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 // Runs curl; returns "<status>\n<headers and body>" as curl -i prints them.
 std::string Curl(const std::string& arguments) {
-  return Shell("curl -s -i --max-time 10 " + arguments).output;
+  return RunShell("curl -s -i --max-time 10 " + arguments).output;
 }
 
 // A bare UDP socket on loopback, for speaking TFTP packet by packet.
@@ -352,24 +333,24 @@ TEST_F(GatewayTest, TftpReadRequestsResolveLikeHttpGets) {
   const std::string server = absl::StrCat(" 127.0.0.1 ", tftp_->port());
   const std::string plain = ::testing::TempDir() + "/plain.xml";
   const std::string small_blocks = ::testing::TempDir() + "/small_blocks.xml";
-  Ran got = Shell("atftp -g -r device/CP-8851-3PCC/000e08aabbcc -l " + plain + server);
+  ::onramp::testing::ShellResult got = RunShell("atftp -g -r device/CP-8851-3PCC/000e08aabbcc -l " + plain + server);
   ASSERT_EQ(got.exit_code, 0) << got.output;
   EXPECT_THAT(ReadFile(plain),
               HasSubstr("<Profile_Rule ua=\"na\">http://prov.example.com/profile/$MA.xml</Profile_Rule>"));
   // Negotiated options (8-byte blocks: dozens of them) give the same bytes.
-  got = Shell("atftp -g --option 'blksize 8' --option 'tsize' --option 'timeout 2' "
+  got = RunShell("atftp -g --option 'blksize 8' --option 'tsize' --option 'timeout 2' "
             "-r /device/CP-8851-3PCC/000e08aabbcc -l " + small_blocks + server);
   ASSERT_EQ(got.exit_code, 0) << got.output;
   EXPECT_EQ(ReadFile(small_blocks), ReadFile(plain));
 
-  got = Shell("atftp -g -r device/CP-8851-3PCC/000e08aabbdd -l /dev/null" + server);
+  got = RunShell("atftp -g -r device/CP-8851-3PCC/000e08aabbdd -l /dev/null" + server);
   EXPECT_NE(got.exit_code, 0);
   EXPECT_THAT(got.output, HasSubstr("no provider has claimed this phone"));
   // No User-Agent over TFTP: a bare $MA.cfg cannot say which model asks.
-  got = Shell("atftp -g -r 000e08aabbcc.cfg -l /dev/null" + server);
+  got = RunShell("atftp -g -r 000e08aabbcc.cfg -l /dev/null" + server);
   EXPECT_NE(got.exit_code, 0);
   EXPECT_THAT(got.output, HasSubstr("User-Agent"));
-  got = Shell("atftp -p -l " + plain + " -r uploaded.xml" + server);
+  got = RunShell("atftp -p -l " + plain + " -r uploaded.xml" + server);
   EXPECT_NE(got.exit_code, 0);
   EXPECT_THAT(got.output, HasSubstr("writes are refused"));
 }

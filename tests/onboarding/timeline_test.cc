@@ -14,6 +14,7 @@
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
+#include "lib/testing/shell.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "services/device-activation/migrations.h"
@@ -24,14 +25,9 @@
 namespace onramp {
 namespace {
 
-using ::testing::ElementsAre;
+using ::onramp::testing::ReadFile;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
+using ::testing::ElementsAre;
 
 class TimelineTest : public store::testing::DatabaseTest {
  protected:

@@ -1,27 +1,18 @@
 #include "lib/store/testing/postgres_server.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "lib/testing/shell.h"
 
 namespace onramp::store::testing {
 
 absl::StatusOr<std::string> PostgresServer::Run(const std::string& command) {
-  std::string line = absl::StrCat("tools/pg ", command, " ", dir_, " 2>&1");
-  FILE* pipe = popen(line.c_str(), "r");
-  if (pipe == nullptr) return absl::InternalError(absl::StrCat("cannot run ", line));
-  std::string output;
-  char buffer[512];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
-  int status = pclose(pipe);
-  if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(absl::StrCat(line, " failed:\n", output));
-  }
-  return std::string(absl::StripAsciiWhitespace(output));
+  std::string line = absl::StrCat("tools/pg ", command, " ", dir_);
+  onramp::testing::ShellResult ran = onramp::testing::RunShell(line);
+  if (ran.exit_code != 0) return absl::InternalError(absl::StrCat(line, " failed:\n", ran.output));
+  return std::string(absl::StripAsciiWhitespace(ran.output));
 }
 
 absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
