@@ -5,15 +5,17 @@
 
 namespace onramp::clients {
 
-ActivationCodeClient::ActivationCodeClient(const std::string& address, absl::Duration deadline)
+ActivationCodeClient::ActivationCodeClient(const std::string& address, CallPolicy policy)
     : stub_(activation::v1::ActivationCodeService::NewStub(
           grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
-      deadline_(deadline) {}
+      backend_("activation-code", std::move(policy)) {}
 
 absl::StatusOr<activation::v1::RedeemCodeResponse> ActivationCodeClient::RedeemCode(
     const activation::v1::RedeemCodeRequest& request, const std::string& request_id) {
-  return UnaryCall(*stub_, &activation::v1::ActivationCodeService::Stub::RedeemCode, request, deadline_,
-                   request_id);
+  // Not repeated: a redemption that landed but whose answer was lost would
+  // make the phone's retry "already used".
+  return UnaryCall(backend_, "RedeemCode", Repeat::kOnce, *stub_,
+                   &activation::v1::ActivationCodeService::Stub::RedeemCode, request, request_id);
 }
 
 }  // namespace onramp::clients

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
+#include "lib/clients/backend.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 
 namespace onramp::clients {
@@ -15,7 +15,7 @@ namespace onramp::clients {
 class ActivationCodeClient {
  public:
   // Plaintext inside the cluster's network (mTLS is the deployment's job).
-  ActivationCodeClient(const std::string& address, absl::Duration deadline);
+  ActivationCodeClient(const std::string& address, CallPolicy policy = {});
 
   // A phone redeems a 16-digit code; `request_id` (may be empty) joins the
   // call to the request being served.
@@ -24,7 +24,7 @@ class ActivationCodeClient {
 
  private:
   std::unique_ptr<activation::v1::ActivationCodeService::Stub> stub_;
-  absl::Duration deadline_;
+  Backend backend_;
 };
 
 }  // namespace onramp::clients

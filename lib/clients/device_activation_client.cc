@@ -7,19 +7,20 @@ namespace onramp::clients {
 
 using Stub = device::v1::DeviceActivationService::Stub;
 
-DeviceActivationClient::DeviceActivationClient(const std::string& address, absl::Duration deadline)
+DeviceActivationClient::DeviceActivationClient(const std::string& address, CallPolicy policy)
     : stub_(device::v1::DeviceActivationService::NewStub(
           grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
-      deadline_(deadline) {}
+      backend_("device-activation", std::move(policy)) {}
 
 absl::StatusOr<device::v1::LookupResponse> DeviceActivationClient::Lookup(
     const device::v1::LookupRequest& request, const std::string& request_id) {
-  return UnaryCall(*stub_, &Stub::Lookup, request, deadline_, request_id);
+  return UnaryCall(backend_, "Lookup", Repeat::kSafe, *stub_, &Stub::Lookup, request, request_id);
 }
 
 absl::StatusOr<device::v1::ResolveShortCodeResponse> DeviceActivationClient::ResolveShortCode(
     const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) {
-  return UnaryCall(*stub_, &Stub::ResolveShortCode, request, deadline_, request_id);
+  return UnaryCall(backend_, "ResolveShortCode", Repeat::kSafe, *stub_, &Stub::ResolveShortCode, request,
+                   request_id);
 }
 
 absl::Status DeviceActivationClient::RecordEvent(const std::string& mac, const std::string& kind,
@@ -31,7 +32,7 @@ absl::Status DeviceActivationClient::RecordEvent(const std::string& mac, const s
   request.set_kind(kind);
   request.set_detail(detail);
   request.set_source(source);
-  return UnaryCall(*stub_, &Stub::RecordEvent, request, deadline_, request_id).status();
+  return UnaryCall(backend_, "RecordEvent", Repeat::kOnce, *stub_, &Stub::RecordEvent, request, request_id).status();
 }
 
 }  // namespace onramp::clients

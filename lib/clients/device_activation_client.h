@@ -8,8 +8,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "lib/clients/backend.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 
 namespace onramp::clients {
@@ -17,7 +17,7 @@ namespace onramp::clients {
 class DeviceActivationClient {
  public:
   // Plaintext inside the cluster's network (mTLS is the deployment's job).
-  DeviceActivationClient(const std::string& address, absl::Duration deadline);
+  DeviceActivationClient(const std::string& address, CallPolicy policy = {});
 
   // Appends an event to the phone's timeline. `request_id` (may be empty)
   // joins the call to the request being served.
@@ -35,7 +35,7 @@ class DeviceActivationClient {
 
  private:
   std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;
-  absl::Duration deadline_;
+  Backend backend_;
 };
 
 }  // namespace onramp::clients

@@ -5,19 +5,21 @@
 
 namespace onramp::clients {
 
-ProfileRenderClient::ProfileRenderClient(const std::string& address, absl::Duration deadline)
+ProfileRenderClient::ProfileRenderClient(const std::string& address, CallPolicy policy)
     : stub_(profile::v1::ProfileRenderService::NewStub(
           grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
-      deadline_(deadline) {}
+      backend_("profile-render", std::move(policy)) {}
 
 absl::StatusOr<profile::v1::RenderResponse> ProfileRenderClient::Render(
     const profile::v1::RenderRequest& request, const std::string& request_id) {
-  return UnaryCall(*stub_, &profile::v1::ProfileRenderService::Stub::Render, request, deadline_, request_id);
+  return UnaryCall(backend_, "Render", Repeat::kSafe, *stub_, &profile::v1::ProfileRenderService::Stub::Render,
+                   request, request_id);
 }
 
 absl::StatusOr<profile::v1::ReportResponse> ProfileRenderClient::Report(
     const profile::v1::ReportRequest& request, const std::string& request_id) {
-  return UnaryCall(*stub_, &profile::v1::ProfileRenderService::Stub::Report, request, deadline_, request_id);
+  return UnaryCall(backend_, "Report", Repeat::kOnce, *stub_, &profile::v1::ProfileRenderService::Stub::Report,
+                   request, request_id);
 }
 
 }  // namespace onramp::clients

@@ -7,14 +7,14 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/time/time.h"
+#include "lib/clients/backend.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 
 namespace onramp::clients {
 
 class ProfileRenderClient {
  public:
-  ProfileRenderClient(const std::string& address, absl::Duration deadline);
+  ProfileRenderClient(const std::string& address, CallPolicy policy = {});
 
   absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest& request,
                                                      const std::string& request_id = "");
@@ -25,7 +25,7 @@ class ProfileRenderClient {
 
  private:
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> stub_;
-  absl::Duration deadline_;
+  Backend backend_;
 };
 
 }  // namespace onramp::clients

@@ -166,6 +166,17 @@ grpc::Status FirmwareCatalogServiceImpl::ListImages(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
+grpc::Status FirmwareCatalogServiceImpl::GetImage(grpc::ServerContext*, const v1::GetImageRequest* request,
+                                                  v1::Image* response) {
+  auto run = [&]() -> absl::Status {
+    if (request->file_name().empty()) return InvalidField("file_name", "file_name is required");
+    ASSIGN_OR_RETURN(ImageRecord image, store_.GetImage(request->file_name()));
+    ToProto(image, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status FirmwareCatalogServiceImpl::ReadImage(grpc::ServerContext* context,
                                                    const v1::ReadImageRequest* request,
                                                    grpc::ServerWriter<v1::ImageChunk>* writer) {

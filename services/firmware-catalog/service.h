@@ -29,6 +29,7 @@ class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Serv
 
   grpc::Status RegisterImage(grpc::ServerContext*, grpc::ServerReader<v1::ImageUpload>*,
                              v1::Image*) override;
+  grpc::Status GetImage(grpc::ServerContext*, const v1::GetImageRequest* request, v1::Image* response) override;
   grpc::Status ListImages(grpc::ServerContext*, const v1::ListImagesRequest*,
                           v1::ListImagesResponse*) override;
   grpc::Status ReadImage(grpc::ServerContext*, const v1::ReadImageRequest*,

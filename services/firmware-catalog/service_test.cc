@@ -296,6 +296,18 @@ TEST_F(CatalogTest, ImagesAreCheckedStoredAndReadInRanges) {
   EXPECT_EQ(read(1000, 5000), bytes.substr(1000, 5000));
   EXPECT_EQ(read(299990, 100), bytes.substr(299990));
 
+  // By name: what a download needs before its first byte.
+  grpc::ClientContext get_context;
+  v1::GetImageRequest get;
+  get.set_file_name(kOld);
+  v1::Image got;
+  ASSERT_TRUE(stub_->GetImage(&get_context, get, &got).ok());
+  EXPECT_EQ(got.size(), 300000);
+  EXPECT_EQ(got.sha256(), sha);
+  grpc::ClientContext missing_context;
+  get.set_file_name("sip88xx.1-2-3MPP-4.loads");
+  EXPECT_EQ(stub_->GetImage(&missing_context, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+
   // The same name with other bytes is refused; the same bytes again are fine.
   std::string other = bytes;
   other[0] ^= 1;

@@ -60,7 +60,7 @@ absl::Status Run(const Options& options) {
   std::unique_ptr<clients::DeviceActivationClient> timeline;
   if (!options.device_activation_addr.empty()) {
     timeline = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,
-                                                                 absl::Seconds(2));
+                                                                 clients::CallPolicy{.deadline = absl::Seconds(2)});
   }
   ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
                                    static_cast<size_t>(options.cache_entries),

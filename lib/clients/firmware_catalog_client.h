@@ -1,0 +1,61 @@
+#ifndef ONRAMP_LIB_CLIENTS_FIRMWARE_CATALOG_CLIENT_H_
+#define ONRAMP_LIB_CLIENTS_FIRMWARE_CATALOG_CLIENT_H_
+
+// The firmware-catalog service as the gateway calls it: image metadata and
+// bytes for downloads, and phones' upgrade outcomes.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/sync_stream.h"
+#include "lib/clients/backend.h"
+#include "onramp/firmware/v1/firmware.grpc.pb.h"
+
+namespace onramp::clients {
+
+// A ReadImage stream being read. Holds one of the backend's call slots
+// until destroyed.
+class ImageReader {
+ public:
+  ~ImageReader();
+
+  // The next piece of the image, empty at its end, or the stream's error.
+  absl::StatusOr<std::string> Next();
+
+ private:
+  friend class FirmwareCatalogClient;
+  explicit ImageReader(Backend& backend) : backend_(backend) {}
+
+  Backend& backend_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<firmware::v1::ImageChunk>> reader_;
+  bool done_ = false;
+};
+
+class FirmwareCatalogClient {
+ public:
+  // `download_deadline` bounds one whole ReadImage stream.
+  FirmwareCatalogClient(const std::string& address, CallPolicy policy = {},
+                        absl::Duration download_deadline = absl::Minutes(30));
+
+  absl::StatusOr<firmware::v1::Image> GetImage(const std::string& file_name, const std::string& request_id = "");
+
+  // Bytes [offset, offset + length) of an image (length 0: to the end).
+  absl::StatusOr<std::unique_ptr<ImageReader>> ReadImage(const firmware::v1::ReadImageRequest& request,
+                                                         const std::string& request_id = "");
+
+  absl::StatusOr<firmware::v1::ReportUpgradeResponse> ReportUpgrade(
+      const firmware::v1::ReportUpgradeRequest& request, const std::string& request_id = "");
+
+ private:
+  std::unique_ptr<firmware::v1::FirmwareCatalogService::Stub> stub_;
+  Backend backend_;
+  absl::Duration download_deadline_;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_CLIENTS_FIRMWARE_CATALOG_CLIENT_H_
