@@ -21,7 +21,7 @@ namespace {
 namespace http = boost::beast::http;
 
 // Routes as metric labels: bounded, never the raw path.
-constexpr std::array<const char*, 5> kRoutes = {"device", "profile", "activation", "report", "other"};
+constexpr std::array<const char*, 6> kRoutes = {"device", "profile", "activation", "report", "firmware", "other"};
 
 size_t RouteOf(const Request& request) {
   std::string_view target(request.target().data(), request.target().size());
@@ -29,7 +29,8 @@ size_t RouteOf(const Request& request) {
   if (target.starts_with("/profile/")) return 1;
   if (target == "/activation") return 2;
   if (target.starts_with("/report")) return 3;
-  return 4;
+  if (target.starts_with("/firmware/")) return 4;
+  return 5;
 }
 
 }  // namespace
@@ -37,6 +38,12 @@ size_t RouteOf(const Request& request) {
 void RegisterFlags(config::Flags& flags, Options* options) {
   flags.String("http_host", &options->http.host, "Address of the phone-facing HTTP listener.");
   flags.Port("http_port", &options->http.port, "Its port; 0 picks a free one.");
+  flags.Int("https_port", &options->https_port, -1, 65535,
+            "Port of the HTTPS listener (on http_host); -1: none, 0 picks a free one.");
+  flags.String("tls_cert_file", &options->tls.cert_file, "PEM certificate chain of the HTTPS listener.");
+  flags.String("tls_key_file", &options->tls.key_file, "PEM private key of the HTTPS listener.");
+  flags.String("tls_client_ca_file", &options->tls.client_ca_file,
+               "PEM CA whose client certificates identify phones (the onboarding CA); empty: none asked for.");
   flags.Int("http_threads", &options->http.threads, 1, 512, "Threads serving HTTP.");
   flags.Int("max_connections", &options->http.max_connections, 1, 1000000, "Open connections at most.");
   flags.Duration("request_timeout", &options->http.request_timeout,
@@ -53,7 +60,13 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                        "host:port of device-activation.");
   flags.RequiredString("profile_render_addr", &options->profile_render_addr,
                        "host:port of profile-render.");
-  flags.Duration("backend_deadline", &options->backend_deadline, "Deadline of each backend call.");
+  flags.RequiredString("firmware_catalog_addr", &options->firmware_catalog_addr,
+                       "host:port of firmware-catalog.");
+  flags.Duration("backend_deadline", &options->backend_deadline, "Deadline of each backend call, retries included.");
+  flags.Int("backend_max_in_flight", &options->backend_max_in_flight, 1, 100000,
+            "Calls in flight to one backend at most; more are answered 503 at once.");
+  flags.Int("backend_attempts", &options->backend_attempts, 1, 10,
+            "Tries of a repeatable backend call while the backend is unavailable.");
   flags.Choice("log_level", &options->log_level, {"debug", "info", "warn", "error"},
                "Lowest level of log lines written.");
 }
@@ -81,7 +94,8 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
     } else {
       request_id = server::NewRequestId();
     }
-    Response response = routes.Handle(request, peer, request_id);
+    Reply reply = routes.Handle(request, peer, request_id);
+    Response& response = reply.response;
     response.set("X-Request-Id", request_id);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     size_t route = RouteOf(request);
@@ -93,7 +107,7 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
                        {"status", static_cast<int>(response.result_int())},
                        {"micros", static_cast<int64_t>(seconds * 1e6)},
                        {"source", peer.address}});
-    return response;
+    return reply;
   };
 }
 
@@ -103,7 +117,13 @@ FileResolver TftpFiles(Handler handler) {
     std::string_view name = file_name;
     while (name.starts_with('/')) name.remove_prefix(1);
     Request request(http::verb::get, "/" + std::string(name), 11);
-    Response response = handler(request, peer);
+    Reply reply = handler(request, peer);
+    Response& response = reply.response;
+    if (reply.source != nullptr) {
+      // Only firmware streams, and images are too large to hold for a
+      // TFTP transfer; phones fetch them over HTTP(S).
+      return absl::PermissionDeniedError("firmware is served over HTTP and HTTPS only");
+    }
     std::string message(absl::StripAsciiWhitespace(response.body()));
     switch (response.result_int()) {
       case 200: return std::move(response.body());
@@ -122,17 +142,53 @@ absl::Status Run(const Options& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto registry = std::make_shared<prometheus::Registry>();
   ASSIGN_OR_RETURN(std::unique_ptr<metrics::MetricsEndpoint> metrics,
                    metrics::MetricsEndpoint::Start(options.metrics_host, options.metrics_port, registry));
-  clients::ActivationCodeClient codes(options.activation_code_addr, options.backend_deadline);
-  clients::DeviceActivationClient devices(options.device_activation_addr, options.backend_deadline);
-  clients::ProfileRenderClient profiles(options.profile_render_addr, options.backend_deadline);
-  PhoneRoutes routes(codes, devices, profiles);
+  auto& backend_calls = prometheus::BuildCounter()
+                            .Name("onramp_gateway_backend_calls_total")
+                            .Help("Calls to the services by backend, method and final gRPC-style code.")
+                            .Register(*registry);
+  auto policy = [&](const char* backend) {
+    return clients::CallPolicy{
+        .deadline = options.backend_deadline,
+        .max_in_flight = options.backend_max_in_flight,
+        .max_attempts = options.backend_attempts,
+        .on_outcome = [&backend_calls, backend](std::string_view method, absl::StatusCode code) {
+          backend_calls
+              .Add({{"backend", backend}, {"method", std::string(method)}, {"code", absl::StatusCodeToString(code)}})
+              .Increment();
+        }};
+  };
+  clients::ActivationCodeClient codes(options.activation_code_addr, policy("activation-code"));
+  clients::DeviceActivationClient devices(options.device_activation_addr, policy("device-activation"));
+  clients::ProfileRenderClient profiles(options.profile_render_addr, policy("profile-render"));
+  clients::FirmwareCatalogClient firmware(options.firmware_catalog_addr, policy("firmware-catalog"));
+  PhoneRoutes routes(codes, devices, profiles, firmware);
   Handler handler = Instrumented(routes, *registry);
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler));
+  std::unique_ptr<TlsContext> tls;
+  std::unique_ptr<HttpServer> tls_server;
+  auto& handshakes = prometheus::BuildCounter()
+                         .Name("onramp_gateway_tls_handshakes_total")
+                         .Help("TLS handshakes by negotiated protocol (\"failed\" when none was).")
+                         .Register(*registry);
+  if (options.https_port >= 0) {
+    if (options.tls.cert_file.empty() || options.tls.key_file.empty()) {
+      return absl::InvalidArgumentError("https_port needs tls_cert_file and tls_key_file");
+    }
+    ASSIGN_OR_RETURN(tls, TlsContext::Load(options.tls));
+    HttpServerOptions https = options.http;
+    https.port = options.https_port;
+    https.tls = tls.get();
+    https.on_handshake = [&handshakes](std::string_view protocol) {
+      handshakes.Add({{"protocol", protocol.empty() ? "failed" : std::string(protocol)}}).Increment();
+    };
+    ASSIGN_OR_RETURN(tls_server, HttpServer::Start(https, handler));
+  }
   auto& transfers = prometheus::BuildCounter()
                         .Name("onramp_gateway_tftp_transfers_total")
                         .Help("TFTP read requests by outcome.")
@@ -144,12 +200,25 @@ absl::Status Run(const Options& options) {
                      transfers.Add({{"outcome", OutcomeName(outcome)}}).Increment();
                    }));
   log::Info("serving", {{"http_port", server->port()},
+                        {"https_port", tls_server ? tls_server->port() : -1},
                         {"tftp_port", tftp->port()},
                         {"metrics_port", metrics->port()}});
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    if (tls == nullptr) continue;
+    // New connections get the new files; open ones keep what they began with.
+    if (absl::Status reloaded = tls->Reload(); reloaded.ok()) {
+      log::Info("TLS files reloaded", {{"cert_file", options.tls.cert_file}});
+    } else {
+      log::Error("TLS reload failed; still serving the previous certificate",
+                 {{"error", reloaded.ToString()}});
+    }
+  }
   log::Info("shutdown requested", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
   tftp.reset();
+  tls_server.reset();
   server.reset();
   log::Info("stopped");
   return absl::OkStatus();

@@ -1,8 +1,8 @@
 #ifndef ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
 #define ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
 
-// Wiring of the gateway: the phone-facing HTTP and TFTP listeners in front
-// of the services, with access logs, request ids and metrics.
+// Wiring of the gateway: the phone-facing HTTP, HTTPS and TFTP listeners in
+// front of the services, with access logs, request ids and metrics.
 
 #include <memory>
 #include <string>
@@ -14,18 +14,24 @@
 #include "services/gateway/http_server.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/tftp_server.h"
+#include "services/gateway/tls_context.h"
 
 namespace onramp::gateway {
 
 struct Options {
   HttpServerOptions http;
+  int https_port = -1;  // -1: no HTTPS listener; it shares http's host and limits
+  TlsFiles tls;
   TftpServerOptions tftp;  // on http.host
   std::string metrics_host = "0.0.0.0";
   int metrics_port = 0;
   std::string activation_code_addr;
   std::string device_activation_addr;
   std::string profile_render_addr;
+  std::string firmware_catalog_addr;
   absl::Duration backend_deadline = absl::Seconds(5);
+  int backend_max_in_flight = 256;  // per backend
+  int backend_attempts = 3;
   std::string log_level = "info";
 };
 
@@ -41,7 +47,7 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry);
 // other 4xx "access violation", the rest error 0.
 FileResolver TftpFiles(Handler handler);
 
-// Serves until SIGTERM or SIGINT.
+// Serves until SIGTERM or SIGINT; SIGHUP rereads the TLS files.
 absl::Status Run(const Options& options);
 
 }  // namespace onramp::gateway

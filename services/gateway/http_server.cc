@@ -1,5 +1,8 @@
 #include "services/gateway/http_server.h"
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
@@ -8,7 +11,9 @@
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/core.hpp"
+#include "boost/beast/ssl.hpp"
 #include "lib/log/log.h"
+#include "services/gateway/tls_context.h"
 
 namespace onramp::gateway {
 namespace {
@@ -17,6 +22,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr auto kTlsShutdownTimeout = std::chrono::seconds(2);
 
 Response Plain(unsigned version, http::status status, std::string_view text) {
   Response response(status, version);
@@ -25,6 +33,45 @@ Response Plain(unsigned version, http::status status, std::string_view text) {
   response.keep_alive(false);
   response.prepare_payload();
   return response;
+}
+
+// The verified client certificate's subject CN, or empty.
+std::string ClientCommonName(SSL* ssl) {
+  if (SSL_get_verify_result(ssl) != X509_V_OK) return "";
+  X509* certificate = SSL_get0_peer_certificate(ssl);
+  if (certificate == nullptr) return "";
+  char name[256];
+  int length = X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, name, sizeof name);
+  return length > 0 ? std::string(name, static_cast<size_t>(length)) : "";
+}
+
+// Writes the headers, then each piece the source gives, each write within
+// `timeout` (a long download may outlast any fixed total).
+template <typename Stream>
+asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& source, absl::Duration timeout) {
+  http::response<http::buffer_body> response(std::move(head.base()));
+  response.body().data = nullptr;
+  response.body().more = true;
+  http::response_serializer<http::buffer_body> serializer(response);
+  auto [header_error, header_bytes] =
+      co_await http::async_write_header(stream, serializer, asio::as_tuple(asio::use_awaitable));
+  (void)header_bytes;
+  if (header_error) co_return false;
+  for (;;) {
+    absl::StatusOr<std::string> piece = source.Next();
+    if (!piece.ok()) {
+      log::Warn("streamed body failed", {{"error", piece.status().ToString()}});
+      co_return false;
+    }
+    response.body().data = piece->empty() ? nullptr : piece->data();
+    response.body().size = piece->size();
+    response.body().more = !piece->empty();
+    beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(timeout));
+    auto [error, written] = co_await http::async_write(stream, serializer, asio::as_tuple(asio::use_awaitable));
+    (void)written;
+    if (error && error != http::error::need_buffer) co_return false;
+    if (piece->empty()) co_return true;
+  }
 }
 
 }  // namespace
@@ -37,11 +84,9 @@ struct HttpServer::Impl {
   std::atomic<int> connections{0};
   std::vector<std::thread> threads;
 
-  asio::awaitable<void> Serve(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+  template <typename Stream>
+  asio::awaitable<void> Exchange(Stream& stream, const Peer& peer) {
     beast::flat_buffer buffer(options.max_header_bytes + 1024);
-    boost::system::error_code ignored;
-    Peer peer{stream.socket().remote_endpoint(ignored).address().to_string()};
     bool first = true;
     for (;;) {
       http::request_parser<http::string_body> parser;
@@ -49,38 +94,77 @@ struct HttpServer::Impl {
       parser.body_limit(options.max_body_bytes);
       // The first request must arrive within the request timeout; later
       // ones may follow an idle keep-alive pause.
-      stream.expires_after(absl::ToChronoMilliseconds(first ? options.request_timeout
-                                                            : options.idle_timeout));
-      auto [error, bytes] = co_await http::async_read(stream, buffer, parser,
-                                                     asio::as_tuple(asio::use_awaitable));
+      beast::get_lowest_layer(stream).expires_after(
+          absl::ToChronoMilliseconds(first ? options.request_timeout : options.idle_timeout));
+      auto [error, bytes] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       (void)bytes;
       first = false;
-      if (error == http::error::end_of_stream || error == asio::error::eof ||
-          error == beast::error::timeout || error == asio::error::connection_reset) {
-        break;
+      if (error == http::error::end_of_stream || error == asio::error::eof || error == beast::error::timeout ||
+          error == asio::error::connection_reset || error == asio::ssl::error::stream_truncated) {
+        co_return;
       }
-      Response response;
+      Reply reply = Response();
+      bool head = false;
       if (error == http::error::header_limit) {
-        response = Plain(11, http::status::request_header_fields_too_large, "headers too large\n");
+        reply = Plain(11, http::status::request_header_fields_too_large, "headers too large\n");
       } else if (error == http::error::body_limit) {
-        response = Plain(11, http::status::payload_too_large, "body too large\n");
+        reply = Plain(11, http::status::payload_too_large, "body too large\n");
       } else if (error) {
-        response = Plain(11, http::status::bad_request, "malformed request\n");
+        reply = Plain(11, http::status::bad_request, "malformed request\n");
       } else {
         Request request = parser.release();
-        response = handler(request, peer);
-        response.version(request.version());
-        response.keep_alive(response.keep_alive() && request.keep_alive());
-        if (request.method() == http::verb::head) response.body().clear();
+        head = request.method() == http::verb::head;
+        reply = handler(request, peer);
+        reply.response.version(request.version());
+        reply.response.keep_alive(reply.response.keep_alive() && request.keep_alive());
+        if (head) reply.response.body().clear();
       }
-      stream.expires_after(absl::ToChronoMilliseconds(options.request_timeout));
-      bool keep_alive = response.keep_alive();
-      auto [write_error, written] = co_await http::async_write(stream, response,
-                                                              asio::as_tuple(asio::use_awaitable));
-      (void)written;
-      if (write_error || !keep_alive) break;
+      beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(options.request_timeout));
+      bool keep_alive = reply.response.keep_alive();
+      if (reply.source != nullptr && !head) {
+        if (!co_await WriteStreamed(stream, std::move(reply.response), *reply.source, options.request_timeout)) {
+          co_return;
+        }
+      } else {
+        auto [write_error, written] =
+            co_await http::async_write(stream, reply.response, asio::as_tuple(asio::use_awaitable));
+        (void)written;
+        if (write_error) co_return;
+      }
+      if (!keep_alive) co_return;
     }
+  }
+
+  asio::awaitable<void> ServePlain(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    boost::system::error_code ignored;
+    Peer peer{.address = stream.socket().remote_endpoint(ignored).address().to_string()};
+    co_await Exchange(stream, peer);
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    --connections;
+  }
+
+  asio::awaitable<void> ServeTls(tcp::socket socket, std::shared_ptr<asio::ssl::context> context) {
+    TlsStream stream(std::move(socket), *context);
+    boost::system::error_code ignored;
+    Peer peer{.address = beast::get_lowest_layer(stream).socket().remote_endpoint(ignored).address().to_string(),
+              .tls = true};
+    beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(options.request_timeout));
+    auto [handshake_error] =
+        co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    if (options.on_handshake) {
+      options.on_handshake(handshake_error ? "" : SSL_get_version(stream.native_handle()));
+    }
+    if (!handshake_error) {
+      peer.client_common_name = ClientCommonName(stream.native_handle());
+      co_await Exchange(stream, peer);
+      // close_notify, so the client can tell an end from a cut; bounded,
+      // since many clients never answer it.
+      beast::get_lowest_layer(stream).expires_after(kTlsShutdownTimeout);
+      auto [shutdown_error] = co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+      (void)shutdown_error;
+    }
+    beast::get_lowest_layer(stream).socket().close(ignored);
     --connections;
   }
 
@@ -96,7 +180,11 @@ struct HttpServer::Impl {
         continue;
       }
       ++connections;
-      asio::co_spawn(io, Serve(std::move(socket)), asio::detached);
+      if (options.tls != nullptr) {
+        asio::co_spawn(io, ServeTls(std::move(socket), options.tls->Current()), asio::detached);
+      } else {
+        asio::co_spawn(io, ServePlain(std::move(socket)), asio::detached);
+      }
     }
   }
 };

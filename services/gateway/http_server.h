@@ -2,10 +2,11 @@
 #define ONRAMP_SERVICES_GATEWAY_HTTP_SERVER_H_
 
 // The gateway's HTTP/1.0 and 1.1 listener (Boost.Beast over Asio, C++20
-// coroutines): keep-alive, chunked request bodies, and limits that a
-// slow or hostile client cannot get around — header and body sizes, a
-// deadline for each request to arrive, an idle limit between requests and
-// a cap on open connections.
+// coroutines), plain or over TLS: keep-alive, chunked request bodies,
+// bodies streamed from a source too large to hold (firmware), and limits
+// that a slow or hostile client cannot get around — header and body sizes,
+// a deadline for the TLS handshake and for each request to arrive, an idle
+// limit between requests and a cap on open connections.
 
 #include <atomic>
 #include <functional>
@@ -25,10 +26,41 @@ using Response = boost::beast::http::response<boost::beast::http::string_body>;
 
 struct Peer {
   std::string address;  // the client's IP
+  bool tls = false;
+  // The subject CN of a client certificate the TLS handshake verified
+  // against the client CA (a phone's MAC, for certificates issued at
+  // registration); empty without one.
+  std::string client_common_name;
+};
+
+// A body pulled piece by piece while it is written, so it is never held
+// whole. Next() may block; it returns the next piece, an empty string at
+// the end, or an error, upon which the connection is closed (the status
+// line is long gone).
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual absl::StatusOr<std::string> Next() = 0;
+};
+
+// What a handler answers: a whole response, or headers (Content-Length
+// set) whose body comes from `source`.
+struct Reply {
+  Reply(Response whole) : response(std::move(whole)) {}  // NOLINT: most replies are whole
+  Reply(Response head, std::unique_ptr<BodySource> body) : response(std::move(head)), source(std::move(body)) {}
+
+  Response response;
+  std::unique_ptr<BodySource> source;
 };
 
 // Runs on the server's threads; may block on backends.
-using Handler = std::function<Response(const Request&, const Peer&)>;
+using Handler = std::function<Reply(const Request&, const Peer&)>;
+
+// What each TLS handshake came to, for metrics: the protocol
+// ("TLSv1.3") when it succeeded, empty when it failed.
+using HandshakeObserver = std::function<void(std::string_view protocol)>;
+
+class TlsContext;
 
 struct HttpServerOptions {
   std::string host = "0.0.0.0";
@@ -39,6 +71,10 @@ struct HttpServerOptions {
   absl::Duration request_timeout = absl::Seconds(10);  // to receive one whole request
   absl::Duration idle_timeout = absl::Seconds(30);     // between keep-alive requests
   int max_connections = 10000;
+  // With a context the listener speaks only TLS; each connection uses the
+  // context current when it was accepted.
+  const TlsContext* tls = nullptr;
+  HandshakeObserver on_handshake;
 };
 
 class HttpServer {

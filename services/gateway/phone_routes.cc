@@ -14,6 +14,7 @@
 #include "lib/identity/user_agent.h"
 #include "lib/log/log.h"
 #include "lib/strings/form.h"
+#include "services/gateway/byte_range.h"
 
 namespace onramp::gateway {
 namespace {
@@ -81,6 +82,27 @@ std::string Header(const Request& request, http::field field) {
   return found == request.end() ? std::string() : std::string(found->value());
 }
 
+// Whether an If-None-Match value lists `etag` (or is "*"); weak forms
+// compare equal, as RFC 9110 asks for this header.
+bool ListsEtag(std::string_view header, std::string_view etag) {
+  for (absl::string_view candidate : absl::StrSplit(absl::string_view(header.data(), header.size()), ',')) {
+    candidate = absl::StripAsciiWhitespace(candidate);
+    if (absl::StartsWith(candidate, "W/")) candidate.remove_prefix(2);
+    if (candidate == "*" || candidate == absl::string_view(etag.data(), etag.size())) return true;
+  }
+  return false;
+}
+
+// An image's bytes as the firmware-catalog stream gives them.
+class ImageBody : public BodySource {
+ public:
+  explicit ImageBody(std::unique_ptr<clients::ImageReader> reader) : reader_(std::move(reader)) {}
+  absl::StatusOr<std::string> Next() override { return reader_->Next(); }
+
+ private:
+  std::unique_ptr<clients::ImageReader> reader_;
+};
+
 // The phone's identity from its User-Agent, when it sent a phone's.
 absl::StatusOr<identity::UserAgent> AgentOf(const Request& request) {
   return identity::ParseUserAgent(Header(request, http::field::user_agent));
@@ -88,7 +110,7 @@ absl::StatusOr<identity::UserAgent> AgentOf(const Request& request) {
 
 }  // namespace
 
-Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::string& request_id) {
+Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::string& request_id) {
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   std::vector<std::string> parts = absl::StrSplit(absl::string_view(path.data(), path.size()), '/',
@@ -106,6 +128,10 @@ Response PhoneRoutes::Handle(const Request& request, const Peer& peer, const std
   if (parts.size() == 1 && (parts[0].ends_with(".cfg") || parts[0].ends_with(".xml"))) {
     if (!read) return Text(http::status::method_not_allowed, "GET only\n");
     return FactoryFile(request, peer, parts[0], request_id);
+  }
+  if (parts.size() == 2 && parts[0] == "firmware") {
+    if (!read) return Text(http::status::method_not_allowed, "GET or HEAD\n");
+    return Firmware(request, parts[1], request_id);
   }
   if (!parts.empty() && parts[0] == "report" && parts.size() <= 2) {
     if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
@@ -205,6 +231,58 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
   return Redirect(agent, peer, agent->model, agent->mac->Lower(), request_id);
 }
 
+Reply PhoneRoutes::Firmware(const Request& request, const std::string& file, const std::string& request_id) {
+  absl::StatusOr<firmware::v1::Image> image = firmware_.GetImage(file, request_id);
+  if (!image.ok()) return Failure(image.status());
+  const std::string etag = absl::StrCat("\"", image->sha256(), "\"");
+  const int64_t size = image->size();
+  auto head = [&etag](http::status status) {
+    Response response(status, 11);
+    response.set(http::field::etag, etag);
+    response.set(http::field::accept_ranges, "bytes");
+    // A name always means the same bytes, so caches may keep them.
+    response.set(http::field::cache_control, "public, max-age=86400, immutable");
+    response.keep_alive(true);
+    return response;
+  };
+  if (ListsEtag(Header(request, http::field::if_none_match), etag)) {
+    Response response = head(http::status::not_modified);
+    response.content_length(0);
+    return response;
+  }
+  std::string range = Header(request, http::field::range);
+  // If-Range: the rest of a download only if the image is still the one
+  // begun; otherwise all of it.
+  if (std::string if_range = Header(request, http::field::if_range); !if_range.empty() && if_range != etag) {
+    range.clear();
+  }
+  RangeAnswer answer = ResolveRange(range, size);
+  if (answer.kind == RangeKind::kUnsatisfiable) {
+    Response response = head(http::status::range_not_satisfiable);
+    response.set(http::field::content_range, absl::StrCat("bytes */", size));
+    response.content_length(0);
+    return response;
+  }
+  ByteRange bytes{.offset = 0, .length = size};
+  Response response = head(http::status::ok);
+  if (answer.kind == RangeKind::kPartial) {
+    bytes = answer.range;
+    response.result(http::status::partial_content);
+    response.set(http::field::content_range,
+                 absl::StrCat("bytes ", bytes.offset, "-", bytes.offset + bytes.length - 1, "/", size));
+  }
+  response.set(http::field::content_type, "application/octet-stream");
+  response.content_length(static_cast<uint64_t>(bytes.length));
+  if (request.method() == http::verb::head || bytes.length == 0) return response;
+  firmware::v1::ReadImageRequest read;
+  read.set_file_name(file);
+  read.set_offset(bytes.offset);
+  read.set_length(bytes.length);
+  absl::StatusOr<std::unique_ptr<clients::ImageReader>> reader = firmware_.ReadImage(read, request_id);
+  if (!reader.ok()) return Failure(reader.status());
+  return Reply(std::move(response), std::make_unique<ImageBody>(*std::move(reader)));
+}
+
 Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std::string& file,
                              const std::string& request_id) {
   absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(file.substr(0, file.rfind('.')));
@@ -244,8 +322,21 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
   render.set_method(std::string(request.method_string()));
   if (request.method() == http::verb::post) render.set_post_body(request.body());
   render.set_if_none_match(Header(request, http::field::if_none_match));
+  // A client certificate the handshake verified names its phone, which may
+  // fetch only its own profile and then needs no encryption for secrets.
+  if (!peer.client_common_name.empty()) {
+    absl::StatusOr<identity::MacAddress> certified = identity::MacAddress::Parse(peer.client_common_name);
+    if (!certified.ok() || certified->Lower() != mac->Lower()) {
+      return Text(http::status::forbidden, "the client certificate is another phone's\n");
+    }
+    render.set_authenticated_channel(true);
+  }
   absl::StatusOr<profile::v1::RenderResponse> rendered = profiles_.Render(render, request_id);
   if (!rendered.ok()) return Failure(rendered.status());
+  if (rendered->has_secrets() && rendered->encryption() == profile::v1::ENCRYPTION_NONE &&
+      !render.authenticated_channel()) {
+    return Text(http::status::forbidden, "this profile is served only over an authenticated channel\n");
+  }
   Response response(rendered->not_modified() ? http::status::not_modified : http::status::ok, 11);
   response.set(http::field::etag, rendered->etag());
   response.set(http::field::cache_control, "no-cache");

@@ -17,7 +17,14 @@
 //                              ResolveShortCode); the onboarding profile;
 //   GET|POST /profile/<file>   the resync (profile-render Render), identity
 //                              from the file name ($MA.xml / $MA.cfg) and the
-//                              User-Agent; ETag / If-None-Match;
+//                              User-Agent; ETag / If-None-Match. Over HTTPS
+//                              with a client certificate (CN = the MAC) a
+//                              phone gets only its own profile, secrets in
+//                              the clear; a profile with secrets never
+//                              leaves unencrypted on any other channel (403);
+//   GET|HEAD /firmware/<file> an image from firmware-catalog, streamed
+//                              (never held whole), with a strong ETag (its
+//                              SHA-256), If-None-Match, Range and If-Range;
 //   POST /report[/<file>]      a Report_Rule upload (profile-render Report),
 //                              the MAC from the file name or User-Agent;
 //   GET /healthz               200 while the listener runs (for probes).
@@ -28,6 +35,7 @@
 
 #include "lib/clients/activation_code_client.h"
 #include "lib/clients/device_activation_client.h"
+#include "lib/clients/firmware_catalog_client.h"
 #include "lib/clients/profile_render_client.h"
 #include "lib/identity/user_agent.h"
 #include "services/gateway/http_server.h"
@@ -37,10 +45,10 @@ namespace onramp::gateway {
 class PhoneRoutes {
  public:
   PhoneRoutes(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
-              clients::ProfileRenderClient& profiles)
-      : codes_(codes), devices_(devices), profiles_(profiles) {}
+              clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware)
+      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware) {}
 
-  Response Handle(const Request& request, const Peer& peer, const std::string& request_id);
+  Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
 
  private:
   // `agent` (the User-Agent, if one parsed) adds serial and firmware.
@@ -49,6 +57,7 @@ class PhoneRoutes {
   Response Activate(const Request& request, const Peer& peer, const std::string& request_id);
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
+  Reply Firmware(const Request& request, const std::string& file, const std::string& request_id);
   Response Report(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
@@ -57,6 +66,7 @@ class PhoneRoutes {
   clients::ActivationCodeClient& codes_;
   clients::DeviceActivationClient& devices_;
   clients::ProfileRenderClient& profiles_;
+  clients::FirmwareCatalogClient& firmware_;
 };
 
 }  // namespace onramp::gateway

@@ -8,32 +8,13 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "lib/clients/activation_code_client.h"
-#include "lib/clients/device_activation_client.h"
-#include "lib/clients/profile_render_client.h"
-#include "lib/server/server.h"
-#include "lib/store/migrations.h"
-#include "lib/store/testing/database_test.h"
 #include "lib/testing/shell.h"
-#include "onramp/activation/v1/activation.grpc.pb.h"
-#include "onramp/device/v1/device.grpc.pb.h"
-#include "onramp/profile/v1/profile.grpc.pb.h"
-#include "services/activation-code/migrations.h"
-#include "services/activation-code/service.h"
-#include "services/device-activation/migrations.h"
-#include "services/device-activation/service.h"
 #include "lib/tftp/packet.h"
-#include "services/gateway/gateway.h"
-#include "services/profile-render/migrations.h"
-#include "services/profile-render/service.h"
+#include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
 namespace {
@@ -41,11 +22,6 @@ namespace {
 using ::onramp::testing::ReadFile;
 using ::onramp::testing::RunShell;
 using ::testing::HasSubstr;
-
-// Runs curl; returns "<status>\n<headers and body>" as curl -i prints them.
-std::string Curl(const std::string& arguments) {
-  return RunShell("curl -s -i --max-time 10 " + arguments).output;
-}
 
 // A bare UDP socket on loopback, for speaking TFTP packet by packet.
 class UdpClient {
@@ -76,121 +52,9 @@ class UdpClient {
   int fd_;
 };
 
-constexpr char kAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)'";
-
-class GatewayTest : public store::testing::DatabaseTest {
- protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (HasFatalFailure()) return;
-    std::string dir = ::testing::TempDir() + "/ca";
-    ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir +
-                           " && lib/testing/make_test_certs.sh " + dir).c_str()),
-              0);
-    ca_ = *device::CertificateAuthority::Load(ReadFile(dir + "/ca.pem"), ReadFile(dir + "/ca.key"));
-    ASSERT_TRUE(store::Migrate(pool(), "device", device::Migrations()).ok());
-    ASSERT_TRUE(store::Migrate(pool(), "profile", profile::Migrations()).ok());
-    ASSERT_TRUE(store::Migrate(pool(), "activation", activation::Migrations()).ok());
-    server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
-                                  .drain_delay = absl::ZeroDuration()};
-    auto registry = std::make_shared<prometheus::Registry>();
-    device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
-    device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(
-        *device_store_, *ca_, device::ServiceOptions{}, *registry);
-    device_server_ = *server::Server::Start(options, {device_service_.get()}, registry);
-    auto profile_registry = std::make_shared<prometheus::Registry>();
-    profile_store_ = std::make_unique<profile::ProfileStore>(pool());
-    profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
-        *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry);
-    profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
-
-    auto code_registry = std::make_shared<prometheus::Registry>();
-    code_store_ = std::make_unique<activation::CodeStore>(pool());
-    code_service_ = std::make_unique<activation::ActivationCodeServiceImpl>(
-        *code_store_, *activation::CodeHasher::Create(std::string(32, 'h')),
-        *activation::BatchSealer::Create(std::string(32, 'h')), activation::ServiceOptions{}, *code_registry);
-    code_server_ = *server::Server::Start(options, {code_service_.get()}, code_registry);
-
-    std::string code_address = absl::StrCat("127.0.0.1:", code_server_->grpc_port());
-    std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
-    std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
-    codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address, absl::Seconds(5));
-    devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address, absl::Seconds(5));
-    profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address, absl::Seconds(5));
-    routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_);
-    gateway_registry_ = std::make_shared<prometheus::Registry>();
-    gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_);
-    gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .threads = 4, .max_header_bytes = 4096},
-                                           handler);
-    tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
-    base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
-
-    codes_ = activation::v1::ActivationCodeService::NewStub(
-        grpc::CreateChannel(code_address, grpc::InsecureChannelCredentials()));
-    devices_ = device::v1::DeviceActivationService::NewStub(
-        grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
-    profiles_ = profile::v1::ProfileRenderService::NewStub(
-        grpc::CreateChannel(profile_address, grpc::InsecureChannelCredentials()));
-  }
-
-  void TearDown() override {
-    tftp_.reset();
-    gateway_.reset();
-    if (profile_server_) profile_server_->Drain();
-    if (device_server_) device_server_->Drain();
-    if (code_server_) code_server_->Drain();
-  }
-
-  void ClaimAndProfile() {
-    grpc::ClientContext claim_context;
-    device::v1::ClaimDevicesRequest claim;
-    claim.set_partner("acme");
-    claim.set_idempotency_key("k");
-    claim.mutable_target()->set_profile_rule("http://prov.example.com/profile/$MA.xml");
-    device::v1::Parameter* parameter = claim.mutable_target()->add_parameters();
-    parameter->set_name("Resync_Periodic");
-    parameter->set_value("600");
-    device::v1::DeviceRow* row = claim.add_devices();
-    row->mutable_mac()->set_value("000e08aabbcc");
-    row->set_model("CP-8851-3PCC");
-    device::v1::ClaimDevicesResponse claimed;
-    ASSERT_TRUE(devices_->ClaimDevices(&claim_context, claim, &claimed).ok());
-
-    grpc::ClientContext layer_context;
-    profile::v1::PutLayerRequest layer;
-    layer.mutable_ref()->set_partner("acme");
-    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
-    layer.mutable_ref()->set_key("000e08aabbcc");
-    profile::v1::Parameter* p = layer.add_parameters();
-    p->set_name("Proxy_1_");
-    p->set_value("sip.acme.example");
-    p->set_ua(profile::v1::USER_ACCESS_NA);
-    profile::v1::Layer stored;
-    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
-  }
-
-  std::unique_ptr<activation::CodeStore> code_store_;
-  std::unique_ptr<activation::ActivationCodeServiceImpl> code_service_;
-  std::unique_ptr<server::Server> code_server_;
-  std::unique_ptr<device::CertificateAuthority> ca_;
-  std::unique_ptr<device::DeviceStore> device_store_;
-  std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
-  std::unique_ptr<server::Server> device_server_;
-  std::unique_ptr<profile::ProfileStore> profile_store_;
-  std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
-  std::unique_ptr<server::Server> profile_server_;
-  std::unique_ptr<clients::ActivationCodeClient> codes_client_;
-  std::unique_ptr<clients::DeviceActivationClient> devices_client_;
-  std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
-  std::unique_ptr<gateway::PhoneRoutes> routes_;
-  std::shared_ptr<prometheus::Registry> gateway_registry_;
-  std::unique_ptr<gateway::HttpServer> gateway_;
-  std::unique_ptr<gateway::TftpServer> tftp_;
-  std::string base_;
-  std::unique_ptr<activation::v1::ActivationCodeService::Stub> codes_;
-  std::unique_ptr<device::v1::DeviceActivationService::Stub> devices_;
-  std::unique_ptr<profile::v1::ProfileRenderService::Stub> profiles_;
-};
+constexpr const char* kAgent = ::onramp::testing::kPhoneAgent;
+using ::onramp::testing::Curl;
+using GatewayTest = ::onramp::testing::GatewayFleetTest;
 
 TEST_F(GatewayTest, RedirectQueryReturnsTheProvidersRuleOr404) {
   ClaimAndProfile();

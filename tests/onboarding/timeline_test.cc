@@ -51,7 +51,7 @@ class TimelineTest : public store::testing::DatabaseTest {
     device_server_ = *server::Server::Start(options, {device_service_.get()}, registry_);
     std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
 
-    timeline_client_ = std::make_unique<clients::DeviceActivationClient>(device_address, absl::Seconds(5));
+    timeline_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
     profile_store_ = std::make_unique<profile::ProfileStore>(pool());
     auto other_registry = std::make_shared<prometheus::Registry>();
     profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(

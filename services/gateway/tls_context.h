@@ -1,0 +1,60 @@
+#ifndef ONRAMP_SERVICES_GATEWAY_TLS_CONTEXT_H_
+#define ONRAMP_SERVICES_GATEWAY_TLS_CONTEXT_H_
+
+// The HTTPS listener's TLS settings, loaded from PEM files and reloadable
+// while serving: a reload builds a whole new context and only connections
+// accepted afterwards use it, so rotating a certificate drops nobody.
+//
+// Protocols are TLS 1.2 and 1.3 only; TLS 1.2 offers only ECDHE suites with
+// AEAD ciphers (forward secrecy), TLS 1.3's suites all have it. With a
+// client CA the server asks for (but does not require) a client
+// certificate: phones present the one issued at registration, phones not yet
+// registered have none.
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "boost/asio/ssl/context.hpp"
+
+namespace onramp::gateway {
+
+struct TlsFiles {
+  std::string cert_file;       // the server's chain, leaf first
+  std::string key_file;
+  std::string client_ca_file;  // empty: no client certificates asked for
+};
+
+// The TLS 1.2 cipher list offered (OpenSSL names).
+inline constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+class TlsContext {
+ public:
+  // Fails, naming the file, when a file is missing or the key does not
+  // match the certificate.
+  static absl::StatusOr<std::unique_ptr<TlsContext>> Load(const TlsFiles& files);
+
+  // Rereads the files; on failure the current context stays in use.
+  absl::Status Reload();
+
+  // The context for a new connection; the connection keeps it alive.
+  std::shared_ptr<boost::asio::ssl::context> Current() const;
+
+  bool asks_for_client_certificates() const { return !files_.client_ca_file.empty(); }
+
+ private:
+  explicit TlsContext(TlsFiles files) : files_(std::move(files)) {}
+
+  TlsFiles files_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<boost::asio::ssl::context> current_;
+};
+
+}  // namespace onramp::gateway
+
+#endif  // ONRAMP_SERVICES_GATEWAY_TLS_CONTEXT_H_

@@ -1,0 +1,124 @@
+// Firmware downloads through the gateway with curl: whole images streamed
+// from firmware-catalog, byte ranges for resumed downloads, validators,
+// HEAD, and the refusals.
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/profile_crypto/digest.h"
+#include "lib/testing/shell.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::Curl;
+using ::onramp::testing::ReadFile;
+using ::onramp::testing::RunShell;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kImage[] = "sip88xx.12-0-1MPP0001-245.loads";
+
+class GatewayFirmwareTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  void SetUp() override {
+    GatewayFleetTest::SetUp();
+    if (HasFatalFailure()) return;
+    // 1.5 MiB: many 64 KiB pieces of the catalog's stream.
+    bytes_.resize(1536 * 1024 + 17);
+    std::mt19937 random(11);
+    for (char& c : bytes_) c = static_cast<char>(random());
+    sha256_ = profile_crypto::Sha256Hex(bytes_);
+    grpc::ClientContext context;
+    firmware::v1::Image image;
+    auto writer = firmware_->RegisterImage(&context, &image);
+    firmware::v1::ImageUpload upload;
+    upload.mutable_metadata()->set_file_name(kImage);
+    upload.mutable_metadata()->add_models(::onramp::testing::kPhoneModel);
+    upload.mutable_metadata()->set_size(static_cast<int64_t>(bytes_.size()));
+    upload.mutable_metadata()->set_sha256(sha256_);
+    ASSERT_TRUE(writer->Write(upload));
+    for (size_t at = 0; at < bytes_.size(); at += 100000) {
+      firmware::v1::ImageUpload chunk;
+      chunk.set_chunk(bytes_.substr(at, 100000));
+      ASSERT_TRUE(writer->Write(chunk));
+    }
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    url_ = absl::StrCat(base_, "/firmware/", kImage);
+  }
+
+  // Downloads with curl `arguments`; returns the body, headers in headers_.
+  std::string Download(const std::string& arguments) {
+    const std::string body = dir_ + "/download";
+    const std::string headers = dir_ + "/headers";
+    RunShell(absl::StrCat("rm -f ", body, "; curl -s --max-time 20 -D ", headers, " -o ", body, " ", arguments));
+    headers_ = ReadFile(headers);
+    return ReadFile(body);
+  }
+
+  std::string bytes_;
+  std::string sha256_;
+  std::string url_;
+  std::string headers_;
+};
+
+TEST_F(GatewayFirmwareTest, StreamsTheWholeImageWithAStrongEtag) {
+  std::string whole = Download(url_);
+  EXPECT_THAT(headers_, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(headers_, HasSubstr(absl::StrCat("Content-Length: ", bytes_.size())));
+  EXPECT_THAT(headers_, HasSubstr(absl::StrCat("ETag: \"", sha256_, "\"")));
+  EXPECT_THAT(headers_, HasSubstr("Accept-Ranges: bytes"));
+  EXPECT_EQ(whole.size(), bytes_.size());
+  EXPECT_EQ(profile_crypto::Sha256Hex(whole), sha256_);
+  // HTTP/1.0 and over TLS, the same bytes.
+  EXPECT_EQ(profile_crypto::Sha256Hex(Download("-0 " + url_)), sha256_);
+  EXPECT_THAT(headers_, HasSubstr("HTTP/1.0 200"));
+  EXPECT_EQ(profile_crypto::Sha256Hex(Download(absl::StrCat("--cacert ", dir_, "/ca.pem ", tls_base_,
+                                                            "/firmware/", kImage))),
+            sha256_);
+
+  // HEAD: the headers of the whole image, no body.
+  std::string head = Curl("-I " + url_);
+  EXPECT_THAT(head, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(head, HasSubstr(absl::StrCat("Content-Length: ", bytes_.size())));
+  // The phone has it already.
+  EXPECT_THAT(Curl(absl::StrCat("-H 'If-None-Match: \"", sha256_, "\"' ", url_)), HasSubstr("HTTP/1.1 304"));
+}
+
+TEST_F(GatewayFirmwareTest, RangesResumeDownloads) {
+  const std::string size = absl::StrCat(bytes_.size());
+  EXPECT_EQ(Download("-r 1000-1999 " + url_), bytes_.substr(1000, 1000));
+  EXPECT_THAT(headers_, HasSubstr("HTTP/1.1 206"));
+  EXPECT_THAT(headers_, HasSubstr("Content-Range: bytes 1000-1999/" + size));
+  EXPECT_EQ(Download("-r -100 " + url_), bytes_.substr(bytes_.size() - 100));
+  // A download cut at 700,000 bytes, resumed with If-Range as browsers and phones do.
+  std::string rest = Download(absl::StrCat("-r 700000- -H 'If-Range: \"", sha256_, "\"' ", url_));
+  EXPECT_THAT(headers_, HasSubstr("HTTP/1.1 206"));
+  EXPECT_EQ(bytes_.substr(0, 700000) + rest, bytes_);
+  // If-Range naming other bytes: the whole image instead.
+  EXPECT_EQ(Download(absl::StrCat("-r 700000- -H 'If-Range: \"0000\"' ", url_)).size(), bytes_.size());
+  EXPECT_THAT(headers_, HasSubstr("HTTP/1.1 200"));
+  // Past the end.
+  std::string beyond = Curl(absl::StrCat("-r 99999999- ", url_));
+  EXPECT_THAT(beyond, HasSubstr("HTTP/1.1 416"));
+  EXPECT_THAT(beyond, HasSubstr("Content-Range: bytes */" + size));
+}
+
+TEST_F(GatewayFirmwareTest, UnknownImagesAndWrongMethodsAreRefused) {
+  EXPECT_THAT(Curl(base_ + "/firmware/sip88xx.1-0-0MPP-1.loads"), HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(Curl(absl::StrCat("-X POST ", url_)), HasSubstr("HTTP/1.1 405"));
+  // Images are too large for TFTP here; phones fetch them over HTTP(S).
+  ::onramp::testing::ShellResult tftp =
+      RunShell(absl::StrCat("atftp -g -r firmware/", kImage, " -l /dev/null 127.0.0.1 ", tftp_->port()));
+  EXPECT_NE(tftp.exit_code, 0);
+  EXPECT_THAT(tftp.output, HasSubstr("HTTP and HTTPS only"));
+  EXPECT_THAT(Curl(base_ + "/healthz"), HasSubstr("HTTP/1.1 200"));
+}
+
+}  // namespace
+}  // namespace onramp

@@ -1,0 +1,174 @@
+#include "tests/onboarding/gateway_fleet.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "lib/store/migrations.h"
+#include "lib/testing/shell.h"
+#include "services/activation-code/migrations.h"
+#include "services/device-activation/migrations.h"
+#include "services/firmware-catalog/migrations.h"
+#include "services/gateway/gateway.h"
+#include "services/profile-render/migrations.h"
+
+namespace onramp::testing {
+
+std::string Curl(const std::string& arguments) {
+  return RunShell("curl -s -i --max-time 10 " + arguments).output;
+}
+
+void GatewayFleetTest::SetUp() {
+  DatabaseTest::SetUp();
+  if (HasFatalFailure()) return;
+  dir_ = ::testing::TempDir() + "/fleet";
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_ + "/images");
+  ASSERT_EQ(RunShell("lib/testing/make_test_certs.sh " + dir_).exit_code, 0);
+  WriteServerCertificate("localhost");
+  ca_ = *device::CertificateAuthority::Load(ReadFile(dir_ + "/ca.pem"), ReadFile(dir_ + "/ca.key"));
+  ASSERT_TRUE(store::Migrate(pool(), "device", device::Migrations()).ok());
+  ASSERT_TRUE(store::Migrate(pool(), "profile", profile::Migrations()).ok());
+  ASSERT_TRUE(store::Migrate(pool(), "activation", activation::Migrations()).ok());
+  ASSERT_TRUE(store::Migrate(pool(), "firmware", firmware::Migrations()).ok());
+  server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
+                                .drain_delay = absl::ZeroDuration()};
+
+  auto device_registry = std::make_shared<prometheus::Registry>();
+  device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
+  device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(*device_store_, *ca_,
+                                                                          device::ServiceOptions{}, *device_registry);
+  device_server_ = *server::Server::Start(options, {device_service_.get()}, device_registry);
+
+  auto profile_registry = std::make_shared<prometheus::Registry>();
+  profile_store_ = std::make_unique<profile::ProfileStore>(pool());
+  profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
+      *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry);
+  profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
+
+  auto code_registry = std::make_shared<prometheus::Registry>();
+  code_store_ = std::make_unique<activation::CodeStore>(pool());
+  code_service_ = std::make_unique<activation::ActivationCodeServiceImpl>(
+      *code_store_, *activation::CodeHasher::Create(std::string(32, 'h')),
+      *activation::BatchSealer::Create(std::string(32, 'h')), activation::ServiceOptions{}, *code_registry);
+  code_server_ = *server::Server::Start(options, {code_service_.get()}, code_registry);
+
+  auto firmware_registry = std::make_shared<prometheus::Registry>();
+  firmware_store_ = std::make_unique<firmware::CatalogStore>(pool());
+  firmware_service_ = std::make_unique<firmware::FirmwareCatalogServiceImpl>(
+      *firmware_store_, firmware::ServiceOptions{.image_dir = dir_ + "/images"});
+  firmware_server_ = *server::Server::Start(options, {firmware_service_.get()}, firmware_registry);
+
+  std::string code_address = absl::StrCat("127.0.0.1:", code_server_->grpc_port());
+  std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
+  std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
+  std::string firmware_address = absl::StrCat("127.0.0.1:", firmware_server_->grpc_port());
+  codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address);
+  devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
+  profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
+  firmware_client_ = std::make_unique<clients::FirmwareCatalogClient>(firmware_address);
+  routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
+                                                   *firmware_client_);
+  gateway_registry_ = std::make_shared<prometheus::Registry>();
+  gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_);
+  gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .threads = 4, .max_header_bytes = 4096}, handler);
+  absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls = gateway::TlsContext::Load(
+      {.cert_file = dir_ + "/https.pem", .key_file = dir_ + "/https.key", .client_ca_file = dir_ + "/ca.pem"});
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  tls_ = *std::move(tls);
+  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .threads = 4, .tls = tls_.get()}, handler);
+  tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
+  base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
+  tls_base_ = absl::StrCat("https://127.0.0.1:", tls_gateway_->port());
+
+  codes_ = activation::v1::ActivationCodeService::NewStub(
+      grpc::CreateChannel(code_address, grpc::InsecureChannelCredentials()));
+  devices_ = device::v1::DeviceActivationService::NewStub(
+      grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
+  profiles_ = profile::v1::ProfileRenderService::NewStub(
+      grpc::CreateChannel(profile_address, grpc::InsecureChannelCredentials()));
+  firmware_ = firmware::v1::FirmwareCatalogService::NewStub(
+      grpc::CreateChannel(firmware_address, grpc::InsecureChannelCredentials()));
+}
+
+void GatewayFleetTest::TearDown() {
+  tftp_.reset();
+  tls_gateway_.reset();
+  gateway_.reset();
+  for (auto* server : {&firmware_server_, &profile_server_, &device_server_, &code_server_}) {
+    if (*server) (*server)->Drain();
+  }
+}
+
+void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {
+  ShellResult made = RunShell(absl::StrCat(
+      "cd ", dir_, " && openssl req -new -newkey rsa:2048 -nodes -keyout https.key -out https.csr -subj /CN=",
+      common_name, " 2>&1 && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n'",
+      " > https.ext && openssl x509 -req -in https.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2",
+      " -extfile https.ext -out https.pem 2>&1"));
+  ASSERT_EQ(made.exit_code, 0) << made.output;
+}
+
+void GatewayFleetTest::ClaimAndProfile(bool with_secret) {
+  grpc::ClientContext claim_context;
+  device::v1::ClaimDevicesRequest claim;
+  claim.set_partner("acme");
+  claim.set_idempotency_key("k");
+  claim.mutable_target()->set_profile_rule("http://prov.example.com/profile/$MA.xml");
+  device::v1::Parameter* parameter = claim.mutable_target()->add_parameters();
+  parameter->set_name("Resync_Periodic");
+  parameter->set_value("600");
+  device::v1::DeviceRow* row = claim.add_devices();
+  row->mutable_mac()->set_value(kPhoneMac);
+  row->set_model(kPhoneModel);
+  device::v1::ClaimDevicesResponse claimed;
+  ASSERT_TRUE(devices_->ClaimDevices(&claim_context, claim, &claimed).ok());
+
+  grpc::ClientContext layer_context;
+  profile::v1::PutLayerRequest layer;
+  layer.mutable_ref()->set_partner("acme");
+  layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+  layer.mutable_ref()->set_key(kPhoneMac);
+  profile::v1::Parameter* proxy = layer.add_parameters();
+  proxy->set_name("Proxy_1_");
+  proxy->set_value("sip.acme.example");
+  proxy->set_ua(profile::v1::USER_ACCESS_NA);
+  if (with_secret) {
+    profile::v1::Parameter* password = layer.add_parameters();
+    password->set_name("Password_1_");
+    password->set_value("s3cret-sip-password");
+    password->set_ua(profile::v1::USER_ACCESS_NA);
+    password->set_secret(true);
+  }
+  profile::v1::Layer stored;
+  grpc::Status put = profiles_->PutLayer(&layer_context, layer, &stored);
+  ASSERT_TRUE(put.ok()) << put.error_message();
+}
+
+std::string GatewayFleetTest::RegisterPhone() {
+  grpc::ClientContext lookup_context;
+  device::v1::LookupRequest lookup;
+  lookup.mutable_device()->mutable_mac()->set_value(kPhoneMac);
+  lookup.mutable_device()->set_model(kPhoneModel);
+  lookup.set_source_address("127.0.0.1");
+  device::v1::LookupResponse found;
+  grpc::Status looked_up = devices_->Lookup(&lookup_context, lookup, &found);
+  EXPECT_TRUE(looked_up.ok()) << looked_up.error_message();
+  ShellResult csr = RunShell(absl::StrCat("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ",
+                                          dir_, "/phone.key -out ", dir_, "/phone.csr -subj /CN=phone 2>&1"));
+  EXPECT_EQ(csr.exit_code, 0) << csr.output;
+  grpc::ClientContext register_context;
+  device::v1::RegisterRequest request;
+  request.mutable_mac()->set_value(kPhoneMac);
+  request.set_registration_credential(found.registration_credential());
+  request.set_csr_pem(ReadFile(dir_ + "/phone.csr"));
+  device::v1::RegisterResponse registered;
+  grpc::Status status = devices_->Register(&register_context, request, &registered);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::ofstream(dir_ + "/phone.pem") << registered.certificate_pem();
+  return dir_;
+}
+
+}  // namespace onramp::testing

@@ -1,0 +1,100 @@
+#ifndef ONRAMP_TESTS_ONBOARDING_GATEWAY_FLEET_H_
+#define ONRAMP_TESTS_ONBOARDING_GATEWAY_FLEET_H_
+
+// A whole fleet on loopback for gateway tests: activation-code,
+// device-activation, profile-render and firmware-catalog over real gRPC on
+// real PostgreSQL, and the gateway in front of them with its HTTP, HTTPS
+// and TFTP listeners. The HTTPS listener has an RSA certificate from a
+// throwaway CA that also is the onboarding CA (so certificates
+// device-activation issues at registration are client certificates the
+// gateway accepts).
+
+#include <memory>
+#include <string>
+
+#include "lib/clients/activation_code_client.h"
+#include "lib/clients/device_activation_client.h"
+#include "lib/clients/firmware_catalog_client.h"
+#include "lib/clients/profile_render_client.h"
+#include "lib/server/server.h"
+#include "lib/store/testing/database_test.h"
+#include "onramp/activation/v1/activation.grpc.pb.h"
+#include "onramp/device/v1/device.grpc.pb.h"
+#include "onramp/firmware/v1/firmware.grpc.pb.h"
+#include "onramp/profile/v1/profile.grpc.pb.h"
+#include "prometheus/registry.h"
+#include "services/activation-code/service.h"
+#include "services/device-activation/service.h"
+#include "services/firmware-catalog/service.h"
+#include "services/gateway/http_server.h"
+#include "services/gateway/phone_routes.h"
+#include "services/gateway/tftp_server.h"
+#include "services/gateway/tls_context.h"
+#include "services/profile-render/service.h"
+
+namespace onramp::testing {
+
+// curl's output with -i: the status line, headers and body.
+std::string Curl(const std::string& arguments);
+
+// The User-Agent of the phone the fixture claims, as curl arguments.
+inline constexpr char kPhoneAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)'";
+inline constexpr char kPhoneMac[] = "000e08aabbcc";
+inline constexpr char kPhoneModel[] = "CP-8851-3PCC";
+
+class GatewayFleetTest : public store::testing::DatabaseTest {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Claims the phone for "acme" with a redirect to the fleet's profile
+  // path and gives it a device layer (Proxy_1_ = sip.acme.example, and with
+  // `with_secret` a secret Password_1_).
+  void ClaimAndProfile(bool with_secret = false);
+
+  // Registers the claimed phone as it would at onboarding: a key and CSR
+  // made with openssl, the certificate from device-activation Register.
+  // Writes <dir>/phone.key and <dir>/phone.pem; returns the dir.
+  std::string RegisterPhone();
+
+  // Writes a new RSA server certificate for the HTTPS listener (subject
+  // CN `common_name`) over the files it was started with.
+  void WriteServerCertificate(const std::string& common_name);
+
+  std::string dir_;      // certificates and keys
+  std::string base_;     // http://127.0.0.1:<port>
+  std::string tls_base_;  // https://127.0.0.1:<port>
+  std::unique_ptr<activation::v1::ActivationCodeService::Stub> codes_;
+  std::unique_ptr<device::v1::DeviceActivationService::Stub> devices_;
+  std::unique_ptr<profile::v1::ProfileRenderService::Stub> profiles_;
+  std::unique_ptr<firmware::v1::FirmwareCatalogService::Stub> firmware_;
+  std::shared_ptr<prometheus::Registry> gateway_registry_;
+  std::unique_ptr<gateway::TlsContext> tls_;
+  std::unique_ptr<gateway::HttpServer> gateway_;
+  std::unique_ptr<gateway::HttpServer> tls_gateway_;
+  std::unique_ptr<gateway::TftpServer> tftp_;
+
+ private:
+  std::unique_ptr<activation::CodeStore> code_store_;
+  std::unique_ptr<activation::ActivationCodeServiceImpl> code_service_;
+  std::unique_ptr<server::Server> code_server_;
+  std::unique_ptr<device::CertificateAuthority> ca_;
+  std::unique_ptr<device::DeviceStore> device_store_;
+  std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
+  std::unique_ptr<server::Server> device_server_;
+  std::unique_ptr<profile::ProfileStore> profile_store_;
+  std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
+  std::unique_ptr<server::Server> profile_server_;
+  std::unique_ptr<firmware::CatalogStore> firmware_store_;
+  std::unique_ptr<firmware::FirmwareCatalogServiceImpl> firmware_service_;
+  std::unique_ptr<server::Server> firmware_server_;
+  std::unique_ptr<clients::ActivationCodeClient> codes_client_;
+  std::unique_ptr<clients::DeviceActivationClient> devices_client_;
+  std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
+  std::unique_ptr<clients::FirmwareCatalogClient> firmware_client_;
+  std::unique_ptr<gateway::PhoneRoutes> routes_;
+};
+
+}  // namespace onramp::testing
+
+#endif  // ONRAMP_TESTS_ONBOARDING_GATEWAY_FLEET_H_
