@@ -44,7 +44,10 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.String("tls_key_file", &options->tls.key_file, "PEM private key of the HTTPS listener.");
   flags.String("tls_client_ca_file", &options->tls.client_ca_file,
                "PEM CA whose client certificates identify phones (the onboarding CA); empty: none asked for.");
-  flags.Int("http_threads", &options->http.threads, 1, 512, "Threads serving HTTP.");
+  flags.Int("io_threads", &options->http.io_threads, 0, 256,
+            "Event-loop threads of the HTTP(S) listeners (TLS, parsing, writing); 0: one per core.");
+  flags.Int("handler_threads", &options->http.handler_threads, 1, 1024,
+            "Threads running requests, which wait on backends; bounds the backend calls at once.");
   flags.Int("max_connections", &options->http.max_connections, 1, 1000000, "Open connections at most.");
   flags.Duration("request_timeout", &options->http.request_timeout,
                  "Time a client has to send one whole request.");

@@ -3,12 +3,18 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
+#include <optional>
+#include <type_traits>
+
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
+#include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/thread_pool.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/ssl.hpp"
@@ -45,10 +51,20 @@ std::string ClientCommonName(SSL* ssl) {
   return length > 0 ? std::string(name, static_cast<size_t>(length)) : "";
 }
 
+// Runs `work` (which may block) on `pool` and resumes the caller on its own
+// event loop with the result.
+template <typename Work>
+asio::awaitable<std::invoke_result_t<Work&>> OffLoop(asio::thread_pool& pool, Work work) {
+  using Result = std::invoke_result_t<Work&>;
+  co_return co_await asio::co_spawn(
+      pool, [&work]() -> asio::awaitable<Result> { co_return work(); }, asio::use_awaitable);
+}
+
 // Writes the headers, then each piece the source gives, each write within
 // `timeout` (a long download may outlast any fixed total).
 template <typename Stream>
-asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& source, absl::Duration timeout) {
+asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& source, absl::Duration timeout,
+                                    asio::thread_pool& pool) {
   http::response<http::buffer_body> response(std::move(head.base()));
   response.body().data = nullptr;
   response.body().more = true;
@@ -58,7 +74,7 @@ asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& s
   (void)header_bytes;
   if (header_error) co_return false;
   for (;;) {
-    absl::StatusOr<std::string> piece = source.Next();
+    absl::StatusOr<std::string> piece = co_await OffLoop(pool, [&source] { return source.Next(); });
     if (!piece.ok()) {
       log::Warn("streamed body failed", {{"error", piece.status().ToString()}});
       co_return false;
@@ -79,10 +95,15 @@ asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& s
 struct HttpServer::Impl {
   HttpServerOptions options;
   Handler handler;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
+  // One event loop per thread, each connection on one loop for its life:
+  // no lock-step wake-ups of every thread for every event.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::optional<tcp::acceptor> acceptor;
+  size_t next_loop = 0;  // touched only by the accepting coroutine
   std::atomic<int> connections{0};
   std::vector<std::thread> threads;
+  std::unique_ptr<asio::thread_pool> handlers;
 
   template <typename Stream>
   asio::awaitable<void> Exchange(Stream& stream, const Peer& peer) {
@@ -114,7 +135,7 @@ struct HttpServer::Impl {
       } else {
         Request request = parser.release();
         head = request.method() == http::verb::head;
-        reply = handler(request, peer);
+        reply = co_await OffLoop(*handlers, [this, &request, &peer] { return handler(request, peer); });
         reply.response.version(request.version());
         reply.response.keep_alive(reply.response.keep_alive() && request.keep_alive());
         if (head) reply.response.body().clear();
@@ -122,7 +143,8 @@ struct HttpServer::Impl {
       beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(options.request_timeout));
       bool keep_alive = reply.response.keep_alive();
       if (reply.source != nullptr && !head) {
-        if (!co_await WriteStreamed(stream, std::move(reply.response), *reply.source, options.request_timeout)) {
+        if (!co_await WriteStreamed(stream, std::move(reply.response), *reply.source, options.request_timeout,
+                                   *handlers)) {
           co_return;
         }
       } else {
@@ -170,7 +192,9 @@ struct HttpServer::Impl {
 
   asio::awaitable<void> Accept() {
     for (;;) {
-      auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      asio::io_context& loop = *loops[next_loop];
+      next_loop = (next_loop + 1) % loops.size();
+      auto [error, socket] = co_await acceptor->async_accept(loop, asio::as_tuple(asio::use_awaitable));
       if (error == asio::error::operation_aborted) co_return;
       if (error) continue;
       if (connections.load() >= options.max_connections) {
@@ -180,10 +204,15 @@ struct HttpServer::Impl {
         continue;
       }
       ++connections;
+      // Replies go out whole at once; Nagle would hold a reply's last
+      // segment (or one after TLS session tickets) for the client's
+      // delayed ACK.
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
       if (options.tls != nullptr) {
-        asio::co_spawn(io, ServeTls(std::move(socket), options.tls->Current()), asio::detached);
+        asio::co_spawn(loop, ServeTls(std::move(socket), options.tls->Current()), asio::detached);
       } else {
-        asio::co_spawn(io, ServePlain(std::move(socket)), asio::detached);
+        asio::co_spawn(loop, ServePlain(std::move(socket)), asio::detached);
       }
     }
   }
@@ -194,22 +223,30 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  int io_threads = options.io_threads > 0 ? options.io_threads
+                                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  impl->handlers = std::make_unique<asio::thread_pool>(std::max(1, options.handler_threads));
+  for (int i = 0; i < io_threads; ++i) {
+    impl->loops.push_back(std::make_unique<asio::io_context>(1));
+    impl->keep_running.push_back(asio::make_work_guard(*impl->loops.back()));
+  }
+  impl->acceptor.emplace(*impl->loops[0]);
   boost::system::error_code error;
   tcp::endpoint endpoint(asio::ip::make_address(options.host, error),
                          static_cast<unsigned short>(options.port));
   if (error) return absl::InvalidArgumentError(absl::StrCat("bad host ", options.host));
-  impl->acceptor.open(endpoint.protocol(), error);
-  if (!error) impl->acceptor.set_option(asio::socket_base::reuse_address(true), error);
-  if (!error) impl->acceptor.bind(endpoint, error);
-  if (!error) impl->acceptor.listen(asio::socket_base::max_listen_connections, error);
+  impl->acceptor->open(endpoint.protocol(), error);
+  if (!error) impl->acceptor->set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) impl->acceptor->bind(endpoint, error);
+  if (!error) impl->acceptor->listen(asio::socket_base::max_listen_connections, error);
   if (error) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.host, ":", options.port,
                                                ": ", error.message()));
   }
-  int port = impl->acceptor.local_endpoint().port();
-  asio::co_spawn(impl->io, impl->Accept(), asio::detached);
-  for (int i = 0; i < options.threads; ++i) {
-    impl->threads.emplace_back([raw = impl.get()] { raw->io.run(); });
+  int port = impl->acceptor->local_endpoint().port();
+  asio::co_spawn(*impl->loops[0], impl->Accept(), asio::detached);
+  for (auto& loop : impl->loops) {
+    impl->threads.emplace_back([raw = loop.get()] { raw->run(); });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), port));
 }
@@ -217,8 +254,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
 HttpServer::HttpServer(std::unique_ptr<Impl> impl, int port) : impl_(std::move(impl)), port_(port) {}
 
 HttpServer::~HttpServer() {
-  impl_->io.stop();
+  for (auto& loop : impl_->loops) loop->stop();
   for (std::thread& thread : impl_->threads) thread.join();
+  impl_->handlers->join();
 }
 
 }  // namespace onramp::gateway

@@ -46,6 +46,7 @@ class BodySource {
 // What a handler answers: a whole response, or headers (Content-Length
 // set) whose body comes from `source`.
 struct Reply {
+  Reply() = default;
   Reply(Response whole) : response(std::move(whole)) {}  // NOLINT: most replies are whole
   Reply(Response head, std::unique_ptr<BodySource> body) : response(std::move(head)), source(std::move(body)) {}
 
@@ -53,7 +54,8 @@ struct Reply {
   std::unique_ptr<BodySource> source;
 };
 
-// Runs on the server's threads; may block on backends.
+// Runs on the handler threads, never on an event loop, so it may block on
+// backends.
 using Handler = std::function<Reply(const Request&, const Peer&)>;
 
 // What each TLS handshake came to, for metrics: the protocol
@@ -65,7 +67,8 @@ class TlsContext;
 struct HttpServerOptions {
   std::string host = "0.0.0.0";
   int port = 0;
-  int threads = 8;
+  int io_threads = 0;        // event loops (TLS, parsing, writing); 0: one per core
+  int handler_threads = 16;  // for handlers and body sources, which may block
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 64 * 1024;
   absl::Duration request_timeout = absl::Seconds(10);  // to receive one whole request

@@ -39,8 +39,13 @@ absl::StatusOr<std::shared_ptr<ssl::context>> Build(const TlsFiles& files) {
     context->set_verify_mode(ssl::verify_peer);  // asked for, not required
     context->set_verify_depth(4);
   }
-  // Resumed sessions skip the key exchange; with client certificates
-  // OpenSSL needs a context id to resume them at all.
+  // Resumption by session tickets only: the server keeps no per-session
+  // state (OpenSSL's internal cache costs a sweep of the whole cache every
+  // 255 handshakes, and other replicas could not use it anyway), and one
+  // ticket per handshake is enough for a phone that reconnects hourly.
+  // With client certificates OpenSSL needs a context id to resume at all.
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL);
+  SSL_CTX_set_num_tickets(native, 1);
   static constexpr unsigned char kSessionContext[] = "onramp-gateway";
   SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
   return context;
