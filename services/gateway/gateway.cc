@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,16 @@ size_t RouteOf(const Request& request) {
   if (target.starts_with("/report")) return 3;
   if (target.starts_with("/firmware/")) return 4;
   return 5;
+}
+
+Response TooManyRequests(absl::Duration wait) {
+  Response response(http::status::too_many_requests, 11);
+  response.set(http::field::content_type, "text/plain");
+  response.set(http::field::retry_after, absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
+  response.body() = "too many requests from this address; retry later\n";
+  response.keep_alive(true);
+  response.prepare_payload();
+  return response;
 }
 
 }  // namespace
@@ -70,11 +81,14 @@ void RegisterFlags(config::Flags& flags, Options* options) {
             "Calls in flight to one backend at most; more are answered 503 at once.");
   flags.Int("backend_attempts", &options->backend_attempts, 1, 10,
             "Tries of a repeatable backend call while the backend is unavailable.");
+  flags.Int("source_rate", &options->source_rate, 0, 1000000,
+            "Requests per second allowed from one client address; 0: unlimited.");
+  flags.Int("source_burst", &options->source_burst, 1, 10000000, "Requests allowed at once from one address.");
   flags.Choice("log_level", &options->log_level, {"debug", "info", "warn", "error"},
                "Lowest level of log lines written.");
 }
 
-Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
+Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_limit::TokenBuckets* per_source) {
   auto& requests = prometheus::BuildCounter()
                        .Name("onramp_gateway_requests_total")
                        .Help("HTTP requests by route and status.")
@@ -88,7 +102,7 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
   for (size_t i = 0; i < kRoutes.size(); ++i) {
     latencies[i] = &latency.Add({{"route", kRoutes[i]}}, metrics::LatencyBuckets());
   }
-  return [&routes, &requests, latencies](const Request& request, const Peer& peer) {
+  return [&routes, &requests, latencies, per_source](const Request& request, const Peer& peer) {
     auto started = std::chrono::steady_clock::now();
     std::string request_id;
     if (auto given = request.find("X-Request-Id"); given != request.end() &&
@@ -97,7 +111,9 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry) {
     } else {
       request_id = server::NewRequestId();
     }
-    Reply reply = routes.Handle(request, peer, request_id);
+    std::optional<absl::Duration> wait;
+    if (per_source != nullptr && request.target() != "/healthz") wait = per_source->Take(peer.address);
+    Reply reply = wait ? TooManyRequests(*wait) : routes.Handle(request, peer, request_id);
     Response& response = reply.response;
     response.set("X-Request-Id", request_id);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -171,7 +187,12 @@ absl::Status Run(const Options& options) {
   clients::ProfileRenderClient profiles(options.profile_render_addr, policy("profile-render"));
   clients::FirmwareCatalogClient firmware(options.firmware_catalog_addr, policy("firmware-catalog"));
   PhoneRoutes routes(codes, devices, profiles, firmware);
-  Handler handler = Instrumented(routes, *registry);
+  std::optional<rate_limit::TokenBuckets> per_source;
+  if (options.source_rate > 0) {
+    per_source.emplace(rate_limit::TokenBuckets::Options{.rate_per_second = static_cast<double>(options.source_rate),
+                                                         .burst = static_cast<double>(options.source_burst)});
+  }
+  Handler handler = Instrumented(routes, *registry, per_source ? &*per_source : nullptr);
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler));
   std::unique_ptr<TlsContext> tls;
   std::unique_ptr<HttpServer> tls_server;

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "lib/config/flags.h"
+#include "lib/rate_limit/token_buckets.h"
 #include "prometheus/registry.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/phone_routes.h"
@@ -32,14 +33,21 @@ struct Options {
   absl::Duration backend_deadline = absl::Seconds(5);
   int backend_max_in_flight = 256;  // per backend
   int backend_attempts = 3;
+  // Requests per second and burst allowed from one address (phones behind
+  // one NAT share it); rate 0: unlimited.
+  int source_rate = 50;
+  int source_burst = 500;
   std::string log_level = "info";
 };
 
 void RegisterFlags(config::Flags& flags, Options* options);
 
 // Every request through `routes`, timed, counted and logged with its
-// request id (the caller's X-Request-Id when valid, else a new one).
-Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry);
+// request id (the caller's X-Request-Id when valid, else a new one); with
+// `per_source`, a source address past its rate gets 429 with Retry-After
+// (health probes excepted).
+Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
+                     rate_limit::TokenBuckets* per_source = nullptr);
 
 // TFTP read requests answered exactly as `handler` answers a GET of
 // "/<file name>" (no User-Agent, so the phone's identity must be in the

@@ -73,6 +73,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::HttpServer> gateway_;
   std::unique_ptr<gateway::HttpServer> tls_gateway_;
   std::unique_ptr<gateway::TftpServer> tftp_;
+  std::unique_ptr<gateway::PhoneRoutes> routes_;
 
  private:
   std::unique_ptr<activation::CodeStore> code_store_;
@@ -92,7 +93,6 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<clients::DeviceActivationClient> devices_client_;
   std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
   std::unique_ptr<clients::FirmwareCatalogClient> firmware_client_;
-  std::unique_ptr<gateway::PhoneRoutes> routes_;
 };
 
 }  // namespace onramp::testing

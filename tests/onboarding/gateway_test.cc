@@ -14,6 +14,8 @@
 #include "gtest/gtest.h"
 #include "lib/testing/shell.h"
 #include "lib/tftp/packet.h"
+#include "lib/rate_limit/token_buckets.h"
+#include "services/gateway/gateway.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -22,6 +24,7 @@ namespace {
 using ::onramp::testing::ReadFile;
 using ::onramp::testing::RunShell;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A bare UDP socket on loopback, for speaking TFTP packet by packet.
 class UdpClient {
@@ -174,6 +177,39 @@ TEST_F(GatewayTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   ClaimAndProfile();
   std::string output = Curl(absl::StrCat("-v ", kAgent, " ", base_, "/healthz ", base_, "/healthz"));
   EXPECT_THAT(output, HasSubstr("Re-using existing connection"));
+}
+
+TEST_F(GatewayTest, ASourcePastItsRateGets429WithRetryAfter) {
+  rate_limit::TokenBuckets per_source({.rate_per_second = 0.5, .burst = 3});
+  auto registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<gateway::HttpServer> limited =
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source));
+  const std::string url = absl::StrCat("http://127.0.0.1:", limited->port(), "/device/CP-8851-3PCC/000e08aabbdd");
+  for (int i = 0; i < 3; ++i) EXPECT_THAT(Curl(url), HasSubstr("HTTP/1.1 404")) << i;
+  std::string refused = Curl(url);
+  EXPECT_THAT(refused, HasSubstr("HTTP/1.1 429"));
+  EXPECT_THAT(refused, HasSubstr("Retry-After: 2"));  // one token at 0.5 per second
+  // Health probes are never limited.
+  EXPECT_THAT(Curl(absl::StrCat("http://127.0.0.1:", limited->port(), "/healthz")), HasSubstr("HTTP/1.1 200"));
+}
+
+TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
+  // Nothing listens on port 1; calls are retried, then given up.
+  clients::CallPolicy fast{.deadline = absl::Seconds(2), .first_backoff = absl::Milliseconds(5)};
+  clients::ActivationCodeClient codes("127.0.0.1:1", fast);
+  clients::DeviceActivationClient devices("127.0.0.1:1", fast);
+  clients::ProfileRenderClient profiles("127.0.0.1:1", fast);
+  clients::FirmwareCatalogClient firmware("127.0.0.1:1", fast);
+  gateway::PhoneRoutes routes(codes, devices, profiles, firmware);
+  auto registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<gateway::HttpServer> server =
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(routes, *registry));
+  std::string answer = Curl(absl::StrCat(kAgent, " http://127.0.0.1:", server->port(), "/profile/000e08aabbcc.xml"));
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 503"));
+  EXPECT_THAT(answer, HasSubstr("Retry-After: "));
+  EXPECT_THAT(answer, HasSubstr("temporarily unavailable"));
+  EXPECT_THAT(answer, Not(HasSubstr("127.0.0.1:1")));
+  EXPECT_THAT(answer, Not(HasSubstr("connect")));
 }
 
 TEST_F(GatewayTest, MalformedAndOversizedRequestsGetA4xx) {
