@@ -57,8 +57,9 @@ absl::Status Run(const Options& options) {
   auto registry = std::make_shared<prometheus::Registry>();
   DeviceStore device_store(*pool, options.limits);
   DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry);
+  ApiKeyServiceImpl api_keys(*pool);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
-                   server::Server::Start(options.server, {&service}, registry));
+                   server::Server::Start(options.server, {&service, &api_keys}, registry));
   absl::Notification stop;
   std::thread sweeper([&] {
     while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "lib/config/flags.h"
 #include "lib/server/server.h"
+#include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
 #include "services/device-activation/store.h"
 

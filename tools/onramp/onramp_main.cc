@@ -11,6 +11,9 @@
 //   onramp devices lookup   --mac MAC --model PN [--source IP]
 //   onramp devices report   --mac MAC --state open|pending|custom_pending|acquired|aborted|unavailable
 //   onramp devices timeline --partner P --mac MAC
+//   onramp keys create --partner P --name NAME    (prints the key once)
+//   onramp keys list   --partner P [--page_size N] [--page_token T]
+//   onramp keys revoke --partner P --id ID
 //   onramp profiles put     [--partner P] --scope global|model|partner|site|device [--key K]
 //                           --set Name=Value,... [--secret Name,...] [--if_version N|-1] [--site S]
 //   onramp profiles render  --mac MAC --model PN [--authenticated]
@@ -44,6 +47,7 @@ namespace pv1 = ::onramp::profile::v1;
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
     "       onramp devices claim|get|lookup|report|timeline [flags]\n"
+    "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
     "\n"
     "Operator commands against the fleet's services; `onramp GROUP COMMAND --help`\n"
@@ -344,11 +348,61 @@ int Profiles(int argc, char** argv) {
   return 0;
 }
 
+int Keys(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::string address = "127.0.0.1:7110";
+  std::string partner, name, id, page_token;
+  int page_size = 0;
+  config::Flags flags(absl::StrCat("onramp keys ", command), "Partners' REST API keys.");
+  flags.String("device_activation_addr", &address, "host:port of the device-activation service.");
+  flags.RequiredString("partner", &partner, "Partner id.");
+  if (command == "create") {
+    flags.RequiredString("name", &name, "What the partner calls the key.");
+  } else if (command == "list") {
+    flags.Int("page_size", &page_size, 0, 1000, "Keys per page (0: the service's default).");
+    flags.String("page_token", &page_token, "From the previous page.");
+  } else if (command == "revoke") {
+    flags.RequiredString("id", &id, "Key id (the part after onr_).");
+  } else {
+    std::cerr << "onramp: unknown command \"keys " << command << "\"\n\n" << kUsage;
+    return 2;
+  }
+  flags.ParseOrExit(argc - 1, argv + 1);
+  auto stub = dv1::ApiKeyService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (command == "create") {
+    dv1::CreateApiKeyRequest request;
+    request.set_partner(partner);
+    request.set_name(name);
+    dv1::CreateApiKeyResponse response;
+    return Print(stub->CreateApiKey(&context, request, &response), response);
+  }
+  if (command == "list") {
+    dv1::ListApiKeysRequest request;
+    request.set_partner(partner);
+    request.mutable_page()->set_page_size(page_size);
+    request.mutable_page()->set_page_token(page_token);
+    dv1::ListApiKeysResponse response;
+    return Print(stub->ListApiKeys(&context, request, &response), response);
+  }
+  dv1::RevokeApiKeyRequest request;
+  request.set_partner(partner);
+  request.set_id(id);
+  dv1::ApiKey response;
+  return Print(stub->RevokeApiKey(&context, request, &response), response);
+}
+
 int Main(int argc, char** argv) {
   std::string_view group = argc > 1 ? argv[1] : "";
   if (group == "profiles") return Profiles(argc - 1, argv + 1);
   if (group == "codes") return Codes(argc - 1, argv + 1);
   if (group == "devices") return Devices(argc - 1, argv + 1);
+  if (group == "keys") return Keys(argc - 1, argv + 1);
   std::cout << kUsage;
   return group == "--help" || group == "-h" ? 0 : 2;
 }

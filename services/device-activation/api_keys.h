@@ -1,0 +1,32 @@
+#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_API_KEYS_H_
+#define ONRAMP_SERVICES_DEVICE_ACTIVATION_API_KEYS_H_
+
+// Partners' REST API keys (table device.api_keys): made with 32 random
+// bytes, shown once as "onr_<id>_<secret>", kept as the secret's SHA-256,
+// revocable. The gateway authenticates every partner request with one.
+
+#include "lib/store/pool.h"
+#include "onramp/device/v1/device.grpc.pb.h"
+
+namespace onramp::device {
+
+class ApiKeyServiceImpl final : public v1::ApiKeyService::Service {
+ public:
+  explicit ApiKeyServiceImpl(store::ConnectionPool& pool) : pool_(pool) {}
+
+  grpc::Status CreateApiKey(grpc::ServerContext*, const v1::CreateApiKeyRequest* request,
+                            v1::CreateApiKeyResponse* response) override;
+  grpc::Status ListApiKeys(grpc::ServerContext*, const v1::ListApiKeysRequest* request,
+                           v1::ListApiKeysResponse* response) override;
+  grpc::Status RevokeApiKey(grpc::ServerContext*, const v1::RevokeApiKeyRequest* request,
+                            v1::ApiKey* response) override;
+  grpc::Status AuthenticateApiKey(grpc::ServerContext*, const v1::AuthenticateApiKeyRequest* request,
+                                  v1::ApiKey* response) override;
+
+ private:
+  store::ConnectionPool& pool_;
+};
+
+}  // namespace onramp::device
+
+#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_API_KEYS_H_
