@@ -8,8 +8,11 @@ namespace onramp::clients {
 using Stub = device::v1::DeviceActivationService::Stub;
 
 DeviceActivationClient::DeviceActivationClient(const std::string& address, CallPolicy policy)
-    : stub_(device::v1::DeviceActivationService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+    : DeviceActivationClient(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), std::move(policy)) {}
+
+DeviceActivationClient::DeviceActivationClient(std::shared_ptr<grpc::Channel> channel, CallPolicy policy)
+    : stub_(device::v1::DeviceActivationService::NewStub(channel)),
+      keys_stub_(device::v1::ApiKeyService::NewStub(channel)),
       backend_("device-activation", std::move(policy)) {}
 
 absl::StatusOr<device::v1::LookupResponse> DeviceActivationClient::Lookup(
@@ -21,6 +24,14 @@ absl::StatusOr<device::v1::ResolveShortCodeResponse> DeviceActivationClient::Res
     const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) {
   return UnaryCall(backend_, "ResolveShortCode", Repeat::kSafe, *stub_, &Stub::ResolveShortCode, request,
                    request_id);
+}
+
+absl::StatusOr<device::v1::ApiKey> DeviceActivationClient::AuthenticateApiKey(const std::string& secret,
+                                                                             const std::string& request_id) {
+  device::v1::AuthenticateApiKeyRequest request;
+  request.set_secret(secret);
+  return UnaryCall(backend_, "AuthenticateApiKey", Repeat::kSafe, *keys_stub_,
+                   &device::v1::ApiKeyService::Stub::AuthenticateApiKey, request, request_id);
 }
 
 absl::Status DeviceActivationClient::RecordEvent(const std::string& mac, const std::string& kind,

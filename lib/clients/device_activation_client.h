@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
 #include "lib/clients/backend.h"
+#include "lib/clients/unary_call.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 
 namespace onramp::clients {
@@ -29,12 +30,28 @@ class DeviceActivationClient {
   absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
                                                     const std::string& request_id = "");
 
+  // The key a partner's bearer token belongs to; UNAUTHENTICATED when none.
+  absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
+                                                        const std::string& request_id = "");
+
   // The redirect profile a '#'-short code names.
   absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
       const device::v1::ResolveShortCodeRequest& request, const std::string& request_id = "");
 
+  // Any unary method of the service through this client's backend (its
+  // deadline, bound and retries), e.g. for the partner API.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(std::string_view method_name, Repeat repeat,
+                                grpc::Status (device::v1::DeviceActivationService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                                const Request& request, const std::string& request_id) {
+    return UnaryCall(backend_, method_name, repeat, *stub_, method, request, request_id);
+  }
+
  private:
+  DeviceActivationClient(std::shared_ptr<grpc::Channel> channel, CallPolicy policy);
+
   std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;
+  std::unique_ptr<device::v1::ApiKeyService::Stub> keys_stub_;
   Backend backend_;
 };
 

@@ -12,6 +12,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 #include "lib/clients/backend.h"
+#include "lib/clients/unary_call.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
 
 namespace onramp::clients {
@@ -49,6 +50,15 @@ class FirmwareCatalogClient {
 
   absl::StatusOr<firmware::v1::ReportUpgradeResponse> ReportUpgrade(
       const firmware::v1::ReportUpgradeRequest& request, const std::string& request_id = "");
+
+  // Any unary method of the service through this client's backend (its
+  // deadline, bound and retries), e.g. for the partner API.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(std::string_view method_name, Repeat repeat,
+                                grpc::Status (firmware::v1::FirmwareCatalogService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                                const Request& request, const std::string& request_id) {
+    return UnaryCall(backend_, method_name, repeat, *stub_, method, request, request_id);
+  }
 
  private:
   std::unique_ptr<firmware::v1::FirmwareCatalogService::Stub> stub_;

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/clients/backend.h"
+#include "lib/clients/unary_call.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 
 namespace onramp::clients {
@@ -22,6 +23,15 @@ class ProfileRenderClient {
   // A phone's Report_Rule upload, kept by profile-render.
   absl::StatusOr<profile::v1::ReportResponse> Report(const profile::v1::ReportRequest& request,
                                                      const std::string& request_id = "");
+
+  // Any unary method of the service through this client's backend (its
+  // deadline, bound and retries), e.g. for the partner API.
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> Call(std::string_view method_name, Repeat repeat,
+                                grpc::Status (profile::v1::ProfileRenderService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                                const Request& request, const std::string& request_id) {
+    return UnaryCall(backend_, method_name, repeat, *stub_, method, request, request_id);
+  }
 
  private:
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> stub_;

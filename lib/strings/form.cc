@@ -13,11 +13,11 @@ int HexValue(char c) {
   return -1;
 }
 
-absl::StatusOr<std::string> Unescape(std::string_view text) {
+absl::StatusOr<std::string> Unescape(std::string_view text, bool plus_is_space = true) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
+    if (text[i] == '+' && plus_is_space) {
       out += ' ';
     } else if (text[i] == '%') {
       int high = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
@@ -35,6 +35,8 @@ absl::StatusOr<std::string> Unescape(std::string_view text) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::string> PercentDecode(std::string_view text) { return Unescape(text, /*plus_is_space=*/false); }
 
 absl::StatusOr<std::map<std::string, std::string>> ParseForm(std::string_view form) {
   std::map<std::string, std::string> fields;

@@ -17,6 +17,10 @@ namespace onramp::strings {
 // ("a=1&&b=2") are skipped; a name without '=' has an empty value.
 absl::StatusOr<std::map<std::string, std::string>> ParseForm(std::string_view form);
 
+// %XX escapes of a URL path segment ('+' stays '+'); INVALID_ARGUMENT on a
+// bad escape.
+absl::StatusOr<std::string> PercentDecode(std::string_view text);
+
 }  // namespace onramp::strings
 
 #endif  // ONRAMP_LIB_STRINGS_FORM_H_

@@ -30,3 +30,15 @@ TEST(FormTest, RefusesBadEscapesAndRepeatedNames) {
 
 }  // namespace
 }  // namespace onramp::strings
+
+namespace onramp::strings {
+namespace {
+
+TEST(PercentDecodeTest, DecodesPathSegmentsKeepingPlus) {
+  EXPECT_EQ(*PercentDecode("00%3A0e%3a08+x"), "00:0e:08+x");
+  EXPECT_FALSE(PercentDecode("bad%2").ok());
+  EXPECT_FALSE(PercentDecode("bad%zz").ok());
+}
+
+}  // namespace
+}  // namespace onramp::strings

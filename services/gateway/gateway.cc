@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "lib/http_status/http_status.h"
 #include "lib/log/log.h"
 #include "lib/metrics/latency_buckets.h"
 #include "lib/metrics/metrics_endpoint.h"
@@ -22,7 +23,8 @@ namespace {
 namespace http = boost::beast::http;
 
 // Routes as metric labels: bounded, never the raw path.
-constexpr std::array<const char*, 6> kRoutes = {"device", "profile", "activation", "report", "firmware", "other"};
+constexpr std::array<const char*, 7> kRoutes = {"device", "profile", "activation", "report",
+                                                "firmware", "api", "other"};
 
 size_t RouteOf(const Request& request) {
   std::string_view target(request.target().data(), request.target().size());
@@ -31,7 +33,8 @@ size_t RouteOf(const Request& request) {
   if (target == "/activation") return 2;
   if (target.starts_with("/report")) return 3;
   if (target.starts_with("/firmware/")) return 4;
-  return 5;
+  if (PartnerApi::Owns(target)) return 5;
+  return 6;
 }
 
 Response TooManyRequests(absl::Duration wait) {
@@ -40,6 +43,15 @@ Response TooManyRequests(absl::Duration wait) {
   response.set(http::field::retry_after, absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
   response.body() = "too many requests from this address; retry later\n";
   response.keep_alive(true);
+  response.prepare_payload();
+  return response;
+}
+
+Response HttpsOnly() {
+  Response response(http::status::forbidden, 11);
+  response.set(http::field::content_type, "application/json");
+  response.body() = http_status::ErrorBody(absl::PermissionDeniedError("the partner API is served over HTTPS only"));
+  response.keep_alive(false);
   response.prepare_payload();
   return response;
 }
@@ -84,11 +96,17 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Int("source_rate", &options->source_rate, 0, 1000000,
             "Requests per second allowed from one client address; 0: unlimited.");
   flags.Int("source_burst", &options->source_burst, 1, 10000000, "Requests allowed at once from one address.");
+  flags.Duration("api_key_cache", &options->partner_api.key_cache,
+                 "How long a checked API key is trusted (and a revoked one may linger).");
+  flags.Int("partner_rate", &options->partner_rate, 0, 1000000,
+            "Partner API requests per second per partner; 0: unlimited.");
+  flags.Int("partner_burst", &options->partner_burst, 1, 10000000, "Partner API requests at once per partner.");
   flags.Choice("log_level", &options->log_level, {"debug", "info", "warn", "error"},
                "Lowest level of log lines written.");
 }
 
-Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_limit::TokenBuckets* per_source) {
+Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_limit::TokenBuckets* per_source,
+                     PartnerApi* partner_api) {
   auto& requests = prometheus::BuildCounter()
                        .Name("onramp_gateway_requests_total")
                        .Help("HTTP requests by route and status.")
@@ -102,7 +120,7 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_l
   for (size_t i = 0; i < kRoutes.size(); ++i) {
     latencies[i] = &latency.Add({{"route", kRoutes[i]}}, metrics::LatencyBuckets());
   }
-  return [&routes, &requests, latencies, per_source](const Request& request, const Peer& peer) {
+  return [&routes, &requests, latencies, per_source, partner_api](const Request& request, const Peer& peer) {
     auto started = std::chrono::steady_clock::now();
     std::string request_id;
     if (auto given = request.find("X-Request-Id"); given != request.end() &&
@@ -113,11 +131,19 @@ Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_l
     }
     std::optional<absl::Duration> wait;
     if (per_source != nullptr && request.target() != "/healthz") wait = per_source->Take(peer.address);
-    Reply reply = wait ? TooManyRequests(*wait) : routes.Handle(request, peer, request_id);
+    size_t route = RouteOf(request);
+    Reply reply;
+    if (wait) {
+      reply = TooManyRequests(*wait);
+    } else if (kRoutes[route] == std::string_view("api") && partner_api != nullptr) {
+      // Bearer keys never cross a plain connection.
+      reply = peer.tls ? partner_api->Handle(request, peer, request_id) : HttpsOnly();
+    } else {
+      reply = routes.Handle(request, peer, request_id);
+    }
     Response& response = reply.response;
     response.set("X-Request-Id", request_id);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    size_t route = RouteOf(request);
     requests.Add({{"route", kRoutes[route]}, {"status", absl::StrCat(response.result_int())}}).Increment();
     latencies[route]->Observe(seconds);
     log::Info("http", {{"request_id", request_id},
@@ -192,7 +218,11 @@ absl::Status Run(const Options& options) {
     per_source.emplace(rate_limit::TokenBuckets::Options{.rate_per_second = static_cast<double>(options.source_rate),
                                                          .burst = static_cast<double>(options.source_burst)});
   }
-  Handler handler = Instrumented(routes, *registry, per_source ? &*per_source : nullptr);
+  PartnerApiOptions api_options = options.partner_api;
+  api_options.partner_rate = options.partner_rate;
+  api_options.partner_burst = options.partner_burst;
+  PartnerApi partner_api(codes, devices, profiles, firmware, api_options);
+  Handler handler = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api);
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler));
   std::unique_ptr<TlsContext> tls;
   std::unique_ptr<HttpServer> tls_server;

@@ -1,8 +1,9 @@
 #ifndef ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
 #define ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
 
-// Wiring of the gateway: the phone-facing HTTP, HTTPS and TFTP listeners in
-// front of the services, with access logs, request ids and metrics.
+// Wiring of the gateway: the phone-facing HTTP, HTTPS and TFTP listeners
+// and the partner REST API (HTTPS) in front of the services, with access
+// logs, request ids and metrics.
 
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "lib/rate_limit/token_buckets.h"
 #include "prometheus/registry.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/tftp_server.h"
 #include "services/gateway/tls_context.h"
@@ -37,6 +39,9 @@ struct Options {
   // one NAT share it); rate 0: unlimited.
   int source_rate = 50;
   int source_burst = 500;
+  PartnerApiOptions partner_api;
+  int partner_rate = 50;
+  int partner_burst = 200;
   std::string log_level = "info";
 };
 
@@ -46,8 +51,9 @@ void RegisterFlags(config::Flags& flags, Options* options);
 // request id (the caller's X-Request-Id when valid, else a new one); with
 // `per_source`, a source address past its rate gets 429 with Retry-After
 // (health probes excepted).
+// With `partner_api`, /api/v1/... goes there, over TLS only.
 Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
-                     rate_limit::TokenBuckets* per_source = nullptr);
+                     rate_limit::TokenBuckets* per_source = nullptr, PartnerApi* partner_api = nullptr);
 
 // TFTP read requests answered exactly as `handler` answers a GET of
 // "/<file name>" (no User-Agent, so the phone's identity must be in the

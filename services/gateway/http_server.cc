@@ -117,7 +117,16 @@ struct HttpServer::Impl {
       // ones may follow an idle keep-alive pause.
       beast::get_lowest_layer(stream).expires_after(
           absl::ToChronoMilliseconds(first ? options.request_timeout : options.idle_timeout));
-      auto [error, bytes] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      auto [error, bytes] =
+          co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (!error) {
+        std::string_view target(parser.get().target().data(), parser.get().target().size());
+        if (!options.bulk_path_prefix.empty() && target.starts_with(options.bulk_path_prefix)) {
+          parser.body_limit(options.max_bulk_body_bytes);
+        }
+        std::tie(error, bytes) =
+            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      }
       (void)bytes;
       first = false;
       if (error == http::error::end_of_stream || error == asio::error::eof || error == beast::error::timeout ||

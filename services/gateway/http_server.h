@@ -71,6 +71,10 @@ struct HttpServerOptions {
   int handler_threads = 16;  // for handlers and body sources, which may block
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 64 * 1024;
+  // Paths under this prefix (the partner API's bulk uploads) may send
+  // bodies up to max_bulk_body_bytes.
+  std::string bulk_path_prefix = "/api/";
+  size_t max_bulk_body_bytes = 8 * 1024 * 1024;
   absl::Duration request_timeout = absl::Seconds(10);  // to receive one whole request
   absl::Duration idle_timeout = absl::Seconds(30);     // between keep-alive requests
   int max_connections = 10000;

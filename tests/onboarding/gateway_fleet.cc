@@ -40,7 +40,8 @@ void GatewayFleetTest::SetUp() {
   device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
   device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(*device_store_, *ca_,
                                                                           device::ServiceOptions{}, *device_registry);
-  device_server_ = *server::Server::Start(options, {device_service_.get()}, device_registry);
+  api_key_service_ = std::make_unique<device::ApiKeyServiceImpl>(pool());
+  device_server_ = *server::Server::Start(options, {device_service_.get(), api_key_service_.get()}, device_registry);
 
   auto profile_registry = std::make_shared<prometheus::Registry>();
   profile_store_ = std::make_unique<profile::ProfileStore>(pool());
@@ -72,7 +73,11 @@ void GatewayFleetTest::SetUp() {
   routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
                                                    *firmware_client_);
   gateway_registry_ = std::make_shared<prometheus::Registry>();
-  gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_);
+  // No key cache and no partner rate limit: tests see revocations at once.
+  partner_api_ = std::make_unique<gateway::PartnerApi>(
+      *codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
+      gateway::PartnerApiOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
+  gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
   gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096}, handler);
   absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls = gateway::TlsContext::Load(
       {.cert_file = dir_ + "/https.pem", .key_file = dir_ + "/https.key", .client_ca_file = dir_ + "/ca.pem"});
@@ -91,6 +96,22 @@ void GatewayFleetTest::SetUp() {
       grpc::CreateChannel(profile_address, grpc::InsecureChannelCredentials()));
   firmware_ = firmware::v1::FirmwareCatalogService::NewStub(
       grpc::CreateChannel(firmware_address, grpc::InsecureChannelCredentials()));
+  api_keys_ = device::v1::ApiKeyService::NewStub(grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
+}
+
+std::string GatewayFleetTest::CreateApiKey(const std::string& partner) {
+  grpc::ClientContext context;
+  device::v1::CreateApiKeyRequest request;
+  request.set_partner(partner);
+  request.set_name("tests");
+  device::v1::CreateApiKeyResponse response;
+  grpc::Status status = api_keys_->CreateApiKey(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.secret();
+}
+
+std::string GatewayFleetTest::CurlTls(const std::string& arguments) {
+  return Curl(absl::StrCat("--cacert ", dir_, "/ca.pem ", arguments));
 }
 
 void GatewayFleetTest::TearDown() {

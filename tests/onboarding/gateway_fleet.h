@@ -24,9 +24,11 @@
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/registry.h"
 #include "services/activation-code/service.h"
+#include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
 #include "services/firmware-catalog/service.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/tftp_server.h"
 #include "services/gateway/tls_context.h"
@@ -57,6 +59,12 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // Writes <dir>/phone.key and <dir>/phone.pem; returns the dir.
   std::string RegisterPhone();
 
+  // A new API key of `partner` for the partner API (the bearer token).
+  std::string CreateApiKey(const std::string& partner);
+
+  // curl against the HTTPS listener, trusting the fleet's CA.
+  std::string CurlTls(const std::string& arguments);
+
   // Writes a new RSA server certificate for the HTTPS listener (subject
   // CN `common_name`) over the files it was started with.
   void WriteServerCertificate(const std::string& common_name);
@@ -74,6 +82,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::HttpServer> tls_gateway_;
   std::unique_ptr<gateway::TftpServer> tftp_;
   std::unique_ptr<gateway::PhoneRoutes> routes_;
+  std::unique_ptr<gateway::PartnerApi> partner_api_;
+  std::unique_ptr<device::v1::ApiKeyService::Stub> api_keys_;
 
  private:
   std::unique_ptr<activation::CodeStore> code_store_;
@@ -82,6 +92,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<device::CertificateAuthority> ca_;
   std::unique_ptr<device::DeviceStore> device_store_;
   std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
+  std::unique_ptr<device::ApiKeyServiceImpl> api_key_service_;
   std::unique_ptr<server::Server> device_server_;
   std::unique_ptr<profile::ProfileStore> profile_store_;
   std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;

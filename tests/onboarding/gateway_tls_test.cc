@@ -47,10 +47,6 @@ class GatewayTlsTest : public ::onramp::testing::GatewayFleetTest {
                                  " </dev/null 2>/dev/null | openssl x509 -noout -subject"))
         .output;
   }
-
-  std::string CurlTls(const std::string& arguments) {
-    return Curl(absl::StrCat("--cacert ", dir_, "/ca.pem ", arguments));
-  }
 };
 
 TEST_F(GatewayTlsTest, OffersOnlyTls12And13WithForwardSecretSuites) {

@@ -1,0 +1,116 @@
+#ifndef ONRAMP_SERVICES_GATEWAY_PARTNER_API_H_
+#define ONRAMP_SERVICES_GATEWAY_PARTNER_API_H_
+
+// The partner REST API under /api/v1: JSON over HTTPS, each request
+// authenticated by a bearer API key (device-activation ApiKeyService) and
+// scoped to that key's partner, then translated to one or two gRPC calls.
+//
+//   * Bodies and replies are the services' protobuf messages in the
+//     protobuf JSON mapping (field names as in the .proto files); the
+//     partner always comes from the key, never from the body.
+//   * Lists take page_size and page_token (and their filters) as query
+//     parameters and answer page.next_page_token.
+//   * Creates take an Idempotency-Key header: a retry with the same key
+//     gets the first answer.
+//   * Errors are {"error":{"code","message","field"}} with the status from
+//     lib/http_status; another partner's resources are 404, as missing ones.
+//   * Bulk claims also take text/csv (a header row naming mac, model and
+//     serial columns), answered with a result per row.
+//
+// The routes, with their OpenAPI 3 description at /api/v1/openapi.json
+// (openapi.json beside this file, kept true by a test against Routes()).
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "lib/clients/activation_code_client.h"
+#include "lib/clients/device_activation_client.h"
+#include "lib/clients/firmware_catalog_client.h"
+#include "lib/clients/profile_render_client.h"
+#include "lib/rate_limit/token_buckets.h"
+#include "services/gateway/http_server.h"
+
+namespace onramp::gateway {
+
+struct PartnerApiOptions {
+  // A key found valid is trusted this long without asking again; also how
+  // long a revoked key may go on working.
+  absl::Duration key_cache = absl::Seconds(30);
+  size_t key_cache_entries = 10000;
+  double partner_rate = 50;  // requests per second per partner; 0: unlimited
+  double partner_burst = 200;
+};
+
+class PartnerApi {
+ public:
+  struct Call;
+  using RouteHandler = Reply (PartnerApi::*)(Call&);
+  struct Route {
+    const char* method;
+    const char* path;  // with {placeholders}, as in the OpenAPI document
+    RouteHandler handle;
+  };
+
+  PartnerApi(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
+             clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware,
+             PartnerApiOptions options = {});
+
+  // Whether `target` is the API's (it then answers every such request).
+  static bool Owns(std::string_view target);
+
+  Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
+
+  static const std::vector<Route>& Routes();
+
+ private:
+  absl::StatusOr<std::string> Authenticate(const Request& request, const std::string& request_id);
+
+  Reply CreateCodes(Call& call);
+  Reply ListCodes(Call& call);
+  Reply GetCode(Call& call);
+  Reply RevokeCode(Call& call);
+  Reply ClaimDevices(Call& call);
+  Reply ListDevices(Call& call);
+  Reply GetDevice(Call& call);
+  Reply ReleaseDevice(Call& call);
+  Reply DeviceTimeline(Call& call);
+  Reply PreviewProfile(Call& call);
+  Reply DiffProfile(Call& call);
+  Reply CreateRedirectProfile(Call& call);
+  Reply ListLayers(Call& call);
+  Reply PutLayer(Call& call);
+  Reply GetLayer(Call& call);
+  Reply DeleteLayer(Call& call);
+  Reply ListFirmware(Call& call);
+  Reply CreateRollout(Call& call);
+  Reply GetRollout(Call& call);
+  Reply PauseRollout(Call& call);
+  Reply ResumeRollout(Call& call);
+  Reply AbortRollout(Call& call);
+
+  // NOT_FOUND unless the partner has claimed the phone in the call's {mac}.
+  absl::Status CheckOwnsDevice(Call& call);
+
+  clients::ActivationCodeClient& codes_;
+  clients::DeviceActivationClient& devices_;
+  clients::ProfileRenderClient& profiles_;
+  clients::FirmwareCatalogClient& firmware_;
+  PartnerApiOptions options_;
+  std::unique_ptr<rate_limit::TokenBuckets> per_partner_;
+
+  struct KnownKey {
+    std::string partner;
+    absl::Time expires;
+  };
+  std::mutex keys_mutex_;
+  absl::flat_hash_map<std::string, KnownKey> keys_;  // by SHA-256 of the token
+};
+
+}  // namespace onramp::gateway
+
+#endif  // ONRAMP_SERVICES_GATEWAY_PARTNER_API_H_

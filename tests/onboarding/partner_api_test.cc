@@ -1,0 +1,252 @@
+// The partner REST API through the gateway's HTTPS listener with curl, in
+// front of the real services: keys, JSON and CSV bodies, idempotent
+// creates, pages, errors, the OpenAPI document, and that no partner can
+// reach another's resources.
+
+#include <fstream>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "lib/testing/shell.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::ReadFile;
+using ::onramp::testing::RunShell;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Answer {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
+
+class PartnerApiTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  void SetUp() override {
+    GatewayFleetTest::SetUp();
+    if (HasFatalFailure()) return;
+    acme_ = CreateApiKey("acme");
+    globex_ = CreateApiKey("globex");
+  }
+
+  // One request; `body` is sent as is with `content_type`.
+  Answer Api(const std::string& method, const std::string& path, const std::string& key, const std::string& body = "",
+             const std::string& extra = "", const std::string& content_type = "application/json",
+             const std::string& base = "") {
+    std::ofstream(dir_ + "/request") << body;
+    std::string command = absl::StrCat(
+        "curl -s --max-time 10 --cacert ", dir_, "/ca.pem -X ", method, " -D ", dir_, "/headers -o ", dir_,
+        "/body -w '%{http_code}' ", key.empty() ? "" : absl::StrCat("-H 'Authorization: Bearer ", key, "' "),
+        body.empty() ? "" : absl::StrCat("-H 'Content-Type: ", content_type, "' --data-binary @", dir_, "/request "),
+        extra, " '", base.empty() ? tls_base_ : base, path, "'");
+    ::onramp::testing::ShellResult result = RunShell(command);
+    Answer answer;
+    answer.status = std::atoi(result.output.c_str());
+    answer.headers = ReadFile(dir_ + "/headers");
+    answer.body = ReadFile(dir_ + "/body");
+    return answer;
+  }
+
+  template <typename Message>
+  Message Parse(const Answer& answer) {
+    Message message;
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    auto parsed = google::protobuf::util::JsonStringToMessage(answer.body, &message, options);
+    EXPECT_TRUE(parsed.ok()) << parsed.ToString() << "\n" << answer.body;
+    return message;
+  }
+
+  std::string acme_;
+  std::string globex_;
+};
+
+TEST_F(PartnerApiTest, TheOpenApiDocumentListsEveryRouteAndNoOther) {
+  Answer answer = Api("GET", "/api/v1/openapi.json", "");
+  ASSERT_EQ(answer.status, 200);
+  google::protobuf::Struct document = Parse<google::protobuf::Struct>(answer);
+  EXPECT_EQ(document.fields().at("openapi").string_value().substr(0, 2), "3.");
+  std::set<std::string> documented;
+  for (const auto& [path, operations] : document.fields().at("paths").struct_value().fields()) {
+    for (const auto& [method, operation] : operations.struct_value().fields()) {
+      documented.insert(absl::StrCat(absl::AsciiStrToUpper(method), " ", path));
+    }
+  }
+  std::set<std::string> served;
+  for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
+    served.insert(absl::StrCat(route.method, " ", route.path));
+  }
+  EXPECT_EQ(documented, served);
+}
+
+TEST_F(PartnerApiTest, EveryCallNeedsAValidKeyOverHttps) {
+  Answer none = Api("GET", "/api/v1/devices", "");
+  EXPECT_EQ(none.status, 401);
+  EXPECT_THAT(none.headers, HasSubstr("WWW-Authenticate: Bearer"));
+  EXPECT_THAT(none.body, HasSubstr("\"code\":\"UNAUTHENTICATED\""));
+  std::string forged = acme_;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_EQ(Api("GET", "/api/v1/devices", forged).status, 401);
+  // Keys never cross plain HTTP.
+  Answer plain = Api("GET", "/api/v1/devices", acme_, "", "", "", base_);
+  EXPECT_EQ(plain.status, 403);
+  EXPECT_THAT(plain.body, HasSubstr("HTTPS only"));
+
+  EXPECT_EQ(Api("GET", "/api/v1/devices", acme_).status, 200);
+  EXPECT_EQ(Api("DELETE", "/api/v1/devices", acme_).status, 405);
+  Answer unknown = Api("GET", "/api/v1/nothing", acme_);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_THAT(unknown.body, HasSubstr("\"error\""));
+
+  // A revoked key stops working.
+  std::string id = acme_.substr(4, 16);
+  grpc::ClientContext context;
+  device::v1::RevokeApiKeyRequest revoke;
+  revoke.set_partner("acme");
+  revoke.set_id(id);
+  device::v1::ApiKey revoked;
+  ASSERT_TRUE(api_keys_->RevokeApiKey(&context, revoke, &revoked).ok());
+  EXPECT_EQ(Api("GET", "/api/v1/devices", acme_).status, 401);
+}
+
+TEST_F(PartnerApiTest, ActivationCodesAreCreatedOncePerIdempotencyKeyAndListedInPages) {
+  const std::string create = R"({"count": 3, "target": {"profile_rule": "https://prov.acme.example/$MA.xml"}})";
+  Answer first = Api("POST", "/api/v1/activation-codes", acme_, create, "-H 'Idempotency-Key: batch-7'");
+  ASSERT_EQ(first.status, 201) << first.body;
+  activation::v1::CreateCodesResponse created = Parse<activation::v1::CreateCodesResponse>(first);
+  ASSERT_EQ(created.codes_size(), 3);
+  Answer retried = Api("POST", "/api/v1/activation-codes", acme_, create, "-H 'Idempotency-Key: batch-7'");
+  EXPECT_EQ(Parse<activation::v1::CreateCodesResponse>(retried).batch_id(), created.batch_id());
+
+  Answer page1 = Api("GET", "/api/v1/activation-codes?page_size=2", acme_);
+  ASSERT_EQ(page1.status, 200) << page1.body;
+  activation::v1::ListCodesResponse listed = Parse<activation::v1::ListCodesResponse>(page1);
+  EXPECT_EQ(listed.codes_size(), 2);
+  ASSERT_FALSE(listed.page().next_page_token().empty());
+  activation::v1::ListCodesResponse rest = Parse<activation::v1::ListCodesResponse>(
+      Api("GET", "/api/v1/activation-codes?page_size=2&page_token=" + listed.page().next_page_token(), acme_));
+  EXPECT_EQ(rest.codes_size(), 1);
+  EXPECT_TRUE(rest.page().next_page_token().empty());
+
+  const std::string id = created.codes(0).details().id();
+  EXPECT_EQ(Api("GET", "/api/v1/activation-codes/" + id, acme_).status, 200);
+  Answer revoked = Api("POST", "/api/v1/activation-codes/" + id + ":revoke", acme_);
+  EXPECT_EQ(revoked.status, 200);
+  EXPECT_THAT(revoked.body, HasSubstr("REVOKED"));
+
+  // Bad input names what is wrong.
+  Answer bad_json = Api("POST", "/api/v1/activation-codes", acme_, "{\"count\": ");
+  EXPECT_EQ(bad_json.status, 400);
+  EXPECT_THAT(bad_json.body, HasSubstr("\"field\":\"body\""));
+  Answer typo = Api("POST", "/api/v1/activation-codes", acme_, R"({"cuont": 3})");
+  EXPECT_EQ(typo.status, 400);
+  Answer zero = Api("POST", "/api/v1/activation-codes", acme_, R"({"count": 0})");
+  EXPECT_EQ(zero.status, 400);
+  EXPECT_THAT(zero.body, HasSubstr("\"field\":\"count\""));
+  Answer page_size = Api("GET", "/api/v1/activation-codes?page_size=lots", acme_);
+  EXPECT_EQ(page_size.status, 400);
+  EXPECT_THAT(page_size.body, HasSubstr("\"field\":\"page_size\""));
+  EXPECT_THAT(Api("GET", "/api/v1/activation-codes?colour=red", acme_).body, HasSubstr("\"field\":\"colour\""));
+}
+
+TEST_F(PartnerApiTest, PhonesAreClaimedFromCsvOrJsonWithAResultPerRow) {
+  const std::string csv =
+      "serial,mac,model\r\nFCH1,000e08aabbcc,CP-8851-3PCC\r\nFCH2,00:0e:08:aa:bb:cd,CP-8851-3PCC\r\nFCH3,not-a-mac,CP-8851-3PCC\r\n";
+  Answer claimed = Api("POST", "/api/v1/devices:claim?profile_rule=https%3A%2F%2Fprov.acme.example%2F%24MA.xml",
+                       acme_, csv, "-H 'Idempotency-Key: scan-1'", "text/csv");
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  device::v1::ClaimDevicesResponse results = Parse<device::v1::ClaimDevicesResponse>(claimed);
+  EXPECT_EQ(results.counts().claimed(), 2);
+  EXPECT_EQ(results.counts().invalid(), 1);
+  EXPECT_EQ(results.results(2).field(), "devices[2].mac");
+
+  Answer broken = Api("POST", "/api/v1/devices:claim?profile_rule=x", acme_, "mac,model\n000e08aabbce\n", "", "text/csv");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_THAT(broken.body, HasSubstr("line 2"));
+  EXPECT_EQ(Api("POST", "/api/v1/devices:claim?profile_rule=x", acme_, "mac,colour\n000e08aabbce,red\n", "", "text/csv")
+                .status,
+            400);
+
+  Answer json = Api("POST", "/api/v1/devices:claim", acme_,
+                    R"({"devices": [{"mac": {"value": "000e08aabbce"}, "model": "CP-8851-3PCC"}],
+                        "target": {"profile_rule": "https://prov.acme.example/$MA.xml"}})");
+  ASSERT_EQ(json.status, 200) << json.body;
+  EXPECT_EQ(Parse<device::v1::ClaimDevicesResponse>(json).counts().claimed(), 1);
+
+  device::v1::ListDevicesResponse listed =
+      Parse<device::v1::ListDevicesResponse>(Api("GET", "/api/v1/devices?page_size=2", acme_));
+  EXPECT_EQ(listed.devices_size(), 2);
+  EXPECT_FALSE(listed.page().next_page_token().empty());
+  Answer one = Api("GET", "/api/v1/devices/00:0e:08:aa:bb:cc", acme_);
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(Parse<device::v1::Device>(one).serial(), "FCH1");
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbcc/timeline", acme_).body, HasSubstr("claimed"));
+
+  // Its parameters, previewed and diffed.
+  Answer put = Api("PUT", "/api/v1/layers/device/000e08aabbcc", acme_,
+                   R"({"parameters": [{"name": "Proxy_1_", "value": "sip.acme.example"}], "if_version": 0})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbcc/preview", acme_).body, HasSubstr("sip.acme.example"));
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbcc/diff", acme_).body, HasSubstr("Proxy_1_"));
+  // A stale write is a conflict.
+  EXPECT_EQ(Api("PUT", "/api/v1/layers/device/000e08aabbcc", acme_,
+                R"({"parameters": [{"name": "Proxy_1_", "value": "x"}], "if_version": 0})")
+                .status,
+            409);
+  EXPECT_EQ(Api("POST", "/api/v1/devices/000e08aabbcc:release", acme_).status, 200);
+  EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 404);
+}
+
+TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
+  // acme's things.
+  activation::v1::CreateCodesResponse codes = Parse<activation::v1::CreateCodesResponse>(
+      Api("POST", "/api/v1/activation-codes", acme_, R"({"count": 1, "target": {"profile_rule": "https://a/$MA"}})"));
+  ASSERT_EQ(codes.codes_size(), 1);
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
+                R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "target": {"profile_rule": "https://a/$MA"}})")
+                .status,
+            200);
+  ASSERT_EQ(Api("PUT", "/api/v1/layers/device/000e08aabbcc", acme_,
+                R"({"parameters": [{"name": "Proxy_1_", "value": "sip.acme.example"}]})")
+                .status,
+            200);
+  Answer rollout = Api("POST", "/api/v1/rollouts", acme_,
+                       R"({"model": "CP-8851-3PCC", "target_version": "12-0-1MPP0001-245",
+                           "stages": [{"percent": 100}], "failure_threshold_percent": 10})");
+  ASSERT_EQ(rollout.status, 201) << rollout.body;
+  const std::string rollout_id = Parse<firmware::v1::Rollout>(rollout).id();
+
+  // Every route that names a resource, called by globex with acme's ids.
+  int checked = 0;
+  for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
+    std::string path = route.path;
+    if (path.find('{') == std::string::npos) continue;
+    const std::string& id = absl::StrContains(path, "rollouts") ? rollout_id : codes.codes(0).details().id();
+    path = absl::StrReplaceAll(path, {{"{id}", id}, {"{mac}", "000e08aabbcc"}, {"{scope}", "device"},
+                                      {"{key}", "000e08aabbcc"}});
+    std::string body = std::string(route.method) == "PUT" ? R"({"parameters": []})" : "";
+    Answer answer = Api(route.method, path, globex_, body);
+    EXPECT_EQ(answer.status, 404) << route.method << " " << path << ": " << answer.body;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 14);
+  // And nothing of acme's changed.
+  EXPECT_THAT(Api("GET", "/api/v1/activation-codes/" + codes.codes(0).details().id(), acme_).body, HasSubstr("ACTIVE"));
+  EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 200);
+  EXPECT_THAT(Api("GET", "/api/v1/layers/device/000e08aabbcc", acme_).body, HasSubstr("sip.acme.example"));
+  EXPECT_THAT(Api("GET", "/api/v1/rollouts/" + rollout_id, acme_).body, Not(HasSubstr("PAUSED")));
+}
+
+}  // namespace
+}  // namespace onramp
