@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "lib/activation_code/check_digit.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/http_status/http_status.h"
@@ -91,6 +93,35 @@ bool ListsEtag(std::string_view header, std::string_view etag) {
     if (candidate == "*" || candidate == absl::string_view(etag.data(), etag.size())) return true;
   }
   return false;
+}
+
+// An upgrade outcome in a status report: Upgrade_Status ("success" or
+// "failed ..."; $UPGST), Upgrade_Error ($UPGERR), Upgrade_From and
+// Upgrade_To (the versions; To defaults to Software_Version, $SWVER).
+struct UpgradeReport {
+  bool success = false;
+  std::string from;
+  std::string to;
+  std::string detail;
+};
+
+std::optional<UpgradeReport> UpgradeReportOf(const std::string& body) {
+  absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(body);
+  if (!parsed.ok()) return std::nullopt;
+  std::map<std::string, std::string> values;
+  for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
+    values[parameter.name] = parameter.value.value_or("");
+  }
+  std::string status = absl::AsciiStrToLower(values["Upgrade_Status"]);
+  UpgradeReport report{.from = values["Upgrade_From"],
+                       .to = values["Upgrade_To"].empty() ? values["Software_Version"] : values["Upgrade_To"],
+                       .detail = values["Upgrade_Error"]};
+  if (absl::StartsWith(status, "success") || absl::StartsWith(status, "ok")) {
+    report.success = true;
+  } else if (!absl::StartsWith(status, "fail") && !absl::StartsWith(status, "error")) {
+    return std::nullopt;  // no outcome (yet): nothing to count
+  }
+  return report;
 }
 
 // An image's bytes as the firmware-catalog stream gives them.
@@ -299,7 +330,24 @@ Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std
   report.set_source_address(peer.address);
   absl::StatusOr<profile::v1::ReportResponse> kept = profiles_.Report(report, request_id);
   if (!kept.ok()) return Failure(kept.status());
-  return Text(http::status::ok, absl::StrCat("ok: ", kept->parameters(), " parameters\n"));
+  std::string answer = absl::StrCat("ok: ", kept->parameters(), " parameters");
+  // An upgrade outcome counts against the phone's partner's rollout.
+  std::optional<UpgradeReport> upgrade = UpgradeReportOf(request.body());
+  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
+  if (upgrade && !kept->partner().empty() && agent.ok()) {
+    firmware::v1::ReportUpgradeRequest outcome;
+    outcome.mutable_mac()->set_value(mac->Lower());
+    outcome.set_partner(kept->partner());
+    outcome.set_model(agent->model);
+    outcome.set_from_version(upgrade->from);
+    outcome.set_to_version(upgrade->to);
+    outcome.set_outcome(upgrade->success ? firmware::v1::UPGRADE_OUTCOME_SUCCESS : firmware::v1::UPGRADE_OUTCOME_FAILURE);
+    outcome.set_detail(upgrade->detail);
+    absl::StatusOr<firmware::v1::ReportUpgradeResponse> counted = firmware_.ReportUpgrade(outcome, request_id);
+    if (!counted.ok()) return Failure(counted.status());
+    absl::StrAppend(&answer, "; upgrade ", upgrade->success ? "success" : "failure", " counted");
+  }
+  return Text(http::status::ok, answer + "\n");
 }
 
 Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,

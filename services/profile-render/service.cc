@@ -601,6 +601,12 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
       }
     }
     response->set_parameters(parameters);
+    absl::StatusOr<DeviceContext> device = store_.Device(mac);
+    if (device.ok()) {
+      response->set_partner(device->partner);
+    } else if (device.status().code() != absl::StatusCode::kNotFound) {
+      return device.status();
+    }
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -371,6 +371,14 @@ TEST_F(ProfileServiceTest, ReportsAreKeptAndParsed) {
   v1::ReportResponse response;
   ASSERT_TRUE(stub_->Report(&context, request, &response).ok());
   EXPECT_EQ(response.parameters(), 2);
+  EXPECT_EQ(response.partner(), "");  // no partner configures this phone yet
+
+  // Once a partner has a layer for the phone, reports name that partner
+  // (the gateway counts upgrade outcomes against its rollouts).
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Proxy_1_", "sip.acme.example"}}).ok());
+  grpc::ClientContext again;
+  ASSERT_TRUE(stub_->Report(&again, request, &response).ok());
+  EXPECT_EQ(response.partner(), "acme");
 }
 
 TEST_F(ProfileServiceTest, BadLayersNameTheLayerParameterAndReason) {

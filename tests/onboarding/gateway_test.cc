@@ -131,6 +131,41 @@ TEST_F(GatewayTest, ReportsReachProfileRender) {
   EXPECT_THAT(Curl(base_ + "/report/000e08aabbcc.xml"), HasSubstr("HTTP/1.1 405"));
 }
 
+TEST_F(GatewayTest, UpgradeOutcomesInReportsCountAgainstThePartnersRollout) {
+  ClaimAndProfile();  // acme configures the phone
+  grpc::ClientContext context;
+  firmware::v1::CreateRolloutRequest create;
+  create.set_partner("acme");
+  create.set_model(::onramp::testing::kPhoneModel);
+  create.set_target_version("12-0-1MPP0001-245");
+  create.add_stages()->set_percent(100);
+  create.set_failure_threshold_percent(50);
+  firmware::v1::Rollout rollout;
+  ASSERT_TRUE(firmware_->CreateRollout(&context, create, &rollout).ok());
+
+  auto report = [&](const std::string& status, const std::string& error) {
+    return Curl(absl::StrCat(
+        kAgent, " -H 'Content-Type: application/xml' --data-binary '<flat-profile>",
+        "<Software_Version>sip88xx.11-2-3MSR1-1.loads</Software_Version>",
+        "<Upgrade_Status>", status, "</Upgrade_Status><Upgrade_Error>", error, "</Upgrade_Error>",
+        "<Upgrade_From>11-2-3MSR1-1</Upgrade_From><Upgrade_To>12-0-1MPP0001-245</Upgrade_To></flat-profile>' ",
+        base_, "/report/000e08aabbcc.xml"));
+  };
+  std::string failed = report("Failed", "image checksum mismatch");
+  EXPECT_THAT(failed, HasSubstr("upgrade failure counted"));
+  // A report without an outcome (still downloading) counts nothing.
+  EXPECT_THAT(report("Downloading", ""), Not(HasSubstr("counted")));
+
+  grpc::ClientContext get_context;
+  firmware::v1::RolloutRef ref;
+  ref.set_partner("acme");
+  ref.set_id(rollout.id());
+  firmware::v1::Rollout now;
+  ASSERT_TRUE(firmware_->GetRollout(&get_context, ref, &now).ok());
+  EXPECT_EQ(now.failures(), 1);
+  EXPECT_EQ(now.successes(), 0);
+}
+
 TEST_F(GatewayTest, FactoryDefaultFileNamesResolveLikeTheRedirectQuery) {
   ClaimAndProfile();
   constexpr char kRule[] = "<Profile_Rule ua=\"na\">http://prov.example.com/profile/$MA.xml</Profile_Rule>";
