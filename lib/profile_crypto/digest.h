@@ -11,6 +11,10 @@ namespace onramp::profile_crypto {
 // default).
 std::string Sha256Hex(std::string_view data, size_t bytes = 32);
 
+// Lowercase hex of MD5(data): only where a protocol fixes it (HTTP Digest
+// authentication, RFC 7616's MD5 algorithm, the one phones implement).
+std::string Md5Hex(std::string_view data);
+
 }  // namespace onramp::profile_crypto
 
 #endif  // ONRAMP_LIB_PROFILE_CRYPTO_DIGEST_H_

@@ -188,6 +188,8 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
       {"PUT", "/api/v1/layers/{scope}/{key}", &PartnerApi::PutLayer},
       {"GET", "/api/v1/layers/{scope}/{key}", &PartnerApi::GetLayer},
       {"DELETE", "/api/v1/layers/{scope}/{key}", &PartnerApi::DeleteLayer},
+      {"PUT", "/api/v1/http-auth", &PartnerApi::PutHttpAuth},
+      {"DELETE", "/api/v1/http-auth", &PartnerApi::DeleteHttpAuth},
       {"GET", "/api/v1/firmware", &PartnerApi::ListFirmware},
       {"POST", "/api/v1/rollouts", &PartnerApi::CreateRollout},
       {"GET", "/api/v1/rollouts/{id}", &PartnerApi::GetRollout},
@@ -527,6 +529,21 @@ Reply PartnerApi::DeleteLayer(Call& call) {
   *request.mutable_ref() = *ref;
   return Forward(profiles_, "DeleteLayer", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::DeleteLayer,
                  request, call.request_id);
+}
+
+Reply PartnerApi::PutHttpAuth(Call& call) {
+  profile::v1::PutHttpAuthRequest request;
+  if (absl::Status parsed = ParseJson(call.request, &request); !parsed.ok()) return Error(parsed);
+  request.set_partner(call.partner);
+  return Forward(profiles_, "PutHttpAuth", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::PutHttpAuth,
+                 request, call.request_id);
+}
+
+Reply PartnerApi::DeleteHttpAuth(Call& call) {
+  profile::v1::DeleteHttpAuthRequest request;
+  request.set_partner(call.partner);
+  return Forward(profiles_, "DeleteHttpAuth", Repeat::kSafe,
+                 &profile::v1::ProfileRenderService::Stub::DeleteHttpAuth, request, call.request_id);
 }
 
 // --- firmware and rollouts --------------------------------------------------

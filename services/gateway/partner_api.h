@@ -86,6 +86,8 @@ class PartnerApi {
   Reply PutLayer(Call& call);
   Reply GetLayer(Call& call);
   Reply DeleteLayer(Call& call);
+  Reply PutHttpAuth(Call& call);
+  Reply DeleteHttpAuth(Call& call);
   Reply ListFirmware(Call& call);
   Reply CreateRollout(Call& call);
   Reply GetRollout(Call& call);

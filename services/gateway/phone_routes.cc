@@ -379,8 +379,16 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
     }
     render.set_authenticated_channel(true);
   }
+  render.set_authorization(Header(request, http::field::authorization));
+  render.set_request_uri(std::string(request.target()));
   absl::StatusOr<profile::v1::RenderResponse> rendered = profiles_.Render(render, request_id);
   if (!rendered.ok()) return Failure(rendered.status());
+  if (rendered->challenges_size() > 0) {
+    // The partner protects its profiles with HTTP authentication.
+    Response challenge = Text(http::status::unauthorized, "authentication required\n");
+    for (const std::string& value : rendered->challenges()) challenge.insert(http::field::www_authenticate, value);
+    return challenge;
+  }
   if (rendered->has_secrets() && rendered->encryption() == profile::v1::ENCRYPTION_NONE &&
       !render.authenticated_channel()) {
     return Text(http::status::forbidden, "this profile is served only over an authenticated channel\n");

@@ -22,6 +22,9 @@
 //                              phone gets only its own profile, secrets in
 //                              the clear; a profile with secrets never
 //                              leaves unencrypted on any other channel (403);
+//                              a partner's HTTP authentication (Basic or
+//                              Digest, checked by profile-render) gets 401
+//                              challenges until the phone sends it;
 //   GET|HEAD /firmware/<file> an image from firmware-catalog, streamed
 //                              (never held whole), with a strong ETag (its
 //                              SHA-256), If-None-Match, Range and If-Range;

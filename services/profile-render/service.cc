@@ -13,6 +13,7 @@
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
 #include "lib/validation/fields.h"
+#include "services/profile-render/http_auth.h"
 
 namespace onramp::profile {
 namespace {
@@ -421,6 +422,18 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
     RETURN_IF_ERROR(validation::Text("device.firmware_version", request->device().firmware_version(), 128,
                                      Presence::kOptional));
     ASSIGN_OR_RETURN(DeviceContext device, Device(mac));
+    if (device.http_auth) {
+      // The partner's HTTP authentication comes before anything else.
+      AuthCheck check = CheckAuthorization(*device.http_auth, request->authorization(), request->method(),
+                                           request->request_uri(), key_sealer_, absl::Now());
+      if (check != AuthCheck::kAccepted) {
+        for (std::string& challenge : Challenges(*device.http_auth, key_sealer_, absl::Now(), check == AuthCheck::kStale)) {
+          response->add_challenges(std::move(challenge));
+        }
+        renders_.Add({{"how", "challenged"}}).Increment();
+        return absl::OkStatus();
+      }
+    }
     std::string cache_key = CacheKey(device.generation, mac, *request);
     std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
     const char* how = "cached";
@@ -479,6 +492,41 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
     recorder_.Record({mac, rendered->etag, rendered->parameters});
     renders_.Add({{"how", how}}).Increment();
     return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::PutHttpAuth(grpc::ServerContext*, const v1::PutHttpAuthRequest* request,
+                                                   v1::HttpAuth* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    // Quotes and backslashes would need escaping in the challenge; phones
+    // take plain realms.
+    RETURN_IF_ERROR(validation::Text("realm", request->realm(), 128));
+    if (request->realm().find_first_of("\"\\") != std::string::npos) {
+      return InvalidField("realm", "realm must not contain quotes or backslashes");
+    }
+    RETURN_IF_ERROR(validation::Name("username", request->username(), 64));
+    if (request->password().size() < 8 || request->password().size() > 128) {
+      return InvalidField("password", "password must be 8 to 128 characters");
+    }
+    RETURN_IF_ERROR(store_.PutHttpAuth(request->partner(),
+                                       {.realm = request->realm(),
+                                        .username = request->username(),
+                                        .ha1 = Ha1(request->username(), request->realm(), request->password())}));
+    response->set_partner(request->partner());
+    response->set_realm(request->realm());
+    response->set_username(request->username());
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::DeleteHttpAuth(grpc::ServerContext*, const v1::DeleteHttpAuthRequest* request,
+                                                      v1::DeleteHttpAuthResponse*) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    return store_.DeleteHttpAuth(request->partner());
   };
   return ToGrpcStatus(run());
 }

@@ -100,6 +100,10 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                            v1::Template*) override;
   grpc::Status RotateDeviceKey(grpc::ServerContext*, const v1::DeviceKeyRequest*,
                                v1::DeviceKey*) override;
+  grpc::Status PutHttpAuth(grpc::ServerContext*, const v1::PutHttpAuthRequest* request,
+                           v1::HttpAuth* response) override;
+  grpc::Status DeleteHttpAuth(grpc::ServerContext*, const v1::DeleteHttpAuthRequest* request,
+                              v1::DeleteHttpAuthResponse* response) override;
   grpc::Status PutModelParameters(grpc::ServerContext*, const v1::ModelParameters*,
                                   v1::ModelParameters*) override;
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*, v1::RenderResponse*) override;

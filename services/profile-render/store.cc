@@ -253,18 +253,45 @@ absl::Status ProfileStore::PutModelParameters(const std::string& model,
   });
 }
 
+absl::Status ProfileStore::PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "INSERT INTO profile.http_auth (partner, realm, username, ha1) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (partner) DO UPDATE SET realm = excluded.realm, username = excluded.username, "
+        "ha1 = excluded.ha1, updated_at = now()",
+        partner, settings.realm, settings.username, settings.ha1);
+    BumpGeneration(tx);  // cached device contexts carry the settings
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ProfileStore::DeleteHttpAuth(const std::string& partner) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result deleted = tx.exec_params("DELETE FROM profile.http_auth WHERE partner = $1 RETURNING 1", partner);
+    if (deleted.empty()) return absl::NotFoundError("this partner has no HTTP authentication set");
+    BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
-        "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt "
+        "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt, a.realm, a.username, a.ha1 "
         "FROM profile.generation g "
-        "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 WHERE g.id = 1",
+        "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 "
+        "LEFT JOIN profile.http_auth a ON a.partner = l.partner WHERE g.id = 1",
         mac);
     if (!rows.empty() && !rows[0][1].is_null()) {
       device = DeviceContext{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(),
                              {rows[0][2].as<std::string>(), EncryptionFromText(rows[0][3].c_str()),
                               rows[0][4].as<bool>()}};
+      if (!rows[0][5].is_null()) {
+        device->http_auth = HttpAuthSettings{.realm = rows[0][5].as<std::string>(),
+                                             .username = rows[0][6].as<std::string>(),
+                                             .ha1 = rows[0][7].as<std::string>()};
+      }
     }
     return absl::OkStatus();
   });

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/store/pool.h"
+#include "services/profile-render/http_auth.h"
 #include "services/profile-render/render.h"
 
 namespace onramp::profile {
@@ -41,6 +42,7 @@ struct DeviceContext {
   int64_t generation = 0;
   std::string partner;
   DeviceSettings settings;
+  std::optional<HttpAuthSettings> http_auth;  // the partner's, if it set one
 };
 
 struct SealedKey {
@@ -76,6 +78,10 @@ class ProfileStore {
   absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version);
   absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text);
   absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names);
+
+  absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings);
+  // NOT_FOUND when the partner has none.
+  absl::Status DeleteHttpAuth(const std::string& partner);
 
   // The current generation (bumped by every layer or template write).
   absl::StatusOr<int64_t> Generation();

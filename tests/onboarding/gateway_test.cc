@@ -208,6 +208,35 @@ TEST_F(GatewayTest, ResyncServesTheProfileWithEtagsOverHttp10And11) {
   EXPECT_THAT(Curl(base_ + "/nothing/here"), HasSubstr("HTTP/1.1 404"));
 }
 
+TEST_F(GatewayTest, APartnersHttpAuthenticationIsChallengedAndAcceptedInBothSchemes) {
+  ClaimAndProfile();
+  grpc::ClientContext context;
+  profile::v1::PutHttpAuthRequest auth;
+  auth.set_partner("acme");
+  auth.set_realm("acme phones");
+  auth.set_username("phone");
+  auth.set_password("correct horse");
+  profile::v1::HttpAuth stored;
+  ASSERT_TRUE(profiles_->PutHttpAuth(&context, auth, &stored).ok());
+
+  const std::string profile = absl::StrCat(kAgent, " ", base_, "/profile/000e08aabbcc.xml");
+  std::string challenged = Curl(profile);
+  EXPECT_THAT(challenged, HasSubstr("HTTP/1.1 401"));
+  EXPECT_THAT(challenged, HasSubstr("WWW-Authenticate: Digest realm=\"acme phones\", qop=\"auth\""));
+  EXPECT_THAT(challenged, HasSubstr("WWW-Authenticate: Basic realm=\"acme phones\""));
+  EXPECT_THAT(challenged, Not(HasSubstr("sip.acme.example")));
+  // curl answers the challenge as the phones do.
+  std::string digest = Curl("--digest -u 'phone:correct horse' " + profile);
+  EXPECT_THAT(digest, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(digest, HasSubstr("sip.acme.example"));
+  EXPECT_THAT(Curl("--basic -u 'phone:correct horse' " + profile), HasSubstr("sip.acme.example"));
+  std::string wrong = Curl("--digest -u 'phone:wrong horse' " + profile);
+  EXPECT_THAT(wrong, HasSubstr("HTTP/1.1 401"));
+  EXPECT_THAT(wrong, Not(HasSubstr("HTTP/1.1 200")));
+  // Other phones' redirects are not the partner's profiles.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " ", base_, "/device/CP-8851-3PCC/000e08aabbcc")), HasSubstr("HTTP/1.1 200"));
+}
+
 TEST_F(GatewayTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   ClaimAndProfile();
   std::string output = Curl(absl::StrCat("-v ", kAgent, " ", base_, "/healthz ", base_, "/healthz"));

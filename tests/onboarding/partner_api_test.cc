@@ -20,6 +20,7 @@
 namespace onramp {
 namespace {
 
+using ::onramp::testing::Curl;
 using ::onramp::testing::ReadFile;
 using ::onramp::testing::RunShell;
 using ::testing::HasSubstr;
@@ -204,6 +205,19 @@ TEST_F(PartnerApiTest, PhonesAreClaimedFromCsvOrJsonWithAResultPerRow) {
                 R"({"parameters": [{"name": "Proxy_1_", "value": "x"}], "if_version": 0})")
                 .status,
             409);
+  // HTTP authentication on the partner's profiles.
+  Answer weak = Api("PUT", "/api/v1/http-auth", acme_, R"({"realm": "acme", "username": "phone", "password": "short"})");
+  EXPECT_EQ(weak.status, 400);
+  EXPECT_THAT(weak.body, HasSubstr("\"field\":\"password\""));
+  Answer auth = Api("PUT", "/api/v1/http-auth", acme_,
+                    R"({"realm": "acme", "username": "phone", "password": "correct horse"})");
+  ASSERT_EQ(auth.status, 200) << auth.body;
+  EXPECT_THAT(auth.body, Not(HasSubstr("correct horse")));
+  EXPECT_THAT(Curl(absl::StrCat(::onramp::testing::kPhoneAgent, " ", base_, "/profile/000e08aabbcc.xml")),
+              HasSubstr("HTTP/1.1 401"));
+  EXPECT_EQ(Api("DELETE", "/api/v1/http-auth", acme_).status, 200);
+  EXPECT_EQ(Api("DELETE", "/api/v1/http-auth", acme_).status, 404);
+
   EXPECT_EQ(Api("POST", "/api/v1/devices/000e08aabbcc:release", acme_).status, 200);
   EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 404);
 }
