@@ -30,6 +30,29 @@ absl::StatusOr<std::string> ImageReader::Next() {
   return std::string();
 }
 
+ImageWriter::~ImageWriter() {
+  if (!finished_) {
+    context_.TryCancel();
+    writer_->Finish();
+  }
+  backend_.Leave();
+}
+
+bool ImageWriter::Write(std::string_view piece) {
+  firmware::v1::ImageUpload upload;
+  upload.set_chunk(std::string(piece));
+  return writer_->Write(upload);
+}
+
+absl::StatusOr<firmware::v1::Image> ImageWriter::Finish() {
+  finished_ = true;
+  writer_->WritesDone();
+  absl::Status status = status::FromGrpcStatus(writer_->Finish());
+  if (backend_.policy().on_outcome) backend_.policy().on_outcome("RegisterImage", status.code());
+  if (!status.ok()) return status;
+  return image_;
+}
+
 FirmwareCatalogClient::FirmwareCatalogClient(const std::string& address, CallPolicy policy,
                                              absl::Duration download_deadline)
     : stub_(firmware::v1::FirmwareCatalogService::NewStub(
@@ -58,6 +81,22 @@ absl::StatusOr<std::unique_ptr<ImageReader>> FirmwareCatalogClient::ReadImage(
   reader->reader_ = stub_->ReadImage(&reader->context_, request);
   if (backend_.policy().on_outcome) backend_.policy().on_outcome("ReadImage", absl::StatusCode::kOk);
   return reader;
+}
+
+absl::StatusOr<std::unique_ptr<ImageWriter>> FirmwareCatalogClient::RegisterImage(
+    const firmware::v1::ImageMetadata& metadata, const std::string& request_id) {
+  if (absl::Status entered = backend_.Enter(); !entered.ok()) {
+    if (backend_.policy().on_outcome) backend_.policy().on_outcome("RegisterImage", entered.code());
+    return entered;
+  }
+  std::unique_ptr<ImageWriter> writer(new ImageWriter(backend_));
+  writer->context_.set_deadline(absl::ToChronoTime(absl::Now() + download_deadline_));
+  if (!request_id.empty()) writer->context_.AddMetadata(std::string(server::kRequestIdKey), request_id);
+  writer->writer_ = stub_->RegisterImage(&writer->context_, &writer->image_);
+  firmware::v1::ImageUpload first;
+  *first.mutable_metadata() = metadata;
+  writer->writer_->Write(first);  // a refusal shows at Finish
+  return writer;
 }
 
 absl::StatusOr<firmware::v1::ReportUpgradeResponse> FirmwareCatalogClient::ReportUpgrade(

@@ -36,9 +36,32 @@ class ImageReader {
   bool done_ = false;
 };
 
+// A RegisterImage upload in progress: the metadata went first, then each
+// Write sends a piece of the image. Holds one of the backend's call slots
+// until destroyed.
+class ImageWriter {
+ public:
+  ~ImageWriter();
+
+  // False once the service has ended the upload (Finish then says why).
+  bool Write(std::string_view piece);
+  // The registered image, or why the service refused it.
+  absl::StatusOr<firmware::v1::Image> Finish();
+
+ private:
+  friend class FirmwareCatalogClient;
+  explicit ImageWriter(Backend& backend) : backend_(backend) {}
+
+  Backend& backend_;
+  grpc::ClientContext context_;
+  firmware::v1::Image image_;
+  std::unique_ptr<grpc::ClientWriter<firmware::v1::ImageUpload>> writer_;
+  bool finished_ = false;
+};
+
 class FirmwareCatalogClient {
  public:
-  // `download_deadline` bounds one whole ReadImage stream.
+  // `download_deadline` bounds one whole ReadImage or RegisterImage stream.
   FirmwareCatalogClient(const std::string& address, CallPolicy policy = {},
                         absl::Duration download_deadline = absl::Minutes(30));
 
@@ -47,6 +70,11 @@ class FirmwareCatalogClient {
   // Bytes [offset, offset + length) of an image (length 0: to the end).
   absl::StatusOr<std::unique_ptr<ImageReader>> ReadImage(const firmware::v1::ReadImageRequest& request,
                                                          const std::string& request_id = "");
+
+  // Starts registering an image described by `metadata`; its bytes follow
+  // through the writer. Bounded by the download deadline.
+  absl::StatusOr<std::unique_ptr<ImageWriter>> RegisterImage(const firmware::v1::ImageMetadata& metadata,
+                                                             const std::string& request_id = "");
 
   absl::StatusOr<firmware::v1::ReportUpgradeResponse> ReportUpgrade(
       const firmware::v1::ReportUpgradeRequest& request, const std::string& request_id = "");

@@ -47,14 +47,6 @@ Response TooManyRequests(absl::Duration wait) {
   return response;
 }
 
-Response HttpsOnly() {
-  Response response(http::status::forbidden, 11);
-  response.set(http::field::content_type, "application/json");
-  response.body() = http_status::ErrorBody(absl::PermissionDeniedError("the partner API is served over HTTPS only"));
-  response.keep_alive(false);
-  response.prepare_payload();
-  return response;
-}
 
 }  // namespace
 
@@ -105,55 +97,123 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                "Lowest level of log lines written.");
 }
 
-Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_limit::TokenBuckets* per_source,
-                     PartnerApi* partner_api) {
-  auto& requests = prometheus::BuildCounter()
-                       .Name("onramp_gateway_requests_total")
-                       .Help("HTTP requests by route and status.")
-                       .Register(registry);
-  auto& latency = prometheus::BuildHistogram()
-                      .Name("onramp_gateway_request_seconds")
-                      .Help("Time to answer an HTTP request, by route.")
-                      .Register(registry);
-  // Made once: the request path only observes.
-  std::array<prometheus::Histogram*, kRoutes.size()> latencies;
-  for (size_t i = 0; i < kRoutes.size(); ++i) {
-    latencies[i] = &latency.Add({{"route", kRoutes[i]}}, metrics::LatencyBuckets());
+namespace {
+
+// Request ids, metrics and the access log, shared by whole requests and
+// uploads.
+class RequestLog {
+ public:
+  explicit RequestLog(prometheus::Registry& registry)
+      : requests_(prometheus::BuildCounter()
+                      .Name("onramp_gateway_requests_total")
+                      .Help("HTTP requests by route and status.")
+                      .Register(registry)) {
+    auto& latency = prometheus::BuildHistogram()
+                        .Name("onramp_gateway_request_seconds")
+                        .Help("Time to answer an HTTP request, by route.")
+                        .Register(registry);
+    // Made once: the request path only observes.
+    for (size_t i = 0; i < kRoutes.size(); ++i) {
+      latencies_[i] = &latency.Add({{"route", kRoutes[i]}}, metrics::LatencyBuckets());
+    }
   }
-  return [&routes, &requests, latencies, per_source, partner_api](const Request& request, const Peer& peer) {
-    auto started = std::chrono::steady_clock::now();
-    std::string request_id;
+
+  // The caller's X-Request-Id when valid, else a new one.
+  static std::string RequestIdOf(const Request& request) {
     if (auto given = request.find("X-Request-Id"); given != request.end() &&
         server::IsValidRequestId(std::string_view(given->value().data(), given->value().size()))) {
-      request_id = std::string(given->value());
-    } else {
-      request_id = server::NewRequestId();
+      return std::string(given->value());
     }
-    std::optional<absl::Duration> wait;
-    if (per_source != nullptr && request.target() != "/healthz") wait = per_source->Take(peer.address);
-    size_t route = RouteOf(request);
-    Reply reply;
-    if (wait) {
-      reply = TooManyRequests(*wait);
-    } else if (kRoutes[route] == std::string_view("api") && partner_api != nullptr) {
-      // Bearer keys never cross a plain connection.
-      reply = peer.tls ? partner_api->Handle(request, peer, request_id) : HttpsOnly();
-    } else {
-      reply = routes.Handle(request, peer, request_id);
-    }
-    Response& response = reply.response;
+    return server::NewRequestId();
+  }
+
+  void Record(const Request& request, const Peer& peer, Response& response, const std::string& request_id,
+              std::chrono::steady_clock::time_point started) {
     response.set("X-Request-Id", request_id);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    requests.Add({{"route", kRoutes[route]}, {"status", absl::StrCat(response.result_int())}}).Increment();
-    latencies[route]->Observe(seconds);
+    size_t route = RouteOf(request);
+    requests_.Add({{"route", kRoutes[route]}, {"status", absl::StrCat(response.result_int())}}).Increment();
+    latencies_[route]->Observe(seconds);
     log::Info("http", {{"request_id", request_id},
                        {"method", std::string(request.method_string())},
                        {"target", std::string(request.target())},
                        {"status", static_cast<int>(response.result_int())},
                        {"micros", static_cast<int64_t>(seconds * 1e6)},
                        {"source", peer.address}});
+  }
+
+ private:
+  prometheus::Family<prometheus::Counter>& requests_;
+  std::array<prometheus::Histogram*, kRoutes.size()> latencies_;
+};
+
+// An upload's sink whose reply is logged and counted like any request's.
+class RecordedSink : public BodySink {
+ public:
+  RecordedSink(std::unique_ptr<BodySink> sink, std::shared_ptr<RequestLog> log, Request head, Peer peer,
+               std::string request_id)
+      : sink_(std::move(sink)), log_(std::move(log)), head_(std::move(head)), peer_(std::move(peer)),
+        request_id_(std::move(request_id)) {}
+
+  absl::Status Write(std::string_view piece) override { return sink_->Write(piece); }
+  Reply Finish() override {
+    Reply reply = sink_->Finish();
+    log_->Record(head_, peer_, reply.response, request_id_, started_);
+    return reply;
+  }
+
+ private:
+  std::unique_ptr<BodySink> sink_;
+  std::shared_ptr<RequestLog> log_;
+  Request head_;
+  Peer peer_;
+  std::string request_id_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
+
+Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_limit::TokenBuckets* per_source,
+                      PartnerApi* partner_api) {
+  auto request_log = std::make_shared<RequestLog>(registry);
+  Handlers handlers;
+  handlers.handler = [&routes, request_log, per_source, partner_api](const Request& request, const Peer& peer) {
+    auto started = std::chrono::steady_clock::now();
+    std::string request_id = RequestLog::RequestIdOf(request);
+    std::optional<absl::Duration> wait;
+    if (per_source != nullptr && request.target() != "/healthz") wait = per_source->Take(peer.address);
+    Reply reply;
+    if (wait) {
+      reply = TooManyRequests(*wait);
+    } else if (partner_api != nullptr && PartnerApi::Owns(std::string_view(request.target().data(), request.target().size()))) {
+      reply = partner_api->Handle(request, peer, request_id);
+    } else {
+      reply = routes.Handle(request, peer, request_id);
+    }
+    request_log->Record(request, peer, reply.response, request_id, started);
     return reply;
   };
+  if (partner_api != nullptr) {
+    handlers.uploads = [request_log, per_source, partner_api](const Request& head, const Peer& peer) {
+      UploadStart start;
+      if (!PartnerApi::Owns(std::string_view(head.target().data(), head.target().size()))) return start;
+      auto started = std::chrono::steady_clock::now();
+      std::string request_id = RequestLog::RequestIdOf(head);
+      if (per_source != nullptr) {
+        if (std::optional<absl::Duration> wait = per_source->Take(peer.address)) {
+          start.refusal = std::make_unique<Reply>(TooManyRequests(*wait));
+        }
+      }
+      if (start.refusal == nullptr) start = partner_api->StartUpload(head, peer, request_id);
+      if (start.refusal != nullptr) {
+        request_log->Record(head, peer, start.refusal->response, request_id, started);
+      } else if (start.sink != nullptr) {
+        start.sink = std::make_unique<RecordedSink>(std::move(start.sink), request_log, head, peer, request_id);
+      }
+      return start;
+    };
+  }
+  return handlers;
 }
 
 FileResolver TftpFiles(Handler handler) {
@@ -222,8 +282,9 @@ absl::Status Run(const Options& options) {
   api_options.partner_rate = options.partner_rate;
   api_options.partner_burst = options.partner_burst;
   PartnerApi partner_api(codes, devices, profiles, firmware, api_options);
-  Handler handler = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api);
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler));
+  Handlers handlers = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api);
+  const Handler& handler = handlers.handler;
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler, handlers.uploads));
   std::unique_ptr<TlsContext> tls;
   std::unique_ptr<HttpServer> tls_server;
   auto& handshakes = prometheus::BuildCounter()
@@ -241,7 +302,7 @@ absl::Status Run(const Options& options) {
     https.on_handshake = [&handshakes](std::string_view protocol) {
       handshakes.Add({{"protocol", protocol.empty() ? "failed" : std::string(protocol)}}).Increment();
     };
-    ASSIGN_OR_RETURN(tls_server, HttpServer::Start(https, handler));
+    ASSIGN_OR_RETURN(tls_server, HttpServer::Start(https, handler, handlers.uploads));
   }
   auto& transfers = prometheus::BuildCounter()
                         .Name("onramp_gateway_tftp_transfers_total")

@@ -51,9 +51,13 @@ void RegisterFlags(config::Flags& flags, Options* options);
 // request id (the caller's X-Request-Id when valid, else a new one); with
 // `per_source`, a source address past its rate gets 429 with Retry-After
 // (health probes excepted).
-// With `partner_api`, /api/v1/... goes there, over TLS only.
-Handler Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
-                     rate_limit::TokenBuckets* per_source = nullptr, PartnerApi* partner_api = nullptr);
+// With `partner_api`, /api/v1/... goes there (uploads too, streamed).
+struct Handlers {
+  Handler handler;
+  UploadRoute uploads;
+};
+Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
+                      rate_limit::TokenBuckets* per_source = nullptr, PartnerApi* partner_api = nullptr);
 
 // TFTP read requests answered exactly as `handler` answers a GET of
 // "/<file name>" (no User-Agent, so the phone's identity must be in the

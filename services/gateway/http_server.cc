@@ -95,6 +95,7 @@ asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& s
 struct HttpServer::Impl {
   HttpServerOptions options;
   Handler handler;
+  UploadRoute uploads;
   // One event loop per thread, each connection on one loop for its life:
   // no lock-step wake-ups of every thread for every event.
   std::vector<std::unique_ptr<asio::io_context>> loops;
@@ -105,6 +106,44 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::unique_ptr<asio::thread_pool> handlers;
 
+  // An upload's body into `sink`, a buffer at a time, each read within the
+  // request timeout; the sink's reply, or why the upload broke off (the
+  // connection then closes: the rest of the body was not read).
+  template <typename Stream>
+  asio::awaitable<Reply> Receive(Stream& stream, beast::flat_buffer& buffer,
+                                 http::request_parser<http::string_body>& header_parser, BodySink& sink) {
+    http::request_parser<http::buffer_body> parser(std::move(header_parser));
+    parser.body_limit(options.max_upload_bytes);
+    std::vector<char> piece(64 * 1024);
+    bool complete = true;
+    while (!parser.is_done()) {
+      parser.get().body().data = piece.data();
+      parser.get().body().size = piece.size();
+      beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(options.request_timeout));
+      auto [error, bytes] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      (void)bytes;
+      if (error && error != http::error::need_buffer) {
+        if (error == http::error::body_limit) {
+          Reply refused = Plain(11, http::status::payload_too_large, "upload too large\n");
+          co_return refused;
+        }
+        complete = false;
+        break;
+      }
+      size_t got = piece.size() - parser.get().body().size;
+      if (got == 0) continue;
+      absl::Status written =
+          co_await OffLoop(*handlers, [&sink, &piece, got] { return sink.Write(std::string_view(piece.data(), got)); });
+      if (!written.ok()) {
+        complete = false;
+        break;
+      }
+    }
+    Reply reply = co_await OffLoop(*handlers, [&sink] { return sink.Finish(); });
+    if (!complete) reply.response.keep_alive(false);
+    co_return reply;
+  }
+
   template <typename Stream>
   asio::awaitable<void> Exchange(Stream& stream, const Peer& peer) {
     beast::flat_buffer buffer(options.max_header_bytes + 1024);
@@ -112,20 +151,48 @@ struct HttpServer::Impl {
     for (;;) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-      parser.body_limit(options.max_body_bytes);
+      // Beast judges a declared length against this when the head arrives;
+      // each route's own limit is applied once it is known (below).
+      parser.body_limit(std::max<uint64_t>(options.max_upload_bytes, options.max_bulk_body_bytes));
       // The first request must arrive within the request timeout; later
       // ones may follow an idle keep-alive pause.
       beast::get_lowest_layer(stream).expires_after(
           absl::ToChronoMilliseconds(first ? options.request_timeout : options.idle_timeout));
       auto [error, bytes] =
           co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      std::optional<Reply> upload_reply;
+      unsigned version = 11;
       if (!error) {
-        std::string_view target(parser.get().target().data(), parser.get().target().size());
-        if (!options.bulk_path_prefix.empty() && target.starts_with(options.bulk_path_prefix)) {
-          parser.body_limit(options.max_bulk_body_bytes);
+        const Request& head = parser.get();
+        version = head.version();
+        if (head[http::field::expect] == "100-continue") {
+          // Clients holding a large body back until told to send it.
+          http::response<http::empty_body> go_on(http::status::continue_, head.version());
+          auto [continue_error, sent] = co_await http::async_write(stream, go_on, asio::as_tuple(asio::use_awaitable));
+          (void)sent;
+          if (continue_error) co_return;
         }
-        std::tie(error, bytes) =
-            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        UploadStart upload;
+        if (uploads) upload = co_await OffLoop(*handlers, [this, &head, &peer] { return uploads(head, peer); });
+        if (upload.refusal != nullptr) {
+          upload_reply = std::move(*upload.refusal);
+          upload_reply->response.keep_alive(false);
+        } else if (upload.sink != nullptr) {
+          upload_reply = co_await Receive(stream, buffer, parser, *upload.sink);
+        } else {
+          std::string_view target(head.target().data(), head.target().size());
+          uint64_t limit = !options.bulk_path_prefix.empty() && target.starts_with(options.bulk_path_prefix)
+                               ? options.max_bulk_body_bytes
+                               : options.max_body_bytes;
+          boost::optional<uint64_t> declared = parser.content_length();
+          if (declared && *declared > limit) {
+            error = http::error::body_limit;  // refused before reading it
+          } else {
+            parser.body_limit(limit);
+            std::tie(error, bytes) =
+                co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+          }
+        }
       }
       (void)bytes;
       first = false;
@@ -135,7 +202,10 @@ struct HttpServer::Impl {
       }
       Reply reply = Response();
       bool head = false;
-      if (error == http::error::header_limit) {
+      if (upload_reply) {
+        reply = std::move(*upload_reply);
+        reply.response.version(version);
+      } else if (error == http::error::header_limit) {
         reply = Plain(11, http::status::request_header_fields_too_large, "headers too large\n");
       } else if (error == http::error::body_limit) {
         reply = Plain(11, http::status::payload_too_large, "body too large\n");
@@ -227,11 +297,12 @@ struct HttpServer::Impl {
   }
 };
 
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,
-                                                              Handler handler) {
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, Handler handler,
+                                                              UploadRoute uploads) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->handler = std::move(handler);
+  impl->uploads = std::move(uploads);
   int io_threads = options.io_threads > 0 ? options.io_threads
                                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   impl->handlers = std::make_unique<asio::thread_pool>(std::max(1, options.handler_threads));

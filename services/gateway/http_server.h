@@ -58,6 +58,26 @@ struct Reply {
 // backends.
 using Handler = std::function<Reply(const Request&, const Peer&)>;
 
+// Where an upload's body goes, piece by piece as it arrives, so it is never
+// held whole. Both calls run on the handler threads and may block.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // An error ends the upload (the rest is not read; the connection closes).
+  virtual absl::Status Write(std::string_view piece) = 0;
+  // After the last piece or a failed Write: the reply.
+  virtual Reply Finish() = 0;
+};
+
+// What an UploadRoute makes of a request's head: not an upload (neither
+// set: the Handler gets it whole), refused at once (the body is never read
+// and the connection closes), or a sink for the body.
+struct UploadStart {
+  std::unique_ptr<BodySink> sink;
+  std::unique_ptr<Reply> refusal;
+};
+using UploadRoute = std::function<UploadStart(const Request& head, const Peer&)>;
+
 // What each TLS handshake came to, for metrics: the protocol
 // ("TLSv1.3") when it succeeded, empty when it failed.
 using HandshakeObserver = std::function<void(std::string_view protocol)>;
@@ -75,6 +95,7 @@ struct HttpServerOptions {
   // bodies up to max_bulk_body_bytes.
   std::string bulk_path_prefix = "/api/";
   size_t max_bulk_body_bytes = 8 * 1024 * 1024;
+  uint64_t max_upload_bytes = uint64_t{4} << 30;  // through an UploadRoute
   absl::Duration request_timeout = absl::Seconds(10);  // to receive one whole request
   absl::Duration idle_timeout = absl::Seconds(30);     // between keep-alive requests
   int max_connections = 10000;
@@ -86,8 +107,8 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options,
-                                                           Handler handler);
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, Handler handler,
+                                                           UploadRoute uploads = nullptr);
   ~HttpServer();  // stops accepting, closes connections, joins threads
 
   int port() const { return port_; }

@@ -51,13 +51,16 @@ Response JsonResponse(http::status status, std::string body) {
   return response;
 }
 
-Reply Error(const absl::Status& status) {
+Reply Error(const absl::Status& status, absl::Duration retry_after = absl::Seconds(5)) {
   int code = http_status::ForPartner(status.code());
   if (code >= 500) log::Warn("partner API backend call failed", {{"error", status.ToString()}});
   // A server fault's details are for the logs, not for the caller.
   absl::Status shown = code >= 500 && code != 503 ? absl::Status(status.code(), "internal error") : status;
   Response response = JsonResponse(static_cast<http::status>(code), http_status::ErrorBody(shown));
-  if (code == 429 || code == 503) response.set(http::field::retry_after, "5");
+  if (code == 429 || code == 503) {
+    response.set(http::field::retry_after,
+                 absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1))))));
+  }
   if (code == 401) response.set(http::field::www_authenticate, "Bearer realm=\"onramp\"");
   return response;
 }
@@ -191,6 +194,7 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
       {"PUT", "/api/v1/http-auth", &PartnerApi::PutHttpAuth},
       {"DELETE", "/api/v1/http-auth", &PartnerApi::DeleteHttpAuth},
       {"GET", "/api/v1/firmware", &PartnerApi::ListFirmware},
+      {"POST", "/api/v1/firmware", nullptr},
       {"POST", "/api/v1/rollouts", &PartnerApi::CreateRollout},
       {"GET", "/api/v1/rollouts/{id}", &PartnerApi::GetRollout},
       {"POST", "/api/v1/rollouts/{id}:pause", &PartnerApi::PauseRollout},
@@ -242,8 +246,21 @@ absl::StatusOr<std::string> PartnerApi::Authenticate(const Request& request, con
   return key->partner();
 }
 
+absl::StatusOr<std::string> PartnerApi::Admit(const Request& request, const Peer& peer,
+                                              const std::string& request_id, absl::Duration* retry_after) {
+  if (!peer.tls) return absl::PermissionDeniedError("the partner API is served over HTTPS only");
+  absl::StatusOr<std::string> partner = Authenticate(request, request_id);
+  if (!partner.ok()) return partner.status();
+  if (per_partner_ != nullptr) {
+    if (std::optional<absl::Duration> wait = per_partner_->Take(*partner)) {
+      *retry_after = *wait;
+      return absl::ResourceExhaustedError("this partner's request rate is exceeded");
+    }
+  }
+  return partner;
+}
+
 Reply PartnerApi::Handle(const Request& request, const Peer& peer, const std::string& request_id) {
-  (void)peer;
   std::string_view target(request.target().data(), request.target().size());
   size_t question = target.find('?');
   std::string_view path = target.substr(0, question);
@@ -268,15 +285,11 @@ Reply PartnerApi::Handle(const Request& request, const Peer& peer, const std::st
     return JsonResponse(http::status::method_not_allowed,
                         http_status::ErrorBody(absl::UnimplementedError("method not allowed on this path")));
   }
-  absl::StatusOr<std::string> partner = Authenticate(request, request_id);
-  if (!partner.ok()) return Error(partner.status());
-  if (per_partner_ != nullptr) {
-    if (std::optional<absl::Duration> wait = per_partner_->Take(*partner)) {
-      Reply reply = Error(absl::ResourceExhaustedError("this partner's request rate is exceeded"));
-      reply.response.set(http::field::retry_after,
-                         absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))))));
-      return reply;
-    }
+  absl::Duration retry_after = absl::Seconds(5);
+  absl::StatusOr<std::string> partner = Admit(request, peer, request_id, &retry_after);
+  if (!partner.ok()) return Error(partner.status(), retry_after);
+  if (route->handle == nullptr) {
+    return Error(absl::UnimplementedError("this listener does not take streamed uploads"));
   }
   absl::StatusOr<std::map<std::string, std::string>> query =
       strings::ParseForm(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
@@ -287,6 +300,70 @@ Reply PartnerApi::Handle(const Request& request, const Peer& peer, const std::st
             .query = *std::move(query),
             .request_id = request_id};
   return (this->*route->handle)(call);
+}
+
+namespace {
+
+// An image upload's bytes, on to firmware-catalog as they come.
+class FirmwareUpload : public BodySink {
+ public:
+  explicit FirmwareUpload(std::unique_ptr<clients::ImageWriter> writer) : writer_(std::move(writer)) {}
+
+  absl::Status Write(std::string_view piece) override {
+    if (!writer_->Write(piece)) return absl::AbortedError("firmware-catalog ended the upload");
+    return absl::OkStatus();
+  }
+  Reply Finish() override {
+    absl::StatusOr<firmware::v1::Image> image = writer_->Finish();
+    if (!image.ok()) return Error(image.status());
+    return Ok(*image, http::status::created);
+  }
+
+ private:
+  std::unique_ptr<clients::ImageWriter> writer_;
+};
+
+}  // namespace
+
+UploadStart PartnerApi::StartUpload(const Request& head, const Peer& peer, const std::string& request_id) {
+  std::string_view target(head.target().data(), head.target().size());
+  size_t question = target.find('?');
+  UploadStart start;
+  if (head.method() != http::verb::post || target.substr(0, question) != "/api/v1/firmware") return start;
+  absl::Duration retry_after = absl::Seconds(5);
+  auto refuse = [&start, &retry_after](const absl::Status& status) {
+    start.refusal = std::make_unique<Reply>(Error(status, retry_after));
+    return std::move(start);
+  };
+  absl::StatusOr<std::string> partner = Admit(head, peer, request_id, &retry_after);
+  if (!partner.ok()) return refuse(partner.status());
+  absl::StatusOr<std::map<std::string, std::string>> query =
+      strings::ParseForm(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+  if (!query.ok()) return refuse(InvalidField("query", std::string(query.status().message())));
+  firmware::v1::ImageMetadata metadata;
+  for (const auto& [name, value] : *query) {
+    if (name == "file_name") {
+      metadata.set_file_name(value);
+    } else if (name == "sha256") {
+      metadata.set_sha256(value);
+    } else if (name == "models") {
+      for (absl::string_view model : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+        metadata.add_models(std::string(model));
+      }
+    } else {
+      return refuse(InvalidField(name, absl::StrCat(name, " is not a parameter of this route")));
+    }
+  }
+  int64_t size = 0;
+  auto length = head.find(http::field::content_length);
+  if (length == head.end() || !absl::SimpleAtoi(absl::string_view(length->value().data(), length->value().size()), &size)) {
+    return refuse(InvalidField("Content-Length", "send the image with its Content-Length"));
+  }
+  metadata.set_size(size);
+  absl::StatusOr<std::unique_ptr<clients::ImageWriter>> writer = firmware_.RegisterImage(metadata, request_id);
+  if (!writer.ok()) return refuse(writer.status());
+  start.sink = std::make_unique<FirmwareUpload>(*std::move(writer));
+  return start;
 }
 
 // --- activation codes ------------------------------------------------------

@@ -16,6 +16,8 @@
 //     lib/http_status; another partner's resources are 404, as missing ones.
 //   * Bulk claims also take text/csv (a header row naming mac, model and
 //     serial columns), answered with a result per row.
+//   * Firmware images are uploaded as the raw body (file_name, sha256 and
+//     models in the query), streamed to firmware-catalog as they arrive.
 //
 // The routes, with their OpenAPI 3 description at /api/v1/openapi.json
 // (openapi.json beside this file, kept true by a test against Routes()).
@@ -53,7 +55,7 @@ class PartnerApi {
   struct Route {
     const char* method;
     const char* path;  // with {placeholders}, as in the OpenAPI document
-    RouteHandler handle;
+    RouteHandler handle;  // nullptr: an upload, served by StartUpload
   };
 
   PartnerApi(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
@@ -63,11 +65,21 @@ class PartnerApi {
   // Whether `target` is the API's (it then answers every such request).
   static bool Owns(std::string_view target);
 
+  // Answers `request` (over TLS only: bearer keys never cross a plain
+  // connection).
   Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
+
+  // For the listener's UploadRoute: POST /api/v1/firmware streams the image
+  // to firmware-catalog RegisterImage; anything else is not an upload.
+  UploadStart StartUpload(const Request& head, const Peer& peer, const std::string& request_id);
 
   static const std::vector<Route>& Routes();
 
  private:
+  // The partner a request may act for: its channel, key and rate checked.
+  // With a rate exceeded, `retry_after` says when to come back.
+  absl::StatusOr<std::string> Admit(const Request& request, const Peer& peer, const std::string& request_id,
+                                    absl::Duration* retry_after);
   absl::StatusOr<std::string> Authenticate(const Request& request, const std::string& request_id);
 
   Reply CreateCodes(Call& call);

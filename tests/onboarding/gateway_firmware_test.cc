@@ -2,6 +2,7 @@
 // from firmware-catalog, byte ranges for resumed downloads, validators,
 // HEAD, and the refusals.
 
+#include <fstream>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -107,6 +108,33 @@ TEST_F(GatewayFirmwareTest, RangesResumeDownloads) {
   std::string beyond = Curl(absl::StrCat("-r 99999999- ", url_));
   EXPECT_THAT(beyond, HasSubstr("HTTP/1.1 416"));
   EXPECT_THAT(beyond, HasSubstr("Content-Range: bytes */" + size));
+}
+
+TEST_F(GatewayFirmwareTest, PartnersUploadImagesStreamedToTheCatalog) {
+  // 3 MiB: dozens of pieces, and curl waits for 100 Continue first.
+  std::string image(3 * 1024 * 1024, '\0');
+  std::mt19937 random(5);
+  for (char& c : image) c = static_cast<char>(random());
+  const std::string sha = profile_crypto::Sha256Hex(image);
+  std::ofstream(dir_ + "/upload.loads", std::ios::binary) << image;
+  const std::string key = CreateApiKey("acme");
+  auto upload = [&](const std::string& name, const std::string& digest, const std::string& auth) {
+    return CurlTls(absl::StrCat("-H 'Authorization: Bearer ", auth, "' -H 'Content-Type: application/octet-stream' ",
+                                "--data-binary @", dir_, "/upload.loads '", tls_base_, "/api/v1/firmware?file_name=",
+                                name, "&sha256=", digest, "&models=CP-8851-3PCC'"));
+  };
+  std::string stored = upload("sip88xx.12-5-1MPP-100.loads", sha, key);
+  EXPECT_THAT(stored, HasSubstr("HTTP/1.1 201"));
+  EXPECT_THAT(stored, HasSubstr(absl::StrCat("\"sha256\":\"", sha, "\"")));
+  EXPECT_EQ(profile_crypto::Sha256Hex(Download(base_ + "/firmware/sip88xx.12-5-1MPP-100.loads")), sha);
+
+  // The wrong checksum keeps nothing; no key reads no body.
+  EXPECT_THAT(upload("sip88xx.12-5-2MPP-100.loads", std::string(64, '0'), key), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(Curl(base_ + "/firmware/sip88xx.12-5-2MPP-100.loads"), HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(upload("sip88xx.12-5-2MPP-100.loads", sha, "onr_0000000000000000_nothing"), HasSubstr("HTTP/1.1 401"));
+  // It is listed.
+  EXPECT_THAT(CurlTls(absl::StrCat("-H 'Authorization: Bearer ", key, "' '", tls_base_, "/api/v1/firmware'")),
+              HasSubstr("sip88xx.12-5-1MPP-100.loads"));
 }
 
 TEST_F(GatewayFirmwareTest, UnknownImagesAndWrongMethodsAreRefused) {

@@ -77,13 +77,16 @@ void GatewayFleetTest::SetUp() {
   partner_api_ = std::make_unique<gateway::PartnerApi>(
       *codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
       gateway::PartnerApiOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
-  gateway::Handler handler = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
-  gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096}, handler);
+  gateway::Handlers handlers = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
+  const gateway::Handler& handler = handlers.handler;
+  gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096}, handler,
+                                         handlers.uploads);
   absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls = gateway::TlsContext::Load(
       {.cert_file = dir_ + "/https.pem", .key_file = dir_ + "/https.key", .client_ca_file = dir_ + "/ca.pem"});
   ASSERT_TRUE(tls.ok()) << tls.status();
   tls_ = *std::move(tls);
-  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, handler);
+  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, handler,
+                                             handlers.uploads);
   tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
   base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
   tls_base_ = absl::StrCat("https://127.0.0.1:", tls_gateway_->port());

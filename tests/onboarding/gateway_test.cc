@@ -247,7 +247,7 @@ TEST_F(GatewayTest, ASourcePastItsRateGets429WithRetryAfter) {
   rate_limit::TokenBuckets per_source({.rate_per_second = 0.5, .burst = 3});
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> limited =
-      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source));
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source).handler);
   const std::string url = absl::StrCat("http://127.0.0.1:", limited->port(), "/device/CP-8851-3PCC/000e08aabbdd");
   for (int i = 0; i < 3; ++i) EXPECT_THAT(Curl(url), HasSubstr("HTTP/1.1 404")) << i;
   std::string refused = Curl(url);
@@ -267,7 +267,7 @@ TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
   gateway::PhoneRoutes routes(codes, devices, profiles, firmware);
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> server =
-      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(routes, *registry));
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(routes, *registry).handler);
   std::string answer = Curl(absl::StrCat(kAgent, " http://127.0.0.1:", server->port(), "/profile/000e08aabbcc.xml"));
   EXPECT_THAT(answer, HasSubstr("HTTP/1.1 503"));
   EXPECT_THAT(answer, HasSubstr("Retry-After: "));
