@@ -65,4 +65,16 @@ absl::Status Uuid(const std::string& field, const std::string& value) {
   return valid ? absl::OkStatus() : InvalidField(field, absl::StrCat(field, " is not a UUID"));
 }
 
+absl::StatusOr<int> PageSize(int requested) {
+  if (requested < 0 || requested > 1000) {
+    return status::InvalidField("page.page_size", "page.page_size must be in 0..1000");
+  }
+  return requested == 0 ? 100 : requested;
+}
+
+absl::Status PageTokenError(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kInvalidArgument) return status;
+  return status::InvalidField("page.page_token", std::string(status.message()));
+}
+
 }  // namespace onramp::validation

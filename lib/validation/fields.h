@@ -29,6 +29,14 @@ absl::StatusOr<std::string> Mac(const std::string& field, const std::string& val
 // A UUID as PostgreSQL prints it.
 absl::Status Uuid(const std::string& field, const std::string& value);
 
+// The page size a List call uses for PageRequest.page_size `requested`: 0
+// means 100; outside 0..1000 is an error naming page.page_size.
+absl::StatusOr<int> PageSize(int requested);
+
+// A store's INVALID_ARGUMENT about the page token it was given, as an error
+// naming page.page_token; any other status unchanged.
+absl::Status PageTokenError(const absl::Status& status);
+
 }  // namespace onramp::validation
 
 #endif  // ONRAMP_LIB_VALIDATION_FIELDS_H_

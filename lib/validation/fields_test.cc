@@ -42,5 +42,14 @@ TEST(FieldsTest, Uuids) {
   EXPECT_THAT(Uuid("id", "4c4c32f7x4da1-414a-bb86-b53d2e3d80ab"), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(FieldsTest, PageSizesDefaultTo100AndStopAt1000) {
+  EXPECT_THAT(PageSize(0), IsOkAndHolds(Eq(100)));
+  EXPECT_THAT(PageSize(1000), IsOkAndHolds(Eq(1000)));
+  EXPECT_EQ(status::FieldOf(PageSize(1001).status()), "page.page_size");
+  EXPECT_EQ(status::FieldOf(PageSize(-1).status()), "page.page_size");
+  EXPECT_EQ(status::FieldOf(PageTokenError(absl::InvalidArgumentError("not ours"))), "page.page_token");
+  EXPECT_THAT(PageTokenError(absl::UnavailableError("down")), StatusIs(absl::StatusCode::kUnavailable));
+}
+
 }  // namespace
 }  // namespace onramp::validation

@@ -22,8 +22,6 @@ using status::InvalidField;
 using status::ToGrpcStatus;
 
 constexpr int kMaxCount = 1000;
-constexpr int kDefaultPageSize = 100;
-constexpr int kMaxPageSize = 1000;
 
 using validation::Presence;
 
@@ -190,13 +188,8 @@ grpc::Status ActivationCodeServiceImpl::ListCodes(grpc::ServerContext*,
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
-    int page_size = request->page().page_size();
-    if (page_size < 0 || page_size > kMaxPageSize) {
-      return InvalidField("page.page_size", "page.page_size must be in 0..1000");
-    }
-    ListFilter filter{.model = request->model(),
-                      .page_size = page_size == 0 ? kDefaultPageSize : page_size,
-                      .page_token = request->page().page_token()};
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    ListFilter filter{.model = request->model(), .page_size = page_size, .page_token = request->page().page_token()};
     switch (request->state()) {
       case v1::CODE_STATE_ACTIVE: filter.state = CodeState::kActive; break;
       case v1::CODE_STATE_USED: filter.state = CodeState::kUsed; break;
@@ -205,10 +198,7 @@ grpc::Status ActivationCodeServiceImpl::ListCodes(grpc::ServerContext*,
       default: break;
     }
     absl::StatusOr<CodePage> page = store_.List(request->partner(), filter);
-    if (page.status().code() == absl::StatusCode::kInvalidArgument) {
-      return InvalidField("page.page_token", std::string(page.status().message()));
-    }
-    if (!page.ok()) return page.status();
+    if (!page.ok()) return validation::PageTokenError(page.status());
     for (const CodeRecord& code : page->codes) ToProto(code, response->add_codes());
     response->mutable_page()->set_next_page_token(page->next_page_token);
     return absl::OkStatus();

@@ -77,9 +77,7 @@ grpc::Status ApiKeyServiceImpl::ListApiKeys(grpc::ServerContext*, const v1::List
                                             v1::ListApiKeysResponse* response) {
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
-    int page_size = request->page().page_size();
-    if (page_size < 0 || page_size > 1000) return InvalidField("page.page_size", "page.page_size must be in 0..1000");
-    if (page_size == 0) page_size = 100;
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
     std::string after;
     if (!request->page().page_token().empty() && !absl::WebSafeBase64Unescape(request->page().page_token(), &after)) {
       return InvalidField("page.page_token", "page_token is not one this service issued");

@@ -27,7 +27,6 @@ using validation::Presence;
 
 constexpr int kMaxClaimRows = 10000;
 constexpr int kProgressChunk = 1000;
-constexpr int kDefaultPageSize = 100;
 
 absl::Status CheckTarget(const std::string& field, const v1::RedirectTarget& target) {
   RETURN_IF_ERROR(validation::Text(field + ".profile_rule", target.profile_rule(), 2048));
@@ -314,17 +313,10 @@ grpc::Status DeviceActivationServiceImpl::ListDevices(grpc::ServerContext*,
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
-    int page_size = request->page().page_size();
-    if (page_size < 0 || page_size > 1000) {
-      return InvalidField("page.page_size", "page.page_size must be in 0..1000");
-    }
-    auto listed = store_.List(request->partner(), request->model(), FromProto(request->state()),
-                              page_size == 0 ? kDefaultPageSize : page_size,
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = store_.List(request->partner(), request->model(), FromProto(request->state()), page_size,
                               request->page().page_token());
-    if (listed.status().code() == absl::StatusCode::kInvalidArgument) {
-      return InvalidField("page.page_token", std::string(listed.status().message()));
-    }
-    if (!listed.ok()) return listed.status();
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
     for (const DeviceRecord& device : listed->first) ToProto(device, response->add_devices());
     response->mutable_page()->set_next_page_token(listed->second);
     return absl::OkStatus();
@@ -391,6 +383,46 @@ grpc::Status DeviceActivationServiceImpl::CreateRedirectProfile(
                                            .short_code = digits,
                                            .target = EncodeTarget(request->target())}));
     ToProto(created, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::GetRedirectProfile(grpc::ServerContext*, const v1::RedirectProfileRef* request,
+                                                             v1::RedirectProfile* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Uuid("id", request->id()));
+    ASSIGN_OR_RETURN(ProfileRecord profile, store_.GetProfile(request->partner(), request->id()));
+    ToProto(profile, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::ListRedirectProfiles(grpc::ServerContext*,
+                                                               const v1::ListRedirectProfilesRequest* request,
+                                                               v1::ListRedirectProfilesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = store_.ListProfiles(request->partner(), page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    for (const ProfileRecord& profile : listed->first) ToProto(profile, response->add_profiles());
+    response->mutable_page()->set_next_page_token(listed->second);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::DeleteRedirectProfile(grpc::ServerContext*,
+                                                                const v1::RedirectProfileRef* request,
+                                                                v1::RedirectProfile* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Uuid("id", request->id()));
+    ASSIGN_OR_RETURN(ProfileRecord profile, store_.DeleteProfile(request->partner(), request->id()));
+    ToProto(profile, response);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

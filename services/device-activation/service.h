@@ -33,6 +33,12 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   grpc::Status Lookup(grpc::ServerContext*, const v1::LookupRequest*, v1::LookupResponse*) override;
   grpc::Status CreateRedirectProfile(grpc::ServerContext*, const v1::CreateRedirectProfileRequest*,
                                      v1::RedirectProfile*) override;
+  grpc::Status GetRedirectProfile(grpc::ServerContext*, const v1::RedirectProfileRef* request,
+                                  v1::RedirectProfile* response) override;
+  grpc::Status ListRedirectProfiles(grpc::ServerContext*, const v1::ListRedirectProfilesRequest* request,
+                                    v1::ListRedirectProfilesResponse* response) override;
+  grpc::Status DeleteRedirectProfile(grpc::ServerContext*, const v1::RedirectProfileRef* request,
+                                     v1::RedirectProfile* response) override;
   grpc::Status ResolveShortCode(grpc::ServerContext*, const v1::ResolveShortCodeRequest*,
                                 v1::ResolveShortCodeResponse*) override;
   grpc::Status ReportState(grpc::ServerContext*, const v1::ReportStateRequest*,

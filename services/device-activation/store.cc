@@ -263,6 +263,72 @@ absl::StatusOr<ProfileRecord> DeviceStore::CreateProfile(const ProfileRecord& pr
   return created;
 }
 
+absl::StatusOr<ProfileRecord> DeviceStore::GetProfile(const std::string& partner, const std::string& id) {
+  std::optional<ProfileRecord> profile;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        "SELECT id::text, partner, name, short_code, target FROM device.redirect_profiles "
+        "WHERE id = $1::uuid AND partner = $2",
+        id, partner);
+    if (!rows.empty()) profile = ProfileFromRow(rows[0]);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!profile) return absl::NotFoundError(absl::StrCat("no redirect profile ", id));
+  return *profile;
+}
+
+absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> DeviceStore::ListProfiles(
+    const std::string& partner, int page_size, const std::string& page_token) {
+  std::string after;
+  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
+    return absl::InvalidArgumentError("page_token is not one this service issued");
+  }
+  std::vector<ProfileRecord> profiles;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    profiles.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT id::text, partner, name, short_code, target FROM device.redirect_profiles "
+             "WHERE partner = $1 AND name > $2 ORDER BY name LIMIT $3",
+             partner, after, page_size + 1)) {
+      profiles.push_back(ProfileFromRow(row));
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  std::string next;
+  if (profiles.size() > static_cast<size_t>(page_size)) {
+    profiles.pop_back();
+    next = absl::WebSafeBase64Escape(profiles.back().name);
+  }
+  return std::make_pair(std::move(profiles), next);
+}
+
+absl::StatusOr<ProfileRecord> DeviceStore::DeleteProfile(const std::string& partner, const std::string& id) {
+  std::optional<ProfileRecord> profile;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result in_use = tx.exec_params("SELECT count(*) FROM device.devices WHERE redirect_profile_id = $1::uuid", id);
+    pqxx::result rows = tx.exec_params(
+        "DELETE FROM device.redirect_profiles WHERE id = $1::uuid AND partner = $2 AND $3 = 0 "
+        "RETURNING id::text, partner, name, short_code, target",
+        id, partner, in_use[0][0].as<int64_t>());
+    if (!rows.empty()) profile = ProfileFromRow(rows[0]);
+    if (!profile && in_use[0][0].as<int64_t>() > 0) {
+      // Only the owner learns that it is in use; to others it does not exist.
+      pqxx::result owned =
+          tx.exec_params("SELECT 1 FROM device.redirect_profiles WHERE id = $1::uuid AND partner = $2", id, partner);
+      if (!owned.empty()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(in_use[0][0].as<int64_t>(), " phones are claimed with this redirect profile"));
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (!profile) return absl::NotFoundError(absl::StrCat("no redirect profile ", id));
+  return *profile;
+}
+
 absl::StatusOr<ProfileRecord> DeviceStore::ResolveShortCode(const std::string& digits,
                                                             const std::string& source,
                                                             absl::Duration* retry_after) {

@@ -102,6 +102,13 @@ class DeviceStore {
 
   // ALREADY_EXISTS when the name (or short code) is taken.
   absl::StatusOr<ProfileRecord> CreateProfile(const ProfileRecord& profile);
+  // NOT_FOUND unless `partner` has profile `id`.
+  absl::StatusOr<ProfileRecord> GetProfile(const std::string& partner, const std::string& id);
+  // By name; the page token is opaque.
+  absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> ListProfiles(
+      const std::string& partner, int page_size, const std::string& page_token);
+  // FAILED_PRECONDITION while phones are claimed with it.
+  absl::StatusOr<ProfileRecord> DeleteProfile(const std::string& partner, const std::string& id);
   // nullopt + retry_after when rate limited; NOT_FOUND on a miss.
   absl::StatusOr<ProfileRecord> ResolveShortCode(const std::string& digits,
                                                  const std::string& source,

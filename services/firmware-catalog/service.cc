@@ -151,14 +151,9 @@ grpc::Status FirmwareCatalogServiceImpl::ListImages(grpc::ServerContext*,
                                                     v1::ListImagesResponse* response) {
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
-    int page_size = request->page().page_size();
-    if (page_size < 0 || page_size > 1000) return InvalidField("page.page_size", "page.page_size must be in 0..1000");
-    auto listed = store_.ListImages(request->model(), page_size == 0 ? 100 : page_size,
-                                    request->page().page_token());
-    if (listed.status().code() == absl::StatusCode::kInvalidArgument) {
-      return InvalidField("page.page_token", std::string(listed.status().message()));
-    }
-    if (!listed.ok()) return listed.status();
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = store_.ListImages(request->model(), page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
     for (const ImageRecord& image : listed->first) ToProto(image, response->add_images());
     response->mutable_page()->set_next_page_token(listed->second);
     return absl::OkStatus();

@@ -187,6 +187,9 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
       {"GET", "/api/v1/devices/{mac}/preview", &PartnerApi::PreviewProfile},
       {"GET", "/api/v1/devices/{mac}/diff", &PartnerApi::DiffProfile},
       {"POST", "/api/v1/redirect-profiles", &PartnerApi::CreateRedirectProfile},
+      {"GET", "/api/v1/redirect-profiles", &PartnerApi::ListRedirectProfiles},
+      {"GET", "/api/v1/redirect-profiles/{id}", &PartnerApi::GetRedirectProfile},
+      {"DELETE", "/api/v1/redirect-profiles/{id}", &PartnerApi::DeleteRedirectProfile},
       {"GET", "/api/v1/layers", &PartnerApi::ListLayers},
       {"PUT", "/api/v1/layers/{scope}/{key}", &PartnerApi::PutLayer},
       {"GET", "/api/v1/layers/{scope}/{key}", &PartnerApi::GetLayer},
@@ -540,6 +543,37 @@ Reply PartnerApi::CreateRedirectProfile(Call& call) {
   return Forward(devices_, "CreateRedirectProfile", Repeat::kOnce,
                  &device::v1::DeviceActivationService::Stub::CreateRedirectProfile, request, call.request_id,
                  http::status::created);
+}
+
+Reply PartnerApi::ListRedirectProfiles(Call& call) {
+  device::v1::ListRedirectProfilesRequest request;
+  if (absl::Status set = SetFromQuery(call.query, &request); !set.ok()) return Error(set);
+  request.set_partner(call.partner);
+  return Forward(devices_, "ListRedirectProfiles", Repeat::kSafe,
+                 &device::v1::DeviceActivationService::Stub::ListRedirectProfiles, request, call.request_id);
+}
+
+namespace {
+
+device::v1::RedirectProfileRef RedirectProfileRefOf(const std::string& partner, const std::string& id) {
+  device::v1::RedirectProfileRef ref;
+  ref.set_partner(partner);
+  ref.set_id(id);
+  return ref;
+}
+
+}  // namespace
+
+Reply PartnerApi::GetRedirectProfile(Call& call) {
+  return Forward(devices_, "GetRedirectProfile", Repeat::kSafe,
+                 &device::v1::DeviceActivationService::Stub::GetRedirectProfile,
+                 RedirectProfileRefOf(call.partner, call.Param("id")), call.request_id);
+}
+
+Reply PartnerApi::DeleteRedirectProfile(Call& call) {
+  return Forward(devices_, "DeleteRedirectProfile", Repeat::kSafe,
+                 &device::v1::DeviceActivationService::Stub::DeleteRedirectProfile,
+                 RedirectProfileRefOf(call.partner, call.Param("id")), call.request_id);
 }
 
 // --- profile layers ---------------------------------------------------------

@@ -94,6 +94,9 @@ class PartnerApi {
   Reply PreviewProfile(Call& call);
   Reply DiffProfile(Call& call);
   Reply CreateRedirectProfile(Call& call);
+  Reply ListRedirectProfiles(Call& call);
+  Reply GetRedirectProfile(Call& call);
+  Reply DeleteRedirectProfile(Call& call);
   Reply ListLayers(Call& call);
   Reply PutLayer(Call& call);
   Reply GetLayer(Call& call);

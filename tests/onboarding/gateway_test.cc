@@ -8,6 +8,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <chrono>
+
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -274,6 +276,26 @@ TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
   EXPECT_THAT(answer, HasSubstr("temporarily unavailable"));
   EXPECT_THAT(answer, Not(HasSubstr("127.0.0.1:1")));
   EXPECT_THAT(answer, Not(HasSubstr("connect")));
+}
+
+TEST_F(GatewayTest, ASlowClientIsCutOffAtTheRequestTimeout) {
+  auto registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<gateway::HttpServer> server = *gateway::HttpServer::Start(
+      {.host = "127.0.0.1", .request_timeout = absl::Milliseconds(300)}, gateway::Instrumented(*routes_, *registry).handler);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  timeval bound{.tv_sec = 10, .tv_usec = 0};  // only against a server that never cuts off
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  sockaddr_in address{.sin_family = AF_INET, .sin_port = htons(static_cast<uint16_t>(server->port()))};
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  // Half a request, then nothing: a slow-loris client.
+  const std::string partial = "GET /healthz HTTP/1.1\r\nHost: gateway\r\n";
+  ASSERT_EQ(send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  auto started = std::chrono::steady_clock::now();
+  char byte;
+  EXPECT_EQ(recv(fd, &byte, 1, 0), 0);  // the server closed the connection
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  close(fd);
 }
 
 TEST_F(GatewayTest, MalformedAndOversizedRequestsGetA4xx) {

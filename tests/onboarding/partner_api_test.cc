@@ -240,13 +240,19 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
                            "stages": [{"percent": 100}], "failure_threshold_percent": 10})");
   ASSERT_EQ(rollout.status, 201) << rollout.body;
   const std::string rollout_id = Parse<firmware::v1::Rollout>(rollout).id();
+  Answer redirect = Api("POST", "/api/v1/redirect-profiles", acme_,
+                        R"({"name": "4711", "target": {"profile_rule": "https://a/$MA"}})");
+  ASSERT_EQ(redirect.status, 201) << redirect.body;
+  const std::string redirect_id = Parse<device::v1::RedirectProfile>(redirect).id();
 
   // Every route that names a resource, called by globex with acme's ids.
   int checked = 0;
   for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
     std::string path = route.path;
     if (path.find('{') == std::string::npos) continue;
-    const std::string& id = absl::StrContains(path, "rollouts") ? rollout_id : codes.codes(0).details().id();
+    const std::string& id = absl::StrContains(path, "rollouts")             ? rollout_id
+                            : absl::StrContains(path, "redirect-profiles") ? redirect_id
+                                                                           : codes.codes(0).details().id();
     path = absl::StrReplaceAll(path, {{"{id}", id}, {"{mac}", "000e08aabbcc"}, {"{scope}", "device"},
                                       {"{key}", "000e08aabbcc"}});
     std::string body = std::string(route.method) == "PUT" ? R"({"parameters": []})" : "";
@@ -254,12 +260,50 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
     EXPECT_EQ(answer.status, 404) << route.method << " " << path << ": " << answer.body;
     ++checked;
   }
-  EXPECT_EQ(checked, 14);
+  EXPECT_EQ(checked, 16);
   // And nothing of acme's changed.
   EXPECT_THAT(Api("GET", "/api/v1/activation-codes/" + codes.codes(0).details().id(), acme_).body, HasSubstr("ACTIVE"));
   EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 200);
   EXPECT_THAT(Api("GET", "/api/v1/layers/device/000e08aabbcc", acme_).body, HasSubstr("sip.acme.example"));
   EXPECT_THAT(Api("GET", "/api/v1/rollouts/" + rollout_id, acme_).body, Not(HasSubstr("PAUSED")));
+  EXPECT_EQ(Api("GET", "/api/v1/redirect-profiles/" + redirect_id, acme_).status, 200);
+}
+
+TEST_F(PartnerApiTest, RedirectProfilesAreListedAndDeletedOnlyWhenUnused) {
+  for (const char* name : {"front-desk", "4711", "lobby"}) {
+    Answer created = Api("POST", "/api/v1/redirect-profiles", acme_,
+                         absl::StrCat(R"({"name": ")", name, R"(", "target": {"profile_rule": "https://a/$MA"}})"));
+    ASSERT_EQ(created.status, 201) << created.body;
+  }
+  // A name is a natural key; a short code is unique across the fleet.
+  EXPECT_EQ(Api("POST", "/api/v1/redirect-profiles", acme_, R"({"name": "lobby", "target": {"profile_rule": "x"}})")
+                .status,
+            409);
+  EXPECT_EQ(Api("POST", "/api/v1/redirect-profiles", globex_, R"({"name": "4711", "target": {"profile_rule": "x"}})")
+                .status,
+            409);
+  device::v1::ListRedirectProfilesResponse page =
+      Parse<device::v1::ListRedirectProfilesResponse>(Api("GET", "/api/v1/redirect-profiles?page_size=2", acme_));
+  ASSERT_EQ(page.profiles_size(), 2);
+  EXPECT_EQ(page.profiles(0).name(), "4711");
+  EXPECT_TRUE(page.profiles(0).short_code());
+  device::v1::ListRedirectProfilesResponse rest = Parse<device::v1::ListRedirectProfilesResponse>(
+      Api("GET", "/api/v1/redirect-profiles?page_size=2&page_token=" + page.page().next_page_token(), acme_));
+  ASSERT_EQ(rest.profiles_size(), 1);
+  EXPECT_EQ(rest.profiles(0).name(), "lobby");
+
+  const std::string used = page.profiles(1).id();  // front-desk
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
+                absl::StrCat(R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "redirect_profile_id": ")", used,
+                             R"("})"))
+                .status,
+            200);
+  Answer in_use = Api("DELETE", "/api/v1/redirect-profiles/" + used, acme_);
+  EXPECT_EQ(in_use.status, 412);
+  EXPECT_THAT(in_use.body, HasSubstr("1 phones"));
+  EXPECT_EQ(Api("DELETE", "/api/v1/redirect-profiles/" + rest.profiles(0).id(), acme_).status, 200);
+  EXPECT_EQ(Api("GET", "/api/v1/redirect-profiles/" + rest.profiles(0).id(), acme_).status, 404);
+  EXPECT_EQ(Api("GET", "/api/v1/redirect-profiles/not-a-uuid", acme_).status, 400);
 }
 
 }  // namespace
