@@ -317,7 +317,8 @@ grpc::Status FirmwareCatalogServiceImpl::CreateRollout(grpc::ServerContext*,
     if (request->failure_threshold_percent() < 0 || request->failure_threshold_percent() > 100) {
       return InvalidField("failure_threshold_percent", "failure_threshold_percent must be 0..100");
     }
-    ASSIGN_OR_RETURN(RolloutRecord created, store_.CreateRollout(rollout, options_.now()));
+    RETURN_IF_ERROR(validation::Text("idempotency_key", request->idempotency_key(), 128, Presence::kOptional));
+    ASSIGN_OR_RETURN(RolloutRecord created, store_.CreateRollout(rollout, options_.now(), request->idempotency_key()));
     ToProto(created, response);
     return absl::OkStatus();
   };

@@ -263,17 +263,30 @@ absl::StatusOr<CatalogStore::PlanInputs> CatalogStore::PlanInputsFor(const std::
   return inputs;
 }
 
-absl::StatusOr<RolloutRecord> CatalogStore::CreateRollout(const RolloutRecord& rollout, absl::Time now) {
+absl::StatusOr<RolloutRecord> CatalogStore::CreateRollout(const RolloutRecord& rollout, absl::Time now,
+                                                          const std::string& idempotency_key) {
   RolloutRecord created;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    if (!idempotency_key.empty()) {
+      pqxx::result earlier = tx.exec_params(
+          absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts WHERE partner = $1 AND idempotency_key = $2"),
+          rollout.partner, idempotency_key);
+      if (!earlier.empty()) {
+        created = RolloutFromRow(earlier[0]);
+        if (created.model != rollout.model || created.target_version != rollout.target_version) {
+          return absl::FailedPreconditionError("idempotency_key was already used for another rollout");
+        }
+        return absl::OkStatus();
+      }
+    }
     created = RolloutFromRow(tx.exec_params1(
         absl::StrCat("INSERT INTO firmware.rollouts (partner, model, target_version, stages, "
-                     "failure_threshold_percent, state, stage_started_at) "
-                     "VALUES ($1, $2, $3, $4, $5, 'running', to_timestamp($6::bigint / 1000000.0)) "
+                     "failure_threshold_percent, state, stage_started_at, idempotency_key) "
+                     "VALUES ($1, $2, $3, $4, $5, 'running', to_timestamp($6::bigint / 1000000.0), nullif($7, '')) "
                      "RETURNING ",
                      kRolloutColumns),
         rollout.partner, rollout.model, rollout.target_version, StagesText(rollout.stages),
-        rollout.failure_threshold_percent, absl::ToUnixMicros(now)));
+        rollout.failure_threshold_percent, absl::ToUnixMicros(now), idempotency_key));
     return absl::OkStatus();
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {

@@ -63,7 +63,10 @@ class CatalogStore {
                                            absl::Time now);
 
   // ALREADY_EXISTS when a live rollout exists for the partner and model.
-  absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now);
+  // With an idempotency key already used by the partner: the rollout it
+  // made (FAILED_PRECONDITION if that was for another model or target).
+  absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
+                                              const std::string& idempotency_key = "");
   // NOT_FOUND unless the partner's; evaluates (advance/halt) at `now` first.
   absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id,
                                            absl::Time now);

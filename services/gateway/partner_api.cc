@@ -670,7 +670,11 @@ Reply PartnerApi::CreateRollout(Call& call) {
   firmware::v1::CreateRolloutRequest request;
   if (absl::Status parsed = ParseJson(call.request, &request); !parsed.ok()) return Error(parsed);
   request.set_partner(call.partner);
-  return Forward(firmware_, "CreateRollout", Repeat::kOnce, &firmware::v1::FirmwareCatalogService::Stub::CreateRollout,
+  std::string key = call.Header("Idempotency-Key");
+  if (!key.empty()) request.set_idempotency_key(key);
+  // With a key a retry is safe: it returns the first rollout.
+  return Forward(firmware_, "CreateRollout", key.empty() ? Repeat::kOnce : Repeat::kSafe,
+                 &firmware::v1::FirmwareCatalogService::Stub::CreateRollout,
                  request, call.request_id, http::status::created);
 }
 

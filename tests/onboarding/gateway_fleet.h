@@ -84,6 +84,10 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::PhoneRoutes> routes_;
   std::unique_ptr<gateway::PartnerApi> partner_api_;
   std::unique_ptr<device::v1::ApiKeyService::Stub> api_keys_;
+  std::unique_ptr<clients::ActivationCodeClient> codes_client_;
+  std::unique_ptr<clients::DeviceActivationClient> devices_client_;
+  std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
+  std::unique_ptr<clients::FirmwareCatalogClient> firmware_client_;
 
  private:
   std::unique_ptr<activation::CodeStore> code_store_;
@@ -100,10 +104,6 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<firmware::CatalogStore> firmware_store_;
   std::unique_ptr<firmware::FirmwareCatalogServiceImpl> firmware_service_;
   std::unique_ptr<server::Server> firmware_server_;
-  std::unique_ptr<clients::ActivationCodeClient> codes_client_;
-  std::unique_ptr<clients::DeviceActivationClient> devices_client_;
-  std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
-  std::unique_ptr<clients::FirmwareCatalogClient> firmware_client_;
 };
 
 }  // namespace onramp::testing

@@ -15,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "lib/testing/shell.h"
+#include "services/gateway/gateway.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -267,6 +268,41 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
   EXPECT_THAT(Api("GET", "/api/v1/layers/device/000e08aabbcc", acme_).body, HasSubstr("sip.acme.example"));
   EXPECT_THAT(Api("GET", "/api/v1/rollouts/" + rollout_id, acme_).body, Not(HasSubstr("PAUSED")));
   EXPECT_EQ(Api("GET", "/api/v1/redirect-profiles/" + redirect_id, acme_).status, 200);
+}
+
+TEST_F(PartnerApiTest, RolloutsAreCreatedOncePerIdempotencyKey) {
+  const std::string create = R"({"model": "CP-8851-3PCC", "target_version": "12-0-1MPP0001-245",
+                                 "stages": [{"percent": 50, "min_soak": "3600s"}, {"percent": 100, "min_soak": "3600s"}],
+                                 "failure_threshold_percent": 10})";
+  Answer first = Api("POST", "/api/v1/rollouts", acme_, create, "-H 'Idempotency-Key: r-1'");
+  ASSERT_EQ(first.status, 201) << first.body;
+  Answer retried = Api("POST", "/api/v1/rollouts", acme_, create, "-H 'Idempotency-Key: r-1'");
+  EXPECT_EQ(retried.status, 201);
+  EXPECT_EQ(Parse<firmware::v1::Rollout>(retried).id(), Parse<firmware::v1::Rollout>(first).id());
+  // Without the key a second live rollout for the model is a conflict.
+  EXPECT_EQ(Api("POST", "/api/v1/rollouts", acme_, create).status, 409);
+  const std::string id = Parse<firmware::v1::Rollout>(first).id();
+  EXPECT_THAT(Api("POST", "/api/v1/rollouts/" + id + ":pause", acme_).body, HasSubstr("PAUSED"));
+  EXPECT_THAT(Api("POST", "/api/v1/rollouts/" + id + ":resume", acme_).body, HasSubstr("RUNNING"));
+  EXPECT_THAT(Api("POST", "/api/v1/rollouts/" + id + ":abort", acme_).body, HasSubstr("ABORTED"));
+}
+
+TEST_F(PartnerApiTest, APartnerPastItsRateGets429WithRetryAfter) {
+  gateway::PartnerApi limited(*codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
+                              {.key_cache = absl::ZeroDuration(), .partner_rate = 0.5, .partner_burst = 2});
+  auto registry = std::make_shared<prometheus::Registry>();
+  gateway::Handlers handlers = gateway::Instrumented(*routes_, *registry, nullptr, &limited);
+  std::unique_ptr<gateway::HttpServer> server =
+      *gateway::HttpServer::Start({.host = "127.0.0.1", .tls = tls_.get()}, handlers.handler, handlers.uploads);
+  const std::string base = absl::StrCat("https://127.0.0.1:", server->port());
+  EXPECT_EQ(Api("GET", "/api/v1/devices", acme_, "", "", "", base).status, 200);
+  EXPECT_EQ(Api("GET", "/api/v1/devices", acme_, "", "", "", base).status, 200);
+  Answer limited_answer = Api("GET", "/api/v1/devices", acme_, "", "", "", base);
+  EXPECT_EQ(limited_answer.status, 429);
+  EXPECT_THAT(limited_answer.headers, HasSubstr("Retry-After: 2"));
+  EXPECT_THAT(limited_answer.body, HasSubstr("RESOURCE_EXHAUSTED"));
+  // Each partner has its own budget.
+  EXPECT_EQ(Api("GET", "/api/v1/devices", globex_, "", "", "", base).status, 200);
 }
 
 TEST_F(PartnerApiTest, RedirectProfilesAreListedAndDeletedOnlyWhenUnused) {
