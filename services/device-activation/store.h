@@ -13,9 +13,14 @@
 #include "absl/time/time.h"
 #include "lib/rate_limit/failure_windows.h"
 #include "lib/store/pool.h"
-#include "services/device-activation/customization.h"
+#include "lib/customization/customization.h"
 
 namespace onramp::device {
+
+using customization::CustomizationState;
+using customization::StateFromName;
+using customization::StateName;
+using customization::TransitionAllowed;
 
 struct DeviceRecord {
   std::string mac;

@@ -1,8 +1,8 @@
-#include "services/device-activation/customization.h"
+#include "lib/customization/customization.h"
 
 #include "gtest/gtest.h"
 
-namespace onramp::device {
+namespace onramp::customization {
 namespace {
 
 using S = CustomizationState;
@@ -42,4 +42,4 @@ TEST(CustomizationTest, NamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace onramp::device
+}  // namespace onramp::customization

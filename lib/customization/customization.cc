@@ -1,6 +1,6 @@
-#include "services/device-activation/customization.h"
+#include "lib/customization/customization.h"
 
-namespace onramp::device {
+namespace onramp::customization {
 namespace {
 
 struct Named {
@@ -48,4 +48,4 @@ bool TransitionAllowed(std::optional<CustomizationState> from, CustomizationStat
   return false;
 }
 
-}  // namespace onramp::device
+}  // namespace onramp::customization

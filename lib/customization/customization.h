@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_CUSTOMIZATION_H_
-#define ONRAMP_SERVICES_DEVICE_ACTIVATION_CUSTOMIZATION_H_
+#ifndef ONRAMP_LIB_CUSTOMIZATION_CUSTOMIZATION_H_
+#define ONRAMP_LIB_CUSTOMIZATION_CUSTOMIZATION_H_
 
 // The phone's customization state machine (remote customization in the
 // seed document):
@@ -12,7 +12,7 @@
 #include <optional>
 #include <string_view>
 
-namespace onramp::device {
+namespace onramp::customization {
 
 enum class CustomizationState { kOpen, kPending, kCustomPending, kAcquired, kAborted, kUnavailable };
 
@@ -22,6 +22,6 @@ std::optional<CustomizationState> StateFromName(std::string_view name);
 // Whether a phone in `from` (nullopt: never reported, i.e. Open) may report `to`.
 bool TransitionAllowed(std::optional<CustomizationState> from, CustomizationState to);
 
-}  // namespace onramp::device
+}  // namespace onramp::customization
 
-#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_CUSTOMIZATION_H_
+#endif  // ONRAMP_LIB_CUSTOMIZATION_CUSTOMIZATION_H_
