@@ -1,0 +1,138 @@
+// device-agent: a phone, simulated faithfully enough to onboard against the
+// fleet. Its flash is --state-dir.
+//
+//   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
+//   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
+//   device-agent set           --state-dir D NAME VALUE
+//   device-agent status        --state-dir D [--json]
+//
+// A first factory reset needs the identity; later ones keep it. `resync` is
+// one provisioning pass (the redirect query first, while the phone is Open
+// and has no Profile_Rule) and logs each step.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/phone.h"
+#include "device-agent/state.h"
+#include "google/protobuf/util/json_util.h"
+#include "lib/config/flags.h"
+#include "lib/identity/mac_address.h"
+
+namespace onramp::agent {
+namespace {
+
+constexpr char kUsage[] =
+    "Usage: device-agent factory-reset|resync|set|status --state_dir DIR [flags]\n"
+    "`device-agent COMMAND --help` lists each command's flags.\n";
+
+int Fail(const absl::Status& status) {
+  std::cerr << "device-agent: " << status.message() << "\n";
+  return 1;
+}
+
+int FactoryResetCommand(int argc, char** argv) {
+  std::string dir, mac, model, serial, firmware;
+  config::Flags flags("device-agent factory-reset", "Clears the phone to its factory state (Open).");
+  flags.RequiredString("state_dir", &dir, "The phone's flash.");
+  flags.String("mac", &mac, "Its MAC (needed the first time).");
+  flags.String("model", &model, "Its model, the $PN (needed the first time).");
+  flags.String("serial", &serial, "Its serial number.");
+  flags.String("firmware", &firmware, "The image it runs, e.g. sip88xx.11-2-3MSR1-1.loads.");
+  flags.ParseOrExit(argc, argv);
+  absl::StatusOr<v1::PhoneState> state = LoadState(dir);
+  if (!state.ok() && state.status().code() != absl::StatusCode::kNotFound) return Fail(state.status());
+  v1::PhoneState current = state.ok() ? *state : v1::PhoneState();
+  if (!mac.empty()) {
+    absl::StatusOr<identity::MacAddress> parsed = identity::MacAddress::Parse(mac);
+    if (!parsed.ok()) return Fail(parsed.status());
+    current.set_mac(parsed->Lower());
+  }
+  if (!model.empty()) current.set_model(model);
+  if (!serial.empty()) current.set_serial(serial);
+  if (!firmware.empty()) current.set_firmware(firmware);
+  if (current.mac().empty() || current.model().empty()) {
+    return Fail(absl::InvalidArgumentError("a new phone needs --mac and --model"));
+  }
+  if (absl::Status saved = SaveState(dir, FactoryReset(current)); !saved.ok()) return Fail(saved);
+  std::cout << "factory reset: " << current.mac() << " " << current.model() << " is Open\n";
+  return 0;
+}
+
+int ResyncCommand(int argc, char** argv) {
+  PhoneOptions options;
+  config::Flags flags("device-agent resync", "One provisioning pass.");
+  flags.RequiredString("state_dir", &options.state_dir, "The phone's flash.");
+  flags.String("activation_url", &options.activation_url,
+               "Where an Open phone asks who owns it (the gateway's base URL).");
+  flags.String("ca_file", &options.ca_file, "CA of the servers' certificates (default: the system's).");
+  flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
+  flags.ParseOrExit(argc, argv);
+  options.on_step = [](const std::string& step) { std::cout << step << "\n"; };
+  absl::StatusOr<Phone> phone = Phone::Load(options);
+  if (!phone.ok()) return Fail(phone.status());
+  if (absl::Status done = phone->Provision(); !done.ok()) return Fail(done);
+  std::cout << "outcome " << phone->state().last_outcome() << ": " << phone->state().last_detail() << "; state "
+            << phone->state().customization_state() << "\n";
+  return phone->state().last_outcome() == "A" ? 0 : 3;
+}
+
+int SetCommand(int argc, char** argv) {
+  PhoneOptions options;
+  std::vector<std::string> words;
+  config::Flags flags("device-agent set", "Sets a parameter by hand, as on the phone's web page.");
+  flags.RequiredString("state_dir", &options.state_dir, "The phone's flash.");
+  flags.AllowPositional("NAME VALUE", &words);
+  flags.Check([&words]() -> absl::Status {
+    return words.size() == 2 ? absl::OkStatus() : absl::InvalidArgumentError("expected NAME VALUE");
+  });
+  flags.ParseOrExit(argc, argv);
+  absl::StatusOr<Phone> phone = Phone::Load(options);
+  if (!phone.ok()) return Fail(phone.status());
+  if (absl::Status set = phone->Set(words[0], words[1]); !set.ok()) return Fail(set);
+  std::cout << words[0] << " set; state " << phone->state().customization_state() << "\n";
+  return 0;
+}
+
+int StatusCommand(int argc, char** argv) {
+  std::string dir;
+  bool json = false;
+  config::Flags flags("device-agent status", "The phone's state.");
+  flags.RequiredString("state_dir", &dir, "The phone's flash.");
+  flags.Bool("json", &json, "The whole state as JSON.");
+  flags.ParseOrExit(argc, argv);
+  absl::StatusOr<v1::PhoneState> state = LoadState(dir);
+  if (!state.ok()) return Fail(state.status());
+  if (json) {
+    std::string text;
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(*state, &text, options);
+    std::cout << text << "\n";
+    return 0;
+  }
+  std::cout << "phone          " << state->mac() << " " << state->model() << "\n"
+            << "firmware       " << state->firmware() << "\n"
+            << "customization  " << state->customization_state() << "\n"
+            << "last resync    " << (state->last_outcome().empty() ? "never" : state->last_outcome()) << " "
+            << state->last_detail() << "\n"
+            << "parameters     " << state->parameters_size() << "\n";
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  std::string_view command = argc > 1 ? argv[1] : "";
+  if (command == "factory-reset") return FactoryResetCommand(argc - 1, argv + 1);
+  if (command == "resync") return ResyncCommand(argc - 1, argv + 1);
+  if (command == "set") return SetCommand(argc - 1, argv + 1);
+  if (command == "status") return StatusCommand(argc - 1, argv + 1);
+  std::cerr << kUsage;
+  return command == "--help" || command == "-h" ? 0 : 2;
+}
+
+}  // namespace
+}  // namespace onramp::agent
+
+int main(int argc, char** argv) { return onramp::agent::Main(argc, argv); }

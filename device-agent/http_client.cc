@@ -1,0 +1,97 @@
+#include "device-agent/http_client.h"
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "boost/asio/connect.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/ssl.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "boost/beast/ssl.hpp"
+
+namespace onramp::agent {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// Blocking reads and writes that give up after `timeout`.
+void SetTimeouts(tcp::socket& socket, absl::Duration timeout) {
+  timeval value = absl::ToTimeval(timeout);
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value);
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value);
+}
+
+template <typename Stream>
+absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request) {
+  http::request<http::string_body> message(http::string_to_verb(request.method), request.target, 11);
+  message.set(http::field::host, request.host);
+  for (const auto& [name, value] : request.headers) message.set(name, value);
+  message.body() = request.body;
+  message.prepare_payload();
+  beast::error_code error;
+  http::write(stream, message, error);
+  if (error) return absl::UnavailableError(absl::StrCat("sending to ", request.host, ": ", error.message()));
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 << 20);
+  http::read(stream, buffer, parser, error);
+  if (error) return absl::UnavailableError(absl::StrCat("reading from ", request.host, ": ", error.message()));
+  HttpResponse response;
+  response.status = static_cast<int>(parser.get().result_int());
+  for (const auto& field : parser.get()) {
+    response.headers[absl::AsciiStrToLower(std::string(field.name_string()))] = std::string(field.value());
+  }
+  response.body = std::move(parser.get().body());
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  beast::error_code error;
+  auto endpoints = resolver.resolve(request.host, std::to_string(request.port), error);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot resolve ", request.host, ": ", error.message()));
+  tcp::socket socket(io);
+  asio::connect(socket, endpoints, error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat("cannot connect to ", request.host, ":", request.port, ": ",
+                                               error.message()));
+  }
+  SetTimeouts(socket, request.timeout);
+  if (!request.tls) return Exchange(socket, request);
+
+  asio::ssl::context context(asio::ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
+  if (request.ca_file.empty()) {
+    context.set_default_verify_paths(error);
+  } else {
+    context.load_verify_file(request.ca_file, error);
+  }
+  if (error) return absl::FailedPreconditionError(absl::StrCat("CA file ", request.ca_file, ": ", error.message()));
+  if (!request.client_cert_file.empty()) {
+    context.use_certificate_chain_file(request.client_cert_file, error);
+    if (!error) context.use_private_key_file(request.client_key_file, asio::ssl::context::pem, error);
+    if (error) return absl::FailedPreconditionError(absl::StrCat("client certificate: ", error.message()));
+  }
+  context.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<tcp::socket&> stream(socket, context);
+  // The server's name: for SNI and checked against its certificate.
+  SSL_set_tlsext_host_name(stream.native_handle(), request.host.c_str());
+  stream.set_verify_callback(asio::ssl::host_name_verification(request.host));
+  stream.handshake(asio::ssl::stream_base::client, error);
+  if (error) return absl::UnavailableError(absl::StrCat("TLS with ", request.host, ": ", error.message()));
+  absl::StatusOr<HttpResponse> response = Exchange(stream, request);
+  stream.shutdown(error);  // the close_notify; the server may not answer it
+  return response;
+}
+
+}  // namespace onramp::agent

@@ -1,0 +1,261 @@
+#include "device-agent/phone.h"
+
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "device-agent/http_client.h"
+#include "device-agent/state.h"
+#include "lib/customization/customization.h"
+#include "lib/firmware_version/firmware_version.h"
+#include "lib/flat_profile/flat_profile.h"
+#include "lib/identity/mac_address.h"
+#include "lib/identity/user_agent.h"
+#include "lib/profile_crypto/aes128gcm.h"
+#include "lib/profile_crypto/gzip.h"
+#include "lib/profile_crypto/openssl_enc.h"
+#include "lib/rule/rule.h"
+#include "lib/status/status_macros.h"
+
+namespace onramp::agent {
+namespace {
+
+constexpr const char* kProfileRules[] = {"Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D"};
+constexpr int kMaxRedirects = 5;
+
+struct Location {
+  bool tls = false;
+  std::string host;
+  int port = 0;
+  std::string target;  // path and query
+};
+
+// "http://host[:port]/path" or "https://…"; other schemes are not HTTP.
+std::optional<Location> ParseHttpUrl(std::string_view url) {
+  Location location;
+  if (url.starts_with("https://")) {
+    location.tls = true;
+    url.remove_prefix(8);
+  } else if (url.starts_with("http://")) {
+    url.remove_prefix(7);
+  } else {
+    return std::nullopt;
+  }
+  size_t slash = url.find('/');
+  std::string_view authority = url.substr(0, slash);
+  location.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+  size_t colon = authority.rfind(':');
+  location.port = location.tls ? 443 : 80;
+  if (colon != std::string_view::npos) {
+    std::string_view digits = authority.substr(colon + 1);
+    if (!absl::SimpleAtoi(absl::string_view(digits.data(), digits.size()), &location.port)) return std::nullopt;
+    authority = authority.substr(0, colon);
+  }
+  location.host = std::string(authority);
+  if (location.host.empty()) return std::nullopt;
+  return location;
+}
+
+}  // namespace
+
+absl::StatusOr<Phone> Phone::Load(PhoneOptions options) {
+  absl::StatusOr<v1::PhoneState> state = LoadState(options.state_dir);
+  if (!state.ok()) return state.status();
+  return Phone(std::move(options), *std::move(state));
+}
+
+std::string Phone::Parameter(const std::string& name) const {
+  auto found = state_.parameters().find(name);
+  return found == state_.parameters().end() ? std::string() : found->second.value();
+}
+
+std::string Phone::UserAgent() const {
+  if (!options_.user_agent.empty()) return options_.user_agent;
+  identity::UserAgent agent{.maker = "Cisco", .model = state_.model(), .version = "0.0"};
+  if (absl::StatusOr<firmware::FirmwareName> name = firmware::ParseFirmwareName(state_.firmware()); name.ok()) {
+    agent.version = absl::StrCat(name->version.major, ".", name->version.minor, ".", name->version.micro);
+  }
+  if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(state_.mac()); mac.ok()) agent.mac = *mac;
+  agent.serial = state_.serial();
+  return identity::FormatUserAgent(agent);
+}
+
+void Phone::Move(const std::string& to) {
+  std::optional<customization::CustomizationState> from =
+      customization::StateFromName(state_.customization_state());
+  std::optional<customization::CustomizationState> next = customization::StateFromName(to);
+  if (!next || !customization::TransitionAllowed(from, *next) || state_.customization_state() == to) return;
+  options_.on_step(absl::StrCat("customization state: ", state_.customization_state(), " -> ", to));
+  state_.set_customization_state(to);
+}
+
+absl::Status Phone::Apply(const std::string& profile_xml) {
+  absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(profile_xml);
+  if (!parsed.ok()) return parsed.status();
+  for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
+    if (!parameter.value) continue;  // <X/>: keep the current value
+    v1::Parameter& kept = (*state_.mutable_parameters())[parameter.name];
+    kept.set_value(*parameter.value);
+    if (parameter.user_access) {
+      switch (*parameter.user_access) {
+        case flat_profile::UserAccess::kNone: kept.set_ua("na"); break;
+        case flat_profile::UserAccess::kReadOnly: kept.set_ua("ro"); break;
+        case flat_profile::UserAccess::kReadWrite: kept.set_ua("rw"); break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Phone::Set(const std::string& name, const std::string& value) {
+  (*state_.mutable_parameters())[name].set_value(value);
+  // Provisioned by hand before the provider's profile arrived.
+  if (state_.customization_state() != "acquired") Move("aborted");
+  return SaveState(options_.state_dir, state_);
+}
+
+absl::Status Phone::QueryActivation() {
+  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
+  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
+  Move("pending");
+  HttpRequest request{.tls = base->tls,
+                      .host = base->host,
+                      .port = base->port,
+                      .target = absl::StrCat(base->target == "/" ? "" : base->target, "/device/", state_.model(), "/",
+                                             state_.mac()),
+                      .headers = {{"User-Agent", UserAgent()}},
+                      .ca_file = options_.ca_file};
+  absl::StatusOr<HttpResponse> response = Fetch(request);
+  if (!response.ok()) {
+    options_.on_step(absl::StrCat("redirect query failed: ", response.status().message()));
+    return absl::OkStatus();  // stays Pending; the next pass asks again
+  }
+  options_.on_step(absl::StrCat("redirect query: ", response->status, " from ", options_.activation_url));
+  if (response->status == 404) {
+    Move("unavailable");
+  } else if (response->status == 200) {
+    if (absl::Status applied = Apply(response->body); !applied.ok()) {
+      options_.on_step(absl::StrCat("redirect profile unreadable: ", applied.message()));
+      return absl::OkStatus();
+    }
+    Move("custom_pending");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
+  absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text);
+  if (!rule.ok()) return rule.status();
+  macro::Variables variables;
+  if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(state_.mac()); mac.ok()) variables.mac = *mac;
+  variables.product_name = state_.model();
+  variables.serial = state_.serial();
+  std::string version = state_.firmware();
+  if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);
+  variables.software_version = version;
+  for (int i = 0; i < 16; ++i) {
+    variables.general_purpose[static_cast<size_t>(i)] = Parameter(absl::StrCat("GPP_", std::string(1, static_cast<char>('A' + i))));
+  }
+  absl::StatusOr<std::optional<rule::Resolution>> resolution = rule::Evaluate(*rule, variables);
+  if (!resolution.ok()) return resolution.status();
+  if (!resolution->has_value()) return false;
+  for (const rule::Assignment& assignment : (*resolution)->assignments) {
+    (*state_.mutable_parameters())[assignment.parameter].set_value(assignment.value);
+  }
+  if ((*resolution)->kind == rule::Rule::Kind::kGds) {
+    return absl::UnimplementedError("gds:// (the activation-code screen) is not simulated yet");
+  }
+  if (!(*resolution)->target) return true;
+  const rule::Target& target = *(*resolution)->target;
+  if (target.scheme == rule::Scheme::kTftp) {
+    return absl::UnimplementedError("TFTP resyncs are not simulated yet");
+  }
+  Location location{.tls = target.scheme == rule::Scheme::kHttps,
+                    .host = target.host,
+                    .port = target.port,
+                    .target = target.path};
+  absl::StatusOr<HttpResponse> response;
+  for (int redirects = 0;; ++redirects) {
+    HttpRequest request{.tls = location.tls,
+                        .host = location.host,
+                        .port = location.port,
+                        .method = target.post_parameter ? "POST" : "GET",
+                        .target = location.target,
+                        .headers = {{"User-Agent", UserAgent()}},
+                        .ca_file = options_.ca_file};
+    if (target.post_parameter) request.body = Parameter(*target.post_parameter);
+    if (!state_.last_etag().empty()) request.headers["If-None-Match"] = state_.last_etag();
+    response = Fetch(request);
+    if (!response.ok()) break;
+    options_.on_step(absl::StrCat("resync: ", response->status, " from ", location.tls ? "https://" : "http://",
+                                  location.host, ":", location.port, location.target));
+    if ((response->status != 301 && response->status != 302) || redirects == kMaxRedirects) break;
+    std::optional<Location> next = ParseHttpUrl(response->headers["location"]);
+    if (!next) break;
+    location = *next;
+  }
+  if (!response.ok()) {
+    state_.set_last_outcome("C");
+    state_.set_last_detail(std::string(response.status().message()));
+    return true;
+  }
+  if (response->status == 304) {
+    state_.set_last_outcome("A");
+    state_.set_last_detail("not modified");
+    return true;
+  }
+  if (response->status != 200) {
+    state_.set_last_outcome(response->status == 404 ? "B" : "C");
+    state_.set_last_detail(absl::StrCat("HTTP ", response->status));
+    return true;
+  }
+  std::string body = std::move(response->body);
+  absl::StatusOr<std::string> decoded = body;
+  if (response->headers["content-encoding"] == "aes128gcm") {
+    decoded = profile_crypto::DecodeAes128Gcm(body, Parameter("IKM_HTTP_Encrypt_Content"));
+  } else if (target.key) {
+    absl::StatusOr<profile_crypto::DecryptedProfile> decrypted = profile_crypto::DecryptOpensslEnc(body, *target.key);
+    decoded = decrypted.ok() ? absl::StatusOr<std::string>(std::move(decrypted->plaintext)) : decrypted.status();
+  }
+  if (decoded.ok() && decoded->size() >= 2 && static_cast<unsigned char>((*decoded)[0]) == 0x1f &&
+      static_cast<unsigned char>((*decoded)[1]) == 0x8b) {
+    decoded = profile_crypto::Gunzip(*decoded);
+  }
+  absl::Status applied = decoded.ok() ? Apply(*decoded) : decoded.status();
+  if (!applied.ok()) {
+    state_.set_last_outcome("C");
+    state_.set_last_detail(absl::StrCat("profile not applied: ", applied.message()));
+    return true;
+  }
+  state_.set_last_etag(response->headers["etag"]);
+  state_.set_last_outcome("A");
+  state_.set_last_detail(absl::StrCat(decoded->size(), " bytes applied"));
+  if (state_.customization_state() == "custom_pending") Move("acquired");
+  return true;
+}
+
+absl::Status Phone::Provision() {
+  state_.set_resyncs(state_.resyncs() + 1);
+  auto now = absl::ToUnixMicros(absl::Now());
+  state_.mutable_last_resync_time()->set_seconds(now / 1000000);
+  state_.mutable_last_resync_time()->set_nanos(static_cast<int32_t>(now % 1000000) * 1000);
+  if (state_.customization_state().empty()) state_.set_customization_state("open");
+  if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
+      !options_.activation_url.empty()) {
+    RETURN_IF_ERROR(QueryActivation());
+  }
+  for (const char* name : kProfileRules) {
+    std::string rule = Parameter(name);
+    if (rule.empty()) continue;
+    absl::StatusOr<bool> done = Resync(rule);
+    if (!done.ok()) {
+      state_.set_last_outcome("C");
+      state_.set_last_detail(absl::StrCat(name, ": ", done.status().message()));
+    }
+  }
+  return SaveState(options_.state_dir, state_);
+}
+
+}  // namespace onramp::agent

@@ -1,0 +1,70 @@
+#ifndef ONRAMP_DEVICE_AGENT_PHONE_H_
+#define ONRAMP_DEVICE_AGENT_PHONE_H_
+
+// One simulated phone doing what the seed document's phones do on a
+// provisioning pass:
+//   - out of the box (no Profile_Rule yet, state Open) it asks the
+//     activation service who owns it: GET <activation-url>/device/<PN>/<MAC>
+//     (state Pending); a redirect profile sets its Profile_Rule (Custom
+//     Pending), a 404 leaves it Unavailable;
+//   - then it resyncs: Profile_Rule (then _B, _C, _D) evaluated with its
+//     macros, the profile fetched over HTTP or HTTPS, decrypted (`--key`:
+//     AES-256-CBC as openssl enc writes it; Content-Encoding aes128gcm with
+//     IKM_HTTP_Encrypt_Content), gunzipped, and its parameters applied; the
+//     first profile applied makes a Custom Pending phone Acquired.
+// Outcomes follow the status table: 200/304 → A, 404 → B, anything else C;
+// 301/302 are followed at once.
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "onramp/agent/v1/state.pb.h"
+
+namespace onramp::agent {
+
+struct PhoneOptions {
+  std::string state_dir;
+  std::string activation_url;  // e.g. "https://activate.example.com"; empty: skip the redirect query
+  std::string ca_file;         // CA that signed the servers' certificates; empty: the system's
+  std::string user_agent;      // empty: Cisco-<PN>/<version> (<MAC>)
+  // Each step, for the log ("redirect: 200 from ...").
+  std::function<void(const std::string&)> on_step = [](const std::string&) {};
+};
+
+class Phone {
+ public:
+  // The phone whose flash is options.state_dir (see device-agent/state.h).
+  static absl::StatusOr<Phone> Load(PhoneOptions options);
+
+  // One provisioning pass; the state is saved after it either way. An
+  // error means the pass could not run at all (not a failed fetch, which is
+  // outcome B or C).
+  absl::Status Provision();
+
+  // A parameter set by hand (the phone's web page): before Acquired it
+  // aborts remote customization.
+  absl::Status Set(const std::string& name, const std::string& value);
+
+  const v1::PhoneState& state() const { return state_; }
+
+ private:
+  explicit Phone(PhoneOptions options, v1::PhoneState state)
+      : options_(std::move(options)), state_(std::move(state)) {}
+
+  absl::Status QueryActivation();
+  // Fetches and applies the profile `rule` names; false: skipped (empty or
+  // no condition held).
+  absl::StatusOr<bool> Resync(const std::string& rule_text);
+  absl::Status Apply(const std::string& profile_xml);
+  void Move(const std::string& to);
+  std::string UserAgent() const;
+  std::string Parameter(const std::string& name) const;
+
+  PhoneOptions options_;
+  v1::PhoneState state_;
+};
+
+}  // namespace onramp::agent
+
+#endif  // ONRAMP_DEVICE_AGENT_PHONE_H_

@@ -1,0 +1,151 @@
+// A device agent onboarding through the real gateway and services by the
+// redirect path: out of the box, it asks who owns it, follows the partner's
+// Profile_Rule over HTTP or HTTPS and ends Acquired with the partner's
+// parameters; the customization states pass in the documented order.
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/phone.h"
+#include "device-agent/state.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/testing/shell.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::kPhoneMac;
+using ::onramp::testing::kPhoneModel;
+using ::onramp::testing::RunShell;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  // A phone fresh from the factory; returns its flash.
+  std::string NewPhone(const std::string& mac) {
+    std::string dir = absl::StrCat(::testing::TempDir(), "/phone-", mac);
+    std::filesystem::remove_all(dir);
+    agent::v1::PhoneState identity;
+    identity.set_mac(mac);
+    identity.set_model(kPhoneModel);
+    identity.set_firmware("sip88xx.12-0-1MPP0001-245.loads");
+    EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+    return dir;
+  }
+
+  agent::Phone Load(const std::string& dir, const std::string& ca_file = "") {
+    absl::StatusOr<agent::Phone> phone = agent::Phone::Load(
+        {.state_dir = dir, .activation_url = base_, .ca_file = ca_file, .on_step = [this](const std::string& step) {
+           steps_.push_back(step);
+         }});
+    EXPECT_TRUE(phone.ok()) << phone.status();
+    return *std::move(phone);
+  }
+
+  // The partner points the phone at its profile on the gateway.
+  void Claim(const std::string& profile_base) {
+    grpc::ClientContext context;
+    device::v1::ClaimDevicesRequest claim;
+    claim.set_partner("acme");
+    claim.set_idempotency_key("agent");
+    claim.mutable_target()->set_profile_rule(profile_base + "/profile/$MA.xml");
+    device::v1::DeviceRow* row = claim.add_devices();
+    row->mutable_mac()->set_value(kPhoneMac);
+    row->set_model(kPhoneModel);
+    device::v1::ClaimDevicesResponse claimed;
+    ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+    grpc::ClientContext layer_context;
+    profile::v1::PutLayerRequest layer;
+    layer.mutable_ref()->set_partner("acme");
+    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+    layer.mutable_ref()->set_key(kPhoneMac);
+    profile::v1::Parameter* proxy = layer.add_parameters();
+    proxy->set_name("Proxy_1_");
+    proxy->set_value("sip.acme.example");
+    proxy->set_ua(profile::v1::USER_ACCESS_NA);
+    profile::v1::Layer stored;
+    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
+  }
+
+  std::vector<std::string> StateSteps() const {
+    std::vector<std::string> states;
+    for (const std::string& step : steps_) {
+      if (step.starts_with("customization state: ")) states.push_back(step.substr(21));
+    }
+    return states;
+  }
+
+  std::vector<std::string> steps_;
+};
+
+TEST_F(AgentRedirectTest, AClaimedPhoneGoesFromOpenToAcquiredOverHttp) {
+  Claim(base_);
+  agent::Phone phone = Load(NewPhone(kPhoneMac));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> custom_pending", "custom_pending -> acquired"));
+  EXPECT_EQ(phone.state().customization_state(), "acquired");
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").ua(), "na");
+  EXPECT_THAT(phone.state().parameters().at("Profile_Rule").value(), HasSubstr("/profile/$MA.xml"));
+
+  // The next resync finds nothing new (the ETag matches), and the flash
+  // kept it all.
+  agent::Phone again = Load(absl::StrCat(::testing::TempDir(), "/phone-", kPhoneMac));
+  ASSERT_TRUE(again.Provision().ok());
+  EXPECT_EQ(again.state().last_detail(), "not modified");
+  EXPECT_EQ(again.state().customization_state(), "acquired");
+}
+
+TEST_F(AgentRedirectTest, OverHttpsTheServerIsVerified) {
+  Claim(tls_base_);
+  agent::Phone phone = Load(NewPhone(kPhoneMac), dir_ + "/ca.pem");
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().customization_state(), "acquired");
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+
+  // A phone that does not trust the server's CA gets nothing (outcome C).
+  std::string other_ca = dir_ + "/other-ca";
+  ASSERT_EQ(RunShell("mkdir -p " + other_ca + " && lib/testing/make_test_certs.sh " + other_ca).exit_code, 0);
+  agent::Phone wary = Load(NewPhone("000e08aabbcd"), other_ca + "/ca.pem");
+  ASSERT_TRUE(wary.Set("Profile_Rule", tls_base_ + "/profile/$MA.xml").ok());
+  agent::Phone reloaded = Load(absl::StrCat(::testing::TempDir(), "/phone-000e08aabbcd"), other_ca + "/ca.pem");
+  ASSERT_TRUE(reloaded.Provision().ok());
+  EXPECT_EQ(reloaded.state().last_outcome(), "C");
+  EXPECT_THAT(reloaded.state().last_detail(), HasSubstr("certificate verify failed"));
+}
+
+TEST_F(AgentRedirectTest, AnUnclaimedPhoneIsUnavailableAndAHandSetRuleAborts) {
+  agent::Phone phone = Load(NewPhone("000e08aabbdd"));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> unavailable"));
+
+  steps_.clear();
+  agent::Phone manual = Load(NewPhone("000e08aabbde"));
+  ASSERT_TRUE(manual.Set("Profile_Rule", base_ + "/profile/$MA.xml").ok());
+  EXPECT_THAT(StateSteps(), ElementsAre("open -> aborted"));
+}
+
+TEST_F(AgentRedirectTest, TheBinaryDoesTheSameFromTheCommandLine) {
+  Claim(base_);
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/cli-phone");
+  std::filesystem::remove_all(dir);
+  const std::string agent = "device-agent/device-agent";
+  auto reset = RunShell(absl::StrCat(agent, " factory-reset --state_dir ", dir, " --mac 00:0E:08:AA:BB:CC --model ",
+                                     kPhoneModel, " --firmware sip88xx.12-0-1MPP0001-245.loads"));
+  ASSERT_EQ(reset.exit_code, 0) << reset.output;
+  auto resync = RunShell(absl::StrCat(agent, " resync --state_dir ", dir, " --activation_url ", base_));
+  EXPECT_EQ(resync.exit_code, 0) << resync.output;
+  EXPECT_THAT(resync.output, HasSubstr("redirect query: 200"));
+  EXPECT_THAT(resync.output, HasSubstr("customization state: custom_pending -> acquired"));
+  auto status = RunShell(absl::StrCat(agent, " status --state_dir ", dir));
+  EXPECT_THAT(status.output, HasSubstr("customization  acquired"));
+  EXPECT_NE(RunShell(agent + " status --state_dir " + dir + "/none").exit_code, 0);
+}
+
+}  // namespace
+}  // namespace onramp
