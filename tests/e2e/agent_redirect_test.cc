@@ -46,31 +46,6 @@ class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
     return *std::move(phone);
   }
 
-  // The partner points the phone at its profile on the gateway.
-  void Claim(const std::string& profile_base) {
-    grpc::ClientContext context;
-    device::v1::ClaimDevicesRequest claim;
-    claim.set_partner("acme");
-    claim.set_idempotency_key("agent");
-    claim.mutable_target()->set_profile_rule(profile_base + "/profile/$MA.xml");
-    device::v1::DeviceRow* row = claim.add_devices();
-    row->mutable_mac()->set_value(kPhoneMac);
-    row->set_model(kPhoneModel);
-    device::v1::ClaimDevicesResponse claimed;
-    ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
-    grpc::ClientContext layer_context;
-    profile::v1::PutLayerRequest layer;
-    layer.mutable_ref()->set_partner("acme");
-    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
-    layer.mutable_ref()->set_key(kPhoneMac);
-    profile::v1::Parameter* proxy = layer.add_parameters();
-    proxy->set_name("Proxy_1_");
-    proxy->set_value("sip.acme.example");
-    proxy->set_ua(profile::v1::USER_ACCESS_NA);
-    profile::v1::Layer stored;
-    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
-  }
-
   std::vector<std::string> StateSteps() const {
     std::vector<std::string> states;
     for (const std::string& step : steps_) {
@@ -83,7 +58,7 @@ class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
 };
 
 TEST_F(AgentRedirectTest, AClaimedPhoneGoesFromOpenToAcquiredOverHttp) {
-  Claim(base_);
+  ClaimAndProfile(false, base_ + "/profile/$MA.xml");
   agent::Phone phone = Load(NewPhone(kPhoneMac));
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> custom_pending", "custom_pending -> acquired"));
@@ -102,7 +77,7 @@ TEST_F(AgentRedirectTest, AClaimedPhoneGoesFromOpenToAcquiredOverHttp) {
 }
 
 TEST_F(AgentRedirectTest, OverHttpsTheServerIsVerified) {
-  Claim(tls_base_);
+  ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   agent::Phone phone = Load(NewPhone(kPhoneMac), dir_ + "/ca.pem");
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_EQ(phone.state().customization_state(), "acquired");
@@ -131,7 +106,7 @@ TEST_F(AgentRedirectTest, AnUnclaimedPhoneIsUnavailableAndAHandSetRuleAborts) {
 }
 
 TEST_F(AgentRedirectTest, TheBinaryDoesTheSameFromTheCommandLine) {
-  Claim(base_);
+  ClaimAndProfile(false, base_ + "/profile/$MA.xml");
   const std::string dir = absl::StrCat(::testing::TempDir(), "/cli-phone");
   std::filesystem::remove_all(dir);
   const std::string agent = "device-agent/device-agent";

@@ -135,12 +135,12 @@ void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {
   ASSERT_EQ(made.exit_code, 0) << made.output;
 }
 
-void GatewayFleetTest::ClaimAndProfile(bool with_secret) {
+void GatewayFleetTest::ClaimAndProfile(bool with_secret, const std::string& profile_rule) {
   grpc::ClientContext claim_context;
   device::v1::ClaimDevicesRequest claim;
   claim.set_partner("acme");
   claim.set_idempotency_key("k");
-  claim.mutable_target()->set_profile_rule("http://prov.example.com/profile/$MA.xml");
+  claim.mutable_target()->set_profile_rule(profile_rule);
   device::v1::Parameter* parameter = claim.mutable_target()->add_parameters();
   parameter->set_name("Resync_Periodic");
   parameter->set_value("600");

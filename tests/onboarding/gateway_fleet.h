@@ -49,10 +49,11 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   void SetUp() override;
   void TearDown() override;
 
-  // Claims the phone for "acme" with a redirect to the fleet's profile
-  // path and gives it a device layer (Proxy_1_ = sip.acme.example, and with
-  // `with_secret` a secret Password_1_).
-  void ClaimAndProfile(bool with_secret = false);
+  // Claims the phone for "acme" with a redirect to `profile_rule` and gives
+  // it a device layer (Proxy_1_ = sip.acme.example, and with `with_secret`
+  // a secret Password_1_).
+  void ClaimAndProfile(bool with_secret = false,
+                       const std::string& profile_rule = "http://prov.example.com/profile/$MA.xml");
 
   // Registers the claimed phone as it would at onboarding: a key and CSR
   // made with openssl, the certificate from device-activation Register.
