@@ -118,6 +118,7 @@ int StatusCommand(int argc, char** argv) {
             << "customization  " << state->customization_state() << "\n"
             << "last resync    " << (state->last_outcome().empty() ? "never" : state->last_outcome()) << " "
             << state->last_detail() << "\n"
+            << "cloud          " << (state->registered() ? "registered" : "not registered") << "\n"
             << "parameters     " << state->parameters_size() << "\n";
   return 0;
 }

@@ -1,11 +1,14 @@
 #include "device-agent/phone.h"
 
+#include <filesystem>
+#include <fstream>
 #include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "device-agent/enrollment.h"
 #include "device-agent/http_client.h"
 #include "device-agent/state.h"
 #include "lib/customization/customization.h"
@@ -18,6 +21,7 @@
 #include "lib/profile_crypto/openssl_enc.h"
 #include "lib/rule/rule.h"
 #include "lib/status/status_macros.h"
+#include "lib/strings/form.h"
 
 namespace onramp::agent {
 namespace {
@@ -185,6 +189,10 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
                         .target = location.target,
                         .headers = {{"User-Agent", UserAgent()}},
                         .ca_file = options_.ca_file};
+    if (state_.registered()) {
+      request.client_cert_file = options_.state_dir + "/device.pem";
+      request.client_key_file = options_.state_dir + "/device.key";
+    }
     if (target.post_parameter) request.body = Parameter(*target.post_parameter);
     if (!state_.last_etag().empty()) request.headers["If-None-Match"] = state_.last_etag();
     response = Fetch(request);
@@ -236,6 +244,42 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   return true;
 }
 
+absl::Status Phone::RegisterWithCloud() {
+  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
+  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
+  ASSIGN_OR_RETURN(Enrollment enrollment, MakeEnrollment(state_.mac()));
+  HttpRequest request{.tls = base->tls,
+                      .host = base->host,
+                      .port = base->port,
+                      .method = "POST",
+                      .target = absl::StrCat(base->target == "/" ? "" : base->target, "/register"),
+                      .headers = {{"User-Agent", UserAgent()},
+                                  {"Content-Type", "application/x-www-form-urlencoded"}},
+                      .body = strings::EncodeForm({{"mac", state_.mac()},
+                                                   {"credential", Parameter("Cloud_Registration_Credential")},
+                                                   {"csr", enrollment.csr_pem}}),
+                      .ca_file = options_.ca_file};
+  absl::StatusOr<HttpResponse> response = Fetch(request);
+  if (!response.ok() || response->status != 200) {
+    options_.on_step(absl::StrCat("registration failed: ", response.ok() ? absl::StrCat("HTTP ", response->status, " ", response->body)
+                                                                           : std::string(response.status().message())));
+    return absl::OkStatus();  // tried again on the next pass while the credential lasts
+  }
+  {
+    std::ofstream key(options_.state_dir + "/device.key", std::ios::trunc);
+    key << enrollment.key_pem;
+    std::ofstream certificate(options_.state_dir + "/device.pem", std::ios::trunc);
+    certificate << response->body;
+    if (!key.flush() || !certificate.flush()) return absl::UnavailableError("cannot store the device certificate");
+  }
+  std::filesystem::permissions(options_.state_dir + "/device.key", std::filesystem::perms::owner_read |
+                                                                        std::filesystem::perms::owner_write);
+  state_.set_registered(true);
+  state_.mutable_parameters()->erase("Cloud_Registration_Credential");  // used up
+  options_.on_step("registered with the cloud: device certificate stored");
+  return absl::OkStatus();
+}
+
 absl::Status Phone::Provision() {
   state_.set_resyncs(state_.resyncs() + 1);
   auto now = absl::ToUnixMicros(absl::Now());
@@ -245,6 +289,12 @@ absl::Status Phone::Provision() {
   if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
       !options_.activation_url.empty()) {
     RETURN_IF_ERROR(QueryActivation());
+  }
+  // Registered first, the phone fetches its profile over mutual TLS, which
+  // brings its secrets in the clear.
+  if (!state_.registered() && !Parameter("Cloud_Registration_Credential").empty() &&
+      !options_.activation_url.empty()) {
+    RETURN_IF_ERROR(RegisterWithCloud());
   }
   for (const char* name : kProfileRules) {
     std::string rule = Parameter(name);

@@ -7,6 +7,10 @@
 //     activation service who owns it: GET <activation-url>/device/<PN>/<MAC>
 //     (state Pending); a redirect profile sets its Profile_Rule (Custom
 //     Pending), a 404 leaves it Unavailable;
+//   - with the one-time Cloud_Registration_Credential its redirect gave, it
+//     registers: a new key and CSR, POST <activation-url>/register, the
+//     certificate kept and presented over HTTPS from then on (so profiles
+//     with secrets come to it in the clear);
 //   - then it resyncs: Profile_Rule (then _B, _C, _D) evaluated with its
 //     macros, the profile fetched over HTTP or HTTPS, decrypted (`--key`:
 //     AES-256-CBC as openssl enc writes it; Content-Encoding aes128gcm with
@@ -53,6 +57,7 @@ class Phone {
       : options_(std::move(options)), state_(std::move(state)) {}
 
   absl::Status QueryActivation();
+  absl::Status RegisterWithCloud();
   // Fetches and applies the profile `rule` names; false: skipped (empty or
   // no condition held).
   absl::StatusOr<bool> Resync(const std::string& rule_text);

@@ -26,6 +26,11 @@ absl::StatusOr<device::v1::ResolveShortCodeResponse> DeviceActivationClient::Res
                    request_id);
 }
 
+absl::StatusOr<device::v1::RegisterResponse> DeviceActivationClient::Register(
+    const device::v1::RegisterRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "Register", Repeat::kOnce, *stub_, &Stub::Register, request, request_id);
+}
+
 absl::StatusOr<device::v1::ApiKey> DeviceActivationClient::AuthenticateApiKey(const std::string& secret,
                                                                              const std::string& request_id) {
   device::v1::AuthenticateApiKeyRequest request;

@@ -30,6 +30,11 @@ class DeviceActivationClient {
   absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
                                                     const std::string& request_id = "");
 
+  // A phone's cloud registration: its CSR signed, given the one-time
+  // credential. Not repeated (the credential works once).
+  absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
+                                                        const std::string& request_id = "");
+
   // The key a partner's bearer token belongs to; UNAUTHENTICATED when none.
   absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
                                                         const std::string& request_id = "");

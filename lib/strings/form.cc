@@ -1,5 +1,6 @@
 #include "lib/strings/form.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
@@ -35,6 +36,29 @@ absl::StatusOr<std::string> Unescape(std::string_view text, bool plus_is_space =
 }
 
 }  // namespace
+
+std::string EncodeForm(const std::vector<std::pair<std::string, std::string>>& fields) {
+  auto escape = [](std::string_view text, std::string* out) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (unsigned char c : text) {
+      if (absl::ascii_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+        *out += static_cast<char>(c);
+      } else {
+        *out += '%';
+        *out += kHex[c >> 4];
+        *out += kHex[c & 15];
+      }
+    }
+  };
+  std::string out;
+  for (const auto& [name, value] : fields) {
+    if (!out.empty()) out += '&';
+    escape(name, &out);
+    out += '=';
+    escape(value, &out);
+  }
+  return out;
+}
 
 absl::StatusOr<std::string> PercentDecode(std::string_view text) { return Unescape(text, /*plus_is_space=*/false); }
 

@@ -34,6 +34,14 @@ TEST(FormTest, RefusesBadEscapesAndRepeatedNames) {
 namespace onramp::strings {
 namespace {
 
+TEST(EncodeFormTest, RoundTripsThroughParseForm) {
+  std::string encoded = EncodeForm({{"csr", "-----BEGIN X-----\nab+c/=\n"}, {"mac", "00:0e"}});
+  EXPECT_EQ(encoded, "csr=-----BEGIN%20X-----%0Aab%2Bc%2F%3D%0A&mac=00%3A0e");
+  absl::StatusOr<std::map<std::string, std::string>> parsed = ParseForm(encoded);
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->at("csr"), "-----BEGIN X-----\nab+c/=\n");
+}
+
 TEST(PercentDecodeTest, DecodesPathSegmentsKeepingPlus) {
   EXPECT_EQ(*PercentDecode("00%3A0e%3a08+x"), "00:0e:08+x");
   EXPECT_FALSE(PercentDecode("bad%2").ok());

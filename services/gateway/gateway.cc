@@ -23,8 +23,8 @@ namespace {
 namespace http = boost::beast::http;
 
 // Routes as metric labels: bounded, never the raw path.
-constexpr std::array<const char*, 7> kRoutes = {"device", "profile", "activation", "report",
-                                                "firmware", "api", "other"};
+constexpr std::array<const char*, 8> kRoutes = {"device", "profile", "activation", "report",
+                                                "firmware", "register", "api", "other"};
 
 size_t RouteOf(const Request& request) {
   std::string_view target(request.target().data(), request.target().size());
@@ -33,8 +33,9 @@ size_t RouteOf(const Request& request) {
   if (target == "/activation") return 2;
   if (target.starts_with("/report")) return 3;
   if (target.starts_with("/firmware/")) return 4;
-  if (PartnerApi::Owns(target)) return 5;
-  return 6;
+  if (target == "/register") return 5;
+  if (PartnerApi::Owns(target)) return 6;
+  return 7;
 }
 
 Response TooManyRequests(absl::Duration wait) {

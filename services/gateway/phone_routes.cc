@@ -47,14 +47,21 @@ Response Failure(const absl::Status& status) {
   return response;
 }
 
-// A provider's rule and parameters as the phone takes them.
-Response RedirectProfile(const device::v1::RedirectTarget& target) {
+// A provider's rule and parameters as the phone takes them; with a
+// registration credential (the redirect by MAC issues one), the phone can
+// then register with the cloud at POST /register.
+Response RedirectProfile(const device::v1::RedirectTarget& target, const std::string& registration_credential = "") {
   flat_profile::FlatProfile profile;
   profile.parameters.push_back(
       {.name = "Profile_Rule", .value = target.profile_rule(), .user_access = flat_profile::UserAccess::kNone});
   for (const auto& parameter : target.parameters()) {
     profile.parameters.push_back(
         {.name = parameter.name(), .value = parameter.value(), .user_access = flat_profile::UserAccess::kNone});
+  }
+  if (!registration_credential.empty()) {
+    profile.parameters.push_back({.name = "Cloud_Registration_Credential",
+                                  .value = registration_credential,
+                                  .user_access = flat_profile::UserAccess::kNone});
   }
   Response response(http::status::ok, 11);
   response.set(http::field::content_type, "application/xml");
@@ -164,6 +171,10 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
     if (!read) return Text(http::status::method_not_allowed, "GET or HEAD\n");
     return Firmware(request, parts[1], request_id);
   }
+  if (path == "/register") {
+    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    return Register(request, request_id);
+  }
   if (!parts.empty() && parts[0] == "report" && parts.size() <= 2) {
     if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
     return Report(request, peer, parts.size() == 2 ? parts[1] : std::string(), request_id);
@@ -190,7 +201,7 @@ Response PhoneRoutes::Redirect(const absl::StatusOr<identity::UserAgent>& agent,
   lookup.set_source_address(peer.address);
   absl::StatusOr<device::v1::LookupResponse> found = devices_.Lookup(lookup, request_id);
   if (!found.ok()) return Failure(found.status());
-  return RedirectProfile(found->target());
+  return RedirectProfile(found->target(), found->registration_credential());
 }
 
 Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const std::string& request_id) {
@@ -312,6 +323,29 @@ Reply PhoneRoutes::Firmware(const Request& request, const std::string& file, con
   absl::StatusOr<std::unique_ptr<clients::ImageReader>> reader = firmware_.ReadImage(read, request_id);
   if (!reader.ok()) return Failure(reader.status());
   return Reply(std::move(response), std::make_unique<ImageBody>(*std::move(reader)));
+}
+
+Response PhoneRoutes::Register(const Request& request, const std::string& request_id) {
+  absl::StatusOr<std::map<std::string, std::string>> form = strings::ParseForm(request.body());
+  if (!form.ok()) return Text(http::status::bad_request, absl::StrCat(form.status().message(), "\n"));
+  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
+  std::string mac = (*form)["mac"];
+  if (mac.empty() && agent.ok() && agent->mac.has_value()) mac = agent->mac->Lower();
+  if (mac.empty() || (*form)["credential"].empty() || (*form)["csr"].empty()) {
+    return Text(http::status::bad_request, "register with the phone's mac, credential and csr\n");
+  }
+  device::v1::RegisterRequest registration;
+  registration.mutable_mac()->set_value(mac);
+  registration.set_registration_credential((*form)["credential"]);
+  registration.set_csr_pem((*form)["csr"]);
+  absl::StatusOr<device::v1::RegisterResponse> registered = devices_.Register(registration, request_id);
+  if (!registered.ok()) return Failure(registered.status());
+  // The phone's certificate, then the CA's: what it presents and what
+  // signed it.
+  Response response = Text(http::status::ok, registered->certificate_pem() + registered->ca_certificate_pem());
+  response.set(http::field::content_type, "application/x-pem-file");
+  response.set(http::field::cache_control, "no-store");
+  return response;
 }
 
 Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std::string& file,

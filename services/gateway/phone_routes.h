@@ -28,6 +28,11 @@
 //   GET|HEAD /firmware/<file> an image from firmware-catalog, streamed
 //                              (never held whole), with a strong ETag (its
 //                              SHA-256), If-None-Match, Range and If-Range;
+//   POST /register             the phone's cloud registration (form fields
+//                              credential, from its redirect profile, and
+//                              csr, a PEM request; mac or the User-Agent):
+//                              device-activation Register; answers its
+//                              certificate and the CA's, PEM;
 //   POST /report[/<file>]      a Report_Rule upload (profile-render Report),
 //                              the MAC from the file name or User-Agent;
 //   GET /healthz               200 while the listener runs (for probes).
@@ -61,6 +66,7 @@ class PhoneRoutes {
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
   Reply Firmware(const Request& request, const std::string& file, const std::string& request_id);
+  Response Register(const Request& request, const std::string& request_id);
   Response Report(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,

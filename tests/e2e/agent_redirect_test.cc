@@ -76,6 +76,27 @@ TEST_F(AgentRedirectTest, AClaimedPhoneGoesFromOpenToAcquiredOverHttp) {
   EXPECT_EQ(again.state().customization_state(), "acquired");
 }
 
+TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
+  ClaimAndProfile(/*with_secret=*/true, tls_base_ + "/profile/$MA.xml");
+  const std::string dir = NewPhone(kPhoneMac);
+  agent::Phone phone = Load(dir, dir_ + "/ca.pem");
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_TRUE(phone.state().registered());
+  EXPECT_EQ(phone.state().customization_state(), "acquired") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Password_1_").value(), "s3cret-sip-password");
+  EXPECT_FALSE(phone.state().parameters().contains("Cloud_Registration_Credential"));  // used once
+  EXPECT_THAT(RunShell(absl::StrCat("openssl verify -CAfile ", dir_, "/ca.pem ", dir, "/device.pem")).output,
+              HasSubstr(": OK"));
+  // Unregistered, the same profile comes encrypted for a key the phone was
+  // never given, so it cannot be applied.
+  std::filesystem::remove_all(dir);
+  agent::Phone unregistered = Load(NewPhone(kPhoneMac), dir_ + "/ca.pem");
+  ASSERT_TRUE(unregistered.Set("Profile_Rule", tls_base_ + "/profile/$MA.xml").ok());
+  agent::Phone reloaded_unregistered = Load(dir, dir_ + "/ca.pem");
+  ASSERT_TRUE(reloaded_unregistered.Provision().ok());
+  EXPECT_FALSE(reloaded_unregistered.state().parameters().contains("Password_1_"));
+}
+
 TEST_F(AgentRedirectTest, OverHttpsTheServerIsVerified) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   agent::Phone phone = Load(NewPhone(kPhoneMac), dir_ + "/ca.pem");

@@ -278,6 +278,29 @@ TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
   EXPECT_THAT(answer, Not(HasSubstr("connect")));
 }
 
+TEST_F(GatewayTest, RegistrationNeedsTheCredentialFromTheRedirect) {
+  ClaimAndProfile();
+  ASSERT_EQ(RunShell("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=phone -keyout " +
+                     dir_ + "/r.key -out " + dir_ + "/r.csr 2>&1")
+                .exit_code,
+            0);
+  const std::string csr = " --data-urlencode csr@" + dir_ + "/r.csr ";
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=guess", csr, base_, "/register")), HasSubstr("HTTP/1.1 4"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=x ", base_, "/register")), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " ", base_, "/register")), HasSubstr("HTTP/1.1 405"));
+  std::string redirect = Curl(absl::StrCat(kAgent, " ", base_, "/device/CP-8851-3PCC/000e08aabbcc"));
+  size_t at = redirect.find("<Cloud_Registration_Credential ua=\"na\">");
+  ASSERT_NE(at, std::string::npos);
+  at += 39;
+  const std::string credential = redirect.substr(at, redirect.find('<', at) - at);
+  std::string registered = Curl(absl::StrCat(kAgent, " -d credential=", credential, csr, base_, "/register"));
+  EXPECT_THAT(registered, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(registered, HasSubstr("-----BEGIN CERTIFICATE-----"));
+  // Once only.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=", credential, csr, base_, "/register")),
+              Not(HasSubstr("HTTP/1.1 200")));
+}
+
 TEST_F(GatewayTest, ASlowClientIsCutOffAtTheRequestTimeout) {
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> server = *gateway::HttpServer::Start(
@@ -327,7 +350,15 @@ TEST_F(GatewayTest, TftpReadRequestsResolveLikeHttpGets) {
   got = RunShell("atftp -g --option 'blksize 8' --option 'tsize' --option 'timeout 2' "
             "-r /device/CP-8851-3PCC/000e08aabbcc -l " + small_blocks + server);
   ASSERT_EQ(got.exit_code, 0) << got.output;
-  EXPECT_EQ(ReadFile(small_blocks), ReadFile(plain));
+  // Each redirect carries a fresh one-time registration credential; the
+  // rest is the same bytes.
+  auto without_credential = [](std::string text) {
+    size_t at = text.find("  <Cloud_Registration_Credential");
+    if (at != std::string::npos) text.erase(at, text.find('\n', at) + 1 - at);
+    return text;
+  };
+  EXPECT_THAT(ReadFile(plain), HasSubstr("<Cloud_Registration_Credential"));
+  EXPECT_EQ(without_credential(ReadFile(small_blocks)), without_credential(ReadFile(plain)));
 
   got = RunShell("atftp -g -r device/CP-8851-3PCC/000e08aabbdd -l /dev/null" + server);
   EXPECT_NE(got.exit_code, 0);
