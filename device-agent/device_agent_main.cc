@@ -114,7 +114,8 @@ int StatusCommand(int argc, char** argv) {
     return 0;
   }
   std::cout << "phone          " << state->mac() << " " << state->model() << "\n"
-            << "firmware       " << state->firmware() << "\n"
+            << "firmware       " << state->firmware()
+            << (state->last_upgrade().empty() ? "" : absl::StrCat(" (last upgrade: ", state->last_upgrade(), ")")) << "\n"
             << "customization  " << state->customization_state() << "\n"
             << "last resync    " << (state->last_outcome().empty() ? "never" : state->last_outcome()) << " "
             << state->last_detail() << "\n"

@@ -4,7 +4,9 @@
 #include <fstream>
 #include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -17,6 +19,7 @@
 #include "lib/identity/mac_address.h"
 #include "lib/identity/user_agent.h"
 #include "lib/profile_crypto/aes128gcm.h"
+#include "lib/profile_crypto/digest.h"
 #include "lib/profile_crypto/gzip.h"
 #include "lib/profile_crypto/openssl_enc.h"
 #include "lib/rule/rule.h"
@@ -149,9 +152,7 @@ absl::Status Phone::QueryActivation() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
-  absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text);
-  if (!rule.ok()) return rule.status();
+macro::Variables Phone::Variables() const {
   macro::Variables variables;
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(state_.mac()); mac.ok()) variables.mac = *mac;
   variables.product_name = state_.model();
@@ -159,10 +160,17 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   std::string version = state_.firmware();
   if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);
   variables.software_version = version;
+  variables.upgrade_error = state_.last_upgrade();
   for (int i = 0; i < 16; ++i) {
     variables.general_purpose[static_cast<size_t>(i)] = Parameter(absl::StrCat("GPP_", std::string(1, static_cast<char>('A' + i))));
   }
-  absl::StatusOr<std::optional<rule::Resolution>> resolution = rule::Evaluate(*rule, variables);
+  return variables;
+}
+
+absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
+  absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text);
+  if (!rule.ok()) return rule.status();
+  absl::StatusOr<std::optional<rule::Resolution>> resolution = rule::Evaluate(*rule, Variables());
   if (!resolution.ok()) return resolution.status();
   if (!resolution->has_value()) return false;
   for (const rule::Assignment& assignment : (*resolution)->assignments) {
@@ -280,6 +288,139 @@ absl::Status Phone::RegisterWithCloud() {
   return absl::OkStatus();
 }
 
+void Phone::RunProfileRules() {
+  for (const char* name : kProfileRules) {
+    std::string rule = Parameter(name);
+    if (rule.empty()) continue;
+    absl::StatusOr<bool> done = Resync(rule);
+    if (!done.ok()) {
+      state_.set_last_outcome("C");
+      state_.set_last_detail(absl::StrCat(name, ": ", done.status().message()));
+    }
+  }
+}
+
+absl::StatusOr<HttpResponse> Phone::Download(const std::string& url) {
+  std::optional<Location> location = ParseHttpUrl(url);
+  if (!location) return absl::UnimplementedError(absl::StrCat("only HTTP(S) upgrades are simulated: ", url));
+  const std::string part = options_.state_dir + "/download.part";
+  if (state_.download_url() != url) {
+    std::filesystem::remove(part);
+    state_.set_download_url(url);
+    state_.set_download_etag("");
+  }
+  std::error_code error;
+  uintmax_t have = std::filesystem::exists(part) ? std::filesystem::file_size(part, error) : 0;
+  HttpRequest request{.tls = location->tls,
+                      .host = location->host,
+                      .port = location->port,
+                      .target = location->target,
+                      .headers = {{"User-Agent", UserAgent()}},
+                      .ca_file = options_.ca_file,
+                      .timeout = absl::Minutes(10)};
+  if (state_.registered()) {
+    request.client_cert_file = options_.state_dir + "/device.pem";
+    request.client_key_file = options_.state_dir + "/device.key";
+  }
+  if (have > 0 && !state_.download_etag().empty()) {
+    // The rest of what was begun, if the image is still the same one.
+    request.headers["Range"] = absl::StrCat("bytes=", have, "-");
+    request.headers["If-Range"] = state_.download_etag();
+  }
+  ASSIGN_OR_RETURN(HttpResponse response, Fetch(request));
+  if (response.status != 200 && response.status != 206) return response;
+  std::ofstream out(part, response.status == 206 ? std::ios::app | std::ios::binary : std::ios::trunc | std::ios::binary);
+  out << response.body;
+  if (!out.flush()) return absl::UnavailableError("cannot store the download");
+  state_.set_download_etag(response.headers["etag"]);
+  options_.on_step(absl::StrCat("firmware download: ", response.status, ", ", response.body.size(), " bytes",
+                                response.status == 206 ? " (resumed)" : ""));
+  response.body.clear();
+  return response;
+}
+
+void Phone::ReportUpgrade(const std::string& from, const std::string& to, const std::string& outcome) {
+  std::string rule_text = Parameter("Report_Rule");
+  if (rule_text.empty()) return;
+  absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text, rule::RuleKind::kReport);
+  if (!rule.ok()) return;
+  absl::StatusOr<std::optional<rule::Resolution>> resolution =
+      rule::Evaluate(*rule, Variables(), {.kind = rule::RuleKind::kReport});
+  if (!resolution.ok() || !resolution->has_value() || !(*resolution)->target) return;
+  const rule::Target& target = *(*resolution)->target;
+  flat_profile::FlatProfile report;
+  auto add = [&report](const char* name, const std::string& value) {
+    report.parameters.push_back({.name = name, .value = value});
+  };
+  add("Software_Version", state_.firmware());
+  add("Upgrade_Status", outcome);
+  add("Upgrade_From", from);
+  add("Upgrade_To", to);
+  if (outcome != "success") add("Upgrade_Error", state_.last_upgrade());
+  HttpRequest request{.tls = target.scheme == rule::Scheme::kHttps,
+                      .host = target.host,
+                      .port = target.port,
+                      .method = "POST",
+                      .target = target.path,
+                      .headers = {{"User-Agent", UserAgent()}, {"Content-Type", "application/xml"}},
+                      .body = flat_profile::Write(report),
+                      .ca_file = options_.ca_file};
+  if (state_.registered()) {
+    request.client_cert_file = options_.state_dir + "/device.pem";
+    request.client_key_file = options_.state_dir + "/device.key";
+  }
+  absl::StatusOr<HttpResponse> response = Fetch(request);
+  options_.on_step(absl::StrCat("upgrade report: ",
+                                response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
+}
+
+absl::StatusOr<bool> Phone::Upgrade() {
+  std::string rule_text = Parameter("Upgrade_Rule");
+  if (rule_text.empty() || absl::AsciiStrToLower(Parameter("Upgrade_Enable")) == "no") return false;
+  absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text, rule::RuleKind::kUpgrade);
+  if (!rule.ok()) return rule.status();
+  absl::StatusOr<std::optional<rule::Resolution>> resolution =
+      rule::Evaluate(*rule, Variables(), {.kind = rule::RuleKind::kUpgrade});
+  if (!resolution.ok()) return resolution.status();
+  if (!resolution->has_value() || !(*resolution)->target) return false;
+  const rule::Target& target = *(*resolution)->target;
+  std::string image = target.path.substr(target.path.rfind('/') + 1);
+  if (image == state_.firmware()) return false;  // already running it
+  std::string url = absl::StrCat(target.scheme == rule::Scheme::kHttps ? "https://" : "http://", target.host, ":",
+                                 target.port, target.path);
+  options_.on_step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image));
+  const std::string from = state_.firmware();
+  auto fail = [&](const std::string& why) {
+    state_.set_last_upgrade(absl::StrCat("failed: ", why));
+    options_.on_step(absl::StrCat("upgrade failed: ", why));
+    ReportUpgrade(from, image, "failed");
+    return false;
+  };
+  absl::StatusOr<HttpResponse> response = Download(url);
+  if (!response.ok()) return fail(std::string(response.status().message()));
+  if (response->status != 200 && response->status != 206) return fail(absl::StrCat("HTTP ", response->status));
+  // Our server's strong ETag is the image's SHA-256: check what arrived.
+  const std::string part = options_.state_dir + "/download.part";
+  std::string expected(absl::StripAsciiWhitespace(state_.download_etag()));
+  if (expected.size() == 66 && expected.front() == '"') {
+    std::ifstream in(part, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (profile_crypto::Sha256Hex(bytes) != expected.substr(1, 64)) {
+      std::filesystem::remove(part);
+      state_.set_download_url("");
+      return fail("checksum mismatch");
+    }
+  }
+  std::filesystem::remove(part);
+  state_.set_download_url("");
+  state_.set_download_etag("");
+  state_.set_firmware(image);
+  state_.set_last_upgrade("success");
+  options_.on_step(absl::StrCat("rebooted into ", image));
+  ReportUpgrade(from, image, "success");
+  return true;
+}
+
 absl::Status Phone::Provision() {
   state_.set_resyncs(state_.resyncs() + 1);
   auto now = absl::ToUnixMicros(absl::Now());
@@ -296,14 +437,19 @@ absl::Status Phone::Provision() {
       !options_.activation_url.empty()) {
     RETURN_IF_ERROR(RegisterWithCloud());
   }
-  for (const char* name : kProfileRules) {
-    std::string rule = Parameter(name);
-    if (rule.empty()) continue;
-    absl::StatusOr<bool> done = Resync(rule);
-    if (!done.ok()) {
-      state_.set_last_outcome("C");
-      state_.set_last_detail(absl::StrCat(name, ": ", done.status().message()));
+  RunProfileRules();
+  // After each reboot into new firmware the phone resyncs (Resync_On_Reset)
+  // and may find the next hop of its plan.
+  constexpr int kMaxHops = 8;
+  for (int hop = 0; hop < kMaxHops; ++hop) {
+    absl::StatusOr<bool> upgraded = Upgrade();
+    if (!upgraded.ok()) {
+      options_.on_step(absl::StrCat("upgrade rule not usable: ", upgraded.status().message()));
+      break;
     }
+    if (!*upgraded) break;
+    RETURN_IF_ERROR(SaveState(options_.state_dir, state_));
+    RunProfileRules();
   }
   return SaveState(options_.state_dir, state_);
 }

@@ -16,6 +16,11 @@
 //     AES-256-CBC as openssl enc writes it; Content-Encoding aes128gcm with
 //     IKM_HTTP_Encrypt_Content), gunzipped, and its parameters applied; the
 //     first profile applied makes a Custom Pending phone Acquired.
+//   - with Upgrade_Enable and an Upgrade_Rule naming another image, it
+//     downloads it (resuming a broken download with Range and If-Range),
+//     checks it against the server's ETag when that is a SHA-256, "reboots"
+//     into it, reports the outcome through its Report_Rule and resyncs
+//     again, so a multi-stage plan runs hop by hop in one pass.
 // Outcomes follow the status table: 200/304 → A, 404 → B, anything else C;
 // 301/302 are followed at once.
 
@@ -23,6 +28,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "device-agent/http_client.h"
+#include "lib/macro/macro.h"
 #include "onramp/agent/v1/state.pb.h"
 
 namespace onramp::agent {
@@ -57,6 +64,13 @@ class Phone {
       : options_(std::move(options)), state_(std::move(state)) {}
 
   absl::Status QueryActivation();
+  // Runs the profile rules; then the upgrade, if one is due. True when the
+  // phone rebooted into new firmware.
+  absl::StatusOr<bool> Upgrade();
+  absl::StatusOr<HttpResponse> Download(const std::string& url);
+  void ReportUpgrade(const std::string& from, const std::string& to, const std::string& outcome);
+  void RunProfileRules();
+  macro::Variables Variables() const;
   absl::Status RegisterWithCloud();
   // Fetches and applies the profile `rule` names; false: skipped (empty or
   // no condition held).

@@ -398,6 +398,13 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
   render.mutable_device()->set_model(agent->model);
   render.mutable_device()->set_serial(agent->serial);
   render.mutable_device()->set_firmware_version(agent->version);
+  // A rule may send the phone's whole $SWVER (".../$MA.xml?swver=$SWVER"),
+  // which its upgrade plan needs; the User-Agent has only "12.0.1".
+  std::string_view target(request.target().data(), request.target().size());
+  if (size_t question = target.find('?'); question != std::string_view::npos) {
+    absl::StatusOr<std::map<std::string, std::string>> query = strings::ParseForm(target.substr(question + 1));
+    if (query.ok() && query->contains("swver")) render.mutable_device()->set_firmware_version(query->at("swver"));
+  }
   render.set_user_agent(Header(request, http::field::user_agent));
   render.set_source_address(peer.address);
   render.set_file_name(file);

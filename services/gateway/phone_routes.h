@@ -17,7 +17,9 @@
 //                              ResolveShortCode); the onboarding profile;
 //   GET|POST /profile/<file>   the resync (profile-render Render), identity
 //                              from the file name ($MA.xml / $MA.cfg) and the
-//                              User-Agent; ETag / If-None-Match. Over HTTPS
+//                              User-Agent (the whole firmware version from a
+//                              "swver" query parameter, for upgrade plans);
+//                              ETag / If-None-Match. Over HTTPS
 //                              with a client certificate (CN = the MAC) a
 //                              phone gets only its own profile, secrets in
 //                              the clear; a profile with secrets never

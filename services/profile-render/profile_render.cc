@@ -40,6 +40,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.String("device_activation_addr", &options->device_activation_addr,
                "host:port of device-activation, to add deliveries and reports to phones' "
                "timelines; empty: no timeline events.");
+  flags.String("firmware_catalog_addr", &options->firmware_catalog_addr,
+               "host:port of firmware-catalog, to add the next hop of each phone's upgrade plan to "
+               "its profile; empty: none.");
   flags.Check([options]() -> absl::Status {
     return IsHexSecret(options->key_encryption_key)
                ? absl::OkStatus()
@@ -62,9 +65,14 @@ absl::Status Run(const Options& options) {
     timeline = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,
                                                                  clients::CallPolicy{.deadline = absl::Seconds(2)});
   }
+  std::unique_ptr<clients::FirmwareCatalogClient> firmware;
+  if (!options.firmware_catalog_addr.empty()) {
+    firmware = std::make_unique<clients::FirmwareCatalogClient>(options.firmware_catalog_addr,
+                                                                clients::CallPolicy{.deadline = absl::Seconds(2)});
+  }
   ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
                                    static_cast<size_t>(options.cache_entries),
-                                   options.generation_poll, timeline.get());
+                                   options.generation_poll, timeline.get(), firmware.get());
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
   absl::Notification stop;

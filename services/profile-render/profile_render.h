@@ -24,6 +24,9 @@ struct Options {
   absl::Duration sweep_interval = absl::Minutes(5);
   // host:port of device-activation for timeline events; empty: none.
   std::string device_activation_addr;
+  // host:port of firmware-catalog, to put the next hop of a phone's
+  // upgrade plan in its profile; empty: no upgrades planned.
+  std::string firmware_catalog_addr;
 };
 
 void RegisterFlags(config::Flags& flags, Options* options);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "lib/firmware_version/firmware_version.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
 #include "lib/proto/messages.h"
@@ -236,10 +237,12 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
                                                    prometheus::Registry& registry,
                                                    size_t cache_capacity,
                                                    absl::Duration generation_poll,
-                                                   clients::DeviceActivationClient* timeline)
+                                                   clients::DeviceActivationClient* timeline,
+                                                   clients::FirmwareCatalogClient* firmware)
     : store_(store),
       key_sealer_(std::move(key_sealer)),
       timeline_(timeline),
+      firmware_(firmware),
       cache_(cache_capacity),
       recorder_(store, timeline),
       generation_(store, generation_poll),
@@ -407,7 +410,7 @@ grpc::Status ProfileRenderServiceImpl::RotateDeviceKey(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
-grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::RenderRequest* request,
+grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, const v1::RenderRequest* request,
                                               v1::RenderResponse* response) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
@@ -428,7 +431,8 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
         return absl::OkStatus();
       }
     }
-    std::string cache_key = CacheKey(device.generation, mac, *request);
+    std::string upgrade_rule = NextUpgradeRule(mac, *request, device, server::RequestIdOf(*context));
+    std::string cache_key = absl::StrCat(CacheKey(device.generation, mac, *request), "|", upgrade_rule);
     std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
     const char* how = "cached";
     if (rendered == nullptr) {
@@ -441,6 +445,15 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext*, const v1::Re
                         .always_encrypt = device.settings.always_encrypt,
                         .authenticated_channel = request->authenticated_channel(),
                         .model_parameters = std::move(sources.model_parameters)};
+      if (!upgrade_rule.empty()) {
+        // The next hop of the phone's upgrade path, over whatever the
+        // layers say about upgrades.
+        input.layers.push_back(
+            {.scope = Scope::kDevice,
+             .parameters = {{.name = "Upgrade_Enable", .value = "Yes", .user_access = flat_profile::UserAccess::kNone},
+                            {.name = "Upgrade_Rule", .value = upgrade_rule,
+                             .user_access = flat_profile::UserAccess::kNone}}});
+      }
       input.device.mac = *identity::MacAddress::Parse(mac);
       input.device.model = request->device().model();
       input.device.serial = request->device().serial();
@@ -523,6 +536,30 @@ grpc::Status ProfileRenderServiceImpl::DeleteHttpAuth(grpc::ServerContext*, cons
     return store_.DeleteHttpAuth(request->partner());
   };
   return ToGrpcStatus(run());
+}
+
+std::string ProfileRenderServiceImpl::NextUpgradeRule(const std::string& mac, const v1::RenderRequest& request,
+                                                      const DeviceContext& device, const std::string& request_id) {
+  // Only a full firmware version (the phone's $SWVER, e.g. from its rule's
+  // URL) can be planned from; the User-Agent's "12.0.1" cannot.
+  const std::string& current = request.device().firmware_version();
+  if (firmware_ == nullptr || device.partner.empty() || !firmware::ParseVersion(current).ok()) return "";
+  firmware::v1::PlanUpgradeRequest plan;
+  plan.mutable_mac()->set_value(mac);
+  plan.set_model(request.device().model());
+  plan.set_current_version(current);
+  plan.set_partner(device.partner);
+  absl::StatusOr<firmware::v1::PlanUpgradeResponse> planned =
+      firmware_->Call("PlanUpgrade", clients::Repeat::kSafe, &firmware::v1::FirmwareCatalogService::Stub::PlanUpgrade,
+                      plan, request_id);
+  if (!planned.ok()) {
+    // The profile still goes out, without an upgrade this time.
+    if (planned.status().code() != absl::StatusCode::kNotFound) {
+      log::Warn("upgrade plan failed", {{"mac", mac}, {"error", std::string(planned.status().message())}});
+    }
+    return "";
+  }
+  return planned->up_to_date() ? "" : planned->upgrade_rule();
 }
 
 absl::StatusOr<DeviceContext> ProfileRenderServiceImpl::Device(const std::string& mac) {

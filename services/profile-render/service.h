@@ -14,6 +14,7 @@
 
 #include "absl/time/time.h"
 #include "lib/clients/device_activation_client.h"
+#include "lib/clients/firmware_catalog_client.h"
 #include "lib/profile_crypto/sealer.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/counter.h"
@@ -88,7 +89,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
                            prometheus::Registry& registry, size_t cache_capacity = 100000,
                            absl::Duration generation_poll = absl::Milliseconds(250),
-                           clients::DeviceActivationClient* timeline = nullptr);
+                           clients::DeviceActivationClient* timeline = nullptr,
+                           clients::FirmwareCatalogClient* firmware = nullptr);
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
   grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;
@@ -126,7 +128,13 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
 
   ProfileStore& store_;
   const profile_crypto::Sealer key_sealer_;
+  // The next Upgrade_Rule of the phone's plan, or "" (none, or no plan to
+  // be had: the profile goes out without one).
+  std::string NextUpgradeRule(const std::string& mac, const v1::RenderRequest& request, const DeviceContext& device,
+                              const std::string& request_id);
+
   clients::DeviceActivationClient* timeline_;
+  clients::FirmwareCatalogClient* firmware_;
   RenderCache cache_;
   DeliveryRecorder recorder_;
   GenerationWatcher generation_;

@@ -36,6 +36,36 @@ void GatewayFleetTest::SetUp() {
   server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
                                 .drain_delay = absl::ZeroDuration()};
 
+  // The gateway's listeners first, so their addresses can go into the
+  // services' options (firmware download URLs); requests reach the routes
+  // made below.
+  absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls = gateway::TlsContext::Load(
+      {.cert_file = dir_ + "/https.pem", .key_file = dir_ + "/https.key", .client_ca_file = dir_ + "/ca.pem"});
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  tls_ = *std::move(tls);
+  gateway::Handler handler = [this](const gateway::Request& request, const gateway::Peer& peer) {
+    return handlers_.handler(request, peer);
+  };
+  gateway::UploadRoute uploads = [this](const gateway::Request& head, const gateway::Peer& peer) {
+    return handlers_.uploads(head, peer);
+  };
+  gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096}, handler,
+                                         uploads);
+  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, handler,
+                                             uploads);
+  tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
+  base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
+  tls_base_ = absl::StrCat("https://127.0.0.1:", tls_gateway_->port());
+
+  auto firmware_registry = std::make_shared<prometheus::Registry>();
+  firmware_store_ = std::make_unique<firmware::CatalogStore>(pool());
+  firmware_service_ = std::make_unique<firmware::FirmwareCatalogServiceImpl>(
+      *firmware_store_,
+      firmware::ServiceOptions{.image_dir = dir_ + "/images", .download_base_url = base_ + "/firmware/"});
+  firmware_server_ = *server::Server::Start(options, {firmware_service_.get()}, firmware_registry);
+  std::string firmware_address = absl::StrCat("127.0.0.1:", firmware_server_->grpc_port());
+  firmware_client_ = std::make_unique<clients::FirmwareCatalogClient>(firmware_address);
+
   auto device_registry = std::make_shared<prometheus::Registry>();
   device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
   device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(*device_store_, *ca_,
@@ -46,7 +76,8 @@ void GatewayFleetTest::SetUp() {
   auto profile_registry = std::make_shared<prometheus::Registry>();
   profile_store_ = std::make_unique<profile::ProfileStore>(pool());
   profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
-      *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry);
+      *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry, 100000,
+      absl::Milliseconds(250), nullptr, firmware_client_.get());
   profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
 
   auto code_registry = std::make_shared<prometheus::Registry>();
@@ -56,20 +87,12 @@ void GatewayFleetTest::SetUp() {
       *activation::BatchSealer::Create(std::string(32, 'h')), activation::ServiceOptions{}, *code_registry);
   code_server_ = *server::Server::Start(options, {code_service_.get()}, code_registry);
 
-  auto firmware_registry = std::make_shared<prometheus::Registry>();
-  firmware_store_ = std::make_unique<firmware::CatalogStore>(pool());
-  firmware_service_ = std::make_unique<firmware::FirmwareCatalogServiceImpl>(
-      *firmware_store_, firmware::ServiceOptions{.image_dir = dir_ + "/images"});
-  firmware_server_ = *server::Server::Start(options, {firmware_service_.get()}, firmware_registry);
-
   std::string code_address = absl::StrCat("127.0.0.1:", code_server_->grpc_port());
   std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
   std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
-  std::string firmware_address = absl::StrCat("127.0.0.1:", firmware_server_->grpc_port());
   codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address);
   devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
   profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
-  firmware_client_ = std::make_unique<clients::FirmwareCatalogClient>(firmware_address);
   routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
                                                    *firmware_client_);
   gateway_registry_ = std::make_shared<prometheus::Registry>();
@@ -77,19 +100,7 @@ void GatewayFleetTest::SetUp() {
   partner_api_ = std::make_unique<gateway::PartnerApi>(
       *codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
       gateway::PartnerApiOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
-  gateway::Handlers handlers = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
-  const gateway::Handler& handler = handlers.handler;
-  gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096}, handler,
-                                         handlers.uploads);
-  absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls = gateway::TlsContext::Load(
-      {.cert_file = dir_ + "/https.pem", .key_file = dir_ + "/https.key", .client_ca_file = dir_ + "/ca.pem"});
-  ASSERT_TRUE(tls.ok()) << tls.status();
-  tls_ = *std::move(tls);
-  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, handler,
-                                             handlers.uploads);
-  tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
-  base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
-  tls_base_ = absl::StrCat("https://127.0.0.1:", tls_gateway_->port());
+  handlers_ = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
 
   codes_ = activation::v1::ActivationCodeService::NewStub(
       grpc::CreateChannel(code_address, grpc::InsecureChannelCredentials()));

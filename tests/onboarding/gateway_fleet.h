@@ -27,6 +27,7 @@
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
 #include "services/firmware-catalog/service.h"
+#include "services/gateway/gateway.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
@@ -84,6 +85,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::TftpServer> tftp_;
   std::unique_ptr<gateway::PhoneRoutes> routes_;
   std::unique_ptr<gateway::PartnerApi> partner_api_;
+  gateway::Handlers handlers_;  // what the listeners above call
   std::unique_ptr<device::v1::ApiKeyService::Stub> api_keys_;
   std::unique_ptr<clients::ActivationCodeClient> codes_client_;
   std::unique_ptr<clients::DeviceActivationClient> devices_client_;

@@ -1,0 +1,177 @@
+// A device agent upgraded in two hops by the fleet's plan: profile-render
+// puts the next hop of firmware-catalog's plan in each profile (the phone's
+// rule sends its $SWVER), the agent downloads the image through the gateway
+// (resuming a broken download), checks it, reboots into it, reports the
+// outcome, and resyncs into the next hop.
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/phone.h"
+#include "device-agent/state.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/profile_crypto/digest.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::kPhoneMac;
+using ::onramp::testing::kPhoneModel;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+constexpr char kStart[] = "sip88xx.11-2-3MSR1-1.loads";
+constexpr char kMiddle[] = "sip88xx.11-3-1MPP-100.loads";
+constexpr char kTarget[] = "sip88xx.12-5-1MPP-100.loads";
+
+class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  void SetUp() override {
+    GatewayFleetTest::SetUp();
+    if (HasFatalFailure()) return;
+    for (const char* name : {kMiddle, kTarget}) Upload(name);
+    Edge("11-0-0MPP-1", "11-2-9MSR9-999", "11-3-1MPP-100");
+    Edge("11-3-0MPP-1", "11-9-9MSR9-999", "12-5-1MPP-100");
+    grpc::ClientContext context;
+    firmware::v1::Target target;
+    target.set_partner("acme");
+    target.set_model(kPhoneModel);
+    target.set_version("12-5-1MPP-100");
+    firmware::v1::Target stored;
+    ASSERT_TRUE(firmware_->SetTarget(&context, target, &stored).ok());
+    // The partner's rule sends the phone's $SWVER; its reports go to the fleet.
+    ClaimAndProfile(false, base_ + "/profile/$MA.xml?swver=$SWVER");
+    grpc::ClientContext layer_context;
+    profile::v1::PutLayerRequest layer;
+    layer.mutable_ref()->set_partner("acme");
+    layer.mutable_ref()->set_scope(profile::v1::SCOPE_PARTNER);
+    profile::v1::Parameter* report = layer.add_parameters();
+    report->set_name("Report_Rule");
+    report->set_value(base_ + "/report/$MA.xml");
+    profile::v1::Layer kept;
+    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &kept).ok());
+  }
+
+  void Upload(const std::string& name) {
+    std::string bytes(400 * 1024, '\0');
+    std::mt19937 random(static_cast<unsigned>(name.size()));
+    for (char& c : bytes) c = static_cast<char>(random());
+    images_[name] = bytes;
+    grpc::ClientContext context;
+    firmware::v1::Image image;
+    auto writer = firmware_->RegisterImage(&context, &image);
+    firmware::v1::ImageUpload upload;
+    upload.mutable_metadata()->set_file_name(name);
+    upload.mutable_metadata()->add_models(kPhoneModel);
+    upload.mutable_metadata()->set_size(static_cast<int64_t>(bytes.size()));
+    upload.mutable_metadata()->set_sha256(profile_crypto::Sha256Hex(bytes));
+    writer->Write(upload);
+    firmware::v1::ImageUpload chunk;
+    chunk.set_chunk(bytes);
+    writer->Write(chunk);
+    writer->WritesDone();
+    grpc::Status status = writer->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  void Edge(const std::string& from_min, const std::string& from_max, const std::string& to) {
+    grpc::ClientContext context;
+    firmware::v1::UpgradeEdge edge;
+    edge.set_model(kPhoneModel);
+    edge.set_from_min(from_min);
+    edge.set_from_max(from_max);
+    edge.set_to(to);
+    firmware::v1::UpgradeEdge stored;
+    grpc::Status status = firmware_->SetUpgradeEdge(&context, edge, &stored);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  std::string NewPhone() {
+    std::string dir = ::testing::TempDir() + "/upgrading-phone";
+    std::filesystem::remove_all(dir);
+    agent::v1::PhoneState identity;
+    identity.set_mac(kPhoneMac);
+    identity.set_model(kPhoneModel);
+    identity.set_firmware(kStart);
+    EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+    return dir;
+  }
+
+  agent::Phone Load(const std::string& dir) {
+    absl::StatusOr<agent::Phone> phone = agent::Phone::Load(
+        {.state_dir = dir, .activation_url = base_, .on_step = [this](const std::string& step) {
+           steps_.push_back(step);
+         }});
+    EXPECT_TRUE(phone.ok()) << phone.status();
+    return *std::move(phone);
+  }
+
+  std::map<std::string, std::string> images_;
+  std::vector<std::string> steps_;
+};
+
+TEST_F(AgentUpgradeTest, APhoneFollowsATwoHopPlanToThePartnersTarget) {
+  agent::Phone phone = Load(NewPhone());
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().firmware(), kTarget);
+  EXPECT_EQ(phone.state().last_upgrade(), "success");
+  EXPECT_EQ(phone.state().customization_state(), "acquired");
+  EXPECT_THAT(steps_, Contains(absl::StrCat("upgrade: ", kStart, " -> ", kMiddle)));
+  EXPECT_THAT(steps_, Contains(absl::StrCat("rebooted into ", kMiddle)));
+  EXPECT_THAT(steps_, Contains(absl::StrCat("upgrade: ", kMiddle, " -> ", kTarget)));
+  EXPECT_THAT(steps_, Contains(absl::StrCat("rebooted into ", kTarget)));
+  EXPECT_THAT(steps_, Contains("upgrade report: HTTP 200"));
+  // Up to date: the next pass plans nothing.
+  steps_.clear();
+  agent::Phone again = Load(::testing::TempDir() + "/upgrading-phone");
+  ASSERT_TRUE(again.Provision().ok());
+  for (const std::string& step : steps_) EXPECT_THAT(step, ::testing::Not(HasSubstr("upgrade:")));
+}
+
+TEST_F(AgentUpgradeTest, ABrokenDownloadResumesWithARange) {
+  const std::string dir = NewPhone();
+  // The first 100,000 bytes of the first hop arrived before the power cut.
+  const std::string& image = images_[kMiddle];
+  std::ofstream(dir + "/download.part", std::ios::binary) << image.substr(0, 100000);
+  absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
+  ASSERT_TRUE(state.ok());
+  state->set_download_url(absl::StrCat(base_, "/firmware/", kMiddle));
+  state->set_download_etag(absl::StrCat("\"", profile_crypto::Sha256Hex(image), "\""));
+  ASSERT_TRUE(agent::SaveState(dir, *state).ok());
+
+  agent::Phone phone = Load(dir);
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, Contains(absl::StrCat("firmware download: 206, ", image.size() - 100000, " bytes (resumed)")));
+  EXPECT_EQ(phone.state().firmware(), kTarget);
+  EXPECT_FALSE(std::filesystem::exists(dir + "/download.part"));
+}
+
+TEST_F(AgentUpgradeTest, ACorruptImageIsRefusedAndReported) {
+  const std::string dir = NewPhone();
+  // A stale partial download of other bytes under the right ETag: the
+  // whole no longer matches its SHA-256.
+  std::ofstream(dir + "/download.part", std::ios::binary) << std::string(100000, 'x');
+  absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
+  state->set_download_url(absl::StrCat(base_, "/firmware/", kMiddle));
+  state->set_download_etag(absl::StrCat("\"", profile_crypto::Sha256Hex(images_[kMiddle]), "\""));
+  ASSERT_TRUE(agent::SaveState(dir, *state).ok());
+  agent::Phone phone = Load(dir);
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, Contains("upgrade failed: checksum mismatch"));
+  EXPECT_THAT(steps_, Contains("upgrade report: HTTP 200"));
+  EXPECT_EQ(phone.state().firmware(), kStart);
+  EXPECT_EQ(phone.state().last_upgrade(), "failed: checksum mismatch");
+  EXPECT_FALSE(std::filesystem::exists(dir + "/download.part"));
+  // The next try (after Upgrade_Error_Retry_Delay) starts over and succeeds.
+  agent::Phone retry = Load(dir);
+  ASSERT_TRUE(retry.Provision().ok());
+  EXPECT_EQ(retry.state().firmware(), kTarget);
+}
+
+}  // namespace
+}  // namespace onramp
