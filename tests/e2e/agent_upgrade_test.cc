@@ -62,21 +62,7 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
     std::mt19937 random(static_cast<unsigned>(name.size()));
     for (char& c : bytes) c = static_cast<char>(random());
     images_[name] = bytes;
-    grpc::ClientContext context;
-    firmware::v1::Image image;
-    auto writer = firmware_->RegisterImage(&context, &image);
-    firmware::v1::ImageUpload upload;
-    upload.mutable_metadata()->set_file_name(name);
-    upload.mutable_metadata()->add_models(kPhoneModel);
-    upload.mutable_metadata()->set_size(static_cast<int64_t>(bytes.size()));
-    upload.mutable_metadata()->set_sha256(profile_crypto::Sha256Hex(bytes));
-    writer->Write(upload);
-    firmware::v1::ImageUpload chunk;
-    chunk.set_chunk(bytes);
-    writer->Write(chunk);
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    UploadImage(name, bytes);
   }
 
   void Edge(const std::string& from_min, const std::string& from_max, const std::string& to) {

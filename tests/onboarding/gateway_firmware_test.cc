@@ -33,23 +33,7 @@ class GatewayFirmwareTest : public ::onramp::testing::GatewayFleetTest {
     std::mt19937 random(11);
     for (char& c : bytes_) c = static_cast<char>(random());
     sha256_ = profile_crypto::Sha256Hex(bytes_);
-    grpc::ClientContext context;
-    firmware::v1::Image image;
-    auto writer = firmware_->RegisterImage(&context, &image);
-    firmware::v1::ImageUpload upload;
-    upload.mutable_metadata()->set_file_name(kImage);
-    upload.mutable_metadata()->add_models(::onramp::testing::kPhoneModel);
-    upload.mutable_metadata()->set_size(static_cast<int64_t>(bytes_.size()));
-    upload.mutable_metadata()->set_sha256(sha256_);
-    ASSERT_TRUE(writer->Write(upload));
-    for (size_t at = 0; at < bytes_.size(); at += 100000) {
-      firmware::v1::ImageUpload chunk;
-      chunk.set_chunk(bytes_.substr(at, 100000));
-      ASSERT_TRUE(writer->Write(chunk));
-    }
-    writer->WritesDone();
-    grpc::Status status = writer->Finish();
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    UploadImage(kImage, bytes_);
     url_ = absl::StrCat(base_, "/firmware/", kImage);
   }
 

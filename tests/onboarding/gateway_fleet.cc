@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
+#include "lib/profile_crypto/digest.h"
 #include "lib/store/migrations.h"
 #include "lib/testing/shell.h"
 #include "services/activation-code/migrations.h"
@@ -111,6 +112,26 @@ void GatewayFleetTest::SetUp() {
   firmware_ = firmware::v1::FirmwareCatalogService::NewStub(
       grpc::CreateChannel(firmware_address, grpc::InsecureChannelCredentials()));
   api_keys_ = device::v1::ApiKeyService::NewStub(grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
+}
+
+void GatewayFleetTest::UploadImage(const std::string& name, const std::string& bytes) {
+  grpc::ClientContext context;
+  firmware::v1::Image image;
+  auto writer = firmware_->RegisterImage(&context, &image);
+  firmware::v1::ImageUpload upload;
+  upload.mutable_metadata()->set_file_name(name);
+  upload.mutable_metadata()->add_models(kPhoneModel);
+  upload.mutable_metadata()->set_size(static_cast<int64_t>(bytes.size()));
+  upload.mutable_metadata()->set_sha256(profile_crypto::Sha256Hex(bytes));
+  ASSERT_TRUE(writer->Write(upload));
+  for (size_t at = 0; at < bytes.size(); at += 100000) {
+    firmware::v1::ImageUpload chunk;
+    chunk.set_chunk(bytes.substr(at, 100000));
+    ASSERT_TRUE(writer->Write(chunk));
+  }
+  writer->WritesDone();
+  grpc::Status status = writer->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
 std::string GatewayFleetTest::CreateApiKey(const std::string& partner) {

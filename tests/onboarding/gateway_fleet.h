@@ -61,6 +61,9 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // Writes <dir>/phone.key and <dir>/phone.pem; returns the dir.
   std::string RegisterPhone();
 
+  // Registers `bytes` as image `name` for the fleet's phone model.
+  void UploadImage(const std::string& name, const std::string& bytes);
+
   // A new API key of `partner` for the partner API (the bearer token).
   std::string CreateApiKey(const std::string& partner);
 
