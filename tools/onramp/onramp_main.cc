@@ -11,6 +11,9 @@
 //   onramp devices lookup   --mac MAC --model PN [--source IP]
 //   onramp devices report   --mac MAC --state open|pending|custom_pending|acquired|aborted|unavailable
 //   onramp devices timeline --partner P --mac MAC
+//   onramp firmware upload --file F --models PN[,PN...] [--name N]   (N defaults to F's name)
+//   onramp firmware edge   --model PN --from_min V --from_max V --to V
+//   onramp firmware target --partner P --model PN --version V
 //   onramp keys create --partner P --name NAME    (prints the key once)
 //   onramp keys list   --partner P [--page_size N] [--page_token T]
 //   onramp keys revoke --partner P --id ID
@@ -21,13 +24,17 @@
 //
 // Replies print as JSON; errors as one line with the gRPC code, exit 1.
 
+#include <openssl/sha.h>
+
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
@@ -35,6 +42,7 @@
 #include "absl/strings/str_split.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
+#include "onramp/firmware/v1/firmware.grpc.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 
 namespace onramp::cli {
@@ -43,10 +51,12 @@ namespace {
 namespace av1 = ::onramp::activation::v1;
 namespace dv1 = ::onramp::device::v1;
 namespace pv1 = ::onramp::profile::v1;
+namespace fv1 = ::onramp::firmware::v1;
 
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
     "       onramp devices claim|get|lookup|report|timeline [flags]\n"
+    "       onramp firmware upload|edge|target [flags]\n"
     "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
     "\n"
@@ -397,12 +407,89 @@ int Keys(int argc, char** argv) {
   return Print(stub->RevokeApiKey(&context, request, &response), response);
 }
 
+int Firmware(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::string address = "127.0.0.1:7120";
+  std::string file, name, models, model, from_min, from_max, to, partner, version;
+  config::Flags flags(absl::StrCat("onramp firmware ", command), "Firmware images, upgrade paths and targets.");
+  flags.String("firmware_catalog_addr", &address, "host:port of the firmware-catalog service.");
+  if (command == "upload") {
+    flags.RequiredString("file", &file, "The image file.");
+    flags.String("name", &name, "Its vendor name (default: the file's name).");
+    flags.RequiredString("models", &models, "Models it is for, comma-separated.");
+  } else if (command == "edge") {
+    flags.RequiredString("model", &model, "The model.");
+    flags.RequiredString("from_min", &from_min, "Lowest version that may go straight to --to.");
+    flags.RequiredString("from_max", &from_max, "Highest such version.");
+    flags.RequiredString("to", &to, "The version they go to.");
+  } else if (command == "target") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.RequiredString("model", &model, "The model.");
+    flags.RequiredString("version", &version, "The version the partner wants its phones on.");
+  } else {
+    std::cerr << "onramp: unknown command \"firmware " << command << "\"\n\n" << kUsage;
+    return 2;
+  }
+  flags.ParseOrExit(argc - 1, argv + 1);
+  auto stub = fv1::FirmwareCatalogService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  if (command == "upload") {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "onramp: cannot read " << file << "\n";
+      return 1;
+    }
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    fv1::ImageUpload metadata;
+    metadata.mutable_metadata()->set_file_name(name.empty() ? file.substr(file.rfind('/') + 1) : name);
+    for (absl::string_view each : absl::StrSplit(models, ',', absl::SkipEmpty())) {
+      metadata.mutable_metadata()->add_models(std::string(each));
+    }
+    metadata.mutable_metadata()->set_size(static_cast<int64_t>(bytes.size()));
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
+    metadata.mutable_metadata()->set_sha256(
+        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), sizeof digest)));
+    fv1::Image image;
+    auto writer = stub->RegisterImage(&context, &image);
+    writer->Write(metadata);
+    for (size_t at = 0; at < bytes.size(); at += 64 * 1024) {
+      fv1::ImageUpload chunk;
+      chunk.set_chunk(bytes.substr(at, 64 * 1024));
+      if (!writer->Write(chunk)) break;
+    }
+    writer->WritesDone();
+    return Print(writer->Finish(), image);
+  }
+  if (command == "edge") {
+    fv1::UpgradeEdge edge;
+    edge.set_model(model);
+    edge.set_from_min(from_min);
+    edge.set_from_max(from_max);
+    edge.set_to(to);
+    fv1::UpgradeEdge stored;
+    return Print(stub->SetUpgradeEdge(&context, edge, &stored), stored);
+  }
+  fv1::Target target;
+  target.set_partner(partner);
+  target.set_model(model);
+  target.set_version(version);
+  fv1::Target stored;
+  return Print(stub->SetTarget(&context, target, &stored), stored);
+}
+
 int Main(int argc, char** argv) {
   std::string_view group = argc > 1 ? argv[1] : "";
   if (group == "profiles") return Profiles(argc - 1, argv + 1);
   if (group == "codes") return Codes(argc - 1, argv + 1);
   if (group == "devices") return Devices(argc - 1, argv + 1);
   if (group == "keys") return Keys(argc - 1, argv + 1);
+  if (group == "firmware") return Firmware(argc - 1, argv + 1);
   std::cout << kUsage;
   return group == "--help" || group == "-h" ? 0 : 2;
 }
