@@ -14,6 +14,11 @@
 
 namespace onramp::customization {
 
+// The fleet learns a phone's state from what it does: a redirect answered
+// makes it Custom Pending; its first profile (profile-render records this
+// timeline event for each new profile delivered) makes it Acquired.
+inline constexpr char kProfileDeliveredEvent[] = "profile_delivered";
+
 enum class CustomizationState { kOpen, kPending, kCustomPending, kAcquired, kAborted, kUnavailable };
 
 std::string_view StateName(CustomizationState state);

@@ -342,12 +342,41 @@ TEST_F(DeviceServiceTest, BadCsrLeavesTheCredentialUsable) {
   EXPECT_FALSE(device.registered());
 }
 
+TEST_F(DeviceServiceTest, TheFleetFollowsAPhonesStateFromWhatItDoes) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  const std::string mac = Mac(0);
+  auto state = [&] {
+    v1::Device device;
+    EXPECT_TRUE(Get("acme", mac, &device).ok());
+    return device.state();
+  };
+  v1::LookupResponse lookup;
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
+  EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);  // it asked and was answered
+  auto record = [&](const std::string& kind) {
+    grpc::ClientContext context;
+    v1::RecordEventRequest event;
+    event.mutable_mac()->set_value(mac);
+    event.set_kind(kind);
+    event.set_source("profile-render");
+    v1::RecordEventResponse ignored;
+    ASSERT_TRUE(stub_->RecordEvent(&context, event, &ignored).ok());
+  };
+  record("report");
+  EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);
+  record("profile_delivered");
+  EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_ACQUIRED);  // its first profile
+  // A factory-reset phone asks again.
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
+  EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);
+}
+
 TEST_F(DeviceServiceTest, TimelineTellsTheStoryInOrder) {
   Claim(ClaimRequest("acme", 0, 1, "a1"));
   const std::string mac = Mac(0);
+  ASSERT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_PENDING).ok());
   v1::LookupResponse lookup;
   ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup, "203.0.113.4").ok());
-  ASSERT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_PENDING).ok());
   {
     grpc::ClientContext context;
     v1::RecordEventRequest event;
@@ -366,9 +395,9 @@ TEST_F(DeviceServiceTest, TimelineTellsTheStoryInOrder) {
   ASSERT_TRUE(stub_->GetTimeline(&context, request, &timeline).ok());
   std::vector<std::string> kinds;
   for (const auto& event : timeline.events()) kinds.push_back(event.kind());
-  EXPECT_THAT(kinds, ElementsAre("claimed", "lookup", "state", "profile_fetched"));
-  EXPECT_EQ(timeline.events(1).source(), "203.0.113.4");
-  EXPECT_EQ(timeline.events(2).detail(), "open -> pending");
+  EXPECT_THAT(kinds, ElementsAre("claimed", "state", "lookup", "profile_fetched"));
+  EXPECT_EQ(timeline.events(2).source(), "203.0.113.4");
+  EXPECT_EQ(timeline.events(1).detail(), "open -> pending");
 
   grpc::ClientContext other;
   request.set_partner("globex");

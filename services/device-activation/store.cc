@@ -217,7 +217,13 @@ absl::StatusOr<LookupOutcome> DeviceStore::Lookup(const std::string& mac, const 
                                                      WHERE p.id = d.redirect_profile_id), '') AS target),
           logged AS (
             INSERT INTO device.events (mac, kind, detail, source)
-            SELECT $1, 'lookup', 'redirected', $4 FROM found)
+            SELECT $1, 'lookup', 'redirected', $4 FROM found),
+          -- Only a phone at its factory state asks; it asked (Pending) and
+          -- was answered: Custom Pending.
+          moved AS (
+            INSERT INTO device.device_states (mac, state, detail)
+            SELECT $1, 'custom_pending', 'redirected' FROM found
+            ON CONFLICT (mac) DO UPDATE SET state = excluded.state, detail = excluded.detail, updated_at = now())
           SELECT partner, target FROM found)sql"),
         mac, model, credential_sha256, source, limits_.misses_per_source,
         absl::ToDoubleSeconds(limits_.window));
@@ -444,6 +450,13 @@ absl::Status DeviceStore::RecordEvent(const std::string& mac, const std::string&
                                       const std::string& detail, const std::string& source) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     AddEvent(tx, mac, kind, detail, source);
+    if (kind == customization::kProfileDeliveredEvent) {
+      // The first profile a Custom Pending phone gets makes it Acquired.
+      tx.exec_params(
+          "UPDATE device.device_states SET state = 'acquired', detail = 'first profile', updated_at = now() "
+          "WHERE mac = $1 AND state = 'custom_pending'",
+          mac);
+    }
     return absl::OkStatus();
   });
 }

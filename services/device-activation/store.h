@@ -134,6 +134,8 @@ class DeviceStore {
                         const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue);
   absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac);
 
+  // A customization::kProfileDeliveredEvent makes a Custom Pending phone
+  // Acquired.
   absl::Status RecordEvent(const std::string& mac, const std::string& kind,
                            const std::string& detail, const std::string& source);
   // The partner's device's events since it was claimed.

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/firmware_version/firmware_version.h"
+#include "lib/customization/customization.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
 #include "lib/proto/messages.h"
@@ -180,7 +181,7 @@ void DeliveryRecorder::Flush() {
     std::string& last = last_etag_[row.mac];
     if (last == row.etag) continue;
     last = row.etag;
-    if (absl::Status status = timeline_->RecordEvent(row.mac, "profile_delivered",
+    if (absl::Status status = timeline_->RecordEvent(row.mac, customization::kProfileDeliveredEvent,
                                                      absl::StrCat("etag ", row.etag), "profile-render");
         !status.ok()) {
       log::Warn("timeline event lost", {{"mac", row.mac}, {"error", std::string(status.message())}});
