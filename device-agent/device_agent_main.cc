@@ -3,20 +3,27 @@
 //
 //   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
+//   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent set           --state-dir D NAME VALUE
 //   device-agent status        --state-dir D [--json]
 //
 // A first factory reset needs the identity; later ones keep it. `resync` is
 // one provisioning pass (the redirect query first, while the phone is Open
-// and has no Profile_Rule) and logs each step.
+// and has no Profile_Rule) and logs each step; `run` repeats it on the
+// phone's own timers (Resync_Periodic after a success,
+// Resync_Error_Retry_Delay after a failure).
 
+#include <chrono>
 #include <iostream>
+#include <random>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "device-agent/phone.h"
 #include "device-agent/state.h"
+#include "device-agent/timing.h"
 #include "google/protobuf/util/json_util.h"
 #include "lib/config/flags.h"
 #include "lib/identity/mac_address.h"
@@ -25,7 +32,7 @@ namespace onramp::agent {
 namespace {
 
 constexpr char kUsage[] =
-    "Usage: device-agent factory-reset|resync|set|status --state_dir DIR [flags]\n"
+    "Usage: device-agent factory-reset|resync|run|set|status --state_dir DIR [flags]\n"
     "`device-agent COMMAND --help` lists each command's flags.\n";
 
 int Fail(const absl::Status& status) {
@@ -61,22 +68,37 @@ int FactoryResetCommand(int argc, char** argv) {
   return 0;
 }
 
-int ResyncCommand(int argc, char** argv) {
+int ResyncCommand(int argc, char** argv, bool repeat) {
   PhoneOptions options;
-  config::Flags flags("device-agent resync", "One provisioning pass.");
+  int passes = 0;
+  config::Flags flags(repeat ? "device-agent run" : "device-agent resync",
+                      repeat ? "Provisions on the phone's timers until stopped." : "One provisioning pass.");
+  if (repeat) flags.Int("passes", &passes, 0, 1000000, "Stop after this many passes; 0: never.");
   flags.RequiredString("state_dir", &options.state_dir, "The phone's flash.");
   flags.String("activation_url", &options.activation_url,
                "Where an Open phone asks who owns it (the gateway's base URL).");
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates (default: the system's).");
   flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
   flags.ParseOrExit(argc, argv);
-  options.on_step = [](const std::string& step) { std::cout << step << "\n"; };
-  absl::StatusOr<Phone> phone = Phone::Load(options);
-  if (!phone.ok()) return Fail(phone.status());
-  if (absl::Status done = phone->Provision(); !done.ok()) return Fail(done);
-  std::cout << "outcome " << phone->state().last_outcome() << ": " << phone->state().last_detail() << "; state "
-            << phone->state().customization_state() << "\n";
-  return phone->state().last_outcome() == "A" ? 0 : 3;
+  options.on_step = [](const std::string& step) { std::cout << step << std::endl; };
+  std::mt19937_64 random(std::random_device{}());
+  for (int pass = 1;; ++pass) {
+    absl::StatusOr<Phone> phone = Phone::Load(options);
+    if (!phone.ok()) return Fail(phone.status());
+    if (absl::Status done = phone->Provision(); !done.ok()) return Fail(done);
+    std::cout << "outcome " << phone->state().last_outcome() << ": " << phone->state().last_detail() << "; state "
+              << phone->state().customization_state() << std::endl;
+    if (!repeat) return phone->state().last_outcome() == "A" ? 0 : 3;
+    if (passes > 0 && pass >= passes) return 0;
+    std::optional<int64_t> wait = NextResyncSeconds(
+        phone->state(), [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); });
+    if (!wait) {
+      std::cout << "resync timer off (Resync_Periodic 0): done" << std::endl;
+      return 0;
+    }
+    std::cout << "next resync in " << *wait << " s" << std::endl;
+    std::this_thread::sleep_for(std::chrono::seconds(*wait));
+  }
 }
 
 int SetCommand(int argc, char** argv) {
@@ -127,7 +149,8 @@ int StatusCommand(int argc, char** argv) {
 int Main(int argc, char** argv) {
   std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "factory-reset") return FactoryResetCommand(argc - 1, argv + 1);
-  if (command == "resync") return ResyncCommand(argc - 1, argv + 1);
+  if (command == "resync") return ResyncCommand(argc - 1, argv + 1, /*repeat=*/false);
+  if (command == "run") return ResyncCommand(argc - 1, argv + 1, /*repeat=*/true);
   if (command == "set") return SetCommand(argc - 1, argv + 1);
   if (command == "status") return StatusCommand(argc - 1, argv + 1);
   std::cerr << kUsage;

@@ -438,6 +438,7 @@ absl::Status Phone::Provision() {
     RETURN_IF_ERROR(RegisterWithCloud());
   }
   RunProfileRules();
+  state_.set_consecutive_failures(state_.last_outcome() == "A" ? 0 : state_.consecutive_failures() + 1);
   // After each reboot into new firmware the phone resyncs (Resync_On_Reset)
   // and may find the next hop of its plan.
   constexpr int kMaxHops = 8;

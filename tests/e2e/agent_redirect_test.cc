@@ -138,6 +138,9 @@ TEST_F(AgentRedirectTest, TheBinaryDoesTheSameFromTheCommandLine) {
   EXPECT_EQ(resync.exit_code, 0) << resync.output;
   EXPECT_THAT(resync.output, HasSubstr("redirect query: 200"));
   EXPECT_THAT(resync.output, HasSubstr("customization state: custom_pending -> acquired"));
+  auto run = RunShell(absl::StrCat(agent, " run --passes 1 --state_dir ", dir, " --activation_url ", base_));
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("outcome A: not modified"));
   auto status = RunShell(absl::StrCat(agent, " status --state_dir ", dir));
   EXPECT_THAT(status.output, HasSubstr("customization  acquired"));
   EXPECT_NE(RunShell(agent + " status --state_dir " + dir + "/none").exit_code, 0);

@@ -1,0 +1,35 @@
+#include "device-agent/timing.h"
+
+#include <string>
+
+#include "lib/resync_timing/delay_schedule.h"
+
+namespace onramp::agent {
+namespace {
+
+constexpr char kDefaultPeriodic[] = "3600";
+constexpr char kDefaultErrorRetry[] = "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400";
+
+resync_timing::DelaySchedule ScheduleOf(const v1::PhoneState& state, const std::string& name, const char* fallback) {
+  auto found = state.parameters().find(name);
+  if (found != state.parameters().end()) {
+    if (absl::StatusOr<resync_timing::DelaySchedule> parsed = resync_timing::ParseDelaySchedule(found->second.value());
+        parsed.ok()) {
+      return *parsed;
+    }
+  }
+  return *resync_timing::ParseDelaySchedule(fallback);
+}
+
+}  // namespace
+
+std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
+                                         const std::function<int64_t(int64_t bound)>& random) {
+  bool failed = !state.last_outcome().empty() && state.last_outcome() != "A";
+  resync_timing::DelaySchedule schedule = failed ? ScheduleOf(state, "Resync_Error_Retry_Delay", kDefaultErrorRetry)
+                                                 : ScheduleOf(state, "Resync_Periodic", kDefaultPeriodic);
+  if (!schedule.enabled()) return std::nullopt;
+  return schedule.DelayFor(failed ? std::max(0, state.consecutive_failures() - 1) : 0, random);
+}
+
+}  // namespace onramp::agent

@@ -1,0 +1,25 @@
+#ifndef ONRAMP_DEVICE_AGENT_TIMING_H_
+#define ONRAMP_DEVICE_AGENT_TIMING_H_
+
+// When a phone resyncs next, from its last outcome and its parameters
+// (lib/resync_timing reads the values): after A, Resync_Periodic (default
+// 3600 s); after B or C, Resync_Error_Retry_Delay (default the newer
+// back-off 60, 120, 240 … 61440, 86400 s) at the step of its consecutive
+// failures.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "onramp/agent/v1/state.pb.h"
+
+namespace onramp::agent {
+
+// Seconds until the next resync; nullopt when the timer is off ("0"). A
+// value the phone cannot read falls back to the default, as phones do.
+std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
+                                         const std::function<int64_t(int64_t bound)>& random);
+
+}  // namespace onramp::agent
+
+#endif  // ONRAMP_DEVICE_AGENT_TIMING_H_

@@ -1,0 +1,38 @@
+#include "device-agent/timing.h"
+
+#include "gtest/gtest.h"
+
+namespace onramp::agent {
+namespace {
+
+int64_t NoExtra(int64_t) { return 0; }
+int64_t AllExtra(int64_t bound) { return bound; }
+
+TEST(TimingTest, SuccessWaitsThePeriodAndFailuresBackOff) {
+  v1::PhoneState state;
+  state.set_last_outcome("A");
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 3600);  // the default
+  (*state.mutable_parameters())["Resync_Periodic"].set_value("600+60");
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 600);
+  EXPECT_EQ(NextResyncSeconds(state, AllExtra), 660);
+
+  state.set_last_outcome("B");
+  state.set_consecutive_failures(1);
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 60);  // the default back-off
+  state.set_consecutive_failures(3);
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 240);
+  (*state.mutable_parameters())["Resync_Error_Retry_Delay"].set_value("30,90");
+  state.set_consecutive_failures(9);
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 90);  // the last step repeats
+
+  // Unreadable values fall back to the default; "0" turns the timer off.
+  (*state.mutable_parameters())["Resync_Error_Retry_Delay"].set_value("soon");
+  state.set_consecutive_failures(1);
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 60);
+  state.set_last_outcome("A");
+  (*state.mutable_parameters())["Resync_Periodic"].set_value("0");
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), std::nullopt);
+}
+
+}  // namespace
+}  // namespace onramp::agent
