@@ -3,6 +3,7 @@
 //
 //   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
+//                              [--code DIGITS|#DIGITS]
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent set           --state-dir D NAME VALUE
 //   device-agent status        --state-dir D [--json]
@@ -79,6 +80,8 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
                "Where an Open phone asks who owns it (the gateway's base URL).");
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates (default: the system's).");
   flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
+  flags.String("code", &options.activation_code,
+               "What to type at the activation screen: 16 digits, or # and a 3-16 digit short code.");
   flags.ParseOrExit(argc, argv);
   options.on_step = [](const std::string& step) { std::cout << step << std::endl; };
   std::mt19937_64 random(std::random_device{}());

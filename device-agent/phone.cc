@@ -167,6 +167,41 @@ macro::Variables Phone::Variables() const {
   return variables;
 }
 
+absl::Status Phone::EnterActivationCode() {
+  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
+  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
+  HttpRequest request{.tls = base->tls,
+                      .host = base->host,
+                      .port = base->port,
+                      .method = "POST",
+                      .target = absl::StrCat(base->target == "/" ? "" : base->target, "/activation"),
+                      .headers = {{"User-Agent", UserAgent()},
+                                  {"Content-Type", "application/x-www-form-urlencoded"}},
+                      .body = strings::EncodeForm({{"code", options_.activation_code},
+                                                   {"mac", state_.mac()},
+                                                   {"model", state_.model()},
+                                                   {"serial", state_.serial()}}),
+                      .ca_file = options_.ca_file};
+  absl::StatusOr<HttpResponse> response = Fetch(request);
+  if (!response.ok()) {
+    options_.on_step(absl::StrCat("activation code not sent: ", response.status().message()));
+    return absl::OkStatus();
+  }
+  if (response->status != 200) {
+    options_.on_step(absl::StrCat("activation code refused: HTTP ", response->status, " ",
+                                  absl::StripAsciiWhitespace(response->body)));
+    state_.set_last_outcome(response->status == 404 ? "B" : "C");
+    state_.set_last_detail("activation code refused");
+    return absl::OkStatus();
+  }
+  if (absl::Status applied = Apply(response->body); !applied.ok()) {
+    options_.on_step(absl::StrCat("onboarding profile unreadable: ", applied.message()));
+    return absl::OkStatus();
+  }
+  options_.on_step("activation code accepted: onboarding profile applied");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text);
   if (!rule.ok()) return rule.status();
@@ -177,7 +212,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     (*state_.mutable_parameters())[assignment.parameter].set_value(assignment.value);
   }
   if ((*resolution)->kind == rule::Rule::Kind::kGds) {
-    return absl::UnimplementedError("gds:// (the activation-code screen) is not simulated yet");
+    return absl::FailedPreconditionError("gds://: waiting at the activation screen for a code");
   }
   if (!(*resolution)->target) return true;
   const rule::Target& target = *(*resolution)->target;
@@ -430,6 +465,10 @@ absl::Status Phone::Provision() {
   if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
       !options_.activation_url.empty()) {
     RETURN_IF_ERROR(QueryActivation());
+  }
+  bool at_activation_screen = state_.customization_state() == "unavailable" || Parameter("Profile_Rule") == "gds://";
+  if (at_activation_screen && !options_.activation_code.empty() && !options_.activation_url.empty()) {
+    RETURN_IF_ERROR(EnterActivationCode());
   }
   // Registered first, the phone fetches its profile over mutual TLS, which
   // brings its secrets in the clear.

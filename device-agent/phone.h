@@ -7,6 +7,10 @@
 //     activation service who owns it: GET <activation-url>/device/<PN>/<MAC>
 //     (state Pending); a redirect profile sets its Profile_Rule (Custom
 //     Pending), a 404 leaves it Unavailable;
+//   - with no owner by MAC (Unavailable) or a gds:// rule, it takes an
+//     activation code (as typed on its screen) to POST <activation-url>/activation;
+//     the onboarding profile sets its Profile_Rule (the customization state,
+//     which is about the redirect, stays as it was);
 //   - with the one-time Cloud_Registration_Credential its redirect gave, it
 //     registers: a new key and CSR, POST <activation-url>/register, the
 //     certificate kept and presented over HTTPS from then on (so profiles
@@ -39,6 +43,9 @@ struct PhoneOptions {
   std::string activation_url;  // e.g. "https://activate.example.com"; empty: skip the redirect query
   std::string ca_file;         // CA that signed the servers' certificates; empty: the system's
   std::string user_agent;      // empty: Cisco-<PN>/<version> (<MAC>)
+  // What the user types at the activation screen (gds://, or after the
+  // redirect found no owner): 16 digits, or '#' and a 3-16 digit short code.
+  std::string activation_code;
   // Each step, for the log ("redirect: 200 from ...").
   std::function<void(const std::string&)> on_step = [](const std::string&) {};
 };
@@ -64,6 +71,7 @@ class Phone {
       : options_(std::move(options)), state_(std::move(state)) {}
 
   absl::Status QueryActivation();
+  absl::Status EnterActivationCode();
   // Runs the profile rules; then the upgrade, if one is due. True when the
   // phone rebooted into new firmware.
   absl::StatusOr<bool> Upgrade();

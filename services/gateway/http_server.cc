@@ -165,19 +165,24 @@ struct HttpServer::Impl {
       if (!error) {
         const Request& head = parser.get();
         version = head.version();
-        if (head[http::field::expect] == "100-continue") {
-          // Clients holding a large body back until told to send it.
-          http::response<http::empty_body> go_on(http::status::continue_, head.version());
-          auto [continue_error, sent] = co_await http::async_write(stream, go_on, asio::as_tuple(asio::use_awaitable));
+        // Clients holding a large body back until told to send it are told
+        // only once it will be read; a refusal goes instead, so no body
+        // arrives to be cut off.
+        bool expects_continue = head[http::field::expect] == "100-continue";
+        auto go_on = [&]() -> asio::awaitable<bool> {
+          if (!expects_continue) co_return true;
+          http::response<http::empty_body> go(http::status::continue_, head.version());
+          auto [continue_error, sent] = co_await http::async_write(stream, go, asio::as_tuple(asio::use_awaitable));
           (void)sent;
-          if (continue_error) co_return;
-        }
+          co_return !continue_error;
+        };
         UploadStart upload;
         if (uploads) upload = co_await OffLoop(*handlers, [this, &head, &peer] { return uploads(head, peer); });
         if (upload.refusal != nullptr) {
           upload_reply = std::move(*upload.refusal);
           upload_reply->response.keep_alive(false);
         } else if (upload.sink != nullptr) {
+          if (!co_await go_on()) co_return;
           upload_reply = co_await Receive(stream, buffer, parser, *upload.sink);
         } else {
           std::string_view target(head.target().data(), head.target().size());
@@ -188,6 +193,7 @@ struct HttpServer::Impl {
           if (declared && *declared > limit) {
             error = http::error::body_limit;  // refused before reading it
           } else {
+            if (!co_await go_on()) co_return;
             parser.body_limit(limit);
             std::tie(error, bytes) =
                 co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));

@@ -182,6 +182,10 @@ void GatewayFleetTest::ClaimAndProfile(bool with_secret, const std::string& prof
   device::v1::ClaimDevicesResponse claimed;
   ASSERT_TRUE(devices_->ClaimDevices(&claim_context, claim, &claimed).ok());
 
+  PutPhoneLayer(with_secret);
+}
+
+void GatewayFleetTest::PutPhoneLayer(bool with_secret) {
   grpc::ClientContext layer_context;
   profile::v1::PutLayerRequest layer;
   layer.mutable_ref()->set_partner("acme");

@@ -55,6 +55,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // a secret Password_1_).
   void ClaimAndProfile(bool with_secret = false,
                        const std::string& profile_rule = "http://prov.example.com/profile/$MA.xml");
+  // Only the device layer (acme's parameters for the phone), no claim.
+  void PutPhoneLayer(bool with_secret = false);
 
   // Registers the claimed phone as it would at onboarding: a key and CSR
   // made with openssl, the certificate from device-activation Register.

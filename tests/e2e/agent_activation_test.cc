@@ -1,0 +1,105 @@
+// A device agent nobody has claimed by MAC onboards with what its user types
+// at the activation screen: a partner's 16-digit activation code, or '#' and
+// a short code (a redirect profile named by digits). The redirect said
+// Unavailable, and the customization state, which is about the redirect,
+// stays so.
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/phone.h"
+#include "device-agent/state.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::kPhoneMac;
+using ::onramp::testing::kPhoneModel;
+using ::testing::Contains;
+
+class AgentActivationTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  void SetUp() override {
+    GatewayFleetTest::SetUp();
+    if (HasFatalFailure()) return;
+    PutPhoneLayer();  // acme's parameters for the phone, which no one has claimed
+  }
+
+  std::string CreateCode() {
+    grpc::ClientContext context;
+    activation::v1::CreateCodesRequest create;
+    create.set_partner("acme");
+    create.set_count(1);
+    create.set_idempotency_key("agent-codes");
+    create.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+    activation::v1::CreateCodesResponse created;
+    grpc::Status status = codes_->CreateCodes(&context, create, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created.codes(0).code();
+  }
+
+  agent::Phone Provision(const std::string& mac, const std::string& code) {
+    std::string dir = absl::StrCat(::testing::TempDir(), "/code-phone-", mac);
+    std::filesystem::remove_all(dir);
+    agent::v1::PhoneState identity;
+    identity.set_mac(mac);
+    identity.set_model(kPhoneModel);
+    identity.set_firmware("sip88xx.12-0-1MPP0001-245.loads");
+    EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+    absl::StatusOr<agent::Phone> phone =
+        agent::Phone::Load({.state_dir = dir,
+                            .activation_url = base_,
+                            .activation_code = code,
+                            .on_step = [this](const std::string& step) { steps_.push_back(step); }});
+    EXPECT_TRUE(phone.ok()) << phone.status();
+    EXPECT_TRUE(phone->Provision().ok());
+    return *std::move(phone);
+  }
+
+  std::vector<std::string> steps_;
+};
+
+TEST_F(AgentActivationTest, ASixteenDigitCodeOnboardsThePhoneOnce) {
+  const std::string code = CreateCode();
+  agent::Phone phone = Provision(kPhoneMac, code);
+  EXPECT_THAT(steps_, Contains("customization state: pending -> unavailable"));
+  EXPECT_THAT(steps_, Contains("activation code accepted: onboarding profile applied"));
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_EQ(phone.state().customization_state(), "unavailable");
+
+  // Used: the next phone typing it gets nothing.
+  steps_.clear();
+  agent::Phone second = Provision("000e08aabbcd", code);
+  EXPECT_THAT(steps_, Contains(::testing::StartsWith("activation code refused: HTTP 404")));
+  EXPECT_FALSE(second.state().parameters().contains("Proxy_1_"));
+}
+
+TEST_F(AgentActivationTest, AHashShortCodeOnboardsThroughItsRedirectProfile) {
+  grpc::ClientContext context;
+  device::v1::CreateRedirectProfileRequest create;
+  create.set_partner("acme");
+  create.set_name("4711");
+  create.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+  device::v1::RedirectProfile profile;
+  ASSERT_TRUE(devices_->CreateRedirectProfile(&context, create, &profile).ok());
+  agent::Phone phone = Provision(kPhoneMac, "#4711");
+  EXPECT_THAT(steps_, Contains("activation code accepted: onboarding profile applied"));
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+}
+
+TEST_F(AgentActivationTest, ATypoIsRefusedWithoutOnboarding) {
+  std::string code = CreateCode();
+  code.back() = code.back() == '9' ? '0' : static_cast<char>(code.back() + 1);
+  agent::Phone phone = Provision(kPhoneMac, code);
+  EXPECT_THAT(steps_, Contains(::testing::HasSubstr("check digit")));
+  EXPECT_EQ(phone.state().last_outcome(), "B");
+  EXPECT_FALSE(phone.state().parameters().contains("Profile_Rule"));
+}
+
+}  // namespace
+}  // namespace onramp
