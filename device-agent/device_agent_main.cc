@@ -5,6 +5,8 @@
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
 //                              [--code DIGITS|#DIGITS]
 //   device-agent run           --state-dir D [as resync] [--passes N]
+//   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
+//                              [--firmware F] [--workers 64] [--storm 60s] [--ca_file F]
 //   device-agent set           --state-dir D NAME VALUE
 //   device-agent status        --state-dir D [--json]
 //
@@ -15,6 +17,7 @@
 // Resync_Error_Retry_Delay after a failure).
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <random>
 #include <thread>
@@ -22,7 +25,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "device-agent/phone.h"
+#include "device-agent/simulator.h"
 #include "device-agent/state.h"
 #include "device-agent/timing.h"
 #include "google/protobuf/util/json_util.h"
@@ -34,6 +39,7 @@ namespace {
 
 constexpr char kUsage[] =
     "Usage: device-agent factory-reset|resync|run|set|status --state_dir DIR [flags]\n"
+    "       device-agent sim --phones N --activation_url URL [flags]\n"
     "`device-agent COMMAND --help` lists each command's flags.\n";
 
 int Fail(const absl::Status& status) {
@@ -149,6 +155,38 @@ int StatusCommand(int argc, char** argv) {
   return 0;
 }
 
+int SimCommand(int argc, char** argv) {
+  SimulatorOptions options;
+  config::Flags flags("device-agent sim", "Many phones at once: a boot storm from factory reset.");
+  flags.Int("phones", &options.phones, 1, 1 << 24, "How many phones.");
+  flags.RequiredString("activation_url", &options.activation_url, "Where the phones ask who owns them.");
+  flags.String("mac_prefix", &options.mac_prefix, "First three bytes of every MAC; the rest count phones.");
+  flags.String("model", &options.model, "The phones' model.");
+  flags.String("firmware", &options.firmware, "The image they run.");
+  flags.String("ca_file", &options.ca_file, "CA of the servers' certificates.");
+  flags.Int("workers", &options.workers, 1, 4096, "Passes run at once.");
+  flags.Duration("storm", &options.storm_window, "Power-on moments spread over this window (0: all at once).");
+  flags.ParseOrExit(argc, argv);
+  options.on_progress = [](int64_t done, int64_t total) {
+    std::cout << "  " << done << " of " << total << " phones provisioned" << std::endl;
+  };
+  absl::StatusOr<SimulationReport> report = Simulate(options);
+  if (!report.ok()) return Fail(report.status());
+  std::cout << report->passes << " phones in " << absl::StrFormat("%.1f", report->seconds) << " s ("
+            << absl::StrFormat("%.0f", static_cast<double>(report->passes) / report->seconds) << " phones/s)\n"
+            << "pass latency ms: p50 " << absl::StrFormat("%.1f", report->p50_ms) << ", p90 "
+            << absl::StrFormat("%.1f", report->p90_ms) << ", p99 " << absl::StrFormat("%.1f", report->p99_ms)
+            << ", max " << absl::StrFormat("%.1f", report->max_ms) << "\n";
+  for (const auto& [state, count] : report->by_state) std::cout << "state " << state << ": " << count << "\n";
+  for (const auto& [outcome, count] : report->by_outcome) std::cout << "outcome " << outcome << ": " << count << "\n";
+  // Peak resident memory, as the kernel counts it.
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.starts_with("VmHWM:")) std::cout << "peak RSS" << line.substr(6) << "\n";
+  }
+  return report->by_outcome.size() == 1 && report->by_outcome.begin()->first == "A" ? 0 : 3;
+}
+
 int Main(int argc, char** argv) {
   std::string_view command = argc > 1 ? argv[1] : "";
   if (command == "factory-reset") return FactoryResetCommand(argc - 1, argv + 1);
@@ -156,6 +194,7 @@ int Main(int argc, char** argv) {
   if (command == "run") return ResyncCommand(argc - 1, argv + 1, /*repeat=*/true);
   if (command == "set") return SetCommand(argc - 1, argv + 1);
   if (command == "status") return StatusCommand(argc - 1, argv + 1);
+  if (command == "sim") return SimCommand(argc - 1, argv + 1);
   std::cerr << kUsage;
   return command == "--help" || command == "-h" ? 0 : 2;
 }

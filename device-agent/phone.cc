@@ -120,8 +120,10 @@ absl::Status Phone::Set(const std::string& name, const std::string& value) {
   (*state_.mutable_parameters())[name].set_value(value);
   // Provisioned by hand before the provider's profile arrived.
   if (state_.customization_state() != "acquired") Move("aborted");
-  return SaveState(options_.state_dir, state_);
+  return Save();
 }
+
+absl::Status Phone::Save() const { return HasFlash() ? SaveState(options_.state_dir, state_) : absl::OkStatus(); }
 
 absl::Status Phone::QueryActivation() {
   std::optional<Location> base = ParseHttpUrl(options_.activation_url);
@@ -411,7 +413,7 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
 
 absl::StatusOr<bool> Phone::Upgrade() {
   std::string rule_text = Parameter("Upgrade_Rule");
-  if (rule_text.empty() || absl::AsciiStrToLower(Parameter("Upgrade_Enable")) == "no") return false;
+  if (!HasFlash() || rule_text.empty() || absl::AsciiStrToLower(Parameter("Upgrade_Enable")) == "no") return false;
   absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text, rule::RuleKind::kUpgrade);
   if (!rule.ok()) return rule.status();
   absl::StatusOr<std::optional<rule::Resolution>> resolution =
@@ -472,7 +474,7 @@ absl::Status Phone::Provision() {
   }
   // Registered first, the phone fetches its profile over mutual TLS, which
   // brings its secrets in the clear.
-  if (!state_.registered() && !Parameter("Cloud_Registration_Credential").empty() &&
+  if (HasFlash() && !state_.registered() && !Parameter("Cloud_Registration_Credential").empty() &&
       !options_.activation_url.empty()) {
     RETURN_IF_ERROR(RegisterWithCloud());
   }
@@ -488,10 +490,10 @@ absl::Status Phone::Provision() {
       break;
     }
     if (!*upgraded) break;
-    RETURN_IF_ERROR(SaveState(options_.state_dir, state_));
+    RETURN_IF_ERROR(Save());
     RunProfileRules();
   }
-  return SaveState(options_.state_dir, state_);
+  return Save();
 }
 
 }  // namespace onramp::agent

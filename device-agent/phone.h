@@ -39,6 +39,8 @@
 namespace onramp::agent {
 
 struct PhoneOptions {
+  // The phone's flash; empty: a phone held in memory only (the simulator's),
+  // which neither registers nor upgrades (no files for keys or images).
   std::string state_dir;
   std::string activation_url;  // e.g. "https://activate.example.com"; empty: skip the redirect query
   std::string ca_file;         // CA that signed the servers' certificates; empty: the system's
@@ -54,6 +56,10 @@ class Phone {
  public:
   // The phone whose flash is options.state_dir (see device-agent/state.h).
   static absl::StatusOr<Phone> Load(PhoneOptions options);
+  // A phone whose state lives only in memory (options.state_dir empty).
+  static Phone InMemory(PhoneOptions options, v1::PhoneState state) {
+    return Phone(std::move(options), std::move(state));
+  }
 
   // One provisioning pass; the state is saved after it either way. An
   // error means the pass could not run at all (not a failed fetch, which is
@@ -70,6 +76,8 @@ class Phone {
   explicit Phone(PhoneOptions options, v1::PhoneState state)
       : options_(std::move(options)), state_(std::move(state)) {}
 
+  absl::Status Save() const;
+  bool HasFlash() const { return !options_.state_dir.empty(); }
   absl::Status QueryActivation();
   absl::Status EnterActivationCode();
   // Runs the profile rules; then the upgrade, if one is due. True when the

@@ -1,0 +1,50 @@
+#ifndef ONRAMP_DEVICE_AGENT_SIMULATOR_H_
+#define ONRAMP_DEVICE_AGENT_SIMULATOR_H_
+
+// Many phones in one process, for rehearsing onboarding and boot storms.
+// Every phone is a device-agent Phone held in memory (no flash, so no
+// registration or upgrades); a fixed pool of workers runs the phones'
+// provisioning passes as they come due, so the phone count is not bounded
+// by threads. A boot storm powers every phone on at a random moment within
+// a window, each then making its first provisioning pass.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace onramp::agent {
+
+struct SimulatorOptions {
+  int phones = 1000;
+  std::string mac_prefix = "02:00:00";  // three bytes; the other three count the phones
+  std::string model = "CP-8851-3PCC";
+  std::string firmware = "sip88xx.12-0-1MPP0001-245.loads";
+  std::string activation_url;
+  std::string ca_file;
+  int workers = 64;
+  absl::Duration storm_window = absl::ZeroDuration();  // power-on spread
+  // Called about once a second while running: passes done so far.
+  std::function<void(int64_t done, int64_t total)> on_progress = [](int64_t, int64_t) {};
+};
+
+struct SimulationReport {
+  int64_t passes = 0;
+  std::map<std::string, int64_t> by_state;    // customization state at the end
+  std::map<std::string, int64_t> by_outcome;  // last resync outcome: A, B, C
+  double seconds = 0;
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;  // one provisioning pass
+};
+
+// INVALID_ARGUMENT for a bad prefix or count (at most 16,777,216 phones).
+absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options);
+
+// The i-th phone's MAC under `prefix` ("02:00:00" and 5 give 020000000005).
+absl::StatusOr<std::string> SimulatedMac(const std::string& prefix, int64_t index);
+
+}  // namespace onramp::agent
+
+#endif  // ONRAMP_DEVICE_AGENT_SIMULATOR_H_

@@ -1,0 +1,54 @@
+// A boot storm in miniature: 1,000 simulated phones, claimed by MAC, power
+// on at once and must all end Acquired with their profile applied.
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/simulator.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+constexpr int kPhones = 1000;
+
+class BootStormTest : public ::onramp::testing::GatewayFleetTest {};
+
+TEST_F(BootStormTest, AThousandPhonesAllEndAcquired) {
+  grpc::ClientContext context;
+  device::v1::ClaimDevicesRequest claim;
+  claim.set_partner("acme");
+  claim.set_idempotency_key("storm");
+  claim.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+  for (int i = 0; i < kPhones; ++i) {
+    device::v1::DeviceRow* row = claim.add_devices();
+    row->mutable_mac()->set_value(*agent::SimulatedMac("02:00:00", i));
+    row->set_model(::onramp::testing::kPhoneModel);
+  }
+  device::v1::ClaimDevicesResponse claimed;
+  ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+  ASSERT_EQ(claimed.counts().claimed(), kPhones);
+  for (int i = 0; i < kPhones; ++i) {
+    grpc::ClientContext layer_context;
+    profile::v1::PutLayerRequest layer;
+    layer.mutable_ref()->set_partner("acme");
+    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+    layer.mutable_ref()->set_key(*agent::SimulatedMac("02:00:00", i));
+    profile::v1::Parameter* name = layer.add_parameters();
+    name->set_name("Display_Name_1_");
+    name->set_value(absl::StrCat("Desk ", i));
+    profile::v1::Layer stored;
+    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
+  }
+
+  absl::StatusOr<agent::SimulationReport> report = agent::Simulate(
+      {.phones = kPhones, .mac_prefix = "02:00:00", .activation_url = base_, .workers = 16});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->passes, kPhones);
+  EXPECT_EQ(report->by_state["acquired"], kPhones);
+  EXPECT_EQ(report->by_outcome["A"], kPhones);
+  EXPECT_GT(report->p50_ms, 0);
+}
+
+}  // namespace
+}  // namespace onramp
