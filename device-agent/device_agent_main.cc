@@ -3,7 +3,7 @@
 //
 //   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
-//                              [--code DIGITS|#DIGITS]
+//                              [--code DIGITS|#DIGITS] [--dhcp_lease FILE]
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--workers 64] [--storm 60s] [--ca_file F]
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "device-agent/phone.h"
@@ -75,6 +76,27 @@ int FactoryResetCommand(int argc, char** argv) {
   return 0;
 }
 
+// A DHCP lease's options, one "<code> <value>" per line ('#' comments).
+absl::StatusOr<std::map<int, std::string>> ReadLease(const std::string& path) {
+  std::map<int, std::string> options;
+  if (path.empty()) return options;
+  std::ifstream file(path);
+  if (!file) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  int number = 0;
+  for (std::string line; std::getline(file, line);) {
+    ++number;
+    std::string_view text = line;
+    if (text.empty() || text.starts_with('#')) continue;
+    size_t space = text.find(' ');
+    int code = 0;
+    if (space == std::string_view::npos || !absl::SimpleAtoi(absl::string_view(text.data(), space), &code)) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", number, ": expected \"<option code> <value>\""));
+    }
+    options[code] = std::string(text.substr(space + 1));
+  }
+  return options;
+}
+
 int ResyncCommand(int argc, char** argv, bool repeat) {
   PhoneOptions options;
   int passes = 0;
@@ -86,10 +108,15 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
                "Where an Open phone asks who owns it (the gateway's base URL).");
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates (default: the system's).");
   flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
+  std::string lease;
+  flags.String("dhcp_lease", &lease, "DHCP options the phone got, \"<code> <value>\" per line (66, 150, 159, 160).");
   flags.String("code", &options.activation_code,
                "What to type at the activation screen: 16 digits, or # and a 3-16 digit short code.");
   flags.ParseOrExit(argc, argv);
   options.on_step = [](const std::string& step) { std::cout << step << std::endl; };
+  absl::StatusOr<std::map<int, std::string>> dhcp = ReadLease(lease);
+  if (!dhcp.ok()) return Fail(dhcp.status());
+  options.dhcp_options = *std::move(dhcp);
   std::mt19937_64 random(std::random_device{}());
   for (int pass = 1;; ++pass) {
     absl::StatusOr<Phone> phone = Phone::Load(options);

@@ -13,6 +13,7 @@
 #include "device-agent/enrollment.h"
 #include "device-agent/http_client.h"
 #include "device-agent/state.h"
+#include "device-agent/tftp_client.h"
 #include "lib/customization/customization.h"
 #include "lib/firmware_version/firmware_version.h"
 #include "lib/flat_profile/flat_profile.h"
@@ -207,7 +208,11 @@ absl::Status Phone::EnterActivationCode() {
 absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text);
   if (!rule.ok()) return rule.status();
-  absl::StatusOr<std::optional<rule::Resolution>> resolution = rule::Evaluate(*rule, Variables());
+  std::string tftp_server = options_.dhcp_options.contains(66)    ? options_.dhcp_options.at(66)
+                            : options_.dhcp_options.contains(150) ? options_.dhcp_options.at(150)
+                                                                  : "";
+  absl::StatusOr<std::optional<rule::Resolution>> resolution =
+      rule::Evaluate(*rule, Variables(), {.dhcp_tftp_server = tftp_server});
   if (!resolution.ok()) return resolution.status();
   if (!resolution->has_value()) return false;
   for (const rule::Assignment& assignment : (*resolution)->assignments) {
@@ -219,7 +224,17 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   if (!(*resolution)->target) return true;
   const rule::Target& target = *(*resolution)->target;
   if (target.scheme == rule::Scheme::kTftp) {
-    return absl::UnimplementedError("TFTP resyncs are not simulated yet");
+    absl::StatusOr<std::string> file = TftpGet({.host = target.host, .port = target.port, .file = target.path.substr(1)});
+    options_.on_step(absl::StrCat("resync: TFTP ", file.ok() ? "got " : "failed ", target.host, ":", target.port,
+                                  target.path, file.ok() ? "" : absl::StrCat(": ", file.status().message())));
+    HttpResponse response;
+    if (file.ok()) {
+      response.status = 200;
+      response.body = *std::move(file);
+    } else {
+      response.status = file.status().code() == absl::StatusCode::kNotFound ? 404 : 503;
+    }
+    return Received(response, target);
   }
   Location location{.tls = target.scheme == rule::Scheme::kHttps,
                     .host = target.host,
@@ -254,19 +269,23 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     state_.set_last_detail(std::string(response.status().message()));
     return true;
   }
-  if (response->status == 304) {
+  return Received(*response, target);
+}
+
+bool Phone::Received(HttpResponse& response, const rule::Target& target) {
+  if (response.status == 304) {
     state_.set_last_outcome("A");
     state_.set_last_detail("not modified");
     return true;
   }
-  if (response->status != 200) {
-    state_.set_last_outcome(response->status == 404 ? "B" : "C");
-    state_.set_last_detail(absl::StrCat("HTTP ", response->status));
+  if (response.status != 200) {
+    state_.set_last_outcome(response.status == 404 ? "B" : "C");
+    state_.set_last_detail(absl::StrCat("HTTP ", response.status));
     return true;
   }
-  std::string body = std::move(response->body);
+  std::string body = std::move(response.body);
   absl::StatusOr<std::string> decoded = body;
-  if (response->headers["content-encoding"] == "aes128gcm") {
+  if (response.headers["content-encoding"] == "aes128gcm") {
     decoded = profile_crypto::DecodeAes128Gcm(body, Parameter("IKM_HTTP_Encrypt_Content"));
   } else if (target.key) {
     absl::StatusOr<profile_crypto::DecryptedProfile> decrypted = profile_crypto::DecryptOpensslEnc(body, *target.key);
@@ -282,7 +301,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     state_.set_last_detail(absl::StrCat("profile not applied: ", applied.message()));
     return true;
   }
-  state_.set_last_etag(response->headers["etag"]);
+  state_.set_last_etag(response.headers["etag"]);
   state_.set_last_outcome("A");
   state_.set_last_detail(absl::StrCat(decoded->size(), " bytes applied"));
   if (state_.customization_state() == "custom_pending") Move("acquired");
@@ -464,6 +483,16 @@ absl::Status Phone::Provision() {
   state_.mutable_last_resync_time()->set_seconds(now / 1000000);
   state_.mutable_last_resync_time()->set_nanos(static_cast<int32_t>(now % 1000000) * 1000);
   if (state_.customization_state().empty()) state_.set_customization_state("open");
+  if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty()) {
+    for (int option : {160, 159}) {
+      auto url = options_.dhcp_options.find(option);
+      if (url == options_.dhcp_options.end()) continue;
+      options_.on_step(absl::StrCat("DHCP option ", option, ": Profile_Rule ", url->second));
+      (*state_.mutable_parameters())["Profile_Rule"].set_value(url->second);
+      Move("aborted");  // provisioned by DHCP: remote customization is not tried
+      break;
+    }
+  }
   if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
       !options_.activation_url.empty()) {
     RETURN_IF_ERROR(QueryActivation());

@@ -3,6 +3,8 @@
 
 // One simulated phone doing what the seed document's phones do on a
 // provisioning pass:
+//   - with a provisioning URL from DHCP (option 160 or 159) it takes that
+//     as its Profile_Rule and never asks the activation service (Aborted);
 //   - out of the box (no Profile_Rule yet, state Open) it asks the
 //     activation service who owns it: GET <activation-url>/device/<PN>/<MAC>
 //     (state Pending); a redirect profile sets its Profile_Rule (Custom
@@ -29,11 +31,13 @@
 // 301/302 are followed at once.
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "device-agent/http_client.h"
 #include "lib/macro/macro.h"
+#include "lib/rule/rule.h"
 #include "onramp/agent/v1/state.pb.h"
 
 namespace onramp::agent {
@@ -48,6 +52,10 @@ struct PhoneOptions {
   // What the user types at the activation screen (gds://, or after the
   // redirect found no owner): 16 digits, or '#' and a 3-16 digit short code.
   std::string activation_code;
+  // DHCP options as a lease would give them (the agent is no DHCP client):
+  // 159/160 a provisioning URL (the Profile_Rule; remote customization is
+  // then not tried: Aborted), 66/150 the TFTP server for rules without one.
+  std::map<int, std::string> dhcp_options;
   // Each step, for the log ("redirect: 200 from ...").
   std::function<void(const std::string&)> on_step = [](const std::string&) {};
 };
@@ -92,6 +100,9 @@ class Phone {
   // no condition held).
   absl::StatusOr<bool> Resync(const std::string& rule_text);
   absl::Status Apply(const std::string& profile_xml);
+  // A fetched profile (HTTP, or TFTP as a 200/404): decrypted, applied, and
+  // the outcome recorded.
+  bool Received(HttpResponse& response, const rule::Target& target);
   void Move(const std::string& to);
   std::string UserAgent() const;
   std::string Parameter(const std::string& name) const;
