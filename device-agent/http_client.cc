@@ -54,6 +54,17 @@ absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request
 
 }  // namespace
 
+absl::Status Probe(const std::string& host, int port) {
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  beast::error_code error;
+  auto endpoints = resolver.resolve(host, std::to_string(port), error);
+  tcp::socket socket(io);
+  if (!error) asio::connect(socket, endpoints, error);
+  if (error) return absl::UnavailableError(absl::StrCat(host, ":", port, ": ", error.message()));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
   asio::io_context io;
   tcp::resolver resolver(io);

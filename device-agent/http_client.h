@@ -37,6 +37,9 @@ struct HttpResponse {
   std::string body;
 };
 
+// Whether a TCP connection to host:port opens (UNAVAILABLE if not).
+absl::Status Probe(const std::string& host, int port);
+
 // UNAVAILABLE when the server cannot be reached or the exchange breaks
 // (TLS verification failures included, with OpenSSL's reason).
 absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request);

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "device-agent/enrollment.h"
 #include "device-agent/http_client.h"
+#include "device-agent/srv_lookup.h"
 #include "device-agent/state.h"
 #include "device-agent/tftp_client.h"
 #include "lib/customization/customization.h"
@@ -159,6 +160,8 @@ macro::Variables Phone::Variables() const {
   macro::Variables variables;
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(state_.mac()); mac.ok()) variables.mac = *mac;
   variables.product_name = state_.model();
+  // The product series: the model without its maker's "CP-" ($PSN).
+  variables.product_series = std::string(absl::StripPrefix(state_.model(), "CP-"));
   variables.serial = state_.serial();
   std::string version = state_.firmware();
   if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);
@@ -168,6 +171,33 @@ macro::Variables Phone::Variables() const {
     variables.general_purpose[static_cast<size_t>(i)] = Parameter(absl::StrCat("GPP_", std::string(1, static_cast<char>('A' + i))));
   }
   return variables;
+}
+
+void Phone::DiscoverBySrv(const std::string& domain) {
+  struct Service {
+    const char* name;
+    const char* scheme;
+  };
+  for (const Service& service : {Service{"_ciscoprov-https._tls", "https"}, Service{"_ciscoprov-http._tcp", "http"}}) {
+    std::string name = absl::StrCat(service.name, ".", domain);
+    absl::StatusOr<std::vector<SrvRecord>> records = LookupSrv(name, options_.dns_resolver);
+    if (!records.ok()) {
+      options_.on_step(absl::StrCat("DNS SRV ", name, ": ", records.status().message()));
+      continue;
+    }
+    for (const SrvRecord& record : *records) {
+      std::string host(absl::StripSuffix(record.target, "."));
+      if (absl::Status reachable = Probe(host, record.port); !reachable.ok()) {
+        options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
+        continue;
+      }
+      std::string rule = absl::StrCat(service.scheme, "://", host, ":", record.port, "/$PSN.xml");
+      options_.on_step(absl::StrCat("DNS SRV ", name, ": Profile_Rule ", rule));
+      (*state_.mutable_parameters())["Profile_Rule"].set_value(rule);
+      Move("aborted");  // provisioned by the network: remote customization is not tried
+      return;
+    }
+  }
 }
 
 absl::Status Phone::EnterActivationCode() {
@@ -492,6 +522,10 @@ absl::Status Phone::Provision() {
       Move("aborted");  // provisioned by DHCP: remote customization is not tried
       break;
     }
+  }
+  if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
+      options_.dhcp_options.contains(15)) {
+    DiscoverBySrv(options_.dhcp_options.at(15));
   }
   if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
       !options_.activation_url.empty()) {

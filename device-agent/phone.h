@@ -5,6 +5,10 @@
 // provisioning pass:
 //   - with a provisioning URL from DHCP (option 160 or 159) it takes that
 //     as its Profile_Rule and never asks the activation service (Aborted);
+//   - else, with a DHCP domain, it looks up _ciscoprov-https._tls.<domain>
+//     then _ciscoprov-http._tcp.<domain> (priority, then weight, lower
+//     first), and the first reachable server gives it
+//     <scheme>://<host>:<port>/$PSN.xml (Aborted too);
 //   - out of the box (no Profile_Rule yet, state Open) it asks the
 //     activation service who owns it: GET <activation-url>/device/<PN>/<MAC>
 //     (state Pending); a redirect profile sets its Profile_Rule (Custom
@@ -56,6 +60,9 @@ struct PhoneOptions {
   // 159/160 a provisioning URL (the Profile_Rule; remote customization is
   // then not tried: Aborted), 66/150 the TFTP server for rules without one.
   std::map<int, std::string> dhcp_options;
+  // With a domain from DHCP (option 15), DNS SRV records are asked of this
+  // resolver ("host:port"; empty: the system's).
+  std::string dns_resolver;
   // Each step, for the log ("redirect: 200 from ...").
   std::function<void(const std::string&)> on_step = [](const std::string&) {};
 };
@@ -87,6 +94,7 @@ class Phone {
   absl::Status Save() const;
   bool HasFlash() const { return !options_.state_dir.empty(); }
   absl::Status QueryActivation();
+  void DiscoverBySrv(const std::string& domain);
   absl::Status EnterActivationCode();
   // Runs the profile rules; then the upgrade, if one is due. True when the
   // phone rebooted into new firmware.

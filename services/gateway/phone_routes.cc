@@ -268,7 +268,11 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
     return Redirect(agent, peer, agent->model, mac->Lower(), request_id);  // $MA.cfg
   }
   // &PN.cfg and $PSN.xml name the phone only through its User-Agent.
-  bool names_this_phone = stem == agent->model || (!agent->serial.empty() && stem == agent->serial);
+  // $PSN is the model without its maker's "CP-" (CP-8851-3PCC: 8851-3PCC).
+  std::string_view series = std::string_view(agent->model).starts_with("CP-") ? std::string_view(agent->model).substr(3)
+                                                                               : std::string_view(agent->model);
+  bool names_this_phone =
+      stem == agent->model || stem == series || (!agent->serial.empty() && stem == agent->serial);
   if (!names_this_phone || !agent->mac.has_value()) return Text(http::status::not_found, "no such profile\n");
   return Redirect(agent, peer, agent->model, agent->mac->Lower(), request_id);
 }

@@ -1,0 +1,117 @@
+// Discovery by DNS SRV: a phone whose DHCP lease names only a domain asks a
+// real DNS server (dnsmasq from Debian, on loopback) for
+// _ciscoprov-https._tls.<domain>, tries the records in the documented order
+// (priority, then weight), skips one that does not answer, and provisions
+// from the first that does, over verified HTTPS.
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/phone.h"
+#include "device-agent/srv_lookup.h"
+#include "device-agent/state.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/testing/subprocess.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::kPhoneMac;
+using ::onramp::testing::kPhoneModel;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+// A UDP port nothing listens on right now, for dnsmasq.
+int FreeUdpPort() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in address{.sin_family = AF_INET, .sin_port = 0};
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+class AgentDnsSrvTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  void SetUp() override {
+    GatewayFleetTest::SetUp();
+    if (HasFatalFailure()) return;
+    dns_port_ = FreeUdpPort();
+    int https_port = tls_gateway_->port();
+    // Priority 10 before 20; within 10, weight 1 before 5. The first is a
+    // port nobody listens on, so the phone must move to the next.
+    absl::StatusOr<std::unique_ptr<::onramp::testing::Subprocess>> dns = ::onramp::testing::Subprocess::Start(
+        {"/usr/sbin/dnsmasq", "--keep-in-foreground", "--log-facility=-", "--no-resolv", "--no-hosts",
+         absl::StrCat("--pid-file=", ::testing::TempDir(), "/dnsmasq.pid"),
+         "--bind-interfaces", "--listen-address=127.0.0.1", "--local=/onramp.test/", absl::StrCat("--port=", dns_port_),
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,", https_port, ",20,0"),
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,1,10,1"),
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,", https_port, ",10,5")});
+    ASSERT_TRUE(dns.ok()) << dns.status();
+    dns_ = *std::move(dns);
+    absl::StatusOr<std::string> started =
+        dns_->WaitForLine([](std::string_view line) { return line.find("started") != std::string_view::npos; },
+                          absl::Seconds(10));
+    ASSERT_TRUE(started.ok()) << started.status() << "\n" << dns_->output();
+  }
+
+  int dns_port_ = 0;
+  std::unique_ptr<::onramp::testing::Subprocess> dns_;
+};
+
+TEST_F(AgentDnsSrvTest, RecordsComeInPriorityThenWeightOrder) {
+  absl::StatusOr<std::vector<agent::SrvRecord>> records =
+      agent::LookupSrv("_ciscoprov-https._tls.onramp.test", absl::StrCat("127.0.0.1:", dns_port_));
+  ASSERT_TRUE(records.ok()) << records.status();
+  ASSERT_EQ(records->size(), 3u);
+  EXPECT_EQ((*records)[0].port, 1);  // priority 10, weight 1
+  EXPECT_EQ((*records)[1].priority, 10);
+  EXPECT_EQ((*records)[1].weight, 5);
+  EXPECT_EQ((*records)[2].priority, 20);
+  EXPECT_EQ(agent::LookupSrv("_ciscoprov-http._tcp.onramp.test", absl::StrCat("127.0.0.1:", dns_port_))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServer) {
+  ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
+  const std::string dir = ::testing::TempDir() + "/srv-phone";
+  std::filesystem::remove_all(dir);
+  agent::v1::PhoneState identity;
+  identity.set_mac(kPhoneMac);
+  identity.set_model(kPhoneModel);
+  ASSERT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+  std::vector<std::string> steps;
+  auto load = [&] {
+    return *agent::Phone::Load({.state_dir = dir,
+                                .ca_file = dir_ + "/ca.pem",
+                                .dhcp_options = {{15, "onramp.test"}},
+                                .dns_resolver = absl::StrCat("127.0.0.1:", dns_port_),
+                                .on_step = [&steps](const std::string& step) { steps.push_back(step); }});
+  };
+  agent::Phone first = load();
+  ASSERT_TRUE(first.Provision().ok());
+  EXPECT_THAT(steps, Contains(HasSubstr("localhost:1 unreachable")));
+  EXPECT_THAT(steps, Contains(absl::StrCat("DNS SRV _ciscoprov-https._tls.onramp.test: Profile_Rule https://localhost:",
+                                           tls_gateway_->port(), "/$PSN.xml")));
+  EXPECT_THAT(steps, Contains("customization state: open -> aborted"));
+  // $PSN.xml is the factory file the gateway answers with the redirect.
+  EXPECT_EQ(first.state().parameters().at("Profile_Rule").value(), tls_base_ + "/profile/$MA.xml");
+
+  agent::Phone second = load();
+  ASSERT_TRUE(second.Provision().ok());
+  EXPECT_EQ(second.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+}
+
+}  // namespace
+}  // namespace onramp
