@@ -12,6 +12,7 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -43,13 +44,7 @@ class AgentActivationTest : public ::onramp::testing::GatewayFleetTest {
   }
 
   agent::Phone Provision(const std::string& mac, const std::string& code) {
-    std::string dir = absl::StrCat(::testing::TempDir(), "/code-phone-", mac);
-    std::filesystem::remove_all(dir);
-    agent::v1::PhoneState identity;
-    identity.set_mac(mac);
-    identity.set_model(kPhoneModel);
-    identity.set_firmware("sip88xx.12-0-1MPP0001-245.loads");
-    EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+    std::string dir = ::onramp::testing::NewPhone("code-phone-" + mac, mac);
     absl::StatusOr<agent::Phone> phone =
         agent::Phone::Load({.state_dir = dir,
                             .activation_url = base_,

@@ -18,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/testing/subprocess.h"
+#include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -85,12 +86,7 @@ TEST_F(AgentDnsSrvTest, RecordsComeInPriorityThenWeightOrder) {
 
 TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServer) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
-  const std::string dir = ::testing::TempDir() + "/srv-phone";
-  std::filesystem::remove_all(dir);
-  agent::v1::PhoneState identity;
-  identity.set_mac(kPhoneMac);
-  identity.set_model(kPhoneModel);
-  ASSERT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+  const std::string dir = ::onramp::testing::NewPhone("srv-phone", kPhoneMac);
   std::vector<std::string> steps;
   auto load = [&] {
     return *agent::Phone::Load({.state_dir = dir,

@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/testing/shell.h"
+#include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -26,16 +27,7 @@ using ::testing::HasSubstr;
 class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
  protected:
   // A phone fresh from the factory; returns its flash.
-  std::string NewPhone(const std::string& mac) {
-    std::string dir = absl::StrCat(::testing::TempDir(), "/phone-", mac);
-    std::filesystem::remove_all(dir);
-    agent::v1::PhoneState identity;
-    identity.set_mac(mac);
-    identity.set_model(kPhoneModel);
-    identity.set_firmware("sip88xx.12-0-1MPP0001-245.loads");
-    EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
-    return dir;
-  }
+  std::string NewPhone(const std::string& mac) { return ::onramp::testing::NewPhone("phone-" + mac, mac); }
 
   agent::Phone Load(const std::string& dir, const std::string& ca_file = "") {
     absl::StatusOr<agent::Phone> phone = agent::Phone::Load(

@@ -11,6 +11,7 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -37,12 +38,7 @@ class AgentTftpTest : public ::onramp::testing::GatewayFleetTest {
 
 TEST_F(AgentTftpTest, ADhcpProvisioningUrlOverTftpLeadsToTheProfile) {
   ClaimAndProfile(false, base_ + "/profile/$MA.xml");
-  const std::string dir = ::testing::TempDir() + "/tftp-phone";
-  std::filesystem::remove_all(dir);
-  agent::v1::PhoneState identity;
-  identity.set_mac(kPhoneMac);
-  identity.set_model(kPhoneModel);
-  ASSERT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+  const std::string dir = ::onramp::testing::NewPhone("tftp-phone", kPhoneMac);
   const std::map<int, std::string> lease = {
       {160, absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/device/$PN/$MA")}};
 
@@ -62,12 +58,7 @@ TEST_F(AgentTftpTest, ADhcpProvisioningUrlOverTftpLeadsToTheProfile) {
 }
 
 TEST_F(AgentTftpTest, AnUnclaimedPhoneOverTftpIsOutcomeB) {
-  const std::string dir = ::testing::TempDir() + "/tftp-stranger";
-  std::filesystem::remove_all(dir);
-  agent::v1::PhoneState identity;
-  identity.set_mac("000e08aabbdd");
-  identity.set_model(kPhoneModel);
-  ASSERT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+  const std::string dir = ::onramp::testing::NewPhone("tftp-stranger", "000e08aabbdd");
   agent::Phone phone = Load(dir, {{160, absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/device/$PN/$MA")}});
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_EQ(phone.state().last_outcome(), "B");  // TFTP "file not found", as a 404

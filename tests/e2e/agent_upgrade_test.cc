@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/profile_crypto/digest.h"
+#include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -77,16 +78,7 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  std::string NewPhone() {
-    std::string dir = ::testing::TempDir() + "/upgrading-phone";
-    std::filesystem::remove_all(dir);
-    agent::v1::PhoneState identity;
-    identity.set_mac(kPhoneMac);
-    identity.set_model(kPhoneModel);
-    identity.set_firmware(kStart);
-    EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
-    return dir;
-  }
+  std::string NewPhone() { return ::onramp::testing::NewPhone("upgrading-phone", kPhoneMac, kPhoneModel, kStart); }
 
   agent::Phone Load(const std::string& dir) {
     absl::StatusOr<agent::Phone> phone = agent::Phone::Load(

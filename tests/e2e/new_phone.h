@@ -1,0 +1,17 @@
+#ifndef ONRAMP_TESTS_E2E_NEW_PHONE_H_
+#define ONRAMP_TESTS_E2E_NEW_PHONE_H_
+
+// A phone straight out of the box for the e2e tests: a fresh state
+// directory under the test's temporary directory, factory reset.
+
+#include <string>
+
+namespace onramp::testing {
+
+// Returns the phone's state directory, <TempDir>/<name>.
+std::string NewPhone(const std::string& name, const std::string& mac, const std::string& model = "CP-8851-3PCC",
+                     const std::string& firmware = "sip88xx.12-0-1MPP0001-245.loads");
+
+}  // namespace onramp::testing
+
+#endif  // ONRAMP_TESTS_E2E_NEW_PHONE_H_
