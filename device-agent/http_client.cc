@@ -46,7 +46,10 @@ absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request
   HttpResponse response;
   response.status = static_cast<int>(parser.get().result_int());
   for (const auto& field : parser.get()) {
-    response.headers[absl::AsciiStrToLower(std::string(field.name_string()))] = std::string(field.value());
+    // A repeated header (WWW-Authenticate with several challenges) keeps
+    // each value, one per line.
+    std::string& kept = response.headers[absl::AsciiStrToLower(std::string(field.name_string()))];
+    kept += (kept.empty() ? "" : "\n") + std::string(field.value());
   }
   response.body = std::move(parser.get().body());
   return response;

@@ -33,7 +33,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 0;
-  std::map<std::string, std::string> headers;  // names in lower case
+  std::map<std::string, std::string> headers;  // names in lower case; repeats one per line
   std::string body;
 };
 

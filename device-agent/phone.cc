@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "device-agent/enrollment.h"
+#include "device-agent/http_auth.h"
 #include "device-agent/http_client.h"
 #include "device-agent/srv_lookup.h"
 #include "device-agent/state.h"
@@ -271,6 +272,8 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
                     .port = target.port,
                     .target = target.path};
   absl::StatusOr<HttpResponse> response;
+  std::string authorization;
+  int credentials_sent = 0;
   for (int redirects = 0;; ++redirects) {
     HttpRequest request{.tls = location.tls,
                         .host = location.host,
@@ -285,10 +288,21 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     }
     if (target.post_parameter) request.body = Parameter(*target.post_parameter);
     if (!state_.last_etag().empty()) request.headers["If-None-Match"] = state_.last_etag();
+    if (!authorization.empty()) request.headers["Authorization"] = authorization;
     response = Fetch(request);
     if (!response.ok()) break;
     options_.on_step(absl::StrCat("resync: ", response->status, " from ", location.tls ? "https://" : "http://",
                                   location.host, ":", location.port, location.target));
+    // A challenge is answered with the rule's --uid/--pwd, twice at most.
+    if (response->status == 401 && target.uid && credentials_sent < 2) {
+      absl::StatusOr<std::string> answer = Authorization(response->headers["www-authenticate"], request.method,
+                                                         location.target, *target.uid, target.pwd.value_or(""));
+      if (answer.ok()) {
+        authorization = *answer;
+        ++credentials_sent;
+        continue;
+      }
+    }
     if ((response->status != 301 && response->status != 302) || redirects == kMaxRedirects) break;
     std::optional<Location> next = ParseHttpUrl(response->headers["location"]);
     if (!next) break;

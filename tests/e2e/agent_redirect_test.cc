@@ -3,6 +3,7 @@
 // Profile_Rule over HTTP or HTTPS and ends Acquired with the partner's
 // parameters; the customization states pass in the documented order.
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace {
 using ::onramp::testing::kPhoneMac;
 using ::onramp::testing::kPhoneModel;
 using ::onramp::testing::RunShell;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -87,6 +89,34 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   agent::Phone reloaded_unregistered = Load(dir, dir_ + "/ca.pem");
   ASSERT_TRUE(reloaded_unregistered.Provision().ok());
   EXPECT_FALSE(reloaded_unregistered.state().parameters().contains("Password_1_"));
+}
+
+TEST_F(AgentRedirectTest, APartnersHttpAuthenticationIsAnsweredWithTheRulesCredentials) {
+  grpc::ClientContext context;
+  profile::v1::PutHttpAuthRequest auth;
+  auth.set_partner("acme");
+  auth.set_realm("acme phones");
+  auth.set_username("phone");
+  auth.set_password("correct horse");
+  profile::v1::HttpAuth stored;
+  ASSERT_TRUE(profiles_->PutHttpAuth(&context, auth, &stored).ok());
+  ClaimAndProfile(false, "[--uid phone --pwd \"correct horse\"]" + base_ + "/profile/$MA.xml");
+  agent::Phone phone = Load(NewPhone(kPhoneMac));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, Contains(HasSubstr("resync: 401")));  // challenged once, then answered
+  EXPECT_EQ(phone.state().customization_state(), "acquired") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+
+  // The wrong password is tried twice, then the resync fails (outcome C).
+  agent::Phone wrong = Load(NewPhone("000e08aabbcd"));
+  ASSERT_TRUE(wrong.Set("Profile_Rule", "[--uid phone --pwd wrong-horse]" + base_ + "/profile/000e08aabbcc.xml").ok());
+  steps_.clear();
+  agent::Phone reloaded = Load(absl::StrCat(::testing::TempDir(), "/phone-000e08aabbcd"));
+  ASSERT_TRUE(reloaded.Provision().ok());
+  EXPECT_EQ(reloaded.state().last_outcome(), "C");
+  EXPECT_EQ(reloaded.state().last_detail(), "HTTP 401");
+  EXPECT_EQ(std::count_if(steps_.begin(), steps_.end(), [](const std::string& step) { return step.starts_with("resync: 401"); }),
+            3);
 }
 
 TEST_F(AgentRedirectTest, OverHttpsTheServerIsVerified) {
