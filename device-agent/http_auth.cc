@@ -9,39 +9,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/http_auth/auth_params.h"
 #include "lib/profile_crypto/digest.h"
 
 namespace onramp::agent {
-namespace {
-
-// name=value and name="value" pairs after the scheme.
-std::map<std::string, std::string> Parameters(std::string_view text) {
-  std::map<std::string, std::string> parameters;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
-    size_t equals = text.find('=', i);
-    if (equals == std::string_view::npos) break;
-    std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(absl::string_view(text.data() + i, equals - i)));
-    i = equals + 1;
-    std::string value;
-    if (i < text.size() && text[i] == '"') {
-      size_t close = text.find('"', i + 1);
-      if (close == std::string_view::npos) close = text.size();
-      value = std::string(text.substr(i + 1, close - i - 1));
-      i = close + 1;
-    } else {
-      size_t end = text.find(',', i);
-      if (end == std::string_view::npos) end = text.size();
-      value = std::string(absl::StripAsciiWhitespace(absl::string_view(text.data() + i, end - i)));
-      i = end;
-    }
-    parameters[name] = value;
-  }
-  return parameters;
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> Authorization(const std::string& challenges, const std::string& method,
                                           const std::string& uri, const std::string& user,
@@ -51,7 +22,7 @@ absl::StatusOr<std::string> Authorization(const std::string& challenges, const s
     challenge = absl::StripAsciiWhitespace(challenge);
     if (absl::StartsWithIgnoreCase(challenge, "Basic")) basic = true;
     if (!absl::StartsWithIgnoreCase(challenge, "Digest ")) continue;
-    std::map<std::string, std::string> p = Parameters(std::string_view(challenge.data() + 7, challenge.size() - 7));
+    std::map<std::string, std::string> p = http_auth::ParseAuthParams(std::string_view(challenge.data() + 7, challenge.size() - 7));
     if (!p["algorithm"].empty() && !absl::EqualsIgnoreCase(p["algorithm"], "MD5")) continue;
     unsigned char random[8];
     RAND_bytes(random, sizeof random);

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "lib/http_auth/auth_params.h"
 #include "lib/profile_crypto/digest.h"
 
 namespace onramp::profile {
@@ -38,34 +39,6 @@ std::optional<absl::Time> NonceTime(const profile_crypto::Sealer& sealer, std::s
   return absl::FromUnixSeconds(seconds);
 }
 
-// The name=value and name="quoted value" pairs of a Digest header.
-std::map<std::string, std::string> DigestParameters(std::string_view text) {
-  std::map<std::string, std::string> parameters;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (text[i] == ' ' || text[i] == ',')) ++i;
-    size_t equals = text.find('=', i);
-    if (equals == std::string_view::npos) break;
-    std::string name = absl::AsciiStrToLower(absl::StripAsciiWhitespace(absl::string_view(text.data() + i, equals - i)));
-    i = equals + 1;
-    std::string value;
-    if (i < text.size() && text[i] == '"') {
-      for (++i; i < text.size() && text[i] != '"'; ++i) {
-        if (text[i] == '\\' && i + 1 < text.size()) ++i;
-        value += text[i];
-      }
-      ++i;
-    } else {
-      size_t end = text.find(',', i);
-      if (end == std::string_view::npos) end = text.size();
-      value = std::string(absl::StripAsciiWhitespace(absl::string_view(text.data() + i, end - i)));
-      i = end;
-    }
-    parameters[name] = value;
-  }
-  return parameters;
-}
-
 AuthCheck CheckBasic(const HttpAuthSettings& settings, std::string_view credentials) {
   std::string decoded;
   if (!absl::Base64Unescape(absl::StripAsciiWhitespace(absl::string_view(credentials.data(), credentials.size())),
@@ -82,7 +55,7 @@ AuthCheck CheckBasic(const HttpAuthSettings& settings, std::string_view credenti
 
 AuthCheck CheckDigest(const HttpAuthSettings& settings, std::string_view text, std::string_view method,
                       std::string_view uri, const profile_crypto::Sealer& sealer, absl::Time now) {
-  std::map<std::string, std::string> p = DigestParameters(text);
+  std::map<std::string, std::string> p = http_auth::ParseAuthParams(text);
   if (p["username"] != settings.username || p["realm"] != settings.realm || p["uri"] != uri) return AuthCheck::kRefused;
   if (!p["algorithm"].empty() && !absl::EqualsIgnoreCase(p["algorithm"], "MD5")) return AuthCheck::kRefused;
   std::string ha2 = profile_crypto::Md5Hex(absl::StrCat(std::string(method), ":", std::string(uri)));

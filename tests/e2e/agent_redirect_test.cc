@@ -92,14 +92,7 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
 }
 
 TEST_F(AgentRedirectTest, APartnersHttpAuthenticationIsAnsweredWithTheRulesCredentials) {
-  grpc::ClientContext context;
-  profile::v1::PutHttpAuthRequest auth;
-  auth.set_partner("acme");
-  auth.set_realm("acme phones");
-  auth.set_username("phone");
-  auth.set_password("correct horse");
-  profile::v1::HttpAuth stored;
-  ASSERT_TRUE(profiles_->PutHttpAuth(&context, auth, &stored).ok());
+  RequireHttpAuth();
   ClaimAndProfile(false, "[--uid phone --pwd \"correct horse\"]" + base_ + "/profile/$MA.xml");
   agent::Phone phone = Load(NewPhone(kPhoneMac));
   ASSERT_TRUE(phone.Provision().ok());

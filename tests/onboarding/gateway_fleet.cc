@@ -114,6 +114,18 @@ void GatewayFleetTest::SetUp() {
   api_keys_ = device::v1::ApiKeyService::NewStub(grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
 }
 
+void GatewayFleetTest::RequireHttpAuth() {
+  grpc::ClientContext context;
+  profile::v1::PutHttpAuthRequest auth;
+  auth.set_partner("acme");
+  auth.set_realm("acme phones");
+  auth.set_username("phone");
+  auth.set_password("correct horse");
+  profile::v1::HttpAuth stored;
+  grpc::Status status = profiles_->PutHttpAuth(&context, auth, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
 void GatewayFleetTest::UploadImage(const std::string& name, const std::string& bytes) {
   grpc::ClientContext context;
   firmware::v1::Image image;

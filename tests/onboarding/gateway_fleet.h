@@ -63,6 +63,10 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // Writes <dir>/phone.key and <dir>/phone.pem; returns the dir.
   std::string RegisterPhone();
 
+  // acme requires HTTP authentication (realm "acme phones", user "phone",
+  // password "correct horse") for its profiles.
+  void RequireHttpAuth();
+
   // Registers `bytes` as image `name` for the fleet's phone model.
   void UploadImage(const std::string& name, const std::string& bytes);
 

@@ -212,14 +212,7 @@ TEST_F(GatewayTest, ResyncServesTheProfileWithEtagsOverHttp10And11) {
 
 TEST_F(GatewayTest, APartnersHttpAuthenticationIsChallengedAndAcceptedInBothSchemes) {
   ClaimAndProfile();
-  grpc::ClientContext context;
-  profile::v1::PutHttpAuthRequest auth;
-  auth.set_partner("acme");
-  auth.set_realm("acme phones");
-  auth.set_username("phone");
-  auth.set_password("correct horse");
-  profile::v1::HttpAuth stored;
-  ASSERT_TRUE(profiles_->PutHttpAuth(&context, auth, &stored).ok());
+  RequireHttpAuth();
 
   const std::string profile = absl::StrCat(kAgent, " ", base_, "/profile/000e08aabbcc.xml");
   std::string challenged = Curl(profile);
