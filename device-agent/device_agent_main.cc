@@ -8,6 +8,7 @@
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--workers 64] [--storm 60s] [--ca_file F]
 //   device-agent set           --state-dir D NAME VALUE
+//   device-agent call          --state-dir D start|end   (no resyncs during a call)
 //   device-agent status        --state-dir D [--json]
 //
 // A first factory reset needs the identity; later ones keep it. `resync` is
@@ -41,6 +42,7 @@ namespace {
 constexpr char kUsage[] =
     "Usage: device-agent factory-reset|resync|run|set|status --state_dir DIR [flags]\n"
     "       device-agent sim --phones N --activation_url URL [flags]\n"
+    "       device-agent call start|end --state_dir DIR\n"
     "`device-agent COMMAND --help` lists each command's flags.\n";
 
 int Fail(const absl::Status& status) {
@@ -118,6 +120,19 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
   if (!dhcp.ok()) return Fail(dhcp.status());
   options.dhcp_options = *std::move(dhcp);
   std::mt19937_64 random(std::random_device{}());
+  auto draw = [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); };
+  if (repeat) {
+    // Powering on: the first resync waits as the phone's settings say.
+    absl::StatusOr<v1::PhoneState> booted = LoadState(options.state_dir);
+    if (!booted.ok()) return Fail(booted.status());
+    std::optional<int64_t> first = BootResyncSeconds(*booted, draw);
+    if (!first) {
+      std::cout << "resync timer off: nothing to do" << std::endl;
+      return 0;
+    }
+    std::cout << "powered on: first resync in " << *first << " s" << std::endl;
+    std::this_thread::sleep_for(std::chrono::seconds(*first));
+  }
   for (int pass = 1;; ++pass) {
     absl::StatusOr<Phone> phone = Phone::Load(options);
     if (!phone.ok()) return Fail(phone.status());
@@ -126,8 +141,7 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
               << phone->state().customization_state() << std::endl;
     if (!repeat) return phone->state().last_outcome() == "A" ? 0 : 3;
     if (passes > 0 && pass >= passes) return 0;
-    std::optional<int64_t> wait = NextResyncSeconds(
-        phone->state(), [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); });
+    std::optional<int64_t> wait = NextResyncSeconds(phone->state(), draw);
     if (!wait) {
       std::cout << "resync timer off (Resync_Periodic 0): done" << std::endl;
       return 0;
@@ -151,6 +165,26 @@ int SetCommand(int argc, char** argv) {
   if (!phone.ok()) return Fail(phone.status());
   if (absl::Status set = phone->Set(words[0], words[1]); !set.ok()) return Fail(set);
   std::cout << words[0] << " set; state " << phone->state().customization_state() << "\n";
+  return 0;
+}
+
+int CallCommand(int argc, char** argv) {
+  std::string dir;
+  std::vector<std::string> words;
+  config::Flags flags("device-agent call", "A call starts or ends: resyncs wait while one is up.");
+  flags.RequiredString("state_dir", &dir, "The phone's flash.");
+  flags.AllowPositional("start|end", &words);
+  flags.Check([&words]() -> absl::Status {
+    return words.size() == 1 && (words[0] == "start" || words[0] == "end")
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError("expected start or end");
+  });
+  flags.ParseOrExit(argc, argv);
+  absl::StatusOr<v1::PhoneState> state = LoadState(dir);
+  if (!state.ok()) return Fail(state.status());
+  state->set_in_call(words[0] == "start");
+  if (absl::Status saved = SaveState(dir, *state); !saved.ok()) return Fail(saved);
+  std::cout << (state->in_call() ? "in a call\n" : "idle\n");
   return 0;
 }
 
@@ -222,6 +256,7 @@ int Main(int argc, char** argv) {
   if (command == "set") return SetCommand(argc - 1, argv + 1);
   if (command == "status") return StatusCommand(argc - 1, argv + 1);
   if (command == "sim") return SimCommand(argc - 1, argv + 1);
+  if (command == "call") return CallCommand(argc - 1, argv + 1);
   std::cerr << kUsage;
   return command == "--help" || command == "-h" ? 0 : 2;
 }

@@ -522,6 +522,11 @@ absl::StatusOr<bool> Phone::Upgrade() {
 }
 
 absl::Status Phone::Provision() {
+  if (state_.in_call()) {
+    // Resyncs (and with them upgrades and their reboots) only when idle.
+    options_.on_step("in a call: resync deferred until idle");
+    return absl::OkStatus();
+  }
   state_.set_resyncs(state_.resyncs() + 1);
   auto now = absl::ToUnixMicros(absl::Now());
   state_.mutable_last_resync_time()->set_seconds(now / 1000000);

@@ -76,7 +76,8 @@ class Phone {
     return Phone(std::move(options), std::move(state));
   }
 
-  // One provisioning pass; the state is saved after it either way. An
+  // One provisioning pass (none while in a call); the state is saved after
+  // it either way. An
   // error means the pass could not run at all (not a failed fetch, which is
   // outcome B or C).
   absl::Status Provision();

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/numbers.h"
 #include "lib/resync_timing/delay_schedule.h"
 
 namespace onramp::agent {
@@ -30,6 +31,19 @@ std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
                                                  : ScheduleOf(state, "Resync_Periodic", kDefaultPeriodic);
   if (!schedule.enabled()) return std::nullopt;
   return schedule.DelayFor(failed ? std::max(0, state.consecutive_failures() - 1) : 0, random);
+}
+
+std::optional<int64_t> BootResyncSeconds(const v1::PhoneState& state,
+                                         const std::function<int64_t(int64_t bound)>& random) {
+  auto value = [&state](const char* name, const char* fallback) {
+    auto found = state.parameters().find(name);
+    return found == state.parameters().end() ? std::string(fallback) : found->second.value();
+  };
+  std::string on_reset = value("Resync_On_Reset", "Yes");
+  if (on_reset == "No" || on_reset == "no") return NextResyncSeconds(state, random);
+  int64_t units = 2;
+  if (!absl::SimpleAtoi(value("Resync_Random_Delay", "2"), &units) || units < 0) units = 2;
+  return random(units * 20);
 }
 
 }  // namespace onramp::agent

@@ -20,6 +20,12 @@ namespace onramp::agent {
 std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
                                          const std::function<int64_t(int64_t bound)>& random);
 
+// After power-on: with Resync_On_Reset (default Yes), a random wait up to
+// Resync_Random_Delay units of 20 s (default 2), so a building's phones do
+// not all ask at once; without it, the periodic timer.
+std::optional<int64_t> BootResyncSeconds(const v1::PhoneState& state,
+                                         const std::function<int64_t(int64_t bound)>& random);
+
 }  // namespace onramp::agent
 
 #endif  // ONRAMP_DEVICE_AGENT_TIMING_H_

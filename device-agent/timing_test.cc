@@ -34,5 +34,15 @@ TEST(TimingTest, SuccessWaitsThePeriodAndFailuresBackOff) {
   EXPECT_EQ(NextResyncSeconds(state, NoExtra), std::nullopt);
 }
 
+TEST(TimingTest, APowerOnWaitsAtRandomWithinResyncRandomDelay) {
+  v1::PhoneState state;
+  EXPECT_EQ(BootResyncSeconds(state, AllExtra), 40);  // 2 units of 20 s
+  (*state.mutable_parameters())["Resync_Random_Delay"].set_value("0");
+  EXPECT_EQ(BootResyncSeconds(state, AllExtra), 0);
+  (*state.mutable_parameters())["Resync_On_Reset"].set_value("No");
+  state.set_last_outcome("A");
+  EXPECT_EQ(BootResyncSeconds(state, NoExtra), 3600);  // the periodic timer instead
+}
+
 }  // namespace
 }  // namespace onramp::agent

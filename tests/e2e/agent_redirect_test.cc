@@ -81,6 +81,16 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   EXPECT_FALSE(phone.state().parameters().contains("Cloud_Registration_Credential"));  // used once
   EXPECT_THAT(RunShell(absl::StrCat("openssl verify -CAfile ", dir_, "/ca.pem ", dir, "/device.pem")).output,
               HasSubstr(": OK"));
+  // The partner sees the story in its timeline.
+  grpc::ClientContext context;
+  device::v1::DeviceRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value(kPhoneMac);
+  device::v1::Timeline timeline;
+  ASSERT_TRUE(devices_->GetTimeline(&context, request, &timeline).ok());
+  std::vector<std::string> kinds;
+  for (const device::v1::Event& event : timeline.events()) kinds.push_back(event.kind());
+  EXPECT_THAT(kinds, ::testing::IsSupersetOf({"claimed", "lookup", "registered"}));
   // Unregistered, the same profile comes encrypted for a key the phone was
   // never given, so it cannot be applied.
   std::filesystem::remove_all(dir);
@@ -153,8 +163,15 @@ TEST_F(AgentRedirectTest, TheBinaryDoesTheSameFromTheCommandLine) {
   EXPECT_EQ(resync.exit_code, 0) << resync.output;
   EXPECT_THAT(resync.output, HasSubstr("redirect query: 200"));
   EXPECT_THAT(resync.output, HasSubstr("customization state: custom_pending -> acquired"));
+  // No random wait after this power-on, and none while in a call.
+  ASSERT_EQ(RunShell(absl::StrCat(agent, " set --state_dir ", dir, " Resync_Random_Delay 0")).exit_code, 0);
+  ASSERT_EQ(RunShell(absl::StrCat(agent, " call start --state_dir ", dir)).exit_code, 0);
+  EXPECT_THAT(RunShell(absl::StrCat(agent, " resync --state_dir ", dir)).output,
+              HasSubstr("in a call: resync deferred until idle"));
+  ASSERT_EQ(RunShell(absl::StrCat(agent, " call end --state_dir ", dir)).exit_code, 0);
   auto run = RunShell(absl::StrCat(agent, " run --passes 1 --state_dir ", dir, " --activation_url ", base_));
   EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_THAT(run.output, HasSubstr("powered on: first resync in 0 s"));
   EXPECT_THAT(run.output, HasSubstr("outcome A: not modified"));
   auto status = RunShell(absl::StrCat(agent, " status --state_dir ", dir));
   EXPECT_THAT(status.output, HasSubstr("customization  acquired"));
