@@ -496,6 +496,14 @@ absl::StatusOr<bool> Phone::Upgrade() {
     ReportUpgrade(from, image, "failed");
     return false;
   };
+  // Nothing older than Downgrade_Rev_Limit is ever installed.
+  if (std::string limit = Parameter("Downgrade_Rev_Limit"); !limit.empty()) {
+    absl::StatusOr<firmware::Version> floor = firmware::ParseVersion(limit);
+    absl::StatusOr<firmware::Version> offered = firmware::ParseVersion(image);
+    if (floor.ok() && offered.ok() && *offered < *floor) {
+      return fail(absl::StrCat("below Downgrade_Rev_Limit ", limit));
+    }
+  }
   absl::StatusOr<HttpResponse> response = Download(url);
   if (!response.ok()) return fail(std::string(response.status().message()));
   if (response->status != 200 && response->status != 206) return fail(absl::StrCat("HTTP ", response->status));

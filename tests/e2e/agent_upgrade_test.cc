@@ -111,6 +111,28 @@ TEST_F(AgentUpgradeTest, APhoneFollowsATwoHopPlanToThePartnersTarget) {
   for (const std::string& step : steps_) EXPECT_THAT(step, ::testing::Not(HasSubstr("upgrade:")));
 }
 
+TEST_F(AgentUpgradeTest, NothingBelowDowngradeRevLimitIsInstalled) {
+  // The partner's profile forbids anything older than 12.0.
+  grpc::ClientContext context;
+  profile::v1::PutLayerRequest layer;
+  layer.mutable_ref()->set_partner("acme");
+  layer.mutable_ref()->set_scope(profile::v1::SCOPE_PARTNER);
+  layer.set_if_version(1);
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Report_Rule", base_ + "/report/$MA.xml"}, {"Downgrade_Rev_Limit", "12-0-0MPP-1"}}) {
+    profile::v1::Parameter* parameter = layer.add_parameters();
+    parameter->set_name(name);
+    parameter->set_value(value);
+  }
+  profile::v1::Layer kept;
+  grpc::Status put = profiles_->PutLayer(&context, layer, &kept);
+  ASSERT_TRUE(put.ok()) << put.error_message();
+  agent::Phone limited = Load(NewPhone());
+  ASSERT_TRUE(limited.Provision().ok());
+  EXPECT_THAT(steps_, Contains("upgrade failed: below Downgrade_Rev_Limit 12-0-0MPP-1"));
+  EXPECT_EQ(limited.state().firmware(), kStart);
+}
+
 TEST_F(AgentUpgradeTest, ABrokenDownloadResumesWithARange) {
   const std::string dir = NewPhone();
   // The first 100,000 bytes of the first hop arrived before the power cut.
