@@ -7,6 +7,7 @@
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--workers 64] [--storm 60s] [--ca_file F]
+//                              [--steady_for 10m --time_scale 60]
 //   device-agent set           --state-dir D NAME VALUE
 //   device-agent call          --state-dir D start|end   (no resyncs during a call)
 //   device-agent status        --state-dir D [--json]
@@ -227,14 +228,20 @@ int SimCommand(int argc, char** argv) {
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates.");
   flags.Int("workers", &options.workers, 1, 4096, "Passes run at once.");
   flags.Duration("storm", &options.storm_window, "Power-on moments spread over this window (0: all at once).");
+  int time_scale = 1;
+  flags.Duration("steady_for", &options.steady_for,
+                 "After the storm, phones go on resyncing on their timers this long (0: the storm only).");
+  flags.Int("time_scale", &time_scale, 1, 1000000, "Phone seconds per real second in steady mode.");
   flags.ParseOrExit(argc, argv);
+  options.time_scale = time_scale;
   options.on_progress = [](int64_t done, int64_t total) {
-    std::cout << "  " << done << " of " << total << " phones provisioned" << std::endl;
+    std::cout << "  " << done << " passes (" << total << " phones)" << std::endl;
   };
   absl::StatusOr<SimulationReport> report = Simulate(options);
   if (!report.ok()) return Fail(report.status());
-  std::cout << report->passes << " phones in " << absl::StrFormat("%.1f", report->seconds) << " s ("
-            << absl::StrFormat("%.0f", static_cast<double>(report->passes) / report->seconds) << " phones/s)\n"
+  std::cout << report->passes << " passes by " << options.phones << " phones in "
+            << absl::StrFormat("%.1f", report->seconds) << " s ("
+            << absl::StrFormat("%.0f", static_cast<double>(report->passes) / report->seconds) << " passes/s)\n"
             << "pass latency ms: p50 " << absl::StrFormat("%.1f", report->p50_ms) << ", p90 "
             << absl::StrFormat("%.1f", report->p90_ms) << ", p99 " << absl::StrFormat("%.1f", report->p99_ms)
             << ", max " << absl::StrFormat("%.1f", report->max_ms) << "\n";

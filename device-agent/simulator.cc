@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "device-agent/phone.h"
 #include "device-agent/state.h"
+#include "device-agent/timing.h"
 #include "lib/identity/mac_address.h"
 
 namespace onramp::agent {
@@ -49,8 +50,12 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
   }
   std::mutex mutex;
   std::condition_variable wake;
-  std::vector<double> pass_ms(static_cast<size_t>(options.phones));
+  int busy = 0;  // phones in a pass now
+  std::vector<double> pass_ms;
+  pass_ms.reserve(static_cast<size_t>(options.phones));
   std::atomic<int64_t> done{0};
+  const Clock::time_point steady_until =
+      start + std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(options.steady_for));
 
   auto work = [&] {
     PhoneOptions phone_options{.activation_url = options.activation_url, .ca_file = options.ca_file};
@@ -59,20 +64,42 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
       {
         std::unique_lock lock(mutex);
         for (;;) {
-          if (due.empty()) return;
+          if (due.empty()) {
+            // Steady mode: a phone still in its pass may schedule another.
+            if (busy == 0) return;
+            wake.wait(lock);
+            continue;
+          }
           if (due.top().first <= Clock::now()) break;
           wake.wait_until(lock, due.top().first);
         }
         index = due.top().second;
         due.pop();
+        ++busy;
       }
       v1::PhoneState& state = phones[static_cast<size_t>(index)];
       auto began = Clock::now();
       Phone phone = Phone::InMemory(phone_options, std::move(state));
       (void)phone.Provision();  // in memory: never fails to save
       state = phone.state();
-      pass_ms[static_cast<size_t>(index)] = std::chrono::duration<double, std::milli>(Clock::now() - began).count();
+      double took = std::chrono::duration<double, std::milli>(Clock::now() - began).count();
       ++done;
+      std::lock_guard lock(mutex);
+      --busy;
+      pass_ms.push_back(took);
+      if (Clock::now() < steady_until) {
+        std::optional<int64_t> wait = NextResyncSeconds(
+            state, [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); });
+        if (wait) {
+          Clock::time_point next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                                      static_cast<double>(*wait) / options.time_scale));
+          if (next < steady_until) {
+            due.push({next, index});
+            wake.notify_one();
+          }
+        }
+      }
+      if (busy == 0 && due.empty()) wake.notify_all();  // nothing left: the others may finish
     }
   };
   std::vector<std::thread> workers;
@@ -97,6 +124,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
 
   SimulationReport report;
   report.passes = done.load();
+  if (pass_ms.empty()) return report;
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   for (const v1::PhoneState& state : phones) {
     ++report.by_state[state.customization_state()];

@@ -6,7 +6,8 @@
 // registration or upgrades); a fixed pool of workers runs the phones'
 // provisioning passes as they come due, so the phone count is not bounded
 // by threads. A boot storm powers every phone on at a random moment within
-// a window, each then making its first provisioning pass.
+// a window, each then making its first provisioning pass; in steady mode
+// the phones then keep resyncing on their timers, time compressed.
 
 #include <cstdint>
 #include <functional>
@@ -27,12 +28,17 @@ struct SimulatorOptions {
   std::string ca_file;
   int workers = 64;
   absl::Duration storm_window = absl::ZeroDuration();  // power-on spread
+  // After its first pass each phone goes on resyncing on its own timers
+  // (Resync_Periodic, the error back-off) for this long; 0: the storm only.
+  absl::Duration steady_for = absl::ZeroDuration();
+  // Phone seconds per real second in steady mode (3600: an hour a second).
+  double time_scale = 1;
   // Called about once a second while running: passes done so far.
   std::function<void(int64_t done, int64_t total)> on_progress = [](int64_t, int64_t) {};
 };
 
 struct SimulationReport {
-  int64_t passes = 0;
+  int64_t passes = 0;  // provisioning passes, first and later
   std::map<std::string, int64_t> by_state;    // customization state at the end
   std::map<std::string, int64_t> by_outcome;  // last resync outcome: A, B, C
   double seconds = 0;

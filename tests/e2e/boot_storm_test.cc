@@ -50,5 +50,40 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquired) {
   EXPECT_GT(report->p50_ms, 0);
 }
 
+TEST_F(BootStormTest, InSteadyModePhonesGoOnResyncingOnTheirTimers) {
+  constexpr int kSteadyPhones = 20;
+  grpc::ClientContext context;
+  device::v1::ClaimDevicesRequest claim;
+  claim.set_partner("acme");
+  claim.set_idempotency_key("steady");
+  claim.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+  device::v1::Parameter* periodic = claim.mutable_target()->add_parameters();
+  periodic->set_name("Resync_Periodic");
+  periodic->set_value("600");
+  for (int i = 0; i < kSteadyPhones; ++i) {
+    claim.add_devices()->mutable_mac()->set_value(*agent::SimulatedMac("02:00:01", i));
+    grpc::ClientContext layer_context;
+    profile::v1::PutLayerRequest layer;
+    layer.mutable_ref()->set_partner("acme");
+    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+    layer.mutable_ref()->set_key(*agent::SimulatedMac("02:00:01", i));
+    layer.add_parameters()->set_name("Display_Name_1_");
+    profile::v1::Layer stored;
+    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
+  }
+  device::v1::ClaimDevicesResponse claimed;
+  ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+
+  // Ten minutes of phone time pass in a tenth of a second: over 1.5 s each
+  // phone resyncs about fifteen times.
+  absl::StatusOr<agent::SimulationReport> report =
+      agent::Simulate({.phones = kSteadyPhones, .mac_prefix = "02:00:01", .activation_url = base_, .workers = 8,
+                       .steady_for = absl::Milliseconds(1500), .time_scale = 6000});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_GT(report->passes, 5 * kSteadyPhones);
+  EXPECT_EQ(report->by_state["acquired"], kSteadyPhones);
+  EXPECT_EQ(report->by_outcome["A"], kSteadyPhones);
+}
+
 }  // namespace
 }  // namespace onramp
