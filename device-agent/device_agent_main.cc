@@ -111,6 +111,7 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
                "Where an Open phone asks who owns it (the gateway's base URL).");
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates (default: the system's).");
   flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
+  flags.String("proxy", &options.proxy, "An HTTP proxy, host:port, until the profile names one.");
   std::string lease;
   flags.String("dhcp_lease", &lease, "DHCP options the phone got, \"<code> <value>\" per line (66, 150, 159, 160).");
   flags.String("code", &options.activation_code,

@@ -29,8 +29,11 @@ void SetTimeouts(tcp::socket& socket, absl::Duration timeout) {
 }
 
 template <typename Stream>
-absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request) {
-  http::request<http::string_body> message(http::string_to_verb(request.method), request.target, 11);
+absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request, bool absolute_form = false) {
+  // Through a proxy a plain request names the whole URL.
+  std::string target = absolute_form ? absl::StrCat("http://", request.host, ":", request.port, request.target)
+                                     : request.target;
+  http::request<http::string_body> message(http::string_to_verb(request.method), target, 11);
   message.set(http::field::host, request.host);
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;
@@ -72,16 +75,37 @@ absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
   asio::io_context io;
   tcp::resolver resolver(io);
   beast::error_code error;
-  auto endpoints = resolver.resolve(request.host, std::to_string(request.port), error);
-  if (error) return absl::UnavailableError(absl::StrCat("cannot resolve ", request.host, ": ", error.message()));
+  std::string host = request.host;
+  std::string port = std::to_string(request.port);
+  if (!request.proxy.empty()) {
+    size_t colon = request.proxy.rfind(':');
+    if (colon == std::string::npos) return absl::InvalidArgumentError(absl::StrCat("proxy ", request.proxy, " is not host:port"));
+    host = request.proxy.substr(0, colon);
+    port = request.proxy.substr(colon + 1);
+  }
+  auto endpoints = resolver.resolve(host, port, error);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot resolve ", host, ": ", error.message()));
   tcp::socket socket(io);
   asio::connect(socket, endpoints, error);
-  if (error) {
-    return absl::UnavailableError(absl::StrCat("cannot connect to ", request.host, ":", request.port, ": ",
-                                               error.message()));
-  }
+  if (error) return absl::UnavailableError(absl::StrCat("cannot connect to ", host, ":", port, ": ", error.message()));
   SetTimeouts(socket, request.timeout);
-  if (!request.tls) return Exchange(socket, request);
+  if (!request.tls) return Exchange(socket, request, /*absolute_form=*/!request.proxy.empty());
+  if (!request.proxy.empty()) {
+    // A tunnel to the server; TLS then runs end to end through it.
+    std::string authority = absl::StrCat(request.host, ":", request.port);
+    http::request<http::empty_body> connect(http::verb::connect, authority, 11);
+    connect.set(http::field::host, authority);
+    http::write(socket, connect, error);
+    beast::flat_buffer buffer;
+    http::response_parser<http::empty_body> answer;
+    answer.skip(true);  // a CONNECT answer has no body
+    if (!error) http::read(socket, buffer, answer, error);
+    if (error) return absl::UnavailableError(absl::StrCat("proxy ", request.proxy, ": ", error.message()));
+    if (answer.get().result_int() != 200) {
+      return absl::UnavailableError(
+          absl::StrCat("proxy ", request.proxy, " refused the tunnel: ", answer.get().result_int()));
+    }
+  }
 
   asio::ssl::context context(asio::ssl::context::tls_client);
   SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);

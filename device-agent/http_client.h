@@ -2,6 +2,7 @@
 #define ONRAMP_DEVICE_AGENT_HTTP_CLIENT_H_
 
 // The phone's HTTP/1.1 client (Boost.Beast): one request per connection,
+// directly or through an HTTP proxy,
 // plain or TLS with the server verified against a CA file and, once the
 // phone is registered, its client certificate. Chunked and
 // Content-Length responses alike; redirects are the caller's (the phone's
@@ -29,6 +30,9 @@ struct HttpRequest {
   std::string client_cert_file;
   std::string client_key_file;
   absl::Duration timeout = absl::Seconds(30);
+  // An HTTP proxy, "host:port": plain requests go to it in absolute form,
+  // TLS through a CONNECT tunnel. Empty: straight to the server.
+  std::string proxy;
 };
 
 struct HttpResponse {

@@ -70,6 +70,15 @@ std::optional<Location> ParseHttpUrl(std::string_view url) {
 
 }  // namespace
 
+absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
+  std::string proxy_host = Parameter("HTTP_Proxy_Host_Address");
+  request.proxy = proxy_host.empty() ? options_.proxy
+                                     : absl::StrCat(proxy_host, ":", Parameter("HTTP_Proxy_Port").empty()
+                                                                         ? std::string("8080")
+                                                                         : Parameter("HTTP_Proxy_Port"));
+  return Fetch(request);
+}
+
 absl::StatusOr<Phone> Phone::Load(PhoneOptions options) {
   absl::StatusOr<v1::PhoneState> state = LoadState(options.state_dir);
   if (!state.ok()) return state.status();
@@ -139,7 +148,7 @@ absl::Status Phone::QueryActivation() {
                                              state_.mac()),
                       .headers = {{"User-Agent", UserAgent()}},
                       .ca_file = options_.ca_file};
-  absl::StatusOr<HttpResponse> response = Fetch(request);
+  absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
     options_.on_step(absl::StrCat("redirect query failed: ", response.status().message()));
     return absl::OkStatus();  // stays Pending; the next pass asks again
@@ -216,7 +225,7 @@ absl::Status Phone::EnterActivationCode() {
                                                    {"model", state_.model()},
                                                    {"serial", state_.serial()}}),
                       .ca_file = options_.ca_file};
-  absl::StatusOr<HttpResponse> response = Fetch(request);
+  absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
     options_.on_step(absl::StrCat("activation code not sent: ", response.status().message()));
     return absl::OkStatus();
@@ -289,7 +298,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     if (target.post_parameter) request.body = Parameter(*target.post_parameter);
     if (!state_.last_etag().empty()) request.headers["If-None-Match"] = state_.last_etag();
     if (!authorization.empty()) request.headers["Authorization"] = authorization;
-    response = Fetch(request);
+    response = Send(request);
     if (!response.ok()) break;
     options_.on_step(absl::StrCat("resync: ", response->status, " from ", location.tls ? "https://" : "http://",
                                   location.host, ":", location.port, location.target));
@@ -367,7 +376,7 @@ absl::Status Phone::RegisterWithCloud() {
                                                    {"credential", Parameter("Cloud_Registration_Credential")},
                                                    {"csr", enrollment.csr_pem}}),
                       .ca_file = options_.ca_file};
-  absl::StatusOr<HttpResponse> response = Fetch(request);
+  absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok() || response->status != 200) {
     options_.on_step(absl::StrCat("registration failed: ", response.ok() ? absl::StrCat("HTTP ", response->status, " ", response->body)
                                                                            : std::string(response.status().message())));
@@ -427,7 +436,7 @@ absl::StatusOr<HttpResponse> Phone::Download(const std::string& url) {
     request.headers["Range"] = absl::StrCat("bytes=", have, "-");
     request.headers["If-Range"] = state_.download_etag();
   }
-  ASSIGN_OR_RETURN(HttpResponse response, Fetch(request));
+  ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status != 200 && response.status != 206) return response;
   std::ofstream out(part, response.status == 206 ? std::ios::app | std::ios::binary : std::ios::trunc | std::ios::binary);
   out << response.body;
@@ -469,7 +478,7 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
     request.client_cert_file = options_.state_dir + "/device.pem";
     request.client_key_file = options_.state_dir + "/device.key";
   }
-  absl::StatusOr<HttpResponse> response = Fetch(request);
+  absl::StatusOr<HttpResponse> response = Send(request);
   options_.on_step(absl::StrCat("upgrade report: ",
                                 response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
 }

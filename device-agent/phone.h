@@ -63,6 +63,9 @@ struct PhoneOptions {
   // With a domain from DHCP (option 15), DNS SRV records are asked of this
   // resolver ("host:port"; empty: the system's).
   std::string dns_resolver;
+  // An HTTP proxy ("host:port") until the profile names one
+  // (HTTP_Proxy_Host_Address and HTTP_Proxy_Port).
+  std::string proxy;
   // Each step, for the log ("redirect: 200 from ...").
   std::function<void(const std::string&)> on_step = [](const std::string&) {};
 };
@@ -115,6 +118,8 @@ class Phone {
   void Move(const std::string& to);
   std::string UserAgent() const;
   std::string Parameter(const std::string& name) const;
+  // Every HTTP(S) request goes through here: the phone's proxy applied.
+  absl::StatusOr<HttpResponse> Send(HttpRequest request) const;
 
   PhoneOptions options_;
   v1::PhoneState state_;

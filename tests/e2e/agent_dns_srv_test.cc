@@ -4,9 +4,7 @@
 // (priority, then weight), skips one that does not answer, and provisions
 // from the first that does, over verified HTTPS.
 
-#include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <vector>
@@ -17,6 +15,7 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/testing/free_port.h"
 #include "lib/testing/subprocess.h"
 #include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
@@ -29,24 +28,12 @@ using ::onramp::testing::kPhoneModel;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-// A UDP port nothing listens on right now, for dnsmasq.
-int FreeUdpPort() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in address{.sin_family = AF_INET, .sin_port = 0};
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
 class AgentDnsSrvTest : public ::onramp::testing::GatewayFleetTest {
  protected:
   void SetUp() override {
     GatewayFleetTest::SetUp();
     if (HasFatalFailure()) return;
-    dns_port_ = FreeUdpPort();
+    dns_port_ = ::onramp::testing::FreeLoopbackPort(SOCK_DGRAM);
     int https_port = tls_gateway_->port();
     // Priority 10 before 20; within 10, weight 1 before 5. The first is a
     // port nobody listens on, so the phone must move to the next.

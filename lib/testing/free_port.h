@@ -1,0 +1,14 @@
+#ifndef ONRAMP_LIB_TESTING_FREE_PORT_H_
+#define ONRAMP_LIB_TESTING_FREE_PORT_H_
+
+// A loopback port nothing listens on at the moment of asking, for a program
+// a test starts that cannot be told to pick its own (dnsmasq, tinyproxy).
+
+namespace onramp::testing {
+
+// `socket_type`: SOCK_STREAM (TCP) or SOCK_DGRAM (UDP).
+int FreeLoopbackPort(int socket_type);
+
+}  // namespace onramp::testing
+
+#endif  // ONRAMP_LIB_TESTING_FREE_PORT_H_

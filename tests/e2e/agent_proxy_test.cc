@@ -1,0 +1,66 @@
+// A phone behind an HTTP proxy (tinyproxy from Debian, on loopback): its
+// plain requests go to the proxy in absolute form, its HTTPS ones through a
+// CONNECT tunnel, with TLS end to end to the gateway.
+
+#include <sys/socket.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/phone.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lib/testing/free_port.h"
+#include "lib/testing/subprocess.h"
+#include "tests/e2e/new_phone.h"
+#include "tests/onboarding/gateway_fleet.h"
+
+namespace onramp {
+namespace {
+
+using ::onramp::testing::kPhoneMac;
+using ::testing::HasSubstr;
+
+class AgentProxyTest : public ::onramp::testing::GatewayFleetTest {
+ protected:
+  void SetUp() override {
+    GatewayFleetTest::SetUp();
+    if (HasFatalFailure()) return;
+    proxy_port_ = ::onramp::testing::FreeLoopbackPort(SOCK_STREAM);
+    std::string config = ::testing::TempDir() + "/tinyproxy.conf";
+    std::ofstream(config) << "Port " << proxy_port_ << "\nListen 127.0.0.1\nTimeout 30\nLogLevel Info\n"
+                          << "MaxClients 20\nAllow 127.0.0.1\n";
+    absl::StatusOr<std::unique_ptr<::onramp::testing::Subprocess>> proxy =
+        ::onramp::testing::Subprocess::Start({"/bin/sh", "-c", "exec /usr/bin/tinyproxy -d -c " + config + " 1>&2"});  // it logs to stdout
+    ASSERT_TRUE(proxy.ok()) << proxy.status();
+    proxy_ = *std::move(proxy);
+    absl::StatusOr<std::string> ready = proxy_->WaitForLine(
+        [](std::string_view line) { return line.find("Accepting connections") != std::string_view::npos; },
+        absl::Seconds(10));
+    ASSERT_TRUE(ready.ok()) << ready.status() << "\n" << proxy_->output();
+  }
+
+  int proxy_port_ = 0;
+  std::unique_ptr<::onramp::testing::Subprocess> proxy_;
+};
+
+TEST_F(AgentProxyTest, RedirectAndHttpsProfileGoThroughTheProxy) {
+  ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
+  absl::StatusOr<agent::Phone> phone = agent::Phone::Load({.state_dir = ::onramp::testing::NewPhone("proxied", kPhoneMac),
+                                                           .activation_url = base_,
+                                                           .ca_file = dir_ + "/ca.pem",
+                                                           .proxy = absl::StrCat("127.0.0.1:", proxy_port_)});
+  ASSERT_TRUE(phone.ok());
+  ASSERT_TRUE(phone->Provision().ok());
+  EXPECT_EQ(phone->state().customization_state(), "acquired") << phone->state().last_detail();
+  EXPECT_EQ(phone->state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  // The proxy saw both: the redirect in absolute form, the profile tunnelled.
+  absl::StatusOr<std::string> tunnel = proxy_->WaitForLine(
+      [](std::string_view line) { return line.find("CONNECT 127.0.0.1:") != std::string_view::npos; },
+      absl::Seconds(5));
+  EXPECT_TRUE(tunnel.ok()) << proxy_->output();
+  EXPECT_THAT(proxy_->output(), HasSubstr(absl::StrCat("GET ", base_, "/device/")));
+}
+
+}  // namespace
+}  // namespace onramp
