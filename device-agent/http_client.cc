@@ -35,6 +35,9 @@ absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request
                                      : request.target;
   http::request<http::string_body> message(http::string_to_verb(request.method), target, 11);
   message.set(http::field::host, request.host);
+  if (absolute_form && !request.proxy_authorization.empty()) {
+    message.set(http::field::proxy_authorization, request.proxy_authorization);
+  }
   for (const auto& [name, value] : request.headers) message.set(name, value);
   message.body() = request.body;
   message.prepare_payload();
@@ -95,12 +98,19 @@ absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
     std::string authority = absl::StrCat(request.host, ":", request.port);
     http::request<http::empty_body> connect(http::verb::connect, authority, 11);
     connect.set(http::field::host, authority);
+    if (!request.proxy_authorization.empty()) {
+      connect.set(http::field::proxy_authorization, request.proxy_authorization);
+    }
     http::write(socket, connect, error);
     beast::flat_buffer buffer;
     http::response_parser<http::empty_body> answer;
     answer.skip(true);  // a CONNECT answer has no body
     if (!error) http::read(socket, buffer, answer, error);
     if (error) return absl::UnavailableError(absl::StrCat("proxy ", request.proxy, ": ", error.message()));
+    if (answer.get().result_int() == 407) {
+      // As a response, so the caller can answer with credentials.
+      return HttpResponse{.status = 407};
+    }
     if (answer.get().result_int() != 200) {
       return absl::UnavailableError(
           absl::StrCat("proxy ", request.proxy, " refused the tunnel: ", answer.get().result_int()));

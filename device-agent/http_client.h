@@ -33,6 +33,8 @@ struct HttpRequest {
   // An HTTP proxy, "host:port": plain requests go to it in absolute form,
   // TLS through a CONNECT tunnel. Empty: straight to the server.
   std::string proxy;
+  // "Basic ..." for the proxy, when it asks (407) and the phone has them.
+  std::string proxy_authorization;
 };
 
 struct HttpResponse {

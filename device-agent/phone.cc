@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
@@ -76,7 +77,16 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
                                      : absl::StrCat(proxy_host, ":", Parameter("HTTP_Proxy_Port").empty()
                                                                          ? std::string("8080")
                                                                          : Parameter("HTTP_Proxy_Port"));
-  return Fetch(request);
+  absl::StatusOr<HttpResponse> response = Fetch(request);
+  // The proxy wants credentials (407): send them once, if the phone has them.
+  std::string user = Parameter("HTTP_Proxy_Username");
+  if (response.ok() && response->status == 407 && !user.empty()) {
+    options_.on_step("proxy asked for credentials (407)");
+    request.proxy_authorization =
+        absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(user, ":", Parameter("HTTP_Proxy_Password"))));
+    response = Fetch(request);
+  }
+  return response;
 }
 
 absl::StatusOr<Phone> Phone::Load(PhoneOptions options) {

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "device-agent/phone.h"
+#include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/testing/free_port.h"
@@ -23,13 +24,12 @@ using ::testing::HasSubstr;
 
 class AgentProxyTest : public ::onramp::testing::GatewayFleetTest {
  protected:
-  void SetUp() override {
-    GatewayFleetTest::SetUp();
-    if (HasFatalFailure()) return;
+  // tinyproxy on a free port, with `extra` lines of configuration.
+  void StartProxy(const std::string& extra = "") {
     proxy_port_ = ::onramp::testing::FreeLoopbackPort(SOCK_STREAM);
     std::string config = ::testing::TempDir() + "/tinyproxy.conf";
     std::ofstream(config) << "Port " << proxy_port_ << "\nListen 127.0.0.1\nTimeout 30\nLogLevel Info\n"
-                          << "MaxClients 20\nAllow 127.0.0.1\n";
+                          << "MaxClients 20\nAllow 127.0.0.1\n" << extra;
     absl::StatusOr<std::unique_ptr<::onramp::testing::Subprocess>> proxy =
         ::onramp::testing::Subprocess::Start({"/bin/sh", "-c", "exec /usr/bin/tinyproxy -d -c " + config + " 1>&2"});  // it logs to stdout
     ASSERT_TRUE(proxy.ok()) << proxy.status();
@@ -45,6 +45,7 @@ class AgentProxyTest : public ::onramp::testing::GatewayFleetTest {
 };
 
 TEST_F(AgentProxyTest, RedirectAndHttpsProfileGoThroughTheProxy) {
+  StartProxy();
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   absl::StatusOr<agent::Phone> phone = agent::Phone::Load({.state_dir = ::onramp::testing::NewPhone("proxied", kPhoneMac),
                                                            .activation_url = base_,
@@ -60,6 +61,44 @@ TEST_F(AgentProxyTest, RedirectAndHttpsProfileGoThroughTheProxy) {
       absl::Seconds(5));
   EXPECT_TRUE(tunnel.ok()) << proxy_->output();
   EXPECT_THAT(proxy_->output(), HasSubstr(absl::StrCat("GET ", base_, "/device/")));
+}
+
+TEST_F(AgentProxyTest, AProxyAskingForCredentialsGetsThePhones) {
+  StartProxy("BasicAuth phone proxy-secret\n");
+  ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
+  const std::string dir = ::onramp::testing::NewPhone("proxied-with-credentials", kPhoneMac);
+  // Configured before it left the warehouse: the proxy and its credentials.
+  absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
+  ASSERT_TRUE(state.ok());
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"HTTP_Proxy_Host_Address", "127.0.0.1"},
+           {"HTTP_Proxy_Port", std::to_string(proxy_port_)},
+           {"HTTP_Proxy_Username", "phone"},
+           {"HTTP_Proxy_Password", "proxy-secret"}}) {
+    (*state->mutable_parameters())[name].set_value(value);
+  }
+  ASSERT_TRUE(agent::SaveState(dir, *state).ok());
+  std::vector<std::string> steps;
+  absl::StatusOr<agent::Phone> phone =
+      agent::Phone::Load({.state_dir = dir,
+                          .activation_url = base_,
+                          .ca_file = dir_ + "/ca.pem",
+                          .on_step = [&steps](const std::string& step) { steps.push_back(step); }});
+  ASSERT_TRUE(phone.ok());
+  ASSERT_TRUE(phone->Provision().ok());
+  EXPECT_THAT(steps, ::testing::Contains("proxy asked for credentials (407)"));
+  EXPECT_EQ(phone->state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+
+  // Wrong credentials: nothing gets through.
+  StartProxy("BasicAuth phone another-secret\n");
+  const std::string other = ::onramp::testing::NewPhone("proxied-wrongly", kPhoneMac);
+  state->set_customization_state("open");
+  (*state->mutable_parameters())["HTTP_Proxy_Port"].set_value(std::to_string(proxy_port_));
+  ASSERT_TRUE(agent::SaveState(other, *state).ok());
+  absl::StatusOr<agent::Phone> refused = agent::Phone::Load({.state_dir = other, .activation_url = base_});
+  ASSERT_TRUE(refused.ok());
+  ASSERT_TRUE(refused->Provision().ok());
+  EXPECT_FALSE(refused->state().parameters().contains("Profile_Rule"));
 }
 
 }  // namespace
