@@ -94,6 +94,7 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   agent::Phone second = load();
   ASSERT_TRUE(second.Provision().ok());
   EXPECT_EQ(second.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup"));
 }
 
 }  // namespace

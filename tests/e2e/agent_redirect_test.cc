@@ -56,6 +56,7 @@ TEST_F(AgentRedirectTest, AClaimedPhoneGoesFromOpenToAcquiredOverHttp) {
   agent::Phone phone = Load(NewPhone(kPhoneMac));
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> custom_pending", "custom_pending -> acquired"));
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered"));
   EXPECT_EQ(phone.state().customization_state(), "acquired");
   EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
   EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
@@ -82,15 +83,7 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   EXPECT_THAT(RunShell(absl::StrCat("openssl verify -CAfile ", dir_, "/ca.pem ", dir, "/device.pem")).output,
               HasSubstr(": OK"));
   // The partner sees the story in its timeline.
-  grpc::ClientContext context;
-  device::v1::DeviceRequest request;
-  request.set_partner("acme");
-  request.mutable_mac()->set_value(kPhoneMac);
-  device::v1::Timeline timeline;
-  ASSERT_TRUE(devices_->GetTimeline(&context, request, &timeline).ok());
-  std::vector<std::string> kinds;
-  for (const device::v1::Event& event : timeline.events()) kinds.push_back(event.kind());
-  EXPECT_THAT(kinds, ::testing::IsSupersetOf({"claimed", "lookup", "registered"}));
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered"));
   // Unregistered, the same profile comes encrypted for a key the phone was
   // never given, so it cannot be applied.
   std::filesystem::remove_all(dir);

@@ -55,6 +55,9 @@ TEST_F(AgentTftpTest, ADhcpProvisioningUrlOverTftpLeadsToTheProfile) {
   EXPECT_EQ(second.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
   EXPECT_EQ(second.state().customization_state(), "aborted");
   EXPECT_EQ(second.state().last_outcome(), "A");
+  // The redirect over TFTP is the same lookup as over HTTP, with the
+  // registration its credential allows.
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup", "registered"));
 }
 
 TEST_F(AgentTftpTest, AnUnclaimedPhoneOverTftpIsOutcomeB) {

@@ -126,6 +126,19 @@ void GatewayFleetTest::RequireHttpAuth() {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
+std::vector<std::string> GatewayFleetTest::TimelineKinds(const std::string& mac) {
+  grpc::ClientContext context;
+  device::v1::DeviceRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value(mac);
+  device::v1::Timeline timeline;
+  grpc::Status status = devices_->GetTimeline(&context, request, &timeline);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<std::string> kinds;
+  for (const device::v1::Event& event : timeline.events()) kinds.push_back(event.kind());
+  return kinds;
+}
+
 void GatewayFleetTest::UploadImage(const std::string& name, const std::string& bytes) {
   grpc::ClientContext context;
   firmware::v1::Image image;

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "lib/clients/activation_code_client.h"
 #include "lib/clients/device_activation_client.h"
@@ -66,6 +67,9 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // acme requires HTTP authentication (realm "acme phones", user "phone",
   // password "correct horse") for its profiles.
   void RequireHttpAuth();
+
+  // The kinds of the events in acme's timeline of `mac`, oldest first.
+  std::vector<std::string> TimelineKinds(const std::string& mac);
 
   // Registers `bytes` as image `name` for the fleet's phone model.
   void UploadImage(const std::string& name, const std::string& bytes);
