@@ -18,7 +18,7 @@ bench_cleanup() {
 }
 
 bench_setup() {
-  work=$(mktemp -d /tmp/onramp-bench.XXXXXX)
+  work=$(mktemp -d --suffix=.onramp-bench)
   chmod 755 "$work"  # the postgres user must reach $work/pg
   trap bench_cleanup EXIT
   url=$(tools/pg start "$work/pg")
