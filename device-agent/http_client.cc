@@ -78,7 +78,7 @@ absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
   asio::io_context io;
   tcp::resolver resolver(io);
   beast::error_code error;
-  std::string host = request.host;
+  std::string host = request.connect_address.empty() ? request.host : request.connect_address;
   std::string port = std::to_string(request.port);
   if (!request.proxy.empty()) {
     size_t colon = request.proxy.rfind(':');

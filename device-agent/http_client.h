@@ -18,8 +18,11 @@ namespace onramp::agent {
 
 struct HttpRequest {
   bool tls = false;
-  std::string host;
+  std::string host;  // for Host, SNI and the certificate check
   int port = 80;
+  // Where to connect instead of resolving `host` (the phone's own DNS
+  // answer); empty: resolve it.
+  std::string connect_address;
   std::string method = "GET";
   std::string target = "/";  // path and query
   std::map<std::string, std::string> headers;

@@ -72,6 +72,11 @@ std::optional<Location> ParseHttpUrl(std::string_view url) {
 }  // namespace
 
 absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
+  // Names resolve through the phone's DNS server when it has one.
+  if (!options_.dns_resolver.empty() && request.connect_address.empty()) {
+    absl::StatusOr<std::string> address = LookupAddress(request.host, options_.dns_resolver);
+    if (address.ok()) request.connect_address = *address;
+  }
   std::string proxy_host = Parameter("HTTP_Proxy_Host_Address");
   request.proxy = proxy_host.empty() ? options_.proxy
                                      : absl::StrCat(proxy_host, ":", Parameter("HTTP_Proxy_Port").empty()
@@ -207,7 +212,14 @@ void Phone::DiscoverBySrv(const std::string& domain) {
     }
     for (const SrvRecord& record : *records) {
       std::string host(absl::StripSuffix(record.target, "."));
-      if (absl::Status reachable = Probe(host, record.port); !reachable.ok()) {
+      // The server's certificate is checked against its name, which must be
+      // in the DHCP domain: so the certificate must be too.
+      if (host != domain && !absl::EndsWith(host, absl::StrCat(".", domain))) {
+        options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, " is outside the DHCP domain ", domain));
+        continue;
+      }
+      absl::StatusOr<std::string> address = LookupAddress(host, options_.dns_resolver);
+      if (!address.ok() || !Probe(*address, record.port).ok()) {
         options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
         continue;
       }

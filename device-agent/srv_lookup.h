@@ -26,6 +26,11 @@ struct SrvRecord {
 absl::StatusOr<std::vector<SrvRecord>> LookupSrv(const std::string& name, const std::string& resolver,
                                                  absl::Duration timeout = absl::Seconds(5));
 
+// The first IPv4 address of `name` from the same resolver (the phone's DNS
+// server is the DHCP one, not the host's). NOT_FOUND when it has none.
+absl::StatusOr<std::string> LookupAddress(const std::string& name, const std::string& resolver,
+                                          absl::Duration timeout = absl::Seconds(5));
+
 }  // namespace onramp::agent
 
 #endif  // ONRAMP_DEVICE_AGENT_SRV_LOOKUP_H_

@@ -35,15 +35,18 @@ class AgentDnsSrvTest : public ::onramp::testing::GatewayFleetTest {
     if (HasFatalFailure()) return;
     dns_port_ = ::onramp::testing::FreeLoopbackPort(SOCK_DGRAM);
     int https_port = tls_gateway_->port();
-    // Priority 10 before 20; within 10, weight 1 before 5. The first is a
-    // port nobody listens on, so the phone must move to the next.
+    // Priority 5, then 10 (weight 1 before 5), then 20. The first names a
+    // host outside the DHCP domain and the second a port nobody listens on,
+    // so the phone must move on to the third.
     absl::StatusOr<std::unique_ptr<::onramp::testing::Subprocess>> dns = ::onramp::testing::Subprocess::Start(
         {"/usr/sbin/dnsmasq", "--keep-in-foreground", "--log-facility=-", "--no-resolv", "--no-hosts",
          absl::StrCat("--pid-file=", ::testing::TempDir(), "/dnsmasq.pid"),
          "--bind-interfaces", "--listen-address=127.0.0.1", "--local=/onramp.test/", absl::StrCat("--port=", dns_port_),
-         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,", https_port, ",20,0"),
-         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,1,10,1"),
-         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,", https_port, ",10,5")});
+         "--host-record=gw.onramp.test,127.0.0.1",
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,gw.onramp.test,", https_port, ",20,0"),
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,gw.onramp.test,1,10,1"),
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,gw.onramp.test,", https_port, ",10,5"),
+         absl::StrCat("--srv-host=_ciscoprov-https._tls.onramp.test,localhost,", https_port, ",5,0")});
     ASSERT_TRUE(dns.ok()) << dns.status();
     dns_ = *std::move(dns);
     absl::StatusOr<std::string> started =
@@ -60,11 +63,12 @@ TEST_F(AgentDnsSrvTest, RecordsComeInPriorityThenWeightOrder) {
   absl::StatusOr<std::vector<agent::SrvRecord>> records =
       agent::LookupSrv("_ciscoprov-https._tls.onramp.test", absl::StrCat("127.0.0.1:", dns_port_));
   ASSERT_TRUE(records.ok()) << records.status();
-  ASSERT_EQ(records->size(), 3u);
-  EXPECT_EQ((*records)[0].port, 1);  // priority 10, weight 1
-  EXPECT_EQ((*records)[1].priority, 10);
-  EXPECT_EQ((*records)[1].weight, 5);
-  EXPECT_EQ((*records)[2].priority, 20);
+  ASSERT_EQ(records->size(), 4u);
+  EXPECT_EQ((*records)[0].target, "localhost");  // priority 5
+  EXPECT_EQ((*records)[1].port, 1);              // priority 10, weight 1
+  EXPECT_EQ((*records)[2].weight, 5);            // priority 10, weight 5
+  EXPECT_EQ((*records)[3].priority, 20);
+  EXPECT_EQ(*agent::LookupAddress("gw.onramp.test", absl::StrCat("127.0.0.1:", dns_port_)), "127.0.0.1");
   EXPECT_EQ(agent::LookupSrv("_ciscoprov-http._tcp.onramp.test", absl::StrCat("127.0.0.1:", dns_port_))
                 .status()
                 .code(),
@@ -84,8 +88,9 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   };
   agent::Phone first = load();
   ASSERT_TRUE(first.Provision().ok());
-  EXPECT_THAT(steps, Contains(HasSubstr("localhost:1 unreachable")));
-  EXPECT_THAT(steps, Contains(absl::StrCat("DNS SRV _ciscoprov-https._tls.onramp.test: Profile_Rule https://localhost:",
+  EXPECT_THAT(steps, Contains(HasSubstr("localhost is outside the DHCP domain onramp.test")));
+  EXPECT_THAT(steps, Contains(HasSubstr("gw.onramp.test:1 unreachable")));
+  EXPECT_THAT(steps, Contains(absl::StrCat("DNS SRV _ciscoprov-https._tls.onramp.test: Profile_Rule https://gw.onramp.test:",
                                            tls_gateway_->port(), "/$PSN.xml")));
   EXPECT_THAT(steps, Contains("customization state: open -> aborted"));
   // $PSN.xml is the factory file the gateway answers with the redirect.

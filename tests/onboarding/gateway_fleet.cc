@@ -186,7 +186,7 @@ void GatewayFleetTest::TearDown() {
 void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {
   ShellResult made = RunShell(absl::StrCat(
       "cd ", dir_, " && openssl req -new -newkey rsa:2048 -nodes -keyout https.key -out https.csr -subj /CN=",
-      common_name, " 2>&1 && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n'",
+      common_name, " 2>&1 && printf 'subjectAltName=DNS:localhost,DNS:gw.onramp.test,IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n'",
       " > https.ext && openssl x509 -req -in https.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2",
       " -extfile https.ext -out https.pem 2>&1"));
   ASSERT_EQ(made.exit_code, 0) << made.output;

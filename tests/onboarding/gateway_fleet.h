@@ -81,7 +81,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::string CurlTls(const std::string& arguments);
 
   // Writes a new RSA server certificate for the HTTPS listener (subject
-  // CN `common_name`) over the files it was started with.
+  // CN `common_name`; names localhost, 127.0.0.1 and gw.onramp.test, the
+  // DNS SRV test's server) over the files it was started with.
   void WriteServerCertificate(const std::string& common_name);
 
   std::string dir_;      // certificates and keys
