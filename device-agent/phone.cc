@@ -71,7 +71,25 @@ std::optional<Location> ParseHttpUrl(std::string_view url) {
 
 }  // namespace
 
+absl::StatusOr<HttpRequest> Phone::ToActivationService(const std::string& method, const std::string& path) const {
+  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
+  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
+  return HttpRequest{.tls = base->tls,
+                     .host = base->host,
+                     .port = base->port,
+                     .method = method,
+                     .target = absl::StrCat(base->target == "/" ? "" : base->target, path)};
+}
+
 absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
+  // What every request of this phone carries: its User-Agent, the CA it
+  // trusts and, once registered, its certificate.
+  request.headers.try_emplace("User-Agent", UserAgent());
+  if (request.ca_file.empty()) request.ca_file = options_.ca_file;
+  if (state_.registered() && HasFlash()) {
+    request.client_cert_file = options_.state_dir + "/device.pem";
+    request.client_key_file = options_.state_dir + "/device.key";
+  }
   // Names resolve through the phone's DNS server when it has one.
   if (!options_.dns_resolver.empty() && request.connect_address.empty()) {
     absl::StatusOr<std::string> address = LookupAddress(request.host, options_.dns_resolver);
@@ -153,16 +171,9 @@ absl::Status Phone::Set(const std::string& name, const std::string& value) {
 absl::Status Phone::Save() const { return HasFlash() ? SaveState(options_.state_dir, state_) : absl::OkStatus(); }
 
 absl::Status Phone::QueryActivation() {
-  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
-  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
+  ASSIGN_OR_RETURN(HttpRequest request,
+                   ToActivationService("GET", absl::StrCat("/device/", state_.model(), "/", state_.mac())));
   Move("pending");
-  HttpRequest request{.tls = base->tls,
-                      .host = base->host,
-                      .port = base->port,
-                      .target = absl::StrCat(base->target == "/" ? "" : base->target, "/device/", state_.model(), "/",
-                                             state_.mac()),
-                      .headers = {{"User-Agent", UserAgent()}},
-                      .ca_file = options_.ca_file};
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
     options_.on_step(absl::StrCat("redirect query failed: ", response.status().message()));
@@ -233,20 +244,12 @@ void Phone::DiscoverBySrv(const std::string& domain) {
 }
 
 absl::Status Phone::EnterActivationCode() {
-  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
-  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
-  HttpRequest request{.tls = base->tls,
-                      .host = base->host,
-                      .port = base->port,
-                      .method = "POST",
-                      .target = absl::StrCat(base->target == "/" ? "" : base->target, "/activation"),
-                      .headers = {{"User-Agent", UserAgent()},
-                                  {"Content-Type", "application/x-www-form-urlencoded"}},
-                      .body = strings::EncodeForm({{"code", options_.activation_code},
-                                                   {"mac", state_.mac()},
-                                                   {"model", state_.model()},
-                                                   {"serial", state_.serial()}}),
-                      .ca_file = options_.ca_file};
+  ASSIGN_OR_RETURN(HttpRequest request, ToActivationService("POST", "/activation"));
+  request.headers["Content-Type"] = "application/x-www-form-urlencoded";
+  request.body = strings::EncodeForm({{"code", options_.activation_code},
+                                      {"mac", state_.mac()},
+                                      {"model", state_.model()},
+                                      {"serial", state_.serial()}});
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
     options_.on_step(absl::StrCat("activation code not sent: ", response.status().message()));
@@ -310,13 +313,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
                         .host = location.host,
                         .port = location.port,
                         .method = target.post_parameter ? "POST" : "GET",
-                        .target = location.target,
-                        .headers = {{"User-Agent", UserAgent()}},
-                        .ca_file = options_.ca_file};
-    if (state_.registered()) {
-      request.client_cert_file = options_.state_dir + "/device.pem";
-      request.client_key_file = options_.state_dir + "/device.key";
-    }
+                        .target = location.target};
     if (target.post_parameter) request.body = Parameter(*target.post_parameter);
     if (!state_.last_etag().empty()) request.headers["If-None-Match"] = state_.last_etag();
     if (!authorization.empty()) request.headers["Authorization"] = authorization;
@@ -384,20 +381,12 @@ bool Phone::Received(HttpResponse& response, const rule::Target& target) {
 }
 
 absl::Status Phone::RegisterWithCloud() {
-  std::optional<Location> base = ParseHttpUrl(options_.activation_url);
-  if (!base) return absl::InvalidArgumentError(absl::StrCat("activation URL ", options_.activation_url, " is not HTTP(S)"));
+  ASSIGN_OR_RETURN(HttpRequest request, ToActivationService("POST", "/register"));
   ASSIGN_OR_RETURN(Enrollment enrollment, MakeEnrollment(state_.mac()));
-  HttpRequest request{.tls = base->tls,
-                      .host = base->host,
-                      .port = base->port,
-                      .method = "POST",
-                      .target = absl::StrCat(base->target == "/" ? "" : base->target, "/register"),
-                      .headers = {{"User-Agent", UserAgent()},
-                                  {"Content-Type", "application/x-www-form-urlencoded"}},
-                      .body = strings::EncodeForm({{"mac", state_.mac()},
-                                                   {"credential", Parameter("Cloud_Registration_Credential")},
-                                                   {"csr", enrollment.csr_pem}}),
-                      .ca_file = options_.ca_file};
+  request.headers["Content-Type"] = "application/x-www-form-urlencoded";
+  request.body = strings::EncodeForm({{"mac", state_.mac()},
+                                      {"credential", Parameter("Cloud_Registration_Credential")},
+                                      {"csr", enrollment.csr_pem}});
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok() || response->status != 200) {
     options_.on_step(absl::StrCat("registration failed: ", response.ok() ? absl::StrCat("HTTP ", response->status, " ", response->body)
@@ -446,13 +435,7 @@ absl::StatusOr<HttpResponse> Phone::Download(const std::string& url) {
                       .host = location->host,
                       .port = location->port,
                       .target = location->target,
-                      .headers = {{"User-Agent", UserAgent()}},
-                      .ca_file = options_.ca_file,
                       .timeout = absl::Minutes(10)};
-  if (state_.registered()) {
-    request.client_cert_file = options_.state_dir + "/device.pem";
-    request.client_key_file = options_.state_dir + "/device.key";
-  }
   if (have > 0 && !state_.download_etag().empty()) {
     // The rest of what was begun, if the image is still the same one.
     request.headers["Range"] = absl::StrCat("bytes=", have, "-");
@@ -493,13 +476,8 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
                       .port = target.port,
                       .method = "POST",
                       .target = target.path,
-                      .headers = {{"User-Agent", UserAgent()}, {"Content-Type", "application/xml"}},
-                      .body = flat_profile::Write(report),
-                      .ca_file = options_.ca_file};
-  if (state_.registered()) {
-    request.client_cert_file = options_.state_dir + "/device.pem";
-    request.client_key_file = options_.state_dir + "/device.key";
-  }
+                      .headers = {{"Content-Type", "application/xml"}},
+                      .body = flat_profile::Write(report)};
   absl::StatusOr<HttpResponse> response = Send(request);
   options_.on_step(absl::StrCat("upgrade report: ",
                                 response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));

@@ -118,7 +118,10 @@ class Phone {
   void Move(const std::string& to);
   std::string UserAgent() const;
   std::string Parameter(const std::string& name) const;
-  // Every HTTP(S) request goes through here: the phone's proxy applied.
+  // A request to the activation service (under options.activation_url).
+  absl::StatusOr<HttpRequest> ToActivationService(const std::string& method, const std::string& path) const;
+  // Every HTTP(S) request goes through here: the phone's User-Agent, CA,
+  // certificate, DNS server and proxy applied.
   absl::StatusOr<HttpResponse> Send(HttpRequest request) const;
 
   PhoneOptions options_;

@@ -16,6 +16,12 @@ absl::Status Backend::Enter() {
   return absl::OkStatus();
 }
 
+absl::Status Backend::EnterFor(std::string_view method) {
+  absl::Status entered = Enter();
+  if (!entered.ok()) Report(method, entered.code());
+  return entered;
+}
+
 absl::Status Backend::Call(std::string_view method, Repeat repeat,
                            const std::function<absl::Status(absl::Time deadline)>& attempt) {
   absl::Status status = Enter();
@@ -35,7 +41,7 @@ absl::Status Backend::Call(std::string_view method, Repeat repeat,
     }
     Leave();
   }
-  if (policy_.on_outcome) policy_.on_outcome(method, status.code());
+  Report(method, status.code());
   return status;
 }
 

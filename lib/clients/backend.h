@@ -38,6 +38,12 @@ class Backend {
 
   // A slot for one call, or UNAVAILABLE when all are taken; pair with Leave.
   absl::Status Enter();
+  // Enter for a streaming call: a refusal is that call's outcome.
+  absl::Status EnterFor(std::string_view method);
+  // Tells on_outcome, if set, how a call ended.
+  void Report(std::string_view method, absl::StatusCode code) const {
+    if (policy_.on_outcome) policy_.on_outcome(method, code);
+  }
   void Leave() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
 
   // Runs `attempt` (given the deadline it must meet) holding a slot,

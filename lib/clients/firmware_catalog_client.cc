@@ -48,7 +48,7 @@ absl::StatusOr<firmware::v1::Image> ImageWriter::Finish() {
   finished_ = true;
   writer_->WritesDone();
   absl::Status status = status::FromGrpcStatus(writer_->Finish());
-  if (backend_.policy().on_outcome) backend_.policy().on_outcome("RegisterImage", status.code());
+  backend_.Report("RegisterImage", status.code());
   if (!status.ok()) return status;
   return image_;
 }
@@ -71,24 +71,18 @@ absl::StatusOr<std::unique_ptr<ImageReader>> FirmwareCatalogClient::ReadImage(
     const firmware::v1::ReadImageRequest& request, const std::string& request_id) {
   // The stream keeps its slot for as long as it is read; a failure to
   // start it counts as the call's outcome.
-  if (absl::Status entered = backend_.Enter(); !entered.ok()) {
-    if (backend_.policy().on_outcome) backend_.policy().on_outcome("ReadImage", entered.code());
-    return entered;
-  }
+  if (absl::Status entered = backend_.EnterFor("ReadImage"); !entered.ok()) return entered;
   std::unique_ptr<ImageReader> reader(new ImageReader(backend_));
   reader->context_.set_deadline(absl::ToChronoTime(absl::Now() + download_deadline_));
   if (!request_id.empty()) reader->context_.AddMetadata(std::string(server::kRequestIdKey), request_id);
   reader->reader_ = stub_->ReadImage(&reader->context_, request);
-  if (backend_.policy().on_outcome) backend_.policy().on_outcome("ReadImage", absl::StatusCode::kOk);
+  backend_.Report("ReadImage", absl::StatusCode::kOk);
   return reader;
 }
 
 absl::StatusOr<std::unique_ptr<ImageWriter>> FirmwareCatalogClient::RegisterImage(
     const firmware::v1::ImageMetadata& metadata, const std::string& request_id) {
-  if (absl::Status entered = backend_.Enter(); !entered.ok()) {
-    if (backend_.policy().on_outcome) backend_.policy().on_outcome("RegisterImage", entered.code());
-    return entered;
-  }
+  if (absl::Status entered = backend_.EnterFor("RegisterImage"); !entered.ok()) return entered;
   std::unique_ptr<ImageWriter> writer(new ImageWriter(backend_));
   writer->context_.set_deadline(absl::ToChronoTime(absl::Now() + download_deadline_));
   if (!request_id.empty()) writer->context_.AddMetadata(std::string(server::kRequestIdKey), request_id);

@@ -147,6 +147,15 @@ Reply Forward(Client& client, std::string_view name, Repeat repeat,
   return Ok(*response, success);
 }
 
+// The query string of `target` as name -> value; a bad one names "query".
+absl::StatusOr<std::map<std::string, std::string>> QueryOf(std::string_view target) {
+  size_t question = target.find('?');
+  absl::StatusOr<std::map<std::string, std::string>> query =
+      strings::ParseForm(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
+  if (!query.ok()) return InvalidField("query", std::string(query.status().message()));
+  return query;
+}
+
 // Whether `path` fits `pattern`, collecting {placeholders}; a pattern
 // segment "{name}:verb" takes a path segment ending in ":verb".
 bool Match(std::string_view pattern, std::string_view path, std::map<std::string, std::string>* params) {
@@ -294,9 +303,8 @@ Reply PartnerApi::Handle(const Request& request, const Peer& peer, const std::st
   if (route->handle == nullptr) {
     return Error(absl::UnimplementedError("this listener does not take streamed uploads"));
   }
-  absl::StatusOr<std::map<std::string, std::string>> query =
-      strings::ParseForm(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
-  if (!query.ok()) return Error(InvalidField("query", std::string(query.status().message())));
+  absl::StatusOr<std::map<std::string, std::string>> query = QueryOf(target);
+  if (!query.ok()) return Error(query.status());
   Call call{.request = request,
             .partner = *partner,
             .params = std::move(params),
@@ -340,9 +348,8 @@ UploadStart PartnerApi::StartUpload(const Request& head, const Peer& peer, const
   };
   absl::StatusOr<std::string> partner = Admit(head, peer, request_id, &retry_after);
   if (!partner.ok()) return refuse(partner.status());
-  absl::StatusOr<std::map<std::string, std::string>> query =
-      strings::ParseForm(question == std::string_view::npos ? std::string_view() : target.substr(question + 1));
-  if (!query.ok()) return refuse(InvalidField("query", std::string(query.status().message())));
+  absl::StatusOr<std::map<std::string, std::string>> query = QueryOf(target);
+  if (!query.ok()) return refuse(query.status());
   firmware::v1::ImageMetadata metadata;
   for (const auto& [name, value] : *query) {
     if (name == "file_name") {
