@@ -92,8 +92,13 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   }
   // Names resolve through the phone's DNS server when it has one.
   if (!options_.dns_resolver.empty() && request.connect_address.empty()) {
-    absl::StatusOr<std::string> address = LookupAddress(request.host, options_.dns_resolver);
-    if (address.ok()) request.connect_address = *address;
+    auto known = addresses_.find(request.host);
+    if (known == addresses_.end()) {
+      absl::StatusOr<std::string> address = LookupAddress(request.host, options_.dns_resolver);
+      // A name the resolver does not know (an IP literal) is connected to as it is.
+      known = addresses_.emplace(request.host, address.ok() ? *address : "").first;
+    }
+    request.connect_address = known->second;
   }
   std::string proxy_host = Parameter("HTTP_Proxy_Host_Address");
   request.proxy = proxy_host.empty() ? options_.proxy

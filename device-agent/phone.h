@@ -126,6 +126,9 @@ class Phone {
 
   PhoneOptions options_;
   v1::PhoneState state_;
+  // Names the phone's DNS server resolved during this pass (a phone keeps
+  // answers for their TTL; a pass is far shorter).
+  mutable std::map<std::string, std::string> addresses_;
 };
 
 }  // namespace onramp::agent
