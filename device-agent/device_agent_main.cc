@@ -6,7 +6,7 @@
 //                              [--code DIGITS|#DIGITS] [--dhcp_lease FILE]
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
-//                              [--firmware F] [--workers 64] [--storm 60s] [--ca_file F]
+//                              [--firmware F] [--concurrency 256] [--storm 60s] [--ca_file F]
 //                              [--steady_for 10m --time_scale 60]
 //   device-agent set           --state-dir D NAME VALUE
 //   device-agent call          --state-dir D start|end   (no resyncs during a call)
@@ -227,7 +227,7 @@ int SimCommand(int argc, char** argv) {
   flags.String("model", &options.model, "The phones' model.");
   flags.String("firmware", &options.firmware, "The image they run.");
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates.");
-  flags.Int("workers", &options.workers, 1, 4096, "Passes run at once.");
+  flags.Int("concurrency", &options.concurrency, 1, 65536, "Passes in flight at once (phones due beyond it wait their turn).");
   flags.Duration("storm", &options.storm_window, "Power-on moments spread over this window (0: all at once).");
   int time_scale = 1;
   flags.Duration("steady_for", &options.steady_for,

@@ -1,17 +1,19 @@
 #include "device-agent/http_client.h"
 
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <filesystem>
+#include <memory>
+#include <mutex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "boost/asio/connect.hpp"
+#include "boost/asio/detached.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
+#include "boost/context/protected_fixedsize_stack.hpp"
 
 namespace onramp::agent {
 namespace {
@@ -21,18 +23,59 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-// Blocking reads and writes that give up after `timeout`.
-void SetTimeouts(tcp::socket& socket, absl::Duration timeout) {
-  timeval value = absl::ToTimeval(timeout);
-  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &value, sizeof value);
-  setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &value, sizeof value);
+std::map<std::string, std::string> HeadersOf(const http::fields& fields) {
+  std::map<std::string, std::string> headers;
+  for (const auto& field : fields) {
+    // A repeated header (WWW-Authenticate with several challenges) keeps
+    // each value, one per line.
+    std::string& kept = headers[absl::AsciiStrToLower(std::string(field.name_string()))];
+    kept += (kept.empty() ? "" : "\n") + std::string(field.value());
+  }
+  return headers;
+}
+
+std::string FileStamp(const std::string& path) {
+  if (path.empty()) return "";
+  std::error_code error;
+  auto written = std::filesystem::last_write_time(path, error);
+  return absl::StrCat(path, "@", error ? 0 : written.time_since_epoch().count());
+}
+
+// TLS client contexts by the files they load. The simulator's phones share
+// one (its CA parsed once, not per request); a phone that registers again
+// rewrites its certificate, so the files' times are part of the key.
+absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequest& request) {
+  static std::mutex mutex;
+  static auto* contexts = new std::map<std::string, std::shared_ptr<asio::ssl::context>>;
+  std::string key = absl::StrCat(FileStamp(request.ca_file), "|", FileStamp(request.client_cert_file), "|",
+                                 FileStamp(request.client_key_file));
+  std::lock_guard lock(mutex);
+  if (auto found = contexts->find(key); found != contexts->end()) return found->second;
+  auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION);
+  beast::error_code error;
+  if (request.ca_file.empty()) {
+    context->set_default_verify_paths(error);
+  } else {
+    context->load_verify_file(request.ca_file, error);
+  }
+  if (error) return absl::FailedPreconditionError(absl::StrCat("CA file ", request.ca_file, ": ", error.message()));
+  if (!request.client_cert_file.empty()) {
+    context->use_certificate_chain_file(request.client_cert_file, error);
+    if (!error) context->use_private_key_file(request.client_key_file, asio::ssl::context::pem, error);
+    if (error) return absl::FailedPreconditionError(absl::StrCat("client certificate: ", error.message()));
+  }
+  context->set_verify_mode(asio::ssl::verify_peer);
+  if (contexts->size() >= 64) contexts->clear();  // phones that registered many times over
+  contexts->emplace(key, context);
+  return context;
 }
 
 template <typename Stream>
-absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request, bool absolute_form = false) {
+absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request, bool absolute_form,
+                                      asio::yield_context yield) {
   // Through a proxy a plain request names the whole URL.
-  std::string target = absolute_form ? absl::StrCat("http://", request.host, ":", request.port, request.target)
-                                     : request.target;
+  std::string target = absolute_form ? ProxyTarget(request) : request.target;
   http::request<http::string_body> message(http::string_to_verb(request.method), target, 11);
   message.set(http::field::host, request.host);
   if (absolute_form && !request.proxy_authorization.empty()) {
@@ -42,42 +85,54 @@ absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request
   message.body() = request.body;
   message.prepare_payload();
   beast::error_code error;
-  http::write(stream, message, error);
+  http::async_write(stream, message, yield[error]);
   if (error) return absl::UnavailableError(absl::StrCat("sending to ", request.host, ": ", error.message()));
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 << 20);
-  http::read(stream, buffer, parser, error);
+  http::async_read(stream, buffer, parser, yield[error]);
   if (error) return absl::UnavailableError(absl::StrCat("reading from ", request.host, ": ", error.message()));
-  HttpResponse response;
-  response.status = static_cast<int>(parser.get().result_int());
-  for (const auto& field : parser.get()) {
-    // A repeated header (WWW-Authenticate with several challenges) keeps
-    // each value, one per line.
-    std::string& kept = response.headers[absl::AsciiStrToLower(std::string(field.name_string()))];
-    kept += (kept.empty() ? "" : "\n") + std::string(field.value());
+  return HttpResponse{.status = static_cast<int>(parser.get().result_int()),
+                      .headers = HeadersOf(parser.get()),
+                      .body = std::move(parser.get().body())};
+}
+
+absl::StatusOr<tcp::resolver::results_type> Resolve(const std::string& host, const std::string& port,
+                                                    asio::yield_context yield) {
+  tcp::resolver resolver(yield.get_executor());
+  beast::error_code error;
+  auto endpoints = resolver.async_resolve(host, port, yield[error]);
+  if (error) return absl::UnavailableError(absl::StrCat("cannot resolve ", host, ": ", error.message()));
+  return endpoints;
+}
+
+// A tunnel through the proxy to the server; TLS then runs end to end
+// through it. A 407 comes back as the response (with its challenge), for
+// the caller to answer.
+absl::StatusOr<std::optional<HttpResponse>> OpenTunnel(beast::tcp_stream& stream, const HttpRequest& request,
+                                                       asio::yield_context yield) {
+  std::string authority = ProxyTarget(request);
+  http::request<http::empty_body> connect(http::verb::connect, authority, 11);
+  connect.set(http::field::host, authority);
+  if (!request.proxy_authorization.empty()) {
+    connect.set(http::field::proxy_authorization, request.proxy_authorization);
   }
-  response.body = std::move(parser.get().body());
-  return response;
+  beast::error_code error;
+  http::async_write(stream, connect, yield[error]);
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> answer;
+  answer.skip(true);  // a CONNECT answer has no body
+  if (!error) http::async_read(stream, buffer, answer, yield[error]);
+  if (error) return absl::UnavailableError(absl::StrCat("proxy ", request.proxy, ": ", error.message()));
+  int status = static_cast<int>(answer.get().result_int());
+  if (status == 407) return HttpResponse{.status = 407, .headers = HeadersOf(answer.get())};
+  if (status != 200) {
+    return absl::UnavailableError(absl::StrCat("proxy ", request.proxy, " refused the tunnel: ", status));
+  }
+  return std::nullopt;
 }
 
-}  // namespace
-
-absl::Status Probe(const std::string& host, int port) {
-  asio::io_context io;
-  tcp::resolver resolver(io);
-  beast::error_code error;
-  auto endpoints = resolver.resolve(host, std::to_string(port), error);
-  tcp::socket socket(io);
-  if (!error) asio::connect(socket, endpoints, error);
-  if (error) return absl::UnavailableError(absl::StrCat(host, ":", port, ": ", error.message()));
-  return absl::OkStatus();
-}
-
-absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
-  asio::io_context io;
-  tcp::resolver resolver(io);
-  beast::error_code error;
+absl::StatusOr<HttpResponse> FetchIn(const HttpRequest& request, asio::yield_context yield) {
   std::string host = request.connect_address.empty() ? request.host : request.connect_address;
   std::string port = std::to_string(request.port);
   if (!request.proxy.empty()) {
@@ -86,60 +141,84 @@ absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) {
     host = request.proxy.substr(0, colon);
     port = request.proxy.substr(colon + 1);
   }
-  auto endpoints = resolver.resolve(host, port, error);
-  if (error) return absl::UnavailableError(absl::StrCat("cannot resolve ", host, ": ", error.message()));
-  tcp::socket socket(io);
-  asio::connect(socket, endpoints, error);
+  absl::StatusOr<tcp::resolver::results_type> endpoints = Resolve(host, port, yield);
+  if (!endpoints.ok()) return endpoints.status();
+  beast::tcp_stream stream(yield.get_executor());
+  // The whole exchange, connection to last byte, within the timeout.
+  stream.expires_after(absl::ToChronoNanoseconds(request.timeout));
+  beast::error_code error;
+  stream.async_connect(*endpoints, yield[error]);
   if (error) return absl::UnavailableError(absl::StrCat("cannot connect to ", host, ":", port, ": ", error.message()));
-  SetTimeouts(socket, request.timeout);
-  if (!request.tls) return Exchange(socket, request, /*absolute_form=*/!request.proxy.empty());
+  stream.socket().set_option(tcp::no_delay(true), error);
+  if (!request.tls) return Exchange(stream, request, /*absolute_form=*/!request.proxy.empty(), yield);
   if (!request.proxy.empty()) {
-    // A tunnel to the server; TLS then runs end to end through it.
-    std::string authority = absl::StrCat(request.host, ":", request.port);
-    http::request<http::empty_body> connect(http::verb::connect, authority, 11);
-    connect.set(http::field::host, authority);
-    if (!request.proxy_authorization.empty()) {
-      connect.set(http::field::proxy_authorization, request.proxy_authorization);
-    }
-    http::write(socket, connect, error);
-    beast::flat_buffer buffer;
-    http::response_parser<http::empty_body> answer;
-    answer.skip(true);  // a CONNECT answer has no body
-    if (!error) http::read(socket, buffer, answer, error);
-    if (error) return absl::UnavailableError(absl::StrCat("proxy ", request.proxy, ": ", error.message()));
-    if (answer.get().result_int() == 407) {
-      // As a response, so the caller can answer with credentials.
-      return HttpResponse{.status = 407};
-    }
-    if (answer.get().result_int() != 200) {
-      return absl::UnavailableError(
-          absl::StrCat("proxy ", request.proxy, " refused the tunnel: ", answer.get().result_int()));
-    }
+    absl::StatusOr<std::optional<HttpResponse>> refusal = OpenTunnel(stream, request, yield);
+    if (!refusal.ok()) return refusal.status();
+    if (*refusal) return **refusal;
   }
 
-  asio::ssl::context context(asio::ssl::context::tls_client);
-  SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
-  if (request.ca_file.empty()) {
-    context.set_default_verify_paths(error);
-  } else {
-    context.load_verify_file(request.ca_file, error);
-  }
-  if (error) return absl::FailedPreconditionError(absl::StrCat("CA file ", request.ca_file, ": ", error.message()));
-  if (!request.client_cert_file.empty()) {
-    context.use_certificate_chain_file(request.client_cert_file, error);
-    if (!error) context.use_private_key_file(request.client_key_file, asio::ssl::context::pem, error);
-    if (error) return absl::FailedPreconditionError(absl::StrCat("client certificate: ", error.message()));
-  }
-  context.set_verify_mode(asio::ssl::verify_peer);
-  beast::ssl_stream<tcp::socket&> stream(socket, context);
+  absl::StatusOr<std::shared_ptr<asio::ssl::context>> context = ClientContext(request);
+  if (!context.ok()) return context.status();
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), **context);
   // The server's name: for SNI and checked against its certificate.
-  SSL_set_tlsext_host_name(stream.native_handle(), request.host.c_str());
-  stream.set_verify_callback(asio::ssl::host_name_verification(request.host));
-  stream.handshake(asio::ssl::stream_base::client, error);
+  SSL_set_tlsext_host_name(tls.native_handle(), request.host.c_str());
+  tls.set_verify_callback(asio::ssl::host_name_verification(request.host));
+  tls.async_handshake(asio::ssl::stream_base::client, yield[error]);
   if (error) return absl::UnavailableError(absl::StrCat("TLS with ", request.host, ": ", error.message()));
-  absl::StatusOr<HttpResponse> response = Exchange(stream, request);
-  stream.shutdown(error);  // the close_notify; the server may not answer it
+  absl::StatusOr<HttpResponse> response = Exchange(tls, request, /*absolute_form=*/false, yield);
+  // The close_notify; a server that does not answer it is not waited for long.
+  beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(5));
+  tls.async_shutdown(yield[error]);
   return response;
+}
+
+// `body` in a fiber on an event loop of its own, run to its end.
+template <typename Result, typename Body>
+Result OnOwnLoop(Body body) {
+  asio::io_context io;
+  std::optional<Result> result;
+  SpawnFiber(io, [&](asio::yield_context yield) { result.emplace(body(yield)); });
+  io.run();
+  if (!result) return absl::InternalError("the request's fiber ended without an answer");
+  return *std::move(result);
+}
+
+absl::Status ProbeIn(const std::string& host, int port, asio::yield_context yield) {
+  absl::StatusOr<tcp::resolver::results_type> endpoints = Resolve(host, std::to_string(port), yield);
+  if (!endpoints.ok()) return endpoints.status();
+  beast::tcp_stream stream(yield.get_executor());
+  stream.expires_after(std::chrono::seconds(10));
+  beast::error_code error;
+  stream.async_connect(*endpoints, yield[error]);
+  if (error) return absl::UnavailableError(absl::StrCat(host, ":", port, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string ProxyMethod(const HttpRequest& request) { return request.tls ? "CONNECT" : request.method; }
+
+std::string ProxyTarget(const HttpRequest& request) {
+  if (request.tls) return absl::StrCat(request.host, ":", request.port);
+  return absl::StrCat("http://", request.host, ":", request.port, request.target);
+}
+
+void SpawnFiber(asio::io_context& io, std::function<void(asio::yield_context)> body) {
+  // OpenSSL's handshake runs on the fiber's stack; the guard page turns an
+  // overflow into a crash rather than corruption. Untouched pages cost no RSS.
+  constexpr size_t kStackBytes = 256 * 1024;
+  asio::spawn(io, std::allocator_arg, boost::context::protected_fixedsize_stack(kStackBytes), std::move(body),
+              asio::detached);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Fetch(const HttpRequest& request) {
+  if (yield_) return FetchIn(request, *yield_);
+  return OnOwnLoop<absl::StatusOr<HttpResponse>>([&](asio::yield_context yield) { return FetchIn(request, yield); });
+}
+
+absl::Status HttpClient::Probe(const std::string& host, int port) {
+  if (yield_) return ProbeIn(host, port, *yield_);
+  return OnOwnLoop<absl::Status>([&](asio::yield_context yield) { return ProbeIn(host, port, yield); });
 }
 
 }  // namespace onramp::agent

@@ -7,12 +7,21 @@
 // phone is registered, its client certificate. Chunked and
 // Content-Length responses alike; redirects are the caller's (the phone's
 // status table decides).
+//
+// Requests are written once, as asynchronous operations run in a fiber:
+// a phone of its own runs each request on an event loop of the request's
+// own (its thread waits), while the simulator's phones share one loop and a
+// request suspends only its phone's fiber.
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/spawn.hpp"
 
 namespace onramp::agent {
 
@@ -36,7 +45,7 @@ struct HttpRequest {
   // An HTTP proxy, "host:port": plain requests go to it in absolute form,
   // TLS through a CONNECT tunnel. Empty: straight to the server.
   std::string proxy;
-  // "Basic ..." for the proxy, when it asks (407) and the phone has them.
+  // For the proxy, when it asked (407) and the phone has credentials.
   std::string proxy_authorization;
 };
 
@@ -46,12 +55,33 @@ struct HttpResponse {
   std::string body;
 };
 
-// Whether a TCP connection to host:port opens (UNAVAILABLE if not).
-absl::Status Probe(const std::string& host, int port);
+class HttpClient {
+ public:
+  // Each request on an event loop of its own; the calling thread waits.
+  HttpClient() = default;
+  // Each request suspends the fiber `yield` belongs to, on its loop.
+  explicit HttpClient(boost::asio::yield_context yield) : yield_(std::move(yield)) {}
 
-// UNAVAILABLE when the server cannot be reached or the exchange breaks
-// (TLS verification failures included, with OpenSSL's reason).
-absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request);
+  // UNAVAILABLE when the server cannot be reached or the exchange breaks
+  // (TLS verification failures included, with OpenSSL's reason). A proxy
+  // refusing a tunnel without credentials is a 407 response.
+  absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request);
+
+  // Whether a TCP connection to host:port opens (UNAVAILABLE if not).
+  absl::Status Probe(const std::string& host, int port);
+
+ private:
+  std::optional<boost::asio::yield_context> yield_;
+};
+
+// What a proxy sees of the request: CONNECT and the server's authority for
+// TLS (a tunnel), else the request's method and its absolute URL.
+std::string ProxyMethod(const HttpRequest& request);
+std::string ProxyTarget(const HttpRequest& request);
+
+// Starts `body` as a fiber on `io`, with a stack fit for a phone's
+// requests (OpenSSL's handshake included).
+void SpawnFiber(boost::asio::io_context& io, std::function<void(boost::asio::yield_context)> body);
 
 }  // namespace onramp::agent
 

@@ -4,8 +4,8 @@
 #include <fstream>
 #include <optional>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
@@ -105,14 +105,21 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
                                      : absl::StrCat(proxy_host, ":", Parameter("HTTP_Proxy_Port").empty()
                                                                          ? std::string("8080")
                                                                          : Parameter("HTTP_Proxy_Port"));
-  absl::StatusOr<HttpResponse> response = Fetch(request);
-  // The proxy wants credentials (407): send them once, if the phone has them.
+  absl::StatusOr<HttpResponse> response = client_->Fetch(request);
+  // The proxy wants credentials (407): the phone's, Digest or Basic as the
+  // proxy offers, twice at most (a stale Digest nonce is asked again).
   std::string user = Parameter("HTTP_Proxy_Username");
-  if (response.ok() && response->status == 407 && !user.empty()) {
+  for (int sent = 0; response.ok() && response->status == 407 && !user.empty() && sent < 2; ++sent) {
     options_.on_step("proxy asked for credentials (407)");
-    request.proxy_authorization =
-        absl::StrCat("Basic ", absl::Base64Escape(absl::StrCat(user, ":", Parameter("HTTP_Proxy_Password"))));
-    response = Fetch(request);
+    absl::StatusOr<std::string> answer =
+        Authorization(response->headers["proxy-authenticate"], ProxyMethod(request), ProxyTarget(request), user,
+                      Parameter("HTTP_Proxy_Password"));
+    if (!answer.ok()) {
+      options_.on_step(absl::StrCat("proxy credentials: ", answer.status().message()));
+      break;
+    }
+    request.proxy_authorization = *answer;
+    response = client_->Fetch(request);
   }
   return response;
 }
@@ -235,7 +242,7 @@ void Phone::DiscoverBySrv(const std::string& domain) {
         continue;
       }
       absl::StatusOr<std::string> address = LookupAddress(host, options_.dns_resolver);
-      if (!address.ok() || !Probe(*address, record.port).ok()) {
+      if (!address.ok() || !client_->Probe(*address, record.port).ok()) {
         options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
         continue;
       }
@@ -544,6 +551,13 @@ absl::StatusOr<bool> Phone::Upgrade() {
 }
 
 absl::Status Phone::Provision() {
+  HttpClient blocking;
+  return Provision(blocking);
+}
+
+absl::Status Phone::Provision(HttpClient& client) {
+  client_ = &client;
+  absl::Cleanup forget = [this] { client_ = nullptr; };
   if (state_.in_call()) {
     // Resyncs (and with them upgrades and their reboots) only when idle.
     options_.on_step("in a call: resync deferred until idle");

@@ -80,10 +80,12 @@ class Phone {
   }
 
   // One provisioning pass (none while in a call); the state is saved after
-  // it either way. An
-  // error means the pass could not run at all (not a failed fetch, which is
-  // outcome B or C).
+  // it either way. An error means the pass could not run at all (not a
+  // failed fetch, which is outcome B or C). Its requests go through
+  // `client` (the simulator's: a fiber on a shared loop) or, without one,
+  // block this thread.
   absl::Status Provision();
+  absl::Status Provision(HttpClient& client);
 
   // A parameter set by hand (the phone's web page): before Acquired it
   // aborts remote customization.
@@ -126,6 +128,8 @@ class Phone {
 
   PhoneOptions options_;
   v1::PhoneState state_;
+  // The pass's requests go here (set for the length of a pass).
+  HttpClient* client_ = nullptr;
   // Names the phone's DNS server resolved during this pass (a phone keeps
   // answers for their TTL; a pass is far shorter).
   mutable std::map<std::string, std::string> addresses_;

@@ -1,22 +1,23 @@
 #include "device-agent/simulator.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <queue>
+#include <deque>
+#include <functional>
 #include <random>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "device-agent/http_client.h"
 #include "device-agent/phone.h"
 #include "device-agent/state.h"
 #include "device-agent/timing.h"
 #include "lib/identity/mac_address.h"
 
 namespace onramp::agent {
+namespace asio = boost::asio;
 
 absl::StatusOr<std::string> SimulatedMac(const std::string& prefix, int64_t index) {
   absl::StatusOr<identity::MacAddress> base = identity::MacAddress::Parse(prefix + ":00:00:00");
@@ -26,9 +27,16 @@ absl::StatusOr<std::string> SimulatedMac(const std::string& prefix, int64_t inde
 }
 
 absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
-  if (options.phones < 1 || options.workers < 1) return absl::InvalidArgumentError("phones and workers must be positive");
-  using Clock = std::chrono::steady_clock;
-  std::vector<v1::PhoneState> phones(static_cast<size_t>(options.phones));
+  if (options.phones < 1 || options.concurrency < 1) {
+    return absl::InvalidArgumentError("phones and concurrency must be positive");
+  }
+  using Clock = asio::steady_timer::clock_type;
+  asio::io_context io(1);  // one thread: no locks between the phones
+  struct SimulatedPhone {
+    v1::PhoneState state;
+    asio::steady_timer timer;
+  };
+  std::deque<SimulatedPhone> phones;
   for (int i = 0; i < options.phones; ++i) {
     absl::StatusOr<std::string> mac = SimulatedMac(options.mac_prefix, i);
     if (!mac.ok()) return mac.status();
@@ -36,99 +44,88 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     identity.set_mac(*mac);
     identity.set_model(options.model);
     identity.set_firmware(options.firmware);
-    phones[static_cast<size_t>(i)] = FactoryReset(identity);
+    phones.push_back({FactoryReset(identity), asio::steady_timer(io)});
   }
-  // Power-on moments, earliest first.
   const Clock::time_point start = Clock::now();
-  std::mt19937_64 random(std::random_device{}());
-  const double window = absl::ToDoubleSeconds(options.storm_window);
-  using Due = std::pair<Clock::time_point, int>;
-  std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
-  for (int i = 0; i < options.phones; ++i) {
-    double at = window > 0 ? std::uniform_real_distribution<double>(0, window)(random) : 0;
-    due.push({start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)), i});
-  }
-  std::mutex mutex;
-  std::condition_variable wake;
-  int busy = 0;  // phones in a pass now
-  std::vector<double> pass_ms;
-  pass_ms.reserve(static_cast<size_t>(options.phones));
-  std::atomic<int64_t> done{0};
   const Clock::time_point steady_until =
       start + std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(options.steady_for));
+  std::mt19937_64 random(std::random_device{}());
+  const PhoneOptions phone_options{.activation_url = options.activation_url, .ca_file = options.ca_file};
+  std::deque<size_t> ready;  // due, waiting for a place among the passes in flight
+  int in_flight = 0;
+  int64_t scheduled = 0;  // phones with a pass ahead of them
+  int64_t done = 0;
+  std::vector<double> pass_ms;
+  pass_ms.reserve(static_cast<size_t>(options.phones));
+  asio::steady_timer progress(io);
 
-  auto work = [&] {
-    PhoneOptions phone_options{.activation_url = options.activation_url, .ca_file = options.ca_file};
-    for (;;) {
-      int index;
-      {
-        std::unique_lock lock(mutex);
-        for (;;) {
-          if (due.empty()) {
-            // Steady mode: a phone still in its pass may schedule another.
-            if (busy == 0) return;
-            wake.wait(lock);
-            continue;
-          }
-          if (due.top().first <= Clock::now()) break;
-          wake.wait_until(lock, due.top().first);
-        }
-        index = due.top().second;
-        due.pop();
-        ++busy;
+  std::function<void()> start_passes;
+  auto schedule = [&](size_t index, Clock::time_point at) {
+    ++scheduled;
+    SimulatedPhone& phone = phones[index];
+    phone.timer.expires_at(at);
+    phone.timer.async_wait([&, index](boost::system::error_code) {
+      ready.push_back(index);
+      start_passes();
+    });
+  };
+  auto pass = [&](size_t index, asio::yield_context yield) {
+    v1::PhoneState& state = phones[index].state;
+    auto began = Clock::now();
+    Phone phone = Phone::InMemory(phone_options, std::move(state));
+    HttpClient client(yield);
+    (void)phone.Provision(client);  // in memory: never fails to save
+    state = phone.state();
+    pass_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - began).count());
+    ++done;
+    --in_flight;
+    --scheduled;
+    if (Clock::now() < steady_until) {
+      std::optional<int64_t> wait = NextResyncSeconds(
+          state, [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); });
+      if (wait) {
+        Clock::time_point next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                                    static_cast<double>(*wait) / options.time_scale));
+        if (next < steady_until) schedule(index, next);
       }
-      v1::PhoneState& state = phones[static_cast<size_t>(index)];
-      auto began = Clock::now();
-      Phone phone = Phone::InMemory(phone_options, std::move(state));
-      (void)phone.Provision();  // in memory: never fails to save
-      state = phone.state();
-      double took = std::chrono::duration<double, std::milli>(Clock::now() - began).count();
-      ++done;
-      std::lock_guard lock(mutex);
-      --busy;
-      pass_ms.push_back(took);
-      if (Clock::now() < steady_until) {
-        std::optional<int64_t> wait = NextResyncSeconds(
-            state, [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); });
-        if (wait) {
-          Clock::time_point next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                                      static_cast<double>(*wait) / options.time_scale));
-          if (next < steady_until) {
-            due.push({next, index});
-            wake.notify_one();
-          }
-        }
-      }
-      if (busy == 0 && due.empty()) wake.notify_all();  // nothing left: the others may finish
+    }
+    if (scheduled == 0) progress.cancel();  // nothing ahead: the loop runs dry
+    start_passes();
+  };
+  start_passes = [&] {
+    while (in_flight < options.concurrency && !ready.empty()) {
+      size_t index = ready.front();
+      ready.pop_front();
+      ++in_flight;
+      SpawnFiber(io, [&pass, index](asio::yield_context yield) { pass(index, yield); });
     }
   };
-  std::vector<std::thread> workers;
-  for (int i = 0; i < options.workers; ++i) workers.emplace_back(work);
-  bool finished = false;
-  std::mutex report_mutex;
-  std::condition_variable report_wake;
-  std::thread reporter([&] {
-    std::unique_lock lock(report_mutex);
-    // A progress line a second until the workers are done.
-    while (!report_wake.wait_for(lock, std::chrono::seconds(1), [&finished] { return finished; })) {
-      options.on_progress(done.load(), options.phones);
-    }
-  });
-  for (std::thread& worker : workers) worker.join();
-  {
-    std::lock_guard lock(report_mutex);
-    finished = true;
+
+  // Power-on moments, spread over the storm window.
+  const double window = absl::ToDoubleSeconds(options.storm_window);
+  for (size_t i = 0; i < phones.size(); ++i) {
+    double at = window > 0 ? std::uniform_real_distribution<double>(0, window)(random) : 0;
+    schedule(i, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
   }
-  report_wake.notify_all();
-  reporter.join();
+  // A progress line a second while phones have passes ahead.
+  std::function<void()> tick = [&] {
+    progress.expires_after(std::chrono::seconds(1));
+    progress.async_wait([&](boost::system::error_code error) {
+      if (error || scheduled == 0) return;
+      options.on_progress(done, options.phones);
+      tick();
+    });
+  };
+  tick();
+  io.run();
 
   SimulationReport report;
-  report.passes = done.load();
+  report.passes = done;
   if (pass_ms.empty()) return report;
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (const v1::PhoneState& state : phones) {
-    ++report.by_state[state.customization_state()];
-    ++report.by_outcome[state.last_outcome().empty() ? "none" : state.last_outcome()];
+  for (const SimulatedPhone& phone : phones) {
+    ++report.by_state[phone.state.customization_state()];
+    ++report.by_outcome[phone.state.last_outcome().empty() ? "none" : phone.state.last_outcome()];
   }
   std::sort(pass_ms.begin(), pass_ms.end());
   auto at = [&pass_ms](double q) { return pass_ms[static_cast<size_t>(q * static_cast<double>(pass_ms.size() - 1))]; };

@@ -3,11 +3,12 @@
 
 // Many phones in one process, for rehearsing onboarding and boot storms.
 // Every phone is a device-agent Phone held in memory (no flash, so no
-// registration or upgrades); a fixed pool of workers runs the phones'
-// provisioning passes as they come due, so the phone count is not bounded
-// by threads. A boot storm powers every phone on at a random moment within
-// a window, each then making its first provisioning pass; in steady mode
-// the phones then keep resyncing on their timers, time compressed.
+// registration or upgrades). All of them share one event loop on one
+// thread: a phone waiting for its timer is a state and a timer, and a phone
+// in a provisioning pass is a fiber whose requests suspend it, not the
+// thread. A boot storm powers every phone on at a random moment within a
+// window, each then making its first provisioning pass; in steady mode the
+// phones then keep resyncing on their timers, time compressed.
 
 #include <cstdint>
 #include <functional>
@@ -26,7 +27,9 @@ struct SimulatorOptions {
   std::string firmware = "sip88xx.12-0-1MPP0001-245.loads";
   std::string activation_url;
   std::string ca_file;
-  int workers = 64;
+  // Passes in flight at once (the phones' network and file descriptors);
+  // phones due beyond it wait their turn.
+  int concurrency = 256;
   absl::Duration storm_window = absl::ZeroDuration();  // power-on spread
   // After its first pass each phone goes on resyncing on its own timers
   // (Resync_Periodic, the error back-off) for this long; 0: the storm only.

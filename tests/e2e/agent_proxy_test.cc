@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "device-agent/phone.h"
-#include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/testing/free_port.h"
@@ -66,18 +65,9 @@ TEST_F(AgentProxyTest, RedirectAndHttpsProfileGoThroughTheProxy) {
 TEST_F(AgentProxyTest, AProxyAskingForCredentialsGetsThePhones) {
   StartProxy("BasicAuth phone proxy-secret\n");
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
-  const std::string dir = ::onramp::testing::NewPhone("proxied-with-credentials", kPhoneMac);
   // Configured before it left the warehouse: the proxy and its credentials.
-  absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
-  ASSERT_TRUE(state.ok());
-  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"HTTP_Proxy_Host_Address", "127.0.0.1"},
-           {"HTTP_Proxy_Port", std::to_string(proxy_port_)},
-           {"HTTP_Proxy_Username", "phone"},
-           {"HTTP_Proxy_Password", "proxy-secret"}}) {
-    (*state->mutable_parameters())[name].set_value(value);
-  }
-  ASSERT_TRUE(agent::SaveState(dir, *state).ok());
+  const std::string dir =
+      ::onramp::testing::NewPhoneBehindProxy("proxied-with-credentials", kPhoneMac, proxy_port_, "phone", "proxy-secret");
   std::vector<std::string> steps;
   absl::StatusOr<agent::Phone> phone =
       agent::Phone::Load({.state_dir = dir,
@@ -91,10 +81,8 @@ TEST_F(AgentProxyTest, AProxyAskingForCredentialsGetsThePhones) {
 
   // Wrong credentials: nothing gets through.
   StartProxy("BasicAuth phone another-secret\n");
-  const std::string other = ::onramp::testing::NewPhone("proxied-wrongly", kPhoneMac);
-  state->set_customization_state("open");
-  (*state->mutable_parameters())["HTTP_Proxy_Port"].set_value(std::to_string(proxy_port_));
-  ASSERT_TRUE(agent::SaveState(other, *state).ok());
+  const std::string other =
+      ::onramp::testing::NewPhoneBehindProxy("proxied-wrongly", kPhoneMac, proxy_port_, "phone", "proxy-secret");
   absl::StatusOr<agent::Phone> refused = agent::Phone::Load({.state_dir = other, .activation_url = base_});
   ASSERT_TRUE(refused.ok());
   ASSERT_TRUE(refused->Provision().ok());

@@ -42,7 +42,7 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquired) {
   }
 
   absl::StatusOr<agent::SimulationReport> report = agent::Simulate(
-      {.phones = kPhones, .mac_prefix = "02:00:00", .activation_url = base_, .workers = 16});
+      {.phones = kPhones, .mac_prefix = "02:00:00", .activation_url = base_, .concurrency = 64});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->passes, kPhones);
   EXPECT_EQ(report->by_state["acquired"], kPhones);
@@ -77,7 +77,7 @@ TEST_F(BootStormTest, InSteadyModePhonesGoOnResyncingOnTheirTimers) {
   // Ten minutes of phone time pass in a tenth of a second: over 1.5 s each
   // phone resyncs about fifteen times.
   absl::StatusOr<agent::SimulationReport> report =
-      agent::Simulate({.phones = kSteadyPhones, .mac_prefix = "02:00:01", .activation_url = base_, .workers = 8,
+      agent::Simulate({.phones = kSteadyPhones, .mac_prefix = "02:00:01", .activation_url = base_, .concurrency = 32,
                        .steady_for = absl::Milliseconds(1500), .time_scale = 6000});
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_GT(report->passes, 5 * kSteadyPhones);

@@ -1,6 +1,7 @@
 #include "tests/e2e/new_phone.h"
 
 #include <filesystem>
+#include <map>
 
 #include "device-agent/state.h"
 #include "gtest/gtest.h"
@@ -16,6 +17,22 @@ std::string NewPhone(const std::string& name, const std::string& mac, const std:
   identity.set_model(model);
   identity.set_firmware(firmware);
   EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
+  return dir;
+}
+
+std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, int proxy_port,
+                                const std::string& user, const std::string& password) {
+  const std::string dir = NewPhone(name, mac);
+  absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
+  EXPECT_TRUE(state.ok()) << state.status();
+  if (!state.ok()) return dir;
+  for (const auto& [parameter, value] : std::map<std::string, std::string>{{"HTTP_Proxy_Host_Address", "127.0.0.1"},
+                                                                           {"HTTP_Proxy_Port", std::to_string(proxy_port)},
+                                                                           {"HTTP_Proxy_Username", user},
+                                                                           {"HTTP_Proxy_Password", password}}) {
+    (*state->mutable_parameters())[parameter].set_value(value);
+  }
+  EXPECT_TRUE(agent::SaveState(dir, *state).ok());
   return dir;
 }
 

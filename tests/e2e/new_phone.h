@@ -12,6 +12,12 @@ namespace onramp::testing {
 std::string NewPhone(const std::string& name, const std::string& mac, const std::string& model = "CP-8851-3PCC",
                      const std::string& firmware = "sip88xx.12-0-1MPP0001-245.loads");
 
+// A new phone set up before it left the warehouse to go through the HTTP
+// proxy on 127.0.0.1:`proxy_port` (HTTP_Proxy_Host_Address/Port) with
+// `user` and `password` (HTTP_Proxy_Username/Password).
+std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, int proxy_port,
+                                const std::string& user, const std::string& password);
+
 }  // namespace onramp::testing
 
 #endif  // ONRAMP_TESTS_E2E_NEW_PHONE_H_

@@ -34,6 +34,8 @@ _LIBRARIES = {
     "benchmark": struct(modules = ["benchmark"], extra_linkopts = ["-pthread"]),
     "benchmark_main": struct(modules = ["benchmark"], extra_linkopts = ["-lbenchmark_main", "-pthread"]),
     "boost": struct(modules = [], extra_linkopts = ["-pthread"]),
+    # Boost.Context: the fibers under boost::asio::spawn.
+    "boost_context": struct(modules = [], extra_linkopts = ["-lboost_context", "-pthread"]),
     "mustache": struct(modules = [], extra_linkopts = []),
     "pugixml": struct(modules = ["pugixml"], extra_linkopts = []),
     "spdlog": struct(modules = ["spdlog"], extra_linkopts = []),
