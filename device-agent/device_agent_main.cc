@@ -3,7 +3,7 @@
 //
 //   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
-//                              [--code DIGITS|#DIGITS] [--dhcp_lease FILE]
+//                              [--code DIGITS|#DIGITS|-] [--dhcp_lease FILE]
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--concurrency 256] [--storm 60s] [--ca_file F]
@@ -18,6 +18,8 @@
 // phone's own timers (Resync_Periodic after a success,
 // Resync_Error_Retry_Delay after a failure).
 
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -26,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -113,10 +116,21 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
   flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
   flags.String("proxy", &options.proxy, "An HTTP proxy, host:port, until the profile names one.");
   std::string lease;
-  flags.String("dhcp_lease", &lease, "DHCP options the phone got, \"<code> <value>\" per line (66, 150, 159, 160).");
+  flags.String("dhcp_lease", &lease, "DHCP options the phone got, \"<code> <value>\" per line (15, 43, 66, 125, 150, 159, 160).");
   flags.String("code", &options.activation_code,
-               "What to type at the activation screen: 16 digits, or # and a 3-16 digit short code.");
+               "What to type at the activation screen: 16 digits, or # and a 3-16 digit short code; "
+               "- (or none, on a terminal): asked at a prompt.");
   flags.ParseOrExit(argc, argv);
+  if (options.activation_code == "-" || (options.activation_code.empty() && isatty(STDIN_FILENO))) {
+    options.activation_code.clear();
+    // The activation screen: the user types the code (nothing: it waits).
+    options.ask_activation_code = [] {
+      std::cerr << "Activation code: " << std::flush;
+      std::string typed;
+      std::getline(std::cin, typed);
+      return std::string(absl::StripAsciiWhitespace(typed));
+    };
+  }
   options.on_step = [](const std::string& step) { std::cout << step << std::endl; };
   absl::StatusOr<std::map<int, std::string>> dhcp = ReadLease(lease);
   if (!dhcp.ok()) return Fail(dhcp.status());

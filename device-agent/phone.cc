@@ -255,10 +255,24 @@ void Phone::DiscoverBySrv(const std::string& domain) {
   }
 }
 
-absl::Status Phone::EnterActivationCode() {
+void Phone::DiscoverAcs() {
+  // TR-069 DHCPOption Init: an ACS URL the phone was not given by hand
+  // comes from option 43 (the vendor-specific information), else 125.
+  if (!Parameter("ACS_URL").empty()) return;
+  for (int option : {43, 125}) {
+    auto url = options_.dhcp_options.find(option);
+    if (url == options_.dhcp_options.end() || url->second.empty()) continue;
+    (*state_.mutable_parameters())["ACS_URL"].set_value(url->second);
+    options_.on_step(absl::StrCat("DHCP option ", option, ": TR-069 ACS ", url->second,
+                                  " (kept; the agent speaks no CWMP)"));
+    return;
+  }
+}
+
+absl::Status Phone::EnterActivationCode(const std::string& code) {
   ASSIGN_OR_RETURN(HttpRequest request, ToActivationService("POST", "/activation"));
   request.headers["Content-Type"] = "application/x-www-form-urlencoded";
-  request.body = strings::EncodeForm({{"code", options_.activation_code},
+  request.body = strings::EncodeForm({{"code", code},
                                       {"mac", state_.mac()},
                                       {"model", state_.model()},
                                       {"serial", state_.serial()}});
@@ -268,8 +282,9 @@ absl::Status Phone::EnterActivationCode() {
     return absl::OkStatus();
   }
   if (response->status != 200) {
-    options_.on_step(absl::StrCat("activation code refused: HTTP ", response->status, " ",
-                                  absl::StripAsciiWhitespace(response->body)));
+    // What the phone's screen says, then why.
+    options_.on_step(absl::StrCat("Invalid activation code (HTTP ", response->status, " ",
+                                  absl::StripAsciiWhitespace(response->body), ")"));
     state_.set_last_outcome(response->status == 404 ? "B" : "C");
     state_.set_last_detail("activation code refused");
     return absl::OkStatus();
@@ -496,8 +511,11 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
 }
 
 absl::StatusOr<bool> Phone::Upgrade() {
+  if (!HasFlash()) return false;
+  // Until it fails again, nothing is pending.
+  state_.set_upgrade_pending(false);
   std::string rule_text = Parameter("Upgrade_Rule");
-  if (!HasFlash() || rule_text.empty() || absl::AsciiStrToLower(Parameter("Upgrade_Enable")) == "no") return false;
+  if (rule_text.empty() || absl::AsciiStrToLower(Parameter("Upgrade_Enable")) == "no") return false;
   absl::StatusOr<rule::Rule> rule = rule::ParseRule(rule_text, rule::RuleKind::kUpgrade);
   if (!rule.ok()) return rule.status();
   absl::StatusOr<std::optional<rule::Resolution>> resolution =
@@ -513,6 +531,7 @@ absl::StatusOr<bool> Phone::Upgrade() {
   const std::string from = state_.firmware();
   auto fail = [&](const std::string& why) {
     state_.set_last_upgrade(absl::StrCat("failed: ", why));
+    state_.set_upgrade_pending(true);
     options_.on_step(absl::StrCat("upgrade failed: ", why));
     ReportUpgrade(from, image, "failed");
     return false;
@@ -578,6 +597,7 @@ absl::Status Phone::Provision(HttpClient& client) {
       break;
     }
   }
+  DiscoverAcs();
   if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
       options_.dhcp_options.contains(15)) {
     DiscoverBySrv(options_.dhcp_options.at(15));
@@ -587,13 +607,15 @@ absl::Status Phone::Provision(HttpClient& client) {
     RETURN_IF_ERROR(QueryActivation());
   }
   bool at_activation_screen = state_.customization_state() == "unavailable" || Parameter("Profile_Rule") == "gds://";
-  if (at_activation_screen && !options_.activation_code.empty() && !options_.activation_url.empty()) {
-    RETURN_IF_ERROR(EnterActivationCode());
+  if (at_activation_screen && !options_.activation_url.empty()) {
+    std::string code = options_.activation_code;
+    if (code.empty() && options_.ask_activation_code) code = options_.ask_activation_code();
+    if (!code.empty()) RETURN_IF_ERROR(EnterActivationCode(code));
   }
   // Registered first, the phone fetches its profile over mutual TLS, which
   // brings its secrets in the clear.
   if (HasFlash() && !state_.registered() && !Parameter("Cloud_Registration_Credential").empty() &&
-      !options_.activation_url.empty()) {
+      absl::AsciiStrToLower(Parameter("Cloud_Registration_Enable")) != "no" && !options_.activation_url.empty()) {
     RETURN_IF_ERROR(RegisterWithCloud());
   }
   RunProfileRules();

@@ -17,8 +17,8 @@
 //     activation code (as typed on its screen) to POST <activation-url>/activation;
 //     the onboarding profile sets its Profile_Rule (the customization state,
 //     which is about the redirect, stays as it was);
-//   - with the one-time Cloud_Registration_Credential its redirect gave, it
-//     registers: a new key and CSR, POST <activation-url>/register, the
+//   - with the one-time Cloud_Registration_Credential its redirect gave
+//     (and Cloud_Registration_Enable not No: the switch), it registers: a new key and CSR, POST <activation-url>/register, the
 //     certificate kept and presented over HTTPS from then on (so profiles
 //     with secrets come to it in the clear);
 //   - then it resyncs: Profile_Rule (then _B, _C, _D) evaluated with its
@@ -30,7 +30,8 @@
 //     downloads it (resuming a broken download with Range and If-Range),
 //     checks it against the server's ETag when that is a SHA-256, "reboots"
 //     into it, reports the outcome through its Report_Rule and resyncs
-//     again, so a multi-stage plan runs hop by hop in one pass.
+//     again, so a multi-stage plan runs hop by hop in one pass; a failed
+//     upgrade stays pending (Upgrade_Error_Retry_Delay, see timing.h).
 // Outcomes follow the status table: 200/304 → A, 404 → B, anything else C;
 // 301/302 are followed at once.
 
@@ -56,9 +57,13 @@ struct PhoneOptions {
   // What the user types at the activation screen (gds://, or after the
   // redirect found no owner): 16 digits, or '#' and a 3-16 digit short code.
   std::string activation_code;
+  // Without one, asked for when the phone is at its activation screen (the
+  // CLI's prompt); empty answer or no function: the phone waits there.
+  std::function<std::string()> ask_activation_code;
   // DHCP options as a lease would give them (the agent is no DHCP client):
   // 159/160 a provisioning URL (the Profile_Rule; remote customization is
-  // then not tried: Aborted), 66/150 the TFTP server for rules without one.
+  // then not tried: Aborted), 66/150 the TFTP server for rules without one,
+  // 43/125 a TR-069 ACS URL (kept as ACS_URL; CWMP is not simulated).
   std::map<int, std::string> dhcp_options;
   // With a domain from DHCP (option 15), DNS SRV records are asked of this
   // resolver ("host:port"; empty: the system's).
@@ -101,7 +106,9 @@ class Phone {
   bool HasFlash() const { return !options_.state_dir.empty(); }
   absl::Status QueryActivation();
   void DiscoverBySrv(const std::string& domain);
-  absl::Status EnterActivationCode();
+  absl::Status EnterActivationCode(const std::string& code);
+  // An ACS URL from DHCP option 43 or 125, kept as ACS_URL.
+  void DiscoverAcs();
   // Runs the profile rules; then the upgrade, if one is due. True when the
   // phone rebooted into new firmware.
   absl::StatusOr<bool> Upgrade();

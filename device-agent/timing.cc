@@ -1,5 +1,6 @@
 #include "device-agent/timing.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/numbers.h"
@@ -9,6 +10,7 @@ namespace onramp::agent {
 namespace {
 
 constexpr char kDefaultPeriodic[] = "3600";
+constexpr int64_t kDefaultUpgradeRetrySeconds = 3600;
 constexpr char kDefaultErrorRetry[] = "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400";
 
 resync_timing::DelaySchedule ScheduleOf(const v1::PhoneState& state, const std::string& name, const char* fallback) {
@@ -29,8 +31,17 @@ std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
   bool failed = !state.last_outcome().empty() && state.last_outcome() != "A";
   resync_timing::DelaySchedule schedule = failed ? ScheduleOf(state, "Resync_Error_Retry_Delay", kDefaultErrorRetry)
                                                  : ScheduleOf(state, "Resync_Periodic", kDefaultPeriodic);
-  if (!schedule.enabled()) return std::nullopt;
-  return schedule.DelayFor(failed ? std::max(0, state.consecutive_failures() - 1) : 0, random);
+  std::optional<int64_t> resync;
+  if (schedule.enabled()) resync = schedule.DelayFor(failed ? std::max(0, state.consecutive_failures() - 1) : 0, random);
+  if (!state.upgrade_pending()) return resync;
+  // A failed upgrade is tried again on its own timer, unless a resync
+  // (which tries it too) comes first.
+  int64_t upgrade_retry = kDefaultUpgradeRetrySeconds;
+  if (auto found = state.parameters().find("Upgrade_Error_Retry_Delay"); found != state.parameters().end()) {
+    int64_t value = 0;
+    if (absl::SimpleAtoi(found->second.value(), &value) && value > 0) upgrade_retry = value;
+  }
+  return resync ? std::min(*resync, upgrade_retry) : upgrade_retry;
 }
 
 std::optional<int64_t> BootResyncSeconds(const v1::PhoneState& state,

@@ -5,7 +5,9 @@
 // (lib/resync_timing reads the values): after A, Resync_Periodic (default
 // 3600 s); after B or C, Resync_Error_Retry_Delay (default the newer
 // back-off 60, 120, 240 … 61440, 86400 s) at the step of its consecutive
-// failures.
+// failures. A failed upgrade still due (upgrade_pending) is tried again
+// after Upgrade_Error_Retry_Delay (default 3600 s) if no resync comes
+// sooner.
 
 #include <cstdint>
 #include <functional>

@@ -34,6 +34,22 @@ TEST(TimingTest, SuccessWaitsThePeriodAndFailuresBackOff) {
   EXPECT_EQ(NextResyncSeconds(state, NoExtra), std::nullopt);
 }
 
+TEST(TimingTest, AFailedUpgradeIsTriedAgainAfterUpgradeErrorRetryDelay) {
+  v1::PhoneState state;
+  state.set_last_outcome("A");
+  state.set_upgrade_pending(true);
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 3600);  // the default, as the periodic one
+  (*state.mutable_parameters())["Resync_Periodic"].set_value("86400");
+  (*state.mutable_parameters())["Upgrade_Error_Retry_Delay"].set_value("900");
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 900);
+  (*state.mutable_parameters())["Resync_Periodic"].set_value("600");
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 600);  // a resync comes first and tries it too
+  (*state.mutable_parameters())["Resync_Periodic"].set_value("0");
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), 900);  // even with the resync timer off
+  state.set_upgrade_pending(false);
+  EXPECT_EQ(NextResyncSeconds(state, NoExtra), std::nullopt);
+}
+
 TEST(TimingTest, APowerOnWaitsAtRandomWithinResyncRandomDelay) {
   v1::PhoneState state;
   EXPECT_EQ(BootResyncSeconds(state, AllExtra), 40);  // 2 units of 20 s

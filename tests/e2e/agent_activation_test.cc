@@ -12,6 +12,7 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/testing/shell.h"
 #include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -70,7 +71,7 @@ TEST_F(AgentActivationTest, ASixteenDigitCodeOnboardsThePhoneOnce) {
   // Used: the next phone typing it gets nothing.
   steps_.clear();
   agent::Phone second = Provision("000e08aabbcd", code);
-  EXPECT_THAT(steps_, Contains(::testing::StartsWith("activation code refused: HTTP 404")));
+  EXPECT_THAT(steps_, Contains(::testing::StartsWith("Invalid activation code (HTTP 404")));
   EXPECT_FALSE(second.state().parameters().contains("Proxy_1_"));
 }
 
@@ -94,6 +95,54 @@ TEST_F(AgentActivationTest, ATypoIsRefusedWithoutOnboarding) {
   EXPECT_THAT(steps_, Contains(::testing::HasSubstr("check digit")));
   EXPECT_EQ(phone.state().last_outcome(), "B");
   EXPECT_FALSE(phone.state().parameters().contains("Profile_Rule"));
+}
+
+TEST_F(AgentActivationTest, ARedirectToTheActivationScreenTakesACodeThenTheCloudRegistration) {
+  // The owner sends its phones to the activation screen (gds://); the code
+  // typed there brings the profile rule, and the redirect's one-time
+  // credential the registration.
+  ClaimPhone("gds://");  // the layer is SetUp's
+  agent::Phone phone = Provision(kPhoneMac, CreateCode());
+  EXPECT_THAT(steps_, Contains("customization state: pending -> custom_pending"));
+  EXPECT_THAT(steps_, Contains("activation code accepted: onboarding profile applied"));
+  EXPECT_THAT(steps_, Contains("registered with the cloud: device certificate stored"));
+  EXPECT_TRUE(phone.state().registered());
+  EXPECT_EQ(phone.state().customization_state(), "acquired") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup", "registered"));
+}
+
+TEST_F(AgentActivationTest, WithTheRegistrationSwitchOffThePhoneStaysUnregistered) {
+  ClaimPhone("gds://");  // the layer is SetUp's
+  const std::string dir = ::onramp::testing::NewPhone("switched-off", kPhoneMac);
+  absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
+  ASSERT_TRUE(state.ok());
+  (*state->mutable_parameters())["Cloud_Registration_Enable"].set_value("No");
+  ASSERT_TRUE(agent::SaveState(dir, *state).ok());
+  absl::StatusOr<agent::Phone> phone =
+      agent::Phone::Load({.state_dir = dir, .activation_url = base_, .activation_code = CreateCode()});
+  ASSERT_TRUE(phone.ok());
+  ASSERT_TRUE(phone->Provision().ok());
+  EXPECT_FALSE(phone->state().registered());
+  EXPECT_EQ(phone->state().customization_state(), "acquired") << phone->state().last_detail();
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup"));
+}
+
+TEST_F(AgentActivationTest, TheBinaryAsksForTheCodeAtItsPrompt) {
+  const std::string code = CreateCode();
+  const std::string dir = ::onramp::testing::NewPhone("prompted", kPhoneMac);
+  ::onramp::testing::ShellResult typed = ::onramp::testing::RunShell(
+      absl::StrCat("printf '%s\\n' ", code, " | device-agent/device-agent resync --code - --state_dir ", dir,
+                   " --activation_url ", base_, " 2>&1"));
+  EXPECT_EQ(typed.exit_code, 0) << typed.output;
+  EXPECT_THAT(typed.output, ::testing::HasSubstr("Activation code: "));
+  EXPECT_THAT(typed.output, ::testing::HasSubstr("activation code accepted"));
+  // Nothing typed: the phone stays at its screen.
+  const std::string waiting = ::onramp::testing::NewPhone("left-waiting", "000e08aabbcd");
+  ::onramp::testing::ShellResult nothing = ::onramp::testing::RunShell(absl::StrCat(
+      "device-agent/device-agent resync --code - --state_dir ", waiting, " --activation_url ", base_, " </dev/null"));
+  EXPECT_THAT(nothing.output, ::testing::Not(::testing::HasSubstr("activation code accepted")));
+  EXPECT_THAT(nothing.output, ::testing::HasSubstr("state unavailable"));
 }
 
 }  // namespace

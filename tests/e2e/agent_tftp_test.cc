@@ -40,7 +40,8 @@ TEST_F(AgentTftpTest, ADhcpProvisioningUrlOverTftpLeadsToTheProfile) {
   ClaimAndProfile(false, base_ + "/profile/$MA.xml");
   const std::string dir = ::onramp::testing::NewPhone("tftp-phone", kPhoneMac);
   const std::map<int, std::string> lease = {
-      {160, absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/device/$PN/$MA")}};
+      {160, absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/device/$PN/$MA")},
+      {43, "https://acs.isp.example:7547/cwmp"}};
 
   agent::Phone first = Load(dir, lease);
   ASSERT_TRUE(first.Provision().ok());
@@ -49,6 +50,9 @@ TEST_F(AgentTftpTest, ADhcpProvisioningUrlOverTftpLeadsToTheProfile) {
   EXPECT_THAT(steps_, Contains(HasSubstr("resync: TFTP got 127.0.0.1")));
   for (const std::string& step : steps_) EXPECT_THAT(step, ::testing::Not(HasSubstr("redirect query")));
   EXPECT_EQ(first.state().parameters().at("Profile_Rule").value(), base_ + "/profile/$MA.xml");
+  // The same lease named a TR-069 ACS (option 43): kept, for the phone's
+  // CWMP client, which the agent does not simulate.
+  EXPECT_EQ(first.state().parameters().at("ACS_URL").value(), "https://acs.isp.example:7547/cwmp");
 
   agent::Phone second = Load(dir, lease);
   ASSERT_TRUE(second.Provision().ok());

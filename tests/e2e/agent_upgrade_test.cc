@@ -166,11 +166,13 @@ TEST_F(AgentUpgradeTest, ACorruptImageIsRefusedAndReported) {
   EXPECT_THAT(steps_, Contains("upgrade report: HTTP 200"));
   EXPECT_EQ(phone.state().firmware(), kStart);
   EXPECT_EQ(phone.state().last_upgrade(), "failed: checksum mismatch");
+  EXPECT_TRUE(phone.state().upgrade_pending());  // due again after Upgrade_Error_Retry_Delay
   EXPECT_FALSE(std::filesystem::exists(dir + "/download.part"));
-  // The next try (after Upgrade_Error_Retry_Delay) starts over and succeeds.
+  // The next try starts over and succeeds.
   agent::Phone retry = Load(dir);
   ASSERT_TRUE(retry.Provision().ok());
   EXPECT_EQ(retry.state().firmware(), kTarget);
+  EXPECT_FALSE(retry.state().upgrade_pending());
 }
 
 }  // namespace

@@ -193,6 +193,12 @@ void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {
 }
 
 void GatewayFleetTest::ClaimAndProfile(bool with_secret, const std::string& profile_rule) {
+  ClaimPhone(profile_rule);
+  if (HasFatalFailure()) return;
+  PutPhoneLayer(with_secret);
+}
+
+void GatewayFleetTest::ClaimPhone(const std::string& profile_rule) {
   grpc::ClientContext claim_context;
   device::v1::ClaimDevicesRequest claim;
   claim.set_partner("acme");
@@ -206,8 +212,6 @@ void GatewayFleetTest::ClaimAndProfile(bool with_secret, const std::string& prof
   row->set_model(kPhoneModel);
   device::v1::ClaimDevicesResponse claimed;
   ASSERT_TRUE(devices_->ClaimDevices(&claim_context, claim, &claimed).ok());
-
-  PutPhoneLayer(with_secret);
 }
 
 void GatewayFleetTest::PutPhoneLayer(bool with_secret) {

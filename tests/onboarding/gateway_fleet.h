@@ -56,6 +56,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // a secret Password_1_).
   void ClaimAndProfile(bool with_secret = false,
                        const std::string& profile_rule = "http://prov.example.com/profile/$MA.xml");
+  // Only the claim: acme owns the phone, its redirect names `profile_rule`.
+  void ClaimPhone(const std::string& profile_rule);
   // Only the device layer (acme's parameters for the phone), no claim.
   void PutPhoneLayer(bool with_secret = false);
 
