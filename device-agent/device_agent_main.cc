@@ -246,7 +246,7 @@ int SimCommand(int argc, char** argv) {
   int time_scale = 1;
   flags.Duration("steady_for", &options.steady_for,
                  "After the storm, phones go on resyncing on their timers this long (0: the storm only).");
-  flags.Int("time_scale", &time_scale, 1, 1000000, "Phone seconds per real second in steady mode.");
+  flags.Int("time_scale", &time_scale, 1, 1000000, "Phone seconds per real second (the power-on random delay, steady resyncs).");
   flags.ParseOrExit(argc, argv);
   options.time_scale = time_scale;
   options.on_progress = [](int64_t done, int64_t total) {

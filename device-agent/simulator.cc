@@ -50,6 +50,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
   const Clock::time_point steady_until =
       start + std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(options.steady_for));
   std::mt19937_64 random(std::random_device{}());
+  auto draw = [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); };
   const PhoneOptions phone_options{.activation_url = options.activation_url, .ca_file = options.ca_file};
   std::deque<size_t> ready;  // due, waiting for a place among the passes in flight
   int in_flight = 0;
@@ -81,8 +82,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     --in_flight;
     --scheduled;
     if (Clock::now() < steady_until) {
-      std::optional<int64_t> wait = NextResyncSeconds(
-          state, [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); });
+      std::optional<int64_t> wait = NextResyncSeconds(state, draw);
       if (wait) {
         Clock::time_point next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                                                     static_cast<double>(*wait) / options.time_scale));
@@ -101,10 +101,14 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     }
   };
 
-  // Power-on moments, spread over the storm window.
+  // Power-on moments, spread over the storm window; after it each phone
+  // waits its own random delay (Resync_Random_Delay), as phones do.
   const double window = absl::ToDoubleSeconds(options.storm_window);
   for (size_t i = 0; i < phones.size(); ++i) {
     double at = window > 0 ? std::uniform_real_distribution<double>(0, window)(random) : 0;
+    std::optional<int64_t> boot_wait = BootResyncSeconds(phones[i].state, draw);
+    if (!boot_wait) continue;  // resync timer off: it never asks
+    at += static_cast<double>(*boot_wait) / options.time_scale;
     schedule(i, start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(at)));
   }
   // A progress line a second while phones have passes ahead.

@@ -7,7 +7,8 @@
 // thread: a phone waiting for its timer is a state and a timer, and a phone
 // in a provisioning pass is a fiber whose requests suspend it, not the
 // thread. A boot storm powers every phone on at a random moment within a
-// window, each then making its first provisioning pass; in steady mode the
+// window, each then making its first provisioning pass after its own
+// random delay (Resync_Random_Delay); in steady mode the
 // phones then keep resyncing on their timers, time compressed.
 
 #include <cstdint>
@@ -34,7 +35,8 @@ struct SimulatorOptions {
   // After its first pass each phone goes on resyncing on its own timers
   // (Resync_Periodic, the error back-off) for this long; 0: the storm only.
   absl::Duration steady_for = absl::ZeroDuration();
-  // Phone seconds per real second in steady mode (3600: an hour a second).
+  // Phone seconds per real second, for the random delay after power-on
+  // (Resync_Random_Delay) and steady resyncs (3600: an hour a second).
   double time_scale = 1;
   // Called about once a second while running: passes done so far.
   std::function<void(int64_t done, int64_t total)> on_progress = [](int64_t, int64_t) {};
