@@ -236,7 +236,12 @@ DeviceActivationServiceImpl::DeviceActivationServiceImpl(DeviceStore& store,
                          .Name("onramp_device_registrations_total")
                          .Help("Client certificates issued.")
                          .Register(registry)
-                         .Add({})) {}
+                         .Add({})),
+      acquisitions_(prometheus::BuildCounter()
+                        .Name("onramp_device_acquisitions_total")
+                        .Help("Phones whose first profile made them Acquired (Custom Pending before).")
+                        .Register(registry)
+                        .Add({})) {}
 
 grpc::Status DeviceActivationServiceImpl::ClaimDevices(grpc::ServerContext* context,
                                                        const v1::ClaimDevicesRequest* request,
@@ -525,7 +530,9 @@ grpc::Status DeviceActivationServiceImpl::RecordEvent(grpc::ServerContext*,
     RETURN_IF_ERROR(validation::Name("kind", request->kind(), 32));
     RETURN_IF_ERROR(validation::Text("detail", request->detail(), 512, Presence::kOptional));
     RETURN_IF_ERROR(validation::Text("source", request->source(), 64, Presence::kOptional));
-    return store_.RecordEvent(mac, request->kind(), request->detail(), request->source());
+    ASSIGN_OR_RETURN(bool acquired, store_.RecordEvent(mac, request->kind(), request->detail(), request->source()));
+    if (acquired) acquisitions_.Increment();
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }

@@ -56,6 +56,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   const ServiceOptions options_;
   prometheus::Family<prometheus::Counter>& lookups_;
   prometheus::Counter& registrations_;
+  prometheus::Counter& acquisitions_;
 };
 
 }  // namespace onramp::device

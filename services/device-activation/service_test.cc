@@ -123,10 +123,19 @@ class DeviceServiceTest : public store::testing::DatabaseTest {
     return detail.field();
   }
 
+  // onramp_device_acquisitions_total, as the metrics endpoint would show it.
+  double Acquisitions() {
+    for (const prometheus::MetricFamily& family : registry_->Collect()) {
+      if (family.name == "onramp_device_acquisitions_total") return family.metric.at(0).counter.value;
+    }
+    return -1;
+  }
+
   std::string dir_;
   std::unique_ptr<CertificateAuthority> ca_;
   std::unique_ptr<DeviceStore> store_;
   std::shared_ptr<prometheus::Registry> registry_;
+
   std::unique_ptr<DeviceActivationServiceImpl> service_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<v1::DeviceActivationService::Stub> stub_;
@@ -366,6 +375,8 @@ TEST_F(DeviceServiceTest, TheFleetFollowsAPhonesStateFromWhatItDoes) {
   EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);
   record("profile_delivered");
   EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_ACQUIRED);  // its first profile
+  record("profile_delivered");  // a later one changes nothing
+  EXPECT_EQ(Acquisitions(), 1);
   // A factory-reset phone asks again.
   ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
   EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);

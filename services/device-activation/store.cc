@@ -446,19 +446,24 @@ absl::StatusOr<DeviceRecord> DeviceStore::Revoke(const std::string& partner,
   return *device;
 }
 
-absl::Status DeviceStore::RecordEvent(const std::string& mac, const std::string& kind,
-                                      const std::string& detail, const std::string& source) {
-  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+absl::StatusOr<bool> DeviceStore::RecordEvent(const std::string& mac, const std::string& kind,
+                                              const std::string& detail, const std::string& source) {
+  bool acquired = false;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     AddEvent(tx, mac, kind, detail, source);
+    acquired = false;
     if (kind == customization::kProfileDeliveredEvent) {
       // The first profile a Custom Pending phone gets makes it Acquired.
-      tx.exec_params(
-          "UPDATE device.device_states SET state = 'acquired', detail = 'first profile', updated_at = now() "
-          "WHERE mac = $1 AND state = 'custom_pending'",
-          mac);
+      acquired = tx.exec_params(
+                       "UPDATE device.device_states SET state = 'acquired', detail = 'first profile', "
+                       "updated_at = now() WHERE mac = $1 AND state = 'custom_pending'",
+                       mac)
+                     .affected_rows() > 0;
     }
     return absl::OkStatus();
   });
+  if (!status.ok()) return status;
+  return acquired;
 }
 
 absl::StatusOr<std::vector<Event>> DeviceStore::Timeline(const std::string& partner,

@@ -135,9 +135,9 @@ class DeviceStore {
   absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac);
 
   // A customization::kProfileDeliveredEvent makes a Custom Pending phone
-  // Acquired.
-  absl::Status RecordEvent(const std::string& mac, const std::string& kind,
-                           const std::string& detail, const std::string& source);
+  // Acquired: true when this event did.
+  absl::StatusOr<bool> RecordEvent(const std::string& mac, const std::string& kind,
+                                   const std::string& detail, const std::string& source);
   // The partner's device's events since it was claimed.
   absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac);
 

@@ -366,6 +366,15 @@ grpc::Status FirmwareCatalogServiceImpl::GetRollout(grpc::ServerContext*, const 
   return ToGrpcStatus(run());
 }
 
+FirmwareCatalogServiceImpl::FirmwareCatalogServiceImpl(CatalogStore& store, ServiceOptions options,
+                                                       prometheus::Registry& registry)
+    : store_(store),
+      options_(std::move(options)),
+      upgrades_(prometheus::BuildCounter()
+                    .Name("onramp_firmware_upgrades_reported_total")
+                    .Help("Upgrades phones reported, by outcome (success, failure).")
+                    .Register(registry)) {}
+
 grpc::Status FirmwareCatalogServiceImpl::ReportUpgrade(grpc::ServerContext*,
                                                        const v1::ReportUpgradeRequest* request,
                                                        v1::ReportUpgradeResponse* response) {
@@ -388,6 +397,8 @@ grpc::Status FirmwareCatalogServiceImpl::ReportUpgrade(grpc::ServerContext*,
                                     .success = request->outcome() == v1::UPGRADE_OUTCOME_SUCCESS,
                                     .detail = request->detail()},
                                    options_.now()));
+    upgrades_.Add({{"outcome", request->outcome() == v1::UPGRADE_OUTCOME_SUCCESS ? "success" : "failure"}})
+        .Increment();
     if (rollout) ToProto(*rollout, response->mutable_rollout());
     return absl::OkStatus();
   };

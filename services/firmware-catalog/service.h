@@ -8,6 +8,9 @@
 
 #include "absl/time/clock.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
+#include "prometheus/counter.h"
+#include "prometheus/family.h"
+#include "prometheus/registry.h"
 #include "services/firmware-catalog/store.h"
 
 namespace onramp::firmware {
@@ -24,8 +27,7 @@ struct ServiceOptions {
 
 class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Service {
  public:
-  FirmwareCatalogServiceImpl(CatalogStore& store, ServiceOptions options)
-      : store_(store), options_(std::move(options)) {}
+  FirmwareCatalogServiceImpl(CatalogStore& store, ServiceOptions options, prometheus::Registry& registry);
 
   grpc::Status RegisterImage(grpc::ServerContext*, grpc::ServerReader<v1::ImageUpload>*,
                              v1::Image*) override;
@@ -52,6 +54,9 @@ class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Serv
 
   CatalogStore& store_;
   const ServiceOptions options_;
+  // Upgrades phones reported, by outcome: a rollout's progress on a
+  // dashboard.
+  prometheus::Family<prometheus::Counter>& upgrades_;
 };
 
 }  // namespace onramp::firmware

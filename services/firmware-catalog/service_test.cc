@@ -49,11 +49,11 @@ class CatalogTest : public store::testing::DatabaseTest {
     ServiceOptions options{.image_dir = image_dir_,
                            .download_base_url = "https://gw.example.com/firmware/",
                            .now = [this] { return absl::FromUnixMicros(now_micros_.load()); }};
-    service_ = std::make_unique<FirmwareCatalogServiceImpl>(*store_, options);
-    auto registry = std::make_shared<prometheus::Registry>();
+    registry_ = std::make_shared<prometheus::Registry>();
+    service_ = std::make_unique<FirmwareCatalogServiceImpl>(*store_, options, *registry_);
     auto server = server::Server::Start(
         {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()},
-        {service_.get()}, registry);
+        {service_.get()}, registry_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::FirmwareCatalogService::NewStub(grpc::CreateChannel(
@@ -144,6 +144,20 @@ class CatalogTest : public store::testing::DatabaseTest {
     return response;
   }
 
+  // What the metrics endpoint would show of
+  // onramp_firmware_upgrades_reported_total{outcome=...}.
+  double Reported(const std::string& outcome) {
+    for (const prometheus::MetricFamily& family : registry_->Collect()) {
+      if (family.name != "onramp_firmware_upgrades_reported_total") continue;
+      for (const prometheus::ClientMetric& metric : family.metric) {
+        for (const prometheus::ClientMetric::Label& label : metric.label) {
+          if (label.name == "outcome" && label.value == outcome) return metric.counter.value;
+        }
+      }
+    }
+    return 0;
+  }
+
   v1::Rollout Get(const std::string& id) {
     grpc::ClientContext context;
     v1::RolloutRef ref;
@@ -160,6 +174,7 @@ class CatalogTest : public store::testing::DatabaseTest {
   std::atomic<int64_t> now_micros_{absl::ToUnixMicros(absl::FromUnixSeconds(1800000000))};
   std::unique_ptr<CatalogStore> store_;
   std::unique_ptr<FirmwareCatalogServiceImpl> service_;
+  std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<v1::FirmwareCatalogService::Stub> stub_;
 };
@@ -226,6 +241,8 @@ TEST_F(CatalogTest, AFailureBurstHaltsTheRolloutUntilResumedOrAborted) {
   }
   EXPECT_EQ(state.state(), v1::ROLLOUT_STATE_HALTED);
   EXPECT_EQ(state.failures(), 1);  // 1 of 7 is over 10%
+  EXPECT_EQ(Reported("success"), 6);
+  EXPECT_EQ(Reported("failure"), 1);
   EXPECT_EQ(Get(rollout.id()).state(), v1::ROLLOUT_STATE_HALTED);
   // Halted: no phone is sent the target, however long we wait.
   Pass(absl::Hours(10));

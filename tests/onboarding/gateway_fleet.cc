@@ -62,7 +62,8 @@ void GatewayFleetTest::SetUp() {
   firmware_store_ = std::make_unique<firmware::CatalogStore>(pool());
   firmware_service_ = std::make_unique<firmware::FirmwareCatalogServiceImpl>(
       *firmware_store_,
-      firmware::ServiceOptions{.image_dir = dir_ + "/images", .download_base_url = base_ + "/firmware/"});
+      firmware::ServiceOptions{.image_dir = dir_ + "/images", .download_base_url = base_ + "/firmware/"},
+      *firmware_registry);
   firmware_server_ = *server::Server::Start(options, {firmware_service_.get()}, firmware_registry);
   std::string firmware_address = absl::StrCat("127.0.0.1:", firmware_server_->grpc_port());
   firmware_client_ = std::make_unique<clients::FirmwareCatalogClient>(firmware_address);
