@@ -16,7 +16,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/config/flags.h"
-#include "lib/log/log.h"
 #include "lib/store/migrations.h"
 #include "lib/store/pool.h"
 #include "services/activation-code/migrations.h"
