@@ -18,6 +18,7 @@
 // phone's own timers (Resync_Periodic after a success,
 // Resync_Error_Retry_Delay after a failure).
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -32,6 +33,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "device-agent/phone.h"
 #include "device-agent/simulator.h"
 #include "device-agent/state.h"
@@ -261,7 +263,14 @@ int SimCommand(int argc, char** argv) {
             << absl::StrFormat("%.1f", report->p90_ms) << ", p99 " << absl::StrFormat("%.1f", report->p99_ms)
             << ", max " << absl::StrFormat("%.1f", report->max_ms) << "\n";
   for (const auto& [state, count] : report->by_state) std::cout << "state " << state << ": " << count << "\n";
+  std::cout << "registered: " << report->registered << "\n";
   for (const auto& [outcome, count] : report->by_outcome) std::cout << "outcome " << outcome << ": " << count << "\n";
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::cout << "cpu seconds: "
+            << absl::StrFormat("%.2f", absl::ToDoubleSeconds(absl::DurationFromTimeval(usage.ru_utime) +
+                                                             absl::DurationFromTimeval(usage.ru_stime)))
+            << "\n";
   // Peak resident memory, as the kernel counts it.
   std::ifstream status("/proc/self/status");
   for (std::string line; std::getline(status, line);) {

@@ -1,5 +1,8 @@
 #include "device-agent/http_client.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -14,6 +17,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "boost/context/protected_fixedsize_stack.hpp"
+#include "lib/status/status_macros.h"
 
 namespace onramp::agent {
 namespace {
@@ -69,6 +73,29 @@ absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequ
   if (contexts->size() >= 64) contexts->clear();  // phones that registered many times over
   contexts->emplace(key, context);
   return context;
+}
+
+// `cert_pem` (a certificate, then its chain) and its key on one connection.
+absl::Status UseCertificate(SSL* ssl, const std::string& cert_pem, const std::string& key_pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> certs(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
+                                                  &BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> leaf(PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr),
+                                                   &X509_free);
+  if (leaf == nullptr || SSL_use_certificate(ssl, leaf.get()) != 1) {
+    return absl::FailedPreconditionError("client certificate: not a PEM certificate");
+  }
+  while (X509* link = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr)) {
+    SSL_add0_chain_cert(ssl, link);  // the connection owns it now
+  }
+  ERR_clear_error();  // the end of the chain reads as an error
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
+                                                    &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  if (key == nullptr || SSL_use_PrivateKey(ssl, key.get()) != 1 || SSL_check_private_key(ssl) != 1) {
+    return absl::FailedPreconditionError("client certificate: its key is missing or does not match");
+  }
+  return absl::OkStatus();
 }
 
 template <typename Stream>
@@ -160,6 +187,10 @@ absl::StatusOr<HttpResponse> FetchIn(const HttpRequest& request, asio::yield_con
   absl::StatusOr<std::shared_ptr<asio::ssl::context>> context = ClientContext(request);
   if (!context.ok()) return context.status();
   beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), **context);
+  if (!request.client_cert_pem.empty()) {
+    // On this connection only: the context is shared by many phones.
+    RETURN_IF_ERROR(UseCertificate(tls.native_handle(), request.client_cert_pem, request.client_key_pem));
+  }
   // The server's name: for SNI and checked against its certificate.
   SSL_set_tlsext_host_name(tls.native_handle(), request.host.c_str());
   tls.set_verify_callback(asio::ssl::host_name_verification(request.host));

@@ -37,10 +37,13 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;
   std::string body;
   // TLS: the CA that must have signed the server's certificate (empty: the
-  // system's), and the phone's own certificate and key, when it has them.
+  // system's), and the phone's own certificate and key, when it has them:
+  // as files (in its flash) or, for a phone held in memory, as PEM.
   std::string ca_file;
   std::string client_cert_file;
   std::string client_key_file;
+  std::string client_cert_pem;  // the certificate, then its chain
+  std::string client_key_pem;
   absl::Duration timeout = absl::Seconds(30);
   // An HTTP proxy, "host:port": plain requests go to it in absolute form,
   // TLS through a CONNECT tunnel. Empty: straight to the server.

@@ -89,6 +89,9 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   if (state_.registered() && HasFlash()) {
     request.client_cert_file = options_.state_dir + "/device.pem";
     request.client_key_file = options_.state_dir + "/device.key";
+  } else if (state_.registered()) {
+    request.client_cert_pem = state_.device_cert_pem();
+    request.client_key_pem = state_.device_key_pem();
   }
   // Names resolve through the phone's DNS server when it has one.
   if (!options_.dns_resolver.empty() && request.connect_address.empty()) {
@@ -420,15 +423,20 @@ absl::Status Phone::RegisterWithCloud() {
                                                                            : std::string(response.status().message())));
     return absl::OkStatus();  // tried again on the next pass while the credential lasts
   }
-  {
-    std::ofstream key(options_.state_dir + "/device.key", std::ios::trunc);
-    key << enrollment.key_pem;
-    std::ofstream certificate(options_.state_dir + "/device.pem", std::ios::trunc);
-    certificate << response->body;
-    if (!key.flush() || !certificate.flush()) return absl::UnavailableError("cannot store the device certificate");
+  if (HasFlash()) {
+    {
+      std::ofstream key(options_.state_dir + "/device.key", std::ios::trunc);
+      key << enrollment.key_pem;
+      std::ofstream certificate(options_.state_dir + "/device.pem", std::ios::trunc);
+      certificate << response->body;
+      if (!key.flush() || !certificate.flush()) return absl::UnavailableError("cannot store the device certificate");
+    }
+    std::filesystem::permissions(options_.state_dir + "/device.key", std::filesystem::perms::owner_read |
+                                                                          std::filesystem::perms::owner_write);
+  } else {
+    state_.set_device_key_pem(enrollment.key_pem);
+    state_.set_device_cert_pem(response->body);
   }
-  std::filesystem::permissions(options_.state_dir + "/device.key", std::filesystem::perms::owner_read |
-                                                                        std::filesystem::perms::owner_write);
   state_.set_registered(true);
   state_.mutable_parameters()->erase("Cloud_Registration_Credential");  // used up
   options_.on_step("registered with the cloud: device certificate stored");
@@ -614,7 +622,7 @@ absl::Status Phone::Provision(HttpClient& client) {
   }
   // Registered first, the phone fetches its profile over mutual TLS, which
   // brings its secrets in the clear.
-  if (HasFlash() && !state_.registered() && !Parameter("Cloud_Registration_Credential").empty() &&
+  if (!state_.registered() && !Parameter("Cloud_Registration_Credential").empty() &&
       absl::AsciiStrToLower(Parameter("Cloud_Registration_Enable")) != "no" && !options_.activation_url.empty()) {
     RETURN_IF_ERROR(RegisterWithCloud());
   }

@@ -49,7 +49,8 @@ namespace onramp::agent {
 
 struct PhoneOptions {
   // The phone's flash; empty: a phone held in memory only (the simulator's),
-  // which neither registers nor upgrades (no files for keys or images).
+  // which keeps its registration in its state and never upgrades (no room
+  // for images).
   std::string state_dir;
   std::string activation_url;  // e.g. "https://activate.example.com"; empty: skip the redirect query
   std::string ca_file;         // CA that signed the servers' certificates; empty: the system's

@@ -129,6 +129,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
   report.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   for (const SimulatedPhone& phone : phones) {
     ++report.by_state[phone.state.customization_state()];
+    if (phone.state.registered()) ++report.registered;
     ++report.by_outcome[phone.state.last_outcome().empty() ? "none" : phone.state.last_outcome()];
   }
   std::sort(pass_ms.begin(), pass_ms.end());

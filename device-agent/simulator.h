@@ -2,8 +2,8 @@
 #define ONRAMP_DEVICE_AGENT_SIMULATOR_H_
 
 // Many phones in one process, for rehearsing onboarding and boot storms.
-// Every phone is a device-agent Phone held in memory (no flash, so no
-// registration or upgrades). All of them share one event loop on one
+// Every phone is a device-agent Phone held in memory (no flash: its key and
+// certificate live in its state, and it never upgrades). All of them share one event loop on one
 // thread: a phone waiting for its timer is a state and a timer, and a phone
 // in a provisioning pass is a fiber whose requests suspend it, not the
 // thread. A boot storm powers every phone on at a random moment within a
@@ -46,6 +46,7 @@ struct SimulationReport {
   int64_t passes = 0;  // provisioning passes, first and later
   std::map<std::string, int64_t> by_state;    // customization state at the end
   std::map<std::string, int64_t> by_outcome;  // last resync outcome: A, B, C
+  int64_t registered = 0;                      // phones with a device certificate
   double seconds = 0;
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;  // one provisioning pass
 };

@@ -14,12 +14,16 @@ constexpr int kPhones = 1000;
 
 class BootStormTest : public ::onramp::testing::GatewayFleetTest {};
 
-TEST_F(BootStormTest, AThousandPhonesAllEndAcquired) {
+TEST_F(BootStormTest, AThousandPhonesAllEndAcquiredAndRegistered) {
+  // Over HTTPS, as phones come: each phone asks who owns it, registers with
+  // its redirect's one-time credential, and fetches its profile over mutual
+  // TLS with the certificate it got, which is the only way its SIP password
+  // reaches it readable.
   grpc::ClientContext context;
   device::v1::ClaimDevicesRequest claim;
   claim.set_partner("acme");
   claim.set_idempotency_key("storm");
-  claim.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+  claim.mutable_target()->set_profile_rule(tls_base_ + "/profile/$MA.xml");
   for (int i = 0; i < kPhones; ++i) {
     device::v1::DeviceRow* row = claim.add_devices();
     row->mutable_mac()->set_value(*agent::SimulatedMac("02:00:00", i));
@@ -37,12 +41,21 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquired) {
     profile::v1::Parameter* name = layer.add_parameters();
     name->set_name("Display_Name_1_");
     name->set_value(absl::StrCat("Desk ", i));
+    profile::v1::Parameter* password = layer.add_parameters();
+    password->set_name("Password_1_");
+    password->set_value(absl::StrCat("sip-secret-", i));
+    password->set_secret(true);
     profile::v1::Layer stored;
     ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
   }
 
   absl::StatusOr<agent::SimulationReport> report = agent::Simulate(
-      {.phones = kPhones, .mac_prefix = "02:00:00", .activation_url = base_, .concurrency = 64, .time_scale = 100});
+      {.phones = kPhones,
+       .mac_prefix = "02:00:00",
+       .activation_url = tls_base_,
+       .ca_file = dir_ + "/ca.pem",
+       .concurrency = 64,
+       .time_scale = 100});
   ASSERT_TRUE(report.ok()) << report.status();
   // Each phone waited a random part of Resync_Random_Delay (2 units of 20 s,
   // 0.4 s at this scale) after power-on: among 1,000 draws some wait over
@@ -50,7 +63,8 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquired) {
   EXPECT_GT(report->seconds, 0.3);
   EXPECT_EQ(report->passes, kPhones);
   EXPECT_EQ(report->by_state["acquired"], kPhones);
-  EXPECT_EQ(report->by_outcome["A"], kPhones);
+  EXPECT_EQ(report->registered, kPhones);
+  EXPECT_EQ(report->by_outcome["A"], kPhones);  // every profile readable: its secret came over mTLS
   EXPECT_GT(report->p50_ms, 0);
 }
 

@@ -6,6 +6,8 @@
 #   bench_spawn LOG PROGRAM ARGS...  runs PROGRAM with stderr to LOG
 #   bench_port LOG [FIELD]           waits for LOG's "serving" line; prints
 #                                    its FIELD (grpc_port by default)
+#   cpu_seconds PID...               CPU seconds (user + system) they used so far
+#   postgres_pids                    the bench PostgreSQL's processes now
 
 bench_pids=()
 
@@ -24,6 +26,21 @@ bench_setup() {
   url=$(tools/pg start "$work/pg")
   psql -q "$url" -c "CREATE DATABASE bench"
   db=${url%/postgres}/bench
+}
+
+cpu_seconds() {
+  local ticks=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue  # gone since it was listed
+    ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.2f", $1 / $2}'
+}
+
+postgres_pids() {
+  local postmaster
+  postmaster=$(head -1 "$(find "$work/pg" -name postmaster.pid | head -1)")
+  echo "$postmaster" $(pgrep -P "$postmaster")
 }
 
 bench_spawn() {
