@@ -51,4 +51,12 @@ absl::Status DeviceActivationClient::RecordEvent(const std::string& mac, const s
   return UnaryCall(backend_, "RecordEvent", Repeat::kOnce, *stub_, &Stub::RecordEvent, request, request_id).status();
 }
 
+absl::Status DeviceActivationClient::RecordEvents(const std::vector<device::v1::RecordEventRequest>& events,
+                                                  const std::string& request_id) {
+  device::v1::RecordEventsRequest request;
+  request.mutable_events()->Assign(events.begin(), events.end());
+  return UnaryCall(backend_, "RecordEvents", Repeat::kOnce, *stub_, &Stub::RecordEvents, request, request_id)
+      .status();
+}
+
 }  // namespace onramp::clients

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -25,6 +26,9 @@ class DeviceActivationClient {
   absl::Status RecordEvent(const std::string& mac, const std::string& kind,
                            const std::string& detail, const std::string& source,
                            const std::string& request_id = "");
+  // Many events in one call and one transaction (at most 1,000).
+  absl::Status RecordEvents(const std::vector<device::v1::RecordEventRequest>& events,
+                            const std::string& request_id = "");
 
   // The phone's redirect query.
   absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,

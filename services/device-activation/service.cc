@@ -526,15 +526,44 @@ grpc::Status DeviceActivationServiceImpl::RecordEvent(grpc::ServerContext*,
                                                       const v1::RecordEventRequest* request,
                                                       v1::RecordEventResponse*) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
-    RETURN_IF_ERROR(validation::Name("kind", request->kind(), 32));
-    RETURN_IF_ERROR(validation::Text("detail", request->detail(), 512, Presence::kOptional));
-    RETURN_IF_ERROR(validation::Text("source", request->source(), 64, Presence::kOptional));
-    ASSIGN_OR_RETURN(bool acquired, store_.RecordEvent(mac, request->kind(), request->detail(), request->source()));
-    if (acquired) acquisitions_.Increment();
-    return absl::OkStatus();
+    ASSIGN_OR_RETURN(EventRecord record, CheckEvent(*request, ""));
+    return Record({std::move(record)});
   };
   return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::RecordEvents(grpc::ServerContext*,
+                                                       const v1::RecordEventsRequest* request,
+                                                       v1::RecordEventsResponse*) {
+  auto run = [&]() -> absl::Status {
+    constexpr int kMaxEvents = 1000;
+    if (request->events_size() > kMaxEvents) return InvalidField("events", "at most 1000 events at once");
+    std::vector<EventRecord> records;
+    records.reserve(static_cast<size_t>(request->events_size()));
+    for (int i = 0; i < request->events_size(); ++i) {
+      ASSIGN_OR_RETURN(EventRecord record, CheckEvent(request->events(i), absl::StrCat("events[", i, "].")));
+      records.push_back(std::move(record));
+    }
+    return Record(records);
+  };
+  return ToGrpcStatus(run());
+}
+
+absl::StatusOr<EventRecord> DeviceActivationServiceImpl::CheckEvent(const v1::RecordEventRequest& event,
+                                                                    const std::string& prefix) {
+  ASSIGN_OR_RETURN(std::string mac, validation::Mac(prefix + "mac", event.mac().value()));
+  RETURN_IF_ERROR(validation::Name(prefix + "kind", event.kind(), 32));
+  RETURN_IF_ERROR(validation::Text(prefix + "detail", event.detail(), 512, Presence::kOptional));
+  RETURN_IF_ERROR(validation::Text(prefix + "source", event.source(), 64, Presence::kOptional));
+  return EventRecord{.mac = std::move(mac),
+                     .event = {.kind = event.kind(), .detail = event.detail(), .source = event.source()}};
+}
+
+absl::Status DeviceActivationServiceImpl::Record(const std::vector<EventRecord>& records) {
+  if (records.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(int acquired, store_.RecordEvents(records));
+  acquisitions_.Increment(acquired);
+  return absl::OkStatus();
 }
 
 grpc::Status DeviceActivationServiceImpl::GetTimeline(grpc::ServerContext*,

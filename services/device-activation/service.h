@@ -48,9 +48,17 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   grpc::Status RevokeDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
   grpc::Status RecordEvent(grpc::ServerContext*, const v1::RecordEventRequest*,
                            v1::RecordEventResponse*) override;
+  grpc::Status RecordEvents(grpc::ServerContext*, const v1::RecordEventsRequest*,
+                            v1::RecordEventsResponse*) override;
   grpc::Status GetTimeline(grpc::ServerContext*, const v1::DeviceRequest*, v1::Timeline*) override;
 
  private:
+  // An event as a caller sent it, checked; field names start with `prefix`.
+  static absl::StatusOr<EventRecord> CheckEvent(const v1::RecordEventRequest& event, const std::string& prefix);
+  // Appends checked events in one transaction and counts the phones they
+  // made Acquired.
+  absl::Status Record(const std::vector<EventRecord>& records);
+
   DeviceStore& store_;
   const CertificateAuthority& ca_;
   const ServiceOptions options_;

@@ -382,6 +382,58 @@ TEST_F(DeviceServiceTest, TheFleetFollowsAPhonesStateFromWhatItDoes) {
   EXPECT_EQ(state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);
 }
 
+TEST_F(DeviceServiceTest, EventsInABatchLandTogetherOrNotAtAll) {
+  Claim(ClaimRequest("acme", 0, 3, "a1"));
+  v1::LookupResponse lookup;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Lookup(Mac(i), "CP-8851-3PCC", &lookup).ok());  // Custom Pending
+  auto kinds = [&](const std::string& mac) {
+    grpc::ClientContext context;
+    v1::DeviceRequest request;
+    request.set_partner("acme");
+    request.mutable_mac()->set_value(mac);
+    v1::Timeline timeline;
+    EXPECT_TRUE(stub_->GetTimeline(&context, request, &timeline).ok());
+    std::vector<std::string> found;
+    for (const auto& event : timeline.events()) found.push_back(event.kind());
+    return found;
+  };
+  auto send = [&](const v1::RecordEventsRequest& batch) {
+    grpc::ClientContext context;
+    v1::RecordEventsResponse ignored;
+    return stub_->RecordEvents(&context, batch, &ignored);
+  };
+  v1::RecordEventsRequest batch;
+  for (int i = 0; i < 3; ++i) {
+    v1::RecordEventRequest* event = batch.add_events();
+    event->mutable_mac()->set_value(Mac(i));
+    event->set_kind(i < 2 ? "profile_delivered" : "report");
+    event->set_source("profile-render");
+  }
+  // One malformed event refuses the batch, naming it; nothing is written.
+  batch.mutable_events(1)->mutable_mac()->set_value("not-a-mac");
+  grpc::Status refused = send(batch);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(refused), "events[1].mac");
+  EXPECT_THAT(kinds(Mac(0)), ElementsAre("claimed", "lookup"));
+
+  batch.mutable_events(1)->mutable_mac()->set_value(Mac(1));
+  ASSERT_TRUE(send(batch).ok());
+  EXPECT_THAT(kinds(Mac(0)), ElementsAre("claimed", "lookup", "profile_delivered"));
+  EXPECT_THAT(kinds(Mac(2)), ElementsAre("claimed", "lookup", "report"));
+  EXPECT_EQ(Acquisitions(), 2);  // the two first profiles
+  v1::Device device;
+  ASSERT_TRUE(Get("acme", Mac(1), &device).ok());
+  EXPECT_EQ(device.state(), v1::CUSTOMIZATION_STATE_ACQUIRED);
+  ASSERT_TRUE(Get("acme", Mac(2), &device).ok());
+  EXPECT_EQ(device.state(), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);
+
+  v1::RecordEventsRequest too_many;
+  for (int i = 0; i < 1001; ++i) *too_many.add_events() = batch.events(0);
+  grpc::Status oversized = send(too_many);
+  EXPECT_EQ(oversized.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(oversized), "events");
+}
+
 TEST_F(DeviceServiceTest, TimelineTellsTheStoryInOrder) {
   Claim(ClaimRequest("acme", 0, 1, "a1"));
   const std::string mac = Mac(0);

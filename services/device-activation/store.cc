@@ -446,19 +446,20 @@ absl::StatusOr<DeviceRecord> DeviceStore::Revoke(const std::string& partner,
   return *device;
 }
 
-absl::StatusOr<bool> DeviceStore::RecordEvent(const std::string& mac, const std::string& kind,
-                                              const std::string& detail, const std::string& source) {
-  bool acquired = false;
+absl::StatusOr<int> DeviceStore::RecordEvents(const std::vector<EventRecord>& events) {
+  int acquired = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    AddEvent(tx, mac, kind, detail, source);
-    acquired = false;
-    if (kind == customization::kProfileDeliveredEvent) {
+    acquired = 0;
+    for (const EventRecord& record : events) {
+      AddEvent(tx, record.mac, record.event.kind, record.event.detail, record.event.source);
+      if (record.event.kind != customization::kProfileDeliveredEvent) continue;
       // The first profile a Custom Pending phone gets makes it Acquired.
-      acquired = tx.exec_params(
-                       "UPDATE device.device_states SET state = 'acquired', detail = 'first profile', "
-                       "updated_at = now() WHERE mac = $1 AND state = 'custom_pending'",
-                       mac)
-                     .affected_rows() > 0;
+      acquired += static_cast<int>(tx.exec_params(
+                                         "UPDATE device.device_states SET state = 'acquired', "
+                                         "detail = 'first profile', updated_at = now() "
+                                         "WHERE mac = $1 AND state = 'custom_pending'",
+                                         record.mac)
+                                       .affected_rows());
     }
     return absl::OkStatus();
   });

@@ -80,6 +80,12 @@ struct Event {
   std::string source;
 };
 
+// An event to append to a phone's timeline.
+struct EventRecord {
+  std::string mac;
+  Event event;  // `at` is the time it is recorded
+};
+
 class DeviceStore {
  public:
   DeviceStore(store::ConnectionPool& pool, Limits limits)
@@ -134,10 +140,10 @@ class DeviceStore {
                         const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue);
   absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac);
 
-  // A customization::kProfileDeliveredEvent makes a Custom Pending phone
-  // Acquired: true when this event did.
-  absl::StatusOr<bool> RecordEvent(const std::string& mac, const std::string& kind,
-                                   const std::string& detail, const std::string& source);
+  // Appends events to phones' timelines, in one transaction. A
+  // customization::kProfileDeliveredEvent makes a Custom Pending phone
+  // Acquired; returns how many these events made so.
+  absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events);
   // The partner's device's events since it was claimed.
   absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac);
 

@@ -177,16 +177,29 @@ void DeliveryRecorder::Flush() {
                                         {"error", std::string(status.message())}});
   }
   if (timeline_ == nullptr) return;
+  // New profiles only (a phone's unchanged one is no news), a call per 500.
+  constexpr size_t kEventsPerCall = 500;
+  std::vector<device::v1::RecordEventRequest> events;
+  auto send = [&] {
+    if (events.empty()) return;
+    if (absl::Status status = timeline_->RecordEvents(events); !status.ok()) {
+      log::Warn("timeline events lost",
+                {{"count", static_cast<int64_t>(events.size())}, {"error", std::string(status.message())}});
+    }
+    events.clear();
+  };
   for (const ProfileStore::DeliveryRow& row : batch) {
     std::string& last = last_etag_[row.mac];
     if (last == row.etag) continue;
     last = row.etag;
-    if (absl::Status status = timeline_->RecordEvent(row.mac, customization::kProfileDeliveredEvent,
-                                                     absl::StrCat("etag ", row.etag), "profile-render");
-        !status.ok()) {
-      log::Warn("timeline event lost", {{"mac", row.mac}, {"error", std::string(status.message())}});
-    }
+    device::v1::RecordEventRequest& event = events.emplace_back();
+    event.mutable_mac()->set_value(row.mac);
+    event.set_kind(customization::kProfileDeliveredEvent);
+    event.set_detail(absl::StrCat("etag ", row.etag));
+    event.set_source("profile-render");
+    if (events.size() == kEventsPerCall) send();
   }
+  send();
 }
 
 void DeliveryRecorder::Run() {
