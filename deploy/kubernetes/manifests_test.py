@@ -7,7 +7,8 @@ production cluster needs of each object (deploy/README.md):
   read-only root filesystem, no privilege escalation or capabilities, a
   topology spread, a PodDisruptionBudget and a HorizontalPodAutoscaler;
 - every Job (migrations): the same security and limits;
-- every Service selects pods that exist, on ports they declare;
+- every Service selects pods that exist, on ports they declare; those of
+  gRPC servers are headless (callers balance per call);
 - NetworkPolicies: a default deny; every pod covered by a policy of its own;
   only the gateway open to the world; each service open to exactly the
   callers whose settings name it; PostgreSQL open to the database clients;
@@ -163,6 +164,15 @@ class OverlayChecks:
             for port in service["spec"]["ports"]:
                 target = port.get("targetPort", port["port"])
                 self.t.assertTrue(target in ports or target in ports.values(), f"{where}: port {target}")
+            if service["spec"].get("type") == "LoadBalancer":
+                for workload in selected:
+                    for container in pod_spec(workload)["containers"]:
+                        self.t.assertIn("preStop", container.get("lifecycle", {}),
+                                        f"{where}: pods leave the load balancer before they stop")
+            if "grpc" in ports:
+                # Callers balance per call over the pods' addresses; a
+                # virtual IP would pin each caller's connection to one pod.
+                self.t.assertEqual(service["spec"].get("clusterIP"), "None", f"{where}: gRPC behind a headless Service")
 
     def policies_for(self, labels):
         return [p for p in self.of("NetworkPolicy") if matches(p["spec"]["podSelector"].get("matchLabels"), labels)]

@@ -1,13 +1,13 @@
 #include "lib/clients/activation_code_client.h"
 
-#include "grpcpp/create_channel.h"
+#include "lib/clients/channel.h"
 #include "lib/clients/unary_call.h"
 
 namespace onramp::clients {
 
 ActivationCodeClient::ActivationCodeClient(const std::string& address, CallPolicy policy)
     : stub_(activation::v1::ActivationCodeService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+          ServiceChannel(address))),
       backend_("activation-code", std::move(policy)) {}
 
 absl::StatusOr<activation::v1::RedeemCodeResponse> ActivationCodeClient::RedeemCode(

@@ -15,7 +15,7 @@ namespace onramp::clients {
 
 class ActivationCodeClient {
  public:
-  // Plaintext inside the cluster's network (mTLS is the deployment's job).
+  // Over a ServiceChannel (lib/clients/channel.h).
   ActivationCodeClient(const std::string& address, CallPolicy policy = {});
 
   // A phone redeems a 16-digit code; `request_id` (may be empty) joins the

@@ -1,6 +1,6 @@
 #include "lib/clients/device_activation_client.h"
 
-#include "grpcpp/create_channel.h"
+#include "lib/clients/channel.h"
 #include "lib/clients/unary_call.h"
 
 namespace onramp::clients {
@@ -8,7 +8,7 @@ namespace onramp::clients {
 using Stub = device::v1::DeviceActivationService::Stub;
 
 DeviceActivationClient::DeviceActivationClient(const std::string& address, CallPolicy policy)
-    : DeviceActivationClient(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()), std::move(policy)) {}
+    : DeviceActivationClient(ServiceChannel(address), std::move(policy)) {}
 
 DeviceActivationClient::DeviceActivationClient(std::shared_ptr<grpc::Channel> channel, CallPolicy policy)
     : stub_(device::v1::DeviceActivationService::NewStub(channel)),

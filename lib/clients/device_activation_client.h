@@ -18,7 +18,7 @@ namespace onramp::clients {
 
 class DeviceActivationClient {
  public:
-  // Plaintext inside the cluster's network (mTLS is the deployment's job).
+  // Over a ServiceChannel (lib/clients/channel.h).
   DeviceActivationClient(const std::string& address, CallPolicy policy = {});
 
   // Appends an event to the phone's timeline. `request_id` (may be empty)

@@ -1,7 +1,7 @@
 #include "lib/clients/firmware_catalog_client.h"
 
 #include "absl/time/clock.h"
-#include "grpcpp/create_channel.h"
+#include "lib/clients/channel.h"
 #include "lib/clients/unary_call.h"
 
 namespace onramp::clients {
@@ -56,7 +56,7 @@ absl::StatusOr<firmware::v1::Image> ImageWriter::Finish() {
 FirmwareCatalogClient::FirmwareCatalogClient(const std::string& address, CallPolicy policy,
                                              absl::Duration download_deadline)
     : stub_(firmware::v1::FirmwareCatalogService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+          ServiceChannel(address))),
       backend_("firmware-catalog", std::move(policy)),
       download_deadline_(download_deadline) {}
 

@@ -1,13 +1,13 @@
 #include "lib/clients/profile_render_client.h"
 
-#include "grpcpp/create_channel.h"
+#include "lib/clients/channel.h"
 #include "lib/clients/unary_call.h"
 
 namespace onramp::clients {
 
 ProfileRenderClient::ProfileRenderClient(const std::string& address, CallPolicy policy)
     : stub_(profile::v1::ProfileRenderService::NewStub(
-          grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+          ServiceChannel(address))),
       backend_("profile-render", std::move(policy)) {}
 
 absl::StatusOr<profile::v1::RenderResponse> ProfileRenderClient::Render(

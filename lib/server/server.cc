@@ -76,6 +76,8 @@ void RegisterServerFlags(config::Flags& flags, ServerOptions* options) {
                  "Idle time after which the server pings a connection.");
   flags.Duration("keepalive_timeout", &options->keepalive_timeout,
                  "How long a keepalive ping may go unanswered before the connection closes.");
+  flags.Duration("max_connection_age", &options->max_connection_age,
+                 "Connections older than this are ended (their calls finish), so clients find new replicas.");
   flags.Int("max_message_bytes", &options->max_message_bytes, 1024, 1 << 30,
             "Largest gRPC message received or sent.");
   flags.Duration("drain_delay", &options->drain_delay,
@@ -92,6 +94,9 @@ void RegisterServerFlags(config::Flags& flags, ServerOptions* options) {
     if (!options->tls_client_ca_file.empty() && options->tls_cert_file.empty()) {
       return absl::InvalidArgumentError(
           "--tls_client_ca_file (mutual TLS) needs --tls_cert_file and --tls_key_file");
+    }
+    if (options->max_connection_age < absl::Seconds(1)) {
+      return absl::InvalidArgumentError("--max_connection_age must be at least 1s");
     }
     if (options->keepalive_time < absl::Seconds(1) ||
         options->keepalive_timeout < absl::Seconds(1)) {
@@ -131,6 +136,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   // Clients (other services, the gateway) ping idle channels too; accept
   // their pings as often as we send ours instead of closing on them.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ToMillis(options.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, ToMillis(options.shutdown_timeout));
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
                              ToMillis(options.keepalive_time) / 2);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

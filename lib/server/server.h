@@ -44,6 +44,9 @@ struct ServerOptions {
   std::string tls_client_ca_file;
   absl::Duration keepalive_time = absl::Seconds(30);
   absl::Duration keepalive_timeout = absl::Seconds(10);
+  // Connections older than this are ended (GOAWAY; calls in them finish),
+  // so clients resolve the service's name again and spread onto new pods.
+  absl::Duration max_connection_age = absl::Minutes(5);
   int max_message_bytes = 16 * 1024 * 1024;
   absl::Duration drain_delay = absl::Seconds(5);
   absl::Duration shutdown_timeout = absl::Seconds(20);

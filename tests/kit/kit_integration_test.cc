@@ -343,6 +343,28 @@ TEST_F(KitTlsTest, MutualTlsRequiresAClientCertificateFromTheCa) {
             grpc::StatusCode::UNAVAILABLE);
 }
 
+TEST(KitConnectionAgeTest, OldConnectionsAreEndedSoClientsResolveAgain) {
+  absl::StatusOr<RunningService> service = StartService({"--max_connection_age=1s"});
+  ASSERT_TRUE(service.ok()) << service.status();
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", service->grpc_port), grpc::InsecureChannelCredentials());
+  auto kit = pb::KitTestService::NewStub(channel);
+  grpc::ClientContext context;
+  SetDeadline(&context);
+  pb::EchoRequest request;
+  request.set_text("hello");
+  pb::EchoResponse response;
+  ASSERT_TRUE(kit->Echo(&context, request, &response).ok());
+  ASSERT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  // The server ends the connection once it is a second old (GOAWAY): the
+  // channel leaves READY by itself, and the next call opens a new one.
+  EXPECT_TRUE(channel->WaitForStateChange(GRPC_CHANNEL_READY, std::chrono::system_clock::now() +
+                                                                  std::chrono::seconds(20)));
+  grpc::ClientContext again;
+  SetDeadline(&again);
+  EXPECT_TRUE(kit->Echo(&again, request, &response).ok());
+}
+
 TEST(KitStartupTest, BadConfigurationExitsWithAClearMessage) {
   struct Case {
     std::vector<std::string> args;
@@ -350,6 +372,7 @@ TEST(KitStartupTest, BadConfigurationExitsWithAClearMessage) {
   };
   const std::vector<Case> cases = {
       {{"--grpc_port=99999"}, "flag --grpc_port: 99999 is not in 0..65535"},
+      {{"--max_connection_age=0s"}, "--max_connection_age must be at least 1s"},
       {{"--tls_cert_file=/nonexistent.pem"},
        "--tls_cert_file and --tls_key_file must be given together"},
       {{"--tls_cert_file=/nonexistent.pem", "--tls_key_file=/nonexistent.key"},
