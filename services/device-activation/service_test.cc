@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "lib/metrics/testing/counter_value.h"
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
@@ -124,11 +125,8 @@ class DeviceServiceTest : public store::testing::DatabaseTest {
   }
 
   // onramp_device_acquisitions_total, as the metrics endpoint would show it.
-  double Acquisitions() {
-    for (const prometheus::MetricFamily& family : registry_->Collect()) {
-      if (family.name == "onramp_device_acquisitions_total") return family.metric.at(0).counter.value;
-    }
-    return -1;
+  std::optional<double> Acquisitions() {
+    return metrics::testing::CounterValue(*registry_, "onramp_device_acquisitions_total");
   }
 
   std::string dir_;

@@ -13,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "lib/metrics/testing/counter_value.h"
 #include "lib/profile_crypto/digest.h"
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
@@ -144,20 +145,6 @@ class CatalogTest : public store::testing::DatabaseTest {
     return response;
   }
 
-  // What the metrics endpoint would show of
-  // onramp_firmware_upgrades_reported_total{outcome=...}.
-  double Reported(const std::string& outcome) {
-    for (const prometheus::MetricFamily& family : registry_->Collect()) {
-      if (family.name != "onramp_firmware_upgrades_reported_total") continue;
-      for (const prometheus::ClientMetric& metric : family.metric) {
-        for (const prometheus::ClientMetric::Label& label : metric.label) {
-          if (label.name == "outcome" && label.value == outcome) return metric.counter.value;
-        }
-      }
-    }
-    return 0;
-  }
-
   v1::Rollout Get(const std::string& id) {
     grpc::ClientContext context;
     v1::RolloutRef ref;
@@ -241,8 +228,12 @@ TEST_F(CatalogTest, AFailureBurstHaltsTheRolloutUntilResumedOrAborted) {
   }
   EXPECT_EQ(state.state(), v1::ROLLOUT_STATE_HALTED);
   EXPECT_EQ(state.failures(), 1);  // 1 of 7 is over 10%
-  EXPECT_EQ(Reported("success"), 6);
-  EXPECT_EQ(Reported("failure"), 1);
+  EXPECT_EQ(metrics::testing::CounterValue(*registry_, "onramp_firmware_upgrades_reported_total",
+                                           {{"outcome", "success"}}),
+            6);
+  EXPECT_EQ(metrics::testing::CounterValue(*registry_, "onramp_firmware_upgrades_reported_total",
+                                           {{"outcome", "failure"}}),
+            1);
   EXPECT_EQ(Get(rollout.id()).state(), v1::ROLLOUT_STATE_HALTED);
   // Halted: no phone is sent the target, however long we wait.
   Pass(absl::Hours(10));

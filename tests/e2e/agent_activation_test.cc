@@ -46,14 +46,10 @@ class AgentActivationTest : public ::onramp::testing::GatewayFleetTest {
 
   agent::Phone Provision(const std::string& mac, const std::string& code) {
     std::string dir = ::onramp::testing::NewPhone("code-phone-" + mac, mac);
-    absl::StatusOr<agent::Phone> phone =
-        agent::Phone::Load({.state_dir = dir,
-                            .activation_url = base_,
-                            .activation_code = code,
-                            .on_step = [this](const std::string& step) { steps_.push_back(step); }});
-    EXPECT_TRUE(phone.ok()) << phone.status();
-    EXPECT_TRUE(phone->Provision().ok());
-    return *std::move(phone);
+    agent::Phone phone =
+        ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_, .activation_code = code}, &steps_);
+    EXPECT_TRUE(phone.Provision().ok());
+    return phone;
   }
 
   std::vector<std::string> steps_;

@@ -80,11 +80,11 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   const std::string dir = ::onramp::testing::NewPhone("srv-phone", kPhoneMac);
   std::vector<std::string> steps;
   auto load = [&] {
-    return *agent::Phone::Load({.state_dir = dir,
-                                .ca_file = dir_ + "/ca.pem",
-                                .dhcp_options = {{15, "onramp.test"}},
-                                .dns_resolver = absl::StrCat("127.0.0.1:", dns_port_),
-                                .on_step = [&steps](const std::string& step) { steps.push_back(step); }});
+    return ::onramp::testing::LoadPhone({.state_dir = dir,
+                                         .ca_file = dir_ + "/ca.pem",
+                                         .dhcp_options = {{15, "onramp.test"}},
+                                         .dns_resolver = absl::StrCat("127.0.0.1:", dns_port_)},
+                                        &steps);
   };
   agent::Phone first = load();
   ASSERT_TRUE(first.Provision().ok());

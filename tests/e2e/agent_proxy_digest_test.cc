@@ -78,15 +78,14 @@ class AgentProxyDigestTest : public ::onramp::testing::GatewayFleetTest {
 TEST_F(AgentProxyDigestTest, RedirectAndTunnelCarryDigestCredentials) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   std::vector<std::string> steps;
-  absl::StatusOr<agent::Phone> phone =
-      agent::Phone::Load({.state_dir = ::onramp::testing::NewPhoneBehindProxy("digest-proxied", kPhoneMac, port_, "phone", "proxy-secret"),
-                          .activation_url = base_,
-                          .ca_file = dir_ + "/ca.pem",
-                          .on_step = [&steps](const std::string& step) { steps.push_back(step); }});
-  ASSERT_TRUE(phone.ok());
-  ASSERT_TRUE(phone->Provision().ok());
-  EXPECT_EQ(phone->state().customization_state(), "acquired") << phone->state().last_detail();
-  EXPECT_EQ(phone->state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  agent::Phone phone = ::onramp::testing::LoadPhone(
+      {.state_dir = ::onramp::testing::NewPhoneBehindProxy("digest-proxied", kPhoneMac, port_, "phone", "proxy-secret"),
+       .activation_url = base_,
+       .ca_file = dir_ + "/ca.pem"},
+      &steps);
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().customization_state(), "acquired") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
   EXPECT_THAT(steps, ::testing::Contains("proxy asked for credentials (407)"));
   // Squid logs who it let through: the redirect (absolute form) and the
   // profile's tunnel, both as the phone's proxy user.
@@ -99,7 +98,9 @@ TEST_F(AgentProxyDigestTest, RedirectAndTunnelCarryDigestCredentials) {
 TEST_F(AgentProxyDigestTest, WrongCredentialsGetNothingThrough) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   absl::StatusOr<agent::Phone> phone = agent::Phone::Load(
-      {.state_dir = ::onramp::testing::NewPhoneBehindProxy("digest-refused", kPhoneMac, port_, "phone", "another-secret"), .activation_url = base_});
+      {.state_dir =
+           ::onramp::testing::NewPhoneBehindProxy("digest-refused", kPhoneMac, port_, "phone", "another-secret"),
+       .activation_url = base_});
   ASSERT_TRUE(phone.ok());
   ASSERT_TRUE(phone->Provision().ok());
   EXPECT_FALSE(phone->state().parameters().contains("Profile_Rule"));

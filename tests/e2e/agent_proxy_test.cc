@@ -69,15 +69,11 @@ TEST_F(AgentProxyTest, AProxyAskingForCredentialsGetsThePhones) {
   const std::string dir =
       ::onramp::testing::NewPhoneBehindProxy("proxied-with-credentials", kPhoneMac, proxy_port_, "phone", "proxy-secret");
   std::vector<std::string> steps;
-  absl::StatusOr<agent::Phone> phone =
-      agent::Phone::Load({.state_dir = dir,
-                          .activation_url = base_,
-                          .ca_file = dir_ + "/ca.pem",
-                          .on_step = [&steps](const std::string& step) { steps.push_back(step); }});
-  ASSERT_TRUE(phone.ok());
-  ASSERT_TRUE(phone->Provision().ok());
+  agent::Phone phone =
+      ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_, .ca_file = dir_ + "/ca.pem"}, &steps);
+  ASSERT_TRUE(phone.Provision().ok());
   EXPECT_THAT(steps, ::testing::Contains("proxy asked for credentials (407)"));
-  EXPECT_EQ(phone->state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
 
   // Wrong credentials: nothing gets through.
   StartProxy("BasicAuth phone another-secret\n");

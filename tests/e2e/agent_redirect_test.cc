@@ -32,12 +32,7 @@ class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
   std::string NewPhone(const std::string& mac) { return ::onramp::testing::NewPhone("phone-" + mac, mac); }
 
   agent::Phone Load(const std::string& dir, const std::string& ca_file = "") {
-    absl::StatusOr<agent::Phone> phone = agent::Phone::Load(
-        {.state_dir = dir, .activation_url = base_, .ca_file = ca_file, .on_step = [this](const std::string& step) {
-           steps_.push_back(step);
-         }});
-    EXPECT_TRUE(phone.ok()) << phone.status();
-    return *std::move(phone);
+    return ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_, .ca_file = ca_file}, &steps_);
   }
 
   std::vector<std::string> StateSteps() const {

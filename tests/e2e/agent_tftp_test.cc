@@ -25,13 +25,8 @@ using ::testing::HasSubstr;
 class AgentTftpTest : public ::onramp::testing::GatewayFleetTest {
  protected:
   agent::Phone Load(const std::string& dir, std::map<int, std::string> dhcp) {
-    absl::StatusOr<agent::Phone> phone =
-        agent::Phone::Load({.state_dir = dir,
-                            .activation_url = base_,
-                            .dhcp_options = std::move(dhcp),
-                            .on_step = [this](const std::string& step) { steps_.push_back(step); }});
-    EXPECT_TRUE(phone.ok()) << phone.status();
-    return *std::move(phone);
+    return ::onramp::testing::LoadPhone(
+        {.state_dir = dir, .activation_url = base_, .dhcp_options = std::move(dhcp)}, &steps_);
   }
   std::vector<std::string> steps_;
 };

@@ -81,12 +81,7 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
   std::string NewPhone() { return ::onramp::testing::NewPhone("upgrading-phone", kPhoneMac, kPhoneModel, kStart); }
 
   agent::Phone Load(const std::string& dir) {
-    absl::StatusOr<agent::Phone> phone = agent::Phone::Load(
-        {.state_dir = dir, .activation_url = base_, .on_step = [this](const std::string& step) {
-           steps_.push_back(step);
-         }});
-    EXPECT_TRUE(phone.ok()) << phone.status();
-    return *std::move(phone);
+    return ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_}, &steps_);
   }
 
   std::map<std::string, std::string> images_;

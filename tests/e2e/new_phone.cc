@@ -20,6 +20,15 @@ std::string NewPhone(const std::string& name, const std::string& mac, const std:
   return dir;
 }
 
+agent::Phone LoadPhone(agent::PhoneOptions options, std::vector<std::string>* steps) {
+  options.on_step = [steps](const std::string& step) { steps->push_back(step); };
+  absl::StatusOr<agent::Phone> phone = agent::Phone::Load(options);
+  if (phone.ok()) return *std::move(phone);
+  ADD_FAILURE() << "cannot load the phone in " << options.state_dir << ": " << phone.status();
+  options.state_dir.clear();
+  return agent::Phone::InMemory(std::move(options), agent::v1::PhoneState());
+}
+
 std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, int proxy_port,
                                 const std::string& user, const std::string& password) {
   const std::string dir = NewPhone(name, mac);

@@ -5,12 +5,20 @@
 // directory under the test's temporary directory, factory reset.
 
 #include <string>
+#include <vector>
+
+#include "device-agent/phone.h"
 
 namespace onramp::testing {
 
 // Returns the phone's state directory, <TempDir>/<name>.
 std::string NewPhone(const std::string& name, const std::string& mac, const std::string& model = "CP-8851-3PCC",
                      const std::string& firmware = "sip88xx.12-0-1MPP0001-245.loads");
+
+// The phone whose flash is options.state_dir, each step it logs appended to
+// `steps`. A flash that cannot be read fails the test (and gives a blank
+// phone in memory, so the test goes on to its assertions).
+agent::Phone LoadPhone(agent::PhoneOptions options, std::vector<std::string>* steps);
 
 // A new phone set up before it left the warehouse to go through the HTTP
 // proxy on 127.0.0.1:`proxy_port` (HTTP_Proxy_Host_Address/Port) with
