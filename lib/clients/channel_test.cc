@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "onramp/testing/v1/kit_test.grpc.pb.h"
@@ -46,17 +47,25 @@ TEST(ServiceChannelTest, CallsAreSpreadOverEveryAddressOfTheName) {
   // Two addresses for one target, as DNS gives for a headless Service.
   auto stub = testing::v1::KitTestService::NewStub(
       ServiceChannel(absl::StrCat("ipv4:127.0.0.1:", first.port, ",127.0.0.1:", second.port)));
-  for (int i = 0; i < 20; ++i) {
+  auto echo = [&stub] {
     grpc::ClientContext context;
     context.set_wait_for_ready(true);
     testing::v1::EchoRequest request;
     request.set_text("hello");
     testing::v1::EchoResponse response;
-    ASSERT_TRUE(stub->Echo(&context, request, &response).ok());
-  }
-  EXPECT_EQ(first.service.calls + second.service.calls, 20);
-  EXPECT_GE(first.service.calls, 5);
-  EXPECT_GE(second.service.calls, 5);
+    return stub->Echo(&context, request, &response).ok();
+  };
+  // Round robin picks among the connections that are up, and the second may
+  // come up a little after the first: call until both have answered once.
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while ((first.service.calls == 0 || second.service.calls == 0) && absl::Now() < give_up) ASSERT_TRUE(echo());
+  ASSERT_GT(first.service.calls, 0);
+  ASSERT_GT(second.service.calls, 0);
+  // With both up, calls alternate.
+  int first_before = first.service.calls, second_before = second.service.calls;
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(echo());
+  EXPECT_EQ(first.service.calls - first_before, 10);
+  EXPECT_EQ(second.service.calls - second_before, 10);
 }
 
 }  // namespace
