@@ -11,7 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "device-agent/enrollment.h"
+#include "lib/pki/enrollment.h"
 #include "device-agent/http_auth.h"
 #include "device-agent/http_client.h"
 #include "device-agent/srv_lookup.h"
@@ -412,7 +412,7 @@ bool Phone::Received(HttpResponse& response, const rule::Target& target) {
 
 absl::Status Phone::RegisterWithCloud() {
   ASSIGN_OR_RETURN(HttpRequest request, ToActivationService("POST", "/register"));
-  ASSIGN_OR_RETURN(Enrollment enrollment, MakeEnrollment(state_.mac()));
+  ASSIGN_OR_RETURN(pki::Enrollment enrollment, pki::MakeEnrollment(state_.mac()));
   request.headers["Content-Type"] = "application/x-www-form-urlencoded";
   request.body = strings::EncodeForm({{"mac", state_.mac()},
                                       {"credential", Parameter("Cloud_Registration_Credential")},

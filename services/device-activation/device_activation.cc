@@ -47,8 +47,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
 absl::Status Run(const Options& options) {
   ASSIGN_OR_RETURN(std::string ca_cert, ReadFile("ca_cert_file", options.ca_cert_file));
   ASSIGN_OR_RETURN(std::string ca_key, ReadFile("ca_key_file", options.ca_key_file));
-  ASSIGN_OR_RETURN(std::unique_ptr<CertificateAuthority> ca,
-                   CertificateAuthority::Load(ca_cert, ca_key));
+  ASSIGN_OR_RETURN(std::unique_ptr<pki::CertificateAuthority> ca,
+                   pki::CertificateAuthority::Load(ca_cert, ca_key));
   ASSIGN_OR_RETURN(std::unique_ptr<store::ConnectionPool> pool,
                    store::ConnectionPool::Create(
                        {.url = options.database_url, .size = options.pool_size}));

@@ -222,7 +222,7 @@ absl::StatusOr<v1::ClaimDevicesResponse> ClaimRange(DeviceStore& store,
 }  // namespace
 
 DeviceActivationServiceImpl::DeviceActivationServiceImpl(DeviceStore& store,
-                                                         const CertificateAuthority& ca,
+                                                         const pki::CertificateAuthority& ca,
                                                          ServiceOptions options,
                                                          prometheus::Registry& registry)
     : store_(store),
@@ -487,11 +487,11 @@ grpc::Status DeviceActivationServiceImpl::Register(grpc::ServerContext* context,
     if (request->csr_pem().empty() || request->csr_pem().size() > 16384) {
       return InvalidField("csr_pem", "csr_pem must be a PEM request of at most 16 KiB");
     }
-    CertificateAuthority::Issued issued;
+    pki::CertificateAuthority::Issued issued;
     RETURN_IF_ERROR(store_.Register(
         mac, profile_crypto::Sha256Hex(request->registration_credential()),
         [&]() -> absl::StatusOr<std::pair<std::string, absl::Time>> {
-          absl::StatusOr<CertificateAuthority::Issued> made =
+          absl::StatusOr<pki::CertificateAuthority::Issued> made =
               ca_.Issue(request->csr_pem(), mac, options_.certificate_validity);
           if (!made.ok()) return InvalidField("csr_pem", std::string(made.status().message()));
           issued = *std::move(made);

@@ -8,7 +8,7 @@
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
-#include "services/device-activation/certificate_authority.h"
+#include "lib/pki/certificate_authority.h"
 #include "services/device-activation/store.h"
 
 namespace onramp::device {
@@ -19,7 +19,7 @@ struct ServiceOptions {
 
 class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Service {
  public:
-  DeviceActivationServiceImpl(DeviceStore& store, const CertificateAuthority& ca,
+  DeviceActivationServiceImpl(DeviceStore& store, const pki::CertificateAuthority& ca,
                               ServiceOptions options, prometheus::Registry& registry);
 
   grpc::Status ClaimDevices(grpc::ServerContext*, const v1::ClaimDevicesRequest*,
@@ -60,7 +60,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   absl::Status Record(const std::vector<EventRecord>& records);
 
   DeviceStore& store_;
-  const CertificateAuthority& ca_;
+  const pki::CertificateAuthority& ca_;
   const ServiceOptions options_;
   prometheus::Family<prometheus::Counter>& lookups_;
   prometheus::Counter& registrations_;

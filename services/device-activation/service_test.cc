@@ -44,7 +44,7 @@ class DeviceServiceTest : public store::testing::DatabaseTest {
     if (HasFatalFailure()) return;
     dir_ = ::testing::TempDir() + "/ca";
     RunCommand("rm -rf " + dir_ + " && mkdir -p " + dir_ + " && lib/testing/make_test_certs.sh " + dir_);
-    auto ca = CertificateAuthority::Load(ReadFile(dir_ + "/ca.pem"), ReadFile(dir_ + "/ca.key"));
+    auto ca = pki::CertificateAuthority::Load(ReadFile(dir_ + "/ca.pem"), ReadFile(dir_ + "/ca.key"));
     ASSERT_TRUE(ca.ok()) << ca.status();
     ca_ = std::move(*ca);
     ASSERT_TRUE(store::Migrate(pool(), "device", Migrations()).ok());
@@ -130,7 +130,7 @@ class DeviceServiceTest : public store::testing::DatabaseTest {
   }
 
   std::string dir_;
-  std::unique_ptr<CertificateAuthority> ca_;
+  std::unique_ptr<pki::CertificateAuthority> ca_;
   std::unique_ptr<DeviceStore> store_;
   std::shared_ptr<prometheus::Registry> registry_;
 

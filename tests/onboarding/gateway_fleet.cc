@@ -29,7 +29,7 @@ void GatewayFleetTest::SetUp() {
   std::filesystem::create_directories(dir_ + "/images");
   ASSERT_EQ(RunShell("lib/testing/make_test_certs.sh " + dir_).exit_code, 0);
   WriteServerCertificate("localhost");
-  ca_ = *device::CertificateAuthority::Load(ReadFile(dir_ + "/ca.pem"), ReadFile(dir_ + "/ca.key"));
+  ca_ = *pki::CertificateAuthority::Load(ReadFile(dir_ + "/ca.pem"), ReadFile(dir_ + "/ca.key"));
   ASSERT_TRUE(store::Migrate(pool(), "device", device::Migrations()).ok());
   ASSERT_TRUE(store::Migrate(pool(), "profile", profile::Migrations()).ok());
   ASSERT_TRUE(store::Migrate(pool(), "activation", activation::Migrations()).ok());

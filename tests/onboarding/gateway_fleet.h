@@ -112,7 +112,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<activation::CodeStore> code_store_;
   std::unique_ptr<activation::ActivationCodeServiceImpl> code_service_;
   std::unique_ptr<server::Server> code_server_;
-  std::unique_ptr<device::CertificateAuthority> ca_;
+  std::unique_ptr<pki::CertificateAuthority> ca_;
   std::unique_ptr<device::DeviceStore> device_store_;
   std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
   std::unique_ptr<device::ApiKeyServiceImpl> api_key_service_;

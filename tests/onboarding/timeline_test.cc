@@ -38,7 +38,7 @@ class TimelineTest : public store::testing::DatabaseTest {
     ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir +
                            " && lib/testing/make_test_certs.sh " + dir).c_str()),
               0);
-    ca_ = *device::CertificateAuthority::Load(ReadFile(dir + "/ca.pem"), ReadFile(dir + "/ca.key"));
+    ca_ = *pki::CertificateAuthority::Load(ReadFile(dir + "/ca.pem"), ReadFile(dir + "/ca.key"));
     ASSERT_TRUE(store::Migrate(pool(), "device", device::Migrations()).ok());
     ASSERT_TRUE(store::Migrate(pool(), "profile", profile::Migrations()).ok());
     registry_ = std::make_shared<prometheus::Registry>();
@@ -94,7 +94,7 @@ class TimelineTest : public store::testing::DatabaseTest {
     ASSERT_TRUE(profiles_->PutLayer(&context, request, &layer).ok());
   }
 
-  std::unique_ptr<device::CertificateAuthority> ca_;
+  std::unique_ptr<pki::CertificateAuthority> ca_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<device::DeviceStore> device_store_;
   std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;

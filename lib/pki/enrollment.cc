@@ -1,4 +1,4 @@
-#include "device-agent/enrollment.h"
+#include "lib/pki/enrollment.h"
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-namespace onramp::agent {
+namespace onramp::pki {
 namespace {
 
 template <typename T, void (*Free)(T*)>
@@ -45,4 +45,4 @@ absl::StatusOr<Enrollment> MakeEnrollment(const std::string& common_name) {
   return Enrollment{.key_pem = Drain(key_out.get()), .csr_pem = Drain(request_out.get())};
 }
 
-}  // namespace onramp::agent
+}  // namespace onramp::pki

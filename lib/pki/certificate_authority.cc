@@ -1,4 +1,4 @@
-#include "services/device-activation/certificate_authority.h"
+#include "lib/pki/certificate_authority.h"
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -10,7 +10,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
-namespace onramp::device {
+namespace onramp::pki {
 namespace {
 
 template <typename T, void (*Free)(T*)>
@@ -68,8 +68,10 @@ absl::StatusOr<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Load
       new CertificateAuthority(std::move(keys), std::string(cert_pem)));
 }
 
-absl::StatusOr<CertificateAuthority::Issued> CertificateAuthority::Issue(
-    std::string_view csr_pem, std::string_view mac, absl::Duration validity) const {
+absl::StatusOr<CertificateAuthority::Issued> CertificateAuthority::Issue(std::string_view csr_pem,
+                                                                      std::string_view common_name,
+                                                                      absl::Duration validity,
+                                                                      std::string_view organization) const {
   CsrPtr csr(PEM_read_bio_X509_REQ(ReadBio(csr_pem).get(), nullptr, nullptr, nullptr));
   if (!csr) return absl::InvalidArgumentError("csr_pem is not a PEM certificate request");
   KeyPtr public_key(X509_REQ_get_pubkey(csr.get()));
@@ -91,9 +93,10 @@ absl::StatusOr<CertificateAuthority::Issued> CertificateAuthority::Issue(
   BN_to_ASN1_INTEGER(serial.get(), X509_get_serialNumber(certificate.get()));
   X509_set_issuer_name(certificate.get(), X509_get_subject_name(keys_->certificate.get()));
   X509_NAME* subject = X509_get_subject_name(certificate.get());
-  std::string cn(mac);
-  X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("Onramp devices"), -1, -1, 0);
+  std::string cn(common_name);
+  std::string o(organization);
+  X509_NAME_add_entry_by_txt(subject, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(o.c_str()), -1, -1,
+                             0);
   X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   // A little slack for phones whose clock is behind.
@@ -127,4 +130,4 @@ absl::StatusOr<CertificateAuthority::Issued> CertificateAuthority::Issue(
   return issued;
 }
 
-}  // namespace onramp::device
+}  // namespace onramp::pki
