@@ -27,5 +27,14 @@ TEST(ErrorDetailTest, OkStatusStaysOkAndCarriesNothing) {
   EXPECT_EQ(FieldOf(status), std::nullopt);
 }
 
+TEST(ErrorDetailTest, ALimitSaysWhenToComeBackInWholeSeconds) {
+  absl::Status status = LimitExceeded("too many unknown codes from this source", absl::Milliseconds(1500));
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kResourceExhausted,
+                               Eq("too many unknown codes from this source; retry in 2s")));
+  EXPECT_THAT(RetryAfterOf(status), Optional(Eq(absl::Seconds(2))));
+  EXPECT_EQ(RetryAfterOf(absl::UnavailableError("down")), std::nullopt);
+  EXPECT_EQ(RetryAfterOf(WithRetryAfter(absl::OkStatus(), absl::Seconds(1))), std::nullopt);
+}
+
 }  // namespace
 }  // namespace onramp::status

@@ -58,6 +58,20 @@ TEST(GrpcStatusTest, FieldTravelsAsErrorDetail) {
   EXPECT_THAT(FieldOf(back), Optional(Eq("count")));
 }
 
+TEST(GrpcStatusTest, RetryAfterTravelsAsErrorDetail) {
+  grpc::Status converted = ToGrpcStatus(LimitExceeded("too many unknown phones from this source", absl::Seconds(3100)));
+  onramp::common::v1::ErrorDetail detail;
+  ASSERT_TRUE(detail.ParseFromString(converted.error_details()));
+  EXPECT_EQ(detail.retry_after().seconds(), 3100);
+  EXPECT_EQ(detail.field(), "");
+
+  absl::Status back = FromGrpcStatus(converted);
+  EXPECT_THAT(back, StatusIs(absl::StatusCode::kResourceExhausted,
+                             Eq("too many unknown phones from this source; retry in 3100s")));
+  EXPECT_THAT(RetryAfterOf(back), Optional(Eq(absl::Seconds(3100))));
+  EXPECT_EQ(FieldOf(back), std::nullopt);
+}
+
 TEST(GrpcStatusTest, GarbageDetailsAreIgnored) {
   absl::Status back = FromGrpcStatus(
       grpc::Status(grpc::StatusCode::INTERNAL, "boom", "\xff\xff\xff not a proto"));

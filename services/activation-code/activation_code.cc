@@ -28,8 +28,10 @@ void RegisterFlags(config::Flags& flags, Options* options) {
             "Failed redemptions allowed per source address per window.");
   flags.Int("limit_per_mac", &options->service.limits.per_mac, 1, 1000000,
             "Failed redemptions allowed per MAC address per window.");
-  flags.Int("limit_per_partner", &options->service.limits.per_partner, 1, 100000000,
-            "Failed redemptions of a partner's codes allowed per window.");
+  flags.Int("limit_per_code", &options->service.limits.per_code, 1, 1000000,
+            "Failed redemptions of one existing code (used, revoked, expired, another phone's) per window.");
+  flags.Duration("redeem_replay_window", &options->service.limits.replay_window,
+                 "How long the phone that redeemed a code gets the same answer again (its answer was lost).");
   flags.Duration("limit_window", &options->service.limits.window,
                  "The rate-limit window (fixed windows aligned to the epoch).");
   flags.Duration("default_expiry", &options->service.default_expiry,

@@ -263,33 +263,34 @@ grpc::Status ActivationCodeServiceImpl::RedeemCode(grpc::ServerContext* context,
     absl::Status result;
     switch (outcome.kind) {
       case RedeemOutcome::Kind::kRedeemed:
+      case RedeemOutcome::Kind::kReplayed:
+        label = outcome.kind == RedeemOutcome::Kind::kReplayed ? "replayed" : "redeemed";
         response->set_redemption_id(outcome.redemption_id);
         response->set_code_id(outcome.code.id);
         response->set_partner(outcome.code.partner);
+        response->set_replayed(outcome.kind == RedeemOutcome::Kind::kReplayed);
+        response->set_code_names_phone(!outcome.code.mac.empty() && outcome.code.mac == mac);
         ToProto(outcome.code.target, response->mutable_target());
         break;
+      // A guesser learns nothing from a refusal: a used, revoked or expired
+      // code and one bound to another phone answer as an unknown one.
       case RedeemOutcome::Kind::kUnknownCode:
         label = "unknown";
         result = absl::NotFoundError("no such activation code");
         break;
       case RedeemOutcome::Kind::kNotActive:
         label = "not_active";
-        result = absl::FailedPreconditionError(
-            "activation code can no longer be used (already used, revoked or expired)");
+        result = absl::NotFoundError("no such activation code");
         break;
       case RedeemOutcome::Kind::kWrongPhone:
         label = "wrong_phone";
-        result = absl::FailedPreconditionError("activation code is for another phone");
+        result = absl::NotFoundError("no such activation code");
         break;
-      case RedeemOutcome::Kind::kRateLimited: {
+      case RedeemOutcome::Kind::kRateLimited:
         label = "rate_limited";
-        int64_t seconds = absl::ToInt64Seconds(absl::Ceil(outcome.retry_after, absl::Seconds(1)));
-        context->AddTrailingMetadata("retry-after", absl::StrCat(seconds));
-        result = absl::ResourceExhaustedError(absl::StrCat(
-            "too many failed activation attempts for this ", outcome.limited_by,
-            "; retry in ", seconds, "s"));
+        result = status::LimitExceeded(
+            absl::StrCat("too many failed activation attempts for this ", outcome.limited_by), outcome.retry_after);
         break;
-      }
     }
     redemptions_.Add({{"outcome", label}}).Increment();
     // Never the code itself in a log line.

@@ -10,6 +10,8 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "lib/server/server.h"
+#include "lib/status/error_detail.h"
+#include "lib/status/grpc_status.h"
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
 #include "lib/store/transaction.h"
@@ -34,7 +36,7 @@ class ActivationServiceTest : public store::testing::DatabaseTest {
     store_ = std::make_unique<CodeStore>(pool());
     registry_ = std::make_shared<prometheus::Registry>();
     ServiceOptions options;
-    options.limits = {.per_source = 5, .per_mac = 5, .per_partner = 1000};
+    options.limits = {.per_source = 5, .per_mac = 5, .per_code = 5};
     service_ = std::make_unique<ActivationCodeServiceImpl>(
         *store_, *CodeHasher::Create(std::string(32, 'k')),
         *BatchSealer::Create(std::string(32, 'k')), options, *registry_);
@@ -92,18 +94,10 @@ class ActivationServiceTest : public store::testing::DatabaseTest {
     return request;
   }
 
-  grpc::Status Redeem(const v1::RedeemCodeRequest& request, v1::RedeemCodeResponse* response = nullptr,
-                      std::string* retry_after = nullptr) {
+  grpc::Status Redeem(const v1::RedeemCodeRequest& request, v1::RedeemCodeResponse* response = nullptr) {
     grpc::ClientContext context;
     v1::RedeemCodeResponse ignored;
-    grpc::Status status = stub_->RedeemCode(&context, request, response ? response : &ignored);
-    if (retry_after != nullptr) {
-      auto found = context.GetServerTrailingMetadata().find("retry-after");
-      if (found != context.GetServerTrailingMetadata().end()) {
-        retry_after->assign(found->second.data(), found->second.size());
-      }
-    }
-    return status;
+    return stub_->RedeemCode(&context, request, response ? response : &ignored);
   }
 
   v1::ActivationCode Get(const std::string& partner, const std::string& id, grpc::Status* status) {
@@ -173,9 +167,10 @@ TEST_F(ActivationServiceTest, CreateListRedeemThenRedeemAgainFails) {
   EXPECT_EQ(redeemed.target().account_ref(), "workspace-42");
   EXPECT_FALSE(redeemed.redemption_id().empty());
 
-  status = Redeem(RedeemRequest(created.codes(0).code()));
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(status.error_message(), HasSubstr("already used, revoked or expired"));
+  // Another phone typing it: used, and told exactly what an unknown code gets.
+  status = Redeem(RedeemRequest(created.codes(0).code(), "000e08aabbcd"));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "no such activation code");
 
   grpc::Status get_status;
   v1::ActivationCode code = Get("acme", redeemed.code_id(), &get_status);
@@ -200,15 +195,14 @@ TEST_F(ActivationServiceTest, RevokedCodesCannotBeRedeemed) {
     ASSERT_TRUE(stub_->RevokeCode(&context, request, &revoked).ok());
     EXPECT_EQ(revoked.state(), v1::CODE_STATE_REVOKED);
   }
-  EXPECT_EQ(Redeem(RedeemRequest(created.codes(0).code())).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Redeem(RedeemRequest(created.codes(0).code())).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(ActivationServiceTest, ExpiredCodesAreRefusedAndSwept) {
   std::vector<std::string> codes = CreateCodes("acme", 2);
   // Time passes: both codes' expiry is now behind us.
   Query("UPDATE activation.codes SET expires_at = now() - interval '1 second' RETURNING 1");
-  EXPECT_EQ(Redeem(RedeemRequest(codes[0])).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Redeem(RedeemRequest(codes[0])).error_code(), grpc::StatusCode::NOT_FOUND);
   absl::StatusOr<CodeStore::SweepResult> swept = store_->Sweep(absl::Hours(1));
   ASSERT_TRUE(swept.ok()) << swept.status();
   EXPECT_EQ(swept->expired, 2);
@@ -224,13 +218,61 @@ TEST_F(ActivationServiceTest, BoundCodesRefuseOtherPhones) {
   EXPECT_EQ(created.codes(0).details().constraints().mac().value(), "00562b043615");
   const std::string code = created.codes(0).code();
 
+  // No oracle: a code bound to another phone answers as an unknown one does.
+  grpc::Status unknown = Redeem(RedeemRequest(*GenerateCode(SystemRandom()), "00562b043615", "198.51.100.1"));
   grpc::Status wrong_model = Redeem(RedeemRequest(code, "00562b043615", "198.51.100.1", "CP-7832-3PCC"));
-  EXPECT_EQ(wrong_model.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_THAT(wrong_model.error_message(), HasSubstr("another phone"));
-  EXPECT_EQ(Redeem(RedeemRequest(code, "00562b043616", "198.51.100.1")).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
-  grpc::Status right = Redeem(RedeemRequest(code, "00:56:2b:04:36:15", "198.51.100.1"));
+  grpc::Status wrong_mac = Redeem(RedeemRequest(code, "00562b043616", "198.51.100.1"));
+  for (const grpc::Status& refused : {wrong_model, wrong_mac}) {
+    EXPECT_EQ(refused.error_code(), unknown.error_code());
+    EXPECT_EQ(refused.error_message(), unknown.error_message());
+    EXPECT_EQ(refused.error_details(), unknown.error_details());
+  }
+  v1::RedeemCodeResponse redeemed;
+  grpc::Status right = Redeem(RedeemRequest(code, "00:56:2b:04:36:15", "198.51.100.1"), &redeemed);
   EXPECT_TRUE(right.ok()) << right.error_message();
+  EXPECT_TRUE(redeemed.code_names_phone());
+}
+
+TEST_F(ActivationServiceTest, ThePhoneThatRedeemedGetsItsAnswerAgainWhenItWasLost) {
+  const std::string code = CreateCodes("acme", 1)[0];
+  v1::RedeemCodeResponse first;
+  ASSERT_TRUE(Redeem(RedeemRequest(code), &first).ok());
+  EXPECT_FALSE(first.replayed());
+  EXPECT_FALSE(first.code_names_phone());
+  // The answer never reached the phone; it asks again, from another address.
+  v1::RedeemCodeResponse again;
+  grpc::Status status = Redeem(RedeemRequest(code, "00:0e:08:aa:bb:cc", "203.0.113.10"), &again);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(again.replayed());
+  EXPECT_EQ(again.redemption_id(), first.redemption_id());
+  EXPECT_EQ(again.target().profile_rule(), first.target().profile_rule());
+  EXPECT_EQ(Query("SELECT count(*) FROM activation.redeem_failures"), "0");
+  // Another phone still cannot have it, and after the replay window nor can the first.
+  EXPECT_EQ(Redeem(RedeemRequest(code, "000e08aabbcd")).error_code(), grpc::StatusCode::NOT_FOUND);
+  Query("UPDATE activation.codes SET redeemed_at = now() - interval '25 hours' RETURNING 1");
+  EXPECT_EQ(Redeem(RedeemRequest(code)).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ActivationServiceTest, ReplayingAUsedCodeFromManyAddressesCannotLockThePartnerOut) {
+  const std::string used = CreateCodes("acme", 1)[0];
+  ASSERT_TRUE(Redeem(RedeemRequest(used)).ok());
+  // 58 addresses replay it with other MACs: each refusal counts against the
+  // address, the MAC and that code.
+  for (int i = 0; i < 58; ++i) {
+    std::string mac = absl::StrCat("00000000cc", absl::Hex(i, absl::kZeroPad2));
+    grpc::Status status = Redeem(RedeemRequest(used, mac, absl::StrCat("192.0.2.", i)));
+    EXPECT_TRUE(status.error_code() == grpc::StatusCode::NOT_FOUND ||
+                status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << status.error_message();
+  }
+  // The partner's fresh codes still work for its phones.
+  int phone = 0;
+  for (const std::string& fresh : CreateCodes("acme", 3)) {
+    std::string mac = absl::StrCat("00000000dd", absl::Hex(phone++, absl::kZeroPad2));
+    grpc::Status status = Redeem(RedeemRequest(fresh, mac, "203.0.113.77"));
+    EXPECT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(Query("SELECT count(*) FROM activation.redeem_failures WHERE scope = 'code'"), "1");
 }
 
 TEST_F(ActivationServiceTest, ConcurrentRedemptionsHaveExactlyOneWinner) {
@@ -245,7 +287,11 @@ TEST_F(ActivationServiceTest, ConcurrentRedemptionsHaveExactlyOneWinner) {
       std::string mac = absl::StrCat("00000000aa", absl::Hex(i, absl::kZeroPad2));
       grpc::Status status = Redeem(RedeemRequest(code, mac, absl::StrCat("192.0.2.", i)));
       if (status.ok()) ++won;
-      if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) ++refused;
+      // Refused as used, or past the code's failure budget (5 here).
+      if (status.error_code() == grpc::StatusCode::NOT_FOUND ||
+          status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        ++refused;
+      }
     });
   }
   for (auto& thread : threads) thread.join();
@@ -336,14 +382,14 @@ TEST_F(ActivationServiceTest, FailedGuessesAreRateLimitedAcrossTheFleetAndRecove
     std::string mac = absl::StrCat("0000000000", absl::Hex(i, absl::kZeroPad2));
     EXPECT_EQ(Redeem(RedeemRequest(guess, mac, attacker)).error_code(), grpc::StatusCode::NOT_FOUND);
   }
-  std::string retry_after;
-  grpc::Status limited = Redeem(RedeemRequest(live, "0000000000ff", attacker), nullptr, &retry_after);
+  grpc::Status limited = Redeem(RedeemRequest(live, "0000000000ff", attacker));
   EXPECT_EQ(limited.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(limited.error_message(), HasSubstr("this source"));
-  int seconds = 0;
-  EXPECT_TRUE(absl::SimpleAtoi(retry_after, &seconds));
-  EXPECT_GT(seconds, 0);
-  EXPECT_LE(seconds, 3600);
+  // When to come back: the real rest of the window, in the status details.
+  std::optional<absl::Duration> retry_after = status::RetryAfterOf(status::FromGrpcStatus(limited));
+  ASSERT_TRUE(retry_after.has_value());
+  EXPECT_GT(*retry_after, absl::ZeroDuration());
+  EXPECT_LE(*retry_after, absl::Hours(1));
   // The count lives in PostgreSQL, where every replica reads it.
   EXPECT_EQ(Query("SELECT failures FROM activation.redeem_failures WHERE scope = 'source' "
                   "AND subject = '198.51.100.66'"),

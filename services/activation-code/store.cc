@@ -25,6 +25,7 @@ constexpr char kCodeColumns[] = R"sql(
   (extract(epoch FROM redeemed_at) * 1000000)::bigint,
   coalesce(redeemed_mac, ''), coalesce(redeemed_model, ''),
   coalesce(redeemed_serial, ''), coalesce(redeemed_firmware, ''), code_hash)sql";
+constexpr int kCodeColumnCount = 18;
 
 CodeState StateFromText(std::string_view text) {
   if (text == "used") return CodeState::kUsed;
@@ -262,9 +263,9 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
       return absl::OkStatus();
     }
     pqxx::result rows = tx.exec_params(
-        absl::StrCat("SELECT ", kCodeColumns,
+        absl::StrCat("SELECT ", kCodeColumns, ", redemption_id::text, redeemed_at > now() - $2 * interval '1 second'"
                      " FROM activation.codes WHERE code_hash = $1 FOR UPDATE"),
-        redemption.code_hash);
+        redemption.code_hash, absl::ToDoubleSeconds(limits.replay_window));
     if (rows.empty()) {
       outcome.kind = RedeemOutcome::Kind::kUnknownCode;
       count_failure("source", redemption.source);
@@ -273,7 +274,17 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
       return absl::OkStatus();
     }
     outcome.code = FromRow(rows[0]);
-    if (limited({{"partner", outcome.code.partner, limits.per_partner}})) {
+    // The phone that redeemed it asks again: its answer was lost.
+    bool recent = !rows[0][kCodeColumnCount + 1].is_null() && rows[0][kCodeColumnCount + 1].as<bool>();
+    if (outcome.code.state == CodeState::kUsed && recent && outcome.code.redeemed_mac == redemption.mac) {
+      outcome.kind = RedeemOutcome::Kind::kReplayed;
+      outcome.redemption_id = rows[0][kCodeColumnCount].as<std::string>();
+      audit("replayed");
+      return absl::OkStatus();
+    }
+    // Replaying a known code from many addresses spends that code's budget
+    // (and the sources'), nobody else's.
+    if (limited({{"code", redemption.code_hash, limits.per_code}})) {
       audit("rate_limited", outcome.limited_by);
       return absl::OkStatus();
     }
@@ -284,7 +295,7 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
                                                               : RedeemOutcome::Kind::kWrongPhone;
       count_failure("source", redemption.source);
       count_failure("mac", redemption.mac);
-      count_failure("partner", outcome.code.partner);
+      count_failure("code", redemption.code_hash);
       audit(wrong_phone && outcome.code.state == CodeState::kActive ? "wrong_phone" : "not_active",
             StateText(outcome.code.state));
       return absl::OkStatus();

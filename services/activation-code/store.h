@@ -74,11 +74,17 @@ struct CodePage {
   std::string next_page_token;
 };
 
+// Failed redemptions allowed per window. Each budget belongs to what a
+// guesser controls or targets (its address, the MAC it claims, the code it
+// replays), never to a partner, so strangers cannot spend a partner's.
 struct RateLimits {
   int per_source = 20;
   int per_mac = 10;
-  int per_partner = 1000;
+  int per_code = 10;
   absl::Duration window = absl::Hours(1);
+  // The phone that redeemed a code and lost the answer gets it again for
+  // this long.
+  absl::Duration replay_window = absl::Hours(24);
 };
 
 struct Redemption {
@@ -93,6 +99,7 @@ struct Redemption {
 struct RedeemOutcome {
   enum class Kind {
     kRedeemed,
+    kReplayed,    // the redeeming phone again, within the replay window
     kUnknownCode,
     kNotActive,   // used, revoked or expired
     kWrongPhone,  // bound to another model or MAC
@@ -102,7 +109,7 @@ struct RedeemOutcome {
   CodeRecord code;  // set unless kUnknownCode or kRateLimited
   std::string redemption_id;
   absl::Duration retry_after;  // kRateLimited
-  std::string limited_by;      // kRateLimited: "source", "mac" or "partner"
+  std::string limited_by;      // kRateLimited: "source", "mac" or "code"
 };
 
 class CodeStore {
