@@ -2,17 +2,21 @@
 // fleet. Its flash is --state-dir.
 //
 //   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
+//                              [--factory_ca_cert F --factory_ca_key K]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
 //                              [--code DIGITS|#DIGITS|-] [--dhcp_lease FILE]
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--concurrency 256] [--storm 60s] [--ca_file F]
-//                              [--steady_for 10m --time_scale 60]
+//                              [--steady_for 10m --time_scale 60] [--factory_ca_cert F --factory_ca_key K]
 //   device-agent set           --state-dir D NAME VALUE
 //   device-agent call          --state-dir D start|end   (no resyncs during a call)
 //   device-agent status        --state-dir D [--json]
 //
-// A first factory reset needs the identity; later ones keep it. `resync` is
+// A first factory reset needs the identity; later ones keep it. With a
+// manufacturing CA (--factory_ca_cert/--factory_ca_key, the stand-in
+// factory) a phone without a factory certificate is given one, which it
+// keeps for life and presents over HTTPS until it registers. `resync` is
 // one provisioning pass (the redirect query first, while the phone is Open
 // and has no Profile_Rule) and logs each step; `run` repeats it on the
 // phone's own timers (Resync_Periodic after a success,
@@ -24,6 +28,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <thread>
 #include <string>
@@ -34,6 +39,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "device-agent/factory.h"
 #include "device-agent/phone.h"
 #include "device-agent/simulator.h"
 #include "device-agent/state.h"
@@ -56,15 +62,36 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// The stand-in factory from --factory_ca_cert and --factory_ca_key; none
+// without them.
+absl::StatusOr<std::optional<Factory>> FactoryOf(const std::string& cert_file, const std::string& key_file) {
+  if (cert_file.empty() != key_file.empty()) {
+    return absl::InvalidArgumentError("--factory_ca_cert and --factory_ca_key come together");
+  }
+  if (cert_file.empty()) return std::optional<Factory>();
+  absl::StatusOr<Factory> factory = Factory::Load(cert_file, key_file);
+  if (!factory.ok()) return factory.status();
+  return std::optional<Factory>(*std::move(factory));
+}
+
+void FactoryFlags(config::Flags& flags, std::string* cert_file, std::string* key_file) {
+  flags.String("factory_ca_cert", cert_file,
+               "The manufacturer's CA certificate (PEM): a phone without a factory certificate gets one.");
+  flags.String("factory_ca_key", key_file, "Its private key (PEM).");
+}
+
 int FactoryResetCommand(int argc, char** argv) {
-  std::string dir, mac, model, serial, firmware;
+  std::string dir, mac, model, serial, firmware, factory_cert, factory_key;
   config::Flags flags("device-agent factory-reset", "Clears the phone to its factory state (Open).");
   flags.RequiredString("state_dir", &dir, "The phone's flash.");
   flags.String("mac", &mac, "Its MAC (needed the first time).");
   flags.String("model", &model, "Its model, the $PN (needed the first time).");
   flags.String("serial", &serial, "Its serial number.");
   flags.String("firmware", &firmware, "The image it runs, e.g. sip88xx.11-2-3MSR1-1.loads.");
+  FactoryFlags(flags, &factory_cert, &factory_key);
   flags.ParseOrExit(argc, argv);
+  absl::StatusOr<std::optional<Factory>> factory = FactoryOf(factory_cert, factory_key);
+  if (!factory.ok()) return Fail(factory.status());
   absl::StatusOr<v1::PhoneState> state = LoadState(dir);
   if (!state.ok() && state.status().code() != absl::StatusCode::kNotFound) return Fail(state.status());
   v1::PhoneState current = state.ok() ? *state : v1::PhoneState();
@@ -79,8 +106,12 @@ int FactoryResetCommand(int argc, char** argv) {
   if (current.mac().empty() || current.model().empty()) {
     return Fail(absl::InvalidArgumentError("a new phone needs --mac and --model"));
   }
+  if (*factory) {
+    if (absl::Status made = (*factory)->Manufacture(current); !made.ok()) return Fail(made);
+  }
   if (absl::Status saved = SaveState(dir, FactoryReset(current)); !saved.ok()) return Fail(saved);
-  std::cout << "factory reset: " << current.mac() << " " << current.model() << " is Open\n";
+  std::cout << "factory reset: " << current.mac() << " " << current.model() << " is Open"
+            << (current.factory_cert_pem().empty() ? " (no factory certificate)\n" : "\n");
   return 0;
 }
 
@@ -249,7 +280,12 @@ int SimCommand(int argc, char** argv) {
   flags.Duration("steady_for", &options.steady_for,
                  "After the storm, phones go on resyncing on their timers this long (0: the storm only).");
   flags.Int("time_scale", &time_scale, 1, 1000000, "Phone seconds per real second (the power-on random delay, steady resyncs).");
+  std::string factory_cert, factory_key;
+  FactoryFlags(flags, &factory_cert, &factory_key);
   flags.ParseOrExit(argc, argv);
+  absl::StatusOr<std::optional<Factory>> factory = FactoryOf(factory_cert, factory_key);
+  if (!factory.ok()) return Fail(factory.status());
+  if (*factory) options.factory = &**factory;
   options.time_scale = time_scale;
   options.on_progress = [](int64_t done, int64_t total) {
     std::cout << "  " << done << " passes (" << total << " phones)" << std::endl;

@@ -83,7 +83,8 @@ absl::StatusOr<HttpRequest> Phone::ToActivationService(const std::string& method
 
 absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   // What every request of this phone carries: its User-Agent, the CA it
-  // trusts and, once registered, its certificate.
+  // trusts and its certificate: the cloud's once registered, before that
+  // its factory certificate (when it was born with one).
   request.headers.try_emplace("User-Agent", UserAgent());
   if (request.ca_file.empty()) request.ca_file = options_.ca_file;
   if (state_.registered() && HasFlash()) {
@@ -92,6 +93,9 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   } else if (state_.registered()) {
     request.client_cert_pem = state_.device_cert_pem();
     request.client_key_pem = state_.device_key_pem();
+  } else if (!state_.factory_cert_pem().empty()) {
+    request.client_cert_pem = state_.factory_cert_pem();
+    request.client_key_pem = state_.factory_key_pem();
   }
   // Names resolve through the phone's DNS server when it has one.
   if (!options_.dns_resolver.empty() && request.connect_address.empty()) {
@@ -220,6 +224,10 @@ macro::Variables Phone::Variables() const {
   variables.upgrade_error = state_.last_upgrade();
   for (int i = 0; i < 16; ++i) {
     variables.general_purpose[static_cast<size_t>(i)] = Parameter(absl::StrCat("GPP_", std::string(1, static_cast<char>('A' + i))));
+  }
+  for (int i = 0; i < 4; ++i) {
+    variables.secret_general_purpose[static_cast<size_t>(i)] =
+        Parameter(absl::StrCat("GPP_S", std::string(1, static_cast<char>('A' + i))));
   }
   return variables;
 }
@@ -443,6 +451,26 @@ absl::Status Phone::RegisterWithCloud() {
   return absl::OkStatus();
 }
 
+void Phone::ReportStateToCloud() {
+  // The cloud takes a phone's state only from the phone itself: over
+  // HTTPS with its certificate (the cloud's, or its factory one).
+  if (state_.customization_state() != "acquired" || state_.reported_state() == "acquired") return;
+  if (!absl::StartsWith(options_.activation_url, "https://")) return;
+  if (!state_.registered() && state_.factory_cert_pem().empty()) return;
+  absl::StatusOr<HttpRequest> request = ToActivationService("POST", "/state");
+  if (!request.ok()) return;
+  request->headers["Content-Type"] = "application/x-www-form-urlencoded";
+  request->body = strings::EncodeForm({{"mac", state_.mac()}, {"state", state_.customization_state()}});
+  absl::StatusOr<HttpResponse> response = Send(*std::move(request));
+  if (response.ok() && response->status == 200) {
+    state_.set_reported_state(state_.customization_state());
+    options_.on_step(absl::StrCat("cloud told: ", state_.customization_state()));
+  } else {
+    options_.on_step(absl::StrCat("cloud not told of its state: ",
+                                  response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
+  }
+}
+
 void Phone::RunProfileRules() {
   for (const char* name : kProfileRules) {
     std::string rule = Parameter(name);
@@ -513,6 +541,17 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
                       .target = target.path,
                       .headers = {{"Content-Type", "application/xml"}},
                       .body = flat_profile::Write(report)};
+  // Encrypted as NOTES.md has it: with the rule's --key (AES-256-CBC), else
+  // with the phone's IKM (aes128gcm); the server then knows it is the phone's.
+  if (target.key) {
+    request.body = profile_crypto::EncryptOpensslEnc(request.body, *target.key);
+  } else if (std::string ikm = Parameter("IKM_HTTP_Encrypt_Content"); !ikm.empty()) {
+    absl::StatusOr<std::string> sealed = profile_crypto::EncodeAes128Gcm(request.body, ikm);
+    if (sealed.ok()) {
+      request.body = *std::move(sealed);
+      request.headers["Content-Encoding"] = "aes128gcm";
+    }
+  }
   absl::StatusOr<HttpResponse> response = Send(request);
   options_.on_step(absl::StrCat("upgrade report: ",
                                 response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
@@ -627,6 +666,7 @@ absl::Status Phone::Provision(HttpClient& client) {
     RETURN_IF_ERROR(RegisterWithCloud());
   }
   RunProfileRules();
+  ReportStateToCloud();
   state_.set_consecutive_failures(state_.last_outcome() == "A" ? 0 : state_.consecutive_failures() + 1);
   // After each reboot into new firmware the phone resyncs (Resync_On_Reset)
   // and may find the next hop of its plan.

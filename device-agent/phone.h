@@ -116,6 +116,9 @@ class Phone {
   absl::StatusOr<HttpResponse> Download(const std::string& url);
   void ReportUpgrade(const std::string& from, const std::string& to, const std::string& outcome);
   void RunProfileRules();
+  // A new customization state (Acquired) goes to the cloud, once, as the
+  // phone's own word (POST <activation-url>/state over mutual TLS).
+  void ReportStateToCloud();
   macro::Variables Variables() const;
   absl::Status RegisterWithCloud();
   // Fetches and applies the profile `rule` names; false: skipped (empty or

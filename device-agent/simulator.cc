@@ -44,6 +44,9 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     identity.set_mac(*mac);
     identity.set_model(options.model);
     identity.set_firmware(options.firmware);
+    if (options.factory != nullptr) {
+      if (absl::Status made = options.factory->Manufacture(identity); !made.ok()) return made;
+    }
     phones.push_back({FactoryReset(identity), asio::steady_timer(io)});
   }
   const Clock::time_point start = Clock::now();

@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "device-agent/factory.h"
 
 namespace onramp::agent {
 
@@ -28,6 +29,10 @@ struct SimulatorOptions {
   std::string firmware = "sip88xx.12-0-1MPP0001-245.loads";
   std::string activation_url;
   std::string ca_file;
+  // Where the phones were made: each gets its factory certificate before
+  // the storm begins (its cost is not the storm's). Null: phones without
+  // one (old phones, which prove nothing).
+  const Factory* factory = nullptr;
   // Passes in flight at once (the phones' network and file descriptors);
   // phones due beyond it wait their turn.
   int concurrency = 256;

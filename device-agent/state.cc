@@ -49,6 +49,8 @@ v1::PhoneState FactoryReset(const v1::PhoneState& state) {
   fresh.set_model(state.model());
   fresh.set_serial(state.serial());
   fresh.set_firmware(state.firmware());
+  fresh.set_factory_key_pem(state.factory_key_pem());
+  fresh.set_factory_cert_pem(state.factory_cert_pem());
   fresh.set_customization_state("open");
   return fresh;
 }

@@ -18,7 +18,8 @@ absl::StatusOr<v1::PhoneState> LoadState(const std::string& dir);
 
 absl::Status SaveState(const std::string& dir, const v1::PhoneState& state);
 
-// Out of the box: identity kept, everything else cleared, state Open.
+// Out of the box: identity (factory certificate included) kept,
+// everything else cleared, state Open.
 v1::PhoneState FactoryReset(const v1::PhoneState& state);
 
 }  // namespace onramp::agent

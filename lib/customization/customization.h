@@ -14,10 +14,14 @@
 
 namespace onramp::customization {
 
-// The fleet learns a phone's state from what it does: a redirect answered
-// makes it Custom Pending; its first profile (profile-render records this
-// timeline event for each new profile delivered) makes it Acquired.
+// The fleet learns a phone's state from what the phone itself does (never
+// from what anyone could do in its name): a redirect answered to the proven
+// phone makes it Custom Pending; its first profile fetched over a channel
+// that authenticated it (profile-render records this timeline event for
+// each new profile so delivered) makes it Acquired.
 inline constexpr char kProfileDeliveredEvent[] = "profile_delivered";
+// A new profile fetched by whoever asked, without proof: timeline only.
+inline constexpr char kProfileFetchedEvent[] = "profile_fetched";
 
 enum class CustomizationState { kOpen, kPending, kCustomPending, kAcquired, kAborted, kUnavailable };
 

@@ -219,6 +219,16 @@ bool IsValidName(std::string_view name) {
   return !(name.size() >= 3 && strings::Lower(name.substr(0, 3)) == "xml");
 }
 
+bool IsSecretName(std::string_view name) {
+  static constexpr std::string_view kSecrets[] = {"Password", "Passwd", "Secret", "Credential",
+                                                  "IKM_HTTP_Encrypt_Content", "GPP_SA", "GPP_SB",
+                                                  "GPP_SC", "GPP_SD"};
+  for (std::string_view secret : kSecrets) {
+    if (name.find(secret) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 std::string IndexedName(std::string_view base, int index) {
   return absl::StrCat(strings::ToAbsl(base), "_", index, "_");
 }

@@ -80,6 +80,11 @@ std::string Write(const FlatProfile& profile, const WriteOptions& options = {});
 // letters, digits, _, - or . (what XML allows and phones use).
 bool IsValidName(std::string_view name);
 
+// Whether a parameter holds a secret by its name alone (passwords, the
+// secure GPP_SA-SD, IKM_HTTP_Encrypt_Content, credentials): such values
+// travel only encrypted or to a phone that proved who it is.
+bool IsSecretName(std::string_view name);
+
 // "Proxy", 1 -> "Proxy_1_": the name of an indexed parameter.
 std::string IndexedName(std::string_view base, int index);
 

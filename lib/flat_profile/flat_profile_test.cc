@@ -148,5 +148,15 @@ TEST(FlatProfileTest, NamesFromLabelsAndIndexes) {
   EXPECT_FALSE(IsValidName("XML_thing"));
 }
 
+TEST(FlatProfileTest, SecretsAreKnownByTheirNames) {
+  for (const char* secret : {"Password_1_", "HTTP_Proxy_Password", "Admin_Passwd", "GPP_SA", "GPP_SD",
+                             "IKM_HTTP_Encrypt_Content", "Cloud_Registration_Credential", "Shared_Secret"}) {
+    EXPECT_TRUE(IsSecretName(secret)) << secret;
+  }
+  for (const char* plain : {"Proxy_1_", "GPP_A", "Profile_Rule", "Display_Name_1_", "User_ID_1_"}) {
+    EXPECT_FALSE(IsSecretName(plain)) << plain;
+  }
+}
+
 }  // namespace
 }  // namespace onramp::flat_profile

@@ -1,5 +1,6 @@
 #include "lib/http_status/http_status.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,11 @@ int ForPartner(absl::StatusCode code) {
     case C::kDeadlineExceeded: return 504;
     default: return 500;
   }
+}
+
+std::string RetryAfterSeconds(const absl::Status& status, absl::Duration fallback) {
+  absl::Duration wait = status::RetryAfterOf(status).value_or(fallback);
+  return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
 }
 
 std::string ErrorBody(const absl::Status& status) {

@@ -15,11 +15,17 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace onramp::http_status {
 
 int ForPhone(absl::StatusCode code);
 int ForPartner(absl::StatusCode code);
+
+// The Retry-After value for a 429 or 503 from `status`: the wait the
+// service attached (lib/status WithRetryAfter), in whole seconds, at least
+// 1; else `fallback` (a busy or unreachable backend says nothing).
+std::string RetryAfterSeconds(const absl::Status& status, absl::Duration fallback = absl::Seconds(5));
 
 // {"error":{"code":...,"message":...,"field":...}} ("field" only when the
 // status names one, see lib/status/error_detail.h).

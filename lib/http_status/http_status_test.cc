@@ -44,5 +44,13 @@ TEST(HttpStatusTest, ErrorBodiesNameTheField) {
             R"({"error":{"code":"NOT_FOUND","message":"no such code"}})");
 }
 
+TEST(HttpStatusTest, RetryAfterIsTheServicesOwnWaitInWholeSeconds) {
+  EXPECT_EQ(RetryAfterSeconds(status::LimitExceeded("too many", absl::Seconds(3100))), "3100");
+  EXPECT_EQ(RetryAfterSeconds(status::WithRetryAfter(absl::UnavailableError("busy"), absl::Milliseconds(200))),
+            "1");
+  EXPECT_EQ(RetryAfterSeconds(absl::UnavailableError("unreachable")), "5");
+  EXPECT_EQ(RetryAfterSeconds(absl::UnavailableError("unreachable"), absl::Seconds(30)), "30");
+}
+
 }  // namespace
 }  // namespace onramp::http_status

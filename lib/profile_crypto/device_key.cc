@@ -39,10 +39,6 @@ std::string DeviceKey::ToHex() const {
       absl::string_view(reinterpret_cast<const char*>(bytes_.data()), bytes_.size()));
 }
 
-std::string_view DeviceKey::Ikm() const {
-  return std::string_view(reinterpret_cast<const char*>(bytes_.data()), 16);
-}
-
 bool operator==(const DeviceKey& a, const DeviceKey& b) {
   return CRYPTO_memcmp(a.bytes_.data(), b.bytes_.data(), DeviceKey::kSize) == 0;
 }

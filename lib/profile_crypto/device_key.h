@@ -29,8 +29,11 @@ class DeviceKey {
   std::string ToHex() const;
   // The passphrase for `openssl enc -k` and rules' --key: the hex form.
   std::string Passphrase() const { return ToHex(); }
-  // The first 16 bytes, as the aes128gcm input keying material.
-  std::string_view Ikm() const;
+  // The aes128gcm input keying material as the phone holds it in
+  // IKM_HTTP_Encrypt_Content: the 64 hex digits as text. (How phones
+  // write the IKM is unconfirmed; text is what a profile can carry, and
+  // all 256 bits go into the HKDF.)
+  std::string Ikm() const { return ToHex(); }
 
   const std::array<uint8_t, kSize>& bytes() const { return bytes_; }
 

@@ -17,6 +17,10 @@ void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(rest) * 1000);
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
 std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string out;
   {

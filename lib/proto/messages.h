@@ -12,6 +12,9 @@ namespace onramp::proto {
 // `time` at microsecond precision, as the services store times.
 void SetTimestamp(absl::Time time, google::protobuf::Timestamp* out);
 
+// The time a Timestamp names.
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+
 // The message's bytes with map entries in a fixed order, so equal messages
 // always give equal bytes (for fingerprints of requests).
 std::string DeterministicBytes(const google::protobuf::Message& message);

@@ -13,6 +13,9 @@ TEST(MessagesTest, TimestampsKeepMicrosecondsAndNonNegativeNanos) {
   SetTimestamp(absl::FromUnixMicros(-1), &stamp);
   EXPECT_EQ(stamp.seconds(), -1);
   EXPECT_EQ(stamp.nanos(), 999999000);
+  EXPECT_EQ(FromTimestamp(stamp), absl::FromUnixMicros(-1));
+  SetTimestamp(absl::FromUnixMicros(1700000000123456), &stamp);
+  EXPECT_EQ(FromTimestamp(stamp), absl::FromUnixMicros(1700000000123456));
 }
 
 TEST(MessagesTest, DeterministicBytesAreStable) {

@@ -35,6 +35,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                        "PEM certificate of the onboarding CA that signs device certificates.");
   flags.RequiredString("ca_key_file", &options->ca_key_file,
                        "Secret: PEM private key of the onboarding CA.");
+  flags.RequiredString("profile_render_addr", &options->profile_render_addr,
+                       "host:port of profile-render, which hands proven phones their profile keys and forgets "
+                       "released ones.");
   flags.Duration("certificate_validity", &options->service.certificate_validity,
                  "Lifetime of a device certificate.");
   flags.Int("limit_misses_per_source", &options->limits.misses_per_source, 1, 1000000,
@@ -56,7 +59,8 @@ absl::Status Run(const Options& options) {
 
   auto registry = std::make_shared<prometheus::Registry>();
   DeviceStore device_store(*pool, options.limits);
-  DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry);
+  clients::ProfileRenderClient profiles(options.profile_render_addr, {.deadline = absl::Seconds(2)});
+  DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry, &profiles);
   ApiKeyServiceImpl api_keys(*pool);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service, &api_keys}, registry));

@@ -21,6 +21,7 @@ struct Options {
   int pool_size = 8;
   std::string ca_cert_file;
   std::string ca_key_file;
+  std::string profile_render_addr;
   absl::Duration sweep_interval = absl::Minutes(1);
   Limits limits;
   ServiceOptions service;

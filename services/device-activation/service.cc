@@ -17,6 +17,7 @@
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
 #include "lib/validation/fields.h"
+#include "services/device-activation/onboarding.h"
 
 namespace onramp::device {
 namespace {
@@ -30,6 +31,7 @@ constexpr int kProgressChunk = 1000;
 
 absl::Status CheckTarget(const std::string& field, const v1::RedirectTarget& target) {
   RETURN_IF_ERROR(validation::Text(field + ".profile_rule", target.profile_rule(), 2048));
+  RETURN_IF_ERROR(CheckNoSecrets(field, target));
   absl::StatusOr<rule::Rule> parsed = rule::ParseRule(target.profile_rule());
   if (!parsed.ok()) {
     return InvalidField(field + ".profile_rule", std::string(parsed.status().message()));
@@ -82,6 +84,23 @@ std::optional<CustomizationState> FromProto(v1::CustomizationState state) {
   }
 }
 
+v1::DeviceTrust ToProto(Trust trust) {
+  return trust == Trust::kMacOnly ? v1::DEVICE_TRUST_MAC_ONLY : v1::DEVICE_TRUST_FACTORY_CERTIFICATE;
+}
+
+Trust FromProto(v1::DeviceTrust trust) {
+  return trust == v1::DEVICE_TRUST_MAC_ONLY ? Trust::kMacOnly : Trust::kFactoryCertificate;
+}
+
+// What a phone's request proved, for its timeline.
+std::string ProofName(const common::v1::Evidence& evidence, Trust trust) {
+  switch (evidence.proof()) {
+    case common::v1::PROOF_FACTORY_CERTIFICATE: return "factory certificate";
+    case common::v1::PROOF_REGISTRATION_CERTIFICATE: return "registration certificate";
+    default: return trust == Trust::kMacOnly ? "MAC-only trust" : "no proof";
+  }
+}
+
 void ToProto(const DeviceRecord& device, v1::Device* out) {
   out->mutable_mac()->set_value(device.mac);
   out->set_serial(device.serial);
@@ -96,6 +115,7 @@ void ToProto(const DeviceRecord& device, v1::Device* out) {
   out->set_registered(device.registered);
   out->set_certificate_serial(device.certificate_serial);
   proto::SetTimestamp(device.claimed, out->mutable_claim_time());
+  out->set_trust(ToProto(device.trust));
 }
 
 void ToProto(const ProfileRecord& profile, v1::RedirectProfile* out) {
@@ -111,14 +131,6 @@ absl::StatusOr<std::string> DeviceMac(const v1::DeviceRequest& request) {
   return validation::Mac("mac", request.mac().value());
 }
 
-absl::Status RateLimited(grpc::ServerContext* context, absl::Duration retry_after,
-                         std::string_view what) {
-  int64_t seconds = absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1)));
-  context->AddTrailingMetadata("retry-after", absl::StrCat(seconds));
-  return absl::ResourceExhaustedError(
-      absl::StrCat("too many ", std::string(what), " from this source; retry in ", seconds, "s"));
-}
-
 // Rows checked one by one; results for every row, INVALID ones included.
 struct CheckedClaim {
   ClaimBatch batch;                      // valid rows
@@ -130,6 +142,7 @@ absl::StatusOr<CheckedClaim> CheckClaim(const v1::ClaimDevicesRequest& request, 
                                         int last) {
   CheckedClaim checked;
   checked.batch.partner = request.partner();
+  checked.batch.trust = FromProto(request.trust());
   if (request.has_target()) {
     checked.batch.target = EncodeTarget(request.target());
   } else {
@@ -167,6 +180,7 @@ absl::Status CheckClaimRequest(const v1::ClaimDevicesRequest& request) {
   if (request.devices_size() == 0 || request.devices_size() > kMaxClaimRows) {
     return InvalidField("devices", "devices must hold 1 to 10,000 rows");
   }
+  if (!v1::DeviceTrust_IsValid(request.trust())) return InvalidField("trust", "trust is not a DeviceTrust");
   if (request.has_target()) {
     RETURN_IF_ERROR(CheckTarget("target", request.target()));
   } else if (!request.redirect_profile_id().empty()) {
@@ -224,7 +238,8 @@ absl::StatusOr<v1::ClaimDevicesResponse> ClaimRange(DeviceStore& store,
 DeviceActivationServiceImpl::DeviceActivationServiceImpl(DeviceStore& store,
                                                          const pki::CertificateAuthority& ca,
                                                          ServiceOptions options,
-                                                         prometheus::Registry& registry)
+                                                         prometheus::Registry& registry,
+                                                         clients::ProfileRenderClient* profiles)
     : store_(store),
       ca_(ca),
       options_(options),
@@ -241,7 +256,8 @@ DeviceActivationServiceImpl::DeviceActivationServiceImpl(DeviceStore& store,
                         .Name("onramp_device_acquisitions_total")
                         .Help("Phones whose first profile made them Acquired (Custom Pending before).")
                         .Register(registry)
-                        .Add({})) {}
+                        .Add({})),
+      profiles_(profiles) {}
 
 grpc::Status DeviceActivationServiceImpl::ClaimDevices(grpc::ServerContext* context,
                                                        const v1::ClaimDevicesRequest* request,
@@ -288,11 +304,25 @@ grpc::Status DeviceActivationServiceImpl::ClaimDevicesWithProgress(
   return ToGrpcStatus(run());
 }
 
-grpc::Status DeviceActivationServiceImpl::ReleaseDevice(grpc::ServerContext*,
+grpc::Status DeviceActivationServiceImpl::ReleaseDevice(grpc::ServerContext* context,
                                                         const v1::DeviceRequest* request,
                                                         v1::Device* response) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string mac, DeviceMac(*request));
+    // The owner's hold ends whole: first what profile-render keeps for the
+    // phone (its layer, its keys), then the claim and its certificates. A
+    // failure in between leaves the claim, and a retry finishes the job.
+    RETURN_IF_ERROR(store_.Get(request->partner(), mac).status());
+    if (profiles_ != nullptr) {
+      profile::v1::DeviceKeyRequest forget;
+      forget.set_partner(request->partner());
+      forget.mutable_mac()->set_value(mac);
+      RETURN_IF_ERROR(profiles_
+                          ->Call("ForgetDevice", clients::Repeat::kSafe,
+                                 &profile::v1::ProfileRenderService::Stub::ForgetDevice, forget,
+                                 server::RequestIdOf(*context))
+                          .status());
+    }
     ASSIGN_OR_RETURN(DeviceRecord device, store_.Release(request->partner(), mac));
     ToProto(device, response);
     return absl::OkStatus();
@@ -329,6 +359,30 @@ grpc::Status DeviceActivationServiceImpl::ListDevices(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
+absl::StatusOr<std::pair<std::string, std::string>> DeviceActivationServiceImpl::NewCredential() {
+  unsigned char secret[32];
+  if (RAND_bytes(secret, sizeof secret) != 1) return absl::InternalError("RAND_bytes failed");
+  std::string credential =
+      absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
+  std::string hash = profile_crypto::Sha256Hex(credential);
+  return std::make_pair(std::move(credential), std::move(hash));
+}
+
+absl::Status DeviceActivationServiceImpl::AddSecrets(const std::string& mac, const std::string& partner,
+                                                     const std::string& credential, const std::string& request_id,
+                                                     v1::LookupResponse* response) {
+  response->set_registration_credential(credential);
+  if (profiles_ == nullptr) return absl::OkStatus();
+  profile::v1::DeviceKeyRequest request;
+  request.set_partner(partner);
+  request.mutable_mac()->set_value(mac);
+  ASSIGN_OR_RETURN(profile::v1::DeliveredKey key,
+                   profiles_->Call("DeliverDeviceKey", clients::Repeat::kSafe,
+                                   &profile::v1::ProfileRenderService::Stub::DeliverDeviceKey, request, request_id));
+  ASSIGN_OR_RETURN(*response->mutable_target(), WithKey(response->target(), key));
+  return absl::OkStatus();
+}
+
 grpc::Status DeviceActivationServiceImpl::Lookup(grpc::ServerContext* context,
                                                  const v1::LookupRequest* request,
                                                  v1::LookupResponse* response) {
@@ -336,20 +390,26 @@ grpc::Status DeviceActivationServiceImpl::Lookup(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
     RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
     RETURN_IF_ERROR(validation::Text("source_address", request->source_address(), 64));
-    unsigned char secret[32];
-    if (RAND_bytes(secret, sizeof secret) != 1) return absl::InternalError("RAND_bytes failed");
-    std::string credential = absl::WebSafeBase64Escape(
-        absl::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
+    ASSIGN_OR_RETURN(auto credential, NewCredential());
+    Trust trust = Trust::kFactoryCertificate;
+    SecretsAllowed allowed = [&](Trust claimed) {
+      trust = claimed;
+      return MayHaveSecrets(request->evidence(), ToProto(claimed));
+    };
     ASSIGN_OR_RETURN(LookupOutcome outcome,
-                     store_.Lookup(mac, request->device().model(), request->source_address(),
-                                   profile_crypto::Sha256Hex(credential)));
+                     store_.Lookup(mac, request->device().model(), request->source_address(), allowed,
+                                   credential.second, ProofName(request->evidence(), trust)));
     const char* label = "found";
     absl::Status result;
     switch (outcome.kind) {
       case LookupOutcome::Kind::kFound:
         response->set_partner(outcome.partner);
         DecodeTarget(outcome.target, response->mutable_target());
-        response->set_registration_credential(credential);
+        if (outcome.with_secrets) {
+          result = AddSecrets(mac, outcome.partner, credential.first, server::RequestIdOf(*context), response);
+        } else {
+          label = "found_without_proof";
+        }
         break;
       case LookupOutcome::Kind::kNotClaimed:
         label = "not_claimed";
@@ -361,11 +421,38 @@ grpc::Status DeviceActivationServiceImpl::Lookup(grpc::ServerContext* context,
         break;
       case LookupOutcome::Kind::kRateLimited:
         label = "rate_limited";
-        result = RateLimited(context, outcome.retry_after, "unknown phones");
+        result = status::LimitExceeded("too many unknown phones from this source", outcome.retry_after);
         break;
     }
     lookups_.Add({{"outcome", label}}).Increment();
     return result;
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::Admit(grpc::ServerContext* context, const v1::AdmitRequest* request,
+                                                v1::LookupResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
+    RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
+    RETURN_IF_ERROR(validation::Name("device.serial", request->device().serial(), 64, Presence::kOptional));
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Text("source_address", request->source_address(), 64));
+    v1::RedirectTarget target;
+    target.set_profile_rule(request->profile_rule());
+    RETURN_IF_ERROR(CheckTarget("profile_rule", target));
+    ASSIGN_OR_RETURN(auto credential, NewCredential());
+    SecretsAllowed allowed = [&](Trust trust) {
+      return MayHaveSecretsByCode(request->evidence(), ToProto(trust), request->code_names_phone());
+    };
+    ASSIGN_OR_RETURN(AdmitOutcome outcome,
+                     store_.Admit({mac, request->device().serial(), request->device().model()}, request->partner(),
+                                  EncodeTarget(target), allowed, credential.second, request->source_address()));
+    response->set_partner(request->partner());
+    *response->mutable_target() = target;
+    lookups_.Add({{"outcome", outcome.with_secrets ? "admitted" : "admitted_without_proof"}}).Increment();
+    if (!outcome.with_secrets) return absl::OkStatus();
+    return AddSecrets(mac, request->partner(), credential.first, server::RequestIdOf(*context), response);
   };
   return ToGrpcStatus(run());
 }
@@ -434,7 +521,7 @@ grpc::Status DeviceActivationServiceImpl::DeleteRedirectProfile(grpc::ServerCont
 }
 
 grpc::Status DeviceActivationServiceImpl::ResolveShortCode(
-    grpc::ServerContext* context, const v1::ResolveShortCodeRequest* request,
+    grpc::ServerContext*, const v1::ResolveShortCodeRequest* request,
     v1::ResolveShortCodeResponse* response) {
   auto run = [&]() -> absl::Status {
     const std::string& digits = request->digits();
@@ -447,7 +534,7 @@ grpc::Status DeviceActivationServiceImpl::ResolveShortCode(
     absl::StatusOr<ProfileRecord> profile =
         store_.ResolveShortCode(digits, request->source_address(), &retry_after);
     if (profile.status().code() == absl::StatusCode::kResourceExhausted) {
-      return RateLimited(context, retry_after, "unknown short codes");
+      return status::LimitExceeded("too many unknown short codes from this source", retry_after);
     }
     if (!profile.ok()) return profile.status();
     ToProto(*profile, response->mutable_profile());
@@ -463,6 +550,11 @@ grpc::Status DeviceActivationServiceImpl::ReportState(grpc::ServerContext*,
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
     std::optional<CustomizationState> state = FromProto(request->state());
     if (!state) return InvalidField("state", "state is required");
+    // The state moves on the phone's word alone, never on anyone's.
+    if (request->evidence().channel() != common::v1::CHANNEL_HTTPS ||
+        request->evidence().proof() == common::v1::PROOF_UNSPECIFIED) {
+      return absl::PermissionDeniedError("a customization state comes only from the phone, over mutual TLS");
+    }
     RETURN_IF_ERROR(validation::Text("detail", request->detail(), 512, Presence::kOptional));
     RETURN_IF_ERROR(
         validation::Text("source_address", request->source_address(), 64, Presence::kOptional));
@@ -517,6 +609,29 @@ grpc::Status DeviceActivationServiceImpl::RevokeDevice(grpc::ServerContext*,
     ASSIGN_OR_RETURN(std::string mac, DeviceMac(*request));
     ASSIGN_OR_RETURN(DeviceRecord device, store_.Revoke(request->partner(), mac));
     ToProto(device, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::ListRevokedCertificates(
+    grpc::ServerContext*, const v1::ListRevokedCertificatesRequest* request,
+    v1::ListRevokedCertificatesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    int page_size = request->page().page_size() == 0 ? 10000 : request->page().page_size();
+    if (page_size < 0 || page_size > 10000) return InvalidField("page.page_size", "page_size must be 0 to 10,000");
+    absl::Time since = request->has_since() ? proto::FromTimestamp(request->since()) : absl::UnixEpoch();
+    auto listed = store_.RevokedSince(since, page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    for (const RevokedCertificate& revoked : listed->certificates) {
+      v1::RevokedCertificate* out = response->add_certificates();
+      out->set_serial(revoked.serial);
+      out->mutable_mac()->set_value(revoked.mac);
+      proto::SetTimestamp(revoked.revoked, out->mutable_revoke_time());
+      proto::SetTimestamp(revoked.not_after, out->mutable_expire_time());
+    }
+    response->mutable_page()->set_next_page_token(listed->next_page_token);
+    proto::SetTimestamp(listed->as_of, response->mutable_as_of());
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -5,6 +5,7 @@
 // bulk rows name their index), call the store, map outcomes once.
 
 #include "absl/time/time.h"
+#include "lib/clients/profile_render_client.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
@@ -19,8 +20,12 @@ struct ServiceOptions {
 
 class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Service {
  public:
+  // `profiles` hands proven phones their profile keys and forgets released
+  // phones; null (tests of this service alone): no keys go out and
+  // releases forget nothing there.
   DeviceActivationServiceImpl(DeviceStore& store, const pki::CertificateAuthority& ca,
-                              ServiceOptions options, prometheus::Registry& registry);
+                              ServiceOptions options, prometheus::Registry& registry,
+                              clients::ProfileRenderClient* profiles = nullptr);
 
   grpc::Status ClaimDevices(grpc::ServerContext*, const v1::ClaimDevicesRequest*,
                             v1::ClaimDevicesResponse*) override;
@@ -31,6 +36,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
                            v1::ListDevicesResponse*) override;
   grpc::Status Lookup(grpc::ServerContext*, const v1::LookupRequest*, v1::LookupResponse*) override;
+  grpc::Status Admit(grpc::ServerContext*, const v1::AdmitRequest*, v1::LookupResponse*) override;
   grpc::Status CreateRedirectProfile(grpc::ServerContext*, const v1::CreateRedirectProfileRequest*,
                                      v1::RedirectProfile*) override;
   grpc::Status GetRedirectProfile(grpc::ServerContext*, const v1::RedirectProfileRef* request,
@@ -46,6 +52,8 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   grpc::Status Register(grpc::ServerContext*, const v1::RegisterRequest*,
                         v1::RegisterResponse*) override;
   grpc::Status RevokeDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
+  grpc::Status ListRevokedCertificates(grpc::ServerContext*, const v1::ListRevokedCertificatesRequest*,
+                                       v1::ListRevokedCertificatesResponse*) override;
   grpc::Status RecordEvent(grpc::ServerContext*, const v1::RecordEventRequest*,
                            v1::RecordEventResponse*) override;
   grpc::Status RecordEvents(grpc::ServerContext*, const v1::RecordEventsRequest*,
@@ -58,6 +66,12 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   // Appends checked events in one transaction and counts the phones they
   // made Acquired.
   absl::Status Record(const std::vector<EventRecord>& records);
+  // A new one-time registration credential and its hash.
+  static absl::StatusOr<std::pair<std::string, std::string>> NewCredential();
+  // The answer of a phone that may have its secrets: the credential, and
+  // the key its profiles are encrypted with (when profile-render gives one).
+  absl::Status AddSecrets(const std::string& mac, const std::string& partner, const std::string& credential,
+                          const std::string& request_id, v1::LookupResponse* response);
 
   DeviceStore& store_;
   const pki::CertificateAuthority& ca_;
@@ -65,6 +79,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   prometheus::Family<prometheus::Counter>& lookups_;
   prometheus::Counter& registrations_;
   prometheus::Counter& acquisitions_;
+  clients::ProfileRenderClient* profiles_;
 };
 
 }  // namespace onramp::device

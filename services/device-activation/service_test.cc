@@ -91,23 +91,76 @@ class DeviceServiceTest : public store::testing::DatabaseTest {
     return response;
   }
 
-  grpc::Status Lookup(const std::string& mac, const std::string& model,
-                      v1::LookupResponse* response, const std::string& source = "192.0.2.1") {
+  static common::v1::Evidence Proven(common::v1::Proof proof = common::v1::PROOF_FACTORY_CERTIFICATE,
+                                     common::v1::Channel channel = common::v1::CHANNEL_HTTPS) {
+    common::v1::Evidence evidence;
+    evidence.set_channel(channel);
+    evidence.set_proof(proof);
+    return evidence;
+  }
+
+  // As the gateway asks; by default for a phone that showed its factory
+  // certificate over HTTPS.
+  grpc::Status Lookup(const std::string& mac, const std::string& model, v1::LookupResponse* response,
+                      const std::string& source = "192.0.2.1", const common::v1::Evidence& evidence = Proven()) {
     grpc::ClientContext context;
     v1::LookupRequest request;
     request.mutable_device()->mutable_mac()->set_value(mac);
     request.mutable_device()->set_model(model);
     request.set_source_address(source);
+    *request.mutable_evidence() = evidence;
     return stub_->Lookup(&context, request, response);
   }
 
-  grpc::Status Report(const std::string& mac, v1::CustomizationState state) {
+  // The phone's own word, by default over mutual TLS with its certificate.
+  grpc::Status Report(const std::string& mac, v1::CustomizationState state,
+                      const common::v1::Evidence& evidence = Proven(common::v1::PROOF_REGISTRATION_CERTIFICATE)) {
     grpc::ClientContext context;
     v1::ReportStateRequest request;
     request.mutable_mac()->set_value(mac);
     request.set_state(state);
+    *request.mutable_evidence() = evidence;
     v1::DeviceState response;
     return stub_->ReportState(&context, request, &response);
+  }
+
+  std::vector<std::string> TimelineKinds(const std::string& partner, const std::string& mac) {
+    grpc::ClientContext context;
+    v1::DeviceRequest request;
+    request.set_partner(partner);
+    request.mutable_mac()->set_value(mac);
+    v1::Timeline timeline;
+    EXPECT_TRUE(stub_->GetTimeline(&context, request, &timeline).ok());
+    std::vector<std::string> kinds;
+    for (const auto& event : timeline.events()) kinds.push_back(event.kind());
+    return kinds;
+  }
+
+  v1::CustomizationState StateOf(const std::string& partner, const std::string& mac) {
+    v1::Device device;
+    EXPECT_TRUE(Get(partner, mac, &device).ok());
+    return device.state();
+  }
+
+  grpc::Status Register(const std::string& mac, const std::string& credential, v1::RegisterResponse* response) {
+    RunCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + dir_ +
+               "/phone.key -out " + dir_ + "/phone.csr -subj /CN=whatever 2>&1");
+    grpc::ClientContext context;
+    v1::RegisterRequest request;
+    request.mutable_mac()->set_value(mac);
+    request.set_registration_credential(credential);
+    request.set_csr_pem(ReadFile(dir_ + "/phone.csr"));
+    return stub_->Register(&context, request, response);
+  }
+
+  std::vector<std::string> RevokedSerials() {
+    grpc::ClientContext context;
+    v1::ListRevokedCertificatesRequest request;
+    v1::ListRevokedCertificatesResponse response;
+    EXPECT_TRUE(stub_->ListRevokedCertificates(&context, request, &response).ok());
+    std::vector<std::string> serials;
+    for (const auto& certificate : response.certificates()) serials.push_back(certificate.serial());
+    return serials;
   }
 
   grpc::Status Get(const std::string& partner, const std::string& mac, v1::Device* device) {
@@ -206,6 +259,150 @@ TEST_F(DeviceServiceTest, LookupFindsTheProviderOrRefuses) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(DeviceServiceTest, WithoutProofALookupGetsTheRuleOnlyAndChangesNothing) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  const std::string mac = Mac(0);
+  using common::v1::CHANNEL_HTTP;
+  using common::v1::CHANNEL_HTTPS;
+  using common::v1::CHANNEL_TFTP;
+  for (const common::v1::Evidence& evidence :
+       {Proven(common::v1::PROOF_UNSPECIFIED, CHANNEL_HTTP), Proven(common::v1::PROOF_UNSPECIFIED, CHANNEL_HTTPS),
+        Proven(common::v1::PROOF_UNSPECIFIED, CHANNEL_TFTP),
+        Proven(common::v1::PROOF_FACTORY_CERTIFICATE, CHANNEL_HTTP)}) {
+    v1::LookupResponse found;
+    grpc::Status status = Lookup(mac, "CP-8851-3PCC", &found, "198.51.100.66", evidence);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(found.target().profile_rule(), "https://acme.example.com/$MA.xml") << evidence.ShortDebugString();
+    EXPECT_TRUE(found.registration_credential().empty()) << evidence.ShortDebugString();
+  }
+  // Nothing moved, nothing to register with, nothing on the timeline.
+  EXPECT_EQ(StateOf("acme", mac), v1::CUSTOMIZATION_STATE_OPEN);
+  EXPECT_THAT(TimelineKinds("acme", mac), ElementsAre("claimed"));
+  v1::RegisterResponse registered;
+  EXPECT_EQ(Register(mac, "guessed", &registered).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // The phone itself, with its factory certificate: credential and state.
+  v1::LookupResponse proven;
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &proven).ok());
+  EXPECT_FALSE(proven.registration_credential().empty());
+  EXPECT_EQ(StateOf("acme", mac), v1::CUSTOMIZATION_STATE_CUSTOM_PENDING);
+  EXPECT_THAT(TimelineKinds("acme", mac), ElementsAre("claimed", "lookup"));
+}
+
+TEST_F(DeviceServiceTest, MacOnlyTrustIsThePartnersExplicitChoiceAndNeedsHttps) {
+  v1::ClaimDevicesRequest request = ClaimRequest("acme", 0, 1, "old-phones");
+  request.set_trust(v1::DEVICE_TRUST_MAC_ONLY);
+  Claim(request);
+  v1::Device device;
+  ASSERT_TRUE(Get("acme", Mac(0), &device).ok());
+  EXPECT_EQ(device.trust(), v1::DEVICE_TRUST_MAC_ONLY);
+  v1::LookupResponse found;
+  ASSERT_TRUE(Lookup(Mac(0), "CP-8851-3PCC", &found, "192.0.2.1",
+                     Proven(common::v1::PROOF_UNSPECIFIED, common::v1::CHANNEL_HTTP))
+                  .ok());
+  EXPECT_TRUE(found.registration_credential().empty());  // never in the clear
+  ASSERT_TRUE(Lookup(Mac(0), "CP-8851-3PCC", &found, "192.0.2.1",
+                     Proven(common::v1::PROOF_UNSPECIFIED, common::v1::CHANNEL_HTTPS))
+                  .ok());
+  EXPECT_FALSE(found.registration_credential().empty());
+  // Claims without a choice trust only factory certificates.
+  Claim(ClaimRequest("acme", 1, 1, "new-phones"));
+  ASSERT_TRUE(Get("acme", Mac(1), &device).ok());
+  EXPECT_EQ(device.trust(), v1::DEVICE_TRUST_FACTORY_CERTIFICATE);
+}
+
+TEST_F(DeviceServiceTest, AnActivationCodeTakesInAnUnclaimedPhoneButNeverAnothersPartners) {
+  auto admit = [&](const std::string& mac, const std::string& partner, bool names_phone,
+                   const common::v1::Evidence& evidence, v1::LookupResponse* response) {
+    grpc::ClientContext context;
+    v1::AdmitRequest request;
+    request.mutable_device()->mutable_mac()->set_value(mac);
+    request.mutable_device()->set_model("CP-8851-3PCC");
+    request.set_partner(partner);
+    request.set_profile_rule("https://" + partner + ".example.com/code/$MA.xml");
+    request.set_code_names_phone(names_phone);
+    *request.mutable_evidence() = evidence;
+    request.set_source_address("192.0.2.7");
+    return stub_->Admit(&context, request, response);
+  };
+  // Unclaimed, a code not bound to the MAC, no certificate: the phone
+  // becomes the partner's, but a typed MAC proves nothing.
+  v1::LookupResponse answer;
+  ASSERT_TRUE(admit(Mac(0), "acme", false, Proven(common::v1::PROOF_UNSPECIFIED), &answer).ok());
+  EXPECT_EQ(answer.target().profile_rule(), "https://acme.example.com/code/$MA.xml");
+  EXPECT_TRUE(answer.registration_credential().empty());
+  v1::Device device;
+  ASSERT_TRUE(Get("acme", Mac(0), &device).ok());
+  // A code bound to the phone's MAC, or its factory certificate, stands for the phone.
+  ASSERT_TRUE(admit(Mac(0), "acme", true, Proven(common::v1::PROOF_UNSPECIFIED), &answer).ok());
+  EXPECT_FALSE(answer.registration_credential().empty());
+  ASSERT_TRUE(admit(Mac(0), "acme", false, Proven(), &answer).ok());
+  EXPECT_FALSE(answer.registration_credential().empty());
+  // Never over plain HTTP.
+  ASSERT_TRUE(admit(Mac(0), "acme", true, Proven(common::v1::PROOF_UNSPECIFIED, common::v1::CHANNEL_HTTP), &answer)
+                  .ok());
+  EXPECT_TRUE(answer.registration_credential().empty());
+  // Another partner's code does not take the phone from acme.
+  ASSERT_TRUE(admit(Mac(0), "globex", true, Proven(), &answer).ok());
+  EXPECT_TRUE(answer.registration_credential().empty());
+  ASSERT_TRUE(Get("acme", Mac(0), &device).ok());
+  EXPECT_EQ(Get("globex", Mac(0), &device).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(TimelineKinds("acme", Mac(0)),
+              ElementsAre("claimed", "activation", "activation", "activation", "activation", "activation"));
+}
+
+TEST_F(DeviceServiceTest, RedirectParametersMayHoldNoSecret) {
+  v1::ClaimDevicesRequest request = ClaimRequest("acme", 0, 1, "k");
+  v1::Parameter* password = request.mutable_target()->add_parameters();
+  password->set_name("Password_1_");
+  password->set_value("s3cret");
+  grpc::ClientContext context;
+  v1::ClaimDevicesResponse response;
+  grpc::Status status = stub_->ClaimDevices(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(status), "target.parameters[1].name");
+}
+
+TEST_F(DeviceServiceTest, EveryCertificateButThePhonesCurrentOneIsListedRevoked) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  const std::string mac = Mac(0);
+  v1::LookupResponse lookup;
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
+  v1::RegisterResponse first;
+  ASSERT_TRUE(Register(mac, lookup.registration_credential(), &first).ok());
+  EXPECT_THAT(RevokedSerials(), ElementsAre());
+  // Registering again (a factory-reset phone) replaces the certificate.
+  ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
+  v1::RegisterResponse second;
+  ASSERT_TRUE(Register(mac, lookup.registration_credential(), &second).ok());
+  EXPECT_THAT(RevokedSerials(), ElementsAre(first.serial()));
+  // A release ends the current one too.
+  grpc::ClientContext context;
+  v1::DeviceRequest release;
+  release.set_partner("acme");
+  release.mutable_mac()->set_value(mac);
+  v1::Device released;
+  ASSERT_TRUE(stub_->ReleaseDevice(&context, release, &released).ok());
+  EXPECT_THAT(RevokedSerials(), ElementsAre(first.serial(), second.serial()));
+  // Read from a later time, only what was revoked since.
+  grpc::ClientContext later_context;
+  v1::ListRevokedCertificatesRequest later;
+  later.mutable_since()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+  v1::ListRevokedCertificatesResponse none;
+  ASSERT_TRUE(stub_->ListRevokedCertificates(&later_context, later, &none).ok());
+  EXPECT_EQ(none.certificates_size(), 0);
+  EXPECT_GT(none.as_of().seconds(), 0);
+}
+
+TEST_F(DeviceServiceTest, AStateComesOnlyFromThePhoneItself) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  for (const common::v1::Evidence& evidence : {Proven(common::v1::PROOF_UNSPECIFIED),
+                                               Proven(common::v1::PROOF_REGISTRATION_CERTIFICATE, common::v1::CHANNEL_HTTP)}) {
+    EXPECT_EQ(Report(Mac(0), v1::CUSTOMIZATION_STATE_ACQUIRED, evidence).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_EQ(StateOf("acme", Mac(0)), v1::CUSTOMIZATION_STATE_OPEN);
+}
+
 TEST_F(DeviceServiceTest, MissesAreRateLimitedPerSource) {
   v1::LookupResponse ignored;
   for (int i = 0; i < 20; ++i) {
@@ -283,7 +480,7 @@ TEST_F(DeviceServiceTest, CustomizationStateFollowsThePhonesMachine) {
   EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_PENDING).ok());
   EXPECT_TRUE(Report(mac, v1::CUSTOMIZATION_STATE_UNAVAILABLE).ok());
   // Unclaimed phones report too (they are the ones that end up Unavailable).
-  EXPECT_TRUE(Report(Mac(77), v1::CUSTOMIZATION_STATE_PENDING).ok());
+  EXPECT_TRUE(Report(Mac(77), v1::CUSTOMIZATION_STATE_PENDING, Proven(common::v1::PROOF_FACTORY_CERTIFICATE)).ok());
 }
 
 TEST_F(DeviceServiceTest, RegistrationIssuesACertificateTheCaVerifies) {
@@ -291,16 +488,8 @@ TEST_F(DeviceServiceTest, RegistrationIssuesACertificateTheCaVerifies) {
   const std::string mac = Mac(0);
   v1::LookupResponse lookup;
   ASSERT_TRUE(Lookup(mac, "CP-8851-3PCC", &lookup).ok());
-
-  RunCommand("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + dir_ +
-      "/phone.key -out " + dir_ + "/phone.csr -subj /CN=whatever");
-  grpc::ClientContext context;
-  v1::RegisterRequest request;
-  request.mutable_mac()->set_value(mac);
-  request.set_registration_credential(lookup.registration_credential());
-  request.set_csr_pem(ReadFile(dir_ + "/phone.csr"));
   v1::RegisterResponse response;
-  grpc::Status status = stub_->Register(&context, request, &response);
+  grpc::Status status = Register(mac, lookup.registration_credential(), &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   std::ofstream(dir_ + "/phone.pem") << response.certificate_pem();
@@ -317,10 +506,8 @@ TEST_F(DeviceServiceTest, RegistrationIssuesACertificateTheCaVerifies) {
   EXPECT_TRUE(device.registered());
   EXPECT_EQ(device.certificate_serial(), response.serial());
 
-  grpc::ClientContext again_context;
   v1::RegisterResponse again;
-  EXPECT_EQ(stub_->Register(&again_context, request, &again).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Register(mac, lookup.registration_credential(), &again).error_code(), grpc::StatusCode::PERMISSION_DENIED);
 
   grpc::ClientContext revoke_context;
   v1::DeviceRequest revoke;
@@ -384,17 +571,7 @@ TEST_F(DeviceServiceTest, EventsInABatchLandTogetherOrNotAtAll) {
   Claim(ClaimRequest("acme", 0, 3, "a1"));
   v1::LookupResponse lookup;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(Lookup(Mac(i), "CP-8851-3PCC", &lookup).ok());  // Custom Pending
-  auto kinds = [&](const std::string& mac) {
-    grpc::ClientContext context;
-    v1::DeviceRequest request;
-    request.set_partner("acme");
-    request.mutable_mac()->set_value(mac);
-    v1::Timeline timeline;
-    EXPECT_TRUE(stub_->GetTimeline(&context, request, &timeline).ok());
-    std::vector<std::string> found;
-    for (const auto& event : timeline.events()) found.push_back(event.kind());
-    return found;
-  };
+  auto kinds = [&](const std::string& mac) { return TimelineKinds("acme", mac); };
   auto send = [&](const v1::RecordEventsRequest& batch) {
     grpc::ClientContext context;
     v1::RecordEventsResponse ignored;

@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "lib/store/arrays.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
@@ -13,13 +14,18 @@ namespace {
 using store::TextArray;
 using store::Transact;
 
+std::string TrustText(Trust trust) { return trust == Trust::kMacOnly ? "mac_only" : "factory_certificate"; }
+Trust TrustFromText(std::string_view text) {
+  return text == "mac_only" ? Trust::kMacOnly : Trust::kFactoryCertificate;
+}
+
 // A device joined with its profile's target and its reported state, in the
 // order FromRow reads.
 constexpr char kDeviceSelect[] = R"sql(
   SELECT d.mac, d.partner, d.serial, d.model, coalesce(d.target, p.target, ''),
          coalesce(d.redirect_profile_id::text, ''),
          (extract(epoch FROM d.claimed_at) * 1000000)::bigint,
-         d.registered, d.certificate_serial, coalesce(s.state, '')
+         d.registered, d.certificate_serial, coalesce(s.state, ''), d.trust
   FROM device.devices d
   LEFT JOIN device.redirect_profiles p ON p.id = d.redirect_profile_id
   LEFT JOIN device.device_states s ON s.mac = d.mac)sql";
@@ -36,6 +42,7 @@ DeviceRecord FromRow(const pqxx::row& row) {
   device.registered = row[7].as<bool>();
   device.certificate_serial = row[8].as<std::string>();
   device.state = StateFromName(row[9].c_str());
+  device.trust = TrustFromText(row[10].c_str());
   return device;
 }
 
@@ -90,16 +97,16 @@ absl::StatusOr<std::string> DeviceStore::Claim(
     // New MACs are inserted; the partner's own are updated (a new target is
     // how a partner moves its phones); another partner's are left alone.
     pqxx::result written = tx.exec_params(R"sql(
-        INSERT INTO device.devices AS d (mac, partner, serial, model, target, redirect_profile_id)
-        SELECT mac, $1, serial, model, nullif($5, ''), nullif($6, '')::uuid
+        INSERT INTO device.devices AS d (mac, partner, serial, model, target, redirect_profile_id, trust)
+        SELECT mac, $1, serial, model, nullif($5, ''), nullif($6, '')::uuid, $7
         FROM unnest($2::text[], $3::text[], $4::text[]) AS r(mac, serial, model)
         ON CONFLICT (mac) DO UPDATE
           SET serial = excluded.serial, model = excluded.model, target = excluded.target,
-              redirect_profile_id = excluded.redirect_profile_id
+              redirect_profile_id = excluded.redirect_profile_id, trust = excluded.trust
           WHERE d.partner = excluded.partner
         RETURNING mac, (xmax = 0) AS inserted)sql",
         batch.partner, TextArray(macs), TextArray(serials), TextArray(models), batch.target,
-        batch.redirect_profile_id);
+        batch.redirect_profile_id, TrustText(batch.trust));
     std::map<std::string, ClaimOutcome> outcome;
     std::vector<std::string> claimed;
     for (const pqxx::row& row : written) {
@@ -196,55 +203,89 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::L
 }
 
 absl::StatusOr<LookupOutcome> DeviceStore::Lookup(const std::string& mac, const std::string& model,
-                                                  const std::string& source,
-                                                  const std::string& credential_sha256) {
+                                                  const std::string& source, const SecretsAllowed& allowed,
+                                                  const std::string& credential_sha256, const std::string& proof) {
   LookupOutcome outcome;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     outcome = LookupOutcome();
-    // The hot path of a boot storm, in one statement: hand out the
-    // credential and log the event, unless the source is over its limit.
+    // A read first: a query anyone could make changes nothing.
     pqxx::result found = tx.exec_params(
         absl::StrCat(R"sql(
-          WITH blocked AS (
-            SELECT 1 FROM device.lookup_failures
-            WHERE scope = 'source' AND subject = $4 AND failures >= $5 AND window_start = )sql",
-                     misses_.WindowStartSql("$6"), R"sql(),
-          found AS (
-            UPDATE device.devices d
-            SET credential_hash = $3, credential_expires_at = now() + interval '24 hours'
-            WHERE d.mac = $1 AND (d.model = '' OR d.model = $2) AND NOT EXISTS (SELECT 1 FROM blocked)
-            RETURNING d.partner, coalesce(d.target, (SELECT p.target FROM device.redirect_profiles p
-                                                     WHERE p.id = d.redirect_profile_id), '') AS target),
-          logged AS (
-            INSERT INTO device.events (mac, kind, detail, source)
-            SELECT $1, 'lookup', 'redirected', $4 FROM found),
-          -- Only a phone at its factory state asks; it asked (Pending) and
-          -- was answered: Custom Pending.
-          moved AS (
-            INSERT INTO device.device_states (mac, state, detail)
-            SELECT $1, 'custom_pending', 'redirected' FROM found
-            ON CONFLICT (mac) DO UPDATE SET state = excluded.state, detail = excluded.detail, updated_at = now())
-          SELECT partner, target FROM found)sql"),
-        mac, model, credential_sha256, source, limits_.misses_per_source,
-        absl::ToDoubleSeconds(limits_.window));
+          SELECT d.partner, coalesce(d.target, p.target, ''), d.trust
+          FROM device.devices d LEFT JOIN device.redirect_profiles p ON p.id = d.redirect_profile_id
+          WHERE d.mac = $1 AND (d.model = '' OR d.model = $2)
+            AND NOT EXISTS (SELECT 1 FROM device.lookup_failures
+                            WHERE scope = 'source' AND subject = $3 AND failures >= $4 AND window_start = )sql",
+                     misses_.WindowStartSql("$5"), ")"),
+        mac, model, source, limits_.misses_per_source, absl::ToDoubleSeconds(limits_.window));
     if (!found.empty()) {
       outcome.kind = LookupOutcome::Kind::kFound;
       outcome.partner = found[0][0].as<std::string>();
       outcome.target = found[0][1].as<std::string>();
+      outcome.with_secrets = allowed(TrustFromText(found[0][2].c_str()));
+      if (!outcome.with_secrets) return absl::OkStatus();
+      // The phone proved itself: its credential, its timeline, and the
+      // state it now has (it asked: Pending; it was answered: Custom Pending).
+      tx.exec_params(R"sql(
+          WITH credential AS (
+            UPDATE device.devices SET credential_hash = $2, credential_expires_at = now() + interval '24 hours'
+            WHERE mac = $1),
+          logged AS (
+            INSERT INTO device.events (mac, kind, detail, source) VALUES ($1, 'lookup', 'redirected (' || $4 || ')', $3))
+          INSERT INTO device.device_states (mac, state, detail) VALUES ($1, 'custom_pending', 'redirected')
+          ON CONFLICT (mac) DO UPDATE SET state = excluded.state, detail = excluded.detail, updated_at = now())sql",
+                     mac, credential_sha256, source, proof);
       return absl::OkStatus();
     }
     if (auto exceeded = misses_.FirstExceeded(tx, {{"source", source, limits_.misses_per_source}})) {
       outcome.kind = LookupOutcome::Kind::kRateLimited;
       outcome.retry_after = exceeded->retry_after;
-      AddEvent(tx, mac, "lookup", "rate limited", source);
       return absl::OkStatus();
     }
     pqxx::result claimed = tx.exec_params("SELECT 1 FROM device.devices WHERE mac = $1", mac);
     outcome.kind = claimed.empty() ? LookupOutcome::Kind::kNotClaimed
                                    : LookupOutcome::Kind::kWrongModel;
     misses_.CountFailure(tx, "source", source);
-    AddEvent(tx, mac, "lookup",
-             claimed.empty() ? "not claimed" : absl::StrCat("model ", model, " refused"), source);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return outcome;
+}
+
+absl::StatusOr<AdmitOutcome> DeviceStore::Admit(const ClaimRow& device, const std::string& partner,
+                                                const std::string& target, const SecretsAllowed& allowed,
+                                                const std::string& credential_sha256, const std::string& source) {
+  AdmitOutcome outcome;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    outcome = AdmitOutcome();
+    pqxx::result inserted = tx.exec_params(
+        "INSERT INTO device.devices (mac, partner, serial, model, target) VALUES ($1, $2, $3, $4, $5) "
+        "ON CONFLICT (mac) DO NOTHING RETURNING trust",
+        device.mac, partner, device.serial, device.model, target);
+    Trust trust = Trust::kFactoryCertificate;
+    if (!inserted.empty()) {
+      AddEvent(tx, device.mac, "claimed", absl::StrCat("by ", partner, " (activation code)"), source);
+    } else {
+      pqxx::result owner =
+          tx.exec_params("SELECT partner, trust FROM device.devices WHERE mac = $1 FOR UPDATE", device.mac);
+      if (owner.empty() || owner[0][0].as<std::string>() != partner) {
+        // Another partner's phone: its owner is never changed by a code.
+        outcome.kind = AdmitOutcome::Kind::kOtherPartners;
+        AddEvent(tx, device.mac, "activation", absl::StrCat("a code of ", partner, " (another partner): rule only"),
+                 source);
+        return absl::OkStatus();
+      }
+      outcome.kind = AdmitOutcome::Kind::kAlreadyTheirs;
+      trust = TrustFromText(owner[0][1].c_str());
+    }
+    outcome.with_secrets = allowed(trust);
+    if (outcome.with_secrets) {
+      tx.exec_params("UPDATE device.devices SET credential_hash = $2, credential_expires_at = now() + interval '24 hours' "
+                     "WHERE mac = $1",
+                     device.mac, credential_sha256);
+    }
+    AddEvent(tx, device.mac, "activation", outcome.with_secrets ? "activation code: credential issued" : "activation code: rule only",
+             source);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -491,6 +532,47 @@ absl::StatusOr<std::vector<Event>> DeviceStore::Timeline(const std::string& part
   if (!status.ok()) return status;
   if (!owned) return NoDevice(mac);
   return events;
+}
+
+absl::StatusOr<DeviceStore::RevokedPage> DeviceStore::RevokedSince(absl::Time since, int page_size,
+                                                                    const std::string& page_token) {
+  // The token is the last row's (revocation time in µs, serial).
+  int64_t after_micros = absl::ToUnixMicros(since) - 1;
+  std::string after_serial;
+  if (!page_token.empty()) {
+    std::string decoded;
+    std::vector<std::string> parts;
+    if (absl::WebSafeBase64Unescape(page_token, &decoded)) parts = absl::StrSplit(decoded, '|');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_micros)) {
+      return absl::InvalidArgumentError("page_token is not one this service issued");
+    }
+    after_serial = parts[1];
+  }
+  RevokedPage page;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    page = RevokedPage();
+    page.as_of = absl::FromUnixMicros(tx.exec1("SELECT (extract(epoch FROM now()) * 1000000)::bigint")[0].as<int64_t>());
+    for (const pqxx::row& row : tx.exec_params(R"sql(
+             SELECT serial, mac, (extract(epoch FROM revoked_at) * 1000000)::bigint AS revoked,
+                    (extract(epoch FROM not_after) * 1000000)::bigint
+             FROM device.certificates
+             WHERE revoked_at IS NOT NULL AND not_after > now()
+               AND ((extract(epoch FROM revoked_at) * 1000000)::bigint, serial) > ($1::bigint, $2)
+             ORDER BY revoked, serial LIMIT $3)sql",
+             after_micros, after_serial, page_size + 1)) {
+      page.certificates.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                                   absl::FromUnixMicros(row[2].as<int64_t>()),
+                                   absl::FromUnixMicros(row[3].as<int64_t>())});
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  if (page.certificates.size() > static_cast<size_t>(page_size)) {
+    page.certificates.pop_back();
+    const RevokedCertificate& last = page.certificates.back();
+    page.next_page_token = absl::WebSafeBase64Escape(absl::StrCat(absl::ToUnixMicros(last.revoked), "|", last.serial));
+  }
+  return page;
 }
 
 absl::Status DeviceStore::Sweep() {

@@ -22,6 +22,9 @@ using customization::StateFromName;
 using customization::StateName;
 using customization::TransitionAllowed;
 
+// What makes a phone's redirect answer carry its secrets (onboarding.h).
+enum class Trust { kFactoryCertificate, kMacOnly };
+
 struct DeviceRecord {
   std::string mac;
   std::string partner;
@@ -33,6 +36,7 @@ struct DeviceRecord {
   bool registered = false;
   std::string certificate_serial;
   std::optional<CustomizationState> state;
+  Trust trust = Trust::kFactoryCertificate;
 };
 
 struct ClaimRow {
@@ -50,6 +54,7 @@ struct ClaimBatch {
   std::string redirect_profile_id;
   std::string idempotency_key;  // empty: none
   std::string request_sha256;
+  Trust trust = Trust::kFactoryCertificate;
 };
 
 struct ProfileRecord {
@@ -71,6 +76,24 @@ struct LookupOutcome {
   std::string partner;
   std::string target;
   absl::Duration retry_after;
+  // Found, and the phone may have its secrets: the credential was stored.
+  bool with_secrets = false;
+};
+
+// Decides, from the claim's trust, whether the phone may have its secrets.
+using SecretsAllowed = std::function<bool(Trust)>;
+
+struct AdmitOutcome {
+  enum class Kind { kClaimedNow, kAlreadyTheirs, kOtherPartners };
+  Kind kind = Kind::kClaimedNow;
+  bool with_secrets = false;  // the credential was stored
+};
+
+struct RevokedCertificate {
+  std::string serial;
+  std::string mac;
+  absl::Time revoked;
+  absl::Time not_after;
 };
 
 struct Event {
@@ -106,10 +129,20 @@ class DeviceStore {
       const std::string& partner, const std::string& model,
       std::optional<CustomizationState> state, int page_size, const std::string& page_token);
 
-  // Found: stores the hash of `credential` (valid 24 h) for Register.
+  // Found, and `allowed(trust)`: stores the hash of `credential` (valid
+  // 24 h) for Register, moves the phone to Custom Pending and logs the
+  // redirect. Found otherwise: a read only. Misses count against `source`.
   absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
-                                       const std::string& source,
-                                       const std::string& credential_sha256);
+                                       const std::string& source, const SecretsAllowed& allowed,
+                                       const std::string& credential_sha256, const std::string& proof);
+
+  // A phone that redeemed `partner`'s activation code: claimed for the
+  // partner (with `target`, an encoded RedirectTarget) unless someone has
+  // claimed it; when it is the partner's and `allowed(trust)`, the
+  // credential's hash is stored as Lookup does.
+  absl::StatusOr<AdmitOutcome> Admit(const ClaimRow& device, const std::string& partner, const std::string& target,
+                                     const SecretsAllowed& allowed, const std::string& credential_sha256,
+                                     const std::string& source);
 
   // ALREADY_EXISTS when the name (or short code) is taken.
   absl::StatusOr<ProfileRecord> CreateProfile(const ProfileRecord& profile);
@@ -139,6 +172,15 @@ class DeviceStore {
   absl::Status Register(const std::string& mac, const std::string& credential_sha256,
                         const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue);
   absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac);
+  // Certificates revoked at or after `since` and not yet expired, oldest
+  // revocation first, at most `page_size` after the (opaque) page token;
+  // with the next token ("" at the end) and the database's clock.
+  struct RevokedPage {
+    std::vector<RevokedCertificate> certificates;
+    std::string next_page_token;
+    absl::Time as_of;
+  };
+  absl::StatusOr<RevokedPage> RevokedSince(absl::Time since, int page_size, const std::string& page_token);
 
   // Appends events to phones' timelines, in one transaction. A
   // customization::kProfileDeliveredEvent makes a Custom Pending phone

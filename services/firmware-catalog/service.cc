@@ -395,7 +395,8 @@ grpc::Status FirmwareCatalogServiceImpl::ReportUpgrade(grpc::ServerContext*,
                                     .from_version = from.ToString(),
                                     .to_version = to.ToString(),
                                     .success = request->outcome() == v1::UPGRADE_OUTCOME_SUCCESS,
-                                    .detail = request->detail()},
+                                    .detail = request->detail(),
+                                    .authenticated = request->authenticated()},
                                    options_.now()));
     upgrades_.Add({{"outcome", request->outcome() == v1::UPGRADE_OUTCOME_SUCCESS ? "success" : "failure"}})
         .Increment();

@@ -131,9 +131,12 @@ class CatalogTest : public store::testing::DatabaseTest {
     return response;
   }
 
-  v1::ReportUpgradeResponse Report(int phone, bool success) {
+  // The phone's own report (mutual TLS, or encrypted with its key), unless
+  // `authenticated` is false: anyone's who knows its MAC.
+  v1::ReportUpgradeResponse Report(int phone, bool success, bool authenticated = true) {
     grpc::ClientContext context;
     v1::ReportUpgradeRequest request;
+    request.set_authenticated(authenticated);
     request.mutable_mac()->set_value(Mac(phone));
     request.set_partner("acme");
     request.set_model(kModel);
@@ -207,6 +210,52 @@ TEST_F(CatalogTest, AThousandPhonesGoThroughThreeStages) {
   std::printf("rollout state %s\n", v1::RolloutState_Name(done.state()).c_str());
   EXPECT_EQ(done.state(), v1::ROLLOUT_STATE_COMPLETED);
   EXPECT_FALSE(Plan(5000).up_to_date());
+}
+
+TEST_F(CatalogTest, EachPhoneCountsOnceAndOnlyItsOwnReportsCount) {
+  Catalog();
+  v1::Rollout rollout = CreateRollout(/*threshold=*/10);
+  std::vector<int> admitted;
+  for (int phone = 0; phone < 1000 && admitted.size() < 6; ++phone) {
+    if (!Plan(phone).up_to_date()) admitted.push_back(phone);
+  }
+  ASSERT_EQ(admitted.size(), 6u);
+  for (int i = 0; i < 5; ++i) Report(admitted[i], true);
+  // Anyone who knows a claimed MAC posts failures in its name: kept, not counted.
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_FALSE(Report(admitted[5], false, /*authenticated=*/false).has_rollout());
+  }
+  v1::Rollout after_strangers = Get(rollout.id());
+  EXPECT_EQ(after_strangers.state(), v1::ROLLOUT_STATE_RUNNING);
+  EXPECT_EQ(after_strangers.failures(), 0);
+  EXPECT_EQ(after_strangers.successes(), 5);
+  EXPECT_EQ(metrics::testing::CounterValue(*registry_, "onramp_firmware_upgrades_reported_total",
+                                           {{"outcome", "failure"}}),
+            20);
+  // One phone saying the same thing six times is one phone's outcome.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(Report(admitted[0], true).rollout().successes(), 5);
+  // The phone's own failure counts, once: 1 of 6 is over 10%.
+  v1::Rollout halted = Report(admitted[5], false).rollout();
+  EXPECT_EQ(halted.failures(), 1);
+  EXPECT_EQ(halted.state(), v1::ROLLOUT_STATE_HALTED);
+}
+
+TEST_F(CatalogTest, APhonesLatestOutcomeReplacesItsEarlierOne) {
+  Catalog();
+  v1::Rollout rollout = CreateRollout(/*threshold=*/50);
+  std::vector<int> admitted;
+  for (int phone = 0; phone < 1000 && admitted.size() < 5; ++phone) {
+    if (!Plan(phone).up_to_date()) admitted.push_back(phone);
+  }
+  ASSERT_EQ(admitted.size(), 5u);
+  for (int phone : admitted) Report(phone, true);
+  v1::Rollout failed = Report(admitted[0], false).rollout();  // it fell back after a retry
+  EXPECT_EQ(failed.successes(), 4);
+  EXPECT_EQ(failed.failures(), 1);
+  v1::Rollout recovered = Report(admitted[0], true).rollout();  // and made it in the end
+  EXPECT_EQ(recovered.successes(), 5);
+  EXPECT_EQ(recovered.failures(), 0);
+  EXPECT_EQ(recovered.state(), v1::ROLLOUT_STATE_RUNNING);
 }
 
 TEST_F(CatalogTest, AFailureBurstHaltsTheRolloutUntilResumedOrAborted) {

@@ -335,6 +335,7 @@ absl::StatusOr<RolloutRecord> CatalogStore::Apply(const std::string& partner, co
         rollout->progress.stage_started = now;
         rollout->progress.successes = 0;
         rollout->progress.failures = 0;
+        tx.exec_params("DELETE FROM firmware.rollout_phones WHERE rollout_id = $1::uuid", rollout->id);
         break;
       case Command::kAbort:
         if (state == RolloutState::kAborted || state == RolloutState::kCompleted) {
@@ -360,22 +361,29 @@ absl::StatusOr<std::optional<RolloutRecord>> CatalogStore::Report(const UpgradeR
         absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts WHERE partner = $1 "
                      "AND model = $2 AND target_version = $3 AND state = 'running' FOR UPDATE"),
         report.partner, report.model, report.to_version);
-    if (!live.empty()) {
+    if (!live.empty() && report.authenticated) {
       rollout = RolloutFromRow(live[0]);
-      if (report.success) {
-        ++rollout->progress.successes;
-      } else {
-        ++rollout->progress.failures;
+      pqxx::result previous = tx.exec_params(
+          "SELECT success FROM firmware.rollout_phones WHERE rollout_id = $1::uuid AND mac = $2", rollout->id,
+          report.mac);
+      tx.exec_params(
+          "INSERT INTO firmware.rollout_phones (rollout_id, mac, success) VALUES ($1::uuid, $2, $3) "
+          "ON CONFLICT (rollout_id, mac) DO UPDATE SET success = excluded.success, at = now()",
+          rollout->id, report.mac, report.success);
+      // The phone's latest outcome replaces its earlier one.
+      if (!previous.empty()) {
+        (previous[0][0].as<bool>() ? rollout->progress.successes : rollout->progress.failures) -= 1;
       }
+      (report.success ? rollout->progress.successes : rollout->progress.failures) += 1;
       Save(tx, *rollout);
       Advance(tx, *rollout, now);
     }
     tx.exec_params(
         "INSERT INTO firmware.upgrade_reports (mac, partner, model, from_version, to_version, "
-        "outcome, detail, rollout_id) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, '')::uuid)",
+        "outcome, detail, rollout_id, authenticated) VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, '')::uuid, $9)",
         report.mac, report.partner, report.model, report.from_version, report.to_version,
         std::string(report.success ? "success" : "failure"), report.detail,
-        rollout ? rollout->id : std::string());
+        rollout ? rollout->id : std::string(), report.authenticated);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

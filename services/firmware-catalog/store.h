@@ -83,9 +83,11 @@ class CatalogStore {
     std::string to_version;
     bool success = false;
     std::string detail;
+    bool authenticated = false;  // the phone's own word
   };
-  // Counts the report against the live rollout whose target it names, then
-  // evaluates the rollout (which may halt it).
+  // Keeps the report; an authenticated one also sets the phone's latest
+  // outcome in the live rollout whose target it names (each phone counts
+  // once), which is then evaluated (and may halt).
   absl::StatusOr<std::optional<RolloutRecord>> Report(const UpgradeReport& report, absl::Time now);
 
  private:

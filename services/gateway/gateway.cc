@@ -59,7 +59,12 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.String("tls_cert_file", &options->tls.cert_file, "PEM certificate chain of the HTTPS listener.");
   flags.String("tls_key_file", &options->tls.key_file, "PEM private key of the HTTPS listener.");
   flags.String("tls_client_ca_file", &options->tls.client_ca_file,
-               "PEM CA whose client certificates identify phones (the onboarding CA); empty: none asked for.");
+               "PEM CA whose client certificates identify registered phones (the onboarding CA); empty: none.");
+  flags.String("factory_ca_file", &options->tls.factory_ca_file,
+               "PEM bundle of the manufacturer CAs (intermediates too) whose certificates are phones' factory "
+               "certificates (CN = the MAC); empty: none, and no phone can prove itself before registering.");
+  flags.Duration("revocation_poll", &options->revocation_poll,
+                 "How often revoked registration certificates are read from device-activation.");
   flags.Int("io_threads", &options->http.io_threads, 0, 256,
             "Event-loop threads of the HTTP(S) listeners (TLS, parsing, writing); 0: one per core.");
   flags.Int("handler_threads", &options->http.handler_threads, 1, 1024,
@@ -243,6 +248,15 @@ FileResolver TftpFiles(Handler handler) {
   };
 }
 
+std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivationClient& devices, absl::Duration poll) {
+  return std::make_unique<RevokedCertificates>(
+      [&devices](const device::v1::ListRevokedCertificatesRequest& request) {
+        return devices.Call("ListRevokedCertificates", clients::Repeat::kSafe,
+                            &device::v1::DeviceActivationService::Stub::ListRevokedCertificates, request, "");
+      },
+      poll);
+}
+
 absl::Status Run(const Options& options) {
   sigset_t signals;
   sigemptyset(&signals);
@@ -273,7 +287,8 @@ absl::Status Run(const Options& options) {
   clients::DeviceActivationClient devices(options.device_activation_addr, policy("device-activation"));
   clients::ProfileRenderClient profiles(options.profile_render_addr, policy("profile-render"));
   clients::FirmwareCatalogClient firmware(options.firmware_catalog_addr, policy("firmware-catalog"));
-  PhoneRoutes routes(codes, devices, profiles, firmware);
+  std::unique_ptr<RevokedCertificates> revoked = RevocationsOf(devices, options.revocation_poll);
+  PhoneRoutes routes(codes, devices, profiles, firmware, *revoked);
   std::optional<rate_limit::TokenBuckets> per_source;
   if (options.source_rate > 0) {
     per_source.emplace(rate_limit::TokenBuckets::Options{.rate_per_second = static_cast<double>(options.source_rate),

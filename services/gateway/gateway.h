@@ -16,6 +16,7 @@
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
+#include "services/gateway/revoked_certificates.h"
 #include "services/gateway/tftp_server.h"
 #include "services/gateway/tls_context.h"
 
@@ -33,6 +34,9 @@ struct Options {
   std::string profile_render_addr;
   std::string firmware_catalog_addr;
   absl::Duration backend_deadline = absl::Seconds(5);
+  // How often the revoked registration certificates are read: an old
+  // certificate stops proving its phone about this long after the change.
+  absl::Duration revocation_poll = absl::Seconds(1);
   int backend_max_in_flight = 256;  // per backend
   int backend_attempts = 3;
   // Requests per second and burst allowed from one address (phones behind
@@ -64,6 +68,9 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
 // name, e.g. device/$PN/$MA): 200 gives the body, 404 "file not found",
 // other 4xx "access violation", the rest error 0.
 FileResolver TftpFiles(Handler handler);
+
+// The revocation list of `devices` (device-activation), read every `poll`.
+std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivationClient& devices, absl::Duration poll);
 
 // Serves until SIGTERM or SIGINT; SIGHUP rereads the TLS files.
 absl::Status Run(const Options& options);

@@ -41,16 +41,6 @@ Response Plain(unsigned version, http::status status, std::string_view text) {
   return response;
 }
 
-// The verified client certificate's subject CN, or empty.
-std::string ClientCommonName(SSL* ssl) {
-  if (SSL_get_verify_result(ssl) != X509_V_OK) return "";
-  X509* certificate = SSL_get0_peer_certificate(ssl);
-  if (certificate == nullptr) return "";
-  char name[256];
-  int length = X509_NAME_get_text_by_NID(X509_get_subject_name(certificate), NID_commonName, name, sizeof name);
-  return length > 0 ? std::string(name, static_cast<size_t>(length)) : "";
-}
-
 // Runs `work` (which may block) on `pool` and resumes the caller on its own
 // event loop with the result.
 template <typename Work>
@@ -251,8 +241,8 @@ struct HttpServer::Impl {
     --connections;
   }
 
-  asio::awaitable<void> ServeTls(tcp::socket socket, std::shared_ptr<asio::ssl::context> context) {
-    TlsStream stream(std::move(socket), *context);
+  asio::awaitable<void> ServeTls(tcp::socket socket, std::shared_ptr<const TlsContext::Loaded> tls) {
+    TlsStream stream(std::move(socket), *tls->ssl);
     boost::system::error_code ignored;
     Peer peer{.address = beast::get_lowest_layer(stream).socket().remote_endpoint(ignored).address().to_string(),
               .tls = true};
@@ -263,7 +253,7 @@ struct HttpServer::Impl {
       options.on_handshake(handshake_error ? "" : SSL_get_version(stream.native_handle()));
     }
     if (!handshake_error) {
-      peer.client_common_name = ClientCommonName(stream.native_handle());
+      tls->Identify(stream.native_handle(), &peer);
       co_await Exchange(stream, peer);
       // close_notify, so the client can tell an end from a cut; bounded,
       // since many clients never answer it.

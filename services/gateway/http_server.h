@@ -18,20 +18,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "boost/beast/http.hpp"
+#include "services/gateway/peer.h"
 
 namespace onramp::gateway {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
-
-struct Peer {
-  std::string address;  // the client's IP
-  bool tls = false;
-  // The subject CN of a client certificate the TLS handshake verified
-  // against the client CA (a phone's MAC, for certificates issued at
-  // registration); empty without one.
-  std::string client_common_name;
-};
 
 // A body pulled piece by piece while it is written, so it is never held
 // whole. Next() may block; it returns the next piece, an empty string at

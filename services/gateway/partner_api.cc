@@ -51,16 +51,15 @@ Response JsonResponse(http::status status, std::string body) {
   return response;
 }
 
+// `retry_after`: the gateway's own wait (a partner over its rate), used
+// when the service attached none.
 Reply Error(const absl::Status& status, absl::Duration retry_after = absl::Seconds(5)) {
   int code = http_status::ForPartner(status.code());
   if (code >= 500) log::Warn("partner API backend call failed", {{"error", status.ToString()}});
   // A server fault's details are for the logs, not for the caller.
   absl::Status shown = code >= 500 && code != 503 ? absl::Status(status.code(), "internal error") : status;
   Response response = JsonResponse(static_cast<http::status>(code), http_status::ErrorBody(shown));
-  if (code == 429 || code == 503) {
-    response.set(http::field::retry_after,
-                 absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(retry_after, absl::Seconds(1))))));
-  }
+  if (code == 429 || code == 503) response.set(http::field::retry_after, http_status::RetryAfterSeconds(status, retry_after));
   if (code == 401) response.set(http::field::www_authenticate, "Bearer realm=\"onramp\"");
   return response;
 }

@@ -42,14 +42,14 @@ Response Failure(const absl::Status& status) {
   }
   Response response = Text(code, text);
   if (code == http::status::service_unavailable || code == http::status::too_many_requests) {
-    response.set(http::field::retry_after, "5");
+    response.set(http::field::retry_after, http_status::RetryAfterSeconds(status));
   }
   return response;
 }
 
 // A provider's rule and parameters as the phone takes them; with a
-// registration credential (the redirect by MAC issues one), the phone can
-// then register with the cloud at POST /register.
+// registration credential (the answer to a phone that proved itself), the
+// phone can then register with the cloud at POST /register.
 Response RedirectProfile(const device::v1::RedirectTarget& target, const std::string& registration_credential = "") {
   flat_profile::FlatProfile profile;
   profile.parameters.push_back(
@@ -72,11 +72,11 @@ Response RedirectProfile(const device::v1::RedirectTarget& target, const std::st
   return response;
 }
 
-// For a phone at its activation screen a used, revoked or unknown code are
-// all "no such code"; other failures keep their own status.
+// For a phone at its activation screen every refused code gets the same
+// words (no oracle); other failures keep their own status.
 Response CodeFailure(const absl::Status& status) {
   if (status.code() == absl::StatusCode::kNotFound || status.code() == absl::StatusCode::kFailedPrecondition) {
-    return Text(http::status::not_found, absl::StrCat(status.message(), "\n"));
+    return Text(http::status::not_found, "no such activation code\n");
   }
   return Failure(status);
 }
@@ -100,35 +100,6 @@ bool ListsEtag(std::string_view header, std::string_view etag) {
     if (candidate == "*" || candidate == absl::string_view(etag.data(), etag.size())) return true;
   }
   return false;
-}
-
-// An upgrade outcome in a status report: Upgrade_Status ("success" or
-// "failed ..."; $UPGST), Upgrade_Error ($UPGERR), Upgrade_From and
-// Upgrade_To (the versions; To defaults to Software_Version, $SWVER).
-struct UpgradeReport {
-  bool success = false;
-  std::string from;
-  std::string to;
-  std::string detail;
-};
-
-std::optional<UpgradeReport> UpgradeReportOf(const std::string& body) {
-  absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(body);
-  if (!parsed.ok()) return std::nullopt;
-  std::map<std::string, std::string> values;
-  for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
-    values[parameter.name] = parameter.value.value_or("");
-  }
-  std::string status = absl::AsciiStrToLower(values["Upgrade_Status"]);
-  UpgradeReport report{.from = values["Upgrade_From"],
-                       .to = values["Upgrade_To"].empty() ? values["Software_Version"] : values["Upgrade_To"],
-                       .detail = values["Upgrade_Error"]};
-  if (absl::StartsWith(status, "success") || absl::StartsWith(status, "ok")) {
-    report.success = true;
-  } else if (!absl::StartsWith(status, "fail") && !absl::StartsWith(status, "error")) {
-    return std::nullopt;  // no outcome (yet): nothing to count
-  }
-  return report;
 }
 
 // An image's bytes as the firmware-catalog stream gives them.
@@ -173,7 +144,11 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
   }
   if (path == "/register") {
     if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
-    return Register(request, request_id);
+    return Register(request, peer, request_id);
+  }
+  if (path == "/state") {
+    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    return State(request, peer, request_id);
   }
   if (!parts.empty() && parts[0] == "report" && parts.size() <= 2) {
     if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
@@ -188,6 +163,28 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
   return Text(http::status::not_found, "no such profile\n");
 }
 
+common::v1::Evidence PhoneRoutes::EvidenceFor(const Peer& peer, const std::string& mac) const {
+  common::v1::Evidence evidence;
+  evidence.set_channel(peer.tftp  ? common::v1::CHANNEL_TFTP
+                       : peer.tls ? common::v1::CHANNEL_HTTPS
+                                  : common::v1::CHANNEL_HTTP);
+  absl::StatusOr<identity::MacAddress> named = identity::MacAddress::Parse(peer.client_common_name);
+  if (!named.ok() || named->Lower() != mac) return evidence;
+  switch (peer.client_certificate) {
+    case ClientCertificate::kFactory:
+      evidence.set_proof(common::v1::PROOF_FACTORY_CERTIFICATE);
+      break;
+    case ClientCertificate::kRegistration:
+      // Only the phone's current certificate: not one it was issued before
+      // registering again, nor one revoked or released since.
+      if (revoked_.Current(peer.client_serial)) evidence.set_proof(common::v1::PROOF_REGISTRATION_CERTIFICATE);
+      break;
+    case ClientCertificate::kNone:
+      break;
+  }
+  return evidence;
+}
+
 Response PhoneRoutes::Redirect(const absl::StatusOr<identity::UserAgent>& agent, const Peer& peer,
                                const std::string& model, const std::string& mac,
                                const std::string& request_id) {
@@ -199,6 +196,9 @@ Response PhoneRoutes::Redirect(const absl::StatusOr<identity::UserAgent>& agent,
     lookup.mutable_device()->set_firmware_version(agent->version);
   }
   lookup.set_source_address(peer.address);
+  if (absl::StatusOr<identity::MacAddress> parsed = identity::MacAddress::Parse(mac); parsed.ok()) {
+    *lookup.mutable_evidence() = EvidenceFor(peer, parsed->Lower());
+  }
   absl::StatusOr<device::v1::LookupResponse> found = devices_.Lookup(lookup, request_id);
   if (!found.ok()) return Failure(found.status());
   return RedirectProfile(found->target(), found->registration_credential());
@@ -246,8 +246,23 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   }
   absl::StatusOr<activation::v1::RedeemCodeResponse> redeemed = codes_.RedeemCode(redeem, request_id);
   if (!redeemed.ok()) return CodeFailure(redeemed.status());
-  device::v1::RedirectTarget target;
-  target.set_profile_rule(redeemed->target().profile_rule());
+  // The code's partner takes the phone in (device-activation decides what
+  // the answer may carry); a phone whose answer was lost asks again and
+  // gets it again (RedeemCode replays for the same MAC).
+  device::v1::AdmitRequest admit;
+  *admit.mutable_device() = redeem.device();
+  admit.set_partner(redeemed->partner());
+  admit.set_profile_rule(redeemed->target().profile_rule());
+  admit.set_code_names_phone(redeemed->code_names_phone());
+  admit.set_source_address(peer.address);
+  if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(device.mac().value()); mac.ok()) {
+    *admit.mutable_evidence() = EvidenceFor(peer, mac->Lower());
+  }
+  absl::StatusOr<device::v1::LookupResponse> admitted =
+      devices_.Call("Admit", clients::Repeat::kSafe, &device::v1::DeviceActivationService::Stub::Admit, admit,
+                    request_id);
+  if (!admitted.ok()) return Failure(admitted.status());
+  device::v1::RedirectTarget target = admitted->target();
   auto add = [&target](const char* name, const std::string& value) {
     if (value.empty()) return;
     device::v1::Parameter* parameter = target.add_parameters();
@@ -256,7 +271,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   };
   add("Cloud_Registration_Endpoint", redeemed->target().registration_endpoint());
   add("Cloud_Account", redeemed->target().account_ref());
-  return RedirectProfile(target);
+  return RedirectProfile(target, admitted->registration_credential());
 }
 
 Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, const std::string& file,
@@ -329,7 +344,9 @@ Reply PhoneRoutes::Firmware(const Request& request, const std::string& file, con
   return Reply(std::move(response), std::make_unique<ImageBody>(*std::move(reader)));
 }
 
-Response PhoneRoutes::Register(const Request& request, const std::string& request_id) {
+Response PhoneRoutes::Register(const Request& request, const Peer& peer, const std::string& request_id) {
+  // The one-time credential must not cross a network in the clear.
+  if (!peer.tls) return Text(http::status::forbidden, "register over HTTPS\n");
   absl::StatusOr<std::map<std::string, std::string>> form = strings::ParseForm(request.body());
   if (!form.ok()) return Text(http::status::bad_request, absl::StrCat(form.status().message(), "\n"));
   absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
@@ -352,11 +369,36 @@ Response PhoneRoutes::Register(const Request& request, const std::string& reques
   return response;
 }
 
+Response PhoneRoutes::State(const Request& request, const Peer& peer, const std::string& request_id) {
+  absl::StatusOr<std::map<std::string, std::string>> form = strings::ParseForm(request.body());
+  if (!form.ok()) return Text(http::status::bad_request, absl::StrCat(form.status().message(), "\n"));
+  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
+  absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse((*form)["mac"]);
+  if (!mac.ok() && agent.ok() && agent->mac.has_value()) mac = *agent->mac;
+  device::v1::CustomizationState state = device::v1::CUSTOMIZATION_STATE_UNSPECIFIED;
+  device::v1::CustomizationState_Parse(absl::StrCat("CUSTOMIZATION_STATE_", absl::AsciiStrToUpper((*form)["state"])),
+                                       &state);
+  if (!mac.ok() || state == device::v1::CUSTOMIZATION_STATE_UNSPECIFIED) {
+    return Text(http::status::bad_request, "send the phone's state (open ... acquired) and its MAC\n");
+  }
+  device::v1::ReportStateRequest report;
+  report.mutable_mac()->set_value(mac->Lower());
+  report.set_state(state);
+  report.set_detail("reported by the phone");
+  report.set_source_address(peer.address);
+  *report.mutable_evidence() = EvidenceFor(peer, mac->Lower());
+  absl::StatusOr<device::v1::DeviceState> reported = devices_.Call(
+      "ReportState", clients::Repeat::kSafe, &device::v1::DeviceActivationService::Stub::ReportState, report,
+      request_id);
+  if (!reported.ok()) return Failure(reported.status());
+  return Text(http::status::ok, "ok\n");
+}
+
 Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std::string& file,
                              const std::string& request_id) {
+  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
   absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(file.substr(0, file.rfind('.')));
   if (!mac.ok()) {
-    absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
     if (!agent.ok() || !agent->mac.has_value()) {
       return Text(http::status::bad_request, "a report needs the phone's MAC in its file name or User-Agent\n");
     }
@@ -366,26 +408,14 @@ Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std
   report.mutable_mac()->set_value(mac->Lower());
   report.set_body(request.body());
   report.set_source_address(peer.address);
+  report.set_authenticated_channel(EvidenceFor(peer, mac->Lower()).proof() != common::v1::PROOF_UNSPECIFIED);
+  report.set_content_encoding(Header(request, http::field::content_encoding));
+  if (agent.ok()) report.set_model(agent->model);
   absl::StatusOr<profile::v1::ReportResponse> kept = profiles_.Report(report, request_id);
   if (!kept.ok()) return Failure(kept.status());
-  std::string answer = absl::StrCat("ok: ", kept->parameters(), " parameters");
-  // An upgrade outcome counts against the phone's partner's rollout.
-  std::optional<UpgradeReport> upgrade = UpgradeReportOf(request.body());
-  absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
-  if (upgrade && !kept->partner().empty() && agent.ok()) {
-    firmware::v1::ReportUpgradeRequest outcome;
-    outcome.mutable_mac()->set_value(mac->Lower());
-    outcome.set_partner(kept->partner());
-    outcome.set_model(agent->model);
-    outcome.set_from_version(upgrade->from);
-    outcome.set_to_version(upgrade->to);
-    outcome.set_outcome(upgrade->success ? firmware::v1::UPGRADE_OUTCOME_SUCCESS : firmware::v1::UPGRADE_OUTCOME_FAILURE);
-    outcome.set_detail(upgrade->detail);
-    absl::StatusOr<firmware::v1::ReportUpgradeResponse> counted = firmware_.ReportUpgrade(outcome, request_id);
-    if (!counted.ok()) return Failure(counted.status());
-    absl::StrAppend(&answer, "; upgrade ", upgrade->success ? "success" : "failure", " counted");
-  }
-  return Text(http::status::ok, answer + "\n");
+  return Text(http::status::ok,
+              absl::StrCat("ok: ", kept->parameters(), " parameters", kept->upgrade_reported() ? "; upgrade reported" : "",
+                           "\n"));
 }
 
 Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,
@@ -416,13 +446,14 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
   if (request.method() == http::verb::post) render.set_post_body(request.body());
   render.set_if_none_match(Header(request, http::field::if_none_match));
   // A client certificate the handshake verified names its phone, which may
-  // fetch only its own profile and then needs no encryption for secrets.
-  if (!peer.client_common_name.empty()) {
+  // fetch only its own profile; the phone's own (factory or current
+  // registration) makes the fetch the phone's and needs no encryption.
+  if (peer.client_certificate != ClientCertificate::kNone) {
     absl::StatusOr<identity::MacAddress> certified = identity::MacAddress::Parse(peer.client_common_name);
     if (!certified.ok() || certified->Lower() != mac->Lower()) {
       return Text(http::status::forbidden, "the client certificate is another phone's\n");
     }
-    render.set_authenticated_channel(true);
+    render.set_authenticated_channel(EvidenceFor(peer, mac->Lower()).proof() != common::v1::PROOF_UNSPECIFIED);
   }
   render.set_authorization(Header(request, http::field::authorization));
   render.set_request_uri(std::string(request.target()));

@@ -1,10 +1,16 @@
 #ifndef ONRAMP_SERVICES_GATEWAY_PHONE_ROUTES_H_
 #define ONRAMP_SERVICES_GATEWAY_PHONE_ROUTES_H_
 
-// What phones ask the gateway, turned into service calls:
+// What phones ask the gateway, turned into service calls. Each call
+// carries the request's evidence (docs/TRUST.md): its channel, and what a
+// client certificate proved about the phone the request names (its
+// factory certificate, or its current registration certificate). The
+// services decide what that earns; the gateway only translates.
 //   GET /device/<model>/<mac>  the redirect query (device-activation Lookup),
 //                              answered with a flat-profile holding the
-//                              provider's Profile_Rule and parameters;
+//                              provider's Profile_Rule and parameters and,
+//                              for a phone that proved itself over HTTPS,
+//                              its registration credential and profile key;
 //   GET /<file>                the factory-default file names a phone asks
 //                              for before it knows its provider: &PN.cfg,
 //                              $MA.cfg (or .xml) and $PSN.xml; the same
@@ -12,34 +18,45 @@
 //   POST /activation           a code typed on the phone's activation
 //                              screen (form field "code"): 16 digits
 //                              (activation-code RedeemCode, check digit
-//                              verified first) or '#' and 3-16 digits (a
-//                              short code: device-activation
-//                              ResolveShortCode); the onboarding profile;
+//                              verified first, then device-activation
+//                              Admit) or '#' and 3-16 digits (a short code:
+//                              device-activation ResolveShortCode, the
+//                              rule only); the onboarding profile;
 //   GET|POST /profile/<file>   the resync (profile-render Render), identity
 //                              from the file name ($MA.xml / $MA.cfg) and the
 //                              User-Agent (the whole firmware version from a
 //                              "swver" query parameter, for upgrade plans);
 //                              ETag / If-None-Match. Over HTTPS
 //                              with a client certificate (CN = the MAC) a
-//                              phone gets only its own profile, secrets in
-//                              the clear; a profile with secrets never
-//                              leaves unencrypted on any other channel (403);
+//                              phone gets only its own profile (403 for
+//                              another's), and its fetch counts as the
+//                              phone's; a profile with secrets never leaves
+//                              unencrypted on any other channel (403);
 //                              a partner's HTTP authentication (Basic or
 //                              Digest, checked by profile-render) gets 401
 //                              challenges until the phone sends it;
 //   GET|HEAD /firmware/<file> an image from firmware-catalog, streamed
 //                              (never held whole), with a strong ETag (its
 //                              SHA-256), If-None-Match, Range and If-Range;
-//   POST /register             the phone's cloud registration (form fields
-//                              credential, from its redirect profile, and
-//                              csr, a PEM request; mac or the User-Agent):
-//                              device-activation Register; answers its
-//                              certificate and the CA's, PEM;
-//   POST /report[/<file>]      a Report_Rule upload (profile-render Report),
-//                              the MAC from the file name or User-Agent;
+//   POST /register             the phone's cloud registration, over HTTPS
+//                              only (form fields credential, from its
+//                              onboarding answer, and csr, a PEM request;
+//                              mac or the User-Agent): device-activation
+//                              Register; answers its certificate and the
+//                              CA's, PEM;
+//   POST /state                the phone's customization state (form field
+//                              state, e.g. "acquired"): device-activation
+//                              ReportState, which takes it only on the
+//                              phone's proof (mutual TLS);
+//   POST /report[/<file>]      a Report_Rule upload (profile-render Report,
+//                              which opens a body encrypted with the
+//                              phone's key and passes upgrade outcomes to
+//                              firmware-catalog), the MAC from the file
+//                              name or User-Agent;
 //   GET /healthz               200 while the listener runs (for probes).
 // Statuses follow the phone's table (lib/http_status): 404 only for "no
-// such profile", 5xx only for faults, 503 with Retry-After when busy.
+// such profile", 5xx only for faults; 429 and 503 carry Retry-After, the
+// service's own wait when it gave one.
 
 #include <string>
 
@@ -48,17 +65,24 @@
 #include "lib/clients/firmware_catalog_client.h"
 #include "lib/clients/profile_render_client.h"
 #include "lib/identity/user_agent.h"
+#include "onramp/common/v1/common.pb.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/revoked_certificates.h"
 
 namespace onramp::gateway {
 
 class PhoneRoutes {
  public:
+  // `revoked` says which registration certificates still stand.
   PhoneRoutes(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
-              clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware)
-      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware) {}
+              clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware,
+              const RevokedCertificates& revoked)
+      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked) {}
 
   Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
+
+  // What this request proves about the phone with MAC `mac` ($MA form).
+  common::v1::Evidence EvidenceFor(const Peer& peer, const std::string& mac) const;
 
  private:
   // `agent` (the User-Agent, if one parsed) adds serial and firmware.
@@ -68,7 +92,8 @@ class PhoneRoutes {
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
   Reply Firmware(const Request& request, const std::string& file, const std::string& request_id);
-  Response Register(const Request& request, const std::string& request_id);
+  Response Register(const Request& request, const Peer& peer, const std::string& request_id);
+  Response State(const Request& request, const Peer& peer, const std::string& request_id);
   Response Report(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
@@ -78,6 +103,7 @@ class PhoneRoutes {
   clients::DeviceActivationClient& devices_;
   clients::ProfileRenderClient& profiles_;
   clients::FirmwareCatalogClient& firmware_;
+  const RevokedCertificates& revoked_;
 };
 
 }  // namespace onramp::gateway

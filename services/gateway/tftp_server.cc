@@ -139,7 +139,7 @@ struct TftpServer::Impl {
     udp::socket transfer(io, udp::endpoint(address, 0));
     transfer.connect(client, error);
     if (error) co_return TransferOutcome::kFailed;
-    absl::StatusOr<std::string> file = resolver(request.file_name, Peer{client.address().to_string()});
+    absl::StatusOr<std::string> file = resolver(request.file_name, Peer{.address = client.address().to_string(), .tftp = true});
     if (!file.ok()) {
       transfer.send(asio::buffer(tftp::BuildError(ErrorFor(file.status()), std::string(file.status().message()))), 0, error);
       co_return OutcomeFor(file.status());

@@ -2,12 +2,23 @@
 
 #include <openssl/ssl.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/str_cat.h"
 
 namespace onramp::gateway {
 namespace {
 
 namespace ssl = boost::asio::ssl;
+
+absl::StatusOr<std::vector<pki::Certificate>> ReadCas(const std::string& flag, const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return absl::InvalidArgumentError(absl::StrCat(flag, " ", path, ": cannot read"));
+  std::ostringstream pem;
+  pem << file.rdbuf();
+  return pki::ReadCertificates(pem.str(), absl::StrCat(flag, " ", path));
+}
 
 absl::StatusOr<std::shared_ptr<ssl::context>> Build(const TlsFiles& files) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
@@ -28,16 +39,25 @@ absl::StatusOr<std::shared_ptr<ssl::context>> Build(const TlsFiles& files) {
     return absl::InvalidArgumentError(
         absl::StrCat("tls_key_file ", files.key_file, " does not match tls_cert_file ", files.cert_file));
   }
-  if (!files.client_ca_file.empty()) {
-    context->load_verify_file(files.client_ca_file, error);
-    STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(files.client_ca_file.c_str());
-    if (error || names == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat("tls_client_ca_file ", files.client_ca_file, ": ",
-                                                     error ? error.message() : "no certificates"));
+  // The onboarding CA and the manufacturers' CAs all verify client
+  // certificates; which one issued a phone's is read after the handshake.
+  STACK_OF(X509_NAME)* names = sk_X509_NAME_new_null();
+  for (const auto& [flag, path] : {std::pair<const char*, const std::string&>{"tls_client_ca_file", files.client_ca_file},
+                                  {"factory_ca_file", files.factory_ca_file}}) {
+    if (path.empty()) continue;
+    context->load_verify_file(path, error);
+    if (error || SSL_add_file_cert_subjects_to_stack(names, path.c_str()) != 1) {
+      sk_X509_NAME_pop_free(names, X509_NAME_free);
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, " ", path, ": ", error ? error.message() : "no certificates"));
     }
+  }
+  if (sk_X509_NAME_num(names) > 0) {
     SSL_CTX_set_client_CA_list(native, names);
     context->set_verify_mode(ssl::verify_peer);  // asked for, not required
     context->set_verify_depth(4);
+  } else {
+    sk_X509_NAME_free(names);
   }
   // Resumption by session tickets only: the server keeps no per-session
   // state (OpenSSL's internal cache costs a sweep of the whole cache every
@@ -60,16 +80,49 @@ absl::StatusOr<std::unique_ptr<TlsContext>> TlsContext::Load(const TlsFiles& fil
 }
 
 absl::Status TlsContext::Reload() {
+  auto loaded = std::make_shared<Loaded>();
   absl::StatusOr<std::shared_ptr<ssl::context>> built = Build(files_);
   if (!built.ok()) return built.status();
+  loaded->ssl = *std::move(built);
+  if (!files_.factory_ca_file.empty()) {
+    absl::StatusOr<std::vector<pki::Certificate>> cas = ReadCas("factory_ca_file", files_.factory_ca_file);
+    if (!cas.ok()) return cas.status();
+    loaded->factory_cas = *std::move(cas);
+  }
+  if (!files_.client_ca_file.empty()) {
+    absl::StatusOr<std::vector<pki::Certificate>> cas = ReadCas("tls_client_ca_file", files_.client_ca_file);
+    if (!cas.ok()) return cas.status();
+    loaded->registration_cas = *std::move(cas);
+  }
   std::lock_guard lock(mutex_);
-  current_ = *std::move(built);
+  current_ = std::move(loaded);
   return absl::OkStatus();
 }
 
-std::shared_ptr<ssl::context> TlsContext::Current() const {
+std::shared_ptr<const TlsContext::Loaded> TlsContext::Current() const {
   std::lock_guard lock(mutex_);
   return current_;
+}
+
+void TlsContext::Loaded::Identify(SSL* ssl, Peer* peer) const {
+  // Resumed sessions keep the peer's certificate and its verify result.
+  X509* certificate = SSL_get0_peer_certificate(ssl);
+  if (certificate == nullptr || SSL_get_verify_result(ssl) != X509_V_OK) return;
+  auto issued_by_one_of = [certificate](const std::vector<pki::Certificate>& cas) {
+    for (const pki::Certificate& ca : cas) {
+      if (pki::IssuedBy(certificate, ca.get())) return true;
+    }
+    return false;
+  };
+  if (issued_by_one_of(registration_cas)) {
+    peer->client_certificate = ClientCertificate::kRegistration;
+  } else if (issued_by_one_of(factory_cas)) {
+    peer->client_certificate = ClientCertificate::kFactory;
+  } else {
+    return;  // verified through a chain the bundles' leaves do not name: not a phone's
+  }
+  peer->client_common_name = pki::CommonName(certificate);
+  peer->client_serial = pki::SerialHex(certificate);
 }
 
 }  // namespace onramp::gateway

@@ -7,24 +7,31 @@
 //
 // Protocols are TLS 1.2 and 1.3 only; TLS 1.2 offers only ECDHE suites with
 // AEAD ciphers (forward secrecy), TLS 1.3's suites all have it. With a
-// client CA the server asks for (but does not require) a client
-// certificate: phones present the one issued at registration, phones not yet
-// registered have none.
+// client CA or manufacturer CAs the server asks for (but does not require)
+// a client certificate: a phone presents the one the fleet issued at
+// registration, or before that its factory certificate; a certificate that
+// fails verification ends the handshake.
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/ssl/context.hpp"
+#include "lib/pki/certificate.h"
+#include "services/gateway/peer.h"
 
 namespace onramp::gateway {
 
 struct TlsFiles {
   std::string cert_file;       // the server's chain, leaf first
   std::string key_file;
-  std::string client_ca_file;  // empty: no client certificates asked for
+  std::string client_ca_file;  // the onboarding CA; empty: none
+  // Manufacturer CAs (a bundle, intermediates included) whose certificates
+  // are phones' factory certificates; empty: none.
+  std::string factory_ca_file;
 };
 
 // The TLS 1.2 cipher list offered (OpenSSL names).
@@ -42,17 +49,29 @@ class TlsContext {
   // Rereads the files; on failure the current context stays in use.
   absl::Status Reload();
 
-  // The context for a new connection; the connection keeps it alive.
-  std::shared_ptr<boost::asio::ssl::context> Current() const;
+  // One load of the files: the OpenSSL context, and the CAs that tell a
+  // factory certificate from a registration one.
+  struct Loaded {
+    std::shared_ptr<boost::asio::ssl::context> ssl;
+    std::vector<pki::Certificate> factory_cas;
+    std::vector<pki::Certificate> registration_cas;
+    // What the handshake on `ssl` verified of the client's certificate.
+    void Identify(SSL* ssl, Peer* peer) const;
+  };
 
-  bool asks_for_client_certificates() const { return !files_.client_ca_file.empty(); }
+  // The files as loaded for a new connection; the connection keeps them.
+  std::shared_ptr<const Loaded> Current() const;
+
+  bool asks_for_client_certificates() const {
+    return !files_.client_ca_file.empty() || !files_.factory_ca_file.empty();
+  }
 
  private:
   explicit TlsContext(TlsFiles files) : files_(std::move(files)) {}
 
   TlsFiles files_;
   mutable std::mutex mutex_;
-  std::shared_ptr<boost::asio::ssl::context> current_;
+  std::shared_ptr<const Loaded> current_;
 };
 
 }  // namespace onramp::gateway

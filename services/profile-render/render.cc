@@ -38,7 +38,7 @@ void MergeInto(std::map<std::string, LayerParameter>& merged,
     slot = parameter;
     // Once secret in any layer, always secret: a higher layer cannot
     // unmask what a lower one protected.
-    slot.secret = slot.secret || was_secret || IsSecretName(parameter.name);
+    slot.secret = slot.secret || was_secret || flat_profile::IsSecretName(parameter.name);
   }
 }
 
@@ -102,15 +102,6 @@ macro::Variables Variables(const DeviceFacts& device) {
 }
 
 }  // namespace
-
-bool IsSecretName(const std::string& name) {
-  static const char* const kSecrets[] = {"Password", "Passwd", "Secret", "IKM_HTTP_Encrypt_Content",
-                                         "GPP_SA", "GPP_SB", "GPP_SC", "GPP_SD"};
-  for (const char* secret : kSecrets) {
-    if (absl::StrContains(name, secret)) return true;
-  }
-  return false;
-}
 
 absl::Status ValidateParameter(const std::string& field, const LayerParameter& parameter) {
   if (!flat_profile::IsValidName(parameter.name) || parameter.name.size() > 128) {

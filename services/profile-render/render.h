@@ -99,9 +99,6 @@ absl::Status ValidateTemplate(const std::string& text);
 // INVALID_ARGUMENT naming `field`.
 absl::Status ValidateParameter(const std::string& field, const LayerParameter& parameter);
 
-// Parameters the phone treats as secret even when not marked.
-bool IsSecretName(const std::string& name);
-
 }  // namespace onramp::profile
 
 #endif  // ONRAMP_SERVICES_PROFILE_RENDER_RENDER_H_

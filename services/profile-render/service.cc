@@ -3,12 +3,16 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/firmware_version/firmware_version.h"
 #include "lib/customization/customization.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
+#include "lib/profile_crypto/aes128gcm.h"
+#include "lib/profile_crypto/openssl_enc.h"
 #include "lib/proto/messages.h"
 #include "lib/server/request_id.h"
 #include "lib/status/error_detail.h"
@@ -71,6 +75,10 @@ v1::Encryption ToProto(Encryption encryption) {
   return v1::ENCRYPTION_UNSPECIFIED;
 }
 
+bool IsSecret(const LayerParameter& parameter) {
+  return parameter.secret || flat_profile::IsSecretName(parameter.name);
+}
+
 void ToProto(const StoredLayer& layer, v1::Layer* out) {
   out->mutable_ref()->set_partner(layer.ref.partner);
   out->mutable_ref()->set_scope(ToProto(layer.ref.scope));
@@ -82,7 +90,8 @@ void ToProto(const StoredLayer& layer, v1::Layer* out) {
   for (const LayerParameter& p : layer.parameters) {
     v1::Parameter* parameter = out->add_parameters();
     parameter->set_name(p.name);
-    parameter->set_value(p.value);
+    // Secrets are write-only: no reply carries them.
+    parameter->set_value(IsSecret(p) ? std::string(kMasked) : p.value);
     parameter->set_ua(ToProto(p.user_access));
     parameter->set_secret(p.secret);
   }
@@ -116,8 +125,10 @@ absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
   return key;
 }
 
-std::string CacheKey(int64_t generation, const std::string& mac, const v1::RenderRequest& request) {
-  return absl::StrCat(generation, "|", mac, "|", request.device().model(), "|",
+std::string CacheKey(int64_t generation, const std::string& mac, const v1::RenderRequest& request,
+                     const DeviceContext& device) {
+  return absl::StrCat(generation, "|", mac, "|", device.held_key ? device.held_key->key.key_id : "-", "|",
+                      request.device().model(), "|",
                       request.device().serial(), "|", request.device().firmware_version(), "|",
                       request.key_id(), "|", request.accept_gzip() ? 1 : 0,
                       request.authenticated_channel() ? 1 : 0);
@@ -189,12 +200,16 @@ void DeliveryRecorder::Flush() {
     events.clear();
   };
   for (const ProfileStore::DeliveryRow& row : batch) {
+    // Only a profile the phone itself fetched (an authenticated channel)
+    // counts as delivered, which makes it Acquired; other fetches are
+    // noted as such.
+    std::string seen = absl::StrCat(row.etag, row.authenticated ? "|phone" : "|anyone");
     std::string& last = last_etag_[row.mac];
-    if (last == row.etag) continue;
-    last = row.etag;
+    if (last == seen) continue;
+    last = seen;
     device::v1::RecordEventRequest& event = events.emplace_back();
     event.mutable_mac()->set_value(row.mac);
-    event.set_kind(customization::kProfileDeliveredEvent);
+    event.set_kind(row.authenticated ? customization::kProfileDeliveredEvent : customization::kProfileFetchedEvent);
     event.set_detail(absl::StrCat("etag ", row.etag));
     event.set_source("profile-render");
     if (events.size() == kEventsPerCall) send();
@@ -259,6 +274,7 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
       firmware_(firmware),
       cache_(cache_capacity),
       recorder_(store, timeline),
+      generation_poll_(generation_poll),
       generation_(store, generation_poll),
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")
@@ -304,6 +320,24 @@ grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
       case v1::ENCRYPTION_NONE:
         return InvalidField("encryption", "a phone's profiles cannot be set never to encrypt");
       default: break;
+    }
+    // A masked secret written back (a read, an edit, a write) keeps its value.
+    std::optional<StoredLayer> current;
+    for (size_t i = 0; i < parameters.size(); ++i) {
+      LayerParameter& parameter = parameters[i];
+      if (parameter.value != kMasked || !IsSecret(parameter)) continue;
+      if (!current) {
+        absl::StatusOr<StoredLayer> found = store_.GetLayer(ref);
+        if (!found.ok() && found.status().code() != absl::StatusCode::kNotFound) return found.status();
+        current = found.ok() ? *std::move(found) : StoredLayer();
+      }
+      auto kept = std::find_if(current->parameters.begin(), current->parameters.end(),
+                               [&](const LayerParameter& old) { return old.name == parameter.name; });
+      if (kept == current->parameters.end()) {
+        return InvalidField(absl::StrCat("parameters[", i, "].value"),
+                            absl::StrCat(kMasked, " keeps a secret's value, and ", parameter.name, " has none yet"));
+      }
+      parameter.value = kept->value;
     }
     ASSIGN_OR_RETURN(StoredLayer stored,
                      store_.PutLayer(ref, parameters, settings, request->if_version()));
@@ -424,6 +458,43 @@ grpc::Status ProfileRenderServiceImpl::RotateDeviceKey(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
+grpc::Status ProfileRenderServiceImpl::DeliverDeviceKey(grpc::ServerContext*, const v1::DeviceKeyRequest* request,
+                                                        v1::DeliveredKey* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    // The caller (device-activation, which owns claims) vouches that the
+    // partner owns the phone; a layer another partner left must not stand.
+    absl::StatusOr<DeviceContext> device = store_.Device(mac);
+    if (device.ok() && device->partner != request->partner()) {
+      return absl::FailedPreconditionError("another partner's device layer is still kept for this phone");
+    }
+    if (!device.ok() && device.status().code() != absl::StatusCode::kNotFound) return device.status();
+    ASSIGN_OR_RETURN(profile_crypto::DeviceKey fresh, profile_crypto::DeviceKey::Generate());
+    ASSIGN_OR_RETURN(HeldKey held, store_.DeliverKey(mac, absl::Base64Escape(key_sealer_.Seal(fresh.ToHex()))));
+    Written();
+    ASSIGN_OR_RETURN(profile_crypto::DeviceKey key, Unseal(held.key));
+    response->set_key_id(held.key.key_id);
+    response->set_encryption(ToProto(held.encryption));
+    response->set_secret(held.encryption == Encryption::kAes128Gcm ? key.Ikm() : key.Passphrase());
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::ForgetDevice(grpc::ServerContext*, const v1::DeviceKeyRequest* request,
+                                                    v1::ForgetDeviceResponse*) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    RETURN_IF_ERROR(store_.ForgetDevice(mac));
+    Written();
+    log::Info("device forgotten", {{"mac", mac}, {"released_by", request->partner()}});
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, const v1::RenderRequest* request,
                                               v1::RenderResponse* response) {
   auto run = [&]() -> absl::Status {
@@ -446,17 +517,21 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       }
     }
     std::string upgrade_rule = NextUpgradeRule(mac, *request, device, server::RequestIdOf(*context));
-    std::string cache_key = absl::StrCat(CacheKey(device.generation, mac, *request), "|", upgrade_rule);
+    std::string cache_key = absl::StrCat(CacheKey(device.generation, mac, *request, device), "|", upgrade_rule);
     std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
     const char* how = "cached";
     if (rendered == nullptr) {
       how = "rendered";
       ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(mac, request->device().model(), device));
+      // A phone that holds a key gets every profile encrypted with it, for
+      // the cipher it was handed (its rule may say --key): no other would
+      // open.
       RenderInput input{.layers = std::move(sources.layers),
                         .template_text = std::move(sources.template_text),
                         .gzip = request->accept_gzip(),
-                        .encryption = device.settings.encryption.value_or(Encryption::kAes256Cbc),
-                        .always_encrypt = device.settings.always_encrypt,
+                        .encryption = device.held_key ? device.held_key->encryption
+                                                      : device.settings.encryption.value_or(Encryption::kAes256Cbc),
+                        .always_encrypt = device.settings.always_encrypt || device.held_key.has_value(),
                         .authenticated_channel = request->authenticated_channel(),
                         .model_parameters = std::move(sources.model_parameters)};
       if (!upgrade_rule.empty()) {
@@ -474,8 +549,14 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       input.device.firmware = request->device().firmware_version();
       input.device.partner = device.partner;
       input.device.site = device.settings.site;
-      // The key the phone holds: the one its rule names, else the newest.
-      ASSIGN_OR_RETURN(std::optional<SealedKey> sealed, store_.DeviceKey(mac, request->key_id()));
+      // The key the phone holds: the one its rule names, else the one it was
+      // handed, else the newest.
+      std::optional<SealedKey> sealed;
+      if (request->key_id().empty() && device.held_key) {
+        sealed = device.held_key->key;
+      } else {
+        ASSIGN_OR_RETURN(sealed, store_.DeviceKey(mac, request->key_id()));
+      }
       if (!sealed && !request->key_id().empty()) {
         return absl::NotFoundError(absl::StrCat("the phone names key ", request->key_id(),
                                                 ", which it does not have"));
@@ -510,7 +591,7 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       response->set_content_type(rendered->content_type);
       response->set_content_encoding(rendered->content_encoding);
     }
-    recorder_.Record({mac, rendered->etag, rendered->parameters});
+    recorder_.Record({mac, rendered->etag, rendered->parameters, request->authenticated_channel()});
     renders_.Add({{"how", how}}).Increment();
     return absl::OkStatus();
   };
@@ -535,6 +616,7 @@ grpc::Status ProfileRenderServiceImpl::PutHttpAuth(grpc::ServerContext*, const v
                                        {.realm = request->realm(),
                                         .username = request->username(),
                                         .ha1 = Ha1(request->username(), request->realm(), request->password())}));
+    WrittenEverywhere();
     response->set_partner(request->partner());
     response->set_realm(request->realm());
     response->set_username(request->username());
@@ -547,9 +629,18 @@ grpc::Status ProfileRenderServiceImpl::DeleteHttpAuth(grpc::ServerContext*, cons
                                                       v1::DeleteHttpAuthResponse*) {
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
-    return store_.DeleteHttpAuth(request->partner());
+    RETURN_IF_ERROR(store_.DeleteHttpAuth(request->partner()));
+    WrittenEverywhere();
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
+}
+
+void ProfileRenderServiceImpl::WrittenEverywhere() {
+  Written();
+  // Each replica reads the generation every poll; two polls and the read's
+  // own time are past when this returns.
+  absl::SleepFor(2 * generation_poll_ + absl::Milliseconds(50));
 }
 
 std::string ProfileRenderServiceImpl::NextUpgradeRule(const std::string& mac, const v1::RenderRequest& request,
@@ -579,9 +670,14 @@ std::string ProfileRenderServiceImpl::NextUpgradeRule(const std::string& mac, co
 absl::StatusOr<DeviceContext> ProfileRenderServiceImpl::Device(const std::string& mac) {
   int64_t generation = generation_.current();
   {
+    // A phone that holds no key may be handed one by another replica at any
+    // moment (without a generation bump, which would empty every cache), so
+    // only a context with a held key is kept; it changes with the generation.
     std::lock_guard lock(devices_mutex_);
     auto found = devices_.find(mac);
-    if (found != devices_.end() && found->second.generation == generation) return found->second;
+    if (found != devices_.end() && found->second.generation == generation && found->second.held_key) {
+      return found->second;
+    }
   }
   ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
   if (device.generation > generation) generation_.Refresh();
@@ -677,32 +773,94 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
     if (request->body().size() > kMaxReport) return InvalidField("body", "a report is at most 64 KiB");
     RETURN_IF_ERROR(
         validation::Text("source_address", request->source_address(), 64, Presence::kOptional));
-    int parameters = 0;
-    if (absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(request->body());
-        parsed.ok()) {
-      parameters = static_cast<int>(parsed->profile.parameters.size());
+    RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
+    absl::StatusOr<DeviceContext> device = store_.Device(mac);
+    if (!device.ok() && device.status().code() != absl::StatusCode::kNotFound) return device.status();
+    std::string body = request->body();
+    bool authenticated = request->authenticated_channel();
+    // A report encrypted with the key the phone holds (Report_Rule --key,
+    // or its IKM) could only come from the phone.
+    bool aes128gcm = request->content_encoding() == "aes128gcm";
+    if (aes128gcm || body.starts_with("Salted__")) {
+      if (!device.ok() || !device->held_key) {
+        return InvalidField("body", "an encrypted report, and this phone was handed no key");
+      }
+      ASSIGN_OR_RETURN(profile_crypto::DeviceKey key, Unseal(device->held_key->key));
+      absl::StatusOr<std::string> opened;
+      if (aes128gcm) {
+        opened = profile_crypto::DecodeAes128Gcm(body, key.Ikm(), kMaxReport);
+      } else if (absl::StatusOr<profile_crypto::DecryptedProfile> decrypted =
+                     profile_crypto::DecryptOpensslEnc(body, key.Passphrase());
+                 decrypted.ok()) {
+        opened = std::move(decrypted->plaintext);
+      } else {
+        opened = decrypted.status();
+      }
+      if (!opened.ok()) return InvalidField("body", "the report does not open with the phone's key");
+      body = *std::move(opened);
+      authenticated = true;
     }
-    RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(request->body()), parameters,
-                                     request->source_address()));
+    std::map<std::string, std::string> values;
+    int parameters = 0;
+    if (absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(body); parsed.ok()) {
+      parameters = static_cast<int>(parsed->profile.parameters.size());
+      for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
+        values[parameter.name] = parameter.value.value_or("");
+      }
+    }
+    RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(body), parameters, request->source_address()));
     if (timeline_ != nullptr) {
       // The report is kept either way; a lost timeline line is only logged.
       if (absl::Status status = timeline_->RecordEvent(
-              mac, "report", absl::StrCat(request->body().size(), " bytes, ", parameters, " parameters"),
+              mac, "report",
+              absl::StrCat(body.size(), " bytes, ", parameters, " parameters",
+                           authenticated ? " (the phone's)" : " (unauthenticated)"),
               request->source_address(), server::RequestIdOf(*context));
           !status.ok()) {
         log::Warn("timeline event lost", {{"mac", mac}, {"error", std::string(status.message())}});
       }
     }
     response->set_parameters(parameters);
-    absl::StatusOr<DeviceContext> device = store_.Device(mac);
-    if (device.ok()) {
-      response->set_partner(device->partner);
-    } else if (device.status().code() != absl::StatusCode::kNotFound) {
-      return device.status();
-    }
+    response->set_authenticated(authenticated);
+    if (!device.ok()) return absl::OkStatus();
+    response->set_partner(device->partner);
+    ASSIGN_OR_RETURN(bool reported, ForwardUpgrade(mac, device->partner, request->model(), values, authenticated,
+                                                   server::RequestIdOf(*context)));
+    response->set_upgrade_reported(reported);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
+}
+
+absl::StatusOr<bool> ProfileRenderServiceImpl::ForwardUpgrade(const std::string& mac, const std::string& partner,
+                                                              const std::string& model,
+                                                              const std::map<std::string, std::string>& values,
+                                                              bool authenticated, const std::string& request_id) {
+  // Upgrade_Status ("success" or "failed ..."; $UPGST), Upgrade_Error
+  // ($UPGERR), Upgrade_From and Upgrade_To (To defaults to
+  // Software_Version, $SWVER).
+  auto value = [&values](const char* name) {
+    auto found = values.find(name);
+    return found == values.end() ? std::string() : found->second;
+  };
+  std::string status = absl::AsciiStrToLower(value("Upgrade_Status"));
+  bool success = absl::StartsWith(status, "success") || absl::StartsWith(status, "ok");
+  bool failure = absl::StartsWith(status, "fail") || absl::StartsWith(status, "error");
+  if ((!success && !failure) || firmware_ == nullptr || model.empty()) return false;
+  firmware::v1::ReportUpgradeRequest outcome;
+  outcome.mutable_mac()->set_value(mac);
+  outcome.set_partner(partner);
+  outcome.set_model(model);
+  outcome.set_from_version(value("Upgrade_From"));
+  outcome.set_to_version(value("Upgrade_To").empty() ? value("Software_Version") : value("Upgrade_To"));
+  outcome.set_outcome(success ? firmware::v1::UPGRADE_OUTCOME_SUCCESS : firmware::v1::UPGRADE_OUTCOME_FAILURE);
+  outcome.set_detail(value("Upgrade_Error"));
+  outcome.set_authenticated(authenticated);
+  RETURN_IF_ERROR(firmware_
+                      ->Call("ReportUpgrade", clients::Repeat::kOnce,
+                             &firmware::v1::FirmwareCatalogService::Stub::ReportUpgrade, outcome, request_id)
+                      .status());
+  return true;
 }
 
 }  // namespace onramp::profile

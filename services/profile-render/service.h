@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -102,6 +103,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                            v1::Template*) override;
   grpc::Status RotateDeviceKey(grpc::ServerContext*, const v1::DeviceKeyRequest*,
                                v1::DeviceKey*) override;
+  grpc::Status DeliverDeviceKey(grpc::ServerContext*, const v1::DeviceKeyRequest*, v1::DeliveredKey*) override;
+  grpc::Status ForgetDevice(grpc::ServerContext*, const v1::DeviceKeyRequest*, v1::ForgetDeviceResponse*) override;
   grpc::Status PutHttpAuth(grpc::ServerContext*, const v1::PutHttpAuthRequest* request,
                            v1::HttpAuth* response) override;
   grpc::Status DeleteHttpAuth(grpc::ServerContext*, const v1::DeleteHttpAuthRequest* request,
@@ -125,6 +128,16 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   absl::StatusOr<DeviceContext> Device(const std::string& mac);
   // After a write here: every cached render and device is now stale.
   void Written() { generation_.Refresh(); }
+  // After a write whose effect a caller must see on every replica at once
+  // (a partner's HTTP authentication): returns once every replica has
+  // polled the new generation.
+  void WrittenEverywhere();
+  // An upgrade outcome in the phone's report, passed on to
+  // firmware-catalog, which owns rollout accounting; false when the report
+  // holds none (or nobody to tell).
+  absl::StatusOr<bool> ForwardUpgrade(const std::string& mac, const std::string& partner, const std::string& model,
+                      const std::map<std::string, std::string>& values, bool authenticated,
+                      const std::string& request_id);
 
   ProfileStore& store_;
   const profile_crypto::Sealer key_sealer_;
@@ -137,6 +150,7 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   clients::FirmwareCatalogClient* firmware_;
   RenderCache cache_;
   DeliveryRecorder recorder_;
+  const absl::Duration generation_poll_;
   GenerationWatcher generation_;
   std::mutex devices_mutex_;
   std::unordered_map<std::string, DeviceContext> devices_;

@@ -30,9 +30,10 @@ std::string EncryptionText(const std::optional<Encryption>& encryption) {
   return *encryption == Encryption::kAes128Gcm ? "aes128gcm" : "aes-256-cbc";
 }
 
-SealedKey KeyFromRow(const pqxx::row& row) {
-  return {absl::StrCat("k", row[0].as<int>()), row[1].as<std::string>(),
-          absl::FromUnixMicros(row[2].as<int64_t>())};
+// A key from kKeyColumns' three columns, starting at `first`.
+SealedKey KeyFromRow(const pqxx::row& row, int first = 0) {
+  return {absl::StrCat("k", row[first].as<int>()), row[first + 1].as<std::string>(),
+          absl::FromUnixMicros(row[first + 2].as<int64_t>())};
 }
 
 constexpr char kKeyColumns[] =
@@ -278,10 +279,14 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
-        "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt, a.realm, a.username, a.ha1 "
+        "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt, a.realm, a.username, a.ha1, "
+        "       k.number, k.sealed_key, (extract(epoch FROM k.created_at) * 1000000)::bigint, k.delivered_encryption "
         "FROM profile.generation g "
         "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 "
-        "LEFT JOIN profile.http_auth a ON a.partner = l.partner WHERE g.id = 1",
+        "LEFT JOIN profile.http_auth a ON a.partner = l.partner "
+        "LEFT JOIN LATERAL (SELECT * FROM profile.device_keys WHERE mac = $1 AND delivered_at IS NOT NULL "
+        "                   ORDER BY delivered_at DESC, number DESC LIMIT 1) k ON true "
+        "WHERE g.id = 1",
         mac);
     if (!rows.empty() && !rows[0][1].is_null()) {
       device = DeviceContext{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(),
@@ -291,6 +296,10 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
         device->http_auth = HttpAuthSettings{.realm = rows[0][5].as<std::string>(),
                                              .username = rows[0][6].as<std::string>(),
                                              .ha1 = rows[0][7].as<std::string>()};
+      }
+      if (!rows[0][8].is_null()) {
+        device->held_key = HeldKey{.key = KeyFromRow(rows[0], 8),
+                                   .encryption = EncryptionFromText(rows[0][11].c_str()).value_or(Encryption::kAes256Cbc)};
       }
     }
     return absl::OkStatus();
@@ -376,6 +385,48 @@ absl::StatusOr<SealedKey> ProfileStore::AddDeviceKey(const std::string& mac,
   });
   if (!status.ok()) return status;
   return newest;
+}
+
+absl::StatusOr<HeldKey> ProfileStore::DeliverKey(const std::string& mac, const std::string& sealed) {
+  HeldKey held;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('onramp-device-key:' || $1))", mac);
+    pqxx::result before = tx.exec_params(
+        "SELECT number FROM profile.device_keys WHERE mac = $1 AND delivered_at IS NOT NULL "
+        "ORDER BY delivered_at DESC, number DESC LIMIT 1",
+        mac);
+    tx.exec_params(
+        "INSERT INTO profile.device_keys (mac, key_id, sealed_key, number) "
+        "SELECT $1, 'k1', $2, 1 WHERE NOT EXISTS (SELECT 1 FROM profile.device_keys WHERE mac = $1)",
+        mac, sealed);
+    // The cipher is fixed at delivery: the phone's rule was written for it.
+    pqxx::row newest = tx.exec_params1(absl::StrCat(R"sql(
+        UPDATE profile.device_keys k SET delivered_at = clock_timestamp(),
+          delivered_encryption = coalesce((SELECT nullif(encryption, '') FROM profile.layers
+                                           WHERE scope = 'device' AND key = $1), 'aes-256-cbc')
+        WHERE mac = $1 AND number = (SELECT max(number) FROM profile.device_keys WHERE mac = $1)
+        RETURNING )sql", kKeyColumns, ", delivered_encryption"),
+        mac);
+    held.key = KeyFromRow(newest);
+    held.encryption = EncryptionFromText(newest[3].c_str()).value_or(Encryption::kAes256Cbc);
+    // Renders made for another key the phone held are stale now; a phone
+    // that held none has its context read anew on every render.
+    if (!before.empty() && before[0][0].as<int>() != newest[0].as<int>()) BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return held;
+}
+
+absl::Status ProfileStore::ForgetDevice(const std::string& mac) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params("DELETE FROM profile.layers WHERE scope = 'device' AND key = $1", mac);
+    tx.exec_params("DELETE FROM profile.device_keys WHERE mac = $1", mac);
+    tx.exec_params("DELETE FROM profile.deliveries WHERE mac = $1", mac);
+    tx.exec_params("DELETE FROM profile.reports WHERE mac = $1", mac);
+    BumpGeneration(tx);
+    return absl::OkStatus();
+  });
 }
 
 absl::Status ProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {

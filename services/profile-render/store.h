@@ -37,18 +37,26 @@ struct StoredLayer {
   absl::Time updated;
 };
 
+struct SealedKey {
+  std::string key_id;  // "k1", "k2", ...
+  std::string sealed;
+  absl::Time created;
+};
+
+// The key a phone was handed (DeliverDeviceKey) and the cipher it was
+// handed for: every profile the phone gets is encrypted with it.
+struct HeldKey {
+  SealedKey key;
+  Encryption encryption = Encryption::kAes256Cbc;
+};
+
 // What Render needs about one phone, read in one round trip.
 struct DeviceContext {
   int64_t generation = 0;
   std::string partner;
   DeviceSettings settings;
   std::optional<HttpAuthSettings> http_auth;  // the partner's, if it set one
-};
-
-struct SealedKey {
-  std::string key_id;  // "k1", "k2", ...
-  std::string sealed;
-  absl::Time created;
+  std::optional<HeldKey> held_key;
 };
 
 struct RenderSources {
@@ -79,6 +87,7 @@ class ProfileStore {
   absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text);
   absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names);
 
+  // Both bump the generation: every replica's next render checks the new setting.
   absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings);
   // NOT_FOUND when the partner has none.
   absl::Status DeleteHttpAuth(const std::string& partner);
@@ -99,10 +108,21 @@ class ProfileStore {
   absl::StatusOr<SealedKey> AddDeviceKey(const std::string& mac, const std::string& sealed,
                                          bool only_if_none);
 
+  // Hands the phone its newest key (`sealed`, a new one, when it has none),
+  // for the cipher its device layer names (AES-256-CBC without one): marks
+  // it held. A different held key than before bumps the generation.
+  absl::StatusOr<HeldKey> DeliverKey(const std::string& mac, const std::string& sealed);
+  // Everything kept for the phone: its device layer, keys, deliveries and
+  // reports. Bumps the generation.
+  absl::Status ForgetDevice(const std::string& mac);
+
   struct DeliveryRow {
     std::string mac;
     std::string etag;
     std::vector<LayerParameter> parameters;
+    // Over a channel that authenticated the phone: evidence that the phone
+    // itself has it (anyone could have fetched it otherwise).
+    bool authenticated = false;
   };
   // Appends deliveries in one statement (the recorder batches them).
   absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows);

@@ -77,7 +77,7 @@ TEST_F(AgentDnsSrvTest, RecordsComeInPriorityThenWeightOrder) {
 
 TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServer) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
-  const std::string dir = ::onramp::testing::NewPhone("srv-phone", kPhoneMac);
+  const std::string dir = ::onramp::testing::NewPhone("srv-phone", kPhoneMac, dir_);
   std::vector<std::string> steps;
   auto load = [&] {
     return ::onramp::testing::LoadPhone({.state_dir = dir,
@@ -93,13 +93,18 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   EXPECT_THAT(steps, Contains(absl::StrCat("DNS SRV _ciscoprov-https._tls.onramp.test: Profile_Rule https://gw.onramp.test:",
                                            tls_gateway_->port(), "/$PSN.xml")));
   EXPECT_THAT(steps, Contains("customization state: open -> aborted"));
-  // $PSN.xml is the factory file the gateway answers with the redirect.
-  EXPECT_EQ(first.state().parameters().at("Profile_Rule").value(), tls_base_ + "/profile/$MA.xml");
+  // $PSN.xml is the factory file the gateway answers with the redirect;
+  // asked over HTTPS with the phone's factory certificate, it carries the
+  // phone's key too.
+  EXPECT_EQ(first.state().parameters().at("Profile_Rule").value(),
+            absl::StrCat("[--key \"$SA\"] ", tls_base_, "/profile/$MA.xml"));
 
   agent::Phone second = load();
   ASSERT_TRUE(second.Provision().ok());
   EXPECT_EQ(second.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
-  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup"));
+  // Fetched with the factory certificate: the phone's own fetch.
+  FlushDeliveries();
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup", "profile_delivered"));
 }
 
 }  // namespace

@@ -79,7 +79,7 @@ TEST_F(AgentProxyDigestTest, RedirectAndTunnelCarryDigestCredentials) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   std::vector<std::string> steps;
   agent::Phone phone = ::onramp::testing::LoadPhone(
-      {.state_dir = ::onramp::testing::NewPhoneBehindProxy("digest-proxied", kPhoneMac, port_, "phone", "proxy-secret"),
+      {.state_dir = ::onramp::testing::NewPhoneBehindProxy("digest-proxied", kPhoneMac, dir_, port_, "phone", "proxy-secret"),
        .activation_url = base_,
        .ca_file = dir_ + "/ca.pem"},
       &steps);
@@ -99,7 +99,7 @@ TEST_F(AgentProxyDigestTest, WrongCredentialsGetNothingThrough) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   absl::StatusOr<agent::Phone> phone = agent::Phone::Load(
       {.state_dir =
-           ::onramp::testing::NewPhoneBehindProxy("digest-refused", kPhoneMac, port_, "phone", "another-secret"),
+           ::onramp::testing::NewPhoneBehindProxy("digest-refused", kPhoneMac, dir_, port_, "phone", "another-secret"),
        .activation_url = base_});
   ASSERT_TRUE(phone.ok());
   ASSERT_TRUE(phone->Provision().ok());

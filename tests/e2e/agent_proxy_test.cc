@@ -46,7 +46,7 @@ class AgentProxyTest : public ::onramp::testing::GatewayFleetTest {
 TEST_F(AgentProxyTest, RedirectAndHttpsProfileGoThroughTheProxy) {
   StartProxy();
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
-  absl::StatusOr<agent::Phone> phone = agent::Phone::Load({.state_dir = ::onramp::testing::NewPhone("proxied", kPhoneMac),
+  absl::StatusOr<agent::Phone> phone = agent::Phone::Load({.state_dir = ::onramp::testing::NewPhone("proxied", kPhoneMac, dir_),
                                                            .activation_url = base_,
                                                            .ca_file = dir_ + "/ca.pem",
                                                            .proxy = absl::StrCat("127.0.0.1:", proxy_port_)});
@@ -67,7 +67,7 @@ TEST_F(AgentProxyTest, AProxyAskingForCredentialsGetsThePhones) {
   ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
   // Configured before it left the warehouse: the proxy and its credentials.
   const std::string dir =
-      ::onramp::testing::NewPhoneBehindProxy("proxied-with-credentials", kPhoneMac, proxy_port_, "phone", "proxy-secret");
+      ::onramp::testing::NewPhoneBehindProxy("proxied-with-credentials", kPhoneMac, dir_, proxy_port_, "phone", "proxy-secret");
   std::vector<std::string> steps;
   agent::Phone phone =
       ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_, .ca_file = dir_ + "/ca.pem"}, &steps);
@@ -78,7 +78,7 @@ TEST_F(AgentProxyTest, AProxyAskingForCredentialsGetsThePhones) {
   // Wrong credentials: nothing gets through.
   StartProxy("BasicAuth phone another-secret\n");
   const std::string other =
-      ::onramp::testing::NewPhoneBehindProxy("proxied-wrongly", kPhoneMac, proxy_port_, "phone", "proxy-secret");
+      ::onramp::testing::NewPhoneBehindProxy("proxied-wrongly", kPhoneMac, dir_, proxy_port_, "phone", "proxy-secret");
   absl::StatusOr<agent::Phone> refused = agent::Phone::Load({.state_dir = other, .activation_url = base_});
   ASSERT_TRUE(refused.ok());
   ASSERT_TRUE(refused->Provision().ok());

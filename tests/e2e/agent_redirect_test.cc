@@ -1,7 +1,10 @@
 // A device agent onboarding through the real gateway and services by the
 // redirect path: out of the box, it asks who owns it, follows the partner's
 // Profile_Rule over HTTP or HTTPS and ends Acquired with the partner's
-// parameters; the customization states pass in the documented order.
+// parameters; the customization states pass in the documented order. A
+// phone born with a factory certificate asks over HTTPS, proves itself, and
+// is handed its registration credential and profile key, so its secrets
+// reach it even over plain HTTP; an old phone without one gets the rule only.
 
 #include <algorithm>
 #include <filesystem>
@@ -25,14 +28,25 @@ using ::onramp::testing::RunShell;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
  protected:
-  // A phone fresh from the factory; returns its flash.
-  std::string NewPhone(const std::string& mac) { return ::onramp::testing::NewPhone("phone-" + mac, mac); }
+  // A phone fresh from the factory (with its factory certificate); returns
+  // its flash.
+  std::string NewPhone(const std::string& mac) { return ::onramp::testing::NewPhone("phone-" + mac, mac, dir_); }
+  // The same without a factory certificate: an old phone.
+  std::string NewOldPhone(const std::string& mac) { return ::onramp::testing::NewPhone("phone-" + mac, mac, ""); }
 
+  // A phone asking the activation service over plain HTTP.
   agent::Phone Load(const std::string& dir, const std::string& ca_file = "") {
     return ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_, .ca_file = ca_file}, &steps_);
+  }
+  // A phone asking it over HTTPS, as a phone in the field does.
+  agent::Phone LoadSecure(const std::string& dir) {
+    return ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = tls_base_, .ca_file = dir_ + "/ca.pem"},
+                                        &steps_);
   }
 
   std::vector<std::string> StateSteps() const {
@@ -46,47 +60,87 @@ class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
   std::vector<std::string> steps_;
 };
 
-TEST_F(AgentRedirectTest, AClaimedPhoneGoesFromOpenToAcquiredOverHttp) {
-  ClaimAndProfile(false, base_ + "/profile/$MA.xml");
-  agent::Phone phone = Load(NewPhone(kPhoneMac));
+TEST_F(AgentRedirectTest, AFactoryPhoneOnboardsOverHttpsAndReadsItsSecretsFromAPlainHttpProfile) {
+  ClaimAndProfile(/*with_secret=*/true, base_ + "/profile/$MA.xml");
+  const std::string dir = NewPhone(kPhoneMac);
+  agent::Phone phone = LoadSecure(dir);
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> custom_pending", "custom_pending -> acquired"));
-  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered"));
-  EXPECT_EQ(phone.state().customization_state(), "acquired");
+  EXPECT_TRUE(phone.state().registered());
   EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
-  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  // The profile came over plain HTTP, encrypted with the key the redirect
+  // handed over, and the secret is the phone's now.
+  EXPECT_THAT(steps_, Contains(HasSubstr("resync: 200 from http://")));
+  EXPECT_EQ(phone.state().parameters().at("Password_1_").value(), "s3cret-sip-password");
   EXPECT_EQ(phone.state().parameters().at("Proxy_1_").ua(), "na");
-  EXPECT_THAT(phone.state().parameters().at("Profile_Rule").value(), HasSubstr("/profile/$MA.xml"));
+  EXPECT_THAT(phone.state().parameters().at("Profile_Rule").value(), HasSubstr("[--key \"$SA\"]"));
+  EXPECT_FALSE(phone.state().parameters().contains("Cloud_Registration_Credential"));  // used once
+  EXPECT_THAT(RunShell(absl::StrCat("openssl verify -CAfile ", dir_, "/ca.pem ", dir, "/device.pem")).output,
+              HasSubstr(": OK"));
+  // The fleet took the phone's own word for it: Acquired.
+  FlushDeliveries();
+  EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_ACQUIRED);
+  // (Delivery records come in batches, so the phone's own word may come first.)
+  EXPECT_THAT(TimelineKinds(kPhoneMac),
+              UnorderedElementsAre("claimed", "lookup", "registered", "profile_fetched", "state"));
 
   // The next resync finds nothing new (the ETag matches), and the flash
   // kept it all.
-  agent::Phone again = Load(absl::StrCat(::testing::TempDir(), "/phone-", kPhoneMac));
+  agent::Phone again = LoadSecure(dir);
   ASSERT_TRUE(again.Provision().ok());
   EXPECT_EQ(again.state().last_detail(), "not modified");
   EXPECT_EQ(again.state().customization_state(), "acquired");
 }
 
+TEST_F(AgentRedirectTest, WithAes128gcmTheKeyTravelsAsTheIkm) {
+  ClaimAndProfile(/*with_secret=*/true, base_ + "/profile/$MA.xml", profile::v1::ENCRYPTION_AES128GCM);
+  agent::Phone phone = LoadSecure(NewPhone(kPhoneMac));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Password_1_").value(), "s3cret-sip-password");
+  EXPECT_FALSE(phone.state().parameters().at("IKM_HTTP_Encrypt_Content").value().empty());
+  EXPECT_THAT(phone.state().parameters().at("Profile_Rule").value(), Not(HasSubstr("--key")));
+}
+
 TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   ClaimAndProfile(/*with_secret=*/true, tls_base_ + "/profile/$MA.xml");
   const std::string dir = NewPhone(kPhoneMac);
-  agent::Phone phone = Load(dir, dir_ + "/ca.pem");
+  agent::Phone phone = LoadSecure(dir);
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_TRUE(phone.state().registered());
   EXPECT_EQ(phone.state().customization_state(), "acquired") << phone.state().last_detail();
   EXPECT_EQ(phone.state().parameters().at("Password_1_").value(), "s3cret-sip-password");
-  EXPECT_FALSE(phone.state().parameters().contains("Cloud_Registration_Credential"));  // used once
-  EXPECT_THAT(RunShell(absl::StrCat("openssl verify -CAfile ", dir_, "/ca.pem ", dir, "/device.pem")).output,
-              HasSubstr(": OK"));
-  // The partner sees the story in its timeline.
-  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered"));
-  // Unregistered, the same profile comes encrypted for a key the phone was
-  // never given, so it cannot be applied.
-  std::filesystem::remove_all(dir);
-  agent::Phone unregistered = Load(NewPhone(kPhoneMac), dir_ + "/ca.pem");
-  ASSERT_TRUE(unregistered.Set("Profile_Rule", tls_base_ + "/profile/$MA.xml").ok());
-  agent::Phone reloaded_unregistered = Load(dir, dir_ + "/ca.pem");
-  ASSERT_TRUE(reloaded_unregistered.Provision().ok());
-  EXPECT_FALSE(reloaded_unregistered.state().parameters().contains("Password_1_"));
+  // Fetched with its certificate: the fleet saw the phone itself get it.
+  FlushDeliveries();
+  EXPECT_THAT(TimelineKinds(kPhoneMac),
+              UnorderedElementsAre("claimed", "lookup", "registered", "profile_delivered", "state"));
+  EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_ACQUIRED);
+}
+
+TEST_F(AgentRedirectTest, AnOldPhoneWithoutAFactoryCertificateGetsTheRuleButNoSecret) {
+  ClaimAndProfile(/*with_secret=*/true, base_ + "/profile/$MA.xml");
+  agent::Phone old = LoadSecure(NewOldPhone(kPhoneMac));
+  ASSERT_TRUE(old.Provision().ok());
+  EXPECT_EQ(old.state().customization_state(), "custom_pending");  // it has the rule...
+  EXPECT_FALSE(old.state().registered());                           // ...and nothing else
+  EXPECT_EQ(old.state().last_outcome(), "C");  // the profile it fetched does not open
+  EXPECT_FALSE(old.state().parameters().contains("Password_1_"));
+  EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_OPEN);
+}
+
+TEST_F(AgentRedirectTest, AClaimedPhoneWithoutSecretsGoesFromOpenToAcquiredOverPlainHttp) {
+  ClaimAndProfile(false, base_ + "/profile/$MA.xml");
+  agent::Phone phone = Load(NewPhone(kPhoneMac));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> custom_pending", "custom_pending -> acquired"));
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  // Over plain HTTP the phone proved nothing: nothing secret came, and the
+  // fleet did not take a fetch anyone could make for the phone's progress.
+  EXPECT_FALSE(phone.state().registered());
+  FlushDeliveries();
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "profile_fetched"));
+  EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_OPEN);
 }
 
 TEST_F(AgentRedirectTest, APartnersHttpAuthenticationIsAnsweredWithTheRulesCredentials) {

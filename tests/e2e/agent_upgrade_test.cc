@@ -78,7 +78,7 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  std::string NewPhone() { return ::onramp::testing::NewPhone("upgrading-phone", kPhoneMac, kPhoneModel, kStart); }
+  std::string NewPhone() { return ::onramp::testing::NewPhone("upgrading-phone", kPhoneMac, dir_, kPhoneModel, kStart); }
 
   agent::Phone Load(const std::string& dir) {
     return ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = base_}, &steps_);

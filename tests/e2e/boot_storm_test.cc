@@ -2,6 +2,7 @@
 // on at once and must all end Acquired with their profile applied.
 
 #include "absl/strings/str_cat.h"
+#include "device-agent/factory.h"
 #include "device-agent/simulator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,10 +16,10 @@ constexpr int kPhones = 1000;
 class BootStormTest : public ::onramp::testing::GatewayFleetTest {};
 
 TEST_F(BootStormTest, AThousandPhonesAllEndAcquiredAndRegistered) {
-  // Over HTTPS, as phones come: each phone asks who owns it, registers with
-  // its redirect's one-time credential, and fetches its profile over mutual
-  // TLS with the certificate it got, which is the only way its SIP password
-  // reaches it readable.
+  // Over HTTPS, as phones come: each phone, born with its factory
+  // certificate, asks who owns it, is handed its one-time credential and
+  // profile key, registers, and fetches its profile over mutual TLS with the
+  // certificate it got; its SIP password opens only with its key.
   grpc::ClientContext context;
   device::v1::ClaimDevicesRequest claim;
   claim.set_partner("acme");
@@ -49,11 +50,14 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquiredAndRegistered) {
     ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
   }
 
+  absl::StatusOr<agent::Factory> factory = agent::Factory::Load(dir_ + "/factory-ca.pem", dir_ + "/factory-ca.key");
+  ASSERT_TRUE(factory.ok()) << factory.status();
   absl::StatusOr<agent::SimulationReport> report = agent::Simulate(
       {.phones = kPhones,
        .mac_prefix = "02:00:00",
        .activation_url = tls_base_,
        .ca_file = dir_ + "/ca.pem",
+       .factory = &*factory,
        .concurrency = 64,
        .time_scale = 100});
   ASSERT_TRUE(report.ok()) << report.status();
@@ -64,7 +68,16 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquiredAndRegistered) {
   EXPECT_EQ(report->passes, kPhones);
   EXPECT_EQ(report->by_state["acquired"], kPhones);
   EXPECT_EQ(report->registered, kPhones);
-  EXPECT_EQ(report->by_outcome["A"], kPhones);  // every profile readable: its secret came over mTLS
+  EXPECT_EQ(report->by_outcome["A"], kPhones);  // every profile opened with the phone's own key
+  FlushDeliveries();
+  grpc::ClientContext list_context;
+  device::v1::ListDevicesRequest acquired;
+  acquired.set_partner("acme");
+  acquired.set_state(device::v1::CUSTOMIZATION_STATE_ACQUIRED);
+  acquired.mutable_page()->set_page_size(1000);
+  device::v1::ListDevicesResponse listed;
+  ASSERT_TRUE(devices_->ListDevices(&list_context, acquired, &listed).ok());
+  EXPECT_EQ(listed.devices_size(), kPhones);  // the fleet saw each phone itself get its profile
   EXPECT_GT(report->p50_ms, 0);
 }
 

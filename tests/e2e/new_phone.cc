@@ -3,19 +3,28 @@
 #include <filesystem>
 #include <map>
 
+#include "device-agent/factory.h"
 #include "device-agent/state.h"
 #include "gtest/gtest.h"
 
 namespace onramp::testing {
 
-std::string NewPhone(const std::string& name, const std::string& mac, const std::string& model,
-                     const std::string& firmware) {
+std::string NewPhone(const std::string& name, const std::string& mac, const std::string& factory_dir,
+                     const std::string& model, const std::string& firmware) {
   std::string dir = ::testing::TempDir() + "/" + name;
   std::filesystem::remove_all(dir);
   agent::v1::PhoneState identity;
   identity.set_mac(mac);
   identity.set_model(model);
   identity.set_firmware(firmware);
+  if (!factory_dir.empty()) {
+    absl::StatusOr<agent::Factory> factory =
+        agent::Factory::Load(factory_dir + "/factory-ca.pem", factory_dir + "/factory-ca.key");
+    EXPECT_TRUE(factory.ok()) << factory.status();
+    if (factory.ok()) {
+      EXPECT_TRUE(factory->Manufacture(identity).ok());
+    }
+  }
   EXPECT_TRUE(agent::SaveState(dir, agent::FactoryReset(identity)).ok());
   return dir;
 }
@@ -29,9 +38,9 @@ agent::Phone LoadPhone(agent::PhoneOptions options, std::vector<std::string>* st
   return agent::Phone::InMemory(std::move(options), agent::v1::PhoneState());
 }
 
-std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, int proxy_port,
-                                const std::string& user, const std::string& password) {
-  const std::string dir = NewPhone(name, mac);
+std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, const std::string& factory_dir,
+                                int proxy_port, const std::string& user, const std::string& password) {
+  const std::string dir = NewPhone(name, mac, factory_dir);
   absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
   EXPECT_TRUE(state.ok()) << state.status();
   if (!state.ok()) return dir;

@@ -11,8 +11,12 @@
 
 namespace onramp::testing {
 
-// Returns the phone's state directory, <TempDir>/<name>.
-std::string NewPhone(const std::string& name, const std::string& mac, const std::string& model = "CP-8851-3PCC",
+// Returns the phone's state directory, <TempDir>/<name>. With
+// `factory_dir` (a folder holding factory-ca.pem and factory-ca.key, as
+// GatewayFleetTest's dir_ does) the phone was born with a factory
+// certificate from that manufacturer; with "" it is an old phone without one.
+std::string NewPhone(const std::string& name, const std::string& mac, const std::string& factory_dir,
+                     const std::string& model = "CP-8851-3PCC",
                      const std::string& firmware = "sip88xx.12-0-1MPP0001-245.loads");
 
 // The phone whose flash is options.state_dir, each step it logs appended to
@@ -23,8 +27,8 @@ agent::Phone LoadPhone(agent::PhoneOptions options, std::vector<std::string>* st
 // A new phone set up before it left the warehouse to go through the HTTP
 // proxy on 127.0.0.1:`proxy_port` (HTTP_Proxy_Host_Address/Port) with
 // `user` and `password` (HTTP_Proxy_Username/Password).
-std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, int proxy_port,
-                                const std::string& user, const std::string& password);
+std::string NewPhoneBehindProxy(const std::string& name, const std::string& mac, const std::string& factory_dir,
+                                int proxy_port, const std::string& user, const std::string& password);
 
 }  // namespace onramp::testing
 

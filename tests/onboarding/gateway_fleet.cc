@@ -1,5 +1,7 @@
 #include "tests/onboarding/gateway_fleet.h"
 
+#include <sys/socket.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "lib/profile_crypto/digest.h"
 #include "lib/store/migrations.h"
+#include "lib/testing/free_port.h"
 #include "lib/testing/shell.h"
 #include "services/activation-code/migrations.h"
 #include "services/device-activation/migrations.h"
@@ -40,8 +43,11 @@ void GatewayFleetTest::SetUp() {
   // The gateway's listeners first, so their addresses can go into the
   // services' options (firmware download URLs); requests reach the routes
   // made below.
-  absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls = gateway::TlsContext::Load(
-      {.cert_file = dir_ + "/https.pem", .key_file = dir_ + "/https.key", .client_ca_file = dir_ + "/ca.pem"});
+  absl::StatusOr<std::unique_ptr<gateway::TlsContext>> tls =
+      gateway::TlsContext::Load({.cert_file = dir_ + "/https.pem",
+                                 .key_file = dir_ + "/https.key",
+                                 .client_ca_file = dir_ + "/ca.pem",
+                                 .factory_ca_file = dir_ + "/factory-ca.pem"});
   ASSERT_TRUE(tls.ok()) << tls.status();
   tls_ = *std::move(tls);
   gateway::Handler handler = [this](const gateway::Request& request, const gateway::Peer& peer) {
@@ -68,19 +74,30 @@ void GatewayFleetTest::SetUp() {
   std::string firmware_address = absl::StrCat("127.0.0.1:", firmware_server_->grpc_port());
   firmware_client_ = std::make_unique<clients::FirmwareCatalogClient>(firmware_address);
 
-  auto device_registry = std::make_shared<prometheus::Registry>();
-  device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
-  device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(*device_store_, *ca_,
-                                                                          device::ServiceOptions{}, *device_registry);
-  api_key_service_ = std::make_unique<device::ApiKeyServiceImpl>(pool());
-  device_server_ = *server::Server::Start(options, {device_service_.get(), api_key_service_.get()}, device_registry);
+  // device-activation and profile-render call each other (keys and
+  // releases one way, timeline events the other): device-activation's
+  // port is picked first so profile-render can be told it.
+  std::string device_address = absl::StrCat("127.0.0.1:", FreeLoopbackPort(SOCK_STREAM));
+  devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
 
   auto profile_registry = std::make_shared<prometheus::Registry>();
   profile_store_ = std::make_unique<profile::ProfileStore>(pool());
   profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
       *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry, 100000,
-      absl::Milliseconds(250), nullptr, firmware_client_.get());
+      absl::Milliseconds(250), devices_client_.get(), firmware_client_.get());
   profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
+  std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
+  profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
+
+  auto device_registry = std::make_shared<prometheus::Registry>();
+  device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
+  device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(
+      *device_store_, *ca_, device::ServiceOptions{}, *device_registry, profiles_client_.get());
+  api_key_service_ = std::make_unique<device::ApiKeyServiceImpl>(pool());
+  server::ServerOptions device_options = options;
+  device_options.grpc_port = std::stoi(device_address.substr(device_address.rfind(':') + 1));
+  device_server_ = *server::Server::Start(device_options, {device_service_.get(), api_key_service_.get()},
+                                          device_registry);
 
   auto code_registry = std::make_shared<prometheus::Registry>();
   code_store_ = std::make_unique<activation::CodeStore>(pool());
@@ -90,13 +107,10 @@ void GatewayFleetTest::SetUp() {
   code_server_ = *server::Server::Start(options, {code_service_.get()}, code_registry);
 
   std::string code_address = absl::StrCat("127.0.0.1:", code_server_->grpc_port());
-  std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
-  std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
   codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address);
-  devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
-  profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
+  revoked_ = gateway::RevocationsOf(*devices_client_, kRevocationPoll);
   routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
-                                                   *firmware_client_);
+                                                   *firmware_client_, *revoked_);
   gateway_registry_ = std::make_shared<prometheus::Registry>();
   // No key cache and no partner rate limit: tests see revocations at once.
   partner_api_ = std::make_unique<gateway::PartnerApi>(
@@ -175,10 +189,18 @@ std::string GatewayFleetTest::CurlTls(const std::string& arguments) {
   return Curl(absl::StrCat("--cacert ", dir_, "/ca.pem ", arguments));
 }
 
+std::string GatewayFleetTest::CurlAsFactoryPhone(const std::string& arguments) {
+  return CurlTls(absl::StrCat("--cert ", dir_, "/factory.pem --key ", dir_, "/factory.key ", arguments));
+}
+
 void GatewayFleetTest::TearDown() {
   tftp_.reset();
   tls_gateway_.reset();
   gateway_.reset();
+  revoked_.reset();
+  // What profile-render still holds for the timeline goes while
+  // device-activation is there to take it.
+  if (profile_service_) profile_service_->FlushDeliveries();
   for (auto* server : {&firmware_server_, &profile_server_, &device_server_, &code_server_}) {
     if (*server) (*server)->Drain();
   }
@@ -193,34 +215,47 @@ void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {
   ASSERT_EQ(made.exit_code, 0) << made.output;
 }
 
-void GatewayFleetTest::ClaimAndProfile(bool with_secret, const std::string& profile_rule) {
+void GatewayFleetTest::ClaimAndProfile(bool with_secret, const std::string& profile_rule,
+                                       profile::v1::Encryption encryption) {
   ClaimPhone(profile_rule);
   if (HasFatalFailure()) return;
-  PutPhoneLayer(with_secret);
+  PutPhoneLayer(with_secret, encryption);
 }
 
-void GatewayFleetTest::ClaimPhone(const std::string& profile_rule) {
+device::v1::CustomizationState GatewayFleetTest::CloudState(const std::string& mac) {
+  grpc::ClientContext context;
+  device::v1::DeviceRequest request;
+  request.set_partner("acme");
+  request.mutable_mac()->set_value(mac);
+  device::v1::Device device;
+  grpc::Status status = devices_->GetDevice(&context, request, &device);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return device.state();
+}
+
+void GatewayFleetTest::ClaimPhone(const std::string& profile_rule, const std::string& mac) {
   grpc::ClientContext claim_context;
   device::v1::ClaimDevicesRequest claim;
   claim.set_partner("acme");
-  claim.set_idempotency_key("k");
+  claim.set_idempotency_key("claim-" + mac + "-" + profile_rule);
   claim.mutable_target()->set_profile_rule(profile_rule);
   device::v1::Parameter* parameter = claim.mutable_target()->add_parameters();
   parameter->set_name("Resync_Periodic");
   parameter->set_value("600");
   device::v1::DeviceRow* row = claim.add_devices();
-  row->mutable_mac()->set_value(kPhoneMac);
+  row->mutable_mac()->set_value(mac);
   row->set_model(kPhoneModel);
   device::v1::ClaimDevicesResponse claimed;
   ASSERT_TRUE(devices_->ClaimDevices(&claim_context, claim, &claimed).ok());
 }
 
-void GatewayFleetTest::PutPhoneLayer(bool with_secret) {
+void GatewayFleetTest::PutPhoneLayer(bool with_secret, profile::v1::Encryption encryption, const std::string& mac) {
   grpc::ClientContext layer_context;
   profile::v1::PutLayerRequest layer;
   layer.mutable_ref()->set_partner("acme");
   layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
-  layer.mutable_ref()->set_key(kPhoneMac);
+  layer.mutable_ref()->set_key(mac);
+  layer.set_encryption(encryption);
   profile::v1::Parameter* proxy = layer.add_parameters();
   proxy->set_name("Proxy_1_");
   proxy->set_value("sip.acme.example");
@@ -232,6 +267,10 @@ void GatewayFleetTest::PutPhoneLayer(bool with_secret) {
     password->set_ua(profile::v1::USER_ACCESS_NA);
     password->set_secret(true);
   }
+  // Replacing whatever layer is there.
+  grpc::ClientContext get_context;
+  profile::v1::Layer current;
+  if (profiles_->GetLayer(&get_context, layer.ref(), &current).ok()) layer.set_if_version(current.version());
   profile::v1::Layer stored;
   grpc::Status put = profiles_->PutLayer(&layer_context, layer, &stored);
   ASSERT_TRUE(put.ok()) << put.error_message();
@@ -243,9 +282,15 @@ std::string GatewayFleetTest::RegisterPhone() {
   lookup.mutable_device()->mutable_mac()->set_value(kPhoneMac);
   lookup.mutable_device()->set_model(kPhoneModel);
   lookup.set_source_address("127.0.0.1");
+  // As the gateway asks for a phone that showed its factory certificate.
+  lookup.mutable_evidence()->set_channel(common::v1::CHANNEL_HTTPS);
+  lookup.mutable_evidence()->set_proof(common::v1::PROOF_FACTORY_CERTIFICATE);
   device::v1::LookupResponse found;
   grpc::Status looked_up = devices_->Lookup(&lookup_context, lookup, &found);
   EXPECT_TRUE(looked_up.ok()) << looked_up.error_message();
+  for (const device::v1::Parameter& parameter : found.target().parameters()) {
+    if (parameter.name() == "GPP_SA") phone_key_ = parameter.value();
+  }
   ShellResult csr = RunShell(absl::StrCat("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ",
                                           dir_, "/phone.key -out ", dir_, "/phone.csr -subj /CN=phone 2>&1"));
   EXPECT_EQ(csr.exit_code, 0) << csr.output;

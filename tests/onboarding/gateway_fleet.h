@@ -7,7 +7,9 @@
 // and TFTP listeners. The HTTPS listener has an RSA certificate from a
 // throwaway CA that also is the onboarding CA (so certificates
 // device-activation issues at registration are client certificates the
-// gateway accepts).
+// gateway accepts), and trusts a throwaway manufacturing CA
+// (<dir_>/factory-ca.pem, .key) whose factory certificate for the
+// fixture's phone is <dir_>/factory.pem (make_test_certs.sh).
 
 #include <memory>
 #include <string>
@@ -53,17 +55,28 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
 
   // Claims the phone for "acme" with a redirect to `profile_rule` and gives
   // it a device layer (Proxy_1_ = sip.acme.example, and with `with_secret`
-  // a secret Password_1_).
+  // a secret Password_1_; its profiles encrypted with `encryption`).
   void ClaimAndProfile(bool with_secret = false,
-                       const std::string& profile_rule = "http://prov.example.com/profile/$MA.xml");
-  // Only the claim: acme owns the phone, its redirect names `profile_rule`.
-  void ClaimPhone(const std::string& profile_rule);
-  // Only the device layer (acme's parameters for the phone), no claim.
-  void PutPhoneLayer(bool with_secret = false);
+                       const std::string& profile_rule = "http://prov.example.com/profile/$MA.xml",
+                       profile::v1::Encryption encryption = profile::v1::ENCRYPTION_UNSPECIFIED);
+  // Only the claim: acme owns `mac`, its redirect names `profile_rule`.
+  void ClaimPhone(const std::string& profile_rule, const std::string& mac = kPhoneMac);
+  // Only the device layer (acme's parameters for the phone, replacing any
+  // it had), no claim.
+  void PutPhoneLayer(bool with_secret = false, profile::v1::Encryption encryption = profile::v1::ENCRYPTION_UNSPECIFIED,
+                     const std::string& mac = kPhoneMac);
 
-  // Registers the claimed phone as it would at onboarding: a key and CSR
-  // made with openssl, the certificate from device-activation Register.
-  // Writes <dir>/phone.key and <dir>/phone.pem; returns the dir.
+  // Waits until profile-render has written its queued delivery records and
+  // timeline events.
+  void FlushDeliveries() { profile_service_->FlushDeliveries(); }
+
+  // The customization state acme's API shows for `mac`.
+  device::v1::CustomizationState CloudState(const std::string& mac);
+
+  // Registers the claimed phone as it would at onboarding: its proven
+  // redirect (which hands it its profile key, kept in phone_key_), a key
+  // and CSR made with openssl, the certificate from device-activation
+  // Register. Writes <dir>/phone.key and <dir>/phone.pem; returns the dir.
   std::string RegisterPhone();
 
   // acme requires HTTP authentication (realm "acme phones", user "phone",
@@ -81,6 +94,11 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
 
   // curl against the HTTPS listener, trusting the fleet's CA.
   std::string CurlTls(const std::string& arguments);
+  // The same, presenting the fixture phone's factory certificate.
+  std::string CurlAsFactoryPhone(const std::string& arguments);
+
+  // How often the gateway reads revoked certificates here.
+  static constexpr absl::Duration kRevocationPoll = absl::Milliseconds(200);
 
   // Writes a new RSA server certificate for the HTTPS listener (subject
   // CN `common_name`; names localhost, 127.0.0.1 and gw.onramp.test, the
@@ -88,6 +106,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   void WriteServerCertificate(const std::string& common_name);
 
   std::string dir_;      // certificates and keys
+  std::string phone_key_;  // the profile key (--key passphrase) RegisterPhone's redirect handed over
   std::string base_;     // http://127.0.0.1:<port>
   std::string tls_base_;  // https://127.0.0.1:<port>
   std::unique_ptr<activation::v1::ActivationCodeService::Stub> codes_;
@@ -99,6 +118,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::HttpServer> gateway_;
   std::unique_ptr<gateway::HttpServer> tls_gateway_;
   std::unique_ptr<gateway::TftpServer> tftp_;
+  std::unique_ptr<gateway::RevokedCertificates> revoked_;
   std::unique_ptr<gateway::PhoneRoutes> routes_;
   std::unique_ptr<gateway::PartnerApi> partner_api_;
   gateway::Handlers handlers_;  // what the listeners above call

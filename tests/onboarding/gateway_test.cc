@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
 
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/profile_crypto/openssl_enc.h"
 #include "lib/testing/shell.h"
 #include "lib/tftp/packet.h"
 #include "lib/rate_limit/token_buckets.h"
@@ -95,8 +97,14 @@ TEST_F(GatewayTest, ActivationRedeemsSixteenDigitCodesOnce) {
   EXPECT_THAT(redeemed, HasSubstr("HTTP/1.1 200"));
   EXPECT_THAT(redeemed, HasSubstr("<Profile_Rule ua=\"na\">https://prov.acme.example/$MA.xml</Profile_Rule>"));
   EXPECT_THAT(redeemed, HasSubstr("https://register.acme.example"));
-  // Used once: now it is no code at all for a phone.
-  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d code=", code, " ", base_, "/activation")), HasSubstr("HTTP/1.1 404"));
+  // Used once: for another phone it is no code at all, in the same words
+  // as an unknown one; the phone that redeemed it gets its answer again.
+  std::string other = Curl(absl::StrCat("-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbdd)' -d code=", code, " ", base_,
+                                        "/activation"));
+  EXPECT_THAT(other, HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(other, HasSubstr("no such activation code"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d code=", code, " ", base_, "/activation")),
+              HasSubstr("<Profile_Rule ua=\"na\">https://prov.acme.example/$MA.xml</Profile_Rule>"));
   // No User-Agent and no form fields: the phone is unknown.
   EXPECT_THAT(Curl(absl::StrCat("-d code=", code, " ", base_, "/activation")), HasSubstr("HTTP/1.1 400"));
   EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d code=%zz ", base_, "/activation")), HasSubstr("HTTP/1.1 400"));
@@ -133,39 +141,60 @@ TEST_F(GatewayTest, ReportsReachProfileRender) {
   EXPECT_THAT(Curl(base_ + "/report/000e08aabbcc.xml"), HasSubstr("HTTP/1.1 405"));
 }
 
-TEST_F(GatewayTest, UpgradeOutcomesInReportsCountAgainstThePartnersRollout) {
+TEST_F(GatewayTest, OnlyThePhonesOwnUpgradeReportsCountAgainstThePartnersRollout) {
   ClaimAndProfile();  // acme configures the phone
+  RegisterPhone();    // which holds its key and certificate
   grpc::ClientContext context;
   firmware::v1::CreateRolloutRequest create;
   create.set_partner("acme");
   create.set_model(::onramp::testing::kPhoneModel);
   create.set_target_version("12-0-1MPP0001-245");
-  create.add_stages()->set_percent(100);
+  firmware::v1::RolloutStage* stage = create.add_stages();
+  stage->set_percent(100);
+  stage->mutable_min_soak()->set_seconds(3600);  // running all through the test
   create.set_failure_threshold_percent(50);
   firmware::v1::Rollout rollout;
   ASSERT_TRUE(firmware_->CreateRollout(&context, create, &rollout).ok());
-
-  auto report = [&](const std::string& status, const std::string& error) {
-    return Curl(absl::StrCat(
-        kAgent, " -H 'Content-Type: application/xml' --data-binary '<flat-profile>",
-        "<Software_Version>sip88xx.11-2-3MSR1-1.loads</Software_Version>",
-        "<Upgrade_Status>", status, "</Upgrade_Status><Upgrade_Error>", error, "</Upgrade_Error>",
-        "<Upgrade_From>11-2-3MSR1-1</Upgrade_From><Upgrade_To>12-0-1MPP0001-245</Upgrade_To></flat-profile>' ",
-        base_, "/report/000e08aabbcc.xml"));
+  auto outcome = [](const std::string& status) {
+    return absl::StrCat("<flat-profile><Software_Version>sip88xx.11-2-3MSR1-1.loads</Software_Version>",
+                        "<Upgrade_Status>", status, "</Upgrade_Status><Upgrade_Error>checksum</Upgrade_Error>",
+                        "<Upgrade_From>11-2-3MSR1-1</Upgrade_From><Upgrade_To>12-0-1MPP0001-245</Upgrade_To>",
+                        "</flat-profile>");
   };
-  std::string failed = report("Failed", "image checksum mismatch");
-  EXPECT_THAT(failed, HasSubstr("upgrade failure counted"));
-  // A report without an outcome (still downloading) counts nothing.
-  EXPECT_THAT(report("Downloading", ""), Not(HasSubstr("counted")));
-
-  grpc::ClientContext get_context;
-  firmware::v1::RolloutRef ref;
-  ref.set_partner("acme");
-  ref.set_id(rollout.id());
-  firmware::v1::Rollout now;
-  ASSERT_TRUE(firmware_->GetRollout(&get_context, ref, &now).ok());
-  EXPECT_EQ(now.failures(), 1);
-  EXPECT_EQ(now.successes(), 0);
+  auto counts = [&] {
+    grpc::ClientContext get_context;
+    firmware::v1::RolloutRef ref;
+    ref.set_partner("acme");
+    ref.set_id(rollout.id());
+    firmware::v1::Rollout now;
+    EXPECT_TRUE(firmware_->GetRollout(&get_context, ref, &now).ok());
+    return std::make_pair(now.successes(), now.failures());
+  };
+  const std::string report_path = "/report/000e08aabbcc.xml";
+  // Anyone's report, over plain HTTP: kept, passed on, not counted.
+  std::string strangers = Curl(absl::StrCat(kAgent, " -H 'Content-Type: application/xml' --data-binary '",
+                                            outcome("Failed"), "' ", base_, report_path));
+  EXPECT_THAT(strangers, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(strangers, HasSubstr("upgrade reported"));
+  EXPECT_EQ(counts(), std::make_pair(0, 0));
+  // The phone's, encrypted with its key (Report_Rule --key): counted.
+  std::ofstream(dir_ + "/report.enc", std::ios::binary)
+      << profile_crypto::EncryptOpensslEnc(outcome("Failed"), phone_key_);
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-binary @", dir_, "/report.enc ", base_, report_path)),
+              HasSubstr("HTTP/1.1 200"));
+  EXPECT_EQ(counts(), std::make_pair(0, 1));
+  // Its later word, over mutual TLS with its certificate, replaces it.
+  EXPECT_THAT(CurlTls(absl::StrCat("--cert ", dir_, "/phone.pem --key ", dir_, "/phone.key ", kAgent,
+                                   " -H 'Content-Type: application/xml' --data-binary '", outcome("success"), "' ",
+                                   tls_base_, report_path)),
+              HasSubstr("HTTP/1.1 200"));
+  EXPECT_EQ(counts(), std::make_pair(1, 0));
+  // A body that claims to be encrypted but does not open with the key is refused.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-binary 'Salted__nonsense' ", base_, report_path)),
+              HasSubstr("HTTP/1.1 400"));
+  // A report without an outcome (still downloading) reports nothing.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-binary '", outcome("Downloading"), "' ", base_, report_path)),
+              Not(HasSubstr("upgrade reported")));
 }
 
 TEST_F(GatewayTest, FactoryDefaultFileNamesResolveLikeTheRedirectQuery) {
@@ -259,7 +288,8 @@ TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
   clients::DeviceActivationClient devices("127.0.0.1:1", fast);
   clients::ProfileRenderClient profiles("127.0.0.1:1", fast);
   clients::FirmwareCatalogClient firmware("127.0.0.1:1", fast);
-  gateway::PhoneRoutes routes(codes, devices, profiles, firmware);
+  gateway::RevokedCertificates revoked([](const auto&) { return absl::UnavailableError("down"); }, absl::ZeroDuration());
+  gateway::PhoneRoutes routes(codes, devices, profiles, firmware, revoked);
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> server =
       *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(routes, *registry).handler);
@@ -278,19 +308,26 @@ TEST_F(GatewayTest, RegistrationNeedsTheCredentialFromTheRedirect) {
                 .exit_code,
             0);
   const std::string csr = " --data-urlencode csr@" + dir_ + "/r.csr ";
-  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=guess", csr, base_, "/register")), HasSubstr("HTTP/1.1 4"));
-  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=x ", base_, "/register")), HasSubstr("HTTP/1.1 400"));
-  EXPECT_THAT(Curl(absl::StrCat(kAgent, " ", base_, "/register")), HasSubstr("HTTP/1.1 405"));
-  std::string redirect = Curl(absl::StrCat(kAgent, " ", base_, "/device/CP-8851-3PCC/000e08aabbcc"));
+  EXPECT_THAT(CurlTls(absl::StrCat(kAgent, " -d credential=guess", csr, tls_base_, "/register")),
+              HasSubstr("HTTP/1.1 4"));
+  EXPECT_THAT(CurlTls(absl::StrCat(kAgent, " -d credential=x ", tls_base_, "/register")), HasSubstr("HTTP/1.1 400"));
+  EXPECT_THAT(CurlTls(absl::StrCat(kAgent, " ", tls_base_, "/register")), HasSubstr("HTTP/1.1 405"));
+  // The credential comes only to the phone itself: its factory certificate.
+  EXPECT_THAT(CurlTls(absl::StrCat(kAgent, " ", tls_base_, "/device/CP-8851-3PCC/000e08aabbcc")),
+              Not(HasSubstr("Cloud_Registration_Credential")));
+  std::string redirect = CurlAsFactoryPhone(absl::StrCat(kAgent, " ", tls_base_, "/device/CP-8851-3PCC/000e08aabbcc"));
   size_t at = redirect.find("<Cloud_Registration_Credential ua=\"na\">");
-  ASSERT_NE(at, std::string::npos);
+  ASSERT_NE(at, std::string::npos) << redirect;
   at += 39;
   const std::string credential = redirect.substr(at, redirect.find('<', at) - at);
-  std::string registered = Curl(absl::StrCat(kAgent, " -d credential=", credential, csr, base_, "/register"));
+  // Never in the clear: plain HTTP is refused before the credential is looked at.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=", credential, csr, base_, "/register")),
+              HasSubstr("HTTP/1.1 403"));
+  std::string registered = CurlTls(absl::StrCat(kAgent, " -d credential=", credential, csr, tls_base_, "/register"));
   EXPECT_THAT(registered, HasSubstr("HTTP/1.1 200"));
   EXPECT_THAT(registered, HasSubstr("-----BEGIN CERTIFICATE-----"));
   // Once only.
-  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -d credential=", credential, csr, base_, "/register")),
+  EXPECT_THAT(CurlTls(absl::StrCat(kAgent, " -d credential=", credential, csr, tls_base_, "/register")),
               Not(HasSubstr("HTTP/1.1 200")));
 }
 
@@ -343,15 +380,11 @@ TEST_F(GatewayTest, TftpReadRequestsResolveLikeHttpGets) {
   got = RunShell("atftp -g --option 'blksize 8' --option 'tsize' --option 'timeout 2' "
             "-r /device/CP-8851-3PCC/000e08aabbcc -l " + small_blocks + server);
   ASSERT_EQ(got.exit_code, 0) << got.output;
-  // Each redirect carries a fresh one-time registration credential; the
-  // rest is the same bytes.
-  auto without_credential = [](std::string text) {
-    size_t at = text.find("  <Cloud_Registration_Credential");
-    if (at != std::string::npos) text.erase(at, text.find('\n', at) + 1 - at);
-    return text;
-  };
-  EXPECT_THAT(ReadFile(plain), HasSubstr("<Cloud_Registration_Credential"));
-  EXPECT_EQ(without_credential(ReadFile(small_blocks)), without_credential(ReadFile(plain)));
+  // TFTP proves nothing: the rule, never a credential or key; the same
+  // bytes whatever the block size.
+  EXPECT_THAT(ReadFile(plain), Not(HasSubstr("Credential")));
+  EXPECT_THAT(ReadFile(plain), Not(HasSubstr("GPP_SA")));
+  EXPECT_EQ(ReadFile(small_blocks), ReadFile(plain));
 
   got = RunShell("atftp -g -r device/CP-8851-3PCC/000e08aabbdd -l /dev/null" + server);
   EXPECT_NE(got.exit_code, 0);

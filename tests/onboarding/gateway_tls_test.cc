@@ -16,6 +16,7 @@
 #include "boost/beast/ssl.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/profile_crypto/openssl_enc.h"
 #include "lib/testing/shell.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -74,17 +75,25 @@ TEST_F(GatewayTlsTest, OffersOnlyTls12And13WithForwardSecretSuites) {
               Not(HasSubstr("HTTP/1.1 200")));
 }
 
-TEST_F(GatewayTlsTest, TheRegistrationCertificateGetsItsPhoneSecretsInTheClear) {
+TEST_F(GatewayTlsTest, TheRegistrationCertificateFetchesItsOwnProfileUnderTheKeyItWasHanded) {
   ClaimAndProfile(/*with_secret=*/true);
   RegisterPhone();
+  ASSERT_FALSE(phone_key_.empty());
   const std::string profile = absl::StrCat(tls_base_, "/profile/000e08aabbcc.xml");
   const std::string phone_cert = absl::StrCat("--cert ", dir_, "/phone.pem --key ", dir_, "/phone.key ");
 
+  // The phone's rule says [--key $SA]: every profile it gets is encrypted
+  // with that key, over mutual TLS too, and opens with it.
   std::string mutual = CurlTls(absl::StrCat(phone_cert, kPhoneAgent, " ", profile));
   EXPECT_THAT(mutual, HasSubstr("HTTP/1.1 200"));
-  EXPECT_THAT(mutual, HasSubstr("<Password_1_ ua=\"na\">s3cret-sip-password</Password_1_>"));
+  size_t body = mutual.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  absl::StatusOr<profile_crypto::DecryptedProfile> opened =
+      profile_crypto::DecryptOpensslEnc(mutual.substr(body + 4), phone_key_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_THAT(opened->plaintext, HasSubstr("<Password_1_ ua=\"na\">s3cret-sip-password</Password_1_>"));
 
-  // Without a client certificate the same profile leaves encrypted.
+  // Without a client certificate the same profile: nothing anyone else can read.
   std::string anonymous = CurlTls(absl::StrCat(kPhoneAgent, " ", profile));
   EXPECT_THAT(anonymous, HasSubstr("HTTP/1.1 200"));
   EXPECT_THAT(anonymous, Not(HasSubstr("s3cret-sip-password")));
