@@ -487,6 +487,8 @@ grpc::Status ProfileRenderServiceImpl::ForgetDevice(grpc::ServerContext*, const 
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    // What this replica still holds for the phone goes first.
+    recorder_.Flush();
     RETURN_IF_ERROR(store_.ForgetDevice(mac));
     Written();
     log::Info("device forgotten", {{"mac", mac}, {"released_by", request->partner()}});
@@ -591,7 +593,7 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       response->set_content_type(rendered->content_type);
       response->set_content_encoding(rendered->content_encoding);
     }
-    recorder_.Record({mac, rendered->etag, rendered->parameters, request->authenticated_channel()});
+    recorder_.Record({mac, rendered->etag, rendered->parameters, request->authenticated_channel(), device.partner});
     renders_.Add({{"how", how}}).Increment();
     return absl::OkStatus();
   };
@@ -728,7 +730,7 @@ grpc::Status ProfileRenderServiceImpl::Diff(grpc::ServerContext*, const v1::Prev
     std::string mac;
     ASSIGN_OR_RETURN(std::vector<LayerParameter> now, Current(*request, &mac));
     recorder_.Flush();
-    ASSIGN_OR_RETURN(std::optional<Delivery> last, store_.LastDelivery(mac));
+    ASSIGN_OR_RETURN(std::optional<Delivery> last, store_.LastDelivery(mac, request->partner()));
     std::map<std::string, const LayerParameter*> before;
     if (last) {
       response->set_delivered_etag(last->etag);

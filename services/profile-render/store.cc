@@ -431,28 +431,30 @@ absl::Status ProfileStore::ForgetDevice(const std::string& mac) {
 
 absl::Status ProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {
   if (rows.empty()) return absl::OkStatus();
-  std::vector<std::string> macs, etags, parameters;
+  std::vector<std::string> macs, etags, parameters, partners;
   for (const DeliveryRow& row : rows) {
     macs.push_back(row.mac);
     etags.push_back(row.etag);
     parameters.push_back(EncodeParameters(row.parameters));
+    partners.push_back(row.partner);
   }
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
-        "INSERT INTO profile.deliveries (mac, etag, parameters) "
-        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[])",
-        TextArray(macs), TextArray(etags), TextArray(parameters));
+        "INSERT INTO profile.deliveries (mac, etag, parameters, partner) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])",
+        TextArray(macs), TextArray(etags), TextArray(parameters), TextArray(partners));
     return absl::OkStatus();
   });
 }
 
-absl::StatusOr<std::optional<Delivery>> ProfileStore::LastDelivery(const std::string& mac) {
+absl::StatusOr<std::optional<Delivery>> ProfileStore::LastDelivery(const std::string& mac,
+                                                                    const std::string& partner) {
   std::optional<Delivery> delivery;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
         "SELECT etag, parameters, (extract(epoch FROM at) * 1000000)::bigint "
-        "FROM profile.deliveries WHERE mac = $1 ORDER BY id DESC LIMIT 1",
-        mac);
+        "FROM profile.deliveries WHERE mac = $1 AND partner = $2 ORDER BY id DESC LIMIT 1",
+        mac, partner);
     if (!rows.empty()) {
       delivery = Delivery{rows[0][0].as<std::string>(), DecodeParameters(rows[0][1].c_str()),
                           absl::FromUnixMicros(rows[0][2].as<int64_t>())};

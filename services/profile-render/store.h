@@ -123,10 +123,12 @@ class ProfileStore {
     // Over a channel that authenticated the phone: evidence that the phone
     // itself has it (anyone could have fetched it otherwise).
     bool authenticated = false;
+    std::string partner;  // whose layers it came from
   };
   // Appends deliveries in one statement (the recorder batches them).
   absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows);
-  absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac);
+  // The last profile delivered to the phone from `partner`'s layers.
+  absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac, const std::string& partner);
 
   absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
                          const std::string& source);
