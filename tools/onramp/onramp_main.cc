@@ -7,9 +7,9 @@
 //   onramp codes revoke --partner P --id ID
 //   onramp codes redeem --code DIGITS --mac MAC --model PN [--serial SN] [--source IP]
 //   onramp devices claim    --partner P --mac MAC[,MAC...] --model PN --rule RULE
+//                           [--trust factory_certificate|mac_only]
 //   onramp devices get      --partner P --mac MAC
-//   onramp devices lookup   --mac MAC --model PN [--source IP]
-//   onramp devices report   --mac MAC --state open|pending|custom_pending|acquired|aborted|unavailable
+//   onramp devices lookup   --mac MAC --model PN [--source IP]   (as anyone may ask: the rule only)
 //   onramp devices timeline --partner P --mac MAC
 //   onramp firmware upload --file F --models PN[,PN...] [--name N]   (N defaults to F's name)
 //   onramp firmware edge   --model PN --from_min V --from_max V --to V
@@ -19,6 +19,7 @@
 //   onramp keys revoke --partner P --id ID
 //   onramp profiles put     [--partner P] --scope global|model|partner|site|device [--key K]
 //                           --set Name=Value,... [--secret Name,...] [--if_version N|-1] [--site S]
+//                           [--encryption aes-256-cbc|aes128gcm]
 //   onramp profiles render  --mac MAC --model PN [--authenticated]
 //   onramp profiles preview --partner P --mac MAC [--model PN] [--reveal]
 //
@@ -55,7 +56,7 @@ namespace fv1 = ::onramp::firmware::v1;
 
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
-    "       onramp devices claim|get|lookup|report|timeline [flags]\n"
+    "       onramp devices claim|get|lookup|timeline [flags]\n"
     "       onramp firmware upload|edge|target [flags]\n"
     "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
@@ -181,7 +182,7 @@ int Devices(int argc, char** argv) {
   }
   std::string command = argv[1];
   std::string address = "127.0.0.1:7110";
-  std::string partner, macs, mac, model, rule, state, source = "127.0.0.1";
+  std::string partner, macs, mac, model, rule, trust = "factory_certificate", source = "127.0.0.1";
   config::Flags flags(absl::StrCat("onramp devices ", command), "Claimed phones.");
   flags.String("device_activation_addr", &address, "host:port of the device-activation service.");
   if (command == "claim") {
@@ -189,6 +190,9 @@ int Devices(int argc, char** argv) {
     flags.RequiredString("mac", &macs, "MAC address(es), comma-separated.");
     flags.String("model", &model, "Model the phones must report.");
     flags.RequiredString("rule", &rule, "Profile_Rule the phones are sent to.");
+    flags.Choice("trust", &trust, {"factory_certificate", "mac_only"},
+                 "What makes a phone's redirect carry its secrets: its factory certificate, or (old phones, "
+                 "weaker) its MAC alone over HTTPS.");
   } else if (command == "get" || command == "timeline") {
     flags.RequiredString("partner", &partner, "Partner id.");
     flags.RequiredString("mac", &mac, "The phone's MAC.");
@@ -196,11 +200,6 @@ int Devices(int argc, char** argv) {
     flags.RequiredString("mac", &mac, "The phone's MAC.");
     flags.RequiredString("model", &model, "The phone's model ($PN).");
     flags.String("source", &source, "The phone's address.");
-  } else if (command == "report") {
-    flags.RequiredString("mac", &mac, "The phone's MAC.");
-    flags.Choice("state", &state,
-                 {"open", "pending", "custom_pending", "acquired", "aborted", "unavailable"},
-                 "The customization state the phone reports.");
   } else {
     std::cerr << "onramp: unknown command \"devices " << command << "\"\n\n" << kUsage;
     return 2;
@@ -215,6 +214,7 @@ int Devices(int argc, char** argv) {
     dv1::ClaimDevicesRequest request;
     request.set_partner(partner);
     request.mutable_target()->set_profile_rule(rule);
+    request.set_trust(trust == "mac_only" ? dv1::DEVICE_TRUST_MAC_ONLY : dv1::DEVICE_TRUST_FACTORY_CERTIFICATE);
     for (absl::string_view one : absl::StrSplit(macs, ',')) {
       dv1::DeviceRow* row = request.add_devices();
       row->mutable_mac()->set_value(std::string(one));
@@ -236,22 +236,12 @@ int Devices(int argc, char** argv) {
     dv1::Timeline response;
     return Print(stub->GetTimeline(&context, device, &response), response);
   }
-  if (command == "lookup") {
-    dv1::LookupRequest request;
-    request.mutable_device()->mutable_mac()->set_value(mac);
-    request.mutable_device()->set_model(model);
-    request.set_source_address(source);
-    dv1::LookupResponse response;
-    return Print(stub->Lookup(&context, request, &response), response);
-  }
-  dv1::ReportStateRequest request;
-  request.mutable_mac()->set_value(mac);
-  dv1::CustomizationState parsed = dv1::CUSTOMIZATION_STATE_UNSPECIFIED;
-  dv1::CustomizationState_Parse(absl::StrCat("CUSTOMIZATION_STATE_", absl::AsciiStrToUpper(state)),
-                                &parsed);
-  request.set_state(parsed);
-  dv1::DeviceState response;
-  return Print(stub->ReportState(&context, request, &response), response);
+  dv1::LookupRequest request;
+  request.mutable_device()->mutable_mac()->set_value(mac);
+  request.mutable_device()->set_model(model);
+  request.set_source_address(source);
+  dv1::LookupResponse response;
+  return Print(stub->Lookup(&context, request, &response), response);
 }
 
 int Profiles(int argc, char** argv) {
@@ -261,7 +251,7 @@ int Profiles(int argc, char** argv) {
   }
   std::string command = argv[1];
   std::string address = "127.0.0.1:7120";
-  std::string partner, scope, key, set, secrets, site, mac, model;
+  std::string partner, scope, key, set, secrets, site, mac, model, encryption;
   int64_t if_version = 0;
   bool authenticated = false;
   bool reveal = false;
@@ -276,6 +266,8 @@ int Profiles(int argc, char** argv) {
     flags.Int("if_version", &if_version, -1, INT64_MAX,
               "Version replaced; 0 creates; -1 replaces whatever is there (read first).");
     flags.String("site", &site, "Device layers: the phone's site.");
+    flags.Choice("encryption", &encryption, {"", "aes-256-cbc", "aes128gcm"},
+                 "Device layers: how the phone's profiles are encrypted (its key is handed over in that form).");
   } else if (command == "render") {
     flags.RequiredString("mac", &mac, "The phone's MAC.");
     flags.RequiredString("model", &model, "The phone's model.");
@@ -309,6 +301,8 @@ int Profiles(int argc, char** argv) {
     }
     request.set_if_version(if_version);
     request.set_site(site);
+    if (encryption == "aes-256-cbc") request.set_encryption(pv1::ENCRYPTION_AES_256_CBC);
+    if (encryption == "aes128gcm") request.set_encryption(pv1::ENCRYPTION_AES128GCM);
     std::vector<std::string> secret_names = absl::StrSplit(secrets, ',', absl::SkipEmpty());
     for (absl::string_view pair : absl::StrSplit(set, ',', absl::SkipEmpty())) {
       std::pair<std::string, std::string> name_value = absl::StrSplit(pair, absl::MaxSplits('=', 1));
