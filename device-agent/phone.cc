@@ -337,7 +337,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     } else {
       response.status = file.status().code() == absl::StatusCode::kNotFound ? 404 : 503;
     }
-    return Received(response, target);
+    return Received(response, target, /*seen_by_its_certificate=*/false);
   }
   Location location{.tls = target.scheme == rule::Scheme::kHttps,
                     .host = target.host,
@@ -379,10 +379,12 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     state_.set_last_detail(std::string(response.status().message()));
     return true;
   }
-  return Received(*response, target);
+  return Received(*response, target, location.tls && HasCertificate());
 }
 
-bool Phone::Received(HttpResponse& response, const rule::Target& target) {
+bool Phone::HasCertificate() const { return state_.registered() || !state_.factory_cert_pem().empty(); }
+
+bool Phone::Received(HttpResponse& response, const rule::Target& target, bool seen_by_its_certificate) {
   if (response.status == 304) {
     state_.set_last_outcome("A");
     state_.set_last_detail("not modified");
@@ -414,7 +416,12 @@ bool Phone::Received(HttpResponse& response, const rule::Target& target) {
   state_.set_last_etag(response.headers["etag"]);
   state_.set_last_outcome("A");
   state_.set_last_detail(absl::StrCat(decoded->size(), " bytes applied"));
-  if (state_.customization_state() == "custom_pending") Move("acquired");
+  if (state_.customization_state() == "custom_pending") {
+    Move("acquired");
+    // Fetched with its certificate, the fleet saw the phone itself get it;
+    // otherwise the phone tells it (ReportStateToCloud).
+    if (seen_by_its_certificate) state_.set_reported_state("acquired");
+  }
   return true;
 }
 
@@ -455,8 +462,7 @@ void Phone::ReportStateToCloud() {
   // The cloud takes a phone's state only from the phone itself: over
   // HTTPS with its certificate (the cloud's, or its factory one).
   if (state_.customization_state() != "acquired" || state_.reported_state() == "acquired") return;
-  if (!absl::StartsWith(options_.activation_url, "https://")) return;
-  if (!state_.registered() && state_.factory_cert_pem().empty()) return;
+  if (!absl::StartsWith(options_.activation_url, "https://") || !HasCertificate()) return;
   absl::StatusOr<HttpRequest> request = ToActivationService("POST", "/state");
   if (!request.ok()) return;
   request->headers["Content-Type"] = "application/x-www-form-urlencoded";

@@ -117,7 +117,8 @@ class Phone {
   void ReportUpgrade(const std::string& from, const std::string& to, const std::string& outcome);
   void RunProfileRules();
   // A new customization state (Acquired) goes to the cloud, once, as the
-  // phone's own word (POST <activation-url>/state over mutual TLS).
+  // phone's own word (POST <activation-url>/state over mutual TLS), unless
+  // the cloud saw it already (its profile came with its certificate).
   void ReportStateToCloud();
   macro::Variables Variables() const;
   absl::Status RegisterWithCloud();
@@ -126,8 +127,11 @@ class Phone {
   absl::StatusOr<bool> Resync(const std::string& rule_text);
   absl::Status Apply(const std::string& profile_xml);
   // A fetched profile (HTTP, or TFTP as a 200/404): decrypted, applied, and
-  // the outcome recorded.
-  bool Received(HttpResponse& response, const rule::Target& target);
+  // the outcome recorded. `seen_by_its_certificate`: it came over TLS with
+  // the phone's certificate, so the fleet knows the phone got it.
+  bool Received(HttpResponse& response, const rule::Target& target, bool seen_by_its_certificate);
+  // Whether it has a certificate to present (the cloud's or its factory one).
+  bool HasCertificate() const;
   void Move(const std::string& to);
   std::string UserAgent() const;
   std::string Parameter(const std::string& name) const;

@@ -464,6 +464,12 @@ Reply PartnerApi::ClaimDevices(Call& call) {
         request.mutable_target()->set_profile_rule(value);
       } else if (name == "redirect_profile_id") {
         request.set_redirect_profile_id(value);
+      } else if (name == "trust") {
+        device::v1::DeviceTrust trust;
+        if (!device::v1::DeviceTrust_Parse(value, &trust)) {
+          return Error(InvalidField("trust", "trust is DEVICE_TRUST_FACTORY_CERTIFICATE or DEVICE_TRUST_MAC_ONLY"));
+        }
+        request.set_trust(trust);
       } else {
         return Error(InvalidField(name, absl::StrCat(name, " is not a parameter of this route")));
       }

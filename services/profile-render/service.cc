@@ -473,6 +473,11 @@ grpc::Status ProfileRenderServiceImpl::DeliverDeviceKey(grpc::ServerContext*, co
     ASSIGN_OR_RETURN(profile_crypto::DeviceKey fresh, profile_crypto::DeviceKey::Generate());
     ASSIGN_OR_RETURN(HeldKey held, store_.DeliverKey(mac, absl::Base64Escape(key_sealer_.Seal(fresh.ToHex()))));
     Written();
+    {
+      // This replica's next render for the phone uses its key at once.
+      std::lock_guard lock(devices_mutex_);
+      devices_.erase(mac);
+    }
     ASSIGN_OR_RETURN(profile_crypto::DeviceKey key, Unseal(held.key));
     response->set_key_id(held.key.key_id);
     response->set_encryption(ToProto(held.encryption));
@@ -671,14 +676,17 @@ std::string ProfileRenderServiceImpl::NextUpgradeRule(const std::string& mac, co
 
 absl::StatusOr<DeviceContext> ProfileRenderServiceImpl::Device(const std::string& mac) {
   int64_t generation = generation_.current();
+  absl::Time now = absl::Now();
   {
     // A phone that holds no key may be handed one by another replica at any
     // moment (without a generation bump, which would empty every cache), so
-    // only a context with a held key is kept; it changes with the generation.
+    // its context is kept only as long as a generation poll; one with a held
+    // key changes only with the generation.
     std::lock_guard lock(devices_mutex_);
     auto found = devices_.find(mac);
-    if (found != devices_.end() && found->second.generation == generation && found->second.held_key) {
-      return found->second;
+    if (found != devices_.end() && found->second.context.generation == generation &&
+        (found->second.context.held_key || now - found->second.read < generation_poll_)) {
+      return found->second.context;
     }
   }
   ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
@@ -686,7 +694,7 @@ absl::StatusOr<DeviceContext> ProfileRenderServiceImpl::Device(const std::string
   std::lock_guard lock(devices_mutex_);
   // Entries of older generations are dead weight: drop them all at once.
   if (devices_.size() > 1000000) devices_.clear();
-  devices_[mac] = device;
+  devices_[mac] = CachedDevice{.context = device, .read = now};
   return device;
 }
 

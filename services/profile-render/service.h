@@ -152,8 +152,12 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   DeliveryRecorder recorder_;
   const absl::Duration generation_poll_;
   GenerationWatcher generation_;
+  struct CachedDevice {
+    DeviceContext context;
+    absl::Time read;
+  };
   std::mutex devices_mutex_;
-  std::unordered_map<std::string, DeviceContext> devices_;
+  std::unordered_map<std::string, CachedDevice> devices_;
   prometheus::Family<prometheus::Counter>& renders_;
   prometheus::Counter& dropped_;
 };

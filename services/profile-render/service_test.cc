@@ -298,6 +298,184 @@ TEST_F(ProfileServiceTest, RotatedKeysKeepOldPhonesWorking) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+v1::DeliveredKey Deliver(v1::ProfileRenderService::Stub& stub, const std::string& partner, const std::string& mac,
+                         grpc::Status* status = nullptr) {
+  grpc::ClientContext context;
+  v1::DeviceKeyRequest request;
+  request.set_partner(partner);
+  request.mutable_mac()->set_value(mac);
+  v1::DeliveredKey key;
+  grpc::Status result = stub.DeliverDeviceKey(&context, request, &key);
+  if (status != nullptr) {
+    *status = result;
+  } else {
+    EXPECT_TRUE(result.ok()) << result.error_message();
+  }
+  return key;
+}
+
+TEST_F(ProfileServiceTest, APhoneHandedAKeyGetsEveryProfileEncryptedWithIt) {
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Display_Name_1_", "Front desk"}}).ok());
+  // No secret, no key held: plain XML.
+  EXPECT_EQ(Render("000e08aabb01", "CP-8851-3PCC", "", false).encryption(), v1::ENCRYPTION_NONE);
+  v1::DeliveredKey key = Deliver(*stub_, "acme", "000e08aabb01");
+  EXPECT_EQ(key.key_id(), "k1");
+  EXPECT_EQ(key.encryption(), v1::ENCRYPTION_AES_256_CBC);
+  // Its rule now says --key: every profile, over mTLS too, opens with the key.
+  for (bool authenticated : {false, true}) {
+    v1::RenderResponse rendered = Render("000e08aabb01", "CP-8851-3PCC", "", authenticated);
+    EXPECT_EQ(rendered.encryption(), v1::ENCRYPTION_AES_256_CBC);
+    auto opened = profile_crypto::DecryptOpensslEnc(rendered.body(), key.secret());
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    EXPECT_THAT(opened->plaintext, HasSubstr("Front desk"));
+  }
+  // Handed again (a factory-reset phone onboarding anew): the same key.
+  EXPECT_EQ(Deliver(*stub_, "acme", "000e08aabb01").secret(), key.secret());
+  // A rotated key reaches the phone only when handed over; until then the
+  // phone's profiles stay under the key it holds.
+  grpc::ClientContext rotate_context;
+  v1::DeviceKeyRequest rotate;
+  rotate.set_partner("acme");
+  rotate.mutable_mac()->set_value("000e08aabb01");
+  v1::DeviceKey rotated;
+  ASSERT_TRUE(stub_->RotateDeviceKey(&rotate_context, rotate, &rotated).ok());
+  EXPECT_EQ(Render("000e08aabb01", "CP-8851-3PCC", "", false).key_id(), "k1");
+  v1::DeliveredKey second = Deliver(*stub_, "acme", "000e08aabb01");
+  EXPECT_EQ(second.key_id(), "k2");
+  v1::RenderResponse now = Render("000e08aabb01", "CP-8851-3PCC", "", false);
+  EXPECT_EQ(now.key_id(), "k2");
+  EXPECT_TRUE(profile_crypto::DecryptOpensslEnc(now.body(), second.secret()).ok());
+}
+
+TEST_F(ProfileServiceTest, AnAes128gcmKeyIsHandedAsTheIkmText) {
+  grpc::ClientContext context;
+  v1::PutLayerRequest request;
+  request.mutable_ref()->set_partner("acme");
+  request.mutable_ref()->set_scope(v1::SCOPE_DEVICE);
+  request.mutable_ref()->set_key("000e08aabb01");
+  request.set_encryption(v1::ENCRYPTION_AES128GCM);
+  v1::Parameter* p = request.add_parameters();
+  p->set_name("Password_1_");
+  p->set_value("hunter2");
+  v1::Layer layer;
+  ASSERT_TRUE(stub_->PutLayer(&context, request, &layer).ok());
+  v1::DeliveredKey key = Deliver(*stub_, "acme", "000e08aabb01");
+  EXPECT_EQ(key.encryption(), v1::ENCRYPTION_AES128GCM);
+  v1::RenderResponse rendered = Render("000e08aabb01", "CP-8851-3PCC", "", false);
+  EXPECT_EQ(rendered.content_encoding(), "aes128gcm");
+  auto decoded = profile_crypto::DecodeAes128Gcm(rendered.body(), key.secret());
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_THAT(*decoded, HasSubstr("hunter2"));
+}
+
+TEST_F(ProfileServiceTest, ForgettingAPhoneLeavesNothingOfItsOwnerBehind) {
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Password_1_", "acme-secret"}}).ok());
+  v1::DeliveredKey acmes = Deliver(*stub_, "acme", "000e08aabb01");
+  Render("000e08aabb01");  // a delivery on record
+  service_->FlushDeliveries();
+  // Another partner cannot be handed the key while acme's layer stands.
+  grpc::Status refused;
+  Deliver(*stub_, "globex", "000e08aabb01", &refused);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  grpc::ClientContext context;
+  v1::DeviceKeyRequest forget;
+  forget.set_partner("acme");
+  forget.mutable_mac()->set_value("000e08aabb01");
+  v1::ForgetDeviceResponse ignored;
+  ASSERT_TRUE(stub_->ForgetDevice(&context, forget, &ignored).ok());
+  grpc::ClientContext again;
+  ASSERT_TRUE(stub_->ForgetDevice(&again, forget, &ignored).ok());  // idempotent
+  EXPECT_FALSE(store_->DeviceKey("000e08aabb01").value().has_value());  // crypto-shredded
+  grpc::Status gone;
+  Render("000e08aabb01", "CP-8851-3PCC", "", true, &gone);
+  EXPECT_EQ(gone.error_code(), grpc::StatusCode::NOT_FOUND);
+  // globex takes over: its layer is accepted, its key is new.
+  ASSERT_TRUE(Put("globex", v1::SCOPE_DEVICE, "000e08aabb01", {{"Proxy_1_", "sip.globex.example"}}).ok());
+  v1::DeliveredKey globexs = Deliver(*stub_, "globex", "000e08aabb01");
+  EXPECT_NE(globexs.secret(), acmes.secret());
+  grpc::ClientContext diff_context;
+  v1::PreviewRequest diff_request;
+  diff_request.set_partner("globex");
+  diff_request.mutable_mac()->set_value("000e08aabb01");
+  diff_request.set_reveal_secrets(true);
+  v1::DiffResponse diff;
+  ASSERT_TRUE(stub_->Diff(&diff_context, diff_request, &diff).ok());
+  EXPECT_TRUE(diff.delivered_etag().empty());
+  EXPECT_THAT(diff.ShortDebugString(), Not(HasSubstr("acme-secret")));
+}
+
+TEST_F(ProfileServiceTest, SecretsAreWriteOnlyAndAMaskedSecretWrittenBackKeepsItsValue) {
+  v1::Layer stored;
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01",
+                  {{"Password_1_", "hunter2"}, {"Admin_Token", "t0k3n"}, {"Proxy_1_", "sip.acme.example"}}, 0,
+                  &stored, "", {"Admin_Token"})
+                  .ok());
+  EXPECT_THAT(stored.ShortDebugString(), Not(HasSubstr("hunter2")));
+  EXPECT_THAT(stored.ShortDebugString(), Not(HasSubstr("t0k3n")));
+  EXPECT_THAT(stored.ShortDebugString(), HasSubstr("sip.acme.example"));
+  grpc::ClientContext get_context;
+  v1::Layer read;
+  ASSERT_TRUE(stub_->GetLayer(&get_context, stored.ref(), &read).ok());
+  EXPECT_EQ(read.parameters(0).value(), "********");
+  // What a partner's client does: read, change one value, write it all back.
+  v1::Layer written;
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01",
+                  {{"Password_1_", "********"}, {"Admin_Token", "********"}, {"Proxy_1_", "sip2.acme.example"}},
+                  stored.version(), &written, "", {"Admin_Token"})
+                  .ok());
+  std::string body = Render("000e08aabb01").body();  // over mTLS: in the clear
+  EXPECT_THAT(body, HasSubstr("hunter2"));
+  EXPECT_THAT(body, HasSubstr("t0k3n"));
+  EXPECT_THAT(body, HasSubstr("sip2.acme.example"));
+  // A mask where there is no value to keep is an error, not a password.
+  grpc::Status refused = Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Password_2_", "********"}},
+                             written.version());
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(refused), "parameters[0].value");
+}
+
+TEST_F(ProfileServiceTest, AnHttpAuthChangeAppliesToTheNextRequestOnEveryReplica) {
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Proxy_1_", "sip.acme.example"}}).ok());
+  Deliver(*stub_, "acme", "000e08aabb01");  // a phone holding its key: its context stays cached
+  // A second replica over the same database, its renders cached.
+  auto registry = std::make_shared<prometheus::Registry>();
+  ProfileRenderServiceImpl other(*store_, *profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1"),
+                                 *registry);
+  std::unique_ptr<server::Server> other_server = *server::Server::Start(
+      {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()}, {&other}, registry);
+  auto other_stub = v1::ProfileRenderService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", other_server->grpc_port()), grpc::InsecureChannelCredentials()));
+  auto render_on_other = [&] {
+    grpc::ClientContext context;
+    v1::RenderRequest request;
+    request.mutable_device()->mutable_mac()->set_value("000e08aabb01");
+    request.mutable_device()->set_model("CP-8851-3PCC");
+    request.set_method("GET");
+    request.set_request_uri("/profile/000e08aabb01.xml");
+    v1::RenderResponse response;
+    EXPECT_TRUE(other_stub->Render(&context, request, &response).ok());
+    return response;
+  };
+  EXPECT_EQ(render_on_other().challenges_size(), 0);
+  grpc::ClientContext context;
+  v1::PutHttpAuthRequest auth;
+  auth.set_partner("acme");
+  auth.set_realm("acme phones");
+  auth.set_username("phone");
+  auth.set_password("correct horse");
+  v1::HttpAuth stored;
+  ASSERT_TRUE(stub_->PutHttpAuth(&context, auth, &stored).ok());
+  EXPECT_GT(render_on_other().challenges_size(), 0);  // at once, on the other replica
+  grpc::ClientContext delete_context;
+  v1::DeleteHttpAuthRequest removal;
+  removal.set_partner("acme");
+  v1::DeleteHttpAuthResponse removed;
+  ASSERT_TRUE(stub_->DeleteHttpAuth(&delete_context, removal, &removed).ok());
+  EXPECT_EQ(render_on_other().challenges_size(), 0);
+  other_server->Drain();
+}
+
 TEST_F(ProfileServiceTest, DevicesChooseAes128GcmAndAlwaysEncrypt) {
   grpc::ClientContext context;
   v1::PutLayerRequest request;

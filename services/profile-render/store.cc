@@ -390,28 +390,29 @@ absl::StatusOr<SealedKey> ProfileStore::AddDeviceKey(const std::string& mac,
 absl::StatusOr<HeldKey> ProfileStore::DeliverKey(const std::string& mac, const std::string& sealed) {
   HeldKey held;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    tx.exec_params("SELECT pg_advisory_xact_lock(hashtext('onramp-device-key:' || $1))", mac);
-    pqxx::result before = tx.exec_params(
-        "SELECT number FROM profile.device_keys WHERE mac = $1 AND delivered_at IS NOT NULL "
-        "ORDER BY delivered_at DESC, number DESC LIMIT 1",
-        mac);
+    // A phone's first key is k1; of two replicas making it at once, the
+    // first wins and both hand out that one.
     tx.exec_params(
-        "INSERT INTO profile.device_keys (mac, key_id, sealed_key, number) "
-        "SELECT $1, 'k1', $2, 1 WHERE NOT EXISTS (SELECT 1 FROM profile.device_keys WHERE mac = $1)",
+        "INSERT INTO profile.device_keys (mac, key_id, sealed_key, number) VALUES ($1, 'k1', $2, 1) "
+        "ON CONFLICT (mac, number) DO NOTHING",
         mac, sealed);
-    // The cipher is fixed at delivery: the phone's rule was written for it.
+    // The newest key becomes the held one; the cipher is fixed now (the
+    // phone's rule is written for it).
     pqxx::row newest = tx.exec_params1(absl::StrCat(R"sql(
-        UPDATE profile.device_keys k SET delivered_at = clock_timestamp(),
+        WITH before AS (
+          SELECT number FROM profile.device_keys WHERE mac = $1 AND delivered_at IS NOT NULL
+          ORDER BY delivered_at DESC, number DESC LIMIT 1)
+        UPDATE profile.device_keys SET delivered_at = clock_timestamp(),
           delivered_encryption = coalesce((SELECT nullif(encryption, '') FROM profile.layers
                                            WHERE scope = 'device' AND key = $1), 'aes-256-cbc')
         WHERE mac = $1 AND number = (SELECT max(number) FROM profile.device_keys WHERE mac = $1)
-        RETURNING )sql", kKeyColumns, ", delivered_encryption"),
+        RETURNING )sql", kKeyColumns, ", delivered_encryption, coalesce((SELECT number FROM before), number)"),
         mac);
     held.key = KeyFromRow(newest);
     held.encryption = EncryptionFromText(newest[3].c_str()).value_or(Encryption::kAes256Cbc);
     // Renders made for another key the phone held are stale now; a phone
-    // that held none has its context read anew on every render.
-    if (!before.empty() && before[0][0].as<int>() != newest[0].as<int>()) BumpGeneration(tx);
+    // that held none has its context read anew within a generation poll.
+    if (newest[4].as<int>() != newest[0].as<int>()) BumpGeneration(tx);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

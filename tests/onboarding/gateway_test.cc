@@ -12,6 +12,7 @@
 #include <fstream>
 
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -279,6 +280,26 @@ TEST_F(GatewayTest, ASourcePastItsRateGets429WithRetryAfter) {
   EXPECT_THAT(refused, HasSubstr("Retry-After: 2"));  // one token at 0.5 per second
   // Health probes are never limited.
   EXPECT_THAT(Curl(absl::StrCat("http://127.0.0.1:", limited->port(), "/healthz")), HasSubstr("HTTP/1.1 200"));
+}
+
+TEST_F(GatewayTest, AServicesLimitComesWithItsRealWait) {
+  // device-activation allows 60 redirect misses per source an hour (fixed
+  // windows from the epoch); the 61st is told when the window ends.
+  for (int i = 0; i < 60; ++i) {
+    EXPECT_THAT(Curl(absl::StrCat("--interface 127.0.0.5 ", base_, "/device/CP-8851-3PCC/000e0800", absl::Hex(i, absl::kZeroPad4))),
+                HasSubstr("HTTP/1.1 404"));
+  }
+  std::string limited = Curl(absl::StrCat("--interface 127.0.0.5 ", base_, "/device/CP-8851-3PCC/000e08aaaaaa"));
+  int64_t window_left = 3600 - absl::ToUnixSeconds(absl::Now()) % 3600;
+  EXPECT_THAT(limited, HasSubstr("HTTP/1.1 429"));
+  size_t at = limited.find("Retry-After: ");
+  ASSERT_NE(at, std::string::npos) << limited;
+  int64_t retry_after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(limited.substr(at + 13, limited.find('\r', at) - at - 13), &retry_after));
+  EXPECT_NEAR(retry_after, window_left, 2);
+  // Another address is not held back.
+  EXPECT_THAT(Curl(absl::StrCat("--interface 127.0.0.6 ", base_, "/device/CP-8851-3PCC/000e08aaaaaa")),
+              HasSubstr("HTTP/1.1 404"));
 }
 
 TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {

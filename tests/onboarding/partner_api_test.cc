@@ -223,6 +223,51 @@ TEST_F(PartnerApiTest, PhonesAreClaimedFromCsvOrJsonWithAResultPerRow) {
   EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 404);
 }
 
+TEST_F(PartnerApiTest, SecretsAreWriteOnlyAndAReleasedPhonesNextOwnerStartsClean) {
+  // Old phones without a factory certificate, opted into MAC-only trust by CSV.
+  Answer old = Api("POST", "/api/v1/devices:claim?profile_rule=https%3A%2F%2Fa%2F%24MA&trust=DEVICE_TRUST_MAC_ONLY",
+                   acme_, "mac\n000e08aabbc9\n", "", "text/csv");
+  ASSERT_EQ(old.status, 200) << old.body;
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbc9", acme_).body, HasSubstr("DEVICE_TRUST_MAC_ONLY"));
+  EXPECT_THAT(Api("POST", "/api/v1/devices:claim?profile_rule=x&trust=SOMETIMES", acme_, "mac\n000e08aabbca\n", "",
+                  "text/csv")
+                  .body,
+              HasSubstr("\"field\":\"trust\""));
+  // A redirect parameter reaches anyone: never a secret.
+  Answer leaky = Api("POST", "/api/v1/devices:claim", acme_,
+                     R"({"devices": [{"mac": {"value": "000e08aabbcc"}}],
+                         "target": {"profile_rule": "https://a/$MA", "parameters": [{"name": "Password_1_", "value": "x"}]}})");
+  EXPECT_EQ(leaky.status, 400);
+  EXPECT_THAT(leaky.body, HasSubstr("\"field\":\"target.parameters[0].name\""));
+
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
+                R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "target": {"profile_rule": "https://a/$MA"}})")
+                .status,
+            200);
+  Answer put = Api("PUT", "/api/v1/layers/device/000e08aabbcc", acme_,
+                   R"({"parameters": [{"name": "Password_1_", "value": "acme-sip-secret", "secret": true},
+                                      {"name": "Proxy_1_", "value": "sip.acme.example"}]})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_THAT(put.body, Not(HasSubstr("acme-sip-secret")));
+  EXPECT_THAT(put.body, HasSubstr("********"));
+  EXPECT_THAT(Api("GET", "/api/v1/layers/device/000e08aabbcc", acme_).body, Not(HasSubstr("acme-sip-secret")));
+  EXPECT_THAT(Api("GET", "/api/v1/layers", acme_).body, Not(HasSubstr("acme-sip-secret")));
+
+  // acme lets the phone go; globex claims it and writes its own layer.
+  ASSERT_EQ(Api("POST", "/api/v1/devices/000e08aabbcc:release", acme_).status, 200);
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", globex_,
+                R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "target": {"profile_rule": "https://g/$MA"}})")
+                .status,
+            200);
+  Answer globexs = Api("PUT", "/api/v1/layers/device/000e08aabbcc", globex_,
+                       R"({"parameters": [{"name": "Proxy_1_", "value": "sip.globex.example"}]})");
+  EXPECT_EQ(globexs.status, 200) << globexs.body;
+  Answer preview = Api("GET", "/api/v1/devices/000e08aabbcc/preview?reveal_secrets=true", globex_);
+  EXPECT_THAT(preview.body, HasSubstr("sip.globex.example"));
+  EXPECT_THAT(preview.body, Not(HasSubstr("acme")));
+  EXPECT_EQ(Api("GET", "/api/v1/layers/device/000e08aabbcc", acme_).status, 404);
+}
+
 TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
   // acme's things.
   activation::v1::CreateCodesResponse codes = Parse<activation::v1::CreateCodesResponse>(
