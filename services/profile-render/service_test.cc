@@ -347,18 +347,28 @@ TEST_F(ProfileServiceTest, APhoneHandedAKeyGetsEveryProfileEncryptedWithIt) {
   EXPECT_TRUE(profile_crypto::DecryptOpensslEnc(now.body(), second.secret()).ok());
 }
 
-TEST_F(ProfileServiceTest, AnAes128gcmKeyIsHandedAsTheIkmText) {
+// acme's device layer for 000e08aabb01 with one parameter, its profiles
+// encrypted with aes128gcm.
+v1::Layer PutAes128GcmLayer(v1::ProfileRenderService::Stub& stub, const std::string& name, const std::string& value,
+                            bool always_encrypt) {
   grpc::ClientContext context;
   v1::PutLayerRequest request;
   request.mutable_ref()->set_partner("acme");
   request.mutable_ref()->set_scope(v1::SCOPE_DEVICE);
   request.mutable_ref()->set_key("000e08aabb01");
   request.set_encryption(v1::ENCRYPTION_AES128GCM);
+  request.set_always_encrypt(always_encrypt);
   v1::Parameter* p = request.add_parameters();
-  p->set_name("Password_1_");
-  p->set_value("hunter2");
+  p->set_name(name);
+  p->set_value(value);
   v1::Layer layer;
-  ASSERT_TRUE(stub_->PutLayer(&context, request, &layer).ok());
+  grpc::Status status = stub.PutLayer(&context, request, &layer);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return layer;
+}
+
+TEST_F(ProfileServiceTest, AnAes128gcmKeyIsHandedAsTheIkmText) {
+  PutAes128GcmLayer(*stub_, "Password_1_", "hunter2", false);
   v1::DeliveredKey key = Deliver(*stub_, "acme", "000e08aabb01");
   EXPECT_EQ(key.encryption(), v1::ENCRYPTION_AES128GCM);
   v1::RenderResponse rendered = Render("000e08aabb01", "CP-8851-3PCC", "", false);
@@ -477,18 +487,7 @@ TEST_F(ProfileServiceTest, AnHttpAuthChangeAppliesToTheNextRequestOnEveryReplica
 }
 
 TEST_F(ProfileServiceTest, DevicesChooseAes128GcmAndAlwaysEncrypt) {
-  grpc::ClientContext context;
-  v1::PutLayerRequest request;
-  request.mutable_ref()->set_partner("acme");
-  request.mutable_ref()->set_scope(v1::SCOPE_DEVICE);
-  request.mutable_ref()->set_key("000e08aabb01");
-  request.set_encryption(v1::ENCRYPTION_AES128GCM);
-  request.set_always_encrypt(true);
-  v1::Parameter* p = request.add_parameters();
-  p->set_name("Proxy_1_");
-  p->set_value("sip.acme.example");
-  v1::Layer layer;
-  ASSERT_TRUE(stub_->PutLayer(&context, request, &layer).ok());
+  v1::Layer layer = PutAes128GcmLayer(*stub_, "Proxy_1_", "sip.acme.example", true);
   EXPECT_EQ(layer.encryption(), v1::ENCRYPTION_AES128GCM);
   v1::RenderResponse rendered = Render("000e08aabb01");
   EXPECT_EQ(rendered.encryption(), v1::ENCRYPTION_AES128GCM);
