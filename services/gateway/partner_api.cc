@@ -633,8 +633,26 @@ Reply PartnerApi::PutLayer(Call& call) {
   }
   *request.mutable_ref() = *ref;
   // if_version makes the write conditional, so a retry cannot apply twice.
-  return Forward(profiles_, "PutLayer", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::PutLayer, request,
-                 call.request_id);
+  absl::StatusOr<profile::v1::Layer> written = profiles_.Call(
+      "PutLayer", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::PutLayer, request, call.request_id);
+  if (!written.ok()) return Error(written.status());
+  if (ref->scope() == profile::v1::SCOPE_DEVICE) {
+    // A release may have come between the check and the write (the same
+    // partner's, in flight at once): then the layer it just wrote must not
+    // stand for the phone's next owner.
+    if (absl::Status still = CheckOwnsDevice(call); !still.ok()) {
+      profile::v1::DeleteLayerRequest undo;
+      *undo.mutable_ref() = *ref;
+      undo.set_if_version(written->version());
+      absl::Status undone = profiles_
+                                .Call("DeleteLayer", Repeat::kSafe,
+                                      &profile::v1::ProfileRenderService::Stub::DeleteLayer, undo, call.request_id)
+                                .status();
+      if (!undone.ok()) log::Warn("a released phone's layer could not be undone", {{"error", undone.ToString()}});
+      return Error(still);
+    }
+  }
+  return Ok(*written);
 }
 
 Reply PartnerApi::GetLayer(Call& call) {

@@ -3,6 +3,7 @@
 // creates, pages, errors, the OpenAPI document, and that no partner can
 // reach another's resources.
 
+#include <atomic>
 #include <fstream>
 #include <set>
 
@@ -266,6 +267,56 @@ TEST_F(PartnerApiTest, SecretsAreWriteOnlyAndAReleasedPhonesNextOwnerStartsClean
   EXPECT_THAT(preview.body, HasSubstr("sip.globex.example"));
   EXPECT_THAT(preview.body, Not(HasSubstr("acme")));
   EXPECT_EQ(Api("GET", "/api/v1/layers/device/000e08aabbcc", acme_).status, 404);
+}
+
+// device-activation as it looks to a layer write that a release overtakes:
+// the partner owns the phone when the gateway checks, and no longer when
+// it checks again after the write.
+class ReleasedMidWrite final : public device::v1::DeviceActivationService::Service,
+                               public device::v1::ApiKeyService::Service {
+ public:
+  grpc::Status GetDevice(grpc::ServerContext*, const device::v1::DeviceRequest* request,
+                         device::v1::Device* device) override {
+    if (++checks_ > 1) return grpc::Status(grpc::StatusCode::NOT_FOUND, "released");
+    *device->mutable_mac() = request->mac();
+    device->set_partner(request->partner());
+    return grpc::Status::OK;
+  }
+  grpc::Status AuthenticateApiKey(grpc::ServerContext*, const device::v1::AuthenticateApiKeyRequest*,
+                                  device::v1::ApiKey* key) override {
+    key->set_partner("acme");
+    return grpc::Status::OK;
+  }
+
+ private:
+  std::atomic<int> checks_{0};
+};
+
+TEST_F(PartnerApiTest, ALayerWrittenAsItsPhoneIsReleasedDoesNotStand) {
+  ReleasedMidWrite releasing;
+  std::unique_ptr<server::Server> fake = *server::Server::Start(
+      {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()},
+      {static_cast<device::v1::DeviceActivationService::Service*>(&releasing),
+       static_cast<device::v1::ApiKeyService::Service*>(&releasing)},
+      std::make_shared<prometheus::Registry>());
+  clients::DeviceActivationClient devices(absl::StrCat("127.0.0.1:", fake->grpc_port()));
+  gateway::PartnerApi api(*codes_client_, devices, *profiles_client_, *firmware_client_,
+                          gateway::PartnerApiOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
+  gateway::Request request(boost::beast::http::verb::put, "/api/v1/layers/device/000e08aabbcc", 11);
+  request.set(boost::beast::http::field::authorization, "Bearer onr_any_key");
+  request.set(boost::beast::http::field::content_type, "application/json");
+  request.body() = R"({"parameters": [{"name": "Proxy_1_", "value": "sip.acme.example"}]})";
+  gateway::Reply reply = api.Handle(request, gateway::Peer{.address = "127.0.0.1", .tls = true}, "test");
+  EXPECT_EQ(reply.response.result_int(), 404) << reply.response.body();
+  // What was written for the phone is gone again.
+  grpc::ClientContext context;
+  profile::v1::LayerRef ref;
+  ref.set_partner("acme");
+  ref.set_scope(profile::v1::SCOPE_DEVICE);
+  ref.set_key("000e08aabbcc");
+  profile::v1::Layer layer;
+  EXPECT_EQ(profiles_->GetLayer(&context, ref, &layer).error_code(), grpc::StatusCode::NOT_FOUND);
+  fake->Drain();
 }
 
 TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
