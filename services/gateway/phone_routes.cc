@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "lib/activation_code/check_digit.h"
 #include "lib/flat_profile/flat_profile.h"
+#include "lib/http_etag/etag.h"
 #include "lib/http_status/http_status.h"
 #include "lib/identity/mac_address.h"
 #include "lib/identity/user_agent.h"
@@ -89,17 +90,6 @@ bool IsShortCode(std::string_view digits) {
 std::string Header(const Request& request, http::field field) {
   auto found = request.find(field);
   return found == request.end() ? std::string() : std::string(found->value());
-}
-
-// Whether an If-None-Match value lists `etag` (or is "*"); weak forms
-// compare equal, as RFC 9110 asks for this header.
-bool ListsEtag(std::string_view header, std::string_view etag) {
-  for (absl::string_view candidate : absl::StrSplit(absl::string_view(header.data(), header.size()), ',')) {
-    candidate = absl::StripAsciiWhitespace(candidate);
-    if (absl::StartsWith(candidate, "W/")) candidate.remove_prefix(2);
-    if (candidate == "*" || candidate == absl::string_view(etag.data(), etag.size())) return true;
-  }
-  return false;
 }
 
 // An image's bytes as the firmware-catalog stream gives them.
@@ -306,7 +296,7 @@ Reply PhoneRoutes::Firmware(const Request& request, const std::string& file, con
     response.keep_alive(true);
     return response;
   };
-  if (ListsEtag(Header(request, http::field::if_none_match), etag)) {
+  if (http_etag::NoneMatchFails(Header(request, http::field::if_none_match), etag)) {
     Response response = head(http::status::not_modified);
     response.content_length(0);
     return response;

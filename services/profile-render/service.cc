@@ -10,6 +10,7 @@
 #include "lib/firmware_version/firmware_version.h"
 #include "lib/customization/customization.h"
 #include "lib/flat_profile/flat_profile.h"
+#include "lib/http_etag/etag.h"
 #include "lib/log/log.h"
 #include "lib/profile_crypto/aes128gcm.h"
 #include "lib/profile_crypto/openssl_enc.h"
@@ -590,7 +591,7 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
     response->set_has_secrets(rendered->has_secrets);
     response->set_encryption(ToProto(rendered->encryption));
     response->set_key_id(rendered->key_id);
-    if (!request->if_none_match().empty() && request->if_none_match() == rendered->etag) {
+    if (http_etag::NoneMatchFails(request->if_none_match(), rendered->etag)) {
       response->set_not_modified(true);
       how = "not_modified";
     } else {

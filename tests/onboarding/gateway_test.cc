@@ -229,6 +229,12 @@ TEST_F(GatewayTest, ResyncServesTheProfileWithEtagsOverHttp10And11) {
   std::string again = Curl(absl::StrCat(kAgent, " -H 'If-None-Match: ", etag, "' ", base_,
                                         "/profile/000e08aabbcc.xml"));
   EXPECT_THAT(again, HasSubstr("HTTP/1.1 304"));
+  // If-None-Match as RFC 9110 has it, the same as for firmware: a list, compared weakly.
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -H 'If-None-Match: \"other\", W/", etag, "' ", base_,
+                                "/profile/000e08aabbcc.xml")),
+              HasSubstr("HTTP/1.1 304"));
+  EXPECT_THAT(Curl(absl::StrCat(kAgent, " -H 'If-None-Match: \"other\"' ", base_, "/profile/000e08aabbcc.xml")),
+              HasSubstr("HTTP/1.1 200"));
   std::string old = Curl(absl::StrCat("-0 ", kAgent, " ", base_, "/profile/000e08aabbcc.xml"));
   EXPECT_THAT(old, HasSubstr("HTTP/1.0 200"));
   // A chunked POST resync (status in the body) works too.
