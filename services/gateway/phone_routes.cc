@@ -429,9 +429,7 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
     absl::StatusOr<std::map<std::string, std::string>> query = strings::ParseForm(target.substr(question + 1));
     if (query.ok() && query->contains("swver")) render.mutable_device()->set_firmware_version(query->at("swver"));
   }
-  render.set_user_agent(Header(request, http::field::user_agent));
   render.set_source_address(peer.address);
-  render.set_file_name(file);
   render.set_method(std::string(request.method_string()));
   if (request.method() == http::verb::post) render.set_post_body(request.body());
   render.set_if_none_match(Header(request, http::field::if_none_match));

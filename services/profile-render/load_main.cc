@@ -131,7 +131,6 @@ int Main(int argc, char** argv) {
     request.mutable_device()->set_model("CP-8851-3PCC");
     // A serial never seen before makes every request miss the cache.
     request.mutable_device()->set_serial(unique_serial ? absl::StrCat("S", thread, "-", i) : "S");
-    request.set_accept_gzip(true);
     request.set_authenticated_channel(true);
     v1::RenderResponse response;
     return render->Render(&context, request, &response).ok();

@@ -87,6 +87,7 @@ void ToProto(const StoredLayer& layer, v1::Layer* out) {
   out->set_version(layer.version);
   out->set_site(layer.settings.site);
   out->set_always_encrypt(layer.settings.always_encrypt);
+  out->set_gzip(layer.settings.gzip);
   if (layer.settings.encryption) out->set_encryption(ToProto(*layer.settings.encryption));
   for (const LayerParameter& p : layer.parameters) {
     v1::Parameter* parameter = out->add_parameters();
@@ -126,12 +127,25 @@ absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
   return key;
 }
 
+// What a report (or a POST resync's body) says, when it is a flat profile;
+// `parameters` counts them (0 for any other body).
+std::map<std::string, std::string> ReportValues(std::string_view body, int* parameters) {
+  std::map<std::string, std::string> values;
+  *parameters = 0;
+  if (absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(body); parsed.ok()) {
+    *parameters = static_cast<int>(parsed->profile.parameters.size());
+    for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
+      values[parameter.name] = parameter.value.value_or("");
+    }
+  }
+  return values;
+}
+
 std::string CacheKey(int64_t generation, const std::string& mac, const v1::RenderRequest& request,
                      const DeviceContext& device) {
   return absl::StrCat(generation, "|", mac, "|", device.held_key ? device.held_key->key.key_id : "-", "|",
-                      request.device().model(), "|",
+                      request.source_address(), "|", request.device().model(), "|",
                       request.device().serial(), "|", request.device().firmware_version(), "|",
-                      request.key_id(), "|", request.accept_gzip() ? 1 : 0,
                       request.authenticated_channel() ? 1 : 0);
 }
 
@@ -307,14 +321,15 @@ grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
       }
       parameters.push_back(std::move(parameter));
     }
-    bool device_settings = !request->site().empty() || request->always_encrypt() ||
+    bool device_settings = !request->site().empty() || request->always_encrypt() || request->gzip() ||
                            request->encryption() != v1::ENCRYPTION_UNSPECIFIED;
     if (device_settings && ref.scope != Scope::kDevice) {
       return InvalidField("site", "only device layers name a site or an encryption");
     }
     RETURN_IF_ERROR(validation::Name("site", request->site(), 64, Presence::kOptional));
     if (request->if_version() < 0) return InvalidField("if_version", "if_version is 0 or a version");
-    DeviceSettings settings{.site = request->site(), .always_encrypt = request->always_encrypt()};
+    DeviceSettings settings{
+        .site = request->site(), .always_encrypt = request->always_encrypt(), .gzip = request->gzip()};
     switch (request->encryption()) {
       case v1::ENCRYPTION_AES_256_CBC: settings.encryption = Encryption::kAes256Cbc; break;
       case v1::ENCRYPTION_AES128GCM: settings.encryption = Encryption::kAes128Gcm; break;
@@ -524,6 +539,14 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
         return absl::OkStatus();
       }
     }
+    if (request->method() == "POST" && !request->post_body().empty()) {
+      // The phone's status in its POST resync, kept as a report is.
+      if (request->post_body().size() > kMaxReport) return InvalidField("post_body", "a POST body is at most 64 KiB");
+      int parameters = 0;
+      ReportValues(request->post_body(), &parameters);
+      RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(request->post_body()), parameters,
+                                       request->source_address()));
+    }
     std::string upgrade_rule = NextUpgradeRule(mac, *request, device, server::RequestIdOf(*context));
     std::string cache_key = absl::StrCat(CacheKey(device.generation, mac, *request, device), "|", upgrade_rule);
     std::shared_ptr<const Rendered> rendered = cache_.Find(cache_key);
@@ -536,7 +559,7 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       // open.
       RenderInput input{.layers = std::move(sources.layers),
                         .template_text = std::move(sources.template_text),
-                        .gzip = request->accept_gzip(),
+                        .gzip = device.settings.gzip,
                         .encryption = device.held_key ? device.held_key->encryption
                                                       : device.settings.encryption.value_or(Encryption::kAes256Cbc),
                         .always_encrypt = device.settings.always_encrypt || device.held_key.has_value(),
@@ -557,17 +580,14 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       input.device.firmware = request->device().firmware_version();
       input.device.partner = device.partner;
       input.device.site = device.settings.site;
-      // The key the phone holds: the one its rule names, else the one it was
-      // handed, else the newest.
+      input.device.source_address = request->source_address();
+      // The key the phone holds: the one it was handed, else its newest
+      // (which encrypts what nobody may read in the clear).
       std::optional<SealedKey> sealed;
-      if (request->key_id().empty() && device.held_key) {
+      if (device.held_key) {
         sealed = device.held_key->key;
       } else {
-        ASSIGN_OR_RETURN(sealed, store_.DeviceKey(mac, request->key_id()));
-      }
-      if (!sealed && !request->key_id().empty()) {
-        return absl::NotFoundError(absl::StrCat("the phone names key ", request->key_id(),
-                                                ", which it does not have"));
+        ASSIGN_OR_RETURN(sealed, store_.DeviceKey(mac));
       }
       if (sealed) {
         ASSIGN_OR_RETURN(input.key, Unseal(*sealed));
@@ -811,14 +831,8 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
       body = *std::move(opened);
       authenticated = true;
     }
-    std::map<std::string, std::string> values;
     int parameters = 0;
-    if (absl::StatusOr<flat_profile::ParseResult> parsed = flat_profile::Parse(body); parsed.ok()) {
-      parameters = static_cast<int>(parsed->profile.parameters.size());
-      for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
-        values[parameter.name] = parameter.value.value_or("");
-      }
-    }
+    std::map<std::string, std::string> values = ReportValues(body, &parameters);
     RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(body), parameters, request->source_address()));
     if (timeline_ != nullptr) {
       // The report is kept either way; a lost timeline line is only logged.

@@ -16,6 +16,8 @@
 #include "lib/server/server.h"
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
+#include "lib/store/transaction.h"
+#include "pqxx/pqxx"
 #include "onramp/common/v1/common.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "services/profile-render/migrations.h"
@@ -267,7 +269,28 @@ std::string KeyPassphrase(ProfileStore& store, const std::string& mac, const std
   return *profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1")->Open(sealed);
 }
 
-TEST_F(ProfileServiceTest, RotatedKeysKeepOldPhonesWorking) {
+TEST_F(ProfileServiceTest, APostResyncsBodyIsKeptAsAReport) {
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Proxy_1_", "sip.acme.example"}}).ok());
+  grpc::ClientContext context;
+  v1::RenderRequest request;
+  request.mutable_device()->mutable_mac()->set_value("000e08aabb01");
+  request.mutable_device()->set_model("CP-8851-3PCC");
+  request.set_method("POST");
+  request.set_post_body("<flat-profile><Uptime>3600</Uptime><Line_1_Status>Registered</Line_1_Status></flat-profile>");
+  request.set_source_address("203.0.113.7");
+  v1::RenderResponse response;
+  ASSERT_TRUE(stub_->Render(&context, request, &response).ok());
+  EXPECT_THAT(response.body(), HasSubstr("sip.acme.example"));
+  std::string kept;
+  ASSERT_TRUE(store::Transact(pool(), [&](pqxx::transaction_base& tx) {
+                pqxx::row row = tx.exec1("SELECT parameters || ' ' || source FROM profile.reports WHERE mac = '000e08aabb01'");
+                kept = row[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_EQ(kept, "2 203.0.113.7");
+}
+
+TEST_F(ProfileServiceTest, ARotatedKeyIsTheOwnersToMake) {
   ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb01", {{"Password_1_", "hunter2"}}).ok());
   v1::RenderResponse before = Render("000e08aabb01", "CP-8851-3PCC", "", false);
   ASSERT_EQ(before.key_id(), "k1");
@@ -278,24 +301,13 @@ TEST_F(ProfileServiceTest, RotatedKeysKeepOldPhonesWorking) {
   v1::DeviceKey rotated;
   ASSERT_TRUE(stub_->RotateDeviceKey(&context, request, &rotated).ok());
   EXPECT_EQ(rotated.key_id(), "k2");
-  // New requests get the new key; a phone whose rule still names k1 gets k1.
+  // A phone handed no key yet: its profile goes under the newest.
   v1::RenderResponse fresh = Render("000e08aabb01", "CP-8851-3PCC", "", false);
   EXPECT_EQ(fresh.key_id(), "k2");
   EXPECT_TRUE(profile_crypto::DecryptOpensslEnc(fresh.body(), KeyPassphrase(*store_, "000e08aabb01", "k2")).ok());
-  grpc::ClientContext old_context;
-  v1::RenderRequest old_phone;
-  old_phone.mutable_device()->mutable_mac()->set_value("000e08aabb01");
-  old_phone.mutable_device()->set_model("CP-8851-3PCC");
-  old_phone.set_key_id("k1");
-  v1::RenderResponse old_response;
-  ASSERT_TRUE(stub_->Render(&old_context, old_phone, &old_response).ok());
-  EXPECT_EQ(old_response.key_id(), "k1");
-  EXPECT_TRUE(profile_crypto::DecryptOpensslEnc(old_response.body(),
-                                                KeyPassphrase(*store_, "000e08aabb01", "k1")).ok());
   grpc::ClientContext other_context;
   request.set_partner("globex");
-  EXPECT_EQ(stub_->RotateDeviceKey(&other_context, request, &rotated).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->RotateDeviceKey(&other_context, request, &rotated).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 v1::DeliveredKey Deliver(v1::ProfileRenderService::Stub& stub, const std::string& partner, const std::string& mac,

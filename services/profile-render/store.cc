@@ -17,7 +17,7 @@ using store::Transact;
 
 constexpr char kLayerColumns[] =
     "partner, scope, key, version, parameters, site, "
-    "(extract(epoch FROM updated_at) * 1000000)::bigint, encryption, always_encrypt";
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, encryption, always_encrypt, gzip";
 
 std::optional<Encryption> EncryptionFromText(std::string_view text) {
   if (text == "aes-256-cbc") return Encryption::kAes256Cbc;
@@ -50,6 +50,7 @@ StoredLayer LayerFromRow(const pqxx::row& row) {
   layer.updated = absl::FromUnixMicros(row[6].as<int64_t>());
   layer.settings.encryption = EncryptionFromText(row[7].c_str());
   layer.settings.always_encrypt = row[8].as<bool>();
+  layer.settings.gzip = row[9].as<bool>();
   return layer;
 }
 
@@ -121,19 +122,19 @@ absl::StatusOr<StoredLayer> ProfileStore::PutLayer(const LayerKey& ref,
     if (if_version == 0) {
       rows = tx.exec_params(
           absl::StrCat("INSERT INTO profile.layers (partner, scope, key, version, parameters, site, "
-                       "encryption, always_encrypt) VALUES ($1, $2, $3, 1, $4, $5, $6, $7) "
+                       "encryption, always_encrypt, gzip) VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8) "
                        "ON CONFLICT (partner, scope, key) DO NOTHING RETURNING ",
                        kLayerColumns),
           ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), settings.site,
-          EncryptionText(settings.encryption), settings.always_encrypt);
+          EncryptionText(settings.encryption), settings.always_encrypt, settings.gzip);
     } else {
       rows = tx.exec_params(
           absl::StrCat("UPDATE profile.layers SET version = version + 1, parameters = $4, site = $5, "
-                       "encryption = $7, always_encrypt = $8, updated_at = now() "
+                       "encryption = $7, always_encrypt = $8, gzip = $9, updated_at = now() "
                        "WHERE partner = $1 AND scope = $2 AND key = $3 AND version = $6 RETURNING ",
                        kLayerColumns),
           ref.partner, ScopeName(ref.scope), ref.key, EncodeParameters(parameters), settings.site,
-          if_version, EncryptionText(settings.encryption), settings.always_encrypt);
+          if_version, EncryptionText(settings.encryption), settings.always_encrypt, settings.gzip);
     }
     if (rows.empty()) {
       return absl::AbortedError(
@@ -280,7 +281,8 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
         "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt, a.realm, a.username, a.ha1, "
-        "       k.number, k.sealed_key, (extract(epoch FROM k.created_at) * 1000000)::bigint, k.delivered_encryption "
+        "       k.number, k.sealed_key, (extract(epoch FROM k.created_at) * 1000000)::bigint, k.delivered_encryption, "
+        "       l.gzip "
         "FROM profile.generation g "
         "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 "
         "LEFT JOIN profile.http_auth a ON a.partner = l.partner "
@@ -291,7 +293,7 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
     if (!rows.empty() && !rows[0][1].is_null()) {
       device = DeviceContext{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(),
                              {rows[0][2].as<std::string>(), EncryptionFromText(rows[0][3].c_str()),
-                              rows[0][4].as<bool>()}};
+                              rows[0][4].as<bool>(), rows[0][12].as<bool>()}};
       if (!rows[0][5].is_null()) {
         device->http_auth = HttpAuthSettings{.realm = rows[0][5].as<std::string>(),
                                              .username = rows[0][6].as<std::string>(),

@@ -27,6 +27,7 @@ struct DeviceSettings {
   std::string site;
   std::optional<Encryption> encryption;  // nullopt: AES-256-CBC
   bool always_encrypt = false;
+  bool gzip = false;  // before any encryption
 };
 
 struct StoredLayer {

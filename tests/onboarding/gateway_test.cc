@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/profile_crypto/gzip.h"
 #include "lib/profile_crypto/openssl_enc.h"
 #include "lib/testing/shell.h"
 #include "lib/tftp/packet.h"
@@ -216,6 +217,71 @@ TEST_F(GatewayTest, FactoryDefaultFileNamesResolveLikeTheRedirectQuery) {
   EXPECT_THAT(Curl(base_ + "/000e08aabbcc.cfg"), HasSubstr("HTTP/1.1 400"));
   EXPECT_THAT(Curl(absl::StrCat("-X POST ", agent_with_serial, " ", base_, "/CP-8851-3PCC.cfg")),
               HasSubstr("HTTP/1.1 405"));
+}
+
+TEST_F(GatewayTest, GzipTheIpMacroAndKeyRotationReachPhonesThroughTheGateway) {
+  ClaimAndProfile(/*with_secret=*/true);
+  // The partner asks for gzipped profiles, and a value names the phone's address.
+  grpc::ClientContext get_context;
+  profile::v1::LayerRef ref;
+  ref.set_partner("acme");
+  ref.set_scope(profile::v1::SCOPE_DEVICE);
+  ref.set_key(::onramp::testing::kPhoneMac);
+  profile::v1::Layer current;
+  ASSERT_TRUE(profiles_->GetLayer(&get_context, ref, &current).ok());
+  grpc::ClientContext put_context;
+  profile::v1::PutLayerRequest put;
+  *put.mutable_ref() = ref;
+  put.set_if_version(current.version());
+  put.set_gzip(true);
+  for (const profile::v1::Parameter& parameter : current.parameters()) *put.add_parameters() = parameter;
+  profile::v1::Parameter* display = put.add_parameters();
+  display->set_name("Display_Name_1_");
+  display->set_value("Desk at $IP");
+  profile::v1::Layer stored;
+  grpc::Status status = profiles_->PutLayer(&put_context, put, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(stored.gzip());
+
+  // The phone proves itself and is handed its key.
+  auto handed_key = [&] {
+    std::string redirect =
+        CurlAsFactoryPhone(absl::StrCat(kAgent, " ", tls_base_, "/device/CP-8851-3PCC/000e08aabbcc"));
+    const std::string tag = "<GPP_SA ua=\"na\">";
+    size_t at = redirect.find(tag);
+    EXPECT_NE(at, std::string::npos) << redirect;
+    if (at == std::string::npos) return std::string();
+    at += tag.size();
+    return redirect.substr(at, redirect.find('<', at) - at);
+  };
+  auto profile = [&](const std::string& key) {
+    std::string answer = Curl(absl::StrCat(kAgent, " ", base_, "/profile/000e08aabbcc.xml"));
+    size_t body = answer.find("\r\n\r\n");
+    absl::StatusOr<profile_crypto::DecryptedProfile> opened =
+        profile_crypto::DecryptOpensslEnc(answer.substr(body + 4), key);
+    if (!opened.ok()) return std::string();
+    EXPECT_EQ(opened->plaintext.substr(0, 2), "\x1f\x8b") << "gzipped before it was encrypted";
+    absl::StatusOr<std::string> xml = profile_crypto::Gunzip(opened->plaintext);
+    return xml.ok() ? *xml : std::string();
+  };
+  const std::string first_key = handed_key();
+  std::string xml = profile(first_key);
+  EXPECT_THAT(xml, HasSubstr("s3cret-sip-password"));
+  EXPECT_THAT(xml, HasSubstr("<Display_Name_1_>Desk at 127.0.0.1</Display_Name_1_>"));
+
+  // The partner rotates the key; the phone's next proven answer hands it
+  // the new one, and its profiles follow.
+  grpc::ClientContext rotate_context;
+  profile::v1::DeviceKeyRequest rotate;
+  rotate.set_partner("acme");
+  rotate.mutable_mac()->set_value(::onramp::testing::kPhoneMac);
+  profile::v1::DeviceKey rotated;
+  ASSERT_TRUE(profiles_->RotateDeviceKey(&rotate_context, rotate, &rotated).ok());
+  EXPECT_THAT(profile(first_key), HasSubstr("s3cret-sip-password"));  // until handed over
+  const std::string second_key = handed_key();
+  EXPECT_NE(second_key, first_key);
+  EXPECT_THAT(profile(second_key), HasSubstr("s3cret-sip-password"));
+  EXPECT_EQ(profile(first_key), "");
 }
 
 TEST_F(GatewayTest, ResyncServesTheProfileWithEtagsOverHttp10And11) {

@@ -19,7 +19,7 @@
 //   onramp keys revoke --partner P --id ID
 //   onramp profiles put     [--partner P] --scope global|model|partner|site|device [--key K]
 //                           --set Name=Value,... [--secret Name,...] [--if_version N|-1] [--site S]
-//                           [--encryption aes-256-cbc|aes128gcm]
+//                           [--encryption aes-256-cbc|aes128gcm] [--gzip]
 //   onramp profiles render  --mac MAC --model PN [--authenticated]
 //   onramp profiles preview --partner P --mac MAC [--model PN] [--reveal]
 //
@@ -252,6 +252,7 @@ int Profiles(int argc, char** argv) {
   std::string command = argv[1];
   std::string address = "127.0.0.1:7120";
   std::string partner, scope, key, set, secrets, site, mac, model, encryption;
+  bool gzip = false;
   int64_t if_version = 0;
   bool authenticated = false;
   bool reveal = false;
@@ -268,6 +269,7 @@ int Profiles(int argc, char** argv) {
     flags.String("site", &site, "Device layers: the phone's site.");
     flags.Choice("encryption", &encryption, {"", "aes-256-cbc", "aes128gcm"},
                  "Device layers: how the phone's profiles are encrypted (its key is handed over in that form).");
+    flags.Bool("gzip", &gzip, "Device layers: gzip the phone's profiles (before any encryption).");
   } else if (command == "render") {
     flags.RequiredString("mac", &mac, "The phone's MAC.");
     flags.RequiredString("model", &model, "The phone's model.");
@@ -303,6 +305,7 @@ int Profiles(int argc, char** argv) {
     request.set_site(site);
     if (encryption == "aes-256-cbc") request.set_encryption(pv1::ENCRYPTION_AES_256_CBC);
     if (encryption == "aes128gcm") request.set_encryption(pv1::ENCRYPTION_AES128GCM);
+    request.set_gzip(gzip);
     std::vector<std::string> secret_names = absl::StrSplit(secrets, ',', absl::SkipEmpty());
     for (absl::string_view pair : absl::StrSplit(set, ',', absl::SkipEmpty())) {
       std::pair<std::string, std::string> name_value = absl::StrSplit(pair, absl::MaxSplits('=', 1));
