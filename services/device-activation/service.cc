@@ -670,8 +670,10 @@ absl::StatusOr<EventRecord> DeviceActivationServiceImpl::CheckEvent(const v1::Re
   RETURN_IF_ERROR(validation::Name(prefix + "kind", event.kind(), 32));
   RETURN_IF_ERROR(validation::Text(prefix + "detail", event.detail(), 512, Presence::kOptional));
   RETURN_IF_ERROR(validation::Text(prefix + "source", event.source(), 64, Presence::kOptional));
+  RETURN_IF_ERROR(validation::Name(prefix + "event_id", event.event_id(), 64, Presence::kOptional));
   return EventRecord{.mac = std::move(mac),
-                     .event = {.kind = event.kind(), .detail = event.detail(), .source = event.source()}};
+                     .event = {.kind = event.kind(), .detail = event.detail(), .source = event.source()},
+                     .event_id = event.event_id()};
 }
 
 absl::Status DeviceActivationServiceImpl::Record(const std::vector<EventRecord>& records) {

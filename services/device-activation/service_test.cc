@@ -609,6 +609,31 @@ TEST_F(DeviceServiceTest, EventsInABatchLandTogetherOrNotAtAll) {
   EXPECT_EQ(FieldOf(oversized), "events");
 }
 
+TEST_F(DeviceServiceTest, AnEventSentAgainWithItsIdIsRecordedOnce) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  v1::LookupResponse lookup;
+  ASSERT_TRUE(Lookup(Mac(0), "CP-8851-3PCC", &lookup).ok());  // Custom Pending
+  v1::RecordEventsRequest batch;
+  v1::RecordEventRequest* event = batch.add_events();
+  event->mutable_mac()->set_value(Mac(0));
+  event->set_kind("profile_delivered");
+  event->set_source("profile-render");
+  event->set_event_id("pr-1a2b-7");
+  for (int attempt = 0; attempt < 3; ++attempt) {  // its answer was lost twice
+    grpc::ClientContext context;
+    v1::RecordEventsResponse ignored;
+    ASSERT_TRUE(stub_->RecordEvents(&context, batch, &ignored).ok());
+  }
+  EXPECT_THAT(TimelineKinds("acme", Mac(0)), ElementsAre("claimed", "lookup", "profile_delivered"));
+  EXPECT_EQ(Acquisitions(), 1);
+  event->set_event_id("not an id!");
+  grpc::ClientContext context;
+  v1::RecordEventsResponse ignored;
+  grpc::Status refused = stub_->RecordEvents(&context, batch, &ignored);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(refused), "events[0].event_id");
+}
+
 TEST_F(DeviceServiceTest, TimelineTellsTheStoryInOrder) {
   Claim(ClaimRequest("acme", 0, 1, "a1"));
   const std::string mac = Mac(0);

@@ -492,7 +492,16 @@ absl::StatusOr<int> DeviceStore::RecordEvents(const std::vector<EventRecord>& ev
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     acquired = 0;
     for (const EventRecord& record : events) {
-      AddEvent(tx, record.mac, record.event.kind, record.event.detail, record.event.source);
+      if (record.event_id.empty()) {
+        AddEvent(tx, record.mac, record.event.kind, record.event.detail, record.event.source);
+      } else if (tx.exec_params("INSERT INTO device.events (mac, kind, detail, source, event_id) "
+                                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) WHERE event_id IS NOT NULL "
+                                "DO NOTHING",
+                                record.mac, record.event.kind, record.event.detail, record.event.source,
+                                record.event_id)
+                     .affected_rows() == 0) {
+        continue;  // sent before
+      }
       if (record.event.kind != customization::kProfileDeliveredEvent) continue;
       // The first profile a Custom Pending phone gets makes it Acquired.
       acquired += static_cast<int>(tx.exec_params(

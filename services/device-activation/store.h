@@ -107,6 +107,7 @@ struct Event {
 struct EventRecord {
   std::string mac;
   Event event;  // `at` is the time it is recorded
+  std::string event_id;  // the sender's; empty: none (recorded every time)
 };
 
 class DeviceStore {
@@ -182,7 +183,8 @@ class DeviceStore {
   };
   absl::StatusOr<RevokedPage> RevokedSince(absl::Time since, int page_size, const std::string& page_token);
 
-  // Appends events to phones' timelines, in one transaction. A
+  // Appends events to phones' timelines, in one transaction; one whose
+  // event_id is on record already is skipped. A
   // customization::kProfileDeliveredEvent makes a Custom Pending phone
   // Acquired; returns how many these events made so.
   absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events);

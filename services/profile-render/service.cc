@@ -1,5 +1,7 @@
 #include "services/profile-render/service.h"
 
+#include <openssl/rand.h>
+
 #include <map>
 #include <set>
 
@@ -127,6 +129,12 @@ absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
   return key;
 }
 
+std::string RandomHex(size_t bytes) {
+  std::string random(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(random.data()), static_cast<int>(bytes));
+  return absl::BytesToHexString(random);
+}
+
 // What a report (or a POST resync's body) says, when it is a flat profile;
 // `parameters` counts them (0 for any other body).
 std::map<std::string, std::string> ReportValues(std::string_view body, int* parameters) {
@@ -175,7 +183,7 @@ void RenderCache::Put(const std::string& key, std::shared_ptr<const Rendered> re
 }
 
 DeliveryRecorder::DeliveryRecorder(ProfileStore& store, clients::DeviceActivationClient* timeline)
-    : store_(store), timeline_(timeline), thread_([this] { Run(); }) {}
+    : store_(store), timeline_(timeline), event_id_prefix_(RandomHex(8)), thread_([this] { Run(); }) {}
 
 DeliveryRecorder::~DeliveryRecorder() {
   {
@@ -193,43 +201,60 @@ void DeliveryRecorder::Record(ProfileStore::DeliveryRow row) {
 }
 
 void DeliveryRecorder::Flush() {
+  std::lock_guard flushing(flush_mutex_);
   std::vector<ProfileStore::DeliveryRow> batch;
   {
     std::lock_guard lock(mutex_);
     batch.swap(queue_);
   }
-  if (absl::Status status = store_.RecordDeliveries(batch); !status.ok()) {
-    log::Warn("delivery records lost", {{"count", static_cast<int64_t>(batch.size())},
-                                        {"error", std::string(status.message())}});
+  // Delivery rows that could not be written go again with the new ones.
+  unwritten_.insert(unwritten_.end(), batch.begin(), batch.end());
+  std::vector<ProfileStore::DeliveryRow> rows(unwritten_.begin(), unwritten_.end());
+  if (absl::Status status = store_.RecordDeliveries(rows); status.ok()) {
+    unwritten_.clear();
+  } else {
+    log::Warn("delivery records not written; kept for the next flush",
+              {{"count", static_cast<int64_t>(rows.size())}, {"error", std::string(status.message())}});
+    KeepAtMost(unwritten_, "delivery records");
   }
   if (timeline_ == nullptr) return;
-  // New profiles only (a phone's unchanged one is no news), a call per 500.
-  constexpr size_t kEventsPerCall = 500;
-  std::vector<device::v1::RecordEventRequest> events;
-  auto send = [&] {
-    if (events.empty()) return;
-    if (absl::Status status = timeline_->RecordEvents(events); !status.ok()) {
-      log::Warn("timeline events lost",
-                {{"count", static_cast<int64_t>(events.size())}, {"error", std::string(status.message())}});
-    }
-    events.clear();
-  };
   for (const ProfileStore::DeliveryRow& row : batch) {
-    // Only a profile the phone itself fetched (an authenticated channel)
-    // counts as delivered, which makes it Acquired; other fetches are
-    // noted as such.
+    // New profiles only (a phone's unchanged one is no news). Only a
+    // profile the phone itself fetched (an authenticated channel) counts
+    // as delivered, which makes it Acquired; other fetches are noted as such.
     std::string seen = absl::StrCat(row.etag, row.authenticated ? "|phone" : "|anyone");
     std::string& last = last_etag_[row.mac];
     if (last == seen) continue;
     last = seen;
-    device::v1::RecordEventRequest& event = events.emplace_back();
+    device::v1::RecordEventRequest& event = unsent_.emplace_back();
     event.mutable_mac()->set_value(row.mac);
     event.set_kind(row.authenticated ? customization::kProfileDeliveredEvent : customization::kProfileFetchedEvent);
     event.set_detail(absl::StrCat("etag ", row.etag));
     event.set_source("profile-render");
-    if (events.size() == kEventsPerCall) send();
+    // Sent until device-activation takes it, which records an id once.
+    event.set_event_id(absl::StrCat(event_id_prefix_, "-", ++events_made_));
   }
-  send();
+  // A call per 500; what a failed call held waits for the next flush.
+  constexpr size_t kEventsPerCall = 500;
+  while (!unsent_.empty()) {
+    size_t count = std::min(kEventsPerCall, unsent_.size());
+    std::vector<device::v1::RecordEventRequest> events(unsent_.begin(), unsent_.begin() + static_cast<long>(count));
+    if (absl::Status status = timeline_->RecordEvents(events); !status.ok()) {
+      log::Warn("timeline events not taken; kept for the next flush",
+                {{"count", static_cast<int64_t>(unsent_.size())}, {"error", std::string(status.message())}});
+      KeepAtMost(unsent_, "timeline events");
+      return;
+    }
+    unsent_.erase(unsent_.begin(), unsent_.begin() + static_cast<long>(count));
+  }
+}
+
+template <typename Item>
+void DeliveryRecorder::KeepAtMost(std::deque<Item>& items, const char* what) {
+  if (items.size() <= kMaxKept) return;
+  log::Error("an outage outlasted the backlog: the oldest dropped",
+             {{"what", what}, {"count", static_cast<int64_t>(items.size() - kMaxKept)}});
+  items.erase(items.begin(), items.begin() + static_cast<long>(items.size() - kMaxKept));
 }
 
 void DeliveryRecorder::Run() {

@@ -149,5 +149,48 @@ TEST_F(TimelineTest, DeliveriesAndReportsJoinTheClaimInOneTimeline) {
   EXPECT_EQ(kinds.front(), "claimed");
 }
 
+TEST_F(TimelineTest, DeliveriesSurviveADeviceActivationOutage) {
+  {
+    grpc::ClientContext context;
+    device::v1::ClaimDevicesRequest claim;
+    claim.set_partner("acme");
+    claim.set_idempotency_key("k");
+    claim.mutable_target()->set_profile_rule("https://prov.example.com/$MA.xml");
+    claim.add_devices()->mutable_mac()->set_value("000e08aabbcc");
+    device::v1::ClaimDevicesResponse claimed;
+    ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+  }
+  PutDeviceLayer("Front desk", 0);
+  // device-activation goes down; the phone fetches its profile meanwhile.
+  const int port = device_server_->grpc_port();
+  device_server_->Drain();
+  device_server_.reset();
+  Render();
+  profile_service_->FlushDeliveries();  // the events cannot go
+  profile_service_->FlushDeliveries();
+  // It comes back, on the same address: the next flush delivers them, once.
+  server::ServerOptions options{.host = "127.0.0.1", .grpc_port = port, .metrics_host = "127.0.0.1",
+                                .drain_delay = absl::ZeroDuration()};
+  device_server_ = *server::Server::Start(options, {device_service_.get()}, std::make_shared<prometheus::Registry>());
+  auto kinds = [&] {
+    grpc::ClientContext context;
+    device::v1::DeviceRequest request;
+    request.set_partner("acme");
+    request.mutable_mac()->set_value("000e08aabbcc");
+    device::v1::Timeline timeline;
+    EXPECT_TRUE(devices_->GetTimeline(&context, request, &timeline).ok());
+    std::vector<std::string> found;
+    for (const auto& event : timeline.events()) found.push_back(event.kind());
+    return found;
+  };
+  // The channel to it reconnects within a second (lib/clients).
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
+  do {
+    profile_service_->FlushDeliveries();
+  } while (kinds().size() < 2 && absl::Now() < give_up);
+  profile_service_->FlushDeliveries();  // nothing is left to send twice
+  EXPECT_THAT(kinds(), ElementsAre("claimed", "profile_delivered"));
+}
+
 }  // namespace
 }  // namespace onramp
