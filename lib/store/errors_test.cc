@@ -145,5 +145,59 @@ TEST_F(ErrorsOnServerTest, RetriesGiveUpWithAbortedAfterMaxAttempts) {
   EXPECT_EQ(attempts, 3);
 }
 
+// Ends the backend serving `tx` from another connection, as a PostgreSQL
+// restart would, and waits until it is gone: the next statement, COMMIT
+// included, finds the connection lost.
+void TerminateBackendOf(pqxx::transaction_base& tx, const std::string& url) {
+  int pid = tx.exec("SELECT pg_backend_pid()")[0][0].as<int>();
+  pqxx::connection side(url);
+  pqxx::nontransaction admin(side);
+  admin.exec_params("SELECT pg_terminate_backend($1)", pid);
+  while (admin.exec_params("SELECT 1 FROM pg_stat_activity WHERE pid = $1", pid).size() > 0) {
+  }
+}
+
+TEST_F(ErrorsOnServerTest, AReadLosingItsConnectionAtCommitIsRetried) {
+  int attempts = 0;
+  int n = -1;
+  absl::Status status = Transact(
+      pool(),
+      [&](pqxx::transaction_base& tx) {
+        n = tx.exec("SELECT n FROM t WHERE id = 1")[0][0].as<int>();
+        if (++attempts == 1) TerminateBackendOf(tx, database().url());
+        return absl::OkStatus();
+      },
+      {.read_only = true, .backoff = absl::Milliseconds(1)});
+  EXPECT_THAT(status, IsOk());
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(n, 0);
+}
+
+TEST_F(ErrorsOnServerTest, AWriteLosingItsConnectionAtCommitIsNotRetried) {
+  // The COMMIT may have landed: running the body again could apply it twice.
+  int attempts = 0;
+  absl::Status status = Transact(
+      pool(),
+      [&](pqxx::transaction_base& tx) {
+        tx.exec("UPDATE t SET n = n + 1 WHERE id = 1");
+        if (++attempts == 1) TerminateBackendOf(tx, database().url());
+        return absl::OkStatus();
+      },
+      {.backoff = absl::Milliseconds(1)});
+  EXPECT_THAT(status, StatusIs(Code::kUnknown));
+  EXPECT_EQ(attempts, 1);
+}
+
+TEST_F(ErrorsOnServerTest, AReadOnlyTransactionCannotWrite) {
+  absl::Status status = Transact(
+      pool(),
+      [](pqxx::transaction_base& tx) {
+        tx.exec("UPDATE t SET n = 9 WHERE id = 1");
+        return absl::OkStatus();
+      },
+      {.read_only = true});
+  EXPECT_THAT(status, StatusIs(Code::kFailedPrecondition, HasSubstr("read-only")));
+}
+
 }  // namespace
 }  // namespace onramp::store

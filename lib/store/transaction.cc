@@ -11,17 +11,24 @@
 namespace onramp::store {
 namespace {
 
-std::unique_ptr<pqxx::transaction_base> Begin(pqxx::connection& connection,
-                                              Isolation isolation) {
+template <pqxx::readwrite_policy kWrites>
+std::unique_ptr<pqxx::transaction_base> BeginWith(pqxx::connection& connection,
+                                                  Isolation isolation) {
   switch (isolation) {
     case Isolation::kSerializable:
-      return std::make_unique<pqxx::transaction<pqxx::serializable>>(connection);
+      return std::make_unique<pqxx::transaction<pqxx::serializable, kWrites>>(connection);
     case Isolation::kRepeatableRead:
-      return std::make_unique<pqxx::transaction<pqxx::repeatable_read>>(connection);
+      return std::make_unique<pqxx::transaction<pqxx::repeatable_read, kWrites>>(connection);
     case Isolation::kReadCommitted:
       break;
   }
-  return std::make_unique<pqxx::transaction<pqxx::read_committed>>(connection);
+  return std::make_unique<pqxx::transaction<pqxx::read_committed, kWrites>>(connection);
+}
+
+std::unique_ptr<pqxx::transaction_base> Begin(pqxx::connection& connection,
+                                              const TransactOptions& options) {
+  return options.read_only ? BeginWith<pqxx::read_only>(connection, options.isolation)
+                           : BeginWith<pqxx::read_write>(connection, options.isolation);
 }
 
 absl::Duration Backoff(absl::Duration base, int attempt) {
@@ -37,13 +44,20 @@ struct Attempt {
   bool retryable = false;
 };
 
-Attempt TryOnce(ConnectionPool& pool, const TransactionBody& body, Isolation isolation) {
+Attempt TryOnce(ConnectionPool& pool, const TransactionBody& body,
+                const TransactOptions& options) {
   absl::StatusOr<ConnectionPool::Lease> lease = pool.Acquire();
   // A pool that cannot connect is worth another try: the server may be back.
   if (!lease.ok()) return {lease.status(), lease.status().code() == absl::StatusCode::kUnavailable};
   bool committing = false;
+  // A connection lost before COMMIT went out wrote nothing; one lost at
+  // COMMIT may have written, unless the transaction could not write at all.
+  auto lost = [&] {
+    lease->Discard();
+    return Attempt{StatusFromCurrentException(), !committing || options.read_only};
+  };
   try {
-    std::unique_ptr<pqxx::transaction_base> tx = Begin(lease->connection(), isolation);
+    std::unique_ptr<pqxx::transaction_base> tx = Begin(lease->connection(), options);
     absl::Status status = body(*tx);
     if (!status.ok()) {
       tx->abort();
@@ -53,17 +67,15 @@ Attempt TryOnce(ConnectionPool& pool, const TransactionBody& body, Isolation iso
     tx->commit();
     return {absl::OkStatus(), false};
   } catch (const pqxx::in_doubt_error&) {
-    lease->Discard();
-    return {StatusFromCurrentException(), false};
+    return lost();
   } catch (const pqxx::broken_connection&) {
-    lease->Discard();
-    // Lost before COMMIT went out: nothing was written, a rerun is safe.
-    return {StatusFromCurrentException(), !committing};
+    return lost();
   } catch (const pqxx::transaction_rollback&) {
     return {StatusFromCurrentException(), true};
   } catch (...) {
     absl::Status status = StatusFromCurrentException();
-    if (status.code() == absl::StatusCode::kUnavailable) lease->Discard();
+    // The server going away (57P01 and friends) is a lost connection too.
+    if (status.code() == absl::StatusCode::kUnavailable) return lost();
     return {status, status.code() == absl::StatusCode::kAborted};
   }
 }
@@ -75,7 +87,7 @@ absl::Status Transact(ConnectionPool& pool, const TransactionBody& body,
   absl::Status last;
   for (int attempt = 0; attempt < options.max_attempts; ++attempt) {
     if (attempt > 0) absl::SleepFor(Backoff(options.backoff, attempt - 1));
-    Attempt result = TryOnce(pool, body, options.isolation);
+    Attempt result = TryOnce(pool, body, options);
     if (!result.retryable) return result.status;
     last = result.status;
   }

@@ -12,8 +12,10 @@
 // The body's OK commits; its error rolls back and is returned as is. A
 // serialization failure or deadlock reruns the body (up to max_attempts, with
 // jittered backoff), and so does a connection lost before COMMIT was sent, on
-// a fresh connection. So the body must do nothing but database work (or work
-// that is safe to repeat). Every libpqxx exception becomes an absl::Status
+// a fresh connection. A read_only transaction is also rerun when the
+// connection is lost at COMMIT: it wrote nothing, so an unknown outcome does
+// not matter. So the body must do nothing but database work (or work that is
+// safe to repeat). Every libpqxx exception becomes an absl::Status
 // (errors.h); none escapes.
 
 #include <functional>
@@ -29,6 +31,9 @@ enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 
 struct TransactOptions {
   Isolation isolation = Isolation::kReadCommitted;
+  // BEGIN ... READ ONLY: the server refuses writes (a FAILED_PRECONDITION),
+  // and a connection lost at any point, COMMIT included, is retried.
+  bool read_only = false;
   int max_attempts = 5;
   // Upper bound of the first retry's random backoff; doubles per attempt.
   absl::Duration backoff = absl::Milliseconds(10);

@@ -181,7 +181,7 @@ absl::StatusOr<CodePage> CodeStore::List(const std::string& partner, const ListF
         after_id, filter.page_size + 1);
     for (const pqxx::row& row : rows) page.codes.push_back(FromRow(row));
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (page.codes.size() > static_cast<size_t>(filter.page_size)) {
     page.codes.pop_back();
@@ -199,7 +199,7 @@ absl::StatusOr<CodeRecord> CodeStore::Get(const std::string& partner, const std:
         id, partner);
     if (!rows.empty()) code = FromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!code) return absl::NotFoundError(absl::StrCat("no activation code ", id));
   return *code;

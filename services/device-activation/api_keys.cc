@@ -95,7 +95,7 @@ grpc::Status ApiKeyServiceImpl::ListApiKeys(grpc::ServerContext*, const v1::List
         FromRow(row, response->add_keys());
       }
       return absl::OkStatus();
-    });
+    }, {.read_only = true});
   };
   return ToGrpcStatus(run());
 }
@@ -137,7 +137,7 @@ grpc::Status ApiKeyServiceImpl::AuthenticateApiKey(grpc::ServerContext*,
       FromRow(rows[0], response);
       stored = rows[0][5].as<std::string>();
       return absl::OkStatus();
-    }));
+    }, {.read_only = true}));
     if (!stored || stored->size() != presented.size() ||
         CRYPTO_memcmp(stored->data(), presented.data(), presented.size()) != 0 || response->has_revoke_time()) {
       response->Clear();

@@ -166,7 +166,7 @@ absl::StatusOr<DeviceRecord> DeviceStore::Get(const std::string& partner, const 
         absl::StrCat(kDeviceSelect, " WHERE d.mac = $1 AND d.partner = $2"), mac, partner);
     if (!rows.empty()) device = FromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!device) return NoDevice(mac);
   return *device;
@@ -192,7 +192,7 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::L
       devices.push_back(FromRow(row));
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   std::string next;
   if (devices.size() > static_cast<size_t>(page_size)) {
@@ -319,7 +319,7 @@ absl::StatusOr<ProfileRecord> DeviceStore::GetProfile(const std::string& partner
         id, partner);
     if (!rows.empty()) profile = ProfileFromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!profile) return absl::NotFoundError(absl::StrCat("no redirect profile ", id));
   return *profile;
@@ -341,7 +341,7 @@ absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> DeviceStore::
       profiles.push_back(ProfileFromRow(row));
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   std::string next;
   if (profiles.size() > static_cast<size_t>(page_size)) {
@@ -537,7 +537,7 @@ absl::StatusOr<std::vector<Event>> DeviceStore::Timeline(const std::string& part
                         row[2].as<std::string>(), row[3].as<std::string>()});
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!owned) return NoDevice(mac);
   return events;
@@ -574,7 +574,7 @@ absl::StatusOr<DeviceStore::RevokedPage> DeviceStore::RevokedSince(absl::Time si
                                    absl::FromUnixMicros(row[3].as<int64_t>())});
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (page.certificates.size() > static_cast<size_t>(page_size)) {
     page.certificates.pop_back();

@@ -160,7 +160,7 @@ absl::StatusOr<ImageRecord> CatalogStore::GetImage(const std::string& file_name)
         file_name);
     if (!rows.empty()) image = ImageFromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!image) return absl::NotFoundError(absl::StrCat("no image ", file_name));
   return *image;
@@ -183,7 +183,7 @@ absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> CatalogStore::L
       images.push_back(ImageFromRow(row));
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   std::string next;
   if (images.size() > static_cast<size_t>(page_size)) {

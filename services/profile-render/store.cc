@@ -163,7 +163,7 @@ absl::StatusOr<StoredLayer> ProfileStore::GetLayer(const LayerKey& ref) {
         ref.partner, ScopeName(ref.scope), ref.key);
     if (!rows.empty()) layer = LayerFromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!layer) return absl::NotFoundError("no such layer");
   return *layer;
@@ -187,7 +187,7 @@ absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ProfileStore::L
       layers.push_back(LayerFromRow(row));
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   std::string next;
   if (layers.size() > static_cast<size_t>(page_size)) {
@@ -238,7 +238,7 @@ absl::StatusOr<int64_t> ProfileStore::Generation() {
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     generation = tx.exec("SELECT value FROM profile.generation WHERE id = 1")[0][0].as<int64_t>();
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   return generation;
 }
@@ -305,7 +305,7 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
       }
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!device) return absl::NotFoundError("no profile for this phone");
   return *device;
@@ -339,7 +339,7 @@ absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, cons
       }
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   return sources;
 }
@@ -358,7 +358,7 @@ absl::StatusOr<std::optional<SealedKey>> ProfileStore::DeviceKey(const std::stri
         mac, number);
     if (!rows.empty()) key = KeyFromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   return key;
 }
@@ -463,7 +463,7 @@ absl::StatusOr<std::optional<Delivery>> ProfileStore::LastDelivery(const std::st
                           absl::FromUnixMicros(rows[0][2].as<int64_t>())};
     }
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   return delivery;
 }
