@@ -1,10 +1,9 @@
 #include "services/activation-code/activation_code.h"
 
-#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/synchronization/notification.h"
+#include "lib/server/periodic.h"
 #include "lib/log/log.h"
 #include "lib/status/status_macros.h"
 #include "lib/store/migrations.h"
@@ -77,22 +76,15 @@ absl::Status Run(const Options& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
 
-  absl::Notification stop;
-  std::thread sweeper([&] {
-    while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {
-      absl::StatusOr<CodeStore::SweepResult> swept =
-          code_store.Sweep(options.service.limits.window);
-      if (!swept.ok()) {
-        log::Warn("sweep failed", {{"error", std::string(swept.status().message())}});
-      } else if (swept->expired > 0) {
-        log::Info("codes expired", {{"count", swept->expired}});
-      }
+  server::Periodic sweeper(options.sweep_interval, [&] {
+    absl::StatusOr<CodeStore::SweepResult> swept = code_store.Sweep(options.service.limits.window);
+    if (!swept.ok()) {
+      log::Warn("sweep failed", {{"error", std::string(swept.status().message())}});
+    } else if (swept->expired > 0) {
+      log::Info("codes expired", {{"count", swept->expired}});
     }
   });
-  absl::Status served = server->RunUntilSignalled();
-  stop.Notify();
-  sweeper.join();
-  return served;
+  return server->RunUntilSignalled();
 }
 
 }  // namespace onramp::activation

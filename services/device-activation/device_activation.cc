@@ -2,10 +2,9 @@
 
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
+#include "lib/server/periodic.h"
 #include "lib/log/log.h"
 #include "lib/status/status_macros.h"
 #include "lib/store/migrations.h"
@@ -64,18 +63,12 @@ absl::Status Run(const Options& options) {
   ApiKeyServiceImpl api_keys(*pool);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service, &api_keys}, registry));
-  absl::Notification stop;
-  std::thread sweeper([&] {
-    while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {
-      if (absl::Status swept = device_store.Sweep(); !swept.ok()) {
-        log::Warn("sweep failed", {{"error", std::string(swept.message())}});
-      }
+  server::Periodic sweeper(options.sweep_interval, [&] {
+    if (absl::Status swept = device_store.Sweep(); !swept.ok()) {
+      log::Warn("sweep failed", {{"error", std::string(swept.message())}});
     }
   });
-  absl::Status served = server->RunUntilSignalled();
-  stop.Notify();
-  sweeper.join();
-  return served;
+  return server->RunUntilSignalled();
 }
 
 }  // namespace onramp::device

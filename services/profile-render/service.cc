@@ -159,29 +159,6 @@ std::string CacheKey(int64_t generation, const std::string& mac, const v1::Rende
 
 }  // namespace
 
-std::shared_ptr<const Rendered> RenderCache::Find(const std::string& key) {
-  std::lock_guard lock(mutex_);
-  auto found = index_.find(key);
-  if (found == index_.end()) return nullptr;
-  order_.splice(order_.begin(), order_, found->second);
-  return found->second->second;
-}
-
-void RenderCache::Put(const std::string& key, std::shared_ptr<const Rendered> rendered) {
-  std::lock_guard lock(mutex_);
-  if (auto found = index_.find(key); found != index_.end()) {
-    found->second->second = std::move(rendered);
-    order_.splice(order_.begin(), order_, found->second);
-    return;
-  }
-  order_.emplace_front(key, std::move(rendered));
-  index_[key] = order_.begin();
-  if (order_.size() > capacity_) {
-    index_.erase(order_.back().first);
-    order_.pop_back();
-  }
-}
-
 DeliveryRecorder::DeliveryRecorder(ProfileStore& store, clients::DeviceActivationClient* timeline)
     : store_(store), timeline_(timeline), event_id_prefix_(RandomHex(8)), thread_([this] { Run(); }) {}
 

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +14,7 @@
 #include <unordered_map>
 
 #include "absl/time/time.h"
+#include "lib/cache/lru_cache.h"
 #include "lib/clients/device_activation_client.h"
 #include "lib/clients/firmware_catalog_client.h"
 #include "lib/profile_crypto/sealer.h"
@@ -29,19 +29,7 @@ namespace onramp::profile {
 // Renders by (generation, phone identity, delivery options); a write to any
 // layer or template bumps the generation, so stale entries are never hit
 // and age out of the LRU.
-class RenderCache {
- public:
-  explicit RenderCache(size_t capacity) : capacity_(capacity) {}
-  std::shared_ptr<const Rendered> Find(const std::string& key);
-  void Put(const std::string& key, std::shared_ptr<const Rendered> rendered);
-
- private:
-  using Entry = std::pair<std::string, std::shared_ptr<const Rendered>>;
-  const size_t capacity_;
-  std::mutex mutex_;
-  std::list<Entry> order_;  // most recent first
-  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
-};
+using RenderCache = cache::LruCache<Rendered>;
 
 // Delivery records written in batches from a thread of their own, so a
 // resync never waits on the database for its bookkeeping. With a timeline
