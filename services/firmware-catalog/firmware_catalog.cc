@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "lib/log/log.h"
+#include "lib/server/periodic.h"
 #include "lib/status/status_macros.h"
 #include "lib/store/migrations.h"
 #include "lib/store/pool.h"
@@ -22,6 +24,11 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                "Prefix of the Upgrade_Rule URLs handed to phones (the gateway's /firmware/).");
   flags.Int("max_image_bytes", &options->service.max_image_bytes, 1, int64_t{16} << 30,
             "Largest image accepted.");
+  flags.Duration("rollout_sweep_interval", &options->rollout_sweep_interval,
+                 "How often running rollouts are advanced and completed (one replica at a time).");
+  flags.Duration("plan_cache_ttl", &options->service.plan_cache_ttl,
+                 "How long a replica plans upgrades from what it read of a partner's model; "
+                 "other replicas' writes reach its plans within this.");
 }
 
 absl::Status Run(const Options& options) {
@@ -40,6 +47,14 @@ absl::Status Run(const Options& options) {
   FirmwareCatalogServiceImpl service(catalog, options.service, *registry);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
+  server::Periodic sweeper(options.rollout_sweep_interval, [&] {
+    absl::StatusOr<int> advanced = catalog.AdvanceRollouts(options.service.now());
+    if (!advanced.ok()) {
+      log::Warn("rollout sweep failed", {{"error", std::string(advanced.status().message())}});
+    } else if (*advanced > 0) {
+      log::Info("rollouts advanced", {{"count", *advanced}});
+    }
+  });
   return server->RunUntilSignalled();
 }
 

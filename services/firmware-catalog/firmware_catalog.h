@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "lib/config/flags.h"
 #include "lib/server/server.h"
 #include "services/firmware-catalog/service.h"
@@ -16,6 +17,8 @@ struct Options {
   server::ServerOptions server;
   std::string database_url;
   int pool_size = 8;
+  // How often running rollouts are advanced (stages opened, completion).
+  absl::Duration rollout_sweep_interval = absl::Seconds(5);
   ServiceOptions service;
 };
 

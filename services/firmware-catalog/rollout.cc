@@ -39,4 +39,26 @@ Decision Evaluate(const std::vector<Stage>& stages, int failure_threshold_percen
                                                                       : Decision::kComplete;
 }
 
+RolloutProgress ProgressAt(const std::vector<Stage>& stages, int failure_threshold_percent,
+                           RolloutProgress progress, absl::Time now) {
+  // Each step opens a stage; there are at most 20.
+  for (size_t step = 0; step <= stages.size(); ++step) {
+    switch (Evaluate(stages, failure_threshold_percent, progress, now)) {
+      case Decision::kStay:
+        return progress;
+      case Decision::kHalt:
+        progress.state = RolloutState::kHalted;
+        return progress;
+      case Decision::kComplete:
+        progress.state = RolloutState::kCompleted;
+        return progress;
+      case Decision::kAdvance:
+        progress.stage_started += stages[progress.current_stage].min_soak;
+        ++progress.current_stage;
+        break;
+    }
+  }
+  return progress;
+}
+
 }  // namespace onramp::firmware

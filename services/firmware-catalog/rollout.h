@@ -35,6 +35,8 @@ struct RolloutProgress {
   absl::Time stage_started;
   int successes = 0;
   int failures = 0;
+
+  bool operator==(const RolloutProgress&) const = default;
 };
 
 int Bucket(const identity::MacAddress& mac);
@@ -48,6 +50,13 @@ enum class Decision { kStay, kAdvance, kComplete, kHalt };
 
 Decision Evaluate(const std::vector<Stage>& stages, int failure_threshold_percent,
                   const RolloutProgress& progress, absl::Time now);
+
+// The progress once every decision due at `now` is taken (a long pause may
+// span several soaks; each stage's soak starts when the previous one's
+// ended). What the sweeper saves, and what planning assumes until it has:
+// the two agree because both are this function of the stored row.
+RolloutProgress ProgressAt(const std::vector<Stage>& stages, int failure_threshold_percent,
+                           RolloutProgress progress, absl::Time now);
 
 }  // namespace onramp::firmware
 

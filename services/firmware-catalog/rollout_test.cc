@@ -51,5 +51,31 @@ TEST(RolloutTest, FailuresOverTheThresholdHalt) {
   EXPECT_EQ(Evaluate(kStages, 10, progress, start + absl::Hours(5)), Decision::kHalt);
 }
 
+TEST(RolloutTest, ProgressAtTakesEveryDecisionDueAtOnce) {
+  absl::Time start = absl::FromUnixSeconds(1000000);
+  RolloutProgress progress{.current_stage = 0, .stage_started = start};
+  EXPECT_EQ(ProgressAt(kStages, 10, progress, start + absl::Minutes(30)), progress);
+  // 1 h 30 min in: stage 1 opened when stage 0's hour ended.
+  RolloutProgress middle = ProgressAt(kStages, 10, progress, start + absl::Minutes(90));
+  EXPECT_EQ(middle.state, RolloutState::kRunning);
+  EXPECT_EQ(middle.current_stage, 1);
+  EXPECT_EQ(middle.stage_started, start + absl::Hours(1));
+  // Nobody looked for a day: stage 1's two hours ended too, and the last
+  // stage needs no soak.
+  RolloutProgress done = ProgressAt(kStages, 10, progress, start + absl::Hours(24));
+  EXPECT_EQ(done.state, RolloutState::kCompleted);
+  EXPECT_EQ(done.current_stage, 2);
+  EXPECT_EQ(done.stage_started, start + absl::Hours(3));
+  // Failures halt where the rollout stands, however late it is.
+  progress.successes = 4;
+  progress.failures = 2;
+  RolloutProgress halted = ProgressAt(kStages, 10, progress, start + absl::Hours(24));
+  EXPECT_EQ(halted.state, RolloutState::kHalted);
+  EXPECT_EQ(halted.current_stage, 0);
+  // Only a running rollout moves.
+  progress = {.state = RolloutState::kPaused, .current_stage = 0, .stage_started = start};
+  EXPECT_EQ(ProgressAt(kStages, 10, progress, start + absl::Hours(24)), progress);
+}
+
 }  // namespace
 }  // namespace onramp::firmware

@@ -140,6 +140,7 @@ grpc::Status FirmwareCatalogServiceImpl::RegisterImage(grpc::ServerContext*,
                        .size = received,
                        .sha256 = actual};
     ASSIGN_OR_RETURN(ImageRecord stored, store_.AddImage(record));
+    plan_inputs_.Clear();  // every partner's plans for its models
     ToProto(stored, response);
     return absl::OkStatus();
   };
@@ -213,6 +214,7 @@ grpc::Status FirmwareCatalogServiceImpl::SetUpgradeEdge(grpc::ServerContext*,
     ASSIGN_OR_RETURN(Version to, CheckVersion("to", request->to()));
     if (from_max < from_min) return InvalidField("from_max", "from_max is below from_min");
     ASSIGN_OR_RETURN(UpgradeEdge edge, store_.AddEdge(request->model(), {0, from_min, from_max, to}));
+    plan_inputs_.Clear();  // every partner's plans for the model
     *response = *request;
     response->set_id(edge.id);
     response->set_from_min(from_min.ToString());
@@ -230,6 +232,7 @@ grpc::Status FirmwareCatalogServiceImpl::SetTarget(grpc::ServerContext*, const v
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64));
     ASSIGN_OR_RETURN(Version version, CheckVersion("version", request->version()));
     RETURN_IF_ERROR(store_.SetTarget(request->partner(), request->model(), version.ToString()));
+    ForgetPlanInputs(request->partner(), request->model());
     *response = *request;
     response->set_version(version.ToString());
     return absl::OkStatus();
@@ -245,21 +248,22 @@ grpc::Status FirmwareCatalogServiceImpl::PlanUpgrade(grpc::ServerContext*,
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64));
     ASSIGN_OR_RETURN(Version current, CheckVersion("current_version", request->current_version()));
-    ASSIGN_OR_RETURN(CatalogStore::PlanInputs inputs,
-                     store_.PlanInputsFor(request->partner(), request->model(), options_.now()));
+    ASSIGN_OR_RETURN(std::shared_ptr<const CachedPlanInputs> cached,
+                     PlanInputsFor(request->partner(), request->model()));
+    const CatalogStore::PlanInputs& inputs = cached->inputs;
     std::optional<std::string> target = inputs.target;
-    if (inputs.rollout) {
+    if (const std::optional<RolloutRecord>& rollout = inputs.rollout) {
       // A live rollout decides: its target for admitted phones, no move for
       // the others until their stage opens.
-      if (!Admitted(*identity::MacAddress::Parse(mac_text), inputs.rollout->stages,
-                    inputs.rollout->progress)) {
+      RolloutProgress progress =
+          ProgressAt(rollout->stages, rollout->failure_threshold_percent, rollout->progress, options_.now());
+      if (!Admitted(*identity::MacAddress::Parse(mac_text), rollout->stages, progress)) {
         response->set_up_to_date(true);
-        response->set_reason(inputs.rollout->progress.state == RolloutState::kRunning
-                                 ? "waiting for its rollout stage"
-                                 : "its rollout is paused or halted");
+        response->set_reason(progress.state == RolloutState::kRunning ? "waiting for its rollout stage"
+                                                                      : "its rollout is paused or halted");
         return absl::OkStatus();
       }
-      target = inputs.rollout->target_version;
+      target = rollout->target_version;
     }
     if (!target) {
       response->set_up_to_date(true);
@@ -319,6 +323,7 @@ grpc::Status FirmwareCatalogServiceImpl::CreateRollout(grpc::ServerContext*,
     }
     RETURN_IF_ERROR(validation::Text("idempotency_key", request->idempotency_key(), 128, Presence::kOptional));
     ASSIGN_OR_RETURN(RolloutRecord created, store_.CreateRollout(rollout, options_.now(), request->idempotency_key()));
+    ForgetPlanInputs(created.partner, created.model);
     ToProto(created, response);
     return absl::OkStatus();
   };
@@ -332,6 +337,7 @@ grpc::Status FirmwareCatalogServiceImpl::Command(const v1::RolloutRef* request,
     RETURN_IF_ERROR(validation::Uuid("id", request->id()));
     ASSIGN_OR_RETURN(RolloutRecord rollout,
                      store_.Apply(request->partner(), request->id(), command, options_.now()));
+    ForgetPlanInputs(rollout.partner, rollout.model);
     ToProto(rollout, response);
     return absl::OkStatus();
   };
@@ -358,12 +364,30 @@ grpc::Status FirmwareCatalogServiceImpl::GetRollout(grpc::ServerContext*, const 
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Uuid("id", request->id()));
-    ASSIGN_OR_RETURN(RolloutRecord rollout,
-                     store_.GetRollout(request->partner(), request->id(), options_.now()));
+    ASSIGN_OR_RETURN(RolloutRecord rollout, store_.GetRollout(request->partner(), request->id()));
+    // As the sweeper will save it.
+    rollout.progress =
+        ProgressAt(rollout.stages, rollout.failure_threshold_percent, rollout.progress, options_.now());
     ToProto(rollout, response);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
+}
+
+absl::StatusOr<std::shared_ptr<const FirmwareCatalogServiceImpl::CachedPlanInputs>>
+FirmwareCatalogServiceImpl::PlanInputsFor(const std::string& partner, const std::string& model) {
+  std::string key = absl::StrCat(partner, "/", model);
+  absl::Time now = absl::Now();
+  std::shared_ptr<const CachedPlanInputs> cached = plan_inputs_.Find(key);
+  if (cached && now - cached->read < options_.plan_cache_ttl) return cached;
+  ASSIGN_OR_RETURN(CatalogStore::PlanInputs inputs, store_.PlanInputsFor(partner, model));
+  cached = std::make_shared<const CachedPlanInputs>(CachedPlanInputs{std::move(inputs), now});
+  plan_inputs_.Put(key, cached);
+  return cached;
+}
+
+void FirmwareCatalogServiceImpl::ForgetPlanInputs(const std::string& partner, const std::string& model) {
+  plan_inputs_.Erase(absl::StrCat(partner, "/", model));
 }
 
 FirmwareCatalogServiceImpl::FirmwareCatalogServiceImpl(CatalogStore& store, ServiceOptions options,
@@ -400,7 +424,10 @@ grpc::Status FirmwareCatalogServiceImpl::ReportUpgrade(grpc::ServerContext*,
                                    options_.now()));
     upgrades_.Add({{"outcome", request->outcome() == v1::UPGRADE_OUTCOME_SUCCESS ? "success" : "failure"}})
         .Increment();
-    if (rollout) ToProto(*rollout, response->mutable_rollout());
+    if (rollout) {
+      ForgetPlanInputs(rollout->partner, rollout->model);
+      ToProto(*rollout, response->mutable_rollout());
+    }
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -4,9 +4,11 @@
 // The gRPC adapter of the firmware catalog.
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/time/clock.h"
+#include "lib/cache/lru_cache.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -23,6 +25,9 @@ struct ServiceOptions {
   int64_t max_image_bytes = int64_t{1} << 30;
   // Rollout soak times are judged against this clock (tests inject one).
   std::function<absl::Time()> now = [] { return absl::Now(); };
+  // How long a replica plans from what it read of a partner's model (its
+  // own writes drop it at once; other replicas' show within this).
+  absl::Duration plan_cache_ttl = absl::Seconds(1);
 };
 
 class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Service {
@@ -51,9 +56,19 @@ class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Serv
  private:
   grpc::Status Command(const v1::RolloutRef* request, CatalogStore::Command command,
                        v1::Rollout* response);
+  struct CachedPlanInputs {
+    CatalogStore::PlanInputs inputs;
+    absl::Time read;
+  };
+  absl::StatusOr<std::shared_ptr<const CachedPlanInputs>> PlanInputsFor(const std::string& partner,
+                                                                        const std::string& model);
+  void ForgetPlanInputs(const std::string& partner, const std::string& model);
 
   CatalogStore& store_;
   const ServiceOptions options_;
+  // By partner and model: a storm of resyncs reads PostgreSQL once per
+  // model per plan_cache_ttl.
+  cache::LruCache<CachedPlanInputs> plan_inputs_{10000};
   // Upgrades phones reported, by outcome: a rollout's progress on a
   // dashboard.
   prometheus::Family<prometheus::Counter>& upgrades_;

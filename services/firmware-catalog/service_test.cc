@@ -19,6 +19,7 @@
 #include "lib/store/migrations.h"
 #include "lib/store/testing/database_test.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
+#include "pqxx/pqxx"
 #include "services/firmware-catalog/migrations.h"
 
 namespace onramp::firmware {
@@ -120,6 +121,8 @@ class CatalogTest : public store::testing::DatabaseTest {
 
   v1::PlanUpgradeResponse Plan(int phone, const std::string& current = "sip88xx.11-2-3MSR1-1") {
     grpc::ClientContext context;
+    // A plan waiting on a lock fails here rather than hang the test.
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
     v1::PlanUpgradeRequest request;
     request.mutable_mac()->set_value(Mac(phone));
     request.set_model(kModel);
@@ -308,6 +311,64 @@ TEST_F(CatalogTest, AFailureBurstHaltsTheRolloutUntilResumedOrAborted) {
   grpc::ClientContext again_context;
   EXPECT_EQ(stub_->AbortRollout(&again_context, ref, &aborted).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// The rollout row as saved: stage and state.
+std::pair<int, std::string> SavedRollout(const std::string& url, const std::string& id) {
+  pqxx::connection connection(url);
+  pqxx::nontransaction tx(connection);
+  pqxx::row row = tx.exec_params1("SELECT current_stage, state FROM firmware.rollouts WHERE id = $1::uuid", id);
+  return {row[0].as<int>(), row[1].as<std::string>()};
+}
+
+TEST_F(CatalogTest, PlanningDuringALiveRolloutTakesNoRowLock) {
+  Catalog();
+  v1::Rollout rollout = CreateRollout();
+  // Someone holds the rollout row (a report being counted, a pause, the
+  // sweeper): resyncs plan on regardless.
+  pqxx::connection side(database().url());
+  pqxx::work holder(side);
+  holder.exec("SELECT id FROM firmware.rollouts FOR UPDATE");
+  StartService();  // nothing cached
+  int admitted = 0;
+  for (int phone = 0; phone < 100; ++phone) admitted += !Plan(phone).up_to_date();
+  EXPECT_GT(admitted, 0);
+  EXPECT_LT(admitted, 40);
+  // An hour on, the next stage is open to planning before anything saved it.
+  Pass(absl::Hours(1));
+  int later = 0;
+  for (int phone = 0; phone < 100; ++phone) later += !Plan(phone).up_to_date();
+  EXPECT_GT(later, admitted);
+  holder.abort();
+  EXPECT_EQ(SavedRollout(database().url(), rollout.id()).first, 0);
+}
+
+TEST_F(CatalogTest, TheSweeperSavesWhatIsDueOneReplicaAtATime) {
+  Catalog();
+  v1::Rollout rollout = CreateRollout();
+  EXPECT_EQ(*store_->AdvanceRollouts(absl::FromUnixMicros(now_micros_.load())), 0);
+  Pass(absl::Hours(1));
+  // Reads show the rollout as the sweeper will save it, and write nothing.
+  EXPECT_EQ(Get(rollout.id()).current_stage(), 1);
+  EXPECT_EQ(SavedRollout(database().url(), rollout.id()), std::make_pair(0, std::string("running")));
+
+  // Another replica's sweep holds the turn: this one does nothing.
+  pqxx::connection other(database().url());
+  pqxx::nontransaction turn(other);
+  turn.exec("SELECT pg_advisory_lock(hashtext('onramp-rollout-sweeper'))");
+  EXPECT_EQ(*store_->AdvanceRollouts(absl::FromUnixMicros(now_micros_.load())), 0);
+  EXPECT_EQ(SavedRollout(database().url(), rollout.id()).first, 0);
+  turn.exec("SELECT pg_advisory_unlock(hashtext('onramp-rollout-sweeper'))");
+
+  EXPECT_EQ(*store_->AdvanceRollouts(absl::FromUnixMicros(now_micros_.load())), 1);
+  EXPECT_EQ(SavedRollout(database().url(), rollout.id()), std::make_pair(1, std::string("running")));
+  // Two more hours: the last stage soaked, the rollout completes and its
+  // target becomes the partner's, so phones plan to it once it is gone.
+  Pass(absl::Hours(2));
+  EXPECT_EQ(*store_->AdvanceRollouts(absl::FromUnixMicros(now_micros_.load())), 1);
+  EXPECT_EQ(SavedRollout(database().url(), rollout.id()), std::make_pair(2, std::string("completed")));
+  StartService();
+  EXPECT_FALSE(Plan(5000).up_to_date());
 }
 
 TEST_F(CatalogTest, StageMembershipSurvivesARestart) {

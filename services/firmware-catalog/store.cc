@@ -94,30 +94,19 @@ void Save(pqxx::transaction_base& tx, const RolloutRecord& rollout) {
       rollout.progress.failures);
 }
 
-// Applies every decision due at `now` (a long pause may span several soaks).
+// Saves every decision due at `now` (rollout.h ProgressAt); a completed
+// rollout's target becomes the partner's, so every phone may take it.
 void Advance(pqxx::transaction_base& tx, RolloutRecord& rollout, absl::Time now) {
-  bool changed = false;
-  for (int guard = 0; guard < 100; ++guard) {
-    Decision decision = Evaluate(rollout.stages, rollout.failure_threshold_percent, rollout.progress, now);
-    if (decision == Decision::kStay) break;
-    changed = true;
-    if (decision == Decision::kHalt) {
-      rollout.progress.state = RolloutState::kHalted;
-      break;
-    }
-    if (decision == Decision::kComplete) {
-      rollout.progress.state = RolloutState::kCompleted;
-      // Every phone may take it now: it becomes the partner's target.
-      tx.exec_params(
-          "INSERT INTO firmware.targets (partner, model, version) VALUES ($1, $2, $3) "
-          "ON CONFLICT (partner, model) DO UPDATE SET version = excluded.version",
-          rollout.partner, rollout.model, rollout.target_version);
-      break;
-    }
-    rollout.progress.stage_started += rollout.stages[rollout.progress.current_stage].min_soak;
-    ++rollout.progress.current_stage;
+  RolloutProgress due = ProgressAt(rollout.stages, rollout.failure_threshold_percent, rollout.progress, now);
+  if (due == rollout.progress) return;
+  rollout.progress = due;
+  if (due.state == RolloutState::kCompleted) {
+    tx.exec_params(
+        "INSERT INTO firmware.targets (partner, model, version) VALUES ($1, $2, $3) "
+        "ON CONFLICT (partner, model) DO UPDATE SET version = excluded.version",
+        rollout.partner, rollout.model, rollout.target_version);
   }
-  if (changed) Save(tx, rollout);
+  Save(tx, rollout);
 }
 
 std::optional<RolloutRecord> LockRollout(pqxx::transaction_base& tx, const std::string& partner,
@@ -229,8 +218,7 @@ absl::Status CatalogStore::SetTarget(const std::string& partner, const std::stri
 }
 
 absl::StatusOr<CatalogStore::PlanInputs> CatalogStore::PlanInputsFor(const std::string& partner,
-                                                                     const std::string& model,
-                                                                     absl::Time now) {
+                                                                     const std::string& model) {
   PlanInputs inputs;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     inputs = PlanInputs();
@@ -250,15 +238,11 @@ absl::StatusOr<CatalogStore::PlanInputs> CatalogStore::PlanInputsFor(const std::
     if (!target.empty()) inputs.target = target[0][0].as<std::string>();
     pqxx::result live = tx.exec_params(
         absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts WHERE partner = $1 "
-                     "AND model = $2 AND state IN ('running', 'paused', 'halted') FOR UPDATE"),
+                     "AND model = $2 AND state IN ('running', 'paused', 'halted')"),
         partner, model);
-    if (!live.empty()) {
-      RolloutRecord rollout = RolloutFromRow(live[0]);
-      Advance(tx, rollout, now);
-      inputs.rollout = rollout;
-    }
+    if (!live.empty()) inputs.rollout = RolloutFromRow(live[0]);
     return absl::OkStatus();
-  });
+  }, {.isolation = store::Isolation::kRepeatableRead, .read_only = true});
   if (!status.ok()) return status;
   return inputs;
 }
@@ -297,16 +281,40 @@ absl::StatusOr<RolloutRecord> CatalogStore::CreateRollout(const RolloutRecord& r
 }
 
 absl::StatusOr<RolloutRecord> CatalogStore::GetRollout(const std::string& partner,
-                                                       const std::string& id, absl::Time now) {
+                                                       const std::string& id) {
   std::optional<RolloutRecord> rollout;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    rollout = LockRollout(tx, partner, id);
-    if (rollout) Advance(tx, *rollout, now);
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts WHERE id = $1::uuid AND partner = $2"),
+        id, partner);
+    if (!rows.empty()) rollout = RolloutFromRow(rows[0]);
     return absl::OkStatus();
-  });
+  }, {.read_only = true});
   if (!status.ok()) return status;
   if (!rollout) return absl::NotFoundError(absl::StrCat("no rollout ", id));
   return *rollout;
+}
+
+absl::StatusOr<int> CatalogStore::AdvanceRollouts(absl::Time now) {
+  int advanced = 0;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    advanced = 0;
+    // One sweeper at a time across replicas; the others skip this round.
+    if (!tx.exec("SELECT pg_try_advisory_xact_lock(hashtext('onramp-rollout-sweeper'))")[0][0].as<bool>()) {
+      return absl::OkStatus();
+    }
+    for (const pqxx::row& row :
+         tx.exec(absl::StrCat("SELECT ", kRolloutColumns,
+                              " FROM firmware.rollouts WHERE state = 'running' FOR UPDATE"))) {
+      RolloutRecord rollout = RolloutFromRow(row);
+      RolloutProgress before = rollout.progress;
+      Advance(tx, rollout, now);
+      if (rollout.progress != before) ++advanced;
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return advanced;
 }
 
 absl::StatusOr<RolloutRecord> CatalogStore::Apply(const std::string& partner, const std::string& id,

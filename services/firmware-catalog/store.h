@@ -2,8 +2,11 @@
 #define ONRAMP_SERVICES_FIRMWARE_CATALOG_STORE_H_
 
 // The only place that speaks SQL for the firmware catalog (schema
-// "firmware"). Rollout decisions (rollout.h) are applied here, inside the
-// transaction that reads the rollout, at the time the service passes in.
+// "firmware"). Reads take no locks: a phone's resync never waits on a
+// rollout row. Rollout decisions (rollout.h) are saved by the writes that
+// touch a rollout and by AdvanceRollouts, at the time the service passes in;
+// until then a read shows the row as last saved, and the service projects it
+// (ProgressAt).
 
 #include <optional>
 #include <string>
@@ -57,19 +60,21 @@ class CatalogStore {
     std::vector<UpgradeEdge> edges;
     std::vector<ImageRecord> images;  // of the model
     std::optional<std::string> target;
-    std::optional<RolloutRecord> rollout;  // the live one, evaluated at `now`
+    std::optional<RolloutRecord> rollout;  // the live one, as last saved
   };
-  absl::StatusOr<PlanInputs> PlanInputsFor(const std::string& partner, const std::string& model,
-                                           absl::Time now);
+  // One snapshot, read-only.
+  absl::StatusOr<PlanInputs> PlanInputsFor(const std::string& partner, const std::string& model);
 
   // ALREADY_EXISTS when a live rollout exists for the partner and model.
   // With an idempotency key already used by the partner: the rollout it
   // made (FAILED_PRECONDITION if that was for another model or target).
   absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
                                               const std::string& idempotency_key = "");
-  // NOT_FOUND unless the partner's; evaluates (advance/halt) at `now` first.
-  absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id,
-                                           absl::Time now);
+  // NOT_FOUND unless the partner's; as last saved.
+  absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id);
+  // Saves what is due at `now` for every running rollout; the number that
+  // moved. Does nothing while another replica's sweep holds the turn.
+  absl::StatusOr<int> AdvanceRollouts(absl::Time now);
   enum class Command { kPause, kResume, kAbort };
   // FAILED_PRECONDITION for a command the rollout's state does not allow.
   absl::StatusOr<RolloutRecord> Apply(const std::string& partner, const std::string& id,
