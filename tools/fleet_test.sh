@@ -26,7 +26,8 @@ fail() {
 free_base() {
   local base port
   for _ in $(seq 1 50); do
-    base=$((20000 + RANDOM % 400 * 100))
+    # Below the ephemeral range (32768+), where outgoing connections take ports.
+    base=$((20000 + RANDOM % 120 * 100))
     for port in $(seq "$base" $((base + 99))); do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue 2; fi
     done

@@ -1,36 +1,34 @@
 #ifndef ONRAMP_LIB_CLIENTS_ACTIVATION_CODE_CLIENT_H_
 #define ONRAMP_LIB_CLIENTS_ACTIVATION_CODE_CLIENT_H_
 
-// The activation-code service as the gateway calls it.
+// ActivationCodes over gRPC, through a ServiceChannel (lib/clients/channel.h) and a
+// Backend (deadline, bounded in-flight calls, retries of what is safe to
+// repeat).
 
 #include <memory>
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "lib/clients/activation_codes.h"
 #include "lib/clients/backend.h"
-#include "lib/clients/unary_call.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 
 namespace onramp::clients {
 
-class ActivationCodeClient {
+class ActivationCodeClient final : public ActivationCodes {
  public:
-  // Over a ServiceChannel (lib/clients/channel.h).
   ActivationCodeClient(const std::string& address, CallPolicy policy = {});
 
-  // A phone redeems a 16-digit code; `request_id` (may be empty) joins the
-  // call to the request being served.
+  absl::StatusOr<activation::v1::CreateCodesResponse> CreateCodes(
+      const activation::v1::CreateCodesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<activation::v1::ListCodesResponse> ListCodes(const activation::v1::ListCodesRequest& request,
+                                                              const std::string& request_id) override;
+  absl::StatusOr<activation::v1::ActivationCode> GetCode(const activation::v1::GetCodeRequest& request,
+                                                         const std::string& request_id) override;
+  absl::StatusOr<activation::v1::ActivationCode> RevokeCode(const activation::v1::RevokeCodeRequest& request,
+                                                            const std::string& request_id) override;
   absl::StatusOr<activation::v1::RedeemCodeResponse> RedeemCode(
-      const activation::v1::RedeemCodeRequest& request, const std::string& request_id = "");
-
-  // Any unary method of the service through this client's backend (its
-  // deadline, bound and retries), e.g. for the partner API.
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(std::string_view method_name, Repeat repeat,
-                                grpc::Status (activation::v1::ActivationCodeService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                                const Request& request, const std::string& request_id) {
-    return UnaryCall(backend_, method_name, repeat, *stub_, method, request, request_id);
-  }
+      const activation::v1::RedeemCodeRequest& request, const std::string& request_id) override;
 
  private:
   std::unique_ptr<activation::v1::ActivationCodeService::Stub> stub_;

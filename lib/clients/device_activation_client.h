@@ -1,60 +1,58 @@
 #ifndef ONRAMP_LIB_CLIENTS_DEVICE_ACTIVATION_CLIENT_H_
 #define ONRAMP_LIB_CLIENTS_DEVICE_ACTIVATION_CLIENT_H_
 
-// The device-activation service as other services call it.
+// DeviceActivation over gRPC, through a ServiceChannel (lib/clients/channel.h) and a
+// Backend (deadline, bounded in-flight calls, retries of what is safe to
+// repeat).
 
 #include <memory>
 #include <string>
-#include <vector>
 
-#include "absl/status/status.h"
-#include "absl/status/statusor.h"
-#include "grpcpp/channel.h"
+#include "absl/time/time.h"
 #include "lib/clients/backend.h"
-#include "lib/clients/unary_call.h"
+#include "lib/clients/device_activation.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 
 namespace onramp::clients {
 
-class DeviceActivationClient {
+class DeviceActivationClient final : public DeviceActivation {
  public:
-  // Over a ServiceChannel (lib/clients/channel.h).
   DeviceActivationClient(const std::string& address, CallPolicy policy = {});
 
-  // Appends an event to the phone's timeline. `request_id` (may be empty)
-  // joins the call to the request being served.
-  absl::Status RecordEvent(const std::string& mac, const std::string& kind,
-                           const std::string& detail, const std::string& source,
-                           const std::string& request_id = "");
-  // Many events in one call and one transaction (at most 1,000).
-  absl::Status RecordEvents(const std::vector<device::v1::RecordEventRequest>& events,
-                            const std::string& request_id = "");
-
-  // The phone's redirect query.
+  absl::StatusOr<device::v1::ClaimDevicesResponse> ClaimDevices(
+      const device::v1::ClaimDevicesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::Device> ReleaseDevice(const device::v1::DeviceRequest& request,
+                                                   const std::string& request_id) override;
+  absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
+                                               const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(const device::v1::ListDevicesRequest& request,
+                                                              const std::string& request_id) override;
+  absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,
+                                                   const std::string& request_id) override;
   absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
-                                                    const std::string& request_id = "");
-
-  // A phone's cloud registration: its CSR signed, given the one-time
-  // credential. Not repeated (the credential works once).
-  absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
-                                                        const std::string& request_id = "");
-
-  // The key a partner's bearer token belongs to; UNAUTHENTICATED when none.
-  absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
-                                                        const std::string& request_id = "");
-
-  // The redirect profile a '#'-short code names.
+                                                    const std::string& request_id) override;
+  absl::StatusOr<device::v1::LookupResponse> Admit(const device::v1::AdmitRequest& request,
+                                                   const std::string& request_id) override;
   absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
-      const device::v1::ResolveShortCodeRequest& request, const std::string& request_id = "");
-
-  // Any unary method of the service through this client's backend (its
-  // deadline, bound and retries), e.g. for the partner API.
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(std::string_view method_name, Repeat repeat,
-                                grpc::Status (device::v1::DeviceActivationService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                                const Request& request, const std::string& request_id) {
-    return UnaryCall(backend_, method_name, repeat, *stub_, method, request, request_id);
-  }
+      const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::DeviceState> ReportState(const device::v1::ReportStateRequest& request,
+                                                      const std::string& request_id) override;
+  absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
+                                                        const std::string& request_id) override;
+  absl::StatusOr<device::v1::RedirectProfile> CreateRedirectProfile(
+      const device::v1::CreateRedirectProfileRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RedirectProfile> GetRedirectProfile(
+      const device::v1::RedirectProfileRef& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListRedirectProfilesResponse> ListRedirectProfiles(
+      const device::v1::ListRedirectProfilesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RedirectProfile> DeleteRedirectProfile(
+      const device::v1::RedirectProfileRef& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListRevokedCertificatesResponse> ListRevokedCertificates(
+      const device::v1::ListRevokedCertificatesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RecordEventsResponse> RecordEvents(
+      const device::v1::RecordEventsRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
+                                                        const std::string& request_id) override;
 
  private:
   DeviceActivationClient(std::shared_ptr<grpc::Channel> channel, CallPolicy policy);

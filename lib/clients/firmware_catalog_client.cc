@@ -3,68 +3,139 @@
 #include "absl/time/clock.h"
 #include "lib/clients/channel.h"
 #include "lib/clients/unary_call.h"
+#include "lib/server/request_id.h"
+#include "lib/status/grpc_status.h"
 
 namespace onramp::clients {
 
 using Stub = firmware::v1::FirmwareCatalogService::Stub;
 
-ImageReader::~ImageReader() {
-  if (!done_) {
-    // Abandoned part-way (the client went away): stop the server's sending.
-    context_.TryCancel();
-    reader_->Finish();
+namespace {
+
+// The ReadImage stream; it holds its backend slot until destroyed.
+class GrpcImageReader final : public ImageReader {
+ public:
+  explicit GrpcImageReader(Backend& backend) : backend_(backend) {}
+  ~GrpcImageReader() override {
+    if (!done_) {
+      // Abandoned part-way (the client went away): stop the server's sending.
+      context_.TryCancel();
+      reader_->Finish();
+    }
+    backend_.Leave();
   }
-  backend_.Leave();
-}
 
-absl::StatusOr<std::string> ImageReader::Next() {
-  if (done_) return std::string();
-  firmware::v1::ImageChunk chunk;
-  if (reader_->Read(&chunk)) {
-    if (!chunk.data().empty()) return std::move(*chunk.mutable_data());
-    return Next();
+  absl::StatusOr<std::string> Next() override {
+    if (done_) return std::string();
+    firmware::v1::ImageChunk chunk;
+    while (reader_->Read(&chunk)) {
+      if (!chunk.data().empty()) return std::move(*chunk.mutable_data());
+    }
+    done_ = true;
+    absl::Status status = status::FromGrpcStatus(reader_->Finish());
+    if (!status.ok()) return status;
+    return std::string();
   }
-  done_ = true;
-  absl::Status status = status::FromGrpcStatus(reader_->Finish());
-  if (!status.ok()) return status;
-  return std::string();
-}
 
-ImageWriter::~ImageWriter() {
-  if (!finished_) {
-    context_.TryCancel();
-    writer_->Finish();
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReader<firmware::v1::ImageChunk>> reader_;
+
+ private:
+  Backend& backend_;
+  bool done_ = false;
+};
+
+// The RegisterImage stream; it holds its backend slot until destroyed.
+class GrpcImageWriter final : public ImageWriter {
+ public:
+  explicit GrpcImageWriter(Backend& backend) : backend_(backend) {}
+  ~GrpcImageWriter() override {
+    if (!finished_) {
+      context_.TryCancel();
+      writer_->Finish();
+    }
+    backend_.Leave();
   }
-  backend_.Leave();
-}
 
-bool ImageWriter::Write(std::string_view piece) {
-  firmware::v1::ImageUpload upload;
-  upload.set_chunk(std::string(piece));
-  return writer_->Write(upload);
-}
+  bool Write(std::string_view piece) override {
+    firmware::v1::ImageUpload upload;
+    upload.set_chunk(std::string(piece));
+    return writer_->Write(upload);
+  }
 
-absl::StatusOr<firmware::v1::Image> ImageWriter::Finish() {
-  finished_ = true;
-  writer_->WritesDone();
-  absl::Status status = status::FromGrpcStatus(writer_->Finish());
-  backend_.Report("RegisterImage", status.code());
-  if (!status.ok()) return status;
-  return image_;
-}
+  absl::StatusOr<firmware::v1::Image> Finish() override {
+    finished_ = true;
+    writer_->WritesDone();
+    absl::Status status = status::FromGrpcStatus(writer_->Finish());
+    backend_.Report("RegisterImage", status.code());
+    if (!status.ok()) return status;
+    return image_;
+  }
+
+  grpc::ClientContext context_;
+  firmware::v1::Image image_;
+  std::unique_ptr<grpc::ClientWriter<firmware::v1::ImageUpload>> writer_;
+
+ private:
+  Backend& backend_;
+  bool finished_ = false;
+};
+
+}  // namespace
 
 FirmwareCatalogClient::FirmwareCatalogClient(const std::string& address, CallPolicy policy,
                                              absl::Duration download_deadline)
-    : stub_(firmware::v1::FirmwareCatalogService::NewStub(
-          ServiceChannel(address))),
+    : stub_(firmware::v1::FirmwareCatalogService::NewStub(ServiceChannel(address))),
       backend_("firmware-catalog", std::move(policy)),
       download_deadline_(download_deadline) {}
 
-absl::StatusOr<firmware::v1::Image> FirmwareCatalogClient::GetImage(const std::string& file_name,
-                                                                    const std::string& request_id) {
-  firmware::v1::GetImageRequest request;
-  request.set_file_name(file_name);
+absl::StatusOr<firmware::v1::Image> FirmwareCatalogClient::GetImage(
+    const firmware::v1::GetImageRequest& request, const std::string& request_id) {
   return UnaryCall(backend_, "GetImage", Repeat::kSafe, *stub_, &Stub::GetImage, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::ListImagesResponse> FirmwareCatalogClient::ListImages(
+    const firmware::v1::ListImagesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListImages", Repeat::kSafe, *stub_, &Stub::ListImages, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::PlanUpgradeResponse> FirmwareCatalogClient::PlanUpgrade(
+    const firmware::v1::PlanUpgradeRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "PlanUpgrade", Repeat::kSafe, *stub_, &Stub::PlanUpgrade, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::CreateRollout(
+    const firmware::v1::CreateRolloutRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "CreateRollout",
+                   request.idempotency_key().empty() ? Repeat::kOnce : Repeat::kSafe, *stub_,
+                   &Stub::CreateRollout, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::GetRollout(
+    const firmware::v1::RolloutRef& request, const std::string& request_id) {
+  return UnaryCall(backend_, "GetRollout", Repeat::kSafe, *stub_, &Stub::GetRollout, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::PauseRollout(
+    const firmware::v1::RolloutRef& request, const std::string& request_id) {
+  return UnaryCall(backend_, "PauseRollout", Repeat::kSafe, *stub_, &Stub::PauseRollout, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::ResumeRollout(
+    const firmware::v1::RolloutRef& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ResumeRollout", Repeat::kSafe, *stub_, &Stub::ResumeRollout, request,
+                   request_id);
+}
+
+absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::AbortRollout(
+    const firmware::v1::RolloutRef& request, const std::string& request_id) {
+  return UnaryCall(backend_, "AbortRollout", Repeat::kSafe, *stub_, &Stub::AbortRollout, request, request_id);
+}
+
+absl::StatusOr<firmware::v1::ReportUpgradeResponse> FirmwareCatalogClient::ReportUpgrade(
+    const firmware::v1::ReportUpgradeRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ReportUpgrade", Repeat::kOnce, *stub_, &Stub::ReportUpgrade, request,
+                   request_id);
 }
 
 absl::StatusOr<std::unique_ptr<ImageReader>> FirmwareCatalogClient::ReadImage(
@@ -72,7 +143,7 @@ absl::StatusOr<std::unique_ptr<ImageReader>> FirmwareCatalogClient::ReadImage(
   // The stream keeps its slot for as long as it is read; a failure to
   // start it counts as the call's outcome.
   if (absl::Status entered = backend_.EnterFor("ReadImage"); !entered.ok()) return entered;
-  std::unique_ptr<ImageReader> reader(new ImageReader(backend_));
+  auto reader = std::make_unique<GrpcImageReader>(backend_);
   reader->context_.set_deadline(absl::ToChronoTime(absl::Now() + download_deadline_));
   if (!request_id.empty()) reader->context_.AddMetadata(std::string(server::kRequestIdKey), request_id);
   reader->reader_ = stub_->ReadImage(&reader->context_, request);
@@ -83,7 +154,7 @@ absl::StatusOr<std::unique_ptr<ImageReader>> FirmwareCatalogClient::ReadImage(
 absl::StatusOr<std::unique_ptr<ImageWriter>> FirmwareCatalogClient::RegisterImage(
     const firmware::v1::ImageMetadata& metadata, const std::string& request_id) {
   if (absl::Status entered = backend_.EnterFor("RegisterImage"); !entered.ok()) return entered;
-  std::unique_ptr<ImageWriter> writer(new ImageWriter(backend_));
+  auto writer = std::make_unique<GrpcImageWriter>(backend_);
   writer->context_.set_deadline(absl::ToChronoTime(absl::Now() + download_deadline_));
   if (!request_id.empty()) writer->context_.AddMetadata(std::string(server::kRequestIdKey), request_id);
   writer->writer_ = stub_->RegisterImage(&writer->context_, &writer->image_);
@@ -91,12 +162,6 @@ absl::StatusOr<std::unique_ptr<ImageWriter>> FirmwareCatalogClient::RegisterImag
   *first.mutable_metadata() = metadata;
   writer->writer_->Write(first);  // a refusal shows at Finish
   return writer;
-}
-
-absl::StatusOr<firmware::v1::ReportUpgradeResponse> FirmwareCatalogClient::ReportUpgrade(
-    const firmware::v1::ReportUpgradeRequest& request, const std::string& request_id) {
-  // Not repeated: a report counted twice would skew the rollout's failure rate.
-  return UnaryCall(backend_, "ReportUpgrade", Repeat::kOnce, *stub_, &Stub::ReportUpgrade, request, request_id);
 }
 
 }  // namespace onramp::clients

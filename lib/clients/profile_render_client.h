@@ -1,37 +1,48 @@
 #ifndef ONRAMP_LIB_CLIENTS_PROFILE_RENDER_CLIENT_H_
 #define ONRAMP_LIB_CLIENTS_PROFILE_RENDER_CLIENT_H_
 
-// The profile-render service as the gateway calls it.
+// ProfileRender over gRPC, through a ServiceChannel (lib/clients/channel.h) and a
+// Backend (deadline, bounded in-flight calls, retries of what is safe to
+// repeat).
 
 #include <memory>
 #include <string>
 
-#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "lib/clients/backend.h"
-#include "lib/clients/unary_call.h"
+#include "lib/clients/profile_render.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 
 namespace onramp::clients {
 
-class ProfileRenderClient {
+class ProfileRenderClient final : public ProfileRender {
  public:
   ProfileRenderClient(const std::string& address, CallPolicy policy = {});
 
   absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest& request,
-                                                     const std::string& request_id = "");
-
-  // A phone's Report_Rule upload, kept by profile-render.
+                                                     const std::string& request_id) override;
   absl::StatusOr<profile::v1::ReportResponse> Report(const profile::v1::ReportRequest& request,
-                                                     const std::string& request_id = "");
-
-  // Any unary method of the service through this client's backend (its
-  // deadline, bound and retries), e.g. for the partner API.
-  template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(std::string_view method_name, Repeat repeat,
-                                grpc::Status (profile::v1::ProfileRenderService::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                                const Request& request, const std::string& request_id) {
-    return UnaryCall(backend_, method_name, repeat, *stub_, method, request, request_id);
-  }
+                                                     const std::string& request_id) override;
+  absl::StatusOr<profile::v1::PreviewResponse> Preview(const profile::v1::PreviewRequest& request,
+                                                       const std::string& request_id) override;
+  absl::StatusOr<profile::v1::DiffResponse> Diff(const profile::v1::PreviewRequest& request,
+                                                 const std::string& request_id) override;
+  absl::StatusOr<profile::v1::Layer> PutLayer(const profile::v1::PutLayerRequest& request,
+                                              const std::string& request_id) override;
+  absl::StatusOr<profile::v1::Layer> GetLayer(const profile::v1::LayerRef& request,
+                                              const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ListLayersResponse> ListLayers(const profile::v1::ListLayersRequest& request,
+                                                             const std::string& request_id) override;
+  absl::StatusOr<profile::v1::DeleteLayerResponse> DeleteLayer(const profile::v1::DeleteLayerRequest& request,
+                                                               const std::string& request_id) override;
+  absl::StatusOr<profile::v1::HttpAuth> PutHttpAuth(const profile::v1::PutHttpAuthRequest& request,
+                                                    const std::string& request_id) override;
+  absl::StatusOr<profile::v1::DeleteHttpAuthResponse> DeleteHttpAuth(
+      const profile::v1::DeleteHttpAuthRequest& request, const std::string& request_id) override;
+  absl::StatusOr<profile::v1::DeliveredKey> DeliverDeviceKey(const profile::v1::DeviceKeyRequest& request,
+                                                             const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ForgetDeviceResponse> ForgetDevice(const profile::v1::DeviceKeyRequest& request,
+                                                                 const std::string& request_id) override;
 
  private:
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> stub_;

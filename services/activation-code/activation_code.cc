@@ -3,8 +3,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "lib/server/periodic.h"
 #include "lib/log/log.h"
+#include "lib/server/periodic.h"
 #include "lib/status/status_macros.h"
 #include "lib/store/migrations.h"
 #include "lib/store/pool.h"

@@ -4,8 +4,9 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "lib/server/periodic.h"
+#include "lib/clients/profile_render_client.h"
 #include "lib/log/log.h"
+#include "lib/server/periodic.h"
 #include "lib/status/status_macros.h"
 #include "lib/store/migrations.h"
 #include "lib/store/pool.h"

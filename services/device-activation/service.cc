@@ -239,7 +239,7 @@ DeviceActivationServiceImpl::DeviceActivationServiceImpl(DeviceStore& store,
                                                          const pki::CertificateAuthority& ca,
                                                          ServiceOptions options,
                                                          prometheus::Registry& registry,
-                                                         clients::ProfileRenderClient* profiles)
+                                                         clients::ProfileRender* profiles)
     : store_(store),
       ca_(ca),
       options_(options),
@@ -317,11 +317,7 @@ grpc::Status DeviceActivationServiceImpl::ReleaseDevice(grpc::ServerContext* con
       profile::v1::DeviceKeyRequest forget;
       forget.set_partner(request->partner());
       forget.mutable_mac()->set_value(mac);
-      RETURN_IF_ERROR(profiles_
-                          ->Call("ForgetDevice", clients::Repeat::kSafe,
-                                 &profile::v1::ProfileRenderService::Stub::ForgetDevice, forget,
-                                 server::RequestIdOf(*context))
-                          .status());
+      RETURN_IF_ERROR(profiles_->ForgetDevice(forget, server::RequestIdOf(*context)).status());
     }
     ASSIGN_OR_RETURN(DeviceRecord device, store_.Release(request->partner(), mac));
     ToProto(device, response);
@@ -376,9 +372,7 @@ absl::Status DeviceActivationServiceImpl::AddSecrets(const std::string& mac, con
   profile::v1::DeviceKeyRequest request;
   request.set_partner(partner);
   request.mutable_mac()->set_value(mac);
-  ASSIGN_OR_RETURN(profile::v1::DeliveredKey key,
-                   profiles_->Call("DeliverDeviceKey", clients::Repeat::kSafe,
-                                   &profile::v1::ProfileRenderService::Stub::DeliverDeviceKey, request, request_id));
+  ASSIGN_OR_RETURN(profile::v1::DeliveredKey key, profiles_->DeliverDeviceKey(request, request_id));
   ASSIGN_OR_RETURN(*response->mutable_target(), WithKey(response->target(), key));
   return absl::OkStatus();
 }

@@ -5,7 +5,7 @@
 // bulk rows name their index), call the store, map outcomes once.
 
 #include "absl/time/time.h"
-#include "lib/clients/profile_render_client.h"
+#include "lib/clients/profile_render.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
@@ -25,7 +25,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   // releases forget nothing there.
   DeviceActivationServiceImpl(DeviceStore& store, const pki::CertificateAuthority& ca,
                               ServiceOptions options, prometheus::Registry& registry,
-                              clients::ProfileRenderClient* profiles = nullptr);
+                              clients::ProfileRender* profiles = nullptr);
 
   grpc::Status ClaimDevices(grpc::ServerContext*, const v1::ClaimDevicesRequest*,
                             v1::ClaimDevicesResponse*) override;
@@ -79,7 +79,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   prometheus::Family<prometheus::Counter>& lookups_;
   prometheus::Counter& registrations_;
   prometheus::Counter& acquisitions_;
-  clients::ProfileRenderClient* profiles_;
+  clients::ProfileRender* profiles_;
 };
 
 }  // namespace onramp::device

@@ -8,6 +8,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "lib/clients/activation_code_client.h"
+#include "lib/clients/device_activation_client.h"
+#include "lib/clients/firmware_catalog_client.h"
+#include "lib/clients/profile_render_client.h"
 #include "lib/http_status/http_status.h"
 #include "lib/log/log.h"
 #include "lib/metrics/latency_buckets.h"
@@ -248,11 +252,10 @@ FileResolver TftpFiles(Handler handler) {
   };
 }
 
-std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivationClient& devices, absl::Duration poll) {
+std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivation& devices, absl::Duration poll) {
   return std::make_unique<RevokedCertificates>(
       [&devices](const device::v1::ListRevokedCertificatesRequest& request) {
-        return devices.Call("ListRevokedCertificates", clients::Repeat::kSafe,
-                            &device::v1::DeviceActivationService::Stub::ListRevokedCertificates, request, "");
+        return devices.ListRevokedCertificates(request, "");
       },
       poll);
 }

@@ -70,7 +70,7 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
 FileResolver TftpFiles(Handler handler);
 
 // The revocation list of `devices` (device-activation), read every `poll`.
-std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivationClient& devices, absl::Duration poll);
+std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivation& devices, absl::Duration poll);
 
 // Serves until SIGTERM or SIGINT; SIGHUP rereads the TLS files.
 absl::Status Run(const Options& options);

@@ -36,7 +36,6 @@ namespace {
 
 namespace http = boost::beast::http;
 namespace protobuf = google::protobuf;
-using clients::Repeat;
 using status::InvalidField;
 
 constexpr char kPrefix[] = "/api/v1";
@@ -136,12 +135,9 @@ absl::Status SetFromQuery(const std::map<std::string, std::string>& query, proto
   return absl::OkStatus();
 }
 
-template <typename Client, typename Stub, typename CallRequest, typename CallResponse>
-Reply Forward(Client& client, std::string_view name, Repeat repeat,
-              grpc::Status (Stub::*method)(grpc::ClientContext*, const CallRequest&, CallResponse*),
-              const CallRequest& request, const std::string& request_id,
-              http::status success = http::status::ok) {
-  absl::StatusOr<CallResponse> response = client.Call(name, repeat, method, request, request_id);
+// A backend's answer as the partner's: the message as JSON, or the error.
+template <typename Message>
+Reply Respond(const absl::StatusOr<Message>& response, http::status success = http::status::ok) {
   if (!response.ok()) return Error(response.status());
   return Ok(*response, success);
 }
@@ -215,8 +211,8 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
   return routes;
 }
 
-PartnerApi::PartnerApi(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
-                       clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware,
+PartnerApi::PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
+                       clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
                        PartnerApiOptions options)
     : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), options_(options) {
   if (options_.partner_rate > 0) {
@@ -386,32 +382,28 @@ Reply PartnerApi::CreateCodes(Call& call) {
   std::string key = call.Header("Idempotency-Key");
   if (key.empty()) key = absl::StrCat("request-", call.request_id);
   request.set_idempotency_key(key);
-  return Forward(codes_, "CreateCodes", Repeat::kSafe, &activation::v1::ActivationCodeService::Stub::CreateCodes,
-                 request, call.request_id, http::status::created);
+  return Respond(codes_.CreateCodes(request, call.request_id), http::status::created);
 }
 
 Reply PartnerApi::ListCodes(Call& call) {
   activation::v1::ListCodesRequest request;
   if (absl::Status set = SetFromQuery(call.query, &request); !set.ok()) return Error(set);
   request.set_partner(call.partner);
-  return Forward(codes_, "ListCodes", Repeat::kSafe, &activation::v1::ActivationCodeService::Stub::ListCodes,
-                 request, call.request_id);
+  return Respond(codes_.ListCodes(request, call.request_id));
 }
 
 Reply PartnerApi::GetCode(Call& call) {
   activation::v1::GetCodeRequest request;
   request.set_partner(call.partner);
   request.set_id(call.Param("id"));
-  return Forward(codes_, "GetCode", Repeat::kSafe, &activation::v1::ActivationCodeService::Stub::GetCode, request,
-                 call.request_id);
+  return Respond(codes_.GetCode(request, call.request_id));
 }
 
 Reply PartnerApi::RevokeCode(Call& call) {
   activation::v1::RevokeCodeRequest request;
   request.set_partner(call.partner);
   request.set_id(call.Param("id"));
-  return Forward(codes_, "RevokeCode", Repeat::kSafe, &activation::v1::ActivationCodeService::Stub::RevokeCode,
-                 request, call.request_id);
+  return Respond(codes_.RevokeCode(request, call.request_id));
 }
 
 // --- devices ----------------------------------------------------------------
@@ -482,16 +474,14 @@ Reply PartnerApi::ClaimDevices(Call& call) {
   std::string key = call.Header("Idempotency-Key");
   if (key.empty()) key = absl::StrCat("request-", call.request_id);
   request.set_idempotency_key(key);
-  return Forward(devices_, "ClaimDevices", Repeat::kSafe, &device::v1::DeviceActivationService::Stub::ClaimDevices,
-                 request, call.request_id);
+  return Respond(devices_.ClaimDevices(request, call.request_id));
 }
 
 Reply PartnerApi::ListDevices(Call& call) {
   device::v1::ListDevicesRequest request;
   if (absl::Status set = SetFromQuery(call.query, &request); !set.ok()) return Error(set);
   request.set_partner(call.partner);
-  return Forward(devices_, "ListDevices", Repeat::kSafe, &device::v1::DeviceActivationService::Stub::ListDevices,
-                 request, call.request_id);
+  return Respond(devices_.ListDevices(request, call.request_id));
 }
 
 namespace {
@@ -506,25 +496,19 @@ device::v1::DeviceRequest DeviceRequestOf(const std::string& partner, const std:
 }  // namespace
 
 Reply PartnerApi::GetDevice(Call& call) {
-  return Forward(devices_, "GetDevice", Repeat::kSafe, &device::v1::DeviceActivationService::Stub::GetDevice,
-                 DeviceRequestOf(call.partner, call.Param("mac")), call.request_id);
+  return Respond(devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id));
 }
 
 Reply PartnerApi::ReleaseDevice(Call& call) {
-  return Forward(devices_, "ReleaseDevice", Repeat::kSafe, &device::v1::DeviceActivationService::Stub::ReleaseDevice,
-                 DeviceRequestOf(call.partner, call.Param("mac")), call.request_id);
+  return Respond(devices_.ReleaseDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id));
 }
 
 Reply PartnerApi::DeviceTimeline(Call& call) {
-  return Forward(devices_, "GetTimeline", Repeat::kSafe, &device::v1::DeviceActivationService::Stub::GetTimeline,
-                 DeviceRequestOf(call.partner, call.Param("mac")), call.request_id);
+  return Respond(devices_.GetTimeline(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id));
 }
 
 absl::Status PartnerApi::CheckOwnsDevice(Call& call) {
-  return devices_
-      .Call("GetDevice", Repeat::kSafe, &device::v1::DeviceActivationService::Stub::GetDevice,
-            DeviceRequestOf(call.partner, call.Param("mac")), call.request_id)
-      .status();
+  return devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id).status();
 }
 
 Reply PartnerApi::PreviewProfile(Call& call) {
@@ -533,8 +517,7 @@ Reply PartnerApi::PreviewProfile(Call& call) {
   if (absl::Status owned = CheckOwnsDevice(call); !owned.ok()) return Error(owned);
   request.set_partner(call.partner);
   request.mutable_mac()->set_value(call.Param("mac"));
-  return Forward(profiles_, "Preview", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::Preview, request,
-                 call.request_id);
+  return Respond(profiles_.Preview(request, call.request_id));
 }
 
 Reply PartnerApi::DiffProfile(Call& call) {
@@ -543,8 +526,7 @@ Reply PartnerApi::DiffProfile(Call& call) {
   if (absl::Status owned = CheckOwnsDevice(call); !owned.ok()) return Error(owned);
   request.set_partner(call.partner);
   request.mutable_mac()->set_value(call.Param("mac"));
-  return Forward(profiles_, "Diff", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::Diff, request,
-                 call.request_id);
+  return Respond(profiles_.Diff(request, call.request_id));
 }
 
 Reply PartnerApi::CreateRedirectProfile(Call& call) {
@@ -552,17 +534,14 @@ Reply PartnerApi::CreateRedirectProfile(Call& call) {
   if (absl::Status parsed = ParseJson(call.request, &request); !parsed.ok()) return Error(parsed);
   request.set_partner(call.partner);
   // The name is the natural key: a retried create is ALREADY_EXISTS (409).
-  return Forward(devices_, "CreateRedirectProfile", Repeat::kOnce,
-                 &device::v1::DeviceActivationService::Stub::CreateRedirectProfile, request, call.request_id,
-                 http::status::created);
+  return Respond(devices_.CreateRedirectProfile(request, call.request_id), http::status::created);
 }
 
 Reply PartnerApi::ListRedirectProfiles(Call& call) {
   device::v1::ListRedirectProfilesRequest request;
   if (absl::Status set = SetFromQuery(call.query, &request); !set.ok()) return Error(set);
   request.set_partner(call.partner);
-  return Forward(devices_, "ListRedirectProfiles", Repeat::kSafe,
-                 &device::v1::DeviceActivationService::Stub::ListRedirectProfiles, request, call.request_id);
+  return Respond(devices_.ListRedirectProfiles(request, call.request_id));
 }
 
 namespace {
@@ -577,15 +556,11 @@ device::v1::RedirectProfileRef RedirectProfileRefOf(const std::string& partner, 
 }  // namespace
 
 Reply PartnerApi::GetRedirectProfile(Call& call) {
-  return Forward(devices_, "GetRedirectProfile", Repeat::kSafe,
-                 &device::v1::DeviceActivationService::Stub::GetRedirectProfile,
-                 RedirectProfileRefOf(call.partner, call.Param("id")), call.request_id);
+  return Respond(devices_.GetRedirectProfile(RedirectProfileRefOf(call.partner, call.Param("id")), call.request_id));
 }
 
 Reply PartnerApi::DeleteRedirectProfile(Call& call) {
-  return Forward(devices_, "DeleteRedirectProfile", Repeat::kSafe,
-                 &device::v1::DeviceActivationService::Stub::DeleteRedirectProfile,
-                 RedirectProfileRefOf(call.partner, call.Param("id")), call.request_id);
+  return Respond(devices_.DeleteRedirectProfile(RedirectProfileRefOf(call.partner, call.Param("id")), call.request_id));
 }
 
 // --- profile layers ---------------------------------------------------------
@@ -618,8 +593,7 @@ Reply PartnerApi::ListLayers(Call& call) {
   profile::v1::ListLayersRequest request;
   if (absl::Status set = SetFromQuery(call.query, &request); !set.ok()) return Error(set);
   request.set_partner(call.partner);
-  return Forward(profiles_, "ListLayers", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::ListLayers,
-                 request, call.request_id);
+  return Respond(profiles_.ListLayers(request, call.request_id));
 }
 
 Reply PartnerApi::PutLayer(Call& call) {
@@ -633,8 +607,7 @@ Reply PartnerApi::PutLayer(Call& call) {
   }
   *request.mutable_ref() = *ref;
   // if_version makes the write conditional, so a retry cannot apply twice.
-  absl::StatusOr<profile::v1::Layer> written = profiles_.Call(
-      "PutLayer", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::PutLayer, request, call.request_id);
+  absl::StatusOr<profile::v1::Layer> written = profiles_.PutLayer(request, call.request_id);
   if (!written.ok()) return Error(written.status());
   if (ref->scope() == profile::v1::SCOPE_DEVICE) {
     // A release may have come between the check and the write (the same
@@ -644,10 +617,7 @@ Reply PartnerApi::PutLayer(Call& call) {
       profile::v1::DeleteLayerRequest undo;
       *undo.mutable_ref() = *ref;
       undo.set_if_version(written->version());
-      absl::Status undone = profiles_
-                                .Call("DeleteLayer", Repeat::kSafe,
-                                      &profile::v1::ProfileRenderService::Stub::DeleteLayer, undo, call.request_id)
-                                .status();
+      absl::Status undone = profiles_.DeleteLayer(undo, call.request_id).status();
       if (!undone.ok()) log::Warn("a released phone's layer could not be undone", {{"error", undone.ToString()}});
       return Error(still);
     }
@@ -658,8 +628,7 @@ Reply PartnerApi::PutLayer(Call& call) {
 Reply PartnerApi::GetLayer(Call& call) {
   absl::StatusOr<profile::v1::LayerRef> ref = LayerRefOf(call.partner, call.Param("scope"), call.Param("key"));
   if (!ref.ok()) return Error(ref.status());
-  return Forward(profiles_, "GetLayer", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::GetLayer, *ref,
-                 call.request_id);
+  return Respond(profiles_.GetLayer(*ref, call.request_id));
 }
 
 Reply PartnerApi::DeleteLayer(Call& call) {
@@ -668,23 +637,20 @@ Reply PartnerApi::DeleteLayer(Call& call) {
   absl::StatusOr<profile::v1::LayerRef> ref = LayerRefOf(call.partner, call.Param("scope"), call.Param("key"));
   if (!ref.ok()) return Error(ref.status());
   *request.mutable_ref() = *ref;
-  return Forward(profiles_, "DeleteLayer", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::DeleteLayer,
-                 request, call.request_id);
+  return Respond(profiles_.DeleteLayer(request, call.request_id));
 }
 
 Reply PartnerApi::PutHttpAuth(Call& call) {
   profile::v1::PutHttpAuthRequest request;
   if (absl::Status parsed = ParseJson(call.request, &request); !parsed.ok()) return Error(parsed);
   request.set_partner(call.partner);
-  return Forward(profiles_, "PutHttpAuth", Repeat::kSafe, &profile::v1::ProfileRenderService::Stub::PutHttpAuth,
-                 request, call.request_id);
+  return Respond(profiles_.PutHttpAuth(request, call.request_id));
 }
 
 Reply PartnerApi::DeleteHttpAuth(Call& call) {
   profile::v1::DeleteHttpAuthRequest request;
   request.set_partner(call.partner);
-  return Forward(profiles_, "DeleteHttpAuth", Repeat::kSafe,
-                 &profile::v1::ProfileRenderService::Stub::DeleteHttpAuth, request, call.request_id);
+  return Respond(profiles_.DeleteHttpAuth(request, call.request_id));
 }
 
 // --- firmware and rollouts --------------------------------------------------
@@ -692,8 +658,7 @@ Reply PartnerApi::DeleteHttpAuth(Call& call) {
 Reply PartnerApi::ListFirmware(Call& call) {
   firmware::v1::ListImagesRequest request;
   if (absl::Status set = SetFromQuery(call.query, &request); !set.ok()) return Error(set);
-  return Forward(firmware_, "ListImages", Repeat::kSafe, &firmware::v1::FirmwareCatalogService::Stub::ListImages,
-                 request, call.request_id);
+  return Respond(firmware_.ListImages(request, call.request_id));
 }
 
 Reply PartnerApi::CreateRollout(Call& call) {
@@ -702,10 +667,7 @@ Reply PartnerApi::CreateRollout(Call& call) {
   request.set_partner(call.partner);
   std::string key = call.Header("Idempotency-Key");
   if (!key.empty()) request.set_idempotency_key(key);
-  // With a key a retry is safe: it returns the first rollout.
-  return Forward(firmware_, "CreateRollout", key.empty() ? Repeat::kOnce : Repeat::kSafe,
-                 &firmware::v1::FirmwareCatalogService::Stub::CreateRollout,
-                 request, call.request_id, http::status::created);
+  return Respond(firmware_.CreateRollout(request, call.request_id), http::status::created);
 }
 
 namespace {
@@ -720,24 +682,19 @@ firmware::v1::RolloutRef RolloutRefOf(const std::string& partner, const std::str
 }  // namespace
 
 Reply PartnerApi::GetRollout(Call& call) {
-  return Forward(firmware_, "GetRollout", Repeat::kSafe, &firmware::v1::FirmwareCatalogService::Stub::GetRollout,
-                 RolloutRefOf(call.partner, call.Param("id")), call.request_id);
+  return Respond(firmware_.GetRollout(RolloutRefOf(call.partner, call.Param("id")), call.request_id));
 }
 
 Reply PartnerApi::PauseRollout(Call& call) {
-  return Forward(firmware_, "PauseRollout", Repeat::kSafe, &firmware::v1::FirmwareCatalogService::Stub::PauseRollout,
-                 RolloutRefOf(call.partner, call.Param("id")), call.request_id);
+  return Respond(firmware_.PauseRollout(RolloutRefOf(call.partner, call.Param("id")), call.request_id));
 }
 
 Reply PartnerApi::ResumeRollout(Call& call) {
-  return Forward(firmware_, "ResumeRollout", Repeat::kSafe,
-                 &firmware::v1::FirmwareCatalogService::Stub::ResumeRollout, RolloutRefOf(call.partner, call.Param("id")),
-                 call.request_id);
+  return Respond(firmware_.ResumeRollout(RolloutRefOf(call.partner, call.Param("id")), call.request_id));
 }
 
 Reply PartnerApi::AbortRollout(Call& call) {
-  return Forward(firmware_, "AbortRollout", Repeat::kSafe, &firmware::v1::FirmwareCatalogService::Stub::AbortRollout,
-                 RolloutRefOf(call.partner, call.Param("id")), call.request_id);
+  return Respond(firmware_.AbortRollout(RolloutRefOf(call.partner, call.Param("id")), call.request_id));
 }
 
 }  // namespace onramp::gateway

@@ -30,10 +30,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
-#include "lib/clients/activation_code_client.h"
-#include "lib/clients/device_activation_client.h"
-#include "lib/clients/firmware_catalog_client.h"
-#include "lib/clients/profile_render_client.h"
+#include "lib/clients/activation_codes.h"
+#include "lib/clients/device_activation.h"
+#include "lib/clients/firmware_catalog.h"
+#include "lib/clients/profile_render.h"
 #include "lib/rate_limit/token_buckets.h"
 #include "services/gateway/http_server.h"
 
@@ -58,8 +58,8 @@ class PartnerApi {
     RouteHandler handle;  // nullptr: an upload, served by StartUpload
   };
 
-  PartnerApi(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
-             clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware,
+  PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
+             clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
              PartnerApiOptions options = {});
 
   // Whether `target` is the API's (it then answers every such request).
@@ -113,10 +113,10 @@ class PartnerApi {
   // NOT_FOUND unless the partner has claimed the phone in the call's {mac}.
   absl::Status CheckOwnsDevice(Call& call);
 
-  clients::ActivationCodeClient& codes_;
-  clients::DeviceActivationClient& devices_;
-  clients::ProfileRenderClient& profiles_;
-  clients::FirmwareCatalogClient& firmware_;
+  clients::ActivationCodes& codes_;
+  clients::DeviceActivation& devices_;
+  clients::ProfileRender& profiles_;
+  clients::FirmwareCatalog& firmware_;
   PartnerApiOptions options_;
   std::unique_ptr<rate_limit::TokenBuckets> per_partner_;
 

@@ -248,9 +248,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(device.mac().value()); mac.ok()) {
     *admit.mutable_evidence() = EvidenceFor(peer, mac->Lower());
   }
-  absl::StatusOr<device::v1::LookupResponse> admitted =
-      devices_.Call("Admit", clients::Repeat::kSafe, &device::v1::DeviceActivationService::Stub::Admit, admit,
-                    request_id);
+  absl::StatusOr<device::v1::LookupResponse> admitted = devices_.Admit(admit, request_id);
   if (!admitted.ok()) return Failure(admitted.status());
   device::v1::RedirectTarget target = admitted->target();
   auto add = [&target](const char* name, const std::string& value) {
@@ -283,7 +281,9 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
 }
 
 Reply PhoneRoutes::Firmware(const Request& request, const std::string& file, const std::string& request_id) {
-  absl::StatusOr<firmware::v1::Image> image = firmware_.GetImage(file, request_id);
+  firmware::v1::GetImageRequest get;
+  get.set_file_name(file);
+  absl::StatusOr<firmware::v1::Image> image = firmware_.GetImage(get, request_id);
   if (!image.ok()) return Failure(image.status());
   const std::string etag = absl::StrCat("\"", image->sha256(), "\"");
   const int64_t size = image->size();
@@ -377,9 +377,7 @@ Response PhoneRoutes::State(const Request& request, const Peer& peer, const std:
   report.set_detail("reported by the phone");
   report.set_source_address(peer.address);
   *report.mutable_evidence() = EvidenceFor(peer, mac->Lower());
-  absl::StatusOr<device::v1::DeviceState> reported = devices_.Call(
-      "ReportState", clients::Repeat::kSafe, &device::v1::DeviceActivationService::Stub::ReportState, report,
-      request_id);
+  absl::StatusOr<device::v1::DeviceState> reported = devices_.ReportState(report, request_id);
   if (!reported.ok()) return Failure(reported.status());
   return Text(http::status::ok, "ok\n");
 }

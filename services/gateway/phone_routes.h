@@ -60,10 +60,10 @@
 
 #include <string>
 
-#include "lib/clients/activation_code_client.h"
-#include "lib/clients/device_activation_client.h"
-#include "lib/clients/firmware_catalog_client.h"
-#include "lib/clients/profile_render_client.h"
+#include "lib/clients/activation_codes.h"
+#include "lib/clients/device_activation.h"
+#include "lib/clients/firmware_catalog.h"
+#include "lib/clients/profile_render.h"
 #include "lib/identity/user_agent.h"
 #include "onramp/common/v1/common.pb.h"
 #include "services/gateway/http_server.h"
@@ -74,8 +74,8 @@ namespace onramp::gateway {
 class PhoneRoutes {
  public:
   // `revoked` says which registration certificates still stand.
-  PhoneRoutes(clients::ActivationCodeClient& codes, clients::DeviceActivationClient& devices,
-              clients::ProfileRenderClient& profiles, clients::FirmwareCatalogClient& firmware,
+  PhoneRoutes(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
+              clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
               const RevokedCertificates& revoked)
       : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked) {}
 
@@ -99,10 +99,10 @@ class PhoneRoutes {
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
 
-  clients::ActivationCodeClient& codes_;
-  clients::DeviceActivationClient& devices_;
-  clients::ProfileRenderClient& profiles_;
-  clients::FirmwareCatalogClient& firmware_;
+  clients::ActivationCodes& codes_;
+  clients::DeviceActivation& devices_;
+  clients::ProfileRender& profiles_;
+  clients::FirmwareCatalog& firmware_;
   const RevokedCertificates& revoked_;
 };
 

@@ -1,11 +1,11 @@
 #include "services/profile-render/profile_render.h"
 
-#include <thread>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/synchronization/notification.h"
+#include "lib/clients/device_activation_client.h"
+#include "lib/clients/firmware_catalog_client.h"
 #include "lib/log/log.h"
+#include "lib/server/periodic.h"
 #include "lib/status/status_macros.h"
 #include "lib/store/migrations.h"
 #include "lib/store/pool.h"
@@ -75,19 +75,12 @@ absl::Status Run(const Options& options) {
                                    options.generation_poll, timeline.get(), firmware.get());
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
-  absl::Notification stop;
-  std::thread sweeper([&] {
-    while (!stop.WaitForNotificationWithTimeout(options.sweep_interval)) {
-      if (absl::Status pruned = profile_store.Prune(options.keep_deliveries); !pruned.ok()) {
-        log::Warn("prune failed", {{"error", std::string(pruned.message())}});
-      }
+  server::Periodic sweeper(options.sweep_interval, [&] {
+    if (absl::Status pruned = profile_store.Prune(options.keep_deliveries); !pruned.ok()) {
+      log::Warn("prune failed", {{"error", std::string(pruned.message())}});
     }
   });
-  absl::Status served = server->RunUntilSignalled();
-  stop.Notify();
-  sweeper.join();
-  service.FlushDeliveries();
-  return served;
+  return server->RunUntilSignalled();
 }
 
 }  // namespace onramp::profile

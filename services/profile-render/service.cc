@@ -159,7 +159,7 @@ std::string CacheKey(int64_t generation, const std::string& mac, const v1::Rende
 
 }  // namespace
 
-DeliveryRecorder::DeliveryRecorder(ProfileStore& store, clients::DeviceActivationClient* timeline)
+DeliveryRecorder::DeliveryRecorder(ProfileStore& store, clients::DeviceActivation* timeline)
     : store_(store), timeline_(timeline), event_id_prefix_(RandomHex(8)), thread_([this] { Run(); }) {}
 
 DeliveryRecorder::~DeliveryRecorder() {
@@ -215,8 +215,9 @@ void DeliveryRecorder::Flush() {
   constexpr size_t kEventsPerCall = 500;
   while (!unsent_.empty()) {
     size_t count = std::min(kEventsPerCall, unsent_.size());
-    std::vector<device::v1::RecordEventRequest> events(unsent_.begin(), unsent_.begin() + static_cast<long>(count));
-    if (absl::Status status = timeline_->RecordEvents(events); !status.ok()) {
+    device::v1::RecordEventsRequest events;
+    events.mutable_events()->Assign(unsent_.begin(), unsent_.begin() + static_cast<long>(count));
+    if (absl::Status status = timeline_->RecordEvents(events, "").status(); !status.ok()) {
       log::Warn("timeline events not taken; kept for the next flush",
                 {{"count", static_cast<int64_t>(unsent_.size())}, {"error", std::string(status.message())}});
       KeepAtMost(unsent_, "timeline events");
@@ -283,8 +284,8 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store,
                                                    prometheus::Registry& registry,
                                                    size_t cache_capacity,
                                                    absl::Duration generation_poll,
-                                                   clients::DeviceActivationClient* timeline,
-                                                   clients::FirmwareCatalogClient* firmware)
+                                                   clients::DeviceActivation* timeline,
+                                                   clients::FirmwareCatalog* firmware)
     : store_(store),
       key_sealer_(std::move(key_sealer)),
       timeline_(timeline),
@@ -684,9 +685,7 @@ std::string ProfileRenderServiceImpl::NextUpgradeRule(const std::string& mac, co
   plan.set_model(request.device().model());
   plan.set_current_version(current);
   plan.set_partner(device.partner);
-  absl::StatusOr<firmware::v1::PlanUpgradeResponse> planned =
-      firmware_->Call("PlanUpgrade", clients::Repeat::kSafe, &firmware::v1::FirmwareCatalogService::Stub::PlanUpgrade,
-                      plan, request_id);
+  absl::StatusOr<firmware::v1::PlanUpgradeResponse> planned = firmware_->PlanUpgrade(plan, request_id);
   if (!planned.ok()) {
     // The profile still goes out, without an upgrade this time.
     if (planned.status().code() != absl::StatusCode::kNotFound) {
@@ -838,11 +837,14 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
     RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(body), parameters, request->source_address()));
     if (timeline_ != nullptr) {
       // The report is kept either way; a lost timeline line is only logged.
-      if (absl::Status status = timeline_->RecordEvent(
-              mac, "report",
-              absl::StrCat(body.size(), " bytes, ", parameters, " parameters",
-                           authenticated ? " (the phone's)" : " (unauthenticated)"),
-              request->source_address(), server::RequestIdOf(*context));
+      device::v1::RecordEventsRequest events;
+      device::v1::RecordEventRequest& event = *events.add_events();
+      event.mutable_mac()->set_value(mac);
+      event.set_kind("report");
+      event.set_detail(absl::StrCat(body.size(), " bytes, ", parameters, " parameters",
+                                    authenticated ? " (the phone's)" : " (unauthenticated)"));
+      event.set_source(request->source_address());
+      if (absl::Status status = timeline_->RecordEvents(events, server::RequestIdOf(*context)).status();
           !status.ok()) {
         log::Warn("timeline event lost", {{"mac", mac}, {"error", std::string(status.message())}});
       }
@@ -883,10 +885,7 @@ absl::StatusOr<bool> ProfileRenderServiceImpl::ForwardUpgrade(const std::string&
   outcome.set_outcome(success ? firmware::v1::UPGRADE_OUTCOME_SUCCESS : firmware::v1::UPGRADE_OUTCOME_FAILURE);
   outcome.set_detail(value("Upgrade_Error"));
   outcome.set_authenticated(authenticated);
-  RETURN_IF_ERROR(firmware_
-                      ->Call("ReportUpgrade", clients::Repeat::kOnce,
-                             &firmware::v1::FirmwareCatalogService::Stub::ReportUpgrade, outcome, request_id)
-                      .status());
+  RETURN_IF_ERROR(firmware_->ReportUpgrade(outcome, request_id).status());
   return true;
 }
 

@@ -15,8 +15,8 @@
 
 #include "absl/time/time.h"
 #include "lib/cache/lru_cache.h"
-#include "lib/clients/device_activation_client.h"
-#include "lib/clients/firmware_catalog_client.h"
+#include "lib/clients/device_activation.h"
+#include "lib/clients/firmware_catalog.h"
 #include "lib/profile_crypto/sealer.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/counter.h"
@@ -43,7 +43,7 @@ class DeliveryRecorder {
  public:
   static constexpr size_t kMaxKept = 100000;
 
-  DeliveryRecorder(ProfileStore& store, clients::DeviceActivationClient* timeline);
+  DeliveryRecorder(ProfileStore& store, clients::DeviceActivation* timeline);
   ~DeliveryRecorder();  // flushes what is queued
   void Record(ProfileStore::DeliveryRow row);
   // Writes what is queued and sends what is unsent; one at a time.
@@ -55,7 +55,7 @@ class DeliveryRecorder {
   static void KeepAtMost(std::deque<Item>& items, const char* what);
 
   ProfileStore& store_;
-  clients::DeviceActivationClient* timeline_;
+  clients::DeviceActivation* timeline_;
   const std::string event_id_prefix_;  // random per process: ids unique across replicas
   std::mutex flush_mutex_;             // guards what follows, up to mutex_
   std::unordered_map<std::string, std::string> last_etag_;
@@ -94,8 +94,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
                            prometheus::Registry& registry, size_t cache_capacity = 100000,
                            absl::Duration generation_poll = absl::Milliseconds(250),
-                           clients::DeviceActivationClient* timeline = nullptr,
-                           clients::FirmwareCatalogClient* firmware = nullptr);
+                           clients::DeviceActivation* timeline = nullptr,
+                           clients::FirmwareCatalog* firmware = nullptr);
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
   grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;
@@ -150,8 +150,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   std::string NextUpgradeRule(const std::string& mac, const v1::RenderRequest& request, const DeviceContext& device,
                               const std::string& request_id);
 
-  clients::DeviceActivationClient* timeline_;
-  clients::FirmwareCatalogClient* firmware_;
+  clients::DeviceActivation* timeline_;
+  clients::FirmwareCatalog* firmware_;
   RenderCache cache_;
   DeliveryRecorder recorder_;
   const absl::Duration generation_poll_;
