@@ -297,7 +297,7 @@ absl::Status Run(const Options& options) {
     per_source.emplace(rate_limit::TokenBuckets::Options{.rate_per_second = static_cast<double>(options.source_rate),
                                                          .burst = static_cast<double>(options.source_burst)});
   }
-  PartnerApiOptions api_options = options.partner_api;
+  PartnerAuthOptions api_options = options.partner_api;
   api_options.partner_rate = options.partner_rate;
   api_options.partner_burst = options.partner_burst;
   PartnerApi partner_api(codes, devices, profiles, firmware, api_options);

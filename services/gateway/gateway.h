@@ -43,7 +43,7 @@ struct Options {
   // one NAT share it); rate 0: unlimited.
   int source_rate = 50;
   int source_burst = 500;
-  PartnerApiOptions partner_api;
+  PartnerAuthOptions partner_api;
   int partner_rate = 50;
   int partner_burst = 200;
   std::string log_level = "info";

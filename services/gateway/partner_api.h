@@ -22,31 +22,18 @@
 // The routes, with their OpenAPI 3 description at /api/v1/openapi.json
 // (openapi.json beside this file, kept true by a test against Routes()).
 
-#include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/time/time.h"
 #include "lib/clients/activation_codes.h"
 #include "lib/clients/device_activation.h"
 #include "lib/clients/firmware_catalog.h"
 #include "lib/clients/profile_render.h"
-#include "lib/rate_limit/token_buckets.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/partner_auth.h"
 
 namespace onramp::gateway {
-
-struct PartnerApiOptions {
-  // A key found valid is trusted this long without asking again; also how
-  // long a revoked key may go on working.
-  absl::Duration key_cache = absl::Seconds(30);
-  size_t key_cache_entries = 10000;
-  double partner_rate = 50;  // requests per second per partner; 0: unlimited
-  double partner_burst = 200;
-};
 
 class PartnerApi {
  public:
@@ -60,7 +47,7 @@ class PartnerApi {
 
   PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
              clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
-             PartnerApiOptions options = {});
+             PartnerAuthOptions auth = {});
 
   // Whether `target` is the API's (it then answers every such request).
   static bool Owns(std::string_view target);
@@ -76,12 +63,6 @@ class PartnerApi {
   static const std::vector<Route>& Routes();
 
  private:
-  // The partner a request may act for: its channel, key and rate checked.
-  // With a rate exceeded, `retry_after` says when to come back.
-  absl::StatusOr<std::string> Admit(const Request& request, const Peer& peer, const std::string& request_id,
-                                    absl::Duration* retry_after);
-  absl::StatusOr<std::string> Authenticate(const Request& request, const std::string& request_id);
-
   Reply CreateCodes(Call& call);
   Reply ListCodes(Call& call);
   Reply GetCode(Call& call);
@@ -117,15 +98,7 @@ class PartnerApi {
   clients::DeviceActivation& devices_;
   clients::ProfileRender& profiles_;
   clients::FirmwareCatalog& firmware_;
-  PartnerApiOptions options_;
-  std::unique_ptr<rate_limit::TokenBuckets> per_partner_;
-
-  struct KnownKey {
-    std::string partner;
-    absl::Time expires;
-  };
-  std::mutex keys_mutex_;
-  absl::flat_hash_map<std::string, KnownKey> keys_;  // by SHA-256 of the token
+  PartnerAuth auth_;
 };
 
 }  // namespace onramp::gateway

@@ -56,9 +56,9 @@ Request Get(std::string target, std::vector<std::pair<http::field, std::string>>
 }
 
 Request Post(std::string target, std::string body) {
-  return Make(http::verb::post, std::move(target), std::move(body),
-              {{http::field::user_agent, kAgent},
-               {http::field::content_type, "application/x-www-form-urlencoded"}});
+  return Make(
+      http::verb::post, std::move(target), std::move(body),
+      {{http::field::user_agent, kAgent}, {http::field::content_type, "application/x-www-form-urlencoded"}});
 }
 
 Peer Plain() { return {.address = "198.51.100.7"}; }
@@ -111,7 +111,8 @@ class PhoneRoutesTest : public ::testing::Test {
               for (const std::string& serial : revoked_serials_) {
                 device::v1::RevokedCertificate* revoked = response.add_certificates();
                 revoked->set_serial(serial);
-                revoked->mutable_expire_time()->set_seconds(absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
+                revoked->mutable_expire_time()->set_seconds(
+                    absl::ToUnixSeconds(absl::Now() + absl::Hours(1)));
               }
               return response;
             },
@@ -184,7 +185,8 @@ TEST_F(PhoneRoutesTest, RedirectQueryCarriesTheIdentityAndAnswersTheRule) {
   Answer answer = Handle(Get(absl::StrCat("/device/CP-8851-3PCC/", kMac)));
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.Header(http::field::cache_control), "no-store");
-  EXPECT_THAT(answer.body, HasSubstr("<Profile_Rule ua=\"na\">https://prov.example.com/$MA.xml</Profile_Rule>"));
+  EXPECT_THAT(answer.body,
+              HasSubstr("<Profile_Rule ua=\"na\">https://prov.example.com/$MA.xml</Profile_Rule>"));
   EXPECT_THAT(answer.body, HasSubstr("<Resync_Periodic ua=\"na\">3600</Resync_Periodic>"));
   EXPECT_THAT(answer.body, Not(HasSubstr("Cloud_Registration_Credential")));
   EXPECT_EQ(asked.device().mac().value(), kMac);
@@ -260,8 +262,8 @@ TEST_F(PhoneRoutesTest, ARedeemedCodeIsAdmittedByItsPartner) {
   EXPECT_CALL(codes_, RedeemCode).WillOnce(DoAll(SaveArg<0>(&redeem), Return(redeemed)));
   device::v1::AdmitRequest admit;
   EXPECT_CALL(devices_, Admit).WillOnce(DoAll(SaveArg<0>(&admit), Return(Redirected("credential-1"))));
-  Answer answer = Handle(Post("/activation", "code=" + ValidCode()),
-                         Https(ClientCertificate::kFactory, kMac));
+  Answer answer =
+      Handle(Post("/activation", "code=" + ValidCode()), Https(ClientCertificate::kFactory, kMac));
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(redeem.code(), ValidCode());
   EXPECT_EQ(redeem.device().mac().value(), kMac);
@@ -275,7 +277,8 @@ TEST_F(PhoneRoutesTest, ARedeemedCodeIsAdmittedByItsPartner) {
 }
 
 TEST_F(PhoneRoutesTest, EveryRefusedCodeGetsTheSameWords) {
-  for (absl::Status refusal : {absl::NotFoundError("unknown code"), absl::FailedPreconditionError("code revoked")}) {
+  for (absl::Status refusal :
+       {absl::NotFoundError("unknown code"), absl::FailedPreconditionError("code revoked")}) {
     EXPECT_CALL(codes_, RedeemCode).WillOnce(Return(refusal));
     Answer answer = Handle(Post("/activation", "code=" + ValidCode()));
     EXPECT_EQ(answer.status, 404);
@@ -418,9 +421,10 @@ TEST_F(PhoneRoutesTest, ResyncMapsEveryRenderOutcome) {
 
 TEST_F(PhoneRoutesTest, ResyncRefusesAnotherPhonesCertificateAndStrangers) {
   EXPECT_CALL(profiles_, Render).Times(0);
-  EXPECT_EQ(Handle(Get(absl::StrCat("/profile/", kMac, ".xml")), Https(ClientCertificate::kFactory, "000e08aabbcd"))
-                .status,
-            403);
+  EXPECT_EQ(
+      Handle(Get(absl::StrCat("/profile/", kMac, ".xml")), Https(ClientCertificate::kFactory, "000e08aabbcd"))
+          .status,
+      403);
   EXPECT_EQ(Handle(Make(http::verb::get, absl::StrCat("/profile/", kMac, ".xml"))).status, 400);
   EXPECT_EQ(Handle(Make(http::verb::get, "/profile/nobody.xml")).status, 404);
   EXPECT_EQ(Handle(Make(http::verb::delete_, absl::StrCat("/profile/", kMac, ".xml"))).status, 405);

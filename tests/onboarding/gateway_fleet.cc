@@ -115,7 +115,7 @@ void GatewayFleetTest::SetUp() {
   // No key cache and no partner rate limit: tests see revocations at once.
   partner_api_ = std::make_unique<gateway::PartnerApi>(
       *codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
-      gateway::PartnerApiOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
+      gateway::PartnerAuthOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
   handlers_ = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
 
   codes_ = activation::v1::ActivationCodeService::NewStub(

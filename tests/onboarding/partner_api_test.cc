@@ -301,7 +301,7 @@ TEST_F(PartnerApiTest, ALayerWrittenAsItsPhoneIsReleasedDoesNotStand) {
       std::make_shared<prometheus::Registry>());
   clients::DeviceActivationClient devices(absl::StrCat("127.0.0.1:", fake->grpc_port()));
   gateway::PartnerApi api(*codes_client_, devices, *profiles_client_, *firmware_client_,
-                          gateway::PartnerApiOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
+                          gateway::PartnerAuthOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
   gateway::Request request(boost::beast::http::verb::put, "/api/v1/layers/device/000e08aabbcc", 11);
   request.set(boost::beast::http::field::authorization, "Bearer onr_any_key");
   request.set(boost::beast::http::field::content_type, "application/json");
