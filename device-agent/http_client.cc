@@ -45,14 +45,14 @@ std::string FileStamp(const std::string& path) {
   return absl::StrCat(path, "@", error ? 0 : written.time_since_epoch().count());
 }
 
-// TLS client contexts by the files they load. The simulator's phones share
-// one (its CA parsed once, not per request); a phone that registers again
-// rewrites its certificate, so the files' times are part of the key.
+// TLS client contexts by the CA file they load (its time part of the key,
+// so a replaced file is read again). The simulator's phones share one (its
+// CA parsed once, not per request); each connection adds its phone's own
+// certificate.
 absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequest& request) {
   static std::mutex mutex;
   static auto* contexts = new std::map<std::string, std::shared_ptr<asio::ssl::context>>;
-  std::string key = absl::StrCat(FileStamp(request.ca_file), "|", FileStamp(request.client_cert_file), "|",
-                                 FileStamp(request.client_key_file));
+  std::string key = FileStamp(request.ca_file);
   std::lock_guard lock(mutex);
   if (auto found = contexts->find(key); found != contexts->end()) return found->second;
   auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -64,13 +64,8 @@ absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequ
     context->load_verify_file(request.ca_file, error);
   }
   if (error) return absl::FailedPreconditionError(absl::StrCat("CA file ", request.ca_file, ": ", error.message()));
-  if (!request.client_cert_file.empty()) {
-    context->use_certificate_chain_file(request.client_cert_file, error);
-    if (!error) context->use_private_key_file(request.client_key_file, asio::ssl::context::pem, error);
-    if (error) return absl::FailedPreconditionError(absl::StrCat("client certificate: ", error.message()));
-  }
   context->set_verify_mode(asio::ssl::verify_peer);
-  if (contexts->size() >= 64) contexts->clear();  // phones that registered many times over
+  if (contexts->size() >= 64) contexts->clear();  // a CA file replaced many times over
   contexts->emplace(key, context);
   return context;
 }
@@ -104,7 +99,7 @@ absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request
   // Through a proxy a plain request names the whole URL.
   std::string target = absolute_form ? ProxyTarget(request) : request.target;
   http::request<http::string_body> message(http::string_to_verb(request.method), target, 11);
-  message.set(http::field::host, request.host);
+  message.set(http::field::host, Authority(request));
   if (absolute_form && !request.proxy_authorization.empty()) {
     message.set(http::field::proxy_authorization, request.proxy_authorization);
   }
@@ -191,8 +186,11 @@ absl::StatusOr<HttpResponse> FetchIn(const HttpRequest& request, asio::yield_con
     // On this connection only: the context is shared by many phones.
     RETURN_IF_ERROR(UseCertificate(tls.native_handle(), request.client_cert_pem, request.client_key_pem));
   }
-  // The server's name: for SNI and checked against its certificate.
-  SSL_set_tlsext_host_name(tls.native_handle(), request.host.c_str());
+  // The server's name: for SNI (names only, RFC 6066) and checked against
+  // its certificate (an address against its IP SANs).
+  beast::error_code not_an_address;
+  asio::ip::make_address(request.host, not_an_address);
+  if (not_an_address) SSL_set_tlsext_host_name(tls.native_handle(), request.host.c_str());
   tls.set_verify_callback(asio::ssl::host_name_verification(request.host));
   tls.async_handshake(asio::ssl::stream_base::client, yield[error]);
   if (error) return absl::UnavailableError(absl::StrCat("TLS with ", request.host, ": ", error.message()));
@@ -229,9 +227,15 @@ absl::Status ProbeIn(const std::string& host, int port, asio::yield_context yiel
 
 std::string ProxyMethod(const HttpRequest& request) { return request.tls ? "CONNECT" : request.method; }
 
+std::string Authority(const HttpRequest& request) {
+  // An IPv6 literal goes in brackets (RFC 3986 IP-literal).
+  bool ipv6 = request.host.find(':') != std::string::npos;
+  return absl::StrCat(ipv6 ? "[" : "", request.host, ipv6 ? "]" : "", ":", request.port);
+}
+
 std::string ProxyTarget(const HttpRequest& request) {
-  if (request.tls) return absl::StrCat(request.host, ":", request.port);
-  return absl::StrCat("http://", request.host, ":", request.port, request.target);
+  if (request.tls) return Authority(request);
+  return absl::StrCat("http://", Authority(request), request.target);
 }
 
 void SpawnFiber(asio::io_context& io, std::function<void(asio::yield_context)> body) {

@@ -37,11 +37,9 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;
   std::string body;
   // TLS: the CA that must have signed the server's certificate (empty: the
-  // system's), and the phone's own certificate and key, when it has them:
-  // as files (in its flash) or, for a phone held in memory, as PEM.
+  // system's), and the phone's own certificate and key (PEM), when it has
+  // them.
   std::string ca_file;
-  std::string client_cert_file;
-  std::string client_key_file;
   std::string client_cert_pem;  // the certificate, then its chain
   std::string client_key_pem;
   absl::Duration timeout = absl::Seconds(30);
@@ -80,6 +78,8 @@ class HttpClient {
 // What a proxy sees of the request: CONNECT and the server's authority for
 // TLS (a tunnel), else the request's method and its absolute URL.
 std::string ProxyMethod(const HttpRequest& request);
+// host:port, an IPv6 address in brackets: the Host header and a CONNECT's.
+std::string Authority(const HttpRequest& request);
 std::string ProxyTarget(const HttpRequest& request);
 
 // Starts `body` as a fiber on `io`, with a stack fit for a phone's

@@ -37,10 +37,13 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "device-agent/http_client.h"
+#include "device-agent/http_url.h"
+#include "device-agent/phone_io.h"
 #include "lib/macro/macro.h"
 #include "lib/rule/rule.h"
 #include "onramp/agent/v1/state.pb.h"
@@ -82,16 +85,20 @@ class Phone {
   static absl::StatusOr<Phone> Load(PhoneOptions options);
   // A phone whose state lives only in memory (options.state_dir empty).
   static Phone InMemory(PhoneOptions options, v1::PhoneState state) {
-    return Phone(std::move(options), std::move(state));
+    return Phone(std::move(options), std::move(state), nullptr);
   }
+  // A phone on the parts given (tests' fakes). Without `flash` it is held in
+  // memory; without `clock`, the system's.
+  Phone(PhoneOptions options, v1::PhoneState state, std::unique_ptr<Flash> flash, const Clock* clock = nullptr);
 
   // One provisioning pass (none while in a call); the state is saved after
   // it either way. An error means the pass could not run at all (not a
-  // failed fetch, which is outcome B or C). Its requests go through
-  // `client` (the simulator's: a fiber on a shared loop) or, without one,
-  // block this thread.
+  // failed fetch, which is outcome B or C). Its requests go over `network`;
+  // over this host's through `client` (the simulator's: a fiber on a
+  // shared loop) or, without one, blocking this thread.
   absl::Status Provision();
   absl::Status Provision(HttpClient& client);
+  absl::Status Provision(Network& network);
 
   // A parameter set by hand (the phone's web page): before Acquired it
   // aborts remote customization.
@@ -100,11 +107,8 @@ class Phone {
   const v1::PhoneState& state() const { return state_; }
 
  private:
-  explicit Phone(PhoneOptions options, v1::PhoneState state)
-      : options_(std::move(options)), state_(std::move(state)) {}
-
   absl::Status Save() const;
-  bool HasFlash() const { return !options_.state_dir.empty(); }
+  bool HasFlash() const { return flash_ != nullptr; }
   absl::Status QueryActivation();
   void DiscoverBySrv(const std::string& domain);
   absl::Status EnterActivationCode(const std::string& code);
@@ -113,7 +117,7 @@ class Phone {
   // Runs the profile rules; then the upgrade, if one is due. True when the
   // phone rebooted into new firmware.
   absl::StatusOr<bool> Upgrade();
-  absl::StatusOr<HttpResponse> Download(const std::string& url);
+  absl::StatusOr<HttpResponse> Download(const HttpLocation& location);
   void ReportUpgrade(const std::string& from, const std::string& to, const std::string& outcome);
   void RunProfileRules();
   // A new customization state (Acquired) goes to the cloud, once, as the
@@ -129,7 +133,7 @@ class Phone {
   // A fetched profile (HTTP, or TFTP as a 200/404): decrypted, applied, and
   // the outcome recorded. `seen_by_its_certificate`: it came over TLS with
   // the phone's certificate, so the fleet knows the phone got it.
-  bool Received(HttpResponse& response, const rule::Target& target, bool seen_by_its_certificate);
+  void Received(HttpResponse& response, const rule::Target& target, bool seen_by_its_certificate);
   // Whether it has a certificate to present (the cloud's or its factory one).
   bool HasCertificate() const;
   void Move(const std::string& to);
@@ -143,8 +147,10 @@ class Phone {
 
   PhoneOptions options_;
   v1::PhoneState state_;
-  // The pass's requests go here (set for the length of a pass).
-  HttpClient* client_ = nullptr;
+  std::unique_ptr<Flash> flash_;  // null: held in memory
+  const Clock* clock_;
+  // The pass's network (set for the length of a pass).
+  Network* network_ = nullptr;
   // Names the phone's DNS server resolved during this pass (a phone keeps
   // answers for their TTL; a pass is far shorter).
   mutable std::map<std::string, std::string> addresses_;

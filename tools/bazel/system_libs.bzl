@@ -36,6 +36,8 @@ _LIBRARIES = {
     "boost": struct(modules = [], extra_linkopts = ["-pthread"]),
     # Boost.Context: the fibers under boost::asio::spawn.
     "boost_context": struct(modules = [], extra_linkopts = ["-lboost_context", "-pthread"]),
+    # Boost.URL: URLs and relative references (RFC 3986).
+    "boost_url": struct(modules = [], extra_linkopts = ["-lboost_url"]),
     "mustache": struct(modules = [], extra_linkopts = []),
     "pugixml": struct(modules = ["pugixml"], extra_linkopts = []),
     "spdlog": struct(modules = ["spdlog"], extra_linkopts = []),

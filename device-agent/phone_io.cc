@@ -1,0 +1,53 @@
+#include "device-agent/phone_io.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "device-agent/state.h"
+
+namespace onramp::agent {
+
+absl::Status DirectoryFlash::SaveState(const v1::PhoneState& state) { return agent::SaveState(dir_, state); }
+
+absl::StatusOr<std::string> DirectoryFlash::Read(const std::string& name) const {
+  std::ifstream in(Path(name), std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("no ", name, " in ", dir_));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+absl::Status DirectoryFlash::Write(const std::string& name, std::string_view bytes, bool secret) {
+  {
+    std::ofstream out(Path(name), std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) return absl::UnavailableError(absl::StrCat("cannot write ", Path(name)));
+  }
+  if (secret) {
+    std::error_code error;
+    std::filesystem::permissions(Path(name), std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 error);
+    if (error) return absl::UnavailableError(absl::StrCat("cannot protect ", Path(name), ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DirectoryFlash::Append(const std::string& name, std::string_view bytes) {
+  std::ofstream out(Path(name), std::ios::binary | std::ios::app);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out.flush()) return absl::UnavailableError(absl::StrCat("cannot write ", Path(name)));
+  return absl::OkStatus();
+}
+
+uint64_t DirectoryFlash::Size(const std::string& name) const {
+  std::error_code error;
+  uintmax_t size = std::filesystem::file_size(Path(name), error);
+  return error ? 0 : size;
+}
+
+void DirectoryFlash::Remove(const std::string& name) {
+  std::error_code ignored;
+  std::filesystem::remove(Path(name), ignored);
+}
+
+}  // namespace onramp::agent
