@@ -6,7 +6,7 @@
 
 #include "benchmark/benchmark.h"
 #include "services/profile-render/render.h"
-#include "services/profile-render/service.h"
+#include "lib/cache/lru_cache.h"
 
 namespace onramp::profile {
 namespace {
@@ -51,7 +51,7 @@ void BM_RenderUncached(benchmark::State& state) {
 BENCHMARK(BM_RenderUncached);
 
 void BM_RenderCached(benchmark::State& state) {
-  RenderCache cache(1000);
+  cache::LruCache<Rendered> cache(1000);  // as the renderer keeps its renders
   cache.Put("key", std::make_shared<const Rendered>(*Render(TwoKibInput())));
   for (auto _ : state) benchmark::DoNotOptimize(cache.Find("key"));
   state.counters["renders_per_second"] =

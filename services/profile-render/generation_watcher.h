@@ -1,0 +1,36 @@
+#ifndef ONRAMP_SERVICES_PROFILE_RENDER_GENERATION_WATCHER_H_
+#define ONRAMP_SERVICES_PROFILE_RENDER_GENERATION_WATCHER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "absl/time/time.h"
+#include "services/profile-render/store.h"
+
+namespace onramp::profile {
+
+// The layer generation as this replica knows it: refreshed after its own
+// writes at once and from PostgreSQL every `poll` (other replicas' writes),
+// so a cached render needs no database round trip.
+class GenerationWatcher {
+ public:
+  GenerationWatcher(ProfileStore& store, absl::Duration poll);
+  ~GenerationWatcher();
+  int64_t current() const { return generation_.load(); }
+  void Refresh();
+
+ private:
+  ProfileStore& store_;
+  std::atomic<int64_t> generation_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace onramp::profile
+
+#endif  // ONRAMP_SERVICES_PROFILE_RENDER_GENERATION_WATCHER_H_

@@ -1,0 +1,160 @@
+#include "services/profile-render/renderer.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "lib/firmware_version/firmware_version.h"
+#include "lib/flat_profile/flat_profile.h"
+#include "lib/identity/mac_address.h"
+#include "lib/log/log.h"
+#include "lib/status/status_macros.h"
+#include "services/profile-render/http_auth.h"
+
+namespace onramp::profile {
+namespace {
+
+std::string CacheKey(const DeviceContext& device, const Resync& resync, const std::string& upgrade_rule) {
+  return absl::StrCat(device.generation, "|", resync.mac, "|", device.held_key ? device.held_key->key.key_id : "-",
+                      "|", resync.source_address, "|", resync.model, "|", resync.serial, "|",
+                      resync.firmware_version, "|", resync.authenticated_channel ? 1 : 0, "|", upgrade_rule);
+}
+
+}  // namespace
+
+Renderer::Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
+                   size_t cache_capacity, absl::Duration generation_poll)
+    : store_(store),
+      keys_(keys),
+      firmware_(firmware),
+      cache_(cache_capacity),
+      generation_poll_(generation_poll),
+      generation_(store, generation_poll) {}
+
+absl::StatusOr<DeviceContext> Renderer::Device(const std::string& mac) {
+  int64_t generation = generation_.current();
+  absl::Time now = absl::Now();
+  {
+    // A phone that holds no key may be handed one by another replica at any
+    // moment (without a generation bump, which would empty every cache), so
+    // its context is kept only as long as a generation poll; one with a held
+    // key changes only with the generation.
+    std::lock_guard lock(devices_mutex_);
+    auto found = devices_.find(mac);
+    if (found != devices_.end() && found->second.context.generation == generation &&
+        (found->second.context.held_key || now - found->second.read < generation_poll_)) {
+      return found->second.context;
+    }
+  }
+  ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
+  if (device.generation > generation) generation_.Refresh();
+  std::lock_guard lock(devices_mutex_);
+  // Entries of older generations are dead weight: drop them all at once.
+  if (devices_.size() > 1000000) devices_.clear();
+  devices_[mac] = CachedDevice{.context = device, .read = now};
+  return device;
+}
+
+void Renderer::Forget(const std::string& mac) {
+  std::lock_guard lock(devices_mutex_);
+  devices_.erase(mac);
+}
+
+void Renderer::WrittenEverywhere() {
+  Written();
+  // Each replica reads the generation every poll; two polls and the read's
+  // own time are past when this returns.
+  absl::SleepFor(2 * generation_poll_ + absl::Milliseconds(50));
+}
+
+std::vector<std::string> Renderer::Challenges(const DeviceContext& device, const Resync& resync) const {
+  if (!device.http_auth) return {};
+  absl::Time now = absl::Now();
+  AuthCheck check = CheckAuthorization(*device.http_auth, resync.authorization, resync.method, resync.request_uri,
+                                       keys_.sealer(), now);
+  if (check == AuthCheck::kAccepted) return {};
+  return profile::Challenges(*device.http_auth, keys_.sealer(), now, check == AuthCheck::kStale);
+}
+
+absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Resync& resync) {
+  std::string upgrade_rule = NextUpgradeRule(device, resync);
+  std::string cache_key = CacheKey(device, resync, upgrade_rule);
+  if (std::shared_ptr<const Rendered> cached = cache_.Find(cache_key)) return Rendering{cached, true, 0};
+
+  ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(resync.mac, resync.model, device));
+  // A phone that holds a key gets every profile encrypted with it, for the
+  // cipher it was handed (its rule may say --key): no other would open.
+  RenderInput input{.layers = std::move(sources.layers),
+                    .template_text = std::move(sources.template_text),
+                    .gzip = device.settings.gzip,
+                    .encryption = device.held_key ? device.held_key->encryption
+                                                  : device.settings.encryption.value_or(Encryption::kAes256Cbc),
+                    .always_encrypt = device.settings.always_encrypt || device.held_key.has_value(),
+                    .authenticated_channel = resync.authenticated_channel,
+                    .model_parameters = std::move(sources.model_parameters)};
+  if (!upgrade_rule.empty()) {
+    // The next hop of the phone's upgrade path, over whatever the layers
+    // say about upgrades.
+    input.layers.push_back(
+        {.scope = Scope::kDevice,
+         .parameters = {{.name = "Upgrade_Enable", .value = "Yes", .user_access = flat_profile::UserAccess::kNone},
+                        {.name = "Upgrade_Rule", .value = upgrade_rule,
+                         .user_access = flat_profile::UserAccess::kNone}}});
+  }
+  input.device.mac = *identity::MacAddress::Parse(resync.mac);
+  input.device.model = resync.model;
+  input.device.serial = resync.serial;
+  input.device.firmware = resync.firmware_version;
+  input.device.partner = device.partner;
+  input.device.site = device.settings.site;
+  input.device.source_address = resync.source_address;
+  // The key the phone holds: the one it was handed, else its newest (which
+  // encrypts what nobody may read in the clear).
+  std::optional<SealedKey> sealed;
+  if (device.held_key) {
+    sealed = device.held_key->key;
+  } else {
+    ASSIGN_OR_RETURN(sealed, store_.DeviceKey(resync.mac));
+  }
+  if (sealed) {
+    ASSIGN_OR_RETURN(input.key, keys_.Unseal(*sealed));
+    input.key_id = sealed->key_id;
+  }
+  absl::StatusOr<Rendered> made = profile::Render(input);
+  if (made.status().code() == absl::StatusCode::kFailedPrecondition && !input.key) {
+    // First need of a key: the profile must be encrypted for this phone.
+    ASSIGN_OR_RETURN(SealedKey created, keys_.Add(resync.mac, /*only_if_none=*/true));
+    ASSIGN_OR_RETURN(input.key, keys_.Unseal(created));
+    input.key_id = created.key_id;
+    made = profile::Render(input);
+  }
+  if (!made.ok()) return made.status();
+  made->key_id = made->encryption == Encryption::kNone ? "" : input.key_id;
+  int dropped = static_cast<int>(made->dropped.size());
+  auto rendered = std::make_shared<const Rendered>(*std::move(made));
+  cache_.Put(cache_key, rendered);
+  return Rendering{rendered, false, dropped};
+}
+
+std::string Renderer::NextUpgradeRule(const DeviceContext& device, const Resync& resync) {
+  // Only a full firmware version (the phone's $SWVER, e.g. from its rule's
+  // URL) can be planned from; the User-Agent's "12.0.1" cannot.
+  if (firmware_ == nullptr || device.partner.empty() || !firmware::ParseVersion(resync.firmware_version).ok()) {
+    return "";
+  }
+  firmware::v1::PlanUpgradeRequest plan;
+  plan.mutable_mac()->set_value(resync.mac);
+  plan.set_model(resync.model);
+  plan.set_current_version(resync.firmware_version);
+  plan.set_partner(device.partner);
+  absl::StatusOr<firmware::v1::PlanUpgradeResponse> planned = firmware_->PlanUpgrade(plan, resync.request_id);
+  if (!planned.ok()) {
+    // The profile still goes out, without an upgrade this time.
+    if (planned.status().code() != absl::StatusCode::kNotFound) {
+      log::Warn("upgrade plan failed", {{"mac", resync.mac}, {"error", std::string(planned.status().message())}});
+    }
+    return "";
+  }
+  return planned->up_to_date() ? "" : planned->upgrade_rule();
+}
+
+}  // namespace onramp::profile
