@@ -11,6 +11,7 @@
 #include "lib/firmware_version/firmware_version.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/identity/mac_address.h"
+#include "lib/identity/product.h"
 #include "lib/identity/user_agent.h"
 #include "lib/status/status_macros.h"
 
@@ -130,13 +131,7 @@ absl::Status Phone::Apply(const std::string& profile_xml) {
     if (!parameter.value) continue;  // <X/>: keep the current value
     v1::Parameter& kept = (*state_.mutable_parameters())[parameter.name];
     kept.set_value(*parameter.value);
-    if (parameter.user_access) {
-      switch (*parameter.user_access) {
-        case flat_profile::UserAccess::kNone: kept.set_ua("na"); break;
-        case flat_profile::UserAccess::kReadOnly: kept.set_ua("ro"); break;
-        case flat_profile::UserAccess::kReadWrite: kept.set_ua("rw"); break;
-      }
-    }
+    if (parameter.user_access) kept.set_ua(std::string(flat_profile::UserAccessName(*parameter.user_access)));
   }
   return absl::OkStatus();
 }
@@ -154,8 +149,7 @@ macro::Variables Phone::Variables() const {
   macro::Variables variables;
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(state_.mac()); mac.ok()) variables.mac = *mac;
   variables.product_name = state_.model();
-  // The product series: the model without its maker's "CP-" ($PSN).
-  variables.product_series = std::string(absl::StripPrefix(state_.model(), "CP-"));
+  variables.product_series = std::string(identity::ProductSeries(state_.model()));
   variables.serial = state_.serial();
   std::string version = state_.firmware();
   if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "lib/status/error_detail.h"
+#include "lib/strings/strings.h"
 
 namespace onramp::activation {
 namespace {
@@ -41,6 +42,10 @@ absl::Status ValidateCode(std::string_view code) {
     return status::InvalidField("code", "activation code has a typo (check digit mismatch)");
   }
   return absl::OkStatus();
+}
+
+bool IsShortCode(std::string_view digits) {
+  return digits.size() >= 3 && digits.size() <= 16 && strings::IsDigits(digits);
 }
 
 }  // namespace onramp::activation

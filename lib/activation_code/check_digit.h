@@ -1,8 +1,9 @@
 #ifndef ONRAMP_LIB_ACTIVATION_CODE_CHECK_DIGIT_H_
 #define ONRAMP_LIB_ACTIVATION_CODE_CHECK_DIGIT_H_
 
-// The shape of an activation code, shared by the service that makes codes
-// and the gateway that refuses mistyped ones before any backend call.
+// The shape of an activation code (and of a short code), shared by the
+// services that make them and the gateway that refuses mistyped ones
+// before any backend call.
 //
 // A code is 16 decimal digits: 15 random digits and a Damm check digit.
 // Damm's quasigroup check catches every single-digit error and every swap of
@@ -23,6 +24,10 @@ int DammCheckDigit(std::string_view digits);
 // INVALID_ARGUMENT naming field "code" unless `code` is 16 digits whose last
 // is the Damm check digit of the rest.
 absl::Status ValidateCode(std::string_view code);
+
+// A short code, typed after '#' at a phone's activation screen: 3 to 16
+// digits, the name of a partner's redirect profile.
+bool IsShortCode(std::string_view digits);
 
 }  // namespace onramp::activation
 

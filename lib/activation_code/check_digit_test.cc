@@ -34,5 +34,10 @@ TEST(CheckDigitTest, MalformedCodesNameTheRule) {
   EXPECT_THAT(ValidateCode(""), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(ShortCodeTest, ThreeToSixteenDigits) {
+  for (const char* yes : {"123", "0000", "1234567890123456"}) EXPECT_TRUE(IsShortCode(yes)) << yes;
+  for (const char* no : {"", "12", "12345678901234567", "12a4", "#123", " 123"}) EXPECT_FALSE(IsShortCode(no)) << no;
+}
+
 }  // namespace
 }  // namespace onramp::activation

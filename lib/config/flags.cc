@@ -88,6 +88,16 @@ void Flags::RequiredString(std::string name, std::string* value, std::string hel
   options_.back().required = true;
 }
 
+void Flags::HexSecret(std::string name, std::string* value, std::string help) {
+  Check([name, value]() -> absl::Status {
+    if (value->size() < 64 || value->size() % 2 != 0 || !strings::IsHex(*value)) {
+      return absl::InvalidArgumentError(absl::StrCat("--", name, " must be 64 or more hex digits"));
+    }
+    return absl::OkStatus();
+  });
+  RequiredString(std::move(name), value, std::move(help));
+}
+
 template <typename Integer>
 void Flags::AddInt(std::string name, Integer* value, int64_t min, int64_t max,
                    std::string help) {

@@ -43,6 +43,9 @@ class Flags {
   void String(std::string name, std::string* value, std::string help);
   // A string that must not be empty after parsing.
   void RequiredString(std::string name, std::string* value, std::string help);
+  // A required secret key: 64 or more hex digits (32+ bytes), an even
+  // number of them.
+  void HexSecret(std::string name, std::string* value, std::string help);
   void Int(std::string name, int64_t* value, int64_t min, int64_t max,
            std::string help);
   void Int(std::string name, int* value, int min, int max, std::string help);

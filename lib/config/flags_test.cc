@@ -157,5 +157,24 @@ TEST_F(FlagsTest, PositionalArgumentsAreCollectedWhenAllowed) {
   EXPECT_THAT(rest, ::testing::ElementsAre("status", "--not-a-flag"));
 }
 
+TEST(HexSecretTest, SixtyFourOrMoreHexDigits) {
+  for (const std::string& good : {std::string(64, 'a'), std::string(128, 'F'), std::string(66, '0')}) {
+    std::string key;
+    Flags flags("kit", "A test service.");
+    flags.HexSecret("key", &key, "a key");
+    std::vector<const char*> args = {"kit"};
+    EXPECT_THAT(flags.Parse(1, args.data(), {{"ONRAMP_KEY", good}}), IsOk()) << good;
+    EXPECT_EQ(key, good);
+  }
+  for (const std::string& bad : {std::string(62, 'a'), std::string(65, 'a'), std::string(63, 'a') + "g", std::string()}) {
+    std::string key;
+    Flags flags("kit", "A test service.");
+    flags.HexSecret("key", &key, "a key");
+    std::vector<const char*> args = {"kit"};
+    EXPECT_THAT(flags.Parse(1, args.data(), {{"ONRAMP_KEY", bad}}), StatusIs(absl::StatusCode::kInvalidArgument))
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace onramp::config

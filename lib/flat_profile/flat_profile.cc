@@ -123,10 +123,8 @@ absl::StatusOr<ParseResult> Parse(std::string_view xml) {
       std::string_view name = attribute.name();
       std::string_view value = attribute.value();
       if (name == "ua") {
-        if (value == "na") parameter.user_access = UserAccess::kNone;
-        else if (value == "ro") parameter.user_access = UserAccess::kReadOnly;
-        else if (value == "rw") parameter.user_access = UserAccess::kReadWrite;
-        else {
+        parameter.user_access = UserAccessFromName(value);
+        if (!parameter.user_access) {
           return ErrorAt(xml, offset,
                          absl::StrCat("<", parameter.name, "> ua=\"", strings::ToAbsl(value),
                                       "\" is not na, ro or rw"));
@@ -185,11 +183,7 @@ std::string Write(const FlatProfile& profile, const WriteOptions& options) {
   for (const Parameter& parameter : profile.parameters) {
     out.append("  <").append(parameter.name);
     if (parameter.user_access.has_value()) {
-      switch (*parameter.user_access) {
-        case UserAccess::kNone: out.append(" ua=\"na\""); break;
-        case UserAccess::kReadOnly: out.append(" ua=\"ro\""); break;
-        case UserAccess::kReadWrite: out.append(" ua=\"rw\""); break;
-      }
+      out.append(" ua=\"").append(UserAccessName(*parameter.user_access)).append("\"");
     }
     if (parameter.user_preference.has_value()) {
       out.append(*parameter.user_preference ? " user-pref=\"y\"" : " user-pref=\"n\"");
@@ -239,6 +233,22 @@ std::string NameFromLabel(std::string_view label) {
     if (c == ' ' || c == '[' || c == ']' || c == '(' || c == ')' || c == '/') c = '_';
   }
   return name;
+}
+
+std::string_view UserAccessName(UserAccess access) {
+  switch (access) {
+    case UserAccess::kNone: return "na";
+    case UserAccess::kReadOnly: return "ro";
+    case UserAccess::kReadWrite: return "rw";
+  }
+  return "na";
+}
+
+std::optional<UserAccess> UserAccessFromName(std::string_view name) {
+  for (UserAccess access : {UserAccess::kNone, UserAccess::kReadOnly, UserAccess::kReadWrite}) {
+    if (UserAccessName(access) == name) return access;
+  }
+  return std::nullopt;
 }
 
 }  // namespace onramp::flat_profile

@@ -30,6 +30,11 @@ namespace onramp::flat_profile {
 // ua="na|ro|rw": the phone user's access to the parameter in the web UI.
 enum class UserAccess { kNone, kReadOnly, kReadWrite };
 
+// "na", "ro", "rw", as profiles (and the phone's state) write them.
+std::string_view UserAccessName(UserAccess access);
+// nullopt for anything else.
+std::optional<UserAccess> UserAccessFromName(std::string_view name);
+
 struct Parameter {
   std::string name;
   std::optional<std::string> value;  // nullopt: <X/>, keep the current value

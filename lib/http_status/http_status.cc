@@ -52,7 +52,10 @@ int ForPartner(absl::StatusCode code) {
 }
 
 std::string RetryAfterSeconds(const absl::Status& status, absl::Duration fallback) {
-  absl::Duration wait = status::RetryAfterOf(status).value_or(fallback);
+  return RetryAfterSeconds(status::RetryAfterOf(status).value_or(fallback));
+}
+
+std::string RetryAfterSeconds(absl::Duration wait) {
   return absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1)))));
 }
 

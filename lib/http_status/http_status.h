@@ -26,6 +26,8 @@ int ForPartner(absl::StatusCode code);
 // service attached (lib/status WithRetryAfter), in whole seconds, at least
 // 1; else `fallback` (a busy or unreachable backend says nothing).
 std::string RetryAfterSeconds(const absl::Status& status, absl::Duration fallback = absl::Seconds(5));
+// A wait as Retry-After's whole seconds, rounded up, at least 1.
+std::string RetryAfterSeconds(absl::Duration wait);
 
 // {"error":{"code":...,"message":...,"field":...}} ("field" only when the
 // status names one, see lib/status/error_detail.h).

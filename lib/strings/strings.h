@@ -23,6 +23,22 @@ inline std::string_view Trim(std::string_view text) {
 
 inline std::string Lower(std::string_view text) { return absl::AsciiStrToLower(ToAbsl(text)); }
 
+// Whether every character is '0'..'9' (true for "").
+inline bool IsDigits(std::string_view text) {
+  for (char c : text) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// Whether every character is a hex digit, either case (true for "").
+inline bool IsHex(std::string_view text) {
+  for (char c : text) {
+    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
 }  // namespace onramp::strings
 
 #endif  // ONRAMP_LIB_STRINGS_STRINGS_H_

@@ -1,7 +1,6 @@
 #include "services/activation-code/activation_code.h"
 
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "lib/log/log.h"
 #include "lib/server/periodic.h"
@@ -18,9 +17,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.RequiredString("database_url", &options->database_url,
                        "PostgreSQL URL; the service owns schema \"activation\" in it.");
   flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
-  flags.RequiredString("code_hash_key", &options->code_hash_key,
-                       "Secret: 64 or more hex digits; codes are stored as HMAC-SHA-256 under it. "
-                       "Changing it makes every existing code unredeemable.");
+  flags.HexSecret("code_hash_key", &options->code_hash_key,
+                  "Secret: 64 or more hex digits; codes are stored as HMAC-SHA-256 under it. "
+                  "Changing it makes every existing code unredeemable.");
   flags.Duration("sweep_interval", &options->sweep_interval,
                  "How often expired codes are marked and old limiter windows dropped.");
   flags.Int("limit_per_source", &options->service.limits.per_source, 1, 1000000,
@@ -36,9 +35,6 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Duration("default_expiry", &options->service.default_expiry,
                  "Lifetime of a code when CreateCodes gives none.");
   flags.Check([options]() -> absl::Status {
-    if (!DecodeHashKey(options->code_hash_key).ok()) {
-      return absl::InvalidArgumentError("--code_hash_key must be 64 or more hex digits");
-    }
     if (options->service.limits.window < absl::Seconds(1)) {
       return absl::InvalidArgumentError("--limit_window must be at least 1s");
     }
@@ -46,20 +42,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   });
 }
 
-absl::StatusOr<std::string> DecodeHashKey(const std::string& hex) {
-  if (hex.size() < 64 || hex.size() % 2 != 0) {
-    return absl::InvalidArgumentError("--code_hash_key must be 64 or more hex digits");
-  }
-  for (char c : hex) {
-    if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) {
-      return absl::InvalidArgumentError("--code_hash_key must be 64 or more hex digits");
-    }
-  }
-  return absl::HexStringToBytes(hex);
-}
-
 absl::Status Run(const Options& options) {
-  ASSIGN_OR_RETURN(std::string key, DecodeHashKey(options.code_hash_key));
+  const std::string key = absl::HexStringToBytes(options.code_hash_key);  // checked by its flag
   ASSIGN_OR_RETURN(CodeHasher hasher, CodeHasher::Create(key));
   ASSIGN_OR_RETURN(BatchSealer sealer, BatchSealer::Create(key));
   ASSIGN_OR_RETURN(std::unique_ptr<store::ConnectionPool> pool,

@@ -26,9 +26,6 @@ struct Options {
 
 void RegisterFlags(config::Flags& flags, Options* options);
 
-// The hash key's bytes; INVALID_ARGUMENT naming the flag when malformed.
-absl::StatusOr<std::string> DecodeHashKey(const std::string& hex);
-
 // Connects, migrates schema "activation", serves until SIGTERM, drains.
 absl::Status Run(const Options& options);
 

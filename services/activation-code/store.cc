@@ -6,6 +6,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/rate_limit/failure_windows.h"
+#include "lib/status/status_macros.h"
+#include "lib/store/page_token.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -67,18 +69,16 @@ CodeRecord FromRow(const pqxx::row& row) {
   return code;
 }
 
-// Page tokens are opaque to callers: "<created micros>/<id>" in base64url.
+// A page's position: "<created micros>/<id>" of its last code.
 std::string PageToken(const CodeRecord& last) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(absl::ToUnixMicros(last.created), "/", last.id));
+  return store::PageTokenAfter(absl::StrCat(absl::ToUnixMicros(last.created), "/", last.id));
 }
 
 absl::Status ParsePageToken(const std::string& token, int64_t* micros, std::string* id) {
-  std::string decoded;
-  std::vector<std::string> parts;
-  if (absl::WebSafeBase64Unescape(token, &decoded)) parts = absl::StrSplit(decoded, '/');
+  ASSIGN_OR_RETURN(std::string position, store::PositionOf(token));
+  std::vector<std::string> parts = absl::StrSplit(position, '/');
   if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], micros) || parts[1].size() != 36) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
+    return store::NotAPageToken();
   }
   *id = parts[1];
   return absl::OkStatus();

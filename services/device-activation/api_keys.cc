@@ -13,6 +13,7 @@
 #include "lib/status/error_detail.h"
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
+#include "lib/store/page_token.h"
 #include "lib/store/transaction.h"
 #include "lib/validation/fields.h"
 #include "pqxx/pqxx"
@@ -78,18 +79,16 @@ grpc::Status ApiKeyServiceImpl::ListApiKeys(grpc::ServerContext*, const v1::List
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
-    std::string after;
-    if (!request->page().page_token().empty() && !absl::WebSafeBase64Unescape(request->page().page_token(), &after)) {
-      return InvalidField("page.page_token", "page_token is not one this service issued");
-    }
+    absl::StatusOr<std::string> after = store::PositionOf(request->page().page_token());
+    if (!after.ok()) return validation::PageTokenError(after.status());
     return store::Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
       response->Clear();
       pqxx::result rows = tx.exec_params(
           absl::StrCat("SELECT ", kColumns, " FROM device.api_keys WHERE partner = $1 AND id > $2 ORDER BY id LIMIT $3"),
-          request->partner(), after, page_size + 1);
+          request->partner(), *after, page_size + 1);
       for (const pqxx::row& row : rows) {
         if (response->keys_size() == page_size) {
-          response->mutable_page()->set_next_page_token(absl::WebSafeBase64Escape(response->keys().rbegin()->id()));
+          response->mutable_page()->set_next_page_token(store::PageTokenAfter(response->keys().rbegin()->id()));
           break;
         }
         FromRow(row, response->add_keys());

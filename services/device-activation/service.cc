@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "lib/activation_code/check_digit.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/log/log.h"
 #include "lib/profile_crypto/digest.h"
@@ -16,6 +17,7 @@
 #include "lib/status/error_detail.h"
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
+#include "lib/strings/strings.h"
 #include "lib/validation/fields.h"
 #include "services/device-activation/onboarding.h"
 
@@ -457,9 +459,9 @@ grpc::Status DeviceActivationServiceImpl::CreateRedirectProfile(
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Name("name", request->name(), 64));
-    bool digits = std::all_of(request->name().begin(), request->name().end(),
-                              [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
-    if (digits && (request->name().size() < 3 || request->name().size() > 16)) {
+    // A name of digits is a short code phones can type.
+    bool digits = strings::IsDigits(request->name());
+    if (digits && !activation::IsShortCode(request->name())) {
       return InvalidField("name", "a short code (a name of digits) must be 3 to 16 digits");
     }
     RETURN_IF_ERROR(CheckTarget("target", request->target()));
@@ -519,10 +521,7 @@ grpc::Status DeviceActivationServiceImpl::ResolveShortCode(
     v1::ResolveShortCodeResponse* response) {
   auto run = [&]() -> absl::Status {
     const std::string& digits = request->digits();
-    bool valid = digits.size() >= 3 && digits.size() <= 16 &&
-                 std::all_of(digits.begin(), digits.end(),
-                             [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
-    if (!valid) return InvalidField("digits", "a short code is 3 to 16 digits (without the #)");
+    if (!activation::IsShortCode(digits)) return InvalidField("digits", "a short code is 3 to 16 digits (without the #)");
     RETURN_IF_ERROR(validation::Text("source_address", request->source_address(), 64));
     absl::Duration retry_after;
     absl::StatusOr<ProfileRecord> profile =

@@ -4,7 +4,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/status/status_macros.h"
 #include "lib/store/arrays.h"
+#include "lib/store/page_token.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -175,10 +177,7 @@ absl::StatusOr<DeviceRecord> DeviceStore::Get(const std::string& partner, const 
 absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::List(
     const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
     int page_size, const std::string& page_token) {
-  std::string after;
-  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   std::vector<DeviceRecord> devices;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     devices.clear();
@@ -197,7 +196,7 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::L
   std::string next;
   if (devices.size() > static_cast<size_t>(page_size)) {
     devices.pop_back();
-    next = absl::WebSafeBase64Escape(devices.back().mac);
+    next = store::PageTokenAfter(devices.back().mac);
   }
   return std::make_pair(std::move(devices), next);
 }
@@ -327,10 +326,7 @@ absl::StatusOr<ProfileRecord> DeviceStore::GetProfile(const std::string& partner
 
 absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> DeviceStore::ListProfiles(
     const std::string& partner, int page_size, const std::string& page_token) {
-  std::string after;
-  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   std::vector<ProfileRecord> profiles;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     profiles.clear();
@@ -346,7 +342,7 @@ absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> DeviceStore::
   std::string next;
   if (profiles.size() > static_cast<size_t>(page_size)) {
     profiles.pop_back();
-    next = absl::WebSafeBase64Escape(profiles.back().name);
+    next = store::PageTokenAfter(profiles.back().name);
   }
   return std::make_pair(std::move(profiles), next);
 }
@@ -549,12 +545,9 @@ absl::StatusOr<DeviceStore::RevokedPage> DeviceStore::RevokedSince(absl::Time si
   int64_t after_micros = absl::ToUnixMicros(since) - 1;
   std::string after_serial;
   if (!page_token.empty()) {
-    std::string decoded;
-    std::vector<std::string> parts;
-    if (absl::WebSafeBase64Unescape(page_token, &decoded)) parts = absl::StrSplit(decoded, '|');
-    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_micros)) {
-      return absl::InvalidArgumentError("page_token is not one this service issued");
-    }
+    ASSIGN_OR_RETURN(std::string position, store::PositionOf(page_token));
+    std::vector<std::string> parts = absl::StrSplit(position, '|');
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_micros)) return store::NotAPageToken();
     after_serial = parts[1];
   }
   RevokedPage page;
@@ -579,7 +572,7 @@ absl::StatusOr<DeviceStore::RevokedPage> DeviceStore::RevokedSince(absl::Time si
   if (page.certificates.size() > static_cast<size_t>(page_size)) {
     page.certificates.pop_back();
     const RevokedCertificate& last = page.certificates.back();
-    page.next_page_token = absl::WebSafeBase64Escape(absl::StrCat(absl::ToUnixMicros(last.revoked), "|", last.serial));
+    page.next_page_token = store::PageTokenAfter(absl::StrCat(absl::ToUnixMicros(last.revoked), "|", last.serial));
   }
   return page;
 }

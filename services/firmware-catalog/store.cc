@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/status/status_macros.h"
+#include "lib/store/page_token.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -157,10 +159,7 @@ absl::StatusOr<ImageRecord> CatalogStore::GetImage(const std::string& file_name)
 
 absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> CatalogStore::ListImages(
     const std::string& model, int page_size, const std::string& page_token) {
-  std::string after;
-  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   std::vector<ImageRecord> images;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     images.clear();
@@ -177,7 +176,7 @@ absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> CatalogStore::L
   std::string next;
   if (images.size() > static_cast<size_t>(page_size)) {
     images.pop_back();
-    next = absl::WebSafeBase64Escape(images.back().file_name);
+    next = store::PageTokenAfter(images.back().file_name);
   }
   return std::make_pair(std::move(images), next);
 }

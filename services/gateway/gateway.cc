@@ -45,7 +45,7 @@ size_t RouteOf(const Request& request) {
 Response TooManyRequests(absl::Duration wait) {
   Response response(http::status::too_many_requests, 11);
   response.set(http::field::content_type, "text/plain");
-  response.set(http::field::retry_after, absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(wait, absl::Seconds(1))))));
+  response.set(http::field::retry_after, http_status::RetryAfterSeconds(wait));
   response.body() = "too many requests from this address; retry later\n";
   response.keep_alive(true);
   response.prepare_payload();

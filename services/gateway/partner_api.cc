@@ -23,6 +23,12 @@ struct PartnerApi::Call {
 
   const std::string& Param(const std::string& name) { return params[name]; }
   std::string Header(std::string_view name) const { return rest::HeaderOf(request, name); }
+  // The Idempotency-Key that makes a retried create safe; without one the
+  // request id stands in, so only this request's own retries repeat it.
+  std::string IdempotencyKey() const {
+    std::string key = Header("Idempotency-Key");
+    return key.empty() ? absl::StrCat("request-", request_id) : key;
+  }
 };
 
 namespace {
@@ -189,11 +195,7 @@ Reply PartnerApi::CreateCodes(Call& call) {
   activation::v1::CreateCodesRequest request;
   if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) return rest::Error(parsed);
   request.set_partner(call.partner);
-  // Idempotency-Key makes a retried create safe; without one every call
-  // is a new batch.
-  std::string key = call.Header("Idempotency-Key");
-  if (key.empty()) key = absl::StrCat("request-", call.request_id);
-  request.set_idempotency_key(key);
+  request.set_idempotency_key(call.IdempotencyKey());
   return rest::Respond(codes_.CreateCodes(request, call.request_id), http::status::created);
 }
 
@@ -245,9 +247,7 @@ Reply PartnerApi::ClaimDevices(Call& call) {
     return rest::Error(parsed);
   }
   request.set_partner(call.partner);
-  std::string key = call.Header("Idempotency-Key");
-  if (key.empty()) key = absl::StrCat("request-", call.request_id);
-  request.set_idempotency_key(key);
+  request.set_idempotency_key(call.IdempotencyKey());
   return rest::Respond(devices_.ClaimDevices(request, call.request_id));
 }
 
@@ -439,8 +439,7 @@ Reply PartnerApi::CreateRollout(Call& call) {
   firmware::v1::CreateRolloutRequest request;
   if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) return rest::Error(parsed);
   request.set_partner(call.partner);
-  std::string key = call.Header("Idempotency-Key");
-  if (!key.empty()) request.set_idempotency_key(key);
+  request.set_idempotency_key(call.IdempotencyKey());
   return rest::Respond(firmware_.CreateRollout(request, call.request_id), http::status::created);
 }
 

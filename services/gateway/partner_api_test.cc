@@ -222,6 +222,9 @@ TEST_F(PartnerApiTest, BackendAnswersKeepTheirMeaning) {
       201);
   EXPECT_EQ(rollout.partner(), "acme");
   EXPECT_EQ(rollout.idempotency_key(), "r1");
+  EXPECT_CALL(firmware_, CreateRollout).WillOnce(DoAll(SaveArg<0>(&rollout), Return(firmware::v1::Rollout())));
+  Call(http::verb::post, "/api/v1/rollouts", R"({"model":"CP-8851-3PCC"})");
+  EXPECT_EQ(rollout.idempotency_key(), "request-req-7");
 }
 
 TEST_F(PartnerApiTest, FirmwareUploadsStreamToTheCatalog) {

@@ -14,6 +14,7 @@
 #include "lib/http_etag/etag.h"
 #include "lib/http_status/http_status.h"
 #include "lib/identity/mac_address.h"
+#include "lib/identity/product.h"
 #include "lib/identity/user_agent.h"
 #include "lib/log/log.h"
 #include "lib/strings/form.h"
@@ -80,11 +81,6 @@ Response CodeFailure(const absl::Status& status) {
     return Text(http::status::not_found, "no such activation code\n");
   }
   return Failure(status);
-}
-
-bool IsShortCode(std::string_view digits) {
-  return digits.size() >= 3 && digits.size() <= 16 &&
-         std::all_of(digits.begin(), digits.end(), [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
 }
 
 std::string Header(const Request& request, http::field field) {
@@ -204,7 +200,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   std::string code = field("code");
   if (code.starts_with('#')) {
     std::string digits = code.substr(1);
-    if (!IsShortCode(digits)) return Text(http::status::not_found, "no such short code\n");
+    if (!activation::IsShortCode(digits)) return Text(http::status::not_found, "no such short code\n");
     device::v1::ResolveShortCodeRequest resolve;
     resolve.set_digits(digits);
     resolve.set_source_address(peer.address);
@@ -271,9 +267,7 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
     return Redirect(agent, peer, agent->model, mac->Lower(), request_id);  // $MA.cfg
   }
   // &PN.cfg and $PSN.xml name the phone only through its User-Agent.
-  // $PSN is the model without its maker's "CP-" (CP-8851-3PCC: 8851-3PCC).
-  std::string_view series = std::string_view(agent->model).starts_with("CP-") ? std::string_view(agent->model).substr(3)
-                                                                               : std::string_view(agent->model);
+  std::string_view series = identity::ProductSeries(agent->model);
   bool names_this_phone =
       stem == agent->model || stem == series || (!agent->serial.empty() && stem == agent->serial);
   if (!names_this_phone || !agent->mac.has_value()) return Text(http::status::not_found, "no such profile\n");

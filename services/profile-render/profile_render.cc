@@ -1,6 +1,5 @@
 #include "services/profile-render/profile_render.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "lib/clients/device_activation_client.h"
 #include "lib/clients/firmware_catalog_client.h"
@@ -14,23 +13,14 @@
 #include "services/profile-render/service.h"
 
 namespace onramp::profile {
-namespace {
-
-bool IsHexSecret(const std::string& hex) {
-  return hex.size() >= 64 && hex.size() % 2 == 0 &&
-         std::all_of(hex.begin(), hex.end(),
-                     [](char c) { return absl::ascii_isxdigit(static_cast<unsigned char>(c)); });
-}
-
-}  // namespace
 
 void RegisterFlags(config::Flags& flags, Options* options) {
   server::RegisterServerFlags(flags, &options->server);
   flags.RequiredString("database_url", &options->database_url,
                        "PostgreSQL URL; the service owns schema \"profile\" in it.");
   flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
-  flags.RequiredString("key_encryption_key", &options->key_encryption_key,
-                       "Secret: 64 or more hex digits; seals per-device profile keys at rest.");
+  flags.HexSecret("key_encryption_key", &options->key_encryption_key,
+                  "Secret: 64 or more hex digits; seals per-device profile keys at rest.");
   flags.Int("cache_entries", &options->cache_entries, 1, 100000000, "Rendered profiles kept.");
   flags.Duration("generation_poll", &options->generation_poll,
                  "How soon other replicas' layer writes reach this replica's cache.");
@@ -43,11 +33,6 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.String("firmware_catalog_addr", &options->firmware_catalog_addr,
                "host:port of firmware-catalog, to add the next hop of each phone's upgrade plan to "
                "its profile; empty: none.");
-  flags.Check([options]() -> absl::Status {
-    return IsHexSecret(options->key_encryption_key)
-               ? absl::OkStatus()
-               : absl::InvalidArgumentError("--key_encryption_key must be 64 or more hex digits");
-  });
 }
 
 absl::Status Run(const Options& options) {

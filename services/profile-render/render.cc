@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "kainjow/mustache.hpp"
+#include "lib/identity/product.h"
 #include "lib/macro/macro.h"
 #include "lib/profile_crypto/aes128gcm.h"
 #include "lib/profile_crypto/digest.h"
@@ -94,7 +95,7 @@ macro::Variables Variables(const DeviceFacts& device) {
   macro::Variables variables;
   variables.mac = device.mac;
   variables.product_name = device.model;
-  variables.product_series = device.model.starts_with("CP-") ? device.model.substr(3) : device.model;
+  variables.product_series = std::string(identity::ProductSeries(device.model));
   variables.serial = device.serial;
   variables.software_version = device.firmware;
   variables.ip = device.source_address;

@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/status/status_macros.h"
 #include "lib/store/arrays.h"
+#include "lib/store/page_token.h"
 #include "lib/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -59,13 +61,7 @@ void BumpGeneration(pqxx::transaction_base& tx) {
 }
 
 std::string_view UaText(const std::optional<flat_profile::UserAccess>& ua) {
-  if (!ua) return "";
-  switch (*ua) {
-    case flat_profile::UserAccess::kNone: return "na";
-    case flat_profile::UserAccess::kReadOnly: return "ro";
-    case flat_profile::UserAccess::kReadWrite: return "rw";
-  }
-  return "";
+  return ua ? flat_profile::UserAccessName(*ua) : "";
 }
 
 }  // namespace
@@ -104,9 +100,7 @@ std::vector<LayerParameter> DecodeParameters(std::string_view text) {
     std::vector<std::string> fields = absl::StrSplit(line, absl::MaxSplits('\t', 3));
     if (fields.size() != 4) continue;
     LayerParameter p{.name = fields[0], .value = fields[3], .secret = fields[2] == "1"};
-    if (fields[1] == "na") p.user_access = flat_profile::UserAccess::kNone;
-    if (fields[1] == "ro") p.user_access = flat_profile::UserAccess::kReadOnly;
-    if (fields[1] == "rw") p.user_access = flat_profile::UserAccess::kReadWrite;
+    p.user_access = flat_profile::UserAccessFromName(fields[1]);
     parameters.push_back(std::move(p));
   }
   return parameters;
@@ -172,10 +166,7 @@ absl::StatusOr<StoredLayer> ProfileStore::GetLayer(const LayerKey& ref) {
 absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ProfileStore::ListLayers(
     const std::string& partner, std::optional<Scope> scope, int page_size,
     const std::string& page_token) {
-  std::string after;
-  if (!page_token.empty() && !absl::WebSafeBase64Unescape(page_token, &after)) {
-    return absl::InvalidArgumentError("page_token is not one this service issued");
-  }
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   std::vector<StoredLayer> layers;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     layers.clear();
@@ -192,8 +183,7 @@ absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ProfileStore::L
   std::string next;
   if (layers.size() > static_cast<size_t>(page_size)) {
     layers.pop_back();
-    next = absl::WebSafeBase64Escape(
-        absl::StrCat(ScopeName(layers.back().ref.scope), "/", layers.back().ref.key));
+    next = store::PageTokenAfter(absl::StrCat(ScopeName(layers.back().ref.scope), "/", layers.back().ref.key));
   }
   return std::make_pair(std::move(layers), next);
 }

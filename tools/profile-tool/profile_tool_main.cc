@@ -27,6 +27,7 @@
 #include "lib/config/flags.h"
 #include "lib/flat_profile/flat_profile.h"
 #include "lib/identity/mac_address.h"
+#include "lib/identity/product.h"
 #include "lib/macro/macro.h"
 #include "lib/profile_crypto/aes128gcm.h"
 #include "lib/profile_crypto/gzip.h"
@@ -248,9 +249,7 @@ absl::Status ExpandRule(const RuleFlags& options) {
   variables.product_name = options.model;
   variables.serial = options.serial;
   variables.software_version = options.swver;
-  // The product series is the model without its maker prefix ("CP-").
-  variables.product_series =
-      options.model.starts_with("CP-") ? options.model.substr(3) : options.model;
+  variables.product_series = std::string(identity::ProductSeries(options.model));
   auto resolution = rule::Evaluate(*parsed, variables,
                                    {.kind = kind, .dhcp_tftp_server = options.dhcp_server});
   if (!resolution.ok()) return resolution.status();
