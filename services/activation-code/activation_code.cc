@@ -54,7 +54,7 @@ absl::Status Run(const Options& options) {
   (void)migrated;
 
   auto registry = std::make_shared<prometheus::Registry>();
-  CodeStore code_store(*pool);
+  PostgresCodeStore code_store(*pool);
   ActivationCodeServiceImpl service(code_store, std::move(hasher), std::move(sealer),
                                     options.service, *registry);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,

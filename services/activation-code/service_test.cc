@@ -33,7 +33,7 @@ class ActivationServiceTest : public store::testing::DatabaseTest {
     DatabaseTest::SetUp();
     if (HasFatalFailure()) return;
     ASSERT_TRUE(store::Migrate(pool(), "activation", Migrations()).ok());
-    store_ = std::make_unique<CodeStore>(pool());
+    store_ = std::make_unique<PostgresCodeStore>(pool());
     registry_ = std::make_shared<prometheus::Registry>();
     ServiceOptions options;
     options.limits = {.per_source = 5, .per_mac = 5, .per_code = 5};

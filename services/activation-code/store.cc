@@ -96,7 +96,7 @@ void Audit(pqxx::transaction_base& tx, const std::string& partner, std::string_v
 
 }  // namespace
 
-absl::StatusOr<CreatedBatch> CodeStore::CreateBatch(const NewBatch& batch) {
+absl::StatusOr<CreatedBatch> PostgresCodeStore::CreateBatch(const NewBatch& batch) {
   CreatedBatch created;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     created = CreatedBatch();
@@ -154,7 +154,7 @@ absl::StatusOr<CreatedBatch> CodeStore::CreateBatch(const NewBatch& batch) {
   return created;
 }
 
-absl::StatusOr<CodePage> CodeStore::List(const std::string& partner, const ListFilter& filter) {
+absl::StatusOr<CodePage> PostgresCodeStore::List(const std::string& partner, const ListFilter& filter) {
   int64_t after_micros = INT64_MAX;
   std::string after_id = "ffffffff-ffff-ffff-ffff-ffffffffffff";
   if (!filter.page_token.empty()) {
@@ -190,7 +190,7 @@ absl::StatusOr<CodePage> CodeStore::List(const std::string& partner, const ListF
   return page;
 }
 
-absl::StatusOr<CodeRecord> CodeStore::Get(const std::string& partner, const std::string& id) {
+absl::StatusOr<CodeRecord> PostgresCodeStore::Get(const std::string& partner, const std::string& id) {
   std::optional<CodeRecord> code;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
@@ -205,7 +205,7 @@ absl::StatusOr<CodeRecord> CodeStore::Get(const std::string& partner, const std:
   return *code;
 }
 
-absl::StatusOr<CodeRecord> CodeStore::Revoke(const std::string& partner, const std::string& id,
+absl::StatusOr<CodeRecord> PostgresCodeStore::Revoke(const std::string& partner, const std::string& id,
                                              const std::string& source) {
   std::optional<CodeRecord> code;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -234,7 +234,7 @@ absl::StatusOr<CodeRecord> CodeStore::Revoke(const std::string& partner, const s
   return *code;
 }
 
-absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
+absl::StatusOr<RedeemOutcome> PostgresCodeStore::Redeem(const Redemption& redemption,
                                                 const RateLimits& limits) {
   RedeemOutcome outcome;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -323,7 +323,7 @@ absl::StatusOr<RedeemOutcome> CodeStore::Redeem(const Redemption& redemption,
   return outcome;
 }
 
-absl::StatusOr<CodeStore::SweepResult> CodeStore::Sweep(absl::Duration window) {
+absl::StatusOr<CodeStore::SweepResult> PostgresCodeStore::Sweep(absl::Duration window) {
   SweepResult result;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     result.expired = static_cast<int>(

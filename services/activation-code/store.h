@@ -99,7 +99,7 @@ struct Redemption {
 struct RedeemOutcome {
   enum class Kind {
     kRedeemed,
-    kReplayed,    // the redeeming phone again, within the replay window
+    kReplayed,  // the redeeming phone again, within the replay window
     kUnknownCode,
     kNotActive,   // used, revoked or expired
     kWrongPhone,  // bound to another model or MAC
@@ -114,18 +114,18 @@ struct RedeemOutcome {
 
 class CodeStore {
  public:
-  explicit CodeStore(store::ConnectionPool& pool) : pool_(pool) {}
+  virtual ~CodeStore() = default;
 
   // A new batch, or the earlier one for the same (partner, key) when the
   // request is the same; FAILED_PRECONDITION when the key was used for a
   // different request.
-  absl::StatusOr<CreatedBatch> CreateBatch(const NewBatch& batch);
-  absl::StatusOr<CodePage> List(const std::string& partner, const ListFilter& filter);
+  virtual absl::StatusOr<CreatedBatch> CreateBatch(const NewBatch& batch) = 0;
+  virtual absl::StatusOr<CodePage> List(const std::string& partner, const ListFilter& filter) = 0;
   // NOT_FOUND unless the code exists and belongs to `partner`.
-  absl::StatusOr<CodeRecord> Get(const std::string& partner, const std::string& id);
-  absl::StatusOr<CodeRecord> Revoke(const std::string& partner, const std::string& id,
-                                    const std::string& source);
-  absl::StatusOr<RedeemOutcome> Redeem(const Redemption& redemption, const RateLimits& limits);
+  virtual absl::StatusOr<CodeRecord> Get(const std::string& partner, const std::string& id) = 0;
+  virtual absl::StatusOr<CodeRecord> Revoke(const std::string& partner, const std::string& id,
+                                            const std::string& source) = 0;
+  virtual absl::StatusOr<RedeemOutcome> Redeem(const Redemption& redemption, const RateLimits& limits) = 0;
 
   struct SweepResult {
     int expired = 0;
@@ -134,7 +134,20 @@ class CodeStore {
   };
   // Marks codes past expiry, drops sealed codes older than a day and
   // failure counters of past windows.
-  absl::StatusOr<SweepResult> Sweep(absl::Duration window);
+  virtual absl::StatusOr<SweepResult> Sweep(absl::Duration window) = 0;
+};
+
+class PostgresCodeStore final : public CodeStore {
+ public:
+  explicit PostgresCodeStore(store::ConnectionPool& pool) : pool_(pool) {}
+
+  absl::StatusOr<CreatedBatch> CreateBatch(const NewBatch& batch) override;
+  absl::StatusOr<CodePage> List(const std::string& partner, const ListFilter& filter) override;
+  absl::StatusOr<CodeRecord> Get(const std::string& partner, const std::string& id) override;
+  absl::StatusOr<CodeRecord> Revoke(const std::string& partner, const std::string& id,
+                                    const std::string& source) override;
+  absl::StatusOr<RedeemOutcome> Redeem(const Redemption& redemption, const RateLimits& limits) override;
+  absl::StatusOr<SweepResult> Sweep(absl::Duration window) override;
 
  private:
   store::ConnectionPool& pool_;

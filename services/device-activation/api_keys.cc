@@ -10,24 +10,16 @@
 #include "absl/strings/str_split.h"
 #include "lib/profile_crypto/digest.h"
 #include "lib/proto/messages.h"
-#include "lib/status/error_detail.h"
 #include "lib/status/grpc_status.h"
 #include "lib/status/status_macros.h"
-#include "lib/store/page_token.h"
-#include "lib/store/transaction.h"
 #include "lib/validation/fields.h"
-#include "pqxx/pqxx"
 
 namespace onramp::device {
 namespace {
 
-using status::InvalidField;
 using status::ToGrpcStatus;
 
 constexpr char kPrefix[] = "onr";
-constexpr char kColumns[] =
-    "id, partner, name, extract(epoch FROM create_time)::float8, "
-    "extract(epoch FROM revoke_time)::float8";
 
 absl::StatusOr<std::string> RandomText(size_t bytes) {
   std::string raw(bytes, '\0');
@@ -37,16 +29,12 @@ absl::StatusOr<std::string> RandomText(size_t bytes) {
   return raw;
 }
 
-void FromRow(const pqxx::row& row, v1::ApiKey* key) {
-  key->set_id(row[0].as<std::string>());
-  key->set_partner(row[1].as<std::string>());
-  key->set_name(row[2].as<std::string>());
-  proto::SetTimestamp(absl::FromUnixMicros(static_cast<int64_t>(row[3].as<double>() * 1e6)),
-                      key->mutable_create_time());
-  if (!row[4].is_null()) {
-    proto::SetTimestamp(absl::FromUnixMicros(static_cast<int64_t>(row[4].as<double>() * 1e6)),
-                        key->mutable_revoke_time());
-  }
+void ToProto(const ApiKeyRecord& key, v1::ApiKey* out) {
+  out->set_id(key.id);
+  out->set_partner(key.partner);
+  out->set_name(key.name);
+  proto::SetTimestamp(key.created, out->mutable_create_time());
+  if (key.revoked) proto::SetTimestamp(*key.revoked, out->mutable_revoke_time());
 }
 
 }  // namespace
@@ -60,16 +48,11 @@ grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext*, const v1::Cre
     ASSIGN_OR_RETURN(std::string secret_bytes, RandomText(32));
     std::string id = absl::BytesToHexString(id_bytes);
     std::string secret = absl::WebSafeBase64Escape(secret_bytes);
-    return store::Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-      pqxx::result rows = tx.exec_params(
-          absl::StrCat("INSERT INTO device.api_keys (id, partner, name, secret_sha256) VALUES ($1, $2, $3, $4) "
-                       "RETURNING ",
-                       kColumns),
-          id, request->partner(), request->name(), profile_crypto::Sha256Hex(secret));
-      FromRow(rows[0], response->mutable_key());
-      response->set_secret(absl::StrCat(kPrefix, "_", id, "_", secret));
-      return absl::OkStatus();
-    });
+    ASSIGN_OR_RETURN(ApiKeyRecord key,
+                     store_.Create(id, request->partner(), request->name(), profile_crypto::Sha256Hex(secret)));
+    ToProto(key, response->mutable_key());
+    response->set_secret(absl::StrCat(kPrefix, "_", id, "_", secret));
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }
@@ -79,22 +62,11 @@ grpc::Status ApiKeyServiceImpl::ListApiKeys(grpc::ServerContext*, const v1::List
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
-    absl::StatusOr<std::string> after = store::PositionOf(request->page().page_token());
-    if (!after.ok()) return validation::PageTokenError(after.status());
-    return store::Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-      response->Clear();
-      pqxx::result rows = tx.exec_params(
-          absl::StrCat("SELECT ", kColumns, " FROM device.api_keys WHERE partner = $1 AND id > $2 ORDER BY id LIMIT $3"),
-          request->partner(), *after, page_size + 1);
-      for (const pqxx::row& row : rows) {
-        if (response->keys_size() == page_size) {
-          response->mutable_page()->set_next_page_token(store::PageTokenAfter(response->keys().rbegin()->id()));
-          break;
-        }
-        FromRow(row, response->add_keys());
-      }
-      return absl::OkStatus();
-    }, {.read_only = true});
+    auto listed = store_.List(request->partner(), page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    for (const ApiKeyRecord& key : listed->first) ToProto(key, response->add_keys());
+    response->mutable_page()->set_next_page_token(listed->second);
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }
@@ -104,17 +76,9 @@ grpc::Status ApiKeyServiceImpl::RevokeApiKey(grpc::ServerContext*, const v1::Rev
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Text("id", request->id(), 64));
-    return store::Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-      // Revoking twice keeps the first time.
-      pqxx::result rows = tx.exec_params(
-          absl::StrCat("UPDATE device.api_keys SET revoke_time = coalesce(revoke_time, now()) "
-                       "WHERE id = $1 AND partner = $2 RETURNING ",
-                       kColumns),
-          request->id(), request->partner());
-      if (rows.empty()) return absl::NotFoundError(absl::StrCat("no API key ", request->id()));
-      FromRow(rows[0], response);
-      return absl::OkStatus();
-    });
+    ASSIGN_OR_RETURN(ApiKeyRecord key, store_.Revoke(request->partner(), request->id()));
+    ToProto(key, response);
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }
@@ -128,20 +92,14 @@ grpc::Status ApiKeyServiceImpl::AuthenticateApiKey(grpc::ServerContext*,
     std::vector<std::string> parts = absl::StrSplit(request->secret(), absl::MaxSplits('_', 2));
     if (parts.size() != 3 || parts[0] != kPrefix || parts[1].size() != 16 || parts[2].size() > 64) return refused;
     std::string presented = profile_crypto::Sha256Hex(parts[2]);
-    std::optional<std::string> stored;
-    RETURN_IF_ERROR(store::Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-      pqxx::result rows = tx.exec_params(
-          absl::StrCat("SELECT ", kColumns, ", secret_sha256 FROM device.api_keys WHERE id = $1"), parts[1]);
-      if (rows.empty()) return absl::OkStatus();
-      FromRow(rows[0], response);
-      stored = rows[0][5].as<std::string>();
-      return absl::OkStatus();
-    }, {.read_only = true}));
-    if (!stored || stored->size() != presented.size() ||
-        CRYPTO_memcmp(stored->data(), presented.data(), presented.size()) != 0 || response->has_revoke_time()) {
-      response->Clear();
+    ASSIGN_OR_RETURN(auto found, store_.Find(parts[1]));
+    if (!found) return refused;
+    const auto& [key, stored] = *found;
+    if (stored.size() != presented.size() || CRYPTO_memcmp(stored.data(), presented.data(), presented.size()) != 0 ||
+        key.revoked) {
       return refused;
     }
+    ToProto(key, response);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

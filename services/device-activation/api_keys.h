@@ -5,14 +5,14 @@
 // bytes, shown once as "onr_<id>_<secret>", kept as the secret's SHA-256,
 // revocable. The gateway authenticates every partner request with one.
 
-#include "lib/store/pool.h"
 #include "onramp/device/v1/device.grpc.pb.h"
+#include "services/device-activation/api_key_store.h"
 
 namespace onramp::device {
 
 class ApiKeyServiceImpl final : public v1::ApiKeyService::Service {
  public:
-  explicit ApiKeyServiceImpl(store::ConnectionPool& pool) : pool_(pool) {}
+  explicit ApiKeyServiceImpl(ApiKeyStore& store) : store_(store) {}
 
   grpc::Status CreateApiKey(grpc::ServerContext*, const v1::CreateApiKeyRequest* request,
                             v1::CreateApiKeyResponse* response) override;
@@ -24,7 +24,7 @@ class ApiKeyServiceImpl final : public v1::ApiKeyService::Service {
                                   v1::ApiKey* response) override;
 
  private:
-  store::ConnectionPool& pool_;
+  ApiKeyStore& store_;
 };
 
 }  // namespace onramp::device

@@ -19,7 +19,8 @@ class ApiKeysTest : public store::testing::DatabaseTest {
     DatabaseTest::SetUp();
     if (HasFatalFailure()) return;
     ASSERT_TRUE(store::Migrate(pool(), "device", Migrations()).ok());
-    service_ = std::make_unique<ApiKeyServiceImpl>(pool());
+    store_ = std::make_unique<PostgresApiKeyStore>(pool());
+    service_ = std::make_unique<ApiKeyServiceImpl>(*store_);
     auto server = server::Server::Start(
         {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()}, {service_.get()},
         std::make_shared<prometheus::Registry>());
@@ -59,6 +60,7 @@ class ApiKeysTest : public store::testing::DatabaseTest {
     return stub_->RevokeApiKey(&context, request, &key);
   }
 
+  std::unique_ptr<PostgresApiKeyStore> store_;
   std::unique_ptr<ApiKeyServiceImpl> service_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<v1::ApiKeyService::Stub> stub_;

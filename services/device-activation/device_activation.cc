@@ -58,10 +58,11 @@ absl::Status Run(const Options& options) {
   RETURN_IF_ERROR(store::Migrate(*pool, "device", Migrations()).status());
 
   auto registry = std::make_shared<prometheus::Registry>();
-  DeviceStore device_store(*pool, options.limits);
+  PostgresDeviceStore device_store(*pool, options.limits);
   clients::ProfileRenderClient profiles(options.profile_render_addr, {.deadline = absl::Seconds(2)});
   DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry, &profiles);
-  ApiKeyServiceImpl api_keys(*pool);
+  PostgresApiKeyStore api_key_store(*pool);
+  ApiKeyServiceImpl api_keys(api_key_store);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service, &api_keys}, registry));
   server::Periodic sweeper(options.sweep_interval, [&] {

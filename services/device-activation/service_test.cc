@@ -48,7 +48,7 @@ class DeviceServiceTest : public store::testing::DatabaseTest {
     ASSERT_TRUE(ca.ok()) << ca.status();
     ca_ = std::move(*ca);
     ASSERT_TRUE(store::Migrate(pool(), "device", Migrations()).ok());
-    store_ = std::make_unique<DeviceStore>(pool(), Limits{.misses_per_source = 20});
+    store_ = std::make_unique<PostgresDeviceStore>(pool(), Limits{.misses_per_source = 20});
     registry_ = std::make_shared<prometheus::Registry>();
     service_ = std::make_unique<DeviceActivationServiceImpl>(*store_, *ca_, ServiceOptions{},
                                                              *registry_);

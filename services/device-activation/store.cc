@@ -65,7 +65,7 @@ absl::Status NoDevice(const std::string& mac) {
 
 }  // namespace
 
-absl::StatusOr<std::string> DeviceStore::Claim(
+absl::StatusOr<std::string> PostgresDeviceStore::Claim(
     const ClaimBatch& batch,
     const std::function<std::string(const std::vector<ClaimOutcome>&)>& render) {
   std::string response;
@@ -140,7 +140,7 @@ absl::StatusOr<std::string> DeviceStore::Claim(
   return response;
 }
 
-absl::StatusOr<DeviceRecord> DeviceStore::Release(const std::string& partner,
+absl::StatusOr<DeviceRecord> PostgresDeviceStore::Release(const std::string& partner,
                                                   const std::string& mac) {
   std::optional<DeviceRecord> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -161,7 +161,7 @@ absl::StatusOr<DeviceRecord> DeviceStore::Release(const std::string& partner,
   return *device;
 }
 
-absl::StatusOr<DeviceRecord> DeviceStore::Get(const std::string& partner, const std::string& mac) {
+absl::StatusOr<DeviceRecord> PostgresDeviceStore::Get(const std::string& partner, const std::string& mac) {
   std::optional<DeviceRecord> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
@@ -174,7 +174,7 @@ absl::StatusOr<DeviceRecord> DeviceStore::Get(const std::string& partner, const 
   return *device;
 }
 
-absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::List(
+absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDeviceStore::List(
     const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
     int page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
@@ -201,7 +201,7 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> DeviceStore::L
   return std::make_pair(std::move(devices), next);
 }
 
-absl::StatusOr<LookupOutcome> DeviceStore::Lookup(const std::string& mac, const std::string& model,
+absl::StatusOr<LookupOutcome> PostgresDeviceStore::Lookup(const std::string& mac, const std::string& model,
                                                   const std::string& source, const SecretsAllowed& allowed,
                                                   const std::string& credential_sha256, const std::string& proof) {
   LookupOutcome outcome;
@@ -251,7 +251,7 @@ absl::StatusOr<LookupOutcome> DeviceStore::Lookup(const std::string& mac, const 
   return outcome;
 }
 
-absl::StatusOr<AdmitOutcome> DeviceStore::Admit(const ClaimRow& device, const std::string& partner,
+absl::StatusOr<AdmitOutcome> PostgresDeviceStore::Admit(const ClaimRow& device, const std::string& partner,
                                                 const std::string& target, const SecretsAllowed& allowed,
                                                 const std::string& credential_sha256, const std::string& source) {
   AdmitOutcome outcome;
@@ -291,7 +291,7 @@ absl::StatusOr<AdmitOutcome> DeviceStore::Admit(const ClaimRow& device, const st
   return outcome;
 }
 
-absl::StatusOr<ProfileRecord> DeviceStore::CreateProfile(const ProfileRecord& profile) {
+absl::StatusOr<ProfileRecord> PostgresDeviceStore::CreateProfile(const ProfileRecord& profile) {
   ProfileRecord created;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     created = ProfileFromRow(tx.exec_params1(
@@ -309,7 +309,7 @@ absl::StatusOr<ProfileRecord> DeviceStore::CreateProfile(const ProfileRecord& pr
   return created;
 }
 
-absl::StatusOr<ProfileRecord> DeviceStore::GetProfile(const std::string& partner, const std::string& id) {
+absl::StatusOr<ProfileRecord> PostgresDeviceStore::GetProfile(const std::string& partner, const std::string& id) {
   std::optional<ProfileRecord> profile;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
@@ -324,7 +324,7 @@ absl::StatusOr<ProfileRecord> DeviceStore::GetProfile(const std::string& partner
   return *profile;
 }
 
-absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> DeviceStore::ListProfiles(
+absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> PostgresDeviceStore::ListProfiles(
     const std::string& partner, int page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   std::vector<ProfileRecord> profiles;
@@ -347,7 +347,7 @@ absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> DeviceStore::
   return std::make_pair(std::move(profiles), next);
 }
 
-absl::StatusOr<ProfileRecord> DeviceStore::DeleteProfile(const std::string& partner, const std::string& id) {
+absl::StatusOr<ProfileRecord> PostgresDeviceStore::DeleteProfile(const std::string& partner, const std::string& id) {
   std::optional<ProfileRecord> profile;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result in_use = tx.exec_params("SELECT count(*) FROM device.devices WHERE redirect_profile_id = $1::uuid", id);
@@ -372,7 +372,7 @@ absl::StatusOr<ProfileRecord> DeviceStore::DeleteProfile(const std::string& part
   return *profile;
 }
 
-absl::StatusOr<ProfileRecord> DeviceStore::ResolveShortCode(const std::string& digits,
+absl::StatusOr<ProfileRecord> PostgresDeviceStore::ResolveShortCode(const std::string& digits,
                                                             const std::string& source,
                                                             absl::Duration* retry_after) {
   std::optional<ProfileRecord> profile;
@@ -401,7 +401,7 @@ absl::StatusOr<ProfileRecord> DeviceStore::ResolveShortCode(const std::string& d
   return *profile;
 }
 
-absl::StatusOr<std::pair<CustomizationState, absl::Time>> DeviceStore::ReportState(
+absl::StatusOr<std::pair<CustomizationState, absl::Time>> PostgresDeviceStore::ReportState(
     const std::string& mac, CustomizationState state, const std::string& detail,
     const std::string& source) {
   absl::Time updated;
@@ -432,7 +432,7 @@ absl::StatusOr<std::pair<CustomizationState, absl::Time>> DeviceStore::ReportSta
   return std::make_pair(state, updated);
 }
 
-absl::Status DeviceStore::Register(
+absl::Status PostgresDeviceStore::Register(
     const std::string& mac, const std::string& credential_sha256,
     const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -462,7 +462,7 @@ absl::Status DeviceStore::Register(
   });
 }
 
-absl::StatusOr<DeviceRecord> DeviceStore::Revoke(const std::string& partner,
+absl::StatusOr<DeviceRecord> PostgresDeviceStore::Revoke(const std::string& partner,
                                                  const std::string& mac) {
   std::optional<DeviceRecord> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -483,7 +483,7 @@ absl::StatusOr<DeviceRecord> DeviceStore::Revoke(const std::string& partner,
   return *device;
 }
 
-absl::StatusOr<int> DeviceStore::RecordEvents(const std::vector<EventRecord>& events) {
+absl::StatusOr<int> PostgresDeviceStore::RecordEvents(const std::vector<EventRecord>& events) {
   int acquired = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     acquired = 0;
@@ -513,7 +513,7 @@ absl::StatusOr<int> DeviceStore::RecordEvents(const std::vector<EventRecord>& ev
   return acquired;
 }
 
-absl::StatusOr<std::vector<Event>> DeviceStore::Timeline(const std::string& partner,
+absl::StatusOr<std::vector<Event>> PostgresDeviceStore::Timeline(const std::string& partner,
                                                          const std::string& mac) {
   std::vector<Event> events;
   bool owned = false;
@@ -539,7 +539,7 @@ absl::StatusOr<std::vector<Event>> DeviceStore::Timeline(const std::string& part
   return events;
 }
 
-absl::StatusOr<DeviceStore::RevokedPage> DeviceStore::RevokedSince(absl::Time since, int page_size,
+absl::StatusOr<DeviceStore::RevokedPage> PostgresDeviceStore::RevokedSince(absl::Time since, int page_size,
                                                                     const std::string& page_token) {
   // The token is the last row's (revocation time in µs, serial).
   int64_t after_micros = absl::ToUnixMicros(since) - 1;
@@ -577,7 +577,7 @@ absl::StatusOr<DeviceStore::RevokedPage> DeviceStore::RevokedSince(absl::Time si
   return page;
 }
 
-absl::Status DeviceStore::Sweep() {
+absl::Status PostgresDeviceStore::Sweep() {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     misses_.DeleteEnded(tx);
     tx.exec("UPDATE device.devices SET credential_hash = NULL, credential_expires_at = NULL "

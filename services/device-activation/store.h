@@ -11,9 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/customization/customization.h"
 #include "lib/rate_limit/failure_windows.h"
 #include "lib/store/pool.h"
-#include "lib/customization/customization.h"
 
 namespace onramp::device {
 
@@ -106,63 +106,63 @@ struct Event {
 // An event to append to a phone's timeline.
 struct EventRecord {
   std::string mac;
-  Event event;  // `at` is the time it is recorded
+  Event event;           // `at` is the time it is recorded
   std::string event_id;  // the sender's; empty: none (recorded every time)
 };
 
 class DeviceStore {
  public:
-  DeviceStore(store::ConnectionPool& pool, Limits limits)
-      : pool_(pool), limits_(limits), misses_("device.lookup_failures", limits.window) {}
+  virtual ~DeviceStore() = default;
 
   // Claims `batch.rows` in one transaction. `render` turns the per-row
   // outcomes (same order as rows) into the response stored under the
   // idempotency key; a repeated key returns the stored response instead
   // (FAILED_PRECONDITION if the key was used for another request).
   // NOT_FOUND when redirect_profile_id is not the partner's.
-  absl::StatusOr<std::string> Claim(
+  virtual absl::StatusOr<std::string> Claim(
       const ClaimBatch& batch,
-      const std::function<std::string(const std::vector<ClaimOutcome>&)>& render);
+      const std::function<std::string(const std::vector<ClaimOutcome>&)>& render) = 0;
 
-  absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac);
-  absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac);
-  absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
-      const std::string& partner, const std::string& model,
-      std::optional<CustomizationState> state, int page_size, const std::string& page_token);
+  virtual absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac) = 0;
+  virtual absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) = 0;
+  virtual absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
+      const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
+      int page_size, const std::string& page_token) = 0;
 
   // Found, and `allowed(trust)`: stores the hash of `credential` (valid
   // 24 h) for Register, moves the phone to Custom Pending and logs the
   // redirect. Found otherwise: a read only. Misses count against `source`.
-  absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
-                                       const std::string& source, const SecretsAllowed& allowed,
-                                       const std::string& credential_sha256, const std::string& proof);
+  virtual absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
+                                               const std::string& source, const SecretsAllowed& allowed,
+                                               const std::string& credential_sha256,
+                                               const std::string& proof) = 0;
 
   // A phone that redeemed `partner`'s activation code: claimed for the
   // partner (with `target`, an encoded RedirectTarget) unless someone has
   // claimed it; when it is the partner's and `allowed(trust)`, the
   // credential's hash is stored as Lookup does.
-  absl::StatusOr<AdmitOutcome> Admit(const ClaimRow& device, const std::string& partner, const std::string& target,
-                                     const SecretsAllowed& allowed, const std::string& credential_sha256,
-                                     const std::string& source);
+  virtual absl::StatusOr<AdmitOutcome> Admit(const ClaimRow& device, const std::string& partner,
+                                             const std::string& target, const SecretsAllowed& allowed,
+                                             const std::string& credential_sha256,
+                                             const std::string& source) = 0;
 
   // ALREADY_EXISTS when the name (or short code) is taken.
-  absl::StatusOr<ProfileRecord> CreateProfile(const ProfileRecord& profile);
+  virtual absl::StatusOr<ProfileRecord> CreateProfile(const ProfileRecord& profile) = 0;
   // NOT_FOUND unless `partner` has profile `id`.
-  absl::StatusOr<ProfileRecord> GetProfile(const std::string& partner, const std::string& id);
+  virtual absl::StatusOr<ProfileRecord> GetProfile(const std::string& partner, const std::string& id) = 0;
   // By name; the page token is opaque.
-  absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> ListProfiles(
-      const std::string& partner, int page_size, const std::string& page_token);
+  virtual absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> ListProfiles(
+      const std::string& partner, int page_size, const std::string& page_token) = 0;
   // FAILED_PRECONDITION while phones are claimed with it.
-  absl::StatusOr<ProfileRecord> DeleteProfile(const std::string& partner, const std::string& id);
+  virtual absl::StatusOr<ProfileRecord> DeleteProfile(const std::string& partner, const std::string& id) = 0;
   // nullopt + retry_after when rate limited; NOT_FOUND on a miss.
-  absl::StatusOr<ProfileRecord> ResolveShortCode(const std::string& digits,
-                                                 const std::string& source,
-                                                 absl::Duration* retry_after);
+  virtual absl::StatusOr<ProfileRecord> ResolveShortCode(const std::string& digits, const std::string& source,
+                                                         absl::Duration* retry_after) = 0;
 
   // FAILED_PRECONDITION for a transition the phone cannot make.
-  absl::StatusOr<std::pair<CustomizationState, absl::Time>> ReportState(
+  virtual absl::StatusOr<std::pair<CustomizationState, absl::Time>> ReportState(
       const std::string& mac, CustomizationState state, const std::string& detail,
-      const std::string& source);
+      const std::string& source) = 0;
 
   struct Registration {
     std::string partner;
@@ -170,9 +170,10 @@ class DeviceStore {
   // Checks and consumes the one-time credential, then runs `issue` (which
   // returns the certificate serial and expiry) inside the same transaction.
   // PERMISSION_DENIED for an unknown, used or expired credential.
-  absl::Status Register(const std::string& mac, const std::string& credential_sha256,
-                        const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue);
-  absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac);
+  virtual absl::Status Register(
+      const std::string& mac, const std::string& credential_sha256,
+      const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue) = 0;
+  virtual absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac) = 0;
   // Certificates revoked at or after `since` and not yet expired, oldest
   // revocation first, at most `page_size` after the (opaque) page token;
   // with the next token ("" at the end) and the database's clock.
@@ -181,18 +182,62 @@ class DeviceStore {
     std::string next_page_token;
     absl::Time as_of;
   };
-  absl::StatusOr<RevokedPage> RevokedSince(absl::Time since, int page_size, const std::string& page_token);
+  virtual absl::StatusOr<RevokedPage> RevokedSince(absl::Time since, int page_size,
+                                                   const std::string& page_token) = 0;
 
   // Appends events to phones' timelines, in one transaction; one whose
   // event_id is on record already is skipped. A
   // customization::kProfileDeliveredEvent makes a Custom Pending phone
   // Acquired; returns how many these events made so.
-  absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events);
+  virtual absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events) = 0;
   // The partner's device's events since it was claimed.
-  absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac);
+  virtual absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac) = 0;
 
   // Drops ended limiter windows and expired credentials.
-  absl::Status Sweep();
+  virtual absl::Status Sweep() = 0;
+};
+
+class PostgresDeviceStore final : public DeviceStore {
+ public:
+  PostgresDeviceStore(store::ConnectionPool& pool, Limits limits)
+      : pool_(pool), limits_(limits), misses_("device.lookup_failures", limits.window) {}
+
+  absl::StatusOr<std::string> Claim(
+      const ClaimBatch& batch,
+      const std::function<std::string(const std::vector<ClaimOutcome>&)>& render) override;
+  absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac) override;
+  absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) override;
+  absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
+      const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
+      int page_size, const std::string& page_token) override;
+  absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
+                                       const std::string& source, const SecretsAllowed& allowed,
+                                       const std::string& credential_sha256,
+                                       const std::string& proof) override;
+  absl::StatusOr<AdmitOutcome> Admit(const ClaimRow& device, const std::string& partner,
+                                     const std::string& target, const SecretsAllowed& allowed,
+                                     const std::string& credential_sha256,
+                                     const std::string& source) override;
+  absl::StatusOr<ProfileRecord> CreateProfile(const ProfileRecord& profile) override;
+  absl::StatusOr<ProfileRecord> GetProfile(const std::string& partner, const std::string& id) override;
+  absl::StatusOr<std::pair<std::vector<ProfileRecord>, std::string>> ListProfiles(
+      const std::string& partner, int page_size, const std::string& page_token) override;
+  absl::StatusOr<ProfileRecord> DeleteProfile(const std::string& partner, const std::string& id) override;
+  absl::StatusOr<ProfileRecord> ResolveShortCode(const std::string& digits, const std::string& source,
+                                                 absl::Duration* retry_after) override;
+  absl::StatusOr<std::pair<CustomizationState, absl::Time>> ReportState(const std::string& mac,
+                                                                        CustomizationState state,
+                                                                        const std::string& detail,
+                                                                        const std::string& source) override;
+  absl::Status Register(
+      const std::string& mac, const std::string& credential_sha256,
+      const std::function<absl::StatusOr<std::pair<std::string, absl::Time>>()>& issue) override;
+  absl::StatusOr<DeviceRecord> Revoke(const std::string& partner, const std::string& mac) override;
+  absl::StatusOr<RevokedPage> RevokedSince(absl::Time since, int page_size,
+                                           const std::string& page_token) override;
+  absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events) override;
+  absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac) override;
+  absl::Status Sweep() override;
 
  private:
   store::ConnectionPool& pool_;

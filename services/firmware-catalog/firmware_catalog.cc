@@ -43,7 +43,7 @@ absl::Status Run(const Options& options) {
                        {.url = options.database_url, .size = options.pool_size}));
   RETURN_IF_ERROR(store::Migrate(*pool, "firmware", Migrations()).status());
   auto registry = std::make_shared<prometheus::Registry>();
-  CatalogStore catalog(*pool);
+  PostgresCatalogStore catalog(*pool);
   FirmwareCatalogServiceImpl service(catalog, options.service, *registry);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));

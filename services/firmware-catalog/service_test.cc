@@ -47,7 +47,7 @@ class CatalogTest : public store::testing::DatabaseTest {
 
   void StartService() {
     if (server_) server_->Drain();
-    store_ = std::make_unique<CatalogStore>(pool());
+    store_ = std::make_unique<PostgresCatalogStore>(pool());
     ServiceOptions options{.image_dir = image_dir_,
                            .download_base_url = "https://gw.example.com/firmware/",
                            .now = [this] { return absl::FromUnixMicros(now_micros_.load()); }};

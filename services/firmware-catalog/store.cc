@@ -123,7 +123,7 @@ std::optional<RolloutRecord> LockRollout(pqxx::transaction_base& tx, const std::
 
 }  // namespace
 
-absl::StatusOr<ImageRecord> CatalogStore::AddImage(const ImageRecord& image) {
+absl::StatusOr<ImageRecord> PostgresCatalogStore::AddImage(const ImageRecord& image) {
   ImageRecord stored;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
@@ -143,7 +143,7 @@ absl::StatusOr<ImageRecord> CatalogStore::AddImage(const ImageRecord& image) {
   return stored;
 }
 
-absl::StatusOr<ImageRecord> CatalogStore::GetImage(const std::string& file_name) {
+absl::StatusOr<ImageRecord> PostgresCatalogStore::GetImage(const std::string& file_name) {
   std::optional<ImageRecord> image;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
@@ -157,7 +157,7 @@ absl::StatusOr<ImageRecord> CatalogStore::GetImage(const std::string& file_name)
   return *image;
 }
 
-absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> CatalogStore::ListImages(
+absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> PostgresCatalogStore::ListImages(
     const std::string& model, int page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   std::vector<ImageRecord> images;
@@ -181,7 +181,7 @@ absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> CatalogStore::L
   return std::make_pair(std::move(images), next);
 }
 
-absl::StatusOr<UpgradeEdge> CatalogStore::AddEdge(const std::string& model, const UpgradeEdge& edge) {
+absl::StatusOr<UpgradeEdge> PostgresCatalogStore::AddEdge(const std::string& model, const UpgradeEdge& edge) {
   UpgradeEdge stored = edge;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     // One writer of a model's edges at a time, so two edges that each look
@@ -205,7 +205,7 @@ absl::StatusOr<UpgradeEdge> CatalogStore::AddEdge(const std::string& model, cons
   return stored;
 }
 
-absl::Status CatalogStore::SetTarget(const std::string& partner, const std::string& model,
+absl::Status PostgresCatalogStore::SetTarget(const std::string& partner, const std::string& model,
                                      const std::string& version) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
@@ -216,7 +216,7 @@ absl::Status CatalogStore::SetTarget(const std::string& partner, const std::stri
   });
 }
 
-absl::StatusOr<CatalogStore::PlanInputs> CatalogStore::PlanInputsFor(const std::string& partner,
+absl::StatusOr<CatalogStore::PlanInputs> PostgresCatalogStore::PlanInputsFor(const std::string& partner,
                                                                      const std::string& model) {
   PlanInputs inputs;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -246,7 +246,7 @@ absl::StatusOr<CatalogStore::PlanInputs> CatalogStore::PlanInputsFor(const std::
   return inputs;
 }
 
-absl::StatusOr<RolloutRecord> CatalogStore::CreateRollout(const RolloutRecord& rollout, absl::Time now,
+absl::StatusOr<RolloutRecord> PostgresCatalogStore::CreateRollout(const RolloutRecord& rollout, absl::Time now,
                                                           const std::string& idempotency_key) {
   RolloutRecord created;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -279,7 +279,7 @@ absl::StatusOr<RolloutRecord> CatalogStore::CreateRollout(const RolloutRecord& r
   return created;
 }
 
-absl::StatusOr<RolloutRecord> CatalogStore::GetRollout(const std::string& partner,
+absl::StatusOr<RolloutRecord> PostgresCatalogStore::GetRollout(const std::string& partner,
                                                        const std::string& id) {
   std::optional<RolloutRecord> rollout;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -294,7 +294,7 @@ absl::StatusOr<RolloutRecord> CatalogStore::GetRollout(const std::string& partne
   return *rollout;
 }
 
-absl::StatusOr<int> CatalogStore::AdvanceRollouts(absl::Time now) {
+absl::StatusOr<int> PostgresCatalogStore::AdvanceRollouts(absl::Time now) {
   int advanced = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     advanced = 0;
@@ -316,7 +316,7 @@ absl::StatusOr<int> CatalogStore::AdvanceRollouts(absl::Time now) {
   return advanced;
 }
 
-absl::StatusOr<RolloutRecord> CatalogStore::Apply(const std::string& partner, const std::string& id,
+absl::StatusOr<RolloutRecord> PostgresCatalogStore::Apply(const std::string& partner, const std::string& id,
                                                   Command command, absl::Time now) {
   std::optional<RolloutRecord> rollout;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -359,7 +359,7 @@ absl::StatusOr<RolloutRecord> CatalogStore::Apply(const std::string& partner, co
   return *rollout;
 }
 
-absl::StatusOr<std::optional<RolloutRecord>> CatalogStore::Report(const UpgradeReport& report,
+absl::StatusOr<std::optional<RolloutRecord>> PostgresCatalogStore::Report(const UpgradeReport& report,
                                                                   absl::Time now) {
   std::optional<RolloutRecord> rollout;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {

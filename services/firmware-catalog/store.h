@@ -42,19 +42,19 @@ struct RolloutRecord {
 
 class CatalogStore {
  public:
-  explicit CatalogStore(store::ConnectionPool& pool) : pool_(pool) {}
+  virtual ~CatalogStore() = default;
 
   // ALREADY_EXISTS when the name is taken by different bytes; the existing
   // record when the bytes are the same.
-  absl::StatusOr<ImageRecord> AddImage(const ImageRecord& image);
-  absl::StatusOr<ImageRecord> GetImage(const std::string& file_name);
-  absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> ListImages(
-      const std::string& model, int page_size, const std::string& page_token);
+  virtual absl::StatusOr<ImageRecord> AddImage(const ImageRecord& image) = 0;
+  virtual absl::StatusOr<ImageRecord> GetImage(const std::string& file_name) = 0;
+  virtual absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> ListImages(
+      const std::string& model, int page_size, const std::string& page_token) = 0;
 
   // Checks for loops against the model's edges in the same transaction.
-  absl::StatusOr<UpgradeEdge> AddEdge(const std::string& model, const UpgradeEdge& edge);
-  absl::Status SetTarget(const std::string& partner, const std::string& model,
-                         const std::string& version);
+  virtual absl::StatusOr<UpgradeEdge> AddEdge(const std::string& model, const UpgradeEdge& edge) = 0;
+  virtual absl::Status SetTarget(const std::string& partner, const std::string& model,
+                                 const std::string& version) = 0;
 
   struct PlanInputs {
     std::vector<UpgradeEdge> edges;
@@ -63,22 +63,22 @@ class CatalogStore {
     std::optional<RolloutRecord> rollout;  // the live one, as last saved
   };
   // One snapshot, read-only.
-  absl::StatusOr<PlanInputs> PlanInputsFor(const std::string& partner, const std::string& model);
+  virtual absl::StatusOr<PlanInputs> PlanInputsFor(const std::string& partner, const std::string& model) = 0;
 
   // ALREADY_EXISTS when a live rollout exists for the partner and model.
   // With an idempotency key already used by the partner: the rollout it
   // made (FAILED_PRECONDITION if that was for another model or target).
-  absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
-                                              const std::string& idempotency_key = "");
+  virtual absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
+                                                      const std::string& idempotency_key = "") = 0;
   // NOT_FOUND unless the partner's; as last saved.
-  absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id);
+  virtual absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id) = 0;
   // Saves what is due at `now` for every running rollout; the number that
   // moved. Does nothing while another replica's sweep holds the turn.
-  absl::StatusOr<int> AdvanceRollouts(absl::Time now);
+  virtual absl::StatusOr<int> AdvanceRollouts(absl::Time now) = 0;
   enum class Command { kPause, kResume, kAbort };
   // FAILED_PRECONDITION for a command the rollout's state does not allow.
-  absl::StatusOr<RolloutRecord> Apply(const std::string& partner, const std::string& id,
-                                      Command command, absl::Time now);
+  virtual absl::StatusOr<RolloutRecord> Apply(const std::string& partner, const std::string& id,
+                                              Command command, absl::Time now) = 0;
 
   struct UpgradeReport {
     std::string mac;
@@ -93,7 +93,29 @@ class CatalogStore {
   // Keeps the report; an authenticated one also sets the phone's latest
   // outcome in the live rollout whose target it names (each phone counts
   // once), which is then evaluated (and may halt).
-  absl::StatusOr<std::optional<RolloutRecord>> Report(const UpgradeReport& report, absl::Time now);
+  virtual absl::StatusOr<std::optional<RolloutRecord>> Report(const UpgradeReport& report,
+                                                              absl::Time now) = 0;
+};
+
+class PostgresCatalogStore final : public CatalogStore {
+ public:
+  explicit PostgresCatalogStore(store::ConnectionPool& pool) : pool_(pool) {}
+
+  absl::StatusOr<ImageRecord> AddImage(const ImageRecord& image) override;
+  absl::StatusOr<ImageRecord> GetImage(const std::string& file_name) override;
+  absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> ListImages(
+      const std::string& model, int page_size, const std::string& page_token) override;
+  absl::StatusOr<UpgradeEdge> AddEdge(const std::string& model, const UpgradeEdge& edge) override;
+  absl::Status SetTarget(const std::string& partner, const std::string& model,
+                         const std::string& version) override;
+  absl::StatusOr<PlanInputs> PlanInputsFor(const std::string& partner, const std::string& model) override;
+  absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
+                                              const std::string& idempotency_key = "") override;
+  absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id) override;
+  absl::StatusOr<int> AdvanceRollouts(absl::Time now) override;
+  absl::StatusOr<RolloutRecord> Apply(const std::string& partner, const std::string& id, Command command,
+                                      absl::Time now) override;
+  absl::StatusOr<std::optional<RolloutRecord>> Report(const UpgradeReport& report, absl::Time now) override;
 
  private:
   store::ConnectionPool& pool_;

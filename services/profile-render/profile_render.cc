@@ -44,7 +44,7 @@ absl::Status Run(const Options& options) {
                        {.url = options.database_url, .size = options.pool_size}));
   RETURN_IF_ERROR(store::Migrate(*pool, "profile", Migrations()).status());
   auto registry = std::make_shared<prometheus::Registry>();
-  ProfileStore profile_store(*pool);
+  PostgresProfileStore profile_store(*pool);
   std::unique_ptr<clients::DeviceActivationClient> timeline;
   if (!options.device_activation_addr.empty()) {
     timeline = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,

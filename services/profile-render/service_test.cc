@@ -36,7 +36,7 @@ class ProfileServiceTest : public store::testing::DatabaseTest {
     DatabaseTest::SetUp();
     if (HasFatalFailure()) return;
     ASSERT_TRUE(store::Migrate(pool(), "profile", Migrations()).ok());
-    store_ = std::make_unique<ProfileStore>(pool());
+    store_ = std::make_unique<PostgresProfileStore>(pool());
     registry_ = std::make_shared<prometheus::Registry>();
     service_ = std::make_unique<ProfileRenderServiceImpl>(
         *store_, *profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1"),

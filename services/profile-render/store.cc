@@ -106,7 +106,7 @@ std::vector<LayerParameter> DecodeParameters(std::string_view text) {
   return parameters;
 }
 
-absl::StatusOr<StoredLayer> ProfileStore::PutLayer(const LayerKey& ref,
+absl::StatusOr<StoredLayer> PostgresProfileStore::PutLayer(const LayerKey& ref,
                                                    const std::vector<LayerParameter>& parameters,
                                                    const DeviceSettings& settings,
                                                    int64_t if_version) {
@@ -148,7 +148,7 @@ absl::StatusOr<StoredLayer> ProfileStore::PutLayer(const LayerKey& ref,
   return stored;
 }
 
-absl::StatusOr<StoredLayer> ProfileStore::GetLayer(const LayerKey& ref) {
+absl::StatusOr<StoredLayer> PostgresProfileStore::GetLayer(const LayerKey& ref) {
   std::optional<StoredLayer> layer;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
@@ -163,7 +163,7 @@ absl::StatusOr<StoredLayer> ProfileStore::GetLayer(const LayerKey& ref) {
   return *layer;
 }
 
-absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ProfileStore::ListLayers(
+absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> PostgresProfileStore::ListLayers(
     const std::string& partner, std::optional<Scope> scope, int page_size,
     const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
@@ -188,7 +188,7 @@ absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ProfileStore::L
   return std::make_pair(std::move(layers), next);
 }
 
-absl::Status ProfileStore::DeleteLayer(const LayerKey& ref, int64_t if_version) {
+absl::Status PostgresProfileStore::DeleteLayer(const LayerKey& ref, int64_t if_version) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
         "DELETE FROM profile.layers WHERE partner = $1 AND scope = $2 AND key = $3 "
@@ -206,7 +206,7 @@ absl::Status ProfileStore::DeleteLayer(const LayerKey& ref, int64_t if_version) 
   });
 }
 
-absl::StatusOr<int64_t> ProfileStore::PutTemplate(const std::string& partner,
+absl::StatusOr<int64_t> PostgresProfileStore::PutTemplate(const std::string& partner,
                                                   const std::string& text) {
   int64_t version = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -223,7 +223,7 @@ absl::StatusOr<int64_t> ProfileStore::PutTemplate(const std::string& partner,
   return version;
 }
 
-absl::StatusOr<int64_t> ProfileStore::Generation() {
+absl::StatusOr<int64_t> PostgresProfileStore::Generation() {
   int64_t generation = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     generation = tx.exec("SELECT value FROM profile.generation WHERE id = 1")[0][0].as<int64_t>();
@@ -233,7 +233,7 @@ absl::StatusOr<int64_t> ProfileStore::Generation() {
   return generation;
 }
 
-absl::Status ProfileStore::PutModelParameters(const std::string& model,
+absl::Status PostgresProfileStore::PutModelParameters(const std::string& model,
                                               const std::vector<std::string>& names) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
@@ -245,7 +245,7 @@ absl::Status ProfileStore::PutModelParameters(const std::string& model,
   });
 }
 
-absl::Status ProfileStore::PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) {
+absl::Status PostgresProfileStore::PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
         "INSERT INTO profile.http_auth (partner, realm, username, ha1) VALUES ($1, $2, $3, $4) "
@@ -257,7 +257,7 @@ absl::Status ProfileStore::PutHttpAuth(const std::string& partner, const HttpAut
   });
 }
 
-absl::Status ProfileStore::DeleteHttpAuth(const std::string& partner) {
+absl::Status PostgresProfileStore::DeleteHttpAuth(const std::string& partner) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result deleted = tx.exec_params("DELETE FROM profile.http_auth WHERE partner = $1 RETURNING 1", partner);
     if (deleted.empty()) return absl::NotFoundError("this partner has no HTTP authentication set");
@@ -266,7 +266,7 @@ absl::Status ProfileStore::DeleteHttpAuth(const std::string& partner) {
   });
 }
 
-absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
+absl::StatusOr<DeviceContext> PostgresProfileStore::Device(const std::string& mac) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
@@ -301,7 +301,7 @@ absl::StatusOr<DeviceContext> ProfileStore::Device(const std::string& mac) {
   return *device;
 }
 
-absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, const std::string& model,
+absl::StatusOr<RenderSources> PostgresProfileStore::Sources(const std::string& mac, const std::string& model,
                                                     const DeviceContext& device) {
   RenderSources sources;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -334,7 +334,7 @@ absl::StatusOr<RenderSources> ProfileStore::Sources(const std::string& mac, cons
   return sources;
 }
 
-absl::StatusOr<std::optional<SealedKey>> ProfileStore::DeviceKey(const std::string& mac,
+absl::StatusOr<std::optional<SealedKey>> PostgresProfileStore::DeviceKey(const std::string& mac,
                                                                  const std::string& key_id) {
   int number = 0;
   if (!key_id.empty() && (!key_id.starts_with("k") || !absl::SimpleAtoi(key_id.substr(1), &number))) {
@@ -353,7 +353,7 @@ absl::StatusOr<std::optional<SealedKey>> ProfileStore::DeviceKey(const std::stri
   return key;
 }
 
-absl::StatusOr<SealedKey> ProfileStore::AddDeviceKey(const std::string& mac,
+absl::StatusOr<SealedKey> PostgresProfileStore::AddDeviceKey(const std::string& mac,
                                                      const std::string& sealed, bool only_if_none) {
   SealedKey newest;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -379,7 +379,7 @@ absl::StatusOr<SealedKey> ProfileStore::AddDeviceKey(const std::string& mac,
   return newest;
 }
 
-absl::StatusOr<HeldKey> ProfileStore::DeliverKey(const std::string& mac, const std::string& sealed) {
+absl::StatusOr<HeldKey> PostgresProfileStore::DeliverKey(const std::string& mac, const std::string& sealed) {
   HeldKey held;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     // A phone's first key is k1; of two replicas making it at once, the
@@ -411,7 +411,7 @@ absl::StatusOr<HeldKey> ProfileStore::DeliverKey(const std::string& mac, const s
   return held;
 }
 
-absl::Status ProfileStore::ForgetDevice(const std::string& mac) {
+absl::Status PostgresProfileStore::ForgetDevice(const std::string& mac) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params("DELETE FROM profile.layers WHERE scope = 'device' AND key = $1", mac);
     tx.exec_params("DELETE FROM profile.device_keys WHERE mac = $1", mac);
@@ -422,7 +422,7 @@ absl::Status ProfileStore::ForgetDevice(const std::string& mac) {
   });
 }
 
-absl::Status ProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {
+absl::Status PostgresProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {
   if (rows.empty()) return absl::OkStatus();
   std::vector<std::string> macs, etags, parameters, partners;
   for (const DeliveryRow& row : rows) {
@@ -440,7 +440,7 @@ absl::Status ProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows
   });
 }
 
-absl::StatusOr<std::optional<Delivery>> ProfileStore::LastDelivery(const std::string& mac,
+absl::StatusOr<std::optional<Delivery>> PostgresProfileStore::LastDelivery(const std::string& mac,
                                                                     const std::string& partner) {
   std::optional<Delivery> delivery;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -458,7 +458,7 @@ absl::StatusOr<std::optional<Delivery>> ProfileStore::LastDelivery(const std::st
   return delivery;
 }
 
-absl::Status ProfileStore::AddReport(const std::string& mac, const std::string& body_base64,
+absl::Status PostgresProfileStore::AddReport(const std::string& mac, const std::string& body_base64,
                                      int parameters, const std::string& source) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
@@ -468,7 +468,7 @@ absl::Status ProfileStore::AddReport(const std::string& mac, const std::string& 
   });
 }
 
-absl::Status ProfileStore::Prune(int keep) {
+absl::Status PostgresProfileStore::Prune(int keep) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     for (const char* table : {"profile.deliveries", "profile.reports"}) {
       tx.exec_params(absl::StrCat("DELETE FROM ", table, " t USING (SELECT id, row_number() OVER "

@@ -74,48 +74,50 @@ struct Delivery {
 
 class ProfileStore {
  public:
-  explicit ProfileStore(store::ConnectionPool& pool) : pool_(pool) {}
+  virtual ~ProfileStore() = default;
 
   // if_version 0: the layer must not exist yet; otherwise it must be at
   // that version. ABORTED when that does not hold (a stale write).
-  absl::StatusOr<StoredLayer> PutLayer(const LayerKey& ref, const std::vector<LayerParameter>& parameters,
-                                       const DeviceSettings& settings, int64_t if_version);
-  absl::StatusOr<StoredLayer> GetLayer(const LayerKey& ref);
-  absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
+  virtual absl::StatusOr<StoredLayer> PutLayer(const LayerKey& ref,
+                                               const std::vector<LayerParameter>& parameters,
+                                               const DeviceSettings& settings, int64_t if_version) = 0;
+  virtual absl::StatusOr<StoredLayer> GetLayer(const LayerKey& ref) = 0;
+  virtual absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
       const std::string& partner, std::optional<Scope> scope, int page_size,
-      const std::string& page_token);
-  absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version);
-  absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text);
-  absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names);
+      const std::string& page_token) = 0;
+  virtual absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version) = 0;
+  virtual absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text) = 0;
+  virtual absl::Status PutModelParameters(const std::string& model,
+                                          const std::vector<std::string>& names) = 0;
 
   // Both bump the generation: every replica's next render checks the new setting.
-  absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings);
+  virtual absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) = 0;
   // NOT_FOUND when the partner has none.
-  absl::Status DeleteHttpAuth(const std::string& partner);
+  virtual absl::Status DeleteHttpAuth(const std::string& partner) = 0;
 
   // The current generation (bumped by every layer or template write).
-  absl::StatusOr<int64_t> Generation();
+  virtual absl::StatusOr<int64_t> Generation() = 0;
 
   // NOT_FOUND when no partner has a device layer for `mac`.
-  absl::StatusOr<DeviceContext> Device(const std::string& mac);
-  absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
-                                        const DeviceContext& device);
+  virtual absl::StatusOr<DeviceContext> Device(const std::string& mac) = 0;
+  virtual absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
+                                                const DeviceContext& device) = 0;
 
   // The device's key named `key_id`, or its newest when `key_id` is empty.
-  absl::StatusOr<std::optional<SealedKey>> DeviceKey(const std::string& mac,
-                                                    const std::string& key_id = "");
+  virtual absl::StatusOr<std::optional<SealedKey>> DeviceKey(const std::string& mac,
+                                                             const std::string& key_id = "") = 0;
   // Adds `sealed` as the device's next key. With `only_if_none`, a key made
   // by another replica meanwhile stands instead. Returns the newest key.
-  absl::StatusOr<SealedKey> AddDeviceKey(const std::string& mac, const std::string& sealed,
-                                         bool only_if_none);
+  virtual absl::StatusOr<SealedKey> AddDeviceKey(const std::string& mac, const std::string& sealed,
+                                                 bool only_if_none) = 0;
 
   // Hands the phone its newest key (`sealed`, a new one, when it has none),
   // for the cipher its device layer names (AES-256-CBC without one): marks
   // it held. A different held key than before bumps the generation.
-  absl::StatusOr<HeldKey> DeliverKey(const std::string& mac, const std::string& sealed);
+  virtual absl::StatusOr<HeldKey> DeliverKey(const std::string& mac, const std::string& sealed) = 0;
   // Everything kept for the phone: its device layer, keys, deliveries and
   // reports. Bumps the generation.
-  absl::Status ForgetDevice(const std::string& mac);
+  virtual absl::Status ForgetDevice(const std::string& mac) = 0;
 
   struct DeliveryRow {
     std::string mac;
@@ -127,15 +129,49 @@ class ProfileStore {
     std::string partner;  // whose layers it came from
   };
   // Appends deliveries in one statement (the recorder batches them).
-  absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows);
+  virtual absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows) = 0;
   // The last profile delivered to the phone from `partner`'s layers.
-  absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac, const std::string& partner);
+  virtual absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac,
+                                                               const std::string& partner) = 0;
 
-  absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
-                         const std::string& source);
+  virtual absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
+                                 const std::string& source) = 0;
 
   // Keeps the newest `keep` deliveries and reports per device.
-  absl::Status Prune(int keep);
+  virtual absl::Status Prune(int keep) = 0;
+};
+
+class PostgresProfileStore final : public ProfileStore {
+ public:
+  explicit PostgresProfileStore(store::ConnectionPool& pool) : pool_(pool) {}
+
+  absl::StatusOr<StoredLayer> PutLayer(const LayerKey& ref, const std::vector<LayerParameter>& parameters,
+                                       const DeviceSettings& settings, int64_t if_version) override;
+  absl::StatusOr<StoredLayer> GetLayer(const LayerKey& ref) override;
+  absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
+      const std::string& partner, std::optional<Scope> scope, int page_size,
+      const std::string& page_token) override;
+  absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version) override;
+  absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text) override;
+  absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names) override;
+  absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) override;
+  absl::Status DeleteHttpAuth(const std::string& partner) override;
+  absl::StatusOr<int64_t> Generation() override;
+  absl::StatusOr<DeviceContext> Device(const std::string& mac) override;
+  absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
+                                        const DeviceContext& device) override;
+  absl::StatusOr<std::optional<SealedKey>> DeviceKey(const std::string& mac,
+                                                     const std::string& key_id = "") override;
+  absl::StatusOr<SealedKey> AddDeviceKey(const std::string& mac, const std::string& sealed,
+                                         bool only_if_none) override;
+  absl::StatusOr<HeldKey> DeliverKey(const std::string& mac, const std::string& sealed) override;
+  absl::Status ForgetDevice(const std::string& mac) override;
+  absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows) override;
+  absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac,
+                                                       const std::string& partner) override;
+  absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
+                         const std::string& source) override;
+  absl::Status Prune(int keep) override;
 
  private:
   store::ConnectionPool& pool_;

@@ -65,7 +65,7 @@ void GatewayFleetTest::SetUp() {
   tls_base_ = absl::StrCat("https://127.0.0.1:", tls_gateway_->port());
 
   auto firmware_registry = std::make_shared<prometheus::Registry>();
-  firmware_store_ = std::make_unique<firmware::CatalogStore>(pool());
+  firmware_store_ = std::make_unique<firmware::PostgresCatalogStore>(pool());
   firmware_service_ = std::make_unique<firmware::FirmwareCatalogServiceImpl>(
       *firmware_store_,
       firmware::ServiceOptions{.image_dir = dir_ + "/images", .download_base_url = base_ + "/firmware/"},
@@ -81,7 +81,7 @@ void GatewayFleetTest::SetUp() {
   devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
 
   auto profile_registry = std::make_shared<prometheus::Registry>();
-  profile_store_ = std::make_unique<profile::ProfileStore>(pool());
+  profile_store_ = std::make_unique<profile::PostgresProfileStore>(pool());
   profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
       *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry, 100000,
       absl::Milliseconds(250), devices_client_.get(), firmware_client_.get());
@@ -90,17 +90,18 @@ void GatewayFleetTest::SetUp() {
   profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
 
   auto device_registry = std::make_shared<prometheus::Registry>();
-  device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
+  device_store_ = std::make_unique<device::PostgresDeviceStore>(pool(), device::Limits{});
   device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(
       *device_store_, *ca_, device::ServiceOptions{}, *device_registry, profiles_client_.get());
-  api_key_service_ = std::make_unique<device::ApiKeyServiceImpl>(pool());
+  api_key_store_ = std::make_unique<device::PostgresApiKeyStore>(pool());
+  api_key_service_ = std::make_unique<device::ApiKeyServiceImpl>(*api_key_store_);
   server::ServerOptions device_options = options;
   device_options.grpc_port = std::stoi(device_address.substr(device_address.rfind(':') + 1));
   device_server_ = *server::Server::Start(device_options, {device_service_.get(), api_key_service_.get()},
                                           device_registry);
 
   auto code_registry = std::make_shared<prometheus::Registry>();
-  code_store_ = std::make_unique<activation::CodeStore>(pool());
+  code_store_ = std::make_unique<activation::PostgresCodeStore>(pool());
   code_service_ = std::make_unique<activation::ActivationCodeServiceImpl>(
       *code_store_, *activation::CodeHasher::Create(std::string(32, 'h')),
       *activation::BatchSealer::Create(std::string(32, 'h')), activation::ServiceOptions{}, *code_registry);

@@ -135,6 +135,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<pki::CertificateAuthority> ca_;
   std::unique_ptr<device::DeviceStore> device_store_;
   std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
+  std::unique_ptr<device::PostgresApiKeyStore> api_key_store_;
   std::unique_ptr<device::ApiKeyServiceImpl> api_key_service_;
   std::unique_ptr<server::Server> device_server_;
   std::unique_ptr<profile::ProfileStore> profile_store_;

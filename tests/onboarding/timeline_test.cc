@@ -45,14 +45,14 @@ class TimelineTest : public store::testing::DatabaseTest {
     server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
                                   .drain_delay = absl::ZeroDuration()};
 
-    device_store_ = std::make_unique<device::DeviceStore>(pool(), device::Limits{});
+    device_store_ = std::make_unique<device::PostgresDeviceStore>(pool(), device::Limits{});
     device_service_ = std::make_unique<device::DeviceActivationServiceImpl>(
         *device_store_, *ca_, device::ServiceOptions{}, *registry_);
     device_server_ = *server::Server::Start(options, {device_service_.get()}, registry_);
     std::string device_address = absl::StrCat("127.0.0.1:", device_server_->grpc_port());
 
     timeline_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
-    profile_store_ = std::make_unique<profile::ProfileStore>(pool());
+    profile_store_ = std::make_unique<profile::PostgresProfileStore>(pool());
     auto other_registry = std::make_shared<prometheus::Registry>();
     profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
         *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"),
