@@ -107,7 +107,7 @@ std::string Phone::Parameter(const std::string& name) const {
 std::string Phone::UserAgent() const {
   if (!options_.user_agent.empty()) return options_.user_agent;
   identity::UserAgent agent{.maker = "Cisco", .model = state_.model(), .version = "0.0"};
-  if (absl::StatusOr<firmware::FirmwareName> name = firmware::ParseFirmwareName(state_.firmware()); name.ok()) {
+  if (absl::StatusOr<firmware_version::FirmwareName> name = firmware_version::ParseFirmwareName(state_.firmware()); name.ok()) {
     agent.version = absl::StrCat(name->version.major, ".", name->version.minor, ".", name->version.micro);
   }
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(state_.mac()); mac.ok()) agent.mac = *mac;

@@ -119,8 +119,8 @@ absl::StatusOr<bool> Phone::Upgrade() {
   };
   // Nothing older than Downgrade_Rev_Limit is ever installed.
   if (std::string limit = Parameter("Downgrade_Rev_Limit"); !limit.empty()) {
-    absl::StatusOr<firmware::Version> floor = firmware::ParseVersion(limit);
-    absl::StatusOr<firmware::Version> offered = firmware::ParseVersion(image);
+    absl::StatusOr<firmware_version::Version> floor = firmware_version::ParseVersion(limit);
+    absl::StatusOr<firmware_version::Version> offered = firmware_version::ParseVersion(image);
     if (floor.ok() && offered.ok() && *offered < *floor) {
       return fail(absl::StrCat("below Downgrade_Rev_Limit ", limit));
     }

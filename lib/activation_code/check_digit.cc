@@ -7,7 +7,7 @@
 #include "lib/status/error_detail.h"
 #include "lib/strings/strings.h"
 
-namespace onramp::activation {
+namespace onramp::activation_code {
 namespace {
 
 // Damm's totally anti-symmetric quasigroup of order 10.
@@ -48,4 +48,4 @@ bool IsShortCode(std::string_view digits) {
   return digits.size() >= 3 && digits.size() <= 16 && strings::IsDigits(digits);
 }
 
-}  // namespace onramp::activation
+}  // namespace onramp::activation_code

@@ -14,7 +14,7 @@
 
 #include "absl/status/status.h"
 
-namespace onramp::activation {
+namespace onramp::activation_code {
 
 inline constexpr size_t kCodeLength = 16;
 
@@ -29,6 +29,6 @@ absl::Status ValidateCode(std::string_view code);
 // digits, the name of a partner's redirect profile.
 bool IsShortCode(std::string_view digits);
 
-}  // namespace onramp::activation
+}  // namespace onramp::activation_code
 
 #endif  // ONRAMP_LIB_ACTIVATION_CODE_CHECK_DIGIT_H_

@@ -4,7 +4,7 @@
 #include "gtest/gtest.h"
 #include "lib/status/status_matchers.h"
 
-namespace onramp::activation {
+namespace onramp::activation_code {
 namespace {
 
 using ::onramp::status::IsOk;
@@ -40,4 +40,4 @@ TEST(ShortCodeTest, ThreeToSixteenDigits) {
 }
 
 }  // namespace
-}  // namespace onramp::activation
+}  // namespace onramp::activation_code

@@ -6,7 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "lib/strings/strings.h"
 
-namespace onramp::firmware {
+namespace onramp::firmware_version {
 namespace {
 
 absl::Status Invalid(std::string_view text, std::string_view why) {
@@ -115,4 +115,4 @@ absl::StatusOr<FirmwareName> ParseFirmwareName(std::string_view text) {
   return name;
 }
 
-}  // namespace onramp::firmware
+}  // namespace onramp::firmware_version

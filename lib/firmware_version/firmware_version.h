@@ -25,7 +25,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace onramp::firmware {
+namespace onramp::firmware_version {
 
 struct Version {
   int64_t major = 0;
@@ -57,6 +57,6 @@ struct FirmwareName {
 // "sip88xx.11-2-3MSR1-1.loads" (or without ".loads", as $SWVER reads).
 absl::StatusOr<FirmwareName> ParseFirmwareName(std::string_view text);
 
-}  // namespace onramp::firmware
+}  // namespace onramp::firmware_version
 
 #endif  // ONRAMP_LIB_FIRMWARE_VERSION_FIRMWARE_VERSION_H_

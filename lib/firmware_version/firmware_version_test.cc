@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "lib/status/status_matchers.h"
 
-namespace onramp::firmware {
+namespace onramp::firmware_version {
 namespace {
 
 using ::onramp::status::StatusIs;
@@ -72,4 +72,4 @@ TEST(FirmwareVersionTest, RejectsMalformedNames) {
 }
 
 }  // namespace
-}  // namespace onramp::firmware
+}  // namespace onramp::firmware_version

@@ -404,8 +404,8 @@ bool Holds(const Comparison& comparison, const macro::Variables& variables) {
   std::string right = macro::Expand(comparison.right.text, variables);
   int order = 0;
   bool quoted = comparison.left.quoted || comparison.right.quoted;
-  absl::StatusOr<firmware::Version> left_version = firmware::ParseVersion(left);
-  absl::StatusOr<firmware::Version> right_version = firmware::ParseVersion(right);
+  absl::StatusOr<firmware_version::Version> left_version = firmware_version::ParseVersion(left);
+  absl::StatusOr<firmware_version::Version> right_version = firmware_version::ParseVersion(right);
   int64_t left_number = 0;
   int64_t right_number = 0;
   if (!quoted && left_version.ok() && right_version.ok()) {

@@ -29,17 +29,17 @@ RandomBytes SystemRandom() {
 
 absl::StatusOr<std::string> GenerateCode(const RandomBytes& random) {
   std::string code;
-  code.reserve(kCodeLength);
+  code.reserve(activation_code::kCodeLength);
   uint8_t buffer[32];
-  while (code.size() < kCodeLength - 1) {
+  while (code.size() < activation_code::kCodeLength - 1) {
     if (!random(buffer, sizeof buffer)) return absl::InternalError("random generator failed");
     for (uint8_t byte : buffer) {
       // 250 = 25 * 10: taking bytes below it keeps every digit equally likely.
-      if (byte >= 250 || code.size() == kCodeLength - 1) continue;
+      if (byte >= 250 || code.size() == activation_code::kCodeLength - 1) continue;
       code.push_back(static_cast<char>('0' + byte % 10));
     }
   }
-  code.push_back(static_cast<char>('0' + DammCheckDigit(code)));
+  code.push_back(static_cast<char>('0' + activation_code::DammCheckDigit(code)));
   return code;
 }
 

@@ -19,7 +19,7 @@ TEST(CodesTest, GeneratedCodesAre16DigitsWithAValidCheckDigit) {
     absl::StatusOr<std::string> code = GenerateCode(SystemRandom());
     ASSERT_TRUE(code.ok());
     EXPECT_THAT(*code, ::testing::MatchesRegex("[0-9]{16}"));
-    EXPECT_THAT(ValidateCode(*code), IsOk()) << *code;
+    EXPECT_THAT(activation_code::ValidateCode(*code), IsOk()) << *code;
     seen.insert(*code);
   }
   EXPECT_EQ(seen.size(), 2000u);
@@ -70,7 +70,7 @@ TEST(CodesTest, CheckDigitCatchesEverySingleDigitErrorAndAdjacentSwap) {
         if (digit == code[position]) continue;
         std::string typo = code;
         typo[position] = digit;
-        EXPECT_THAT(ValidateCode(typo), StatusIs(absl::StatusCode::kInvalidArgument))
+        EXPECT_THAT(activation_code::ValidateCode(typo), StatusIs(absl::StatusCode::kInvalidArgument))
             << code << " -> " << typo;
       }
     }
@@ -78,7 +78,7 @@ TEST(CodesTest, CheckDigitCatchesEverySingleDigitErrorAndAdjacentSwap) {
       if (code[position] == code[position + 1]) continue;
       std::string swapped = code;
       std::swap(swapped[position], swapped[position + 1]);
-      EXPECT_THAT(ValidateCode(swapped), StatusIs(absl::StatusCode::kInvalidArgument))
+      EXPECT_THAT(activation_code::ValidateCode(swapped), StatusIs(absl::StatusCode::kInvalidArgument))
           << code << " -> " << swapped;
     }
   }

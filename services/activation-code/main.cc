@@ -1,7 +1,7 @@
 // activation-code: partners' 16-digit activation codes, over gRPC.
 #include "lib/log/log.h"
 #include "lib/server/server.h"
-#include "services/activation-code/activation_code.h"
+#include "services/activation-code/wiring.h"
 
 int main(int argc, char** argv) {
   onramp::activation::Options options;

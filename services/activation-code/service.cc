@@ -144,7 +144,7 @@ grpc::Status ActivationCodeServiceImpl::CreateCodes(grpc::ServerContext* context
     for (int i = 0; i < request->count(); ++i) {
       ASSIGN_OR_RETURN(std::string code, GenerateCode(SystemRandom()));
       batch.code_hashes.push_back(absl::BytesToHexString(hasher_.Hash(code)));
-      batch.last_digits.push_back(code.substr(kCodeLength - 4));
+      batch.last_digits.push_back(code.substr(activation_code::kCodeLength - 4));
       codes.push_back(std::move(code));
     }
     batch.sealed_codes = absl::Base64Escape(sealer_.Seal(codes));
@@ -241,7 +241,7 @@ grpc::Status ActivationCodeServiceImpl::RedeemCode(grpc::ServerContext* context,
                                                    v1::RedeemCodeResponse* response) {
   auto run = [&]() -> absl::Status {
     // A mistyped code goes no further than this: no database work at all.
-    RETURN_IF_ERROR(ValidateCode(request->code()));
+    RETURN_IF_ERROR(activation_code::ValidateCode(request->code()));
     ASSIGN_OR_RETURN(std::string mac,
                      validation::Mac("device.mac", request->device().mac().value()));
     RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));

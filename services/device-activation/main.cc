@@ -2,7 +2,7 @@
 // state, cloud registration and onboarding timelines, over gRPC.
 #include "lib/log/log.h"
 #include "lib/server/server.h"
-#include "services/device-activation/device_activation.h"
+#include "services/device-activation/wiring.h"
 
 int main(int argc, char** argv) {
   onramp::device::Options options;

@@ -461,7 +461,7 @@ grpc::Status DeviceActivationServiceImpl::CreateRedirectProfile(
     RETURN_IF_ERROR(validation::Name("name", request->name(), 64));
     // A name of digits is a short code phones can type.
     bool digits = strings::IsDigits(request->name());
-    if (digits && !activation::IsShortCode(request->name())) {
+    if (digits && !activation_code::IsShortCode(request->name())) {
       return InvalidField("name", "a short code (a name of digits) must be 3 to 16 digits");
     }
     RETURN_IF_ERROR(CheckTarget("target", request->target()));
@@ -521,7 +521,7 @@ grpc::Status DeviceActivationServiceImpl::ResolveShortCode(
     v1::ResolveShortCodeResponse* response) {
   auto run = [&]() -> absl::Status {
     const std::string& digits = request->digits();
-    if (!activation::IsShortCode(digits)) return InvalidField("digits", "a short code is 3 to 16 digits (without the #)");
+    if (!activation_code::IsShortCode(digits)) return InvalidField("digits", "a short code is 3 to 16 digits (without the #)");
     RETURN_IF_ERROR(validation::Text("source_address", request->source_address(), 64));
     absl::Duration retry_after;
     absl::StatusOr<ProfileRecord> profile =

@@ -1,7 +1,7 @@
 // firmware-catalog: images, upgrade paths and staged rollouts, over gRPC.
 #include "lib/log/log.h"
 #include "lib/server/server.h"
-#include "services/firmware-catalog/firmware_catalog.h"
+#include "services/firmware-catalog/wiring.h"
 
 int main(int argc, char** argv) {
   onramp::firmware::Options options;

@@ -8,6 +8,9 @@
 #include "absl/strings/str_cat.h"
 
 namespace onramp::firmware {
+
+using firmware_version::Version;
+
 namespace {
 
 bool InRange(const Version& version, const UpgradeEdge& edge) {

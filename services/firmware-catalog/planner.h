@@ -22,27 +22,27 @@ namespace onramp::firmware {
 
 struct UpgradeEdge {
   int64_t id = 0;
-  Version from_min;
-  Version from_max;
-  Version to;
+  firmware_version::Version from_min;
+  firmware_version::Version from_max;
+  firmware_version::Version to;
 };
 
 struct Hop {
-  Version to;
+  firmware_version::Version to;
   int64_t edge_id = 0;
 };
 
 // nullopt when `current` is already `target`; the path's hops otherwise.
 // NOT_FOUND when the target cannot be reached from `current`.
 absl::StatusOr<std::optional<std::vector<Hop>>> PlanPath(const std::vector<UpgradeEdge>& edges,
-                                                         const std::vector<Version>& versions,
-                                                         const Version& current,
-                                                         const Version& target);
+                                                         const std::vector<firmware_version::Version>& versions,
+                                                         const firmware_version::Version& current,
+                                                         const firmware_version::Version& target);
 
 // FAILED_PRECONDITION naming the loop if adding `edge` to `edges` lets some
 // version reach itself again.
 absl::Status CheckNoCycle(const std::vector<UpgradeEdge>& edges,
-                          const std::vector<Version>& versions, const UpgradeEdge& edge);
+                          const std::vector<firmware_version::Version>& versions, const UpgradeEdge& edge);
 
 }  // namespace onramp::firmware
 

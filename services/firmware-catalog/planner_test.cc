@@ -5,6 +5,10 @@
 #include "lib/status/status_matchers.h"
 
 namespace onramp::firmware {
+
+using firmware_version::ParseVersion;
+using firmware_version::Version;
+
 namespace {
 
 using ::onramp::status::StatusIs;

@@ -17,6 +17,12 @@
 #include "lib/validation/fields.h"
 
 namespace onramp::firmware {
+
+using firmware_version::FirmwareName;
+using firmware_version::ParseFirmwareName;
+using firmware_version::ParseVersion;
+using firmware_version::Version;
+
 namespace {
 
 using status::InvalidField;

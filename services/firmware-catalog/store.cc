@@ -11,6 +11,9 @@
 #include "pqxx/pqxx"
 
 namespace onramp::firmware {
+
+using firmware_version::ParseVersion;
+
 namespace {
 
 using store::Transact;

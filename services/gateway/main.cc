@@ -1,6 +1,6 @@
 // gateway: the phones' HTTP edge in front of the fleet's gRPC services.
 #include "lib/log/log.h"
-#include "services/gateway/gateway.h"
+#include "services/gateway/wiring.h"
 
 int main(int argc, char** argv) {
   onramp::gateway::Options options;

@@ -200,7 +200,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   std::string code = field("code");
   if (code.starts_with('#')) {
     std::string digits = code.substr(1);
-    if (!activation::IsShortCode(digits)) return Text(http::status::not_found, "no such short code\n");
+    if (!activation_code::IsShortCode(digits)) return Text(http::status::not_found, "no such short code\n");
     device::v1::ResolveShortCodeRequest resolve;
     resolve.set_digits(digits);
     resolve.set_source_address(peer.address);
@@ -209,7 +209,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
     return RedirectProfile(resolved->profile().target());
   }
   // A typo never costs a backend call (or the phone's rate-limit budget).
-  if (absl::Status valid = activation::ValidateCode(code); !valid.ok()) {
+  if (absl::Status valid = activation_code::ValidateCode(code); !valid.ok()) {
     return Text(http::status::not_found, absl::StrCat(valid.message(), "\n"));
   }
   // Form fields name the phone; its User-Agent fills in what they leave out.

@@ -75,7 +75,7 @@ Peer Https(ClientCertificate certificate = ClientCertificate::kNone, std::string
 // A valid 16-digit code (the last digit its Damm check digit).
 std::string ValidCode() {
   std::string digits = "900193515054196";
-  return digits + static_cast<char>('0' + activation::DammCheckDigit(digits));
+  return digits + static_cast<char>('0' + activation_code::DammCheckDigit(digits));
 }
 
 device::v1::LookupResponse Redirected(std::string credential = "") {

@@ -2,7 +2,7 @@
 // <flat-profile>, over gRPC.
 #include "lib/log/log.h"
 #include "lib/server/server.h"
-#include "services/profile-render/profile_render.h"
+#include "services/profile-render/wiring.h"
 
 int main(int argc, char** argv) {
   onramp::profile::Options options;

@@ -138,7 +138,7 @@ absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Re
 std::string Renderer::NextUpgradeRule(const DeviceContext& device, const Resync& resync) {
   // Only a full firmware version (the phone's $SWVER, e.g. from its rule's
   // URL) can be planned from; the User-Agent's "12.0.1" cannot.
-  if (firmware_ == nullptr || device.partner.empty() || !firmware::ParseVersion(resync.firmware_version).ok()) {
+  if (firmware_ == nullptr || device.partner.empty() || !firmware_version::ParseVersion(resync.firmware_version).ok()) {
     return "";
   }
   firmware::v1::PlanUpgradeRequest plan;

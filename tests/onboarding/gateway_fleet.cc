@@ -15,7 +15,7 @@
 #include "services/activation-code/migrations.h"
 #include "services/device-activation/migrations.h"
 #include "services/firmware-catalog/migrations.h"
-#include "services/gateway/gateway.h"
+#include "services/gateway/wiring.h"
 #include "services/profile-render/migrations.h"
 
 namespace onramp::testing {

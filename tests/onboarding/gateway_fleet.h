@@ -30,7 +30,7 @@
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
 #include "services/firmware-catalog/service.h"
-#include "services/gateway/gateway.h"
+#include "services/gateway/wiring.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"

@@ -21,7 +21,7 @@
 #include "lib/testing/shell.h"
 #include "lib/tftp/packet.h"
 #include "lib/rate_limit/token_buckets.h"
-#include "services/gateway/gateway.h"
+#include "services/gateway/wiring.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {

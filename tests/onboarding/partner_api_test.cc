@@ -16,7 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "lib/testing/shell.h"
-#include "services/gateway/gateway.h"
+#include "services/gateway/wiring.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {

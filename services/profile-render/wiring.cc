@@ -1,4 +1,4 @@
-#include "services/profile-render/profile_render.h"
+#include "services/profile-render/wiring.h"
 
 #include "absl/strings/escaping.h"
 #include "lib/clients/device_activation_client.h"

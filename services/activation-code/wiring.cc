@@ -1,4 +1,4 @@
-#include "services/activation-code/activation_code.h"
+#include "services/activation-code/wiring.h"
 
 
 #include "absl/strings/escaping.h"

@@ -1,4 +1,4 @@
-#include "services/gateway/gateway.h"
+#include "services/gateway/wiring.h"
 
 #include <signal.h>
 

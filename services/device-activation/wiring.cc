@@ -1,4 +1,4 @@
-#include "services/device-activation/device_activation.h"
+#include "services/device-activation/wiring.h"
 
 #include <fstream>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "services/firmware-catalog/firmware_catalog.h"
+#include "services/firmware-catalog/wiring.h"
 
 #include <filesystem>
 

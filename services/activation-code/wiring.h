@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_ACTIVATION_CODE_ACTIVATION_CODE_H_
-#define ONRAMP_SERVICES_ACTIVATION_CODE_ACTIVATION_CODE_H_
+#ifndef ONRAMP_SERVICES_ACTIVATION_CODE_WIRING_H_
+#define ONRAMP_SERVICES_ACTIVATION_CODE_WIRING_H_
 
 // Wiring of the activation-code service: options from flags and
 // environment, then Run. main.cc only parses; tests embed Run's pieces.
@@ -31,4 +31,4 @@ absl::Status Run(const Options& options);
 
 }  // namespace onramp::activation
 
-#endif  // ONRAMP_SERVICES_ACTIVATION_CODE_ACTIVATION_CODE_H_
+#endif  // ONRAMP_SERVICES_ACTIVATION_CODE_WIRING_H_

@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_FIRMWARE_CATALOG_FIRMWARE_CATALOG_H_
-#define ONRAMP_SERVICES_FIRMWARE_CATALOG_FIRMWARE_CATALOG_H_
+#ifndef ONRAMP_SERVICES_FIRMWARE_CATALOG_WIRING_H_
+#define ONRAMP_SERVICES_FIRMWARE_CATALOG_WIRING_H_
 
 // Wiring of the firmware-catalog service: options, then Run.
 
@@ -27,4 +27,4 @@ absl::Status Run(const Options& options);
 
 }  // namespace onramp::firmware
 
-#endif  // ONRAMP_SERVICES_FIRMWARE_CATALOG_FIRMWARE_CATALOG_H_
+#endif  // ONRAMP_SERVICES_FIRMWARE_CATALOG_WIRING_H_

@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
-#define ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
+#ifndef ONRAMP_SERVICES_GATEWAY_WIRING_H_
+#define ONRAMP_SERVICES_GATEWAY_WIRING_H_
 
 // Wiring of the gateway: the phone-facing HTTP, HTTPS and TFTP listeners
 // and the partner REST API (HTTPS) in front of the services, with access
@@ -77,4 +77,4 @@ absl::Status Run(const Options& options);
 
 }  // namespace onramp::gateway
 
-#endif  // ONRAMP_SERVICES_GATEWAY_GATEWAY_H_
+#endif  // ONRAMP_SERVICES_GATEWAY_WIRING_H_

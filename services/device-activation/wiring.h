@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_DEVICE_ACTIVATION_H_
-#define ONRAMP_SERVICES_DEVICE_ACTIVATION_DEVICE_ACTIVATION_H_
+#ifndef ONRAMP_SERVICES_DEVICE_ACTIVATION_WIRING_H_
+#define ONRAMP_SERVICES_DEVICE_ACTIVATION_WIRING_H_
 
 // Wiring of the device-activation service: options, then Run.
 
@@ -34,4 +34,4 @@ absl::Status Run(const Options& options);
 
 }  // namespace onramp::device
 
-#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_DEVICE_ACTIVATION_H_
+#endif  // ONRAMP_SERVICES_DEVICE_ACTIVATION_WIRING_H_

@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_PROFILE_RENDER_PROFILE_RENDER_H_
-#define ONRAMP_SERVICES_PROFILE_RENDER_PROFILE_RENDER_H_
+#ifndef ONRAMP_SERVICES_PROFILE_RENDER_WIRING_H_
+#define ONRAMP_SERVICES_PROFILE_RENDER_WIRING_H_
 
 // Wiring of the profile-render service: options, then Run.
 
@@ -34,4 +34,4 @@ absl::Status Run(const Options& options);
 
 }  // namespace onramp::profile
 
-#endif  // ONRAMP_SERVICES_PROFILE_RENDER_PROFILE_RENDER_H_
+#endif  // ONRAMP_SERVICES_PROFILE_RENDER_WIRING_H_
