@@ -45,8 +45,8 @@
 #include "device-agent/state.h"
 #include "device-agent/timing.h"
 #include "google/protobuf/util/json_util.h"
-#include "lib/config/flags.h"
-#include "lib/identity/mac_address.h"
+#include "lib/kit/config/flags.h"
+#include "lib/phone/identity/mac_address.h"
 
 namespace onramp::agent {
 namespace {

@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "lib/pki/enrollment.h"
-#include "lib/status/status_macros.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/phone/pki/enrollment.h"
 
 namespace onramp::agent {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "lib/pki/certificate_authority.h"
+#include "lib/phone/pki/certificate_authority.h"
 #include "onramp/agent/v1/state.pb.h"
 
 namespace onramp::agent {

@@ -9,8 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "lib/http_auth/auth_params.h"
-#include "lib/profile_crypto/digest.h"
+#include "lib/base/digest/digest.h"
+#include "lib/http/auth/auth_params.h"
 
 namespace onramp::agent {
 
@@ -27,12 +27,12 @@ absl::StatusOr<std::string> Authorization(const std::string& challenges, const s
     unsigned char random[8];
     RAND_bytes(random, sizeof random);
     std::string cnonce = absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(random), sizeof random));
-    std::string ha1 = profile_crypto::Md5Hex(absl::StrCat(user, ":", p["realm"], ":", password));
-    std::string ha2 = profile_crypto::Md5Hex(absl::StrCat(method, ":", uri));
+    std::string ha1 = digest::Md5Hex(absl::StrCat(user, ":", p["realm"], ":", password));
+    std::string ha2 = digest::Md5Hex(absl::StrCat(method, ":", uri));
     bool auth = absl::StrContains(p["qop"], "auth");
     std::string response =
-        auth ? profile_crypto::Md5Hex(absl::StrCat(ha1, ":", p["nonce"], ":00000001:", cnonce, ":auth:", ha2))
-             : profile_crypto::Md5Hex(absl::StrCat(ha1, ":", p["nonce"], ":", ha2));
+        auth ? digest::Md5Hex(absl::StrCat(ha1, ":", p["nonce"], ":00000001:", cnonce, ":auth:", ha2))
+             : digest::Md5Hex(absl::StrCat(ha1, ":", p["nonce"], ":", ha2));
     std::string header = absl::StrCat("Digest username=\"", user, "\", realm=\"", p["realm"], "\", nonce=\"",
                                       p["nonce"], "\", uri=\"", uri, "\", response=\"", response, "\", algorithm=MD5");
     if (auth) absl::StrAppend(&header, ", qop=auth, nc=00000001, cnonce=\"", cnonce, "\"");

@@ -17,7 +17,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "boost/context/protected_fixedsize_stack.hpp"
-#include "lib/status/status_macros.h"
+#include "lib/kit/status/status_macros.h"
 
 namespace onramp::agent {
 namespace {

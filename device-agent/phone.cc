@@ -7,13 +7,13 @@
 #include "device-agent/http_auth.h"
 #include "device-agent/phone_files.h"
 #include "device-agent/state.h"
-#include "lib/customization/customization.h"
-#include "lib/firmware_version/firmware_version.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/identity/mac_address.h"
-#include "lib/identity/product.h"
-#include "lib/identity/user_agent.h"
-#include "lib/status/status_macros.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/phone/customization/customization.h"
+#include "lib/phone/firmware_version/firmware_version.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/identity/mac_address.h"
+#include "lib/phone/identity/product.h"
+#include "lib/phone/identity/user_agent.h"
 
 namespace onramp::agent {
 namespace {

@@ -44,8 +44,8 @@
 #include "device-agent/http_client.h"
 #include "device-agent/http_url.h"
 #include "device-agent/phone_io.h"
-#include "lib/macro/macro.h"
-#include "lib/rule/rule.h"
+#include "lib/phone/macro/macro.h"
+#include "lib/phone/rule/rule.h"
 #include "onramp/agent/v1/state.pb.h"
 
 namespace onramp::agent {

@@ -8,9 +8,9 @@
 #include "absl/strings/strip.h"
 #include "device-agent/phone.h"
 #include "device-agent/phone_files.h"
-#include "lib/pki/enrollment.h"
-#include "lib/status/status_macros.h"
-#include "lib/strings/form.h"
+#include "lib/base/strings/form.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/phone/pki/enrollment.h"
 
 namespace onramp::agent {
 

@@ -4,10 +4,10 @@
 #include "absl/strings/str_cat.h"
 #include "device-agent/http_auth.h"
 #include "device-agent/phone.h"
-#include "lib/profile_crypto/aes128gcm.h"
-#include "lib/profile_crypto/gzip.h"
-#include "lib/profile_crypto/openssl_enc.h"
-#include "lib/rule/rule.h"
+#include "lib/phone/profile_crypto/aes128gcm.h"
+#include "lib/phone/profile_crypto/gzip.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
+#include "lib/phone/rule/rule.h"
 
 namespace onramp::agent {
 namespace {

@@ -18,8 +18,8 @@
 #include "device-agent/phone_files.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/profile_crypto/openssl_enc.h"
+#include "lib/base/digest/digest.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 
 namespace onramp::agent {
 namespace {
@@ -389,7 +389,7 @@ class UpgradeTest : public PhoneTest {
     return state;
   }
   const std::string image_ = std::string(1000, 'i');
-  const std::string etag_ = absl::StrCat("\"", profile_crypto::Sha256Hex(std::string(1000, 'i')), "\"");
+  const std::string etag_ = absl::StrCat("\"", digest::Sha256Hex(std::string(1000, 'i')), "\"");
 };
 
 TEST_F(UpgradeTest, AnImageThatMatchesItsEtagIsInstalledAndReported) {

@@ -6,13 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "device-agent/phone.h"
 #include "device-agent/phone_files.h"
-#include "lib/firmware_version/firmware_version.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/profile_crypto/aes128gcm.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/profile_crypto/openssl_enc.h"
-#include "lib/rule/rule.h"
-#include "lib/status/status_macros.h"
+#include "lib/base/digest/digest.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/phone/firmware_version/firmware_version.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/profile_crypto/aes128gcm.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
+#include "lib/phone/rule/rule.h"
 
 namespace onramp::agent {
 
@@ -132,7 +132,7 @@ absl::StatusOr<bool> Phone::Upgrade() {
   std::string expected(absl::StripAsciiWhitespace(state_.download_etag()));
   if (expected.size() == 66 && expected.front() == '"') {
     absl::StatusOr<std::string> bytes = flash_->Read(kDownloadFile);
-    if (!bytes.ok() || profile_crypto::Sha256Hex(*bytes) != expected.substr(1, 64)) {
+    if (!bytes.ok() || digest::Sha256Hex(*bytes) != expected.substr(1, 64)) {
       flash_->Remove(kDownloadFile);
       state_.set_download_url("");
       return fail("checksum mismatch");

@@ -14,7 +14,7 @@
 #include "device-agent/phone.h"
 #include "device-agent/state.h"
 #include "device-agent/timing.h"
-#include "lib/identity/mac_address.h"
+#include "lib/phone/identity/mac_address.h"
 
 namespace onramp::agent {
 namespace asio = boost::asio;

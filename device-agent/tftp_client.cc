@@ -10,7 +10,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "lib/tftp/packet.h"
+#include "lib/phone/tftp/packet.h"
 
 namespace onramp::agent {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "absl/strings/numbers.h"
-#include "lib/resync_timing/delay_schedule.h"
+#include "lib/phone/resync_timing/delay_schedule.h"
 
 namespace onramp::agent {
 namespace {

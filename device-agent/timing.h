@@ -2,7 +2,7 @@
 #define ONRAMP_DEVICE_AGENT_TIMING_H_
 
 // When a phone resyncs next, from its last outcome and its parameters
-// (lib/resync_timing reads the values): after A, Resync_Periodic (default
+// (lib/phone/resync_timing reads the values): after A, Resync_Periodic (default
 // 3600 s); after B or C, Resync_Error_Retry_Delay (default the newer
 // back-off 60, 120, 240 … 61440, 86400 s) at the step of its consecutive
 // failures. A failed upgrade still due (upgrade_pending) is tried again

@@ -5,7 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/status/status_matchers.h"
+#include "lib/kit/status/status_matchers.h"
 
 namespace onramp::testing {
 namespace {

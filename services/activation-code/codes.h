@@ -5,7 +5,7 @@
 // and the keyed hash that is all the database ever holds.
 //
 // A code is 16 decimal digits: 15 uniform random digits and a Damm check
-// digit (lib/activation_code), so a mistyped code is refused before any
+// digit (lib/phone/activation_code), so a mistyped code is refused before any
 // database lookup.
 
 #include <array>
@@ -17,8 +17,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "lib/activation_code/check_digit.h"
-#include "lib/profile_crypto/sealer.h"
+#include "lib/phone/activation_code/check_digit.h"
+#include "lib/phone/profile_crypto/sealer.h"
 
 namespace onramp::activation {
 

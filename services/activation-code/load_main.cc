@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "grpcpp/create_channel.h"
-#include "lib/config/flags.h"
+#include "lib/kit/config/flags.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 
 namespace onramp::activation {

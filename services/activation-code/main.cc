@@ -1,6 +1,6 @@
 // activation-code: partners' 16-digit activation codes, over gRPC.
-#include "lib/log/log.h"
-#include "lib/server/server.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/server/server.h"
 #include "services/activation-code/wiring.h"
 
 int main(int argc, char** argv) {

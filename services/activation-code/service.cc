@@ -5,15 +5,15 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "lib/log/log.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/proto/messages.h"
-#include "lib/rule/rule.h"
-#include "lib/server/request_id.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/grpc_status.h"
-#include "lib/status/status_macros.h"
-#include "lib/validation/fields.h"
+#include "lib/base/digest/digest.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/proto/messages.h"
+#include "lib/kit/server/request_id.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/grpc_status.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
+#include "lib/phone/rule/rule.h"
 
 namespace onramp::activation {
 namespace {
@@ -139,7 +139,7 @@ grpc::Status ActivationCodeServiceImpl::CreateCodes(grpc::ServerContext* context
     // The key stands for the whole request: a retry must ask for the same.
     v1::CreateCodesRequest fingerprint = *request;
     fingerprint.clear_idempotency_key();
-    batch.request_sha256 = profile_crypto::Sha256Hex(proto::DeterministicBytes(fingerprint));
+    batch.request_sha256 = digest::Sha256Hex(proto::DeterministicBytes(fingerprint));
     std::vector<std::string> codes;
     for (int i = 0; i < request->count(); ++i) {
       ASSIGN_OR_RETURN(std::string code, GenerateCode(SystemRandom()));

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lib/store/pool.h"
+#include "lib/kit/store/pool.h"
 
 namespace onramp::activation {
 

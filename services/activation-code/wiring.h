@@ -8,8 +8,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "lib/config/flags.h"
-#include "lib/server/server.h"
+#include "lib/kit/config/flags.h"
+#include "lib/kit/server/server.h"
 #include "services/activation-code/service.h"
 
 namespace onramp::activation {

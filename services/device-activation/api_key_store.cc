@@ -1,9 +1,9 @@
 #include "services/device-activation/api_key_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "lib/status/status_macros.h"
-#include "lib/store/page_token.h"
-#include "lib/store/transaction.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/store/page_token.h"
+#include "lib/kit/store/transaction.h"
 #include "pqxx/pqxx"
 
 namespace onramp::device {

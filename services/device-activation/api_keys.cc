@@ -8,11 +8,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/proto/messages.h"
-#include "lib/status/grpc_status.h"
-#include "lib/status/status_macros.h"
-#include "lib/validation/fields.h"
+#include "lib/base/digest/digest.h"
+#include "lib/kit/proto/messages.h"
+#include "lib/kit/status/grpc_status.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
 
 namespace onramp::device {
 namespace {
@@ -49,7 +49,7 @@ grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext*, const v1::Cre
     std::string id = absl::BytesToHexString(id_bytes);
     std::string secret = absl::WebSafeBase64Escape(secret_bytes);
     ASSIGN_OR_RETURN(ApiKeyRecord key,
-                     store_.Create(id, request->partner(), request->name(), profile_crypto::Sha256Hex(secret)));
+                     store_.Create(id, request->partner(), request->name(), digest::Sha256Hex(secret)));
     ToProto(key, response->mutable_key());
     response->set_secret(absl::StrCat(kPrefix, "_", id, "_", secret));
     return absl::OkStatus();
@@ -91,7 +91,7 @@ grpc::Status ApiKeyServiceImpl::AuthenticateApiKey(grpc::ServerContext*,
     const absl::Status refused = absl::UnauthenticatedError("unknown or revoked API key");
     std::vector<std::string> parts = absl::StrSplit(request->secret(), absl::MaxSplits('_', 2));
     if (parts.size() != 3 || parts[0] != kPrefix || parts[1].size() != 16 || parts[2].size() > 64) return refused;
-    std::string presented = profile_crypto::Sha256Hex(parts[2]);
+    std::string presented = digest::Sha256Hex(parts[2]);
     ASSIGN_OR_RETURN(auto found, store_.Find(parts[1]));
     if (!found) return refused;
     const auto& [key, stored] = *found;

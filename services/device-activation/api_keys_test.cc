@@ -3,9 +3,9 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "lib/server/server.h"
-#include "lib/store/migrations.h"
-#include "lib/store/testing/database_test.h"
+#include "lib/kit/server/server.h"
+#include "lib/kit/store/migrations.h"
+#include "lib/kit/store/testing/database_test.h"
 #include "services/device-activation/migrations.h"
 
 namespace onramp::device {

@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "grpcpp/create_channel.h"
-#include "lib/config/flags.h"
+#include "lib/kit/config/flags.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 
 namespace onramp::device {

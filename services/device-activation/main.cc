@@ -1,7 +1,7 @@
 // device-activation: claims by MAC, redirects, short codes, customization
 // state, cloud registration and onboarding timelines, over gRPC.
-#include "lib/log/log.h"
-#include "lib/server/server.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/server/server.h"
 #include "services/device-activation/wiring.h"
 
 int main(int argc, char** argv) {

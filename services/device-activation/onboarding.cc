@@ -1,9 +1,9 @@
 #include "services/device-activation/onboarding.h"
 
 #include "absl/strings/str_cat.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/rule/rule.h"
-#include "lib/status/error_detail.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/rule/rule.h"
 
 namespace onramp::device {
 

@@ -5,9 +5,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/rule/rule.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/status_matchers.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/status_matchers.h"
+#include "lib/phone/rule/rule.h"
 
 namespace onramp::device {
 namespace {

@@ -7,18 +7,18 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "lib/activation_code/check_digit.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/log/log.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/proto/messages.h"
-#include "lib/rule/rule.h"
-#include "lib/server/request_id.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/grpc_status.h"
-#include "lib/status/status_macros.h"
-#include "lib/strings/strings.h"
-#include "lib/validation/fields.h"
+#include "lib/base/digest/digest.h"
+#include "lib/base/strings/strings.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/proto/messages.h"
+#include "lib/kit/server/request_id.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/grpc_status.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
+#include "lib/phone/activation_code/check_digit.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/rule/rule.h"
 #include "services/device-activation/onboarding.h"
 
 namespace onramp::device {
@@ -210,7 +210,7 @@ absl::StatusOr<v1::ClaimDevicesResponse> ClaimRange(DeviceStore& store,
                                                     const std::string& idempotency_key) {
   ASSIGN_OR_RETURN(CheckedClaim checked, CheckClaim(request, first, last));
   checked.batch.idempotency_key = idempotency_key;
-  checked.batch.request_sha256 = profile_crypto::Sha256Hex(proto::DeterministicBytes(request));
+  checked.batch.request_sha256 = digest::Sha256Hex(proto::DeterministicBytes(request));
   auto render = [&](const std::vector<ClaimOutcome>& outcomes) {
     v1::ClaimDevicesResponse response;
     for (size_t i = 0; i < outcomes.size(); ++i) {
@@ -362,7 +362,7 @@ absl::StatusOr<std::pair<std::string, std::string>> DeviceActivationServiceImpl:
   if (RAND_bytes(secret, sizeof secret) != 1) return absl::InternalError("RAND_bytes failed");
   std::string credential =
       absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<const char*>(secret), sizeof secret));
-  std::string hash = profile_crypto::Sha256Hex(credential);
+  std::string hash = digest::Sha256Hex(credential);
   return std::make_pair(std::move(credential), std::move(hash));
 }
 
@@ -574,7 +574,7 @@ grpc::Status DeviceActivationServiceImpl::Register(grpc::ServerContext* context,
     }
     pki::CertificateAuthority::Issued issued;
     RETURN_IF_ERROR(store_.Register(
-        mac, profile_crypto::Sha256Hex(request->registration_credential()),
+        mac, digest::Sha256Hex(request->registration_credential()),
         [&]() -> absl::StatusOr<std::pair<std::string, absl::Time>> {
           absl::StatusOr<pki::CertificateAuthority::Issued> made =
               ca_.Issue(request->csr_pem(), mac, options_.certificate_validity);

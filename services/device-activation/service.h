@@ -5,11 +5,11 @@
 // bulk rows name their index), call the store, map outcomes once.
 
 #include "absl/time/time.h"
-#include "lib/clients/profile_render.h"
+#include "lib/kit/clients/profile_render.h"
+#include "lib/phone/pki/certificate_authority.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
-#include "lib/pki/certificate_authority.h"
 #include "services/device-activation/store.h"
 
 namespace onramp::device {

@@ -4,10 +4,10 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "lib/status/status_macros.h"
-#include "lib/store/arrays.h"
-#include "lib/store/page_token.h"
-#include "lib/store/transaction.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/store/arrays.h"
+#include "lib/kit/store/page_token.h"
+#include "lib/kit/store/transaction.h"
 #include "pqxx/pqxx"
 
 namespace onramp::device {

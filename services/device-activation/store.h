@@ -11,9 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lib/customization/customization.h"
-#include "lib/rate_limit/failure_windows.h"
-#include "lib/store/pool.h"
+#include "lib/kit/rate_limit/failure_windows.h"
+#include "lib/kit/store/pool.h"
+#include "lib/phone/customization/customization.h"
 
 namespace onramp::device {
 

@@ -4,12 +4,12 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "lib/clients/profile_render_client.h"
-#include "lib/log/log.h"
-#include "lib/server/periodic.h"
-#include "lib/status/status_macros.h"
-#include "lib/store/migrations.h"
-#include "lib/store/pool.h"
+#include "lib/kit/clients/profile_render_client.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/server/periodic.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/store/migrations.h"
+#include "lib/kit/store/pool.h"
 #include "prometheus/registry.h"
 #include "services/device-activation/migrations.h"
 

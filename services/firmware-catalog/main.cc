@@ -1,6 +1,6 @@
 // firmware-catalog: images, upgrade paths and staged rollouts, over gRPC.
-#include "lib/log/log.h"
-#include "lib/server/server.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/server/server.h"
 #include "services/firmware-catalog/wiring.h"
 
 int main(int argc, char** argv) {

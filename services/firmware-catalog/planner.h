@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "lib/firmware_version/firmware_version.h"
+#include "lib/phone/firmware_version/firmware_version.h"
 
 namespace onramp::firmware {
 

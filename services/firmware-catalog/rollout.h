@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "lib/identity/mac_address.h"
+#include "lib/phone/identity/mac_address.h"
 
 namespace onramp::firmware {
 

@@ -9,12 +9,12 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "lib/identity/mac_address.h"
-#include "lib/proto/messages.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/grpc_status.h"
-#include "lib/status/status_macros.h"
-#include "lib/validation/fields.h"
+#include "lib/kit/proto/messages.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/grpc_status.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
+#include "lib/phone/identity/mac_address.h"
 
 namespace onramp::firmware {
 

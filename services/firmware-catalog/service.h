@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/time/clock.h"
-#include "lib/cache/lru_cache.h"
+#include "lib/kit/cache/lru_cache.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"

@@ -13,11 +13,11 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "lib/metrics/testing/counter_value.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/server/server.h"
-#include "lib/store/migrations.h"
-#include "lib/store/testing/database_test.h"
+#include "lib/base/digest/digest.h"
+#include "lib/kit/metrics/testing/counter_value.h"
+#include "lib/kit/server/server.h"
+#include "lib/kit/store/migrations.h"
+#include "lib/kit/store/testing/database_test.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "services/firmware-catalog/migrations.h"
@@ -89,7 +89,7 @@ class CatalogTest : public store::testing::DatabaseTest {
   void Catalog() {
     for (const char* name : {kOld, kNew}) {
       std::string bytes = absl::StrCat("image bytes of ", name);
-      ASSERT_TRUE(Upload(name, bytes, profile_crypto::Sha256Hex(bytes)).ok());
+      ASSERT_TRUE(Upload(name, bytes, digest::Sha256Hex(bytes)).ok());
     }
     grpc::ClientContext context;
     v1::UpgradeEdge edge;
@@ -391,7 +391,7 @@ TEST_F(CatalogTest, ImagesAreCheckedStoredAndReadInRanges) {
   std::string bytes(300000, '\0');
   std::mt19937 random(7);
   for (char& c : bytes) c = static_cast<char>(random());
-  const std::string sha = profile_crypto::Sha256Hex(bytes);
+  const std::string sha = digest::Sha256Hex(bytes);
   v1::Image image;
   ASSERT_TRUE(Upload(kOld, bytes, sha, &image).ok());
   EXPECT_EQ(image.version(), "11-2-3MSR1-1");
@@ -410,7 +410,7 @@ TEST_F(CatalogTest, ImagesAreCheckedStoredAndReadInRanges) {
     EXPECT_TRUE(reader->Finish().ok());
     return data;
   };
-  EXPECT_EQ(profile_crypto::Sha256Hex(read(0, 0)), sha);
+  EXPECT_EQ(digest::Sha256Hex(read(0, 0)), sha);
   EXPECT_EQ(read(1000, 5000), bytes.substr(1000, 5000));
   EXPECT_EQ(read(299990, 100), bytes.substr(299990));
 
@@ -429,11 +429,11 @@ TEST_F(CatalogTest, ImagesAreCheckedStoredAndReadInRanges) {
   // The same name with other bytes is refused; the same bytes again are fine.
   std::string other = bytes;
   other[0] ^= 1;
-  EXPECT_EQ(Upload(kOld, other, profile_crypto::Sha256Hex(other)).error_code(),
+  EXPECT_EQ(Upload(kOld, other, digest::Sha256Hex(other)).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
   EXPECT_TRUE(Upload(kOld, bytes, sha).ok());
   // A checksum mismatch stores nothing.
-  grpc::Status mismatch = Upload(kNew, bytes, profile_crypto::Sha256Hex("something else"));
+  grpc::Status mismatch = Upload(kNew, bytes, digest::Sha256Hex("something else"));
   EXPECT_EQ(mismatch.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(mismatch.error_message(), HasSubstr("checksum mismatch"));
   int files = 0;
@@ -448,7 +448,7 @@ TEST_F(CatalogTest, PlansMultiHopAndRefusesLoopsAndDeadEnds) {
   Catalog();
   for (const char* name : {"sip88xx.10-4-1MPP-100.loads", "sip88xx.11-0-0MPP-256.loads"}) {
     std::string bytes = absl::StrCat("image bytes of ", name);
-    ASSERT_TRUE(Upload(name, bytes, profile_crypto::Sha256Hex(bytes)).ok());
+    ASSERT_TRUE(Upload(name, bytes, digest::Sha256Hex(bytes)).ok());
   }
   auto edge = [&](const char* min, const char* max, const char* to) {
     grpc::ClientContext context;

@@ -14,8 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lib/firmware_version/firmware_version.h"
-#include "lib/store/pool.h"
+#include "lib/kit/store/pool.h"
+#include "lib/phone/firmware_version/firmware_version.h"
 #include "services/firmware-catalog/planner.h"
 #include "services/firmware-catalog/rollout.h"
 

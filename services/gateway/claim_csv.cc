@@ -4,9 +4,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "lib/status/error_detail.h"
-#include "lib/strings/csv.h"
-#include "lib/strings/strings.h"
+#include "lib/base/strings/csv.h"
+#include "lib/base/strings/strings.h"
+#include "lib/kit/status/error_detail.h"
 
 namespace onramp::gateway {
 

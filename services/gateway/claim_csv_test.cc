@@ -2,8 +2,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/status_matchers.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/status_matchers.h"
 
 namespace onramp::gateway {
 namespace {

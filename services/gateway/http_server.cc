@@ -18,7 +18,7 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/ssl.hpp"
-#include "lib/log/log.h"
+#include "lib/kit/log/log.h"
 #include "services/gateway/tls_context.h"
 
 namespace onramp::gateway {

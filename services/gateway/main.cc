@@ -1,5 +1,5 @@
 // gateway: the phones' HTTP edge in front of the fleet's gRPC services.
-#include "lib/log/log.h"
+#include "lib/kit/log/log.h"
 #include "services/gateway/wiring.h"
 
 int main(int argc, char** argv) {

@@ -13,7 +13,7 @@
 //   * Creates take an Idempotency-Key header: a retry with the same key
 //     gets the first answer.
 //   * Errors are {"error":{"code","message","field"}} with the status from
-//     lib/http_status; another partner's resources are 404, as missing ones.
+//     lib/http/status; another partner's resources are 404, as missing ones.
 //   * Bulk claims also take text/csv (a header row naming mac, model and
 //     serial columns), answered with a result per row.
 //   * Firmware images are uploaded as the raw body (file_name, sha256 and
@@ -26,10 +26,10 @@
 #include <string_view>
 #include <vector>
 
-#include "lib/clients/activation_codes.h"
-#include "lib/clients/device_activation.h"
-#include "lib/clients/firmware_catalog.h"
-#include "lib/clients/profile_render.h"
+#include "lib/kit/clients/activation_codes.h"
+#include "lib/kit/clients/device_activation.h"
+#include "lib/kit/clients/firmware_catalog.h"
+#include "lib/kit/clients/profile_render.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_auth.h"
 

@@ -13,8 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/clients/testing/mock_clients.h"
-#include "lib/status/error_detail.h"
+#include "lib/kit/clients/testing/mock_clients.h"
+#include "lib/kit/status/error_detail.h"
 
 namespace onramp::gateway {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "lib/profile_crypto/digest.h"
+#include "lib/base/digest/digest.h"
 
 namespace onramp::gateway {
 
@@ -26,7 +26,7 @@ absl::StatusOr<std::string> PartnerAuth::Authenticate(const Request& request, co
     return absl::UnauthenticatedError("send the API key as Authorization: Bearer <key>");
   }
   std::string token(value.substr(kScheme.size()));
-  std::string digest = profile_crypto::Sha256Hex(token);
+  std::string digest = digest::Sha256Hex(token);
   absl::Time now = absl::Now();
   {
     std::lock_guard lock(keys_mutex_);

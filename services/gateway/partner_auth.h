@@ -14,8 +14,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lib/clients/device_activation.h"
-#include "lib/rate_limit/token_buckets.h"
+#include "lib/kit/clients/device_activation.h"
+#include "lib/kit/rate_limit/token_buckets.h"
 #include "services/gateway/http_server.h"
 
 namespace onramp::gateway {

@@ -2,7 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/clients/testing/mock_clients.h"
+#include "lib/kit/clients/testing/mock_clients.h"
 
 namespace onramp::gateway {
 namespace {

@@ -5,19 +5,19 @@
 #include <optional>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "lib/activation_code/check_digit.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/http_etag/etag.h"
-#include "lib/http_status/http_status.h"
-#include "lib/identity/mac_address.h"
-#include "lib/identity/product.h"
-#include "lib/identity/user_agent.h"
-#include "lib/log/log.h"
-#include "lib/strings/form.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lib/base/strings/form.h"
+#include "lib/http/etag/etag.h"
+#include "lib/http/status/http_status.h"
+#include "lib/kit/log/log.h"
+#include "lib/phone/activation_code/check_digit.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/identity/mac_address.h"
+#include "lib/phone/identity/product.h"
+#include "lib/phone/identity/user_agent.h"
 #include "services/gateway/byte_range.h"
 
 namespace onramp::gateway {

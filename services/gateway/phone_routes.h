@@ -54,17 +54,17 @@
 //                              firmware-catalog), the MAC from the file
 //                              name or User-Agent;
 //   GET /healthz               200 while the listener runs (for probes).
-// Statuses follow the phone's table (lib/http_status): 404 only for "no
+// Statuses follow the phone's table (lib/http/status): 404 only for "no
 // such profile", 5xx only for faults; 429 and 503 carry Retry-After, the
 // service's own wait when it gave one.
 
 #include <string>
 
-#include "lib/clients/activation_codes.h"
-#include "lib/clients/device_activation.h"
-#include "lib/clients/firmware_catalog.h"
-#include "lib/clients/profile_render.h"
-#include "lib/identity/user_agent.h"
+#include "lib/kit/clients/activation_codes.h"
+#include "lib/kit/clients/device_activation.h"
+#include "lib/kit/clients/firmware_catalog.h"
+#include "lib/kit/clients/profile_render.h"
+#include "lib/phone/identity/user_agent.h"
 #include "onramp/common/v1/common.pb.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/revoked_certificates.h"

@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/activation_code/check_digit.h"
-#include "lib/clients/testing/mock_clients.h"
-#include "lib/status/error_detail.h"
+#include "lib/kit/clients/testing/mock_clients.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/phone/activation_code/check_digit.h"
 
 namespace onramp::gateway {
 namespace {
@@ -151,7 +151,7 @@ TEST_F(PhoneRoutesTest, UnknownPathsAndHealth) {
 }
 
 TEST_F(PhoneRoutesTest, EachServiceAnswerBecomesThePhonesStatus) {
-  // The phone's status table (lib/http_status): 404 only for "no such
+  // The phone's status table (lib/http/status): 404 only for "no such
   // profile", 5xx only for faults, and a wait where the service gave one.
   struct Case {
     absl::Status status;

@@ -1,7 +1,7 @@
 // Fuzzes the gateway's request handling whole: bytes as they come off a
 // connection, parsed by Beast with the listener's limits, then answered by
 // the partner API or the phone routes in front of services that say yes
-// to everything (lib/clients/testing/stub_clients.h). Properties: nothing
+// to everything (lib/kit/clients/testing/stub_clients.h). Properties: nothing
 // crashes; every answer has a status line a client can read (100-599).
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http/parser.hpp"
-#include "lib/clients/testing/stub_clients.h"
+#include "lib/kit/clients/testing/stub_clients.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/revoked_certificates.h"

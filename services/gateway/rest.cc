@@ -6,10 +6,10 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
-#include "lib/http_status/http_status.h"
-#include "lib/log/log.h"
-#include "lib/status/error_detail.h"
-#include "lib/strings/form.h"
+#include "lib/base/strings/form.h"
+#include "lib/http/status/http_status.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/status/error_detail.h"
 
 namespace onramp::gateway::rest {
 

@@ -4,7 +4,7 @@
 // The small REST kit the partner API is written with: protobuf messages
 // in and out as JSON (the protobuf JSON mapping, field names as in the
 // .proto files), errors as {"error":{"code","message","field"}} with the
-// status lib/http_status gives partners, query strings into a message's
+// status lib/http/status gives partners, query strings into a message's
 // fields, and path patterns with {placeholders}.
 
 #include <map>

@@ -2,7 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/status/error_detail.h"
+#include "lib/kit/status/error_detail.h"
 #include "onramp/device/v1/device.pb.h"
 #include "onramp/firmware/v1/firmware.pb.h"
 

@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "lib/log/log.h"
-#include "lib/proto/messages.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/proto/messages.h"
 
 namespace onramp::gateway {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "lib/proto/messages.h"
+#include "lib/kit/proto/messages.h"
 
 namespace onramp::gateway {
 namespace {

@@ -16,7 +16,7 @@
 #include "boost/asio/ip/udp.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/use_awaitable.hpp"
-#include "lib/tftp/packet.h"
+#include "lib/phone/tftp/packet.h"
 
 namespace onramp::gateway {
 namespace {

@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/ssl/context.hpp"
-#include "lib/pki/certificate.h"
+#include "lib/phone/pki/certificate.h"
 #include "services/gateway/peer.h"
 
 namespace onramp::gateway {

@@ -10,8 +10,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "lib/config/flags.h"
-#include "lib/rate_limit/token_buckets.h"
+#include "lib/kit/config/flags.h"
+#include "lib/kit/rate_limit/token_buckets.h"
 #include "prometheus/registry.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"

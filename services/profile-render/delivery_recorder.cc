@@ -7,8 +7,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "lib/customization/customization.h"
-#include "lib/log/log.h"
+#include "lib/kit/log/log.h"
+#include "lib/phone/customization/customization.h"
 
 namespace onramp::profile {
 namespace {

@@ -9,7 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "lib/clients/device_activation.h"
+#include "lib/kit/clients/device_activation.h"
 #include "services/profile-render/store.h"
 
 namespace onramp::profile {

@@ -1,7 +1,7 @@
 #include "services/profile-render/device_keys.h"
 
 #include "absl/strings/escaping.h"
-#include "lib/status/status_macros.h"
+#include "lib/kit/status/status_macros.h"
 
 namespace onramp::profile {
 

@@ -2,7 +2,7 @@
 #define ONRAMP_SERVICES_PROFILE_RENDER_DEVICE_KEYS_H_
 
 // The phones' profile keys: 32 random bytes each, sealed at rest with the
-// service's key-encryption key (lib/profile_crypto/sealer.h), made on a
+// service's key-encryption key (lib/phone/profile_crypto/sealer.h), made on a
 // profile's first need of one, rotated by a partner, handed to the phone
 // itself (DeliverDeviceKey), after which every profile it gets is
 // encrypted with the key it holds.
@@ -10,8 +10,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "lib/profile_crypto/device_key.h"
-#include "lib/profile_crypto/sealer.h"
+#include "lib/phone/profile_crypto/device_key.h"
+#include "lib/phone/profile_crypto/sealer.h"
 #include "services/profile-render/store.h"
 
 namespace onramp::profile {

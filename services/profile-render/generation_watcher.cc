@@ -1,6 +1,6 @@
 #include "services/profile-render/generation_watcher.h"
 
-#include "lib/log/log.h"
+#include "lib/kit/log/log.h"
 
 namespace onramp::profile {
 

@@ -10,8 +10,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "lib/http_auth/auth_params.h"
-#include "lib/profile_crypto/digest.h"
+#include "lib/base/digest/digest.h"
+#include "lib/http/auth/auth_params.h"
 
 namespace onramp::profile {
 namespace {
@@ -58,12 +58,12 @@ AuthCheck CheckDigest(const HttpAuthSettings& settings, std::string_view text, s
   std::map<std::string, std::string> p = http_auth::ParseAuthParams(text);
   if (p["username"] != settings.username || p["realm"] != settings.realm || p["uri"] != uri) return AuthCheck::kRefused;
   if (!p["algorithm"].empty() && !absl::EqualsIgnoreCase(p["algorithm"], "MD5")) return AuthCheck::kRefused;
-  std::string ha2 = profile_crypto::Md5Hex(absl::StrCat(std::string(method), ":", std::string(uri)));
+  std::string ha2 = digest::Md5Hex(absl::StrCat(std::string(method), ":", std::string(uri)));
   std::string expected;
   if (p["qop"] == "auth") {
-    expected = profile_crypto::Md5Hex(absl::StrCat(settings.ha1, ":", p["nonce"], ":", p["nc"], ":", p["cnonce"], ":auth:", ha2));
+    expected = digest::Md5Hex(absl::StrCat(settings.ha1, ":", p["nonce"], ":", p["nc"], ":", p["cnonce"], ":auth:", ha2));
   } else if (p["qop"].empty()) {
-    expected = profile_crypto::Md5Hex(absl::StrCat(settings.ha1, ":", p["nonce"], ":", ha2));  // RFC 2069 clients
+    expected = digest::Md5Hex(absl::StrCat(settings.ha1, ":", p["nonce"], ":", ha2));  // RFC 2069 clients
   } else {
     return AuthCheck::kRefused;
   }
@@ -78,7 +78,7 @@ AuthCheck CheckDigest(const HttpAuthSettings& settings, std::string_view text, s
 }  // namespace
 
 std::string Ha1(std::string_view username, std::string_view realm, std::string_view password) {
-  return profile_crypto::Md5Hex(absl::StrCat(std::string(username), ":", std::string(realm), ":", std::string(password)));
+  return digest::Md5Hex(absl::StrCat(std::string(username), ":", std::string(realm), ":", std::string(password)));
 }
 
 AuthCheck CheckAuthorization(const HttpAuthSettings& settings, std::string_view authorization,

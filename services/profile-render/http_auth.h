@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "lib/profile_crypto/sealer.h"
+#include "lib/phone/profile_crypto/sealer.h"
 
 namespace onramp::profile {
 

@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/digest.h"
+#include "lib/base/digest/digest.h"
 
 namespace onramp::profile {
 namespace {
@@ -15,9 +15,9 @@ class HttpAuthTest : public ::testing::Test {
  protected:
   // A Digest reply as a client computes it (RFC 7616 §3.4.1).
   std::string DigestReply(const std::string& nonce, const std::string& password, const std::string& uri = kUri) {
-    std::string ha1 = profile_crypto::Md5Hex("phone:acme phones:" + password);
-    std::string ha2 = profile_crypto::Md5Hex("GET:" + uri);
-    std::string response = profile_crypto::Md5Hex(absl::StrCat(ha1, ":", nonce, ":00000001:0a4f113b:auth:", ha2));
+    std::string ha1 = digest::Md5Hex("phone:acme phones:" + password);
+    std::string ha2 = digest::Md5Hex("GET:" + uri);
+    std::string response = digest::Md5Hex(absl::StrCat(ha1, ":", nonce, ":00000001:0a4f113b:auth:", ha2));
     return absl::StrCat("Digest username=\"phone\", realm=\"acme phones\", nonce=\"", nonce, "\", uri=\"", uri,
                         "\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"", response, "\", algorithm=MD5");
   }

@@ -2,10 +2,10 @@
 
 #include <string>
 
-#include "lib/proto/messages.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/status_macros.h"
-#include "lib/validation/fields.h"
+#include "lib/kit/proto/messages.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
 
 namespace onramp::profile {
 

@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
-#include "lib/flat_profile/flat_profile.h"
+#include "lib/phone/flat_profile/flat_profile.h"
 #include "onramp/profile/v1/profile.pb.h"
 #include "services/profile-render/render.h"
 #include "services/profile-render/store.h"

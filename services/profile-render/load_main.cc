@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "grpcpp/create_channel.h"
-#include "lib/config/flags.h"
+#include "lib/kit/config/flags.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "onramp/testing/v1/kit_test.grpc.pb.h"
 

@@ -1,7 +1,7 @@
 // profile-render: turns parameter layers into each phone's encrypted
 // <flat-profile>, over gRPC.
-#include "lib/log/log.h"
-#include "lib/server/server.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/server/server.h"
 #include "services/profile-render/wiring.h"
 
 int main(int argc, char** argv) {

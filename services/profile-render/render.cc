@@ -10,14 +10,14 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "kainjow/mustache.hpp"
-#include "lib/identity/product.h"
-#include "lib/macro/macro.h"
-#include "lib/profile_crypto/aes128gcm.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/profile_crypto/gzip.h"
-#include "lib/profile_crypto/openssl_enc.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/status_macros.h"
+#include "lib/base/digest/digest.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/phone/identity/product.h"
+#include "lib/phone/macro/macro.h"
+#include "lib/phone/profile_crypto/aes128gcm.h"
+#include "lib/phone/profile_crypto/gzip.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 
 namespace onramp::profile {
 namespace {
@@ -203,7 +203,7 @@ absl::StatusOr<Rendered> Render(const RenderInput& input) {
     }
   }
   rendered.content_type = encrypt || input.gzip ? "application/octet-stream" : "application/xml";
-  rendered.etag = absl::StrCat("\"", profile_crypto::Sha256Hex(body, 16), "\"");
+  rendered.etag = absl::StrCat("\"", digest::Sha256Hex(body, 16), "\"");
   rendered.body = std::move(body);
   return rendered;
 }

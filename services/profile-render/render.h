@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/identity/mac_address.h"
-#include "lib/profile_crypto/device_key.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/identity/mac_address.h"
+#include "lib/phone/profile_crypto/device_key.h"
 
 namespace onramp::profile {
 

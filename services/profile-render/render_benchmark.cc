@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "benchmark/benchmark.h"
+#include "lib/kit/cache/lru_cache.h"
 #include "services/profile-render/render.h"
-#include "lib/cache/lru_cache.h"
 
 namespace onramp::profile {
 namespace {

@@ -5,11 +5,11 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/aes128gcm.h"
-#include "lib/profile_crypto/gzip.h"
-#include "lib/profile_crypto/openssl_enc.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/status_matchers.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/status_matchers.h"
+#include "lib/phone/profile_crypto/aes128gcm.h"
+#include "lib/phone/profile_crypto/gzip.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 #include "lib/testing/shell.h"
 
 namespace onramp::profile {

@@ -3,11 +3,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "lib/firmware_version/firmware_version.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/identity/mac_address.h"
-#include "lib/log/log.h"
-#include "lib/status/status_macros.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/phone/firmware_version/firmware_version.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/identity/mac_address.h"
 #include "services/profile-render/http_auth.h"
 
 namespace onramp::profile {

@@ -17,8 +17,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lib/cache/lru_cache.h"
-#include "lib/clients/firmware_catalog.h"
+#include "lib/kit/cache/lru_cache.h"
+#include "lib/kit/clients/firmware_catalog.h"
 #include "services/profile-render/device_keys.h"
 #include "services/profile-render/generation_watcher.h"
 #include "services/profile-render/render.h"

@@ -2,10 +2,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "lib/flat_profile/flat_profile.h"
-#include "lib/profile_crypto/aes128gcm.h"
-#include "lib/profile_crypto/openssl_enc.h"
-#include "lib/status/error_detail.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/profile_crypto/aes128gcm.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 
 namespace onramp::profile {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "lib/profile_crypto/device_key.h"
+#include "lib/phone/profile_crypto/device_key.h"
 
 namespace onramp::profile {
 

@@ -2,9 +2,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/aes128gcm.h"
-#include "lib/profile_crypto/openssl_enc.h"
-#include "lib/status/error_detail.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/phone/profile_crypto/aes128gcm.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 
 namespace onramp::profile {
 namespace {

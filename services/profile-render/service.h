@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "absl/time/time.h"
-#include "lib/clients/device_activation.h"
-#include "lib/clients/firmware_catalog.h"
-#include "lib/profile_crypto/sealer.h"
+#include "lib/kit/clients/device_activation.h"
+#include "lib/kit/clients/firmware_catalog.h"
+#include "lib/phone/profile_crypto/sealer.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"

@@ -14,7 +14,7 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/digest.h"
+#include "lib/base/digest/digest.h"
 #include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -136,7 +136,7 @@ TEST_F(AgentUpgradeTest, ABrokenDownloadResumesWithARange) {
   absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
   ASSERT_TRUE(state.ok());
   state->set_download_url(absl::StrCat(base_, "/firmware/", kMiddle));
-  state->set_download_etag(absl::StrCat("\"", profile_crypto::Sha256Hex(image), "\""));
+  state->set_download_etag(absl::StrCat("\"", digest::Sha256Hex(image), "\""));
   ASSERT_TRUE(agent::SaveState(dir, *state).ok());
 
   agent::Phone phone = Load(dir);
@@ -153,7 +153,7 @@ TEST_F(AgentUpgradeTest, ACorruptImageIsRefusedAndReported) {
   std::ofstream(dir + "/download.part", std::ios::binary) << std::string(100000, 'x');
   absl::StatusOr<agent::v1::PhoneState> state = agent::LoadState(dir);
   state->set_download_url(absl::StrCat(base_, "/firmware/", kMiddle));
-  state->set_download_etag(absl::StrCat("\"", profile_crypto::Sha256Hex(images_[kMiddle]), "\""));
+  state->set_download_etag(absl::StrCat("\"", digest::Sha256Hex(images_[kMiddle]), "\""));
   ASSERT_TRUE(agent::SaveState(dir, *state).ok());
   agent::Phone phone = Load(dir);
   ASSERT_TRUE(phone.Provision().ok());

@@ -18,7 +18,7 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/openssl_enc.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 #include "lib/testing/shell.h"
 #include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"

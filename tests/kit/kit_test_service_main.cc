@@ -6,12 +6,12 @@
 #include <string>
 #include <thread>
 
-#include "lib/config/flags.h"
-#include "lib/log/log.h"
-#include "lib/server/request_id.h"
-#include "lib/server/server.h"
-#include "lib/status/error_detail.h"
-#include "lib/status/grpc_status.h"
+#include "lib/kit/config/flags.h"
+#include "lib/kit/log/log.h"
+#include "lib/kit/server/request_id.h"
+#include "lib/kit/server/server.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/grpc_status.h"
 #include "onramp/testing/v1/kit_test.grpc.pb.h"
 #include "prometheus/registry.h"
 

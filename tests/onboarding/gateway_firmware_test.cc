@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/digest.h"
+#include "lib/base/digest/digest.h"
 #include "lib/testing/shell.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -32,7 +32,7 @@ class GatewayFirmwareTest : public ::onramp::testing::GatewayFleetTest {
     bytes_.resize(1536 * 1024 + 17);
     std::mt19937 random(11);
     for (char& c : bytes_) c = static_cast<char>(random());
-    sha256_ = profile_crypto::Sha256Hex(bytes_);
+    sha256_ = digest::Sha256Hex(bytes_);
     UploadImage(kImage, bytes_);
     url_ = absl::StrCat(base_, "/firmware/", kImage);
   }
@@ -59,11 +59,11 @@ TEST_F(GatewayFirmwareTest, StreamsTheWholeImageWithAStrongEtag) {
   EXPECT_THAT(headers_, HasSubstr(absl::StrCat("ETag: \"", sha256_, "\"")));
   EXPECT_THAT(headers_, HasSubstr("Accept-Ranges: bytes"));
   EXPECT_EQ(whole.size(), bytes_.size());
-  EXPECT_EQ(profile_crypto::Sha256Hex(whole), sha256_);
+  EXPECT_EQ(digest::Sha256Hex(whole), sha256_);
   // HTTP/1.0 and over TLS, the same bytes.
-  EXPECT_EQ(profile_crypto::Sha256Hex(Download("-0 " + url_)), sha256_);
+  EXPECT_EQ(digest::Sha256Hex(Download("-0 " + url_)), sha256_);
   EXPECT_THAT(headers_, HasSubstr("HTTP/1.0 200"));
-  EXPECT_EQ(profile_crypto::Sha256Hex(Download(absl::StrCat("--cacert ", dir_, "/ca.pem ", tls_base_,
+  EXPECT_EQ(digest::Sha256Hex(Download(absl::StrCat("--cacert ", dir_, "/ca.pem ", tls_base_,
                                                             "/firmware/", kImage))),
             sha256_);
 
@@ -99,7 +99,7 @@ TEST_F(GatewayFirmwareTest, PartnersUploadImagesStreamedToTheCatalog) {
   std::string image(3 * 1024 * 1024, '\0');
   std::mt19937 random(5);
   for (char& c : image) c = static_cast<char>(random());
-  const std::string sha = profile_crypto::Sha256Hex(image);
+  const std::string sha = digest::Sha256Hex(image);
   std::ofstream(dir_ + "/upload.loads", std::ios::binary) << image;
   const std::string key = CreateApiKey("acme");
   auto upload = [&](const std::string& name, const std::string& digest, const std::string& auth) {
@@ -110,7 +110,7 @@ TEST_F(GatewayFirmwareTest, PartnersUploadImagesStreamedToTheCatalog) {
   std::string stored = upload("sip88xx.12-5-1MPP-100.loads", sha, key);
   EXPECT_THAT(stored, HasSubstr("HTTP/1.1 201"));
   EXPECT_THAT(stored, HasSubstr(absl::StrCat("\"sha256\":\"", sha, "\"")));
-  EXPECT_EQ(profile_crypto::Sha256Hex(Download(base_ + "/firmware/sip88xx.12-5-1MPP-100.loads")), sha);
+  EXPECT_EQ(digest::Sha256Hex(Download(base_ + "/firmware/sip88xx.12-5-1MPP-100.loads")), sha);
 
   // The wrong checksum keeps nothing; no key reads no body.
   EXPECT_THAT(upload("sip88xx.12-5-2MPP-100.loads", std::string(64, '0'), key), HasSubstr("HTTP/1.1 400"));

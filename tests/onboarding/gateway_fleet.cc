@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
-#include "lib/profile_crypto/digest.h"
-#include "lib/store/migrations.h"
+#include "lib/base/digest/digest.h"
+#include "lib/kit/store/migrations.h"
 #include "lib/testing/free_port.h"
 #include "lib/testing/shell.h"
 #include "services/activation-code/migrations.h"
@@ -163,7 +163,7 @@ void GatewayFleetTest::UploadImage(const std::string& name, const std::string& b
   upload.mutable_metadata()->set_file_name(name);
   upload.mutable_metadata()->add_models(kPhoneModel);
   upload.mutable_metadata()->set_size(static_cast<int64_t>(bytes.size()));
-  upload.mutable_metadata()->set_sha256(profile_crypto::Sha256Hex(bytes));
+  upload.mutable_metadata()->set_sha256(digest::Sha256Hex(bytes));
   ASSERT_TRUE(writer->Write(upload));
   for (size_t at = 0; at < bytes.size(); at += 100000) {
     firmware::v1::ImageUpload chunk;

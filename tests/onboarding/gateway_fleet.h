@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "lib/clients/activation_code_client.h"
-#include "lib/clients/device_activation_client.h"
-#include "lib/clients/firmware_catalog_client.h"
-#include "lib/clients/profile_render_client.h"
-#include "lib/server/server.h"
-#include "lib/store/testing/database_test.h"
+#include "lib/kit/clients/activation_code_client.h"
+#include "lib/kit/clients/device_activation_client.h"
+#include "lib/kit/clients/firmware_catalog_client.h"
+#include "lib/kit/clients/profile_render_client.h"
+#include "lib/kit/server/server.h"
+#include "lib/kit/store/testing/database_test.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
@@ -30,12 +30,12 @@
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
 #include "services/firmware-catalog/service.h"
-#include "services/gateway/wiring.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/tftp_server.h"
 #include "services/gateway/tls_context.h"
+#include "services/gateway/wiring.h"
 #include "services/profile-render/service.h"
 
 namespace onramp::testing {

@@ -16,7 +16,7 @@
 #include "boost/beast/ssl.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/profile_crypto/openssl_enc.h"
+#include "lib/phone/profile_crypto/openssl_enc.h"
 #include "lib/testing/shell.h"
 #include "tests/onboarding/gateway_fleet.h"
 

@@ -10,10 +10,10 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "lib/clients/device_activation_client.h"
-#include "lib/server/server.h"
-#include "lib/store/migrations.h"
-#include "lib/store/testing/database_test.h"
+#include "lib/kit/clients/device_activation_client.h"
+#include "lib/kit/server/server.h"
+#include "lib/kit/store/migrations.h"
+#include "lib/kit/store/testing/database_test.h"
 #include "lib/testing/shell.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
@@ -183,7 +183,7 @@ TEST_F(TimelineTest, DeliveriesSurviveADeviceActivationOutage) {
     for (const auto& event : timeline.events()) found.push_back(event.kind());
     return found;
   };
-  // The channel to it reconnects within a second (lib/clients).
+  // The channel to it reconnects within a second (lib/kit/clients).
   absl::Time give_up = absl::Now() + absl::Seconds(10);
   do {
     profile_service_->FlushDeliveries();

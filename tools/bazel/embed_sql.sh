@@ -13,7 +13,7 @@ cat >"$out_h" <<EOT
 
 #include <span>
 
-#include "lib/store/migrations.h"
+#include "lib/kit/store/migrations.h"
 
 namespace $namespace {
 

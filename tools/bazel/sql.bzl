@@ -33,7 +33,7 @@ def onramp_sql_migrations(name, srcs, cc_namespace, visibility = None, testonly 
         name = name,
         srcs = [source],
         hdrs = [header],
-        deps = ["//lib/store:migrations"],
+        deps = ["//lib/kit/store:migrations"],
         testonly = testonly,
         visibility = visibility,
     )

@@ -12,7 +12,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "lib/config/flags.h"
+#include "lib/kit/config/flags.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 //
 //   onramp-migrate --database_url URL --schema activation|device|profile|firmware|all
 //
-// Each service also migrates when it starts (lib/store/migrations.h: one
+// Each service also migrates when it starts (lib/kit/store/migrations.h: one
 // transaction under an advisory lock, a no-op when up to date), so the Job
 // is the release step, not a requirement for a service to run.
 
@@ -15,9 +15,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "lib/config/flags.h"
-#include "lib/store/migrations.h"
-#include "lib/store/pool.h"
+#include "lib/kit/config/flags.h"
+#include "lib/kit/store/migrations.h"
+#include "lib/kit/store/pool.h"
 #include "services/activation-code/migrations.h"
 #include "services/device-activation/migrations.h"
 #include "services/firmware-catalog/migrations.h"

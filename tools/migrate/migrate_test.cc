@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "lib/store/testing/test_database.h"
+#include "lib/kit/store/testing/test_database.h"
 #include "lib/testing/shell.h"
 
 namespace onramp {

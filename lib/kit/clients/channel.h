@@ -1,0 +1,28 @@
+#ifndef ONRAMP_LIB_KIT_CLIENTS_CHANNEL_H_
+#define ONRAMP_LIB_KIT_CLIENTS_CHANNEL_H_
+
+// The channel a client of one of the fleet's services uses. Its "host:port"
+// resolves to every address the name has (on Kubernetes a headless Service:
+// one per pod) and calls are spread over them round robin, not pinned to
+// the first; servers end connections after --max_connection_age, so the
+// name is resolved again and new replicas get their share. A backend that
+// was down is tried again at least every kMaxReconnectBackoff, so it serves
+// again within about that long of its return (gRPC's own default waits up
+// to two minutes). Plaintext inside the cluster's network (mTLS is the
+// deployment's job).
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+
+namespace onramp::clients {
+
+inline constexpr absl::Duration kMaxReconnectBackoff = absl::Seconds(1);
+
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address);
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_KIT_CLIENTS_CHANNEL_H_

@@ -1,0 +1,68 @@
+#ifndef ONRAMP_LIB_KIT_CLIENTS_DEVICE_ACTIVATION_H_
+#define ONRAMP_LIB_KIT_CLIENTS_DEVICE_ACTIVATION_H_
+
+// The device-activation service as other services call it. One method per RPC;
+// the implementation (DeviceActivationClient, over gRPC) decides which are
+// retried, and tests hand callers a mock (testing/mock_clients.h).
+// `request_id` (may be empty) joins a call to the request being served.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "onramp/device/v1/device.pb.h"
+
+namespace onramp::clients {
+
+class DeviceActivation {
+ public:
+  virtual ~DeviceActivation() = default;
+
+  // Repeated only with an idempotency key.
+  virtual absl::StatusOr<device::v1::ClaimDevicesResponse> ClaimDevices(
+      const device::v1::ClaimDevicesRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Device> ReleaseDevice(const device::v1::DeviceRequest& request,
+                                                           const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
+                                                       const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(
+      const device::v1::ListDevicesRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,
+                                                           const std::string& request_id) = 0;
+  // The phone's redirect query.
+  virtual absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
+                                                            const std::string& request_id) = 0;
+  // A phone that redeemed a code, taken in by the code's partner.
+  virtual absl::StatusOr<device::v1::LookupResponse> Admit(const device::v1::AdmitRequest& request,
+                                                           const std::string& request_id) = 0;
+  // The redirect profile a '#'-short code names.
+  virtual absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
+      const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::DeviceState> ReportState(const device::v1::ReportStateRequest& request,
+                                                              const std::string& request_id) = 0;
+  // A phone's cloud registration: its CSR signed, given the one-time
+  // credential. Not repeated (the credential works once).
+  virtual absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
+                                                                const std::string& request_id) = 0;
+  // Not repeated: the name is the natural key, so a retry would be ALREADY_EXISTS.
+  virtual absl::StatusOr<device::v1::RedirectProfile> CreateRedirectProfile(
+      const device::v1::CreateRedirectProfileRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::RedirectProfile> GetRedirectProfile(
+      const device::v1::RedirectProfileRef& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ListRedirectProfilesResponse> ListRedirectProfiles(
+      const device::v1::ListRedirectProfilesRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::RedirectProfile> DeleteRedirectProfile(
+      const device::v1::RedirectProfileRef& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ListRevokedCertificatesResponse> ListRevokedCertificates(
+      const device::v1::ListRevokedCertificatesRequest& request, const std::string& request_id) = 0;
+  // Timeline events, at most 1,000 in one transaction; events with an
+  // event_id are recorded once however often they are sent.
+  virtual absl::StatusOr<device::v1::RecordEventsResponse> RecordEvents(
+      const device::v1::RecordEventsRequest& request, const std::string& request_id) = 0;
+  // The key a partner's bearer token belongs to; UNAUTHENTICATED when none.
+  virtual absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
+                                                                const std::string& request_id) = 0;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_KIT_CLIENTS_DEVICE_ACTIVATION_H_

@@ -1,0 +1,67 @@
+#ifndef ONRAMP_LIB_KIT_CLIENTS_DEVICE_ACTIVATION_CLIENT_H_
+#define ONRAMP_LIB_KIT_CLIENTS_DEVICE_ACTIVATION_CLIENT_H_
+
+// DeviceActivation over gRPC, through a ServiceChannel (lib/kit/clients/channel.h) and a
+// Backend (deadline, bounded in-flight calls, retries of what is safe to
+// repeat).
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "lib/kit/clients/backend.h"
+#include "lib/kit/clients/device_activation.h"
+#include "onramp/device/v1/device.grpc.pb.h"
+
+namespace onramp::clients {
+
+class DeviceActivationClient final : public DeviceActivation {
+ public:
+  DeviceActivationClient(const std::string& address, CallPolicy policy = {});
+
+  absl::StatusOr<device::v1::ClaimDevicesResponse> ClaimDevices(
+      const device::v1::ClaimDevicesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::Device> ReleaseDevice(const device::v1::DeviceRequest& request,
+                                                   const std::string& request_id) override;
+  absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
+                                               const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(const device::v1::ListDevicesRequest& request,
+                                                              const std::string& request_id) override;
+  absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,
+                                                   const std::string& request_id) override;
+  absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
+                                                    const std::string& request_id) override;
+  absl::StatusOr<device::v1::LookupResponse> Admit(const device::v1::AdmitRequest& request,
+                                                   const std::string& request_id) override;
+  absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
+      const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::DeviceState> ReportState(const device::v1::ReportStateRequest& request,
+                                                      const std::string& request_id) override;
+  absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
+                                                        const std::string& request_id) override;
+  absl::StatusOr<device::v1::RedirectProfile> CreateRedirectProfile(
+      const device::v1::CreateRedirectProfileRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RedirectProfile> GetRedirectProfile(
+      const device::v1::RedirectProfileRef& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListRedirectProfilesResponse> ListRedirectProfiles(
+      const device::v1::ListRedirectProfilesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RedirectProfile> DeleteRedirectProfile(
+      const device::v1::RedirectProfileRef& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListRevokedCertificatesResponse> ListRevokedCertificates(
+      const device::v1::ListRevokedCertificatesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RecordEventsResponse> RecordEvents(
+      const device::v1::RecordEventsRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
+                                                        const std::string& request_id) override;
+
+ private:
+  DeviceActivationClient(std::shared_ptr<grpc::Channel> channel, CallPolicy policy);
+
+  std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;
+  std::unique_ptr<device::v1::ApiKeyService::Stub> keys_stub_;
+  Backend backend_;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_KIT_CLIENTS_DEVICE_ACTIVATION_CLIENT_H_

@@ -1,0 +1,50 @@
+#ifndef ONRAMP_LIB_KIT_CLIENTS_PROFILE_RENDER_H_
+#define ONRAMP_LIB_KIT_CLIENTS_PROFILE_RENDER_H_
+
+// The profile-render service as other services call it. One method per RPC;
+// the implementation (ProfileRenderClient, over gRPC) decides which are
+// retried, and tests hand callers a mock (testing/mock_clients.h).
+// `request_id` (may be empty) joins a call to the request being served.
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "onramp/profile/v1/profile.pb.h"
+
+namespace onramp::clients {
+
+class ProfileRender {
+ public:
+  virtual ~ProfileRender() = default;
+
+  virtual absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest& request,
+                                                             const std::string& request_id) = 0;
+  // A phone's Report_Rule upload. Not repeated: it would be kept twice.
+  virtual absl::StatusOr<profile::v1::ReportResponse> Report(const profile::v1::ReportRequest& request,
+                                                             const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::PreviewResponse> Preview(const profile::v1::PreviewRequest& request,
+                                                               const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::DiffResponse> Diff(const profile::v1::PreviewRequest& request,
+                                                         const std::string& request_id) = 0;
+  // Safe to repeat: if_version makes the write conditional.
+  virtual absl::StatusOr<profile::v1::Layer> PutLayer(const profile::v1::PutLayerRequest& request,
+                                                      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::Layer> GetLayer(const profile::v1::LayerRef& request,
+                                                      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::ListLayersResponse> ListLayers(
+      const profile::v1::ListLayersRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::DeleteLayerResponse> DeleteLayer(
+      const profile::v1::DeleteLayerRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::HttpAuth> PutHttpAuth(const profile::v1::PutHttpAuthRequest& request,
+                                                            const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::DeleteHttpAuthResponse> DeleteHttpAuth(
+      const profile::v1::DeleteHttpAuthRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::DeliveredKey> DeliverDeviceKey(
+      const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::ForgetDeviceResponse> ForgetDevice(
+      const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_KIT_CLIENTS_PROFILE_RENDER_H_

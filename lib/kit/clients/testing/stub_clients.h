@@ -1,0 +1,216 @@
+#ifndef ONRAMP_LIB_KIT_CLIENTS_TESTING_STUB_CLIENTS_H_
+#define ONRAMP_LIB_KIT_CLIENTS_TESTING_STUB_CLIENTS_H_
+
+// Services that answer every call at once with an empty OK message (and a
+// key for partner "stub"), for fuzz targets and benchmarks of what calls
+// them, where a mock's expectations would be in the way.
+
+#include <memory>
+#include <string>
+
+#include "lib/kit/clients/activation_codes.h"
+#include "lib/kit/clients/device_activation.h"
+#include "lib/kit/clients/firmware_catalog.h"
+#include "lib/kit/clients/profile_render.h"
+
+namespace onramp::clients {
+
+class StubActivationCodes : public ActivationCodes {
+ public:
+  absl::StatusOr<activation::v1::CreateCodesResponse> CreateCodes(const activation::v1::CreateCodesRequest&,
+                                                                  const std::string&) override {
+    return activation::v1::CreateCodesResponse();
+  }
+  absl::StatusOr<activation::v1::ListCodesResponse> ListCodes(const activation::v1::ListCodesRequest&,
+                                                              const std::string&) override {
+    return activation::v1::ListCodesResponse();
+  }
+  absl::StatusOr<activation::v1::ActivationCode> GetCode(const activation::v1::GetCodeRequest&,
+                                                         const std::string&) override {
+    return activation::v1::ActivationCode();
+  }
+  absl::StatusOr<activation::v1::ActivationCode> RevokeCode(const activation::v1::RevokeCodeRequest&,
+                                                            const std::string&) override {
+    return activation::v1::ActivationCode();
+  }
+  absl::StatusOr<activation::v1::RedeemCodeResponse> RedeemCode(const activation::v1::RedeemCodeRequest&,
+                                                                const std::string&) override {
+    return activation::v1::RedeemCodeResponse();
+  }
+};
+
+class StubDeviceActivation : public DeviceActivation {
+ public:
+  absl::StatusOr<device::v1::ClaimDevicesResponse> ClaimDevices(const device::v1::ClaimDevicesRequest&,
+                                                                const std::string&) override {
+    return device::v1::ClaimDevicesResponse();
+  }
+  absl::StatusOr<device::v1::Device> ReleaseDevice(const device::v1::DeviceRequest&,
+                                                   const std::string&) override {
+    return device::v1::Device();
+  }
+  absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest&,
+                                               const std::string&) override {
+    return device::v1::Device();
+  }
+  absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(const device::v1::ListDevicesRequest&,
+                                                              const std::string&) override {
+    return device::v1::ListDevicesResponse();
+  }
+  absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest&,
+                                                   const std::string&) override {
+    return device::v1::Timeline();
+  }
+  absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest&,
+                                                    const std::string&) override {
+    return device::v1::LookupResponse();
+  }
+  absl::StatusOr<device::v1::LookupResponse> Admit(const device::v1::AdmitRequest&,
+                                                   const std::string&) override {
+    return device::v1::LookupResponse();
+  }
+  absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
+      const device::v1::ResolveShortCodeRequest&, const std::string&) override {
+    return device::v1::ResolveShortCodeResponse();
+  }
+  absl::StatusOr<device::v1::DeviceState> ReportState(const device::v1::ReportStateRequest&,
+                                                      const std::string&) override {
+    return device::v1::DeviceState();
+  }
+  absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest&,
+                                                        const std::string&) override {
+    return device::v1::RegisterResponse();
+  }
+  absl::StatusOr<device::v1::RedirectProfile> CreateRedirectProfile(
+      const device::v1::CreateRedirectProfileRequest&, const std::string&) override {
+    return device::v1::RedirectProfile();
+  }
+  absl::StatusOr<device::v1::RedirectProfile> GetRedirectProfile(const device::v1::RedirectProfileRef&,
+                                                                 const std::string&) override {
+    return device::v1::RedirectProfile();
+  }
+  absl::StatusOr<device::v1::ListRedirectProfilesResponse> ListRedirectProfiles(
+      const device::v1::ListRedirectProfilesRequest&, const std::string&) override {
+    return device::v1::ListRedirectProfilesResponse();
+  }
+  absl::StatusOr<device::v1::RedirectProfile> DeleteRedirectProfile(const device::v1::RedirectProfileRef&,
+                                                                    const std::string&) override {
+    return device::v1::RedirectProfile();
+  }
+  absl::StatusOr<device::v1::ListRevokedCertificatesResponse> ListRevokedCertificates(
+      const device::v1::ListRevokedCertificatesRequest&, const std::string&) override {
+    return device::v1::ListRevokedCertificatesResponse();
+  }
+  absl::StatusOr<device::v1::RecordEventsResponse> RecordEvents(const device::v1::RecordEventsRequest&,
+                                                                const std::string&) override {
+    return device::v1::RecordEventsResponse();
+  }
+  absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string&, const std::string&) override {
+    device::v1::ApiKey key;
+    key.set_partner("stub");
+    return key;
+  }
+};
+
+class StubProfileRender : public ProfileRender {
+ public:
+  absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest&,
+                                                     const std::string&) override {
+    return profile::v1::RenderResponse();
+  }
+  absl::StatusOr<profile::v1::ReportResponse> Report(const profile::v1::ReportRequest&,
+                                                     const std::string&) override {
+    return profile::v1::ReportResponse();
+  }
+  absl::StatusOr<profile::v1::PreviewResponse> Preview(const profile::v1::PreviewRequest&,
+                                                       const std::string&) override {
+    return profile::v1::PreviewResponse();
+  }
+  absl::StatusOr<profile::v1::DiffResponse> Diff(const profile::v1::PreviewRequest&,
+                                                 const std::string&) override {
+    return profile::v1::DiffResponse();
+  }
+  absl::StatusOr<profile::v1::Layer> PutLayer(const profile::v1::PutLayerRequest&,
+                                              const std::string&) override {
+    return profile::v1::Layer();
+  }
+  absl::StatusOr<profile::v1::Layer> GetLayer(const profile::v1::LayerRef&, const std::string&) override {
+    return profile::v1::Layer();
+  }
+  absl::StatusOr<profile::v1::ListLayersResponse> ListLayers(const profile::v1::ListLayersRequest&,
+                                                             const std::string&) override {
+    return profile::v1::ListLayersResponse();
+  }
+  absl::StatusOr<profile::v1::DeleteLayerResponse> DeleteLayer(const profile::v1::DeleteLayerRequest&,
+                                                               const std::string&) override {
+    return profile::v1::DeleteLayerResponse();
+  }
+  absl::StatusOr<profile::v1::HttpAuth> PutHttpAuth(const profile::v1::PutHttpAuthRequest&,
+                                                    const std::string&) override {
+    return profile::v1::HttpAuth();
+  }
+  absl::StatusOr<profile::v1::DeleteHttpAuthResponse> DeleteHttpAuth(
+      const profile::v1::DeleteHttpAuthRequest&, const std::string&) override {
+    return profile::v1::DeleteHttpAuthResponse();
+  }
+  absl::StatusOr<profile::v1::DeliveredKey> DeliverDeviceKey(const profile::v1::DeviceKeyRequest&,
+                                                             const std::string&) override {
+    return profile::v1::DeliveredKey();
+  }
+  absl::StatusOr<profile::v1::ForgetDeviceResponse> ForgetDevice(const profile::v1::DeviceKeyRequest&,
+                                                                 const std::string&) override {
+    return profile::v1::ForgetDeviceResponse();
+  }
+};
+
+class StubFirmwareCatalog : public FirmwareCatalog {
+ public:
+  absl::StatusOr<firmware::v1::Image> GetImage(const firmware::v1::GetImageRequest&,
+                                               const std::string&) override {
+    return firmware::v1::Image();
+  }
+  absl::StatusOr<firmware::v1::ListImagesResponse> ListImages(const firmware::v1::ListImagesRequest&,
+                                                              const std::string&) override {
+    return firmware::v1::ListImagesResponse();
+  }
+  absl::StatusOr<firmware::v1::PlanUpgradeResponse> PlanUpgrade(const firmware::v1::PlanUpgradeRequest&,
+                                                                const std::string&) override {
+    return firmware::v1::PlanUpgradeResponse();
+  }
+  absl::StatusOr<firmware::v1::Rollout> CreateRollout(const firmware::v1::CreateRolloutRequest&,
+                                                      const std::string&) override {
+    return firmware::v1::Rollout();
+  }
+  absl::StatusOr<firmware::v1::Rollout> GetRollout(const firmware::v1::RolloutRef&,
+                                                   const std::string&) override {
+    return firmware::v1::Rollout();
+  }
+  absl::StatusOr<firmware::v1::Rollout> PauseRollout(const firmware::v1::RolloutRef&,
+                                                     const std::string&) override {
+    return firmware::v1::Rollout();
+  }
+  absl::StatusOr<firmware::v1::Rollout> ResumeRollout(const firmware::v1::RolloutRef&,
+                                                      const std::string&) override {
+    return firmware::v1::Rollout();
+  }
+  absl::StatusOr<firmware::v1::Rollout> AbortRollout(const firmware::v1::RolloutRef&,
+                                                     const std::string&) override {
+    return firmware::v1::Rollout();
+  }
+  absl::StatusOr<firmware::v1::ReportUpgradeResponse> ReportUpgrade(const firmware::v1::ReportUpgradeRequest&,
+                                                                    const std::string&) override {
+    return firmware::v1::ReportUpgradeResponse();
+  }
+  absl::StatusOr<std::unique_ptr<ImageReader>> ReadImage(const firmware::v1::ReadImageRequest&,
+                                                         const std::string&) override {
+    return absl::UnimplementedError("a stub has no images");
+  }
+  absl::StatusOr<std::unique_ptr<ImageWriter>> RegisterImage(const firmware::v1::ImageMetadata&,
+                                                             const std::string&) override {
+    return absl::UnimplementedError("a stub takes no images");
+  }
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_KIT_CLIENTS_TESTING_STUB_CLIENTS_H_
