@@ -9,6 +9,9 @@ namespace onramp::testing {
 // `socket_type`: SOCK_STREAM (TCP) or SOCK_DGRAM (UDP).
 int FreeLoopbackPort(int socket_type);
 
+// A port free on 127.0.0.1 for UDP and TCP alike (a DNS server takes both).
+int FreeLoopbackPortForUdpAndTcp();
+
 }  // namespace onramp::testing
 
 #endif  // ONRAMP_LIB_TESTING_FREE_PORT_H_

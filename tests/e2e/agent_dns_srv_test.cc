@@ -33,7 +33,7 @@ class AgentDnsSrvTest : public ::onramp::testing::GatewayFleetTest {
   void SetUp() override {
     GatewayFleetTest::SetUp();
     if (HasFatalFailure()) return;
-    dns_port_ = ::onramp::testing::FreeLoopbackPort(SOCK_DGRAM);
+    dns_port_ = ::onramp::testing::FreeLoopbackPortForUdpAndTcp();
     int https_port = tls_gateway_->port();
     // Priority 5, then 10 (weight 1 before 5), then 20. The first names a
     // host outside the DHCP domain and the second a port nobody listens on,
