@@ -2,9 +2,6 @@
 
 #include <openssl/rand.h>
 
-#include <set>
-
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/digest/digest.h"
@@ -17,8 +14,8 @@
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
 #include "lib/phone/activation_code/check_digit.h"
-#include "lib/phone/flat_profile/flat_profile.h"
-#include "lib/phone/rule/rule.h"
+#include "services/device-activation/claims.h"
+#include "services/device-activation/device_proto.h"
 #include "services/device-activation/onboarding.h"
 
 namespace onramp::device {
@@ -28,212 +25,7 @@ using status::InvalidField;
 using status::ToGrpcStatus;
 using validation::Presence;
 
-constexpr int kMaxClaimRows = 10000;
 constexpr int kProgressChunk = 1000;
-
-absl::Status CheckTarget(const std::string& field, const v1::RedirectTarget& target) {
-  RETURN_IF_ERROR(validation::Text(field + ".profile_rule", target.profile_rule(), 2048));
-  RETURN_IF_ERROR(CheckNoSecrets(field, target));
-  absl::StatusOr<rule::Rule> parsed = rule::ParseRule(target.profile_rule());
-  if (!parsed.ok()) {
-    return InvalidField(field + ".profile_rule", std::string(parsed.status().message()));
-  }
-  if (target.parameters_size() > 200) {
-    return InvalidField(field + ".parameters", "at most 200 parameters");
-  }
-  for (int i = 0; i < target.parameters_size(); ++i) {
-    const v1::Parameter& parameter = target.parameters(i);
-    std::string at = absl::StrCat(field, ".parameters[", i, "]");
-    if (!flat_profile::IsValidName(parameter.name())) {
-      return InvalidField(at + ".name", "parameter name is not a valid flat-profile element");
-    }
-    RETURN_IF_ERROR(validation::Text(at + ".value", parameter.value(), 1024, Presence::kOptional));
-  }
-  return absl::OkStatus();
-}
-
-std::string EncodeTarget(const v1::RedirectTarget& target) {
-  return absl::Base64Escape(proto::DeterministicBytes(target));
-}
-
-void DecodeTarget(const std::string& encoded, v1::RedirectTarget* out) {
-  std::string bytes;
-  if (absl::Base64Unescape(encoded, &bytes)) out->ParseFromString(bytes);
-}
-
-v1::CustomizationState ToProto(std::optional<CustomizationState> state) {
-  if (!state) return v1::CUSTOMIZATION_STATE_OPEN;
-  switch (*state) {
-    case CustomizationState::kOpen: return v1::CUSTOMIZATION_STATE_OPEN;
-    case CustomizationState::kPending: return v1::CUSTOMIZATION_STATE_PENDING;
-    case CustomizationState::kCustomPending: return v1::CUSTOMIZATION_STATE_CUSTOM_PENDING;
-    case CustomizationState::kAcquired: return v1::CUSTOMIZATION_STATE_ACQUIRED;
-    case CustomizationState::kAborted: return v1::CUSTOMIZATION_STATE_ABORTED;
-    case CustomizationState::kUnavailable: return v1::CUSTOMIZATION_STATE_UNAVAILABLE;
-  }
-  return v1::CUSTOMIZATION_STATE_UNSPECIFIED;
-}
-
-std::optional<CustomizationState> FromProto(v1::CustomizationState state) {
-  switch (state) {
-    case v1::CUSTOMIZATION_STATE_OPEN: return CustomizationState::kOpen;
-    case v1::CUSTOMIZATION_STATE_PENDING: return CustomizationState::kPending;
-    case v1::CUSTOMIZATION_STATE_CUSTOM_PENDING: return CustomizationState::kCustomPending;
-    case v1::CUSTOMIZATION_STATE_ACQUIRED: return CustomizationState::kAcquired;
-    case v1::CUSTOMIZATION_STATE_ABORTED: return CustomizationState::kAborted;
-    case v1::CUSTOMIZATION_STATE_UNAVAILABLE: return CustomizationState::kUnavailable;
-    default: return std::nullopt;
-  }
-}
-
-v1::DeviceTrust ToProto(Trust trust) {
-  return trust == Trust::kMacOnly ? v1::DEVICE_TRUST_MAC_ONLY : v1::DEVICE_TRUST_FACTORY_CERTIFICATE;
-}
-
-Trust FromProto(v1::DeviceTrust trust) {
-  return trust == v1::DEVICE_TRUST_MAC_ONLY ? Trust::kMacOnly : Trust::kFactoryCertificate;
-}
-
-// What a phone's request proved, for its timeline.
-std::string ProofName(const common::v1::Evidence& evidence, Trust trust) {
-  switch (evidence.proof()) {
-    case common::v1::PROOF_FACTORY_CERTIFICATE: return "factory certificate";
-    case common::v1::PROOF_REGISTRATION_CERTIFICATE: return "registration certificate";
-    default: return trust == Trust::kMacOnly ? "MAC-only trust" : "no proof";
-  }
-}
-
-void ToProto(const DeviceRecord& device, v1::Device* out) {
-  out->mutable_mac()->set_value(device.mac);
-  out->set_serial(device.serial);
-  out->set_model(device.model);
-  out->set_partner(device.partner);
-  if (device.redirect_profile_id.empty()) {
-    DecodeTarget(device.target, out->mutable_target());
-  } else {
-    out->set_redirect_profile_id(device.redirect_profile_id);
-  }
-  out->set_state(ToProto(device.state));
-  out->set_registered(device.registered);
-  out->set_certificate_serial(device.certificate_serial);
-  proto::SetTimestamp(device.claimed, out->mutable_claim_time());
-  out->set_trust(ToProto(device.trust));
-}
-
-void ToProto(const ProfileRecord& profile, v1::RedirectProfile* out) {
-  out->set_id(profile.id);
-  out->set_partner(profile.partner);
-  out->set_name(profile.name);
-  out->set_short_code(profile.short_code);
-  DecodeTarget(profile.target, out->mutable_target());
-}
-
-absl::StatusOr<std::string> DeviceMac(const v1::DeviceRequest& request) {
-  RETURN_IF_ERROR(validation::Name("partner", request.partner(), 64));
-  return validation::Mac("mac", request.mac().value());
-}
-
-// Rows checked one by one; results for every row, INVALID ones included.
-struct CheckedClaim {
-  ClaimBatch batch;                      // valid rows
-  std::vector<v1::ClaimResult> results;  // one per request row, outcome set for invalid ones
-  std::vector<int> valid_rows;           // request index of each batch row
-};
-
-absl::StatusOr<CheckedClaim> CheckClaim(const v1::ClaimDevicesRequest& request, int first,
-                                        int last) {
-  CheckedClaim checked;
-  checked.batch.partner = request.partner();
-  checked.batch.trust = FromProto(request.trust());
-  if (request.has_target()) {
-    checked.batch.target = EncodeTarget(request.target());
-  } else {
-    checked.batch.redirect_profile_id = request.redirect_profile_id();
-  }
-  std::set<std::string> seen;
-  for (int i = first; i < last; ++i) {
-    const v1::DeviceRow& row = request.devices(i);
-    v1::ClaimResult result;
-    result.set_row(i);
-    std::string prefix = absl::StrCat("devices[", i, "]");
-    absl::StatusOr<std::string> mac = validation::Mac(prefix + ".mac", row.mac().value());
-    absl::Status problem = mac.status();
-    if (problem.ok()) problem = validation::Name(prefix + ".serial", row.serial(), 64, Presence::kOptional);
-    if (problem.ok()) problem = validation::Name(prefix + ".model", row.model(), 64, Presence::kOptional);
-    if (problem.ok() && !seen.insert(*mac).second) {
-      problem = InvalidField(prefix + ".mac", "mac repeats an earlier row");
-    }
-    result.set_mac(mac.ok() ? *mac : row.mac().value());
-    if (!problem.ok()) {
-      result.set_outcome(v1::CLAIM_OUTCOME_INVALID);
-      result.set_field(status::FieldOf(problem).value_or(prefix));
-      result.set_reason(std::string(problem.message()));
-    } else {
-      checked.batch.rows.push_back({*mac, row.serial(), row.model()});
-      checked.valid_rows.push_back(static_cast<int>(checked.results.size()));
-    }
-    checked.results.push_back(std::move(result));
-  }
-  return checked;
-}
-
-absl::Status CheckClaimRequest(const v1::ClaimDevicesRequest& request) {
-  RETURN_IF_ERROR(validation::Name("partner", request.partner(), 64));
-  if (request.devices_size() == 0 || request.devices_size() > kMaxClaimRows) {
-    return InvalidField("devices", "devices must hold 1 to 10,000 rows");
-  }
-  if (!v1::DeviceTrust_IsValid(request.trust())) return InvalidField("trust", "trust is not a DeviceTrust");
-  if (request.has_target()) {
-    RETURN_IF_ERROR(CheckTarget("target", request.target()));
-  } else if (!request.redirect_profile_id().empty()) {
-    RETURN_IF_ERROR(validation::Uuid("redirect_profile_id", request.redirect_profile_id()));
-  } else {
-    return InvalidField("target", "a target or a redirect_profile_id is required");
-  }
-  return validation::Text("idempotency_key", request.idempotency_key(), 128);
-}
-
-void Count(const v1::ClaimResult& result, v1::ClaimCounts* counts) {
-  switch (result.outcome()) {
-    case v1::CLAIM_OUTCOME_CLAIMED: counts->set_claimed(counts->claimed() + 1); break;
-    case v1::CLAIM_OUTCOME_ALREADY_YOURS: counts->set_already_yours(counts->already_yours() + 1); break;
-    case v1::CLAIM_OUTCOME_CONFLICT: counts->set_conflicts(counts->conflicts() + 1); break;
-    case v1::CLAIM_OUTCOME_INVALID: counts->set_invalid(counts->invalid() + 1); break;
-    default: break;
-  }
-}
-
-// Claims rows [first, last) of `request`; returns the serialised response.
-absl::StatusOr<v1::ClaimDevicesResponse> ClaimRange(DeviceStore& store,
-                                                    const v1::ClaimDevicesRequest& request,
-                                                    int first, int last,
-                                                    const std::string& idempotency_key) {
-  ASSIGN_OR_RETURN(CheckedClaim checked, CheckClaim(request, first, last));
-  checked.batch.idempotency_key = idempotency_key;
-  checked.batch.request_sha256 = digest::Sha256Hex(proto::DeterministicBytes(request));
-  auto render = [&](const std::vector<ClaimOutcome>& outcomes) {
-    v1::ClaimDevicesResponse response;
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-      v1::ClaimResult& result = checked.results[checked.valid_rows[i]];
-      result.set_outcome(outcomes[i] == ClaimOutcome::kClaimed        ? v1::CLAIM_OUTCOME_CLAIMED
-                         : outcomes[i] == ClaimOutcome::kAlreadyYours ? v1::CLAIM_OUTCOME_ALREADY_YOURS
-                                                                      : v1::CLAIM_OUTCOME_CONFLICT);
-    }
-    for (const v1::ClaimResult& result : checked.results) {
-      *response.add_results() = result;
-      Count(result, response.mutable_counts());
-    }
-    // Kept as text: the response waits in a text column for retries.
-    return absl::Base64Escape(response.SerializeAsString());
-  };
-  ASSIGN_OR_RETURN(std::string stored, store.Claim(checked.batch, render));
-  std::string bytes;
-  v1::ClaimDevicesResponse response;
-  if (!absl::Base64Unescape(stored, &bytes) || !response.ParseFromString(bytes)) {
-    return absl::DataLossError("stored claim response is corrupt");
-  }
-  return response;
-}
 
 }  // namespace
 
@@ -296,7 +88,7 @@ grpc::Status DeviceActivationServiceImpl::ClaimDevicesWithProgress(
       progress.set_rows_total(request->devices_size());
       for (const v1::ClaimResult& result : chunk.results()) {
         *progress.add_results() = result;
-        Count(result, &totals);
+        AddToCounts(result, &totals);
       }
       *progress.mutable_counts() = totals;
       writer->Write(progress);

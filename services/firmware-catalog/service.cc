@@ -15,6 +15,7 @@
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
 #include "lib/phone/identity/mac_address.h"
+#include "services/firmware-catalog/upgrade_plan.h"
 
 namespace onramp::firmware {
 
@@ -256,45 +257,17 @@ grpc::Status FirmwareCatalogServiceImpl::PlanUpgrade(grpc::ServerContext*,
     ASSIGN_OR_RETURN(Version current, CheckVersion("current_version", request->current_version()));
     ASSIGN_OR_RETURN(std::shared_ptr<const CachedPlanInputs> cached,
                      PlanInputsFor(request->partner(), request->model()));
-    const CatalogStore::PlanInputs& inputs = cached->inputs;
-    std::optional<std::string> target = inputs.target;
-    if (const std::optional<RolloutRecord>& rollout = inputs.rollout) {
-      // A live rollout decides: its target for admitted phones, no move for
-      // the others until their stage opens.
-      RolloutProgress progress =
-          ProgressAt(rollout->stages, rollout->failure_threshold_percent, rollout->progress, options_.now());
-      if (!Admitted(*identity::MacAddress::Parse(mac_text), rollout->stages, progress)) {
-        response->set_up_to_date(true);
-        response->set_reason(progress.state == RolloutState::kRunning ? "waiting for its rollout stage"
-                                                                      : "its rollout is paused or halted");
-        return absl::OkStatus();
-      }
-      target = rollout->target_version;
-    }
-    if (!target) {
+    ASSIGN_OR_RETURN(UpgradeStep step, NextStep(cached->inputs, *identity::MacAddress::Parse(mac_text), current,
+                                                options_.now()));
+    if (!step.next) {
       response->set_up_to_date(true);
-      response->set_reason("no target for this partner and model");
+      response->set_reason(step.reason);
       return absl::OkStatus();
     }
-    std::vector<Version> versions;
-    for (const ImageRecord& image : inputs.images) versions.push_back(*ParseVersion(image.version));
-    ASSIGN_OR_RETURN(auto path, PlanPath(inputs.edges, versions, current, *ParseVersion(*target)));
-    if (!path) {
-      response->set_up_to_date(true);
-      response->set_reason("on the target");
-      return absl::OkStatus();
-    }
-    const Version& next = (*path)[0].to;
-    for (const ImageRecord& image : inputs.images) {
-      if (*ParseVersion(image.version) == next) {
-        ToProto(image, response->mutable_next());
-        response->set_upgrade_rule(absl::StrCat(options_.download_base_url, image.file_name));
-        response->set_hops_left(static_cast<int32_t>(path->size()));
-        return absl::OkStatus();
-      }
-    }
-    return absl::FailedPreconditionError(
-        absl::StrCat("the next hop ", next.ToString(), " has no image for ", request->model()));
+    ToProto(*step.next, response->mutable_next());
+    response->set_upgrade_rule(absl::StrCat(options_.download_base_url, step.next->file_name));
+    response->set_hops_left(step.hops_left);
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }
