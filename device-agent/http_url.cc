@@ -25,7 +25,7 @@ std::optional<HttpLocation> FromView(const urls::url_view_base& url) {
     location.port = url.port_number();
   }
   location.target = std::string(url.encoded_target());
-  if (location.target.empty() || location.target.front() != '/') location.target.insert(0, "/");
+  if (location.target.empty() || location.target.front() != '/') location.target = absl::StrCat("/", location.target);
   return location;
 }
 
