@@ -167,6 +167,22 @@ TEST_F(ErrorsOnServerTest, AReadLosingItsConnectionAtCommitIsRetried) {
         if (++attempts == 1) TerminateBackendOf(tx, database().url());
         return absl::OkStatus();
       },
+      {.isolation = Isolation::kRepeatableRead, .read_only = true, .backoff = absl::Milliseconds(1)});
+  EXPECT_THAT(status, IsOk());
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(n, 0);
+}
+
+TEST_F(ErrorsOnServerTest, AReadLosingItsConnectionMidwayIsRetried) {
+  int attempts = 0;
+  int n = -1;
+  absl::Status status = Transact(
+      pool(),
+      [&](pqxx::transaction_base& tx) {
+        if (++attempts == 1) TerminateBackendOf(tx, database().url());
+        n = tx.exec("SELECT n FROM t WHERE id = 1")[0][0].as<int>();
+        return absl::OkStatus();
+      },
       {.read_only = true, .backoff = absl::Milliseconds(1)});
   EXPECT_THAT(status, IsOk());
   EXPECT_EQ(attempts, 2);
@@ -188,14 +204,14 @@ TEST_F(ErrorsOnServerTest, AWriteLosingItsConnectionAtCommitIsNotRetried) {
   EXPECT_EQ(attempts, 1);
 }
 
-TEST_F(ErrorsOnServerTest, AReadOnlyTransactionCannotWrite) {
+TEST_F(ErrorsOnServerTest, AReadOnlySnapshotCannotWrite) {
   absl::Status status = Transact(
       pool(),
       [](pqxx::transaction_base& tx) {
         tx.exec("UPDATE t SET n = 9 WHERE id = 1");
         return absl::OkStatus();
       },
-      {.read_only = true});
+      {.isolation = Isolation::kRepeatableRead, .read_only = true});
   EXPECT_THAT(status, StatusIs(Code::kFailedPrecondition, HasSubstr("read-only")));
 }
 

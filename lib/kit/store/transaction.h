@@ -31,8 +31,11 @@ enum class Isolation { kReadCommitted, kRepeatableRead, kSerializable };
 
 struct TransactOptions {
   Isolation isolation = Isolation::kReadCommitted;
-  // BEGIN ... READ ONLY: the server refuses writes (a FAILED_PRECONDITION),
-  // and a connection lost at any point, COMMIT included, is retried.
+  // The body only reads, so a connection lost at any point, COMMIT
+  // included, is retried. At READ COMMITTED its statements run without a
+  // transaction block (the same snapshot per statement, two round trips
+  // less); at a stronger isolation in a READ ONLY one, which the server
+  // enforces (a write is FAILED_PRECONDITION).
   bool read_only = false;
   int max_attempts = 5;
   // Upper bound of the first retry's random backoff; doubles per attempt.
