@@ -80,12 +80,14 @@ void GatewayFleetTest::SetUp() {
   std::string device_address = absl::StrCat("127.0.0.1:", FreeLoopbackPort(SOCK_STREAM));
   devices_client_ = std::make_unique<clients::DeviceActivationClient>(device_address);
 
-  auto profile_registry = std::make_shared<prometheus::Registry>();
+  profile_registry_ = std::make_shared<prometheus::Registry>();
   profile_store_ = std::make_unique<profile::PostgresProfileStore>(pool());
   profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
-      *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry, 100000,
+      *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry_, 100000,
       absl::Milliseconds(250), devices_client_.get(), firmware_client_.get());
-  profile_server_ = *server::Server::Start(options, {profile_service_.get()}, profile_registry);
+  profile_options_ = options;
+  profile_server_ = *server::Server::Start(profile_options_, {profile_service_.get()}, profile_registry_);
+  profile_options_.grpc_port = profile_server_->grpc_port();
   std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
   profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
 
@@ -205,6 +207,18 @@ void GatewayFleetTest::TearDown() {
   for (auto* server : {&firmware_server_, &profile_server_, &device_server_, &code_server_}) {
     if (*server) (*server)->Drain();
   }
+}
+
+void GatewayFleetTest::StopProfileRender() {
+  profile_server_->Drain();
+  profile_server_.reset();
+}
+
+void GatewayFleetTest::StartProfileRender() {
+  absl::StatusOr<std::unique_ptr<server::Server>> started =
+      server::Server::Start(profile_options_, {profile_service_.get()}, profile_registry_);
+  ASSERT_TRUE(started.ok()) << started.status();
+  profile_server_ = *std::move(started);
 }
 
 void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {

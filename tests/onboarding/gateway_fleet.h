@@ -66,6 +66,11 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   void PutPhoneLayer(bool with_secret = false, profile::v1::Encryption encryption = profile::v1::ENCRYPTION_UNSPECIFIED,
                      const std::string& mac = kPhoneMac);
 
+  // Takes profile-render's server down (the service object stays) and
+  // brings it back on the same port, as a restarted pod would be.
+  void StopProfileRender();
+  void StartProfileRender();
+
   // Waits until profile-render has written its queued delivery records and
   // timeline events.
   void FlushDeliveries() { profile_service_->FlushDeliveries(); }
@@ -141,6 +146,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<profile::ProfileStore> profile_store_;
   std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
   std::unique_ptr<server::Server> profile_server_;
+  server::ServerOptions profile_options_;
+  std::shared_ptr<prometheus::Registry> profile_registry_;
   std::unique_ptr<firmware::CatalogStore> firmware_store_;
   std::unique_ptr<firmware::FirmwareCatalogServiceImpl> firmware_service_;
   std::unique_ptr<server::Server> firmware_server_;

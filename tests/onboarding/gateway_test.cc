@@ -394,6 +394,27 @@ TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
   EXPECT_THAT(answer, Not(HasSubstr("connect")));
 }
 
+TEST_F(GatewayTest, ABackendBackFromAThirtySecondOutageIsServedWithinTwoSeconds) {
+  ClaimAndProfile();
+  const std::string resync = absl::StrCat(kAgent, " ", base_, "/profile/000e08aabbcc.xml");
+  ASSERT_THAT(Curl(resync), HasSubstr("HTTP/1.1 200"));
+  StopProfileRender();
+  // Phones keep resyncing through the outage; each is told to come back.
+  absl::Time down_until = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < down_until) {
+    std::string answer = Curl(resync);
+    EXPECT_THAT(answer, HasSubstr("HTTP/1.1 503"));
+    EXPECT_THAT(answer, HasSubstr("Retry-After: "));
+  }
+  StartProfileRender();
+  absl::Time back = absl::Now();
+  while (Curl(resync).find("HTTP/1.1 200") == std::string::npos && absl::Now() - back < absl::Seconds(30)) {
+  }
+  absl::Duration took = absl::Now() - back;
+  std::printf("the gateway served again %s after profile-render's return\n", absl::FormatDuration(took).c_str());
+  EXPECT_LE(took, absl::Seconds(2));
+}
+
 TEST_F(GatewayTest, RegistrationNeedsTheCredentialFromTheRedirect) {
   ClaimAndProfile();
   ASSERT_EQ(RunShell("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=phone -keyout " +
