@@ -9,16 +9,9 @@ namespace onramp::gateway {
 
 RevokedCertificates::RevokedCertificates(Fetch fetch, absl::Duration poll, absl::Duration commit_slack)
     : fetch_(std::move(fetch)), commit_slack_(commit_slack) {
-  if (poll > absl::ZeroDuration()) thread_ = std::thread([this, poll] { Run(poll); });
-}
-
-RevokedCertificates::~RevokedCertificates() {
-  {
-    std::lock_guard lock(stop_mutex_);
-    stopping_ = true;
+  if (poll > absl::ZeroDuration()) {
+    poller_.emplace(poll, [this] { Poll(); }, server::Periodic::FirstRun::kAtOnce);
   }
-  stop_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 bool RevokedCertificates::Current(const std::string& serial) const {
@@ -55,15 +48,9 @@ absl::Status RevokedCertificates::Refresh() {
   return absl::OkStatus();
 }
 
-void RevokedCertificates::Run(absl::Duration poll) {
-  std::unique_lock lock(stop_mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    if (absl::Status refreshed = Refresh(); !refreshed.ok()) {
-      log::Warn("cannot read revoked certificates; the last list stays", {{"error", refreshed.ToString()}});
-    }
-    lock.lock();
-    stop_.wait_for(lock, absl::ToChronoMilliseconds(poll), [this] { return stopping_; });
+void RevokedCertificates::Poll() {
+  if (absl::Status refreshed = Refresh(); !refreshed.ok()) {
+    log::Warn("cannot read revoked certificates; the last list stays", {{"error", refreshed.ToString()}});
   }
 }
 

@@ -8,16 +8,15 @@
 // Until the first whole read no registration certificate is taken (closed,
 // not open, while the list is unknown).
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/kit/server/periodic.h"
 #include "onramp/device/v1/device.pb.h"
 
 namespace onramp::gateway {
@@ -30,10 +29,9 @@ class RevokedCertificates {
 
   // `commit_slack`: how long a revoking transaction may take to commit
   // after its clock read; each read goes back that far (revocations are
-  // read twice rather than missed).
+  // read twice rather than missed). With poll zero nothing refreshes by
+  // itself: call Refresh.
   RevokedCertificates(Fetch fetch, absl::Duration poll, absl::Duration commit_slack = absl::Seconds(10));
-  // Stops the refreshing thread. With poll zero there is none: call Refresh.
-  ~RevokedCertificates();
 
   // Whether the certificate with this serial may stand for its phone: the
   // list has been read and does not name it.
@@ -46,7 +44,7 @@ class RevokedCertificates {
   size_t size() const;
 
  private:
-  void Run(absl::Duration poll);
+  void Poll();
 
   const Fetch fetch_;
   const absl::Duration commit_slack_;
@@ -54,10 +52,7 @@ class RevokedCertificates {
   absl::flat_hash_map<std::string, absl::Time> revoked_;  // serial -> the certificate's expiry
   bool loaded_ = false;
   absl::Time since_ = absl::UnixEpoch();  // the poller's alone
-  std::mutex stop_mutex_;
-  std::condition_variable stop_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::optional<server::Periodic> poller_;  // last: stops before what it uses goes
 };
 
 }  // namespace onramp::gateway

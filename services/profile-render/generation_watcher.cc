@@ -5,24 +5,7 @@
 namespace onramp::profile {
 
 GenerationWatcher::GenerationWatcher(ProfileStore& store, absl::Duration poll)
-    : store_(store), thread_([this, poll] {
-        std::unique_lock lock(mutex_);
-        while (!stopping_) {
-          lock.unlock();
-          Refresh();
-          lock.lock();
-          wake_.wait_for(lock, absl::ToChronoMilliseconds(poll));
-        }
-      }) {}
-
-GenerationWatcher::~GenerationWatcher() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
+    : store_(store), poller_(poll, [this] { Refresh(); }, server::Periodic::FirstRun::kAtOnce) {}
 
 void GenerationWatcher::Refresh() {
   absl::StatusOr<int64_t> generation = store_.Generation();

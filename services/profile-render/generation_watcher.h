@@ -2,12 +2,10 @@
 #define ONRAMP_SERVICES_PROFILE_RENDER_GENERATION_WATCHER_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 #include "absl/time/time.h"
+#include "lib/kit/server/periodic.h"
 #include "services/profile-render/store.h"
 
 namespace onramp::profile {
@@ -18,17 +16,13 @@ namespace onramp::profile {
 class GenerationWatcher {
  public:
   GenerationWatcher(ProfileStore& store, absl::Duration poll);
-  ~GenerationWatcher();
   int64_t current() const { return generation_.load(); }
   void Refresh();
 
  private:
   ProfileStore& store_;
   std::atomic<int64_t> generation_{0};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  server::Periodic poller_;
 };
 
 }  // namespace onramp::profile

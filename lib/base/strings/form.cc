@@ -3,16 +3,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "lib/base/strings/strings.h"
 
 namespace onramp::strings {
 namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 absl::StatusOr<std::string> Unescape(std::string_view text, bool plus_is_space = true) {
   std::string out;
@@ -21,8 +15,8 @@ absl::StatusOr<std::string> Unescape(std::string_view text, bool plus_is_space =
     if (text[i] == '+' && plus_is_space) {
       out += ' ';
     } else if (text[i] == '%') {
-      int high = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
-      int low = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
+      int high = i + 2 < text.size() ? HexDigitValue(text[i + 1]) : -1;
+      int low = i + 2 < text.size() ? HexDigitValue(text[i + 2]) : -1;
       if (high < 0 || low < 0) {
         return absl::InvalidArgumentError(absl::StrCat("bad %-escape at offset ", i));
       }

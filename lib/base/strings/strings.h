@@ -39,6 +39,14 @@ inline bool IsHex(std::string_view text) {
   return true;
 }
 
+// The value of one hex digit (either case), or -1 for any other character.
+inline int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 }  // namespace onramp::strings
 
 #endif  // ONRAMP_LIB_BASE_STRINGS_STRINGS_H_

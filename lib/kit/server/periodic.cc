@@ -4,8 +4,9 @@
 
 namespace onramp::server {
 
-Periodic::Periodic(absl::Duration interval, std::function<void()> task)
-    : thread_([this, interval, task = std::move(task)] {
+Periodic::Periodic(absl::Duration interval, std::function<void()> task, FirstRun first)
+    : thread_([this, interval, first, task = std::move(task)] {
+        if (first == FirstRun::kAtOnce) task();
         while (!stop_.WaitForNotificationWithTimeout(interval)) task();
       }) {}
 

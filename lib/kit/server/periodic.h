@@ -1,12 +1,14 @@
 #ifndef ONRAMP_LIB_KIT_SERVER_PERIODIC_H_
 #define ONRAMP_LIB_KIT_SERVER_PERIODIC_H_
 
-// Runs a task every `interval` on its own thread (first after one interval)
-// until destroyed; the destructor waits for a run in progress. The services'
-// sweepers:
+// Runs a task every `interval` on its own thread until destroyed; the
+// destructor waits for a run in progress. The services' sweepers (first run
+// after one interval) and pollers (first run at once):
 //
 //   server::Periodic sweeper(absl::Seconds(5), [&] { store.Sweep(); });
 //   return server->RunUntilSignalled();
+//
+// Declare it after everything its task uses, so it stops first.
 
 #include <functional>
 #include <thread>
@@ -18,7 +20,10 @@ namespace onramp::server {
 
 class Periodic {
  public:
-  Periodic(absl::Duration interval, std::function<void()> task);
+  enum class FirstRun { kAfterInterval, kAtOnce };
+
+  Periodic(absl::Duration interval, std::function<void()> task,
+           FirstRun first = FirstRun::kAfterInterval);
   ~Periodic();
 
   Periodic(const Periodic&) = delete;

@@ -51,5 +51,11 @@ TEST(PeriodicTest, AnIdleTaskStopsPromptly) {
   EXPECT_EQ(count.load(), 0);
 }
 
+TEST(PeriodicTest, APollerRunsAtOnce) {
+  absl::Notification ran;
+  Periodic poller(absl::Hours(1), [&] { ran.Notify(); }, Periodic::FirstRun::kAtOnce);
+  EXPECT_TRUE(ran.WaitForNotificationWithTimeout(absl::Seconds(30)));
+}
+
 }  // namespace
 }  // namespace onramp::server

@@ -7,13 +7,6 @@
 namespace onramp::identity {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Where the separators stand in each accepted spelling (0 = none).
 struct Spelling {
   size_t length;
@@ -47,7 +40,7 @@ absl::StatusOr<MacAddress> MacAddress::Parse(std::string_view text) {
         valid = text[i] == spelling.separator;
         continue;
       }
-      int value = HexValue(text[i]);
+      int value = strings::HexDigitValue(text[i]);
       valid = value >= 0;
       if (valid) {
         bytes[digits / 2] = static_cast<uint8_t>(bytes[digits / 2] << 4 | value);

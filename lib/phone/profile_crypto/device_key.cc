@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
+#include "lib/base/strings/strings.h"
 
 namespace onramp::profile_crypto {
 
@@ -21,11 +22,7 @@ absl::StatusOr<DeviceKey> DeviceKey::FromHex(std::string_view hex) {
   }
   DeviceKey key;
   for (size_t i = 0; i < hex.size(); ++i) {
-    char c = hex[i];
-    int value = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
+    int value = strings::HexDigitValue(hex[i]);
     if (value < 0) return absl::InvalidArgumentError("device key must be 64 hex digits");
     key.bytes_[i / 2] = static_cast<uint8_t>(key.bytes_[i / 2] << 4 | value);
   }
