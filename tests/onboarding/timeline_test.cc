@@ -70,6 +70,17 @@ class TimelineTest : public store::testing::DatabaseTest {
     if (device_server_) device_server_->Drain();
   }
 
+  void Claim() {
+    grpc::ClientContext context;
+    device::v1::ClaimDevicesRequest claim;
+    claim.set_partner("acme");
+    claim.set_idempotency_key("k");
+    claim.mutable_target()->set_profile_rule("https://prov.example.com/$MA.xml");
+    claim.add_devices()->mutable_mac()->set_value("000e08aabbcc");
+    device::v1::ClaimDevicesResponse claimed;
+    ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+  }
+
   void Render() {
     grpc::ClientContext context;
     profile::v1::RenderRequest request;
@@ -108,16 +119,7 @@ class TimelineTest : public store::testing::DatabaseTest {
 };
 
 TEST_F(TimelineTest, DeliveriesAndReportsJoinTheClaimInOneTimeline) {
-  {
-    grpc::ClientContext context;
-    device::v1::ClaimDevicesRequest claim;
-    claim.set_partner("acme");
-    claim.set_idempotency_key("k");
-    claim.mutable_target()->set_profile_rule("https://prov.example.com/$MA.xml");
-    claim.add_devices()->mutable_mac()->set_value("000e08aabbcc");
-    device::v1::ClaimDevicesResponse claimed;
-    ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
-  }
+  Claim();
   PutDeviceLayer("Front desk", 0);
   Render();
   Render();  // unchanged: no second event
@@ -150,16 +152,7 @@ TEST_F(TimelineTest, DeliveriesAndReportsJoinTheClaimInOneTimeline) {
 }
 
 TEST_F(TimelineTest, DeliveriesSurviveADeviceActivationOutage) {
-  {
-    grpc::ClientContext context;
-    device::v1::ClaimDevicesRequest claim;
-    claim.set_partner("acme");
-    claim.set_idempotency_key("k");
-    claim.mutable_target()->set_profile_rule("https://prov.example.com/$MA.xml");
-    claim.add_devices()->mutable_mac()->set_value("000e08aabbcc");
-    device::v1::ClaimDevicesResponse claimed;
-    ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
-  }
+  Claim();
   PutDeviceLayer("Front desk", 0);
   // device-activation goes down; the phone fetches its profile meanwhile.
   const int port = device_server_->grpc_port();
