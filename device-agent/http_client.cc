@@ -111,8 +111,12 @@ absl::StatusOr<HttpResponse> Exchange(Stream& stream, const HttpRequest& request
   if (error) return absl::UnavailableError(absl::StrCat("sending to ", request.host, ": ", error.message()));
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
-  parser.body_limit(64 << 20);
+  parser.body_limit(request.max_body_bytes);
   http::async_read(stream, buffer, parser, yield[error]);
+  if (error == http::error::body_limit) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the body from ", request.host, " is over ", request.max_body_bytes, " bytes"));
+  }
   if (error) return absl::UnavailableError(absl::StrCat("reading from ", request.host, ": ", error.message()));
   return HttpResponse{.status = static_cast<int>(parser.get().result_int()),
                       .headers = HeadersOf(parser.get()),

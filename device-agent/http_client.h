@@ -43,6 +43,9 @@ struct HttpRequest {
   std::string client_cert_pem;  // the certificate, then its chain
   std::string client_key_pem;
   absl::Duration timeout = absl::Seconds(30);
+  // A longer body ends the read with RESOURCE_EXHAUSTED (firmware images
+  // fit; profiles ask for less).
+  size_t max_body_bytes = 64 << 20;
   // An HTTP proxy, "host:port": plain requests go to it in absolute form,
   // TLS through a CONNECT tunnel. Empty: straight to the server.
   std::string proxy;

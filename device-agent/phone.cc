@@ -129,6 +129,11 @@ absl::Status Phone::Apply(const std::string& profile_xml) {
   if (!parsed.ok()) return parsed.status();
   for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
     if (!parameter.value) continue;  // <X/>: keep the current value
+    if (parameter.value->size() > flat_profile::kMaxValueLength) {
+      options_.on_step(absl::StrCat(parameter.name, " left out: ", parameter.value->size(), " characters (at most ",
+                                    flat_profile::kMaxValueLength, ")"));
+      continue;
+    }
     v1::Parameter& kept = (*state_.mutable_parameters())[parameter.name];
     kept.set_value(*parameter.value);
     if (parameter.user_access) kept.set_ua(std::string(flat_profile::UserAccessName(*parameter.user_access)));

@@ -18,19 +18,28 @@ absl::Status Phone::QueryActivation() {
   ASSIGN_OR_RETURN(HttpRequest request,
                    ToActivationService("GET", absl::StrCat("/device/", state_.model(), "/", state_.mac())));
   Move("pending");
+  // The query has an outcome as a resync does (the status table), so a
+  // failed one is asked again after Resync_Error_Retry_Delay, Pending.
+  auto outcome = [this](const char* outcome, std::string detail) {
+    state_.set_last_outcome(outcome);
+    state_.set_last_detail(absl::StrCat("redirect query: ", detail));
+    options_.on_step(state_.last_detail());
+  };
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
-    options_.on_step(absl::StrCat("redirect query failed: ", response.status().message()));
-    return absl::OkStatus();  // stays Pending; the next pass asks again
+    outcome("C", std::string(response.status().message()));
+    return absl::OkStatus();
   }
   options_.on_step(absl::StrCat("redirect query: ", response->status, " from ", options_.activation_url));
   if (response->status == 404) {
+    outcome("B", "no provider for this phone (HTTP 404)");
     Move("unavailable");
-  } else if (response->status == 200) {
-    if (absl::Status applied = Apply(response->body); !applied.ok()) {
-      options_.on_step(absl::StrCat("redirect profile unreadable: ", applied.message()));
-      return absl::OkStatus();
-    }
+  } else if (response->status != 200) {
+    outcome("C", absl::StrCat("HTTP ", response->status));
+  } else if (absl::Status applied = Apply(response->body); !applied.ok()) {
+    outcome("B", absl::StrCat("redirect profile unreadable: ", applied.message()));
+  } else {
+    outcome("A", "provider found");
     Move("custom_pending");
   }
   return absl::OkStatus();

@@ -14,6 +14,15 @@ namespace {
 
 constexpr const char* kProfileRules[] = {"Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D"};
 constexpr int kMaxRedirects = 5;
+// The most a phone takes of one profile, as fetched and as gunzipped.
+constexpr size_t kMaxProfileBytes = 16 << 20;
+
+// A fetch that brought no answer: a missing file or one over what a phone
+// takes is B (not found or corrupt); no connection, a bad URL, C.
+const char* OutcomeOfFailedFetch(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kNotFound || status.code() == absl::StatusCode::kResourceExhausted ? "B"
+                                                                                                               : "C";
+}
 
 }  // namespace
 
@@ -21,10 +30,23 @@ void Phone::RunProfileRules() {
   for (const char* name : kProfileRules) {
     std::string rule = Parameter(name);
     if (rule.empty()) continue;
+    // A rule that fetches nothing (no condition held) leaves the outcome
+    // of the one before it.
+    std::string before = state_.last_outcome();
+    state_.clear_last_outcome();
     absl::StatusOr<bool> done = Resync(rule);
     if (!done.ok()) {
       state_.set_last_outcome("C");
-      state_.set_last_detail(absl::StrCat(name, ": ", done.status().message()));
+      state_.set_last_detail(std::string(done.status().message()));
+    }
+    if (state_.last_outcome().empty()) {
+      state_.set_last_outcome(before);
+      continue;
+    }
+    // Any failure aborts the run (retried after Resync_Error_Retry_Delay).
+    if (state_.last_outcome() != "A") {
+      state_.set_last_detail(absl::StrCat(name, ": ", state_.last_detail()));
+      return;
     }
   }
 }
@@ -48,16 +70,16 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   if (!(*resolution)->target) return true;
   const rule::Target& target = *(*resolution)->target;
   if (target.scheme == rule::Scheme::kTftp) {
-    absl::StatusOr<std::string> file = network_->TftpGet({.host = target.host, .port = target.port, .file = target.path.substr(1)});
+    absl::StatusOr<std::string> file = network_->TftpGet(
+        {.host = target.host, .port = target.port, .file = target.path.substr(1), .max_bytes = kMaxProfileBytes});
     options_.on_step(absl::StrCat("resync: TFTP ", file.ok() ? "got " : "failed ", target.host, ":", target.port,
                                   target.path, file.ok() ? "" : absl::StrCat(": ", file.status().message())));
-    HttpResponse response;
-    if (file.ok()) {
-      response.status = 200;
-      response.body = *std::move(file);
-    } else {
-      response.status = file.status().code() == absl::StatusCode::kNotFound ? 404 : 503;
+    if (!file.ok()) {
+      state_.set_last_outcome(OutcomeOfFailedFetch(file.status()));
+      state_.set_last_detail(absl::StrCat("TFTP: ", file.status().message()));
+      return true;
     }
+    HttpResponse response{.status = 200, .body = *std::move(file)};
     Received(response, target, /*seen_by_its_certificate=*/false);
     return true;
   }
@@ -73,7 +95,8 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
                         .host = location.host,
                         .port = location.port,
                         .method = target.post_parameter ? "POST" : "GET",
-                        .target = location.target};
+                        .target = location.target,
+                        .max_body_bytes = kMaxProfileBytes};
     if (target.post_parameter) request.body = Parameter(*target.post_parameter);
     if (!state_.last_etag().empty()) request.headers["If-None-Match"] = state_.last_etag();
     if (!authorization.empty()) request.headers["Authorization"] = authorization;
@@ -96,7 +119,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     location = *next;
   }
   if (!response.ok()) {
-    state_.set_last_outcome("C");
+    state_.set_last_outcome(OutcomeOfFailedFetch(response.status()));
     state_.set_last_detail(std::string(response.status().message()));
     return true;
   }
@@ -125,11 +148,12 @@ void Phone::Received(HttpResponse& response, const rule::Target& target, bool se
   }
   if (decoded.ok() && decoded->size() >= 2 && static_cast<unsigned char>((*decoded)[0]) == 0x1f &&
       static_cast<unsigned char>((*decoded)[1]) == 0x8b) {
-    decoded = profile_crypto::Gunzip(*decoded);
+    decoded = profile_crypto::Gunzip(*decoded, kMaxProfileBytes);
   }
   absl::Status applied = decoded.ok() ? Apply(*decoded) : decoded.status();
   if (!applied.ok()) {
-    state_.set_last_outcome("C");
+    // Not a profile, or one the rule's key cannot open: corrupt (B).
+    state_.set_last_outcome("B");
     state_.set_last_detail(absl::StrCat("profile not applied: ", applied.message()));
     return;
   }

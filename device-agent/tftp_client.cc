@@ -90,6 +90,10 @@ absl::StatusOr<std::string> TftpGet(const TftpRead& read) {
     }
     if (const auto* data = std::get_if<tftp::Data>(&*packet)) {
       if (data->block == expected) {
+        if (file.size() + data->payload.size() > read.max_bytes) {
+          send_to(peer, tftp::BuildError(tftp::ErrorCode::kDiskFull, "file too large"));
+          return absl::ResourceExhaustedError(absl::StrCat(read.file, " is over ", read.max_bytes, " bytes"));
+        }
         file.append(data->payload);
         last_sent = tftp::BuildAck(data->block);
         send_to(peer, last_sent);

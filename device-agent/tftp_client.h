@@ -5,6 +5,7 @@
 // 2347-2349): one file into memory, each packet acknowledged, a lost one
 // asked for again by repeating the last acknowledgement.
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -19,6 +20,8 @@ struct TftpRead {
   int block_size = 1024;
   absl::Duration timeout = absl::Seconds(2);  // per packet
   int retries = 5;
+  // A longer file ends the transfer (error 3) with RESOURCE_EXHAUSTED.
+  size_t max_bytes = 64 << 20;
 };
 
 // NOT_FOUND for the server's "file not found"; PERMISSION_DENIED for its

@@ -22,8 +22,6 @@
 namespace onramp::profile {
 namespace {
 
-constexpr size_t kMaxValue = 2048;
-
 // Parameters whose $macros the phone expands itself, at resync time.
 bool PhoneExpands(const std::string& name) {
   return name.starts_with("Profile_Rule") || name.starts_with("Upgrade_Rule") ||
@@ -110,9 +108,9 @@ absl::Status ValidateParameter(const std::string& field, const LayerParameter& p
                                 absl::StrCat("parameter name \"", parameter.name,
                                              "\" is not a flat-profile element name"));
   }
-  if (parameter.value.size() > kMaxValue) {
-    return status::InvalidField(field + ".value",
-                                absl::StrCat(parameter.name, " is longer than 2048 characters"));
+  if (parameter.value.size() > flat_profile::kMaxValueLength) {
+    return status::InvalidField(field + ".value", absl::StrCat(parameter.name, " is longer than ",
+                                                               flat_profile::kMaxValueLength, " characters"));
   }
   for (char c : parameter.value) {
     // Phones read ASCII only and fold newlines to spaces.

@@ -18,6 +18,7 @@
 // unknown parameters are kept (the phone ignores them, a validator may not);
 // when a parameter repeats, the last one wins and a warning says so.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,10 @@
 #include "absl/status/statusor.h"
 
 namespace onramp::flat_profile {
+
+// The longest value a phone takes: the cloud refuses longer ones, a phone
+// leaves them out.
+inline constexpr size_t kMaxValueLength = 2048;
 
 // ua="na|ro|rw": the phone user's access to the parameter in the web UI.
 enum class UserAccess { kNone, kReadOnly, kReadWrite };
