@@ -4,7 +4,7 @@
 //   device-agent factory-reset --state-dir D [--mac M --model PN --serial SN --firmware F]
 //                              [--factory_ca_cert F --factory_ca_key K]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
-//                              [--code DIGITS|#DIGITS|-] [--dhcp_lease FILE]
+//                              [--code DIGITS|#DIGITS|-] [--dhcp_lease FILE] [--dns_server HOST:PORT]
 //   device-agent run           --state-dir D [as resync] [--passes N]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--concurrency 256] [--storm 60s] [--ca_file F]
@@ -148,8 +148,12 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates (default: the system's).");
   flags.String("user_agent", &options.user_agent, "Instead of Cisco-<PN>/<version> (<MAC>).");
   flags.String("proxy", &options.proxy, "An HTTP proxy, host:port, until the profile names one.");
+  flags.String("dns_server", &options.dns_resolver,
+               "The phone's DNS server, host:port (names, SRV discovery, [--srv] rules); "
+               "default: the lease's option 6, else the host's resolver.");
   std::string lease;
-  flags.String("dhcp_lease", &lease, "DHCP options the phone got, \"<code> <value>\" per line (15, 43, 66, 125, 150, 159, 160).");
+  flags.String("dhcp_lease", &lease,
+               "DHCP options the phone got, \"<code> <value>\" per line (6, 15, 43, 66, 125, 150, 159, 160).");
   flags.String("code", &options.activation_code,
                "What to type at the activation screen: 16 digits, or # and a 3-16 digit short code; "
                "- (or none, on a terminal): asked at a prompt.");

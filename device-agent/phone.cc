@@ -1,6 +1,7 @@
 #include "device-agent/phone.h"
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -66,10 +67,10 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
     request.client_key_pem = state_.factory_key_pem();
   }
   // Names resolve through the phone's DNS server when it has one.
-  if (!options_.dns_resolver.empty() && request.connect_address.empty()) {
+  if (std::string dns_server = DnsServer(); !dns_server.empty() && request.connect_address.empty()) {
     auto known = addresses_.find(request.host);
     if (known == addresses_.end()) {
-      absl::StatusOr<std::string> address = network_->LookupAddress(request.host, options_.dns_resolver);
+      absl::StatusOr<std::string> address = network_->LookupAddress(request.host, dns_server);
       // A name the resolver does not know (an IP literal) is connected to as it is.
       known = addresses_.emplace(request.host, address.ok() ? *address : "").first;
     }
@@ -97,6 +98,15 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
     response = network_->Fetch(request);
   }
   return response;
+}
+
+std::string Phone::DnsServer() const {
+  if (!options_.dns_resolver.empty()) return options_.dns_resolver;
+  auto lease = options_.dhcp_options.find(6);
+  if (lease == options_.dhcp_options.end()) return "";
+  // Option 6 lists servers, the preferred first.
+  std::string first(absl::StripAsciiWhitespace(lease->second.substr(0, lease->second.find_first_of(", "))));
+  return first.empty() ? "" : absl::StrCat(first, ":53");
 }
 
 std::string Phone::Parameter(const std::string& name) const {

@@ -69,8 +69,9 @@ struct PhoneOptions {
   // then not tried: Aborted), 66/150 the TFTP server for rules without one,
   // 43/125 a TR-069 ACS URL (kept as ACS_URL; CWMP is not simulated).
   std::map<int, std::string> dhcp_options;
-  // With a domain from DHCP (option 15), DNS SRV records are asked of this
-  // resolver ("host:port"; empty: the system's).
+  // The phone's DNS server ("host:port"), for names, DHCP-domain SRV
+  // discovery and [--srv] rules; empty: the lease's option 6 (port 53), or
+  // without one the system's resolver.
   std::string dns_resolver;
   // An HTTP proxy ("host:port") until the profile names one
   // (HTTP_Proxy_Host_Address and HTTP_Proxy_Port).
@@ -111,6 +112,16 @@ class Phone {
   bool HasFlash() const { return flash_ != nullptr; }
   absl::Status QueryActivation();
   void DiscoverBySrv(const std::string& domain);
+  struct SrvServer {
+    std::string host;
+    int port = 0;
+  };
+  // The first of `name`'s SRV records (priority, then weight) whose host is
+  // inside `domain` and answers.
+  std::optional<SrvServer> FirstReachableSrv(const std::string& name, const std::string& domain);
+  // "host:port" of the phone's DNS server: --dns_server, else the lease's
+  // option 6 (its first address); empty: the host's resolver.
+  std::string DnsServer() const;
   absl::Status EnterActivationCode(const std::string& code);
   // An ACS URL from DHCP option 43 or 125, kept as ACS_URL.
   void DiscoverAcs();

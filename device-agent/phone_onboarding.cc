@@ -45,6 +45,30 @@ absl::Status Phone::QueryActivation() {
   return absl::OkStatus();
 }
 
+std::optional<Phone::SrvServer> Phone::FirstReachableSrv(const std::string& name, const std::string& domain) {
+  absl::StatusOr<std::vector<SrvRecord>> records = network_->LookupSrv(name, DnsServer());
+  if (!records.ok()) {
+    options_.on_step(absl::StrCat("DNS SRV ", name, ": ", records.status().message()));
+    return std::nullopt;
+  }
+  for (const SrvRecord& record : *records) {
+    std::string host(absl::StripSuffix(record.target, "."));
+    // The server's certificate is checked against its name, which must be
+    // in the domain asked: so the certificate must be too.
+    if (host != domain && !absl::EndsWith(host, absl::StrCat(".", domain))) {
+      options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, " is outside the domain ", domain));
+      continue;
+    }
+    absl::StatusOr<std::string> address = network_->LookupAddress(host, DnsServer());
+    if (!address.ok() || !network_->Probe(*address, record.port).ok()) {
+      options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
+      continue;
+    }
+    return SrvServer{.host = host, .port = record.port};
+  }
+  return std::nullopt;
+}
+
 void Phone::DiscoverBySrv(const std::string& domain) {
   struct Service {
     const char* name;
@@ -52,30 +76,13 @@ void Phone::DiscoverBySrv(const std::string& domain) {
   };
   for (const Service& service : {Service{"_ciscoprov-https._tls", "https"}, Service{"_ciscoprov-http._tcp", "http"}}) {
     std::string name = absl::StrCat(service.name, ".", domain);
-    absl::StatusOr<std::vector<SrvRecord>> records = network_->LookupSrv(name, options_.dns_resolver);
-    if (!records.ok()) {
-      options_.on_step(absl::StrCat("DNS SRV ", name, ": ", records.status().message()));
-      continue;
-    }
-    for (const SrvRecord& record : *records) {
-      std::string host(absl::StripSuffix(record.target, "."));
-      // The server's certificate is checked against its name, which must be
-      // in the DHCP domain: so the certificate must be too.
-      if (host != domain && !absl::EndsWith(host, absl::StrCat(".", domain))) {
-        options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, " is outside the DHCP domain ", domain));
-        continue;
-      }
-      absl::StatusOr<std::string> address = network_->LookupAddress(host, options_.dns_resolver);
-      if (!address.ok() || !network_->Probe(*address, record.port).ok()) {
-        options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
-        continue;
-      }
-      std::string rule = absl::StrCat(service.scheme, "://", host, ":", record.port, "/$PSN.xml");
-      options_.on_step(absl::StrCat("DNS SRV ", name, ": Profile_Rule ", rule));
-      (*state_.mutable_parameters())["Profile_Rule"].set_value(rule);
-      Move("aborted");  // provisioned by the network: remote customization is not tried
-      return;
-    }
+    std::optional<SrvServer> server = FirstReachableSrv(name, domain);
+    if (!server) continue;
+    std::string rule = absl::StrCat(service.scheme, "://", server->host, ":", server->port, "/$PSN.xml");
+    options_.on_step(absl::StrCat("DNS SRV ", name, ": Profile_Rule ", rule));
+    (*state_.mutable_parameters())["Profile_Rule"].set_value(rule);
+    Move("aborted");  // provisioned by the network: remote customization is not tried
+    return;
   }
 }
 

@@ -87,6 +87,15 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
                         .host = target.host,
                         .port = target.port,
                         .target = target.path};
+  if (target.srv) {
+    // [--srv]: the URL's host is a domain whose SRV records name the servers.
+    std::string name = absl::StrCat(location.tls ? "_ciscoprov-https._tls." : "_ciscoprov-http._tcp.", target.host);
+    std::optional<SrvServer> server = FirstReachableSrv(name, target.host);
+    if (!server) return absl::UnavailableError(absl::StrCat("DNS SRV ", name, ": no server answers"));
+    options_.on_step(absl::StrCat("DNS SRV ", name, ": ", server->host, ":", server->port));
+    location.host = server->host;
+    location.port = server->port;
+  }
   absl::StatusOr<HttpResponse> response;
   std::string authorization;
   int credentials_sent = 0;

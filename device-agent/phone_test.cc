@@ -24,7 +24,9 @@
 namespace onramp::agent {
 namespace {
 
+using ::testing::Each;
 using ::testing::ElementsAre;
+using ::testing::Eq;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -63,12 +65,14 @@ class FakeNetwork : public Network {
   absl::Status Probe(const std::string& host, int port) override {
     return reachable.contains(absl::StrCat(host, ":", port)) ? absl::OkStatus() : absl::UnavailableError("refused");
   }
-  absl::StatusOr<std::vector<SrvRecord>> LookupSrv(const std::string& name, const std::string&) override {
+  absl::StatusOr<std::vector<SrvRecord>> LookupSrv(const std::string& name, const std::string& resolver) override {
+    resolvers.push_back(resolver);
     auto found = srv.find(name);
     if (found == srv.end()) return absl::NotFoundError("no SRV records");
     return found->second;
   }
-  absl::StatusOr<std::string> LookupAddress(const std::string& name, const std::string&) override {
+  absl::StatusOr<std::string> LookupAddress(const std::string& name, const std::string& resolver) override {
+    resolvers.push_back(resolver);
     auto found = addresses.find(name);
     if (found == addresses.end()) return absl::NotFoundError("no address");
     return found->second;
@@ -81,6 +85,7 @@ class FakeNetwork : public Network {
 
   std::vector<std::string> asked;
   std::vector<HttpRequest> requests;
+  std::vector<std::string> resolvers;  // the DNS server of each lookup
   std::map<std::string, std::vector<SrvRecord>> srv;
   std::map<std::string, std::string> addresses;
   std::set<std::string> reachable;
@@ -271,6 +276,34 @@ TEST_F(PhoneTest, DnsSrvTakesTheFirstReachableServerInsideTheDomain) {
   EXPECT_EQ(Param(phone, "Profile_Rule"), "https://prov.corp.example:9443/$PSN.xml");
   EXPECT_EQ(phone.state().customization_state(), "aborted");
   EXPECT_EQ(network_.asked.front(), "GET https://prov.corp.example:9443/8851-3PCC.xml");
+}
+
+TEST_F(PhoneTest, ASrvRuleFetchesFromTheServerItsRecordsName) {
+  network_.srv["_ciscoprov-https._tls.corp.example"] = {
+      {.priority = 1, .weight = 0, .port = 8443, .target = "down.corp.example."},
+      {.priority = 2, .weight = 0, .port = 9443, .target = "prov.corp.example."},
+  };
+  network_.addresses = {{"down.corp.example", "10.0.0.2"}, {"prov.corp.example", "10.0.0.3"}};
+  network_.reachable = {"10.0.0.3:9443"};
+  network_.On("GET", "https://prov.corp.example:9443/cfg/000e08aabbcc.xml", Answer(200, Profile({{"A", "1"}})));
+  v1::PhoneState state = OutOfTheBox();
+  state.set_customization_state("aborted");
+  (*state.mutable_parameters())["Profile_Rule"].set_value("[--srv] https://corp.example/cfg/$MA.xml");
+  // The DNS server is the lease's (option 6, its first address).
+  Phone phone = Make(state, {.dhcp_options = {{6, "10.0.0.53, 10.0.0.54"}}});
+  ASSERT_TRUE(phone.Provision(network_).ok());
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(Param(phone, "A"), "1");
+  EXPECT_THAT(network_.resolvers, Each(Eq("10.0.0.53:53")));
+
+  // No record answers: the rule fails (C), nothing is asked of the domain's own address.
+  network_ = FakeNetwork();
+  Phone stranded = Make(state, {.dns_resolver = "127.0.0.1:5353"});
+  ASSERT_TRUE(stranded.Provision(network_).ok());
+  EXPECT_EQ(stranded.state().last_outcome(), "C");
+  EXPECT_THAT(stranded.state().last_detail(), HasSubstr("DNS SRV _ciscoprov-https._tls.corp.example"));
+  EXPECT_TRUE(network_.asked.empty());
+  EXPECT_THAT(network_.resolvers, Each(Eq("127.0.0.1:5353")));
 }
 
 TEST_F(PhoneTest, AnActivationCodeAtTheActivationScreen) {

@@ -88,7 +88,7 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   };
   agent::Phone first = load();
   ASSERT_TRUE(first.Provision().ok());
-  EXPECT_THAT(steps, Contains(HasSubstr("localhost is outside the DHCP domain onramp.test")));
+  EXPECT_THAT(steps, Contains(HasSubstr("localhost is outside the domain onramp.test")));
   EXPECT_THAT(steps, Contains(HasSubstr("gw.onramp.test:1 unreachable")));
   EXPECT_THAT(steps, Contains(absl::StrCat("DNS SRV _ciscoprov-https._tls.onramp.test: Profile_Rule https://gw.onramp.test:",
                                            tls_gateway_->port(), "/$PSN.xml")));
@@ -105,6 +105,21 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   // Fetched with the factory certificate: the phone's own fetch.
   FlushDeliveries();
   EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup", "profile_delivered"));
+}
+
+TEST_F(AgentDnsSrvTest, ASrvRuleFetchesItsProfileFromTheServerTheRecordsName) {
+  ClaimAndProfile(false, tls_base_ + "/profile/$MA.xml");
+  const std::string dir = ::onramp::testing::NewPhone("srv-rule-phone", kPhoneMac, dir_);
+  std::vector<std::string> steps;
+  agent::Phone phone = ::onramp::testing::LoadPhone(
+      {.state_dir = dir, .ca_file = dir_ + "/ca.pem", .dns_resolver = absl::StrCat("127.0.0.1:", dns_port_)}, &steps);
+  // Provisioned on the LAN with a rule whose host is the SRV domain.
+  ASSERT_TRUE(phone.Set("Profile_Rule", "[--srv] https://onramp.test/profile/$MA.xml").ok());
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps, Contains(absl::StrCat("DNS SRV _ciscoprov-https._tls.onramp.test: gw.onramp.test:",
+                                           tls_gateway_->port())));
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
 }
 
 }  // namespace
