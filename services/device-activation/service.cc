@@ -132,6 +132,17 @@ grpc::Status DeviceActivationServiceImpl::GetDevice(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
+grpc::Status DeviceActivationServiceImpl::GetOwner(grpc::ServerContext*, const v1::OwnerRequest* request,
+                                                   v1::Owner* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    ASSIGN_OR_RETURN(std::string partner, store_.Owner(mac));
+    response->set_partner(std::move(partner));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status DeviceActivationServiceImpl::ListDevices(grpc::ServerContext*,
                                                       const v1::ListDevicesRequest* request,
                                                       v1::ListDevicesResponse* response) {

@@ -259,6 +259,31 @@ TEST_F(DeviceServiceTest, LookupFindsTheProviderOrRefuses) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(DeviceServiceTest, TheOwnerOfAPhoneIsThePartnerThatClaimedIt) {
+  Claim(ClaimRequest("acme", 0, 1, "a1"));
+  auto owner = [this](const std::string& mac, v1::Owner* out) {
+    grpc::ClientContext context;
+    v1::OwnerRequest request;
+    request.mutable_mac()->set_value(mac);
+    return stub_->GetOwner(&context, request, out);
+  };
+  v1::Owner found;
+  ASSERT_TRUE(owner("02:00:00:00:00:00", &found).ok());
+  EXPECT_EQ(found.partner(), "acme");
+  v1::Owner ignored;
+  EXPECT_EQ(owner(Mac(1), &ignored).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::Status bad = owner("not-a-mac", &ignored);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(bad), "mac");
+  grpc::ClientContext context;
+  v1::DeviceRequest release;
+  release.set_partner("acme");
+  release.mutable_mac()->set_value(Mac(0));
+  v1::Device released;
+  ASSERT_TRUE(stub_->ReleaseDevice(&context, release, &released).ok());
+  EXPECT_EQ(owner(Mac(0), &ignored).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(DeviceServiceTest, WithoutProofALookupGetsTheRuleOnlyAndChangesNothing) {
   Claim(ClaimRequest("acme", 0, 1, "a1"));
   const std::string mac = Mac(0);

@@ -174,6 +174,18 @@ absl::StatusOr<DeviceRecord> PostgresDeviceStore::Get(const std::string& partner
   return *device;
 }
 
+absl::StatusOr<std::string> PostgresDeviceStore::Owner(const std::string& mac) {
+  std::optional<std::string> partner;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params("SELECT partner FROM device.devices WHERE mac = $1", mac);
+    if (!rows.empty()) partner = rows[0][0].as<std::string>();
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  if (!partner) return absl::NotFoundError(absl::StrCat("no partner has claimed ", mac));
+  return *partner;
+}
+
 absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDeviceStore::List(
     const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
     int page_size, const std::string& page_token) {

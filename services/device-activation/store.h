@@ -125,6 +125,8 @@ class DeviceStore {
 
   virtual absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac) = 0;
   virtual absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) = 0;
+  // The partner that claimed `mac`; NOT_FOUND when none has.
+  virtual absl::StatusOr<std::string> Owner(const std::string& mac) = 0;
   virtual absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
       int page_size, const std::string& page_token) = 0;
@@ -207,6 +209,7 @@ class PostgresDeviceStore final : public DeviceStore {
       const std::function<std::string(const std::vector<ClaimOutcome>&)>& render) override;
   absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac) override;
   absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) override;
+  absl::StatusOr<std::string> Owner(const std::string& mac) override;
   absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
       int page_size, const std::string& page_token) override;

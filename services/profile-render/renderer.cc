@@ -22,10 +22,11 @@ std::string CacheKey(const DeviceContext& device, const Resync& resync, const st
 }  // namespace
 
 Renderer::Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
-                   size_t cache_capacity, absl::Duration generation_poll)
+                   clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll)
     : store_(store),
       keys_(keys),
       firmware_(firmware),
+      owners_(owners),
       cache_(cache_capacity),
       generation_poll_(generation_poll),
       generation_(store, generation_poll) {}
@@ -45,7 +46,19 @@ absl::StatusOr<DeviceContext> Renderer::Device(const std::string& mac) {
       return found->second.context;
     }
   }
-  ASSIGN_OR_RETURN(DeviceContext device, store_.Device(mac));
+  absl::StatusOr<DeviceContext> read = store_.Device(mac);
+  if (read.status().code() == absl::StatusCode::kNotFound && owners_ != nullptr) {
+    // No device layer: a claimed phone still gets its partner's, site-less.
+    device::v1::OwnerRequest request;
+    request.mutable_mac()->set_value(mac);
+    absl::StatusOr<device::v1::Owner> owner = owners_->GetOwner(request, "");
+    if (!owner.ok()) {
+      return owner.status().code() == absl::StatusCode::kNotFound ? absl::NotFoundError("no profile for this phone")
+                                                                 : owner.status();
+    }
+    read = store_.Device(mac, owner->partner());
+  }
+  ASSIGN_OR_RETURN(DeviceContext device, std::move(read));
   if (device.generation > generation) generation_.Refresh();
   std::lock_guard lock(devices_mutex_);
   // Entries of older generations are dead weight: drop them all at once.

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/kit/cache/lru_cache.h"
+#include "lib/kit/clients/device_activation.h"
 #include "lib/kit/clients/firmware_catalog.h"
 #include "services/profile-render/device_keys.h"
 #include "services/profile-render/generation_watcher.h"
@@ -49,10 +50,14 @@ struct Rendering {
 
 class Renderer {
  public:
-  Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware, size_t cache_capacity,
-           absl::Duration generation_poll);
+  // `owners` (device-activation; may be null: device layers only) names the
+  // partner of a phone that has no device layer.
+  Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
+           clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll);
 
-  // The phone's context, from memory while the generation holds.
+  // The phone's context, from memory while the generation holds: its
+  // device layer's, or for a claimed phone without one its owner's
+  // defaults. NOT_FOUND: neither.
   absl::StatusOr<DeviceContext> Device(const std::string& mac);
   // The partner's challenges when its HTTP authentication wants the
   // request (again); empty when it has none or the request passes.
@@ -76,6 +81,7 @@ class Renderer {
   ProfileStore& store_;
   DeviceKeys& keys_;
   clients::FirmwareCatalog* firmware_;
+  clients::DeviceActivation* owners_;
   cache::LruCache<Rendered> cache_;  // by generation, phone and what it sent
   const absl::Duration generation_poll_;
   GenerationWatcher generation_;

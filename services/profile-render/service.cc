@@ -34,14 +34,14 @@ constexpr size_t kMaxReport = 64 * 1024;
 ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
                                                    prometheus::Registry& registry, size_t cache_capacity,
                                                    absl::Duration generation_poll,
-                                                   clients::DeviceActivation* timeline,
+                                                   clients::DeviceActivation* devices,
                                                    clients::FirmwareCatalog* firmware)
     : store_(store),
-      timeline_(timeline),
+      devices_(devices),
       firmware_(firmware),
       keys_(store, std::move(key_sealer)),
-      renderer_(store, keys_, firmware, cache_capacity, generation_poll),
-      recorder_(store, timeline),
+      renderer_(store, keys_, firmware, devices, cache_capacity, generation_poll),
+      recorder_(store, devices),
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")
                    .Help("Profile renders by how they were answered.")
@@ -414,7 +414,7 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
     if (request->body().size() > kMaxReport) return InvalidField("body", "a report is at most 64 KiB");
     RETURN_IF_ERROR(validation::Text("source_address", request->source_address(), 64, Presence::kOptional));
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
-    absl::StatusOr<DeviceContext> device = store_.Device(mac);
+    absl::StatusOr<DeviceContext> device = renderer_.Device(mac);
     if (!device.ok() && device.status().code() != absl::StatusCode::kNotFound) return device.status();
     std::string body = request->body();
     bool authenticated = request->authenticated_channel();
@@ -445,7 +445,7 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
 void ProfileRenderServiceImpl::RecordReportEvent(const std::string& mac, size_t bytes, int parameters,
                                                  bool authenticated, const std::string& source,
                                                  const std::string& request_id) {
-  if (timeline_ == nullptr) return;
+  if (devices_ == nullptr) return;
   // The report is kept either way; a lost timeline line is only logged.
   device::v1::RecordEventsRequest events;
   device::v1::RecordEventRequest& event = *events.add_events();
@@ -454,7 +454,7 @@ void ProfileRenderServiceImpl::RecordReportEvent(const std::string& mac, size_t 
   event.set_detail(absl::StrCat(bytes, " bytes, ", parameters, " parameters",
                                 authenticated ? " (the phone's)" : " (unauthenticated)"));
   event.set_source(source);
-  if (absl::Status status = timeline_->RecordEvents(events, request_id).status(); !status.ok()) {
+  if (absl::Status status = devices_->RecordEvents(events, request_id).status(); !status.ok()) {
     log::Warn("timeline event lost", {{"mac", mac}, {"error", std::string(status.message())}});
   }
 }

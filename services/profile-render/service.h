@@ -26,11 +26,12 @@ namespace onramp::profile {
 
 class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service {
  public:
-  // `timeline` (may be null) receives delivery and report events.
+  // `devices` (device-activation; may be null) says who owns a phone with
+  // no device layer, and receives delivery and report events.
   ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
                            prometheus::Registry& registry, size_t cache_capacity = 100000,
                            absl::Duration generation_poll = absl::Milliseconds(250),
-                           clients::DeviceActivation* timeline = nullptr,
+                           clients::DeviceActivation* devices = nullptr,
                            clients::FirmwareCatalog* firmware = nullptr);
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
@@ -71,7 +72,7 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                          const std::string& source, const std::string& request_id);
 
   ProfileStore& store_;
-  clients::DeviceActivation* timeline_;
+  clients::DeviceActivation* devices_;
   clients::FirmwareCatalog* firmware_;
   DeviceKeys keys_;
   Renderer renderer_;

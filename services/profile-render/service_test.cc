@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "lib/kit/clients/testing/stub_clients.h"
 #include "lib/kit/server/server.h"
 #include "lib/kit/store/migrations.h"
 #include "lib/kit/store/testing/database_test.h"
@@ -37,10 +38,19 @@ class ProfileServiceTest : public store::testing::DatabaseTest {
     if (HasFatalFailure()) return;
     ASSERT_TRUE(store::Migrate(pool(), "profile", Migrations()).ok());
     store_ = std::make_unique<PostgresProfileStore>(pool());
+    Start();
+  }
+
+  // The service (again), told by `devices` who owns a phone, if given.
+  void Start(std::unique_ptr<clients::DeviceActivation> devices = nullptr) {
+    if (server_) server_->Drain();
+    server_.reset();
+    service_.reset();
+    devices_ = std::move(devices);
     registry_ = std::make_shared<prometheus::Registry>();
     service_ = std::make_unique<ProfileRenderServiceImpl>(
         *store_, *profile_crypto::Sealer::Create(kSecret, "onramp device profile keys v1"),
-        *registry_);
+        *registry_, 100000, absl::Milliseconds(250), devices_.get());
     auto server = server::Server::Start(
         {.host = "127.0.0.1", .metrics_host = "127.0.0.1", .drain_delay = absl::ZeroDuration()},
         {service_.get()}, registry_);
@@ -116,6 +126,7 @@ class ProfileServiceTest : public store::testing::DatabaseTest {
 
   std::unique_ptr<ProfileStore> store_;
   std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<clients::DeviceActivation> devices_;  // outlives the service
   std::unique_ptr<ProfileRenderServiceImpl> service_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<v1::ProfileRenderService::Stub> stub_;
@@ -142,6 +153,41 @@ TEST_F(ProfileServiceTest, EachPartnersPhonesGetTheirOwnMergedProfile) {
   grpc::Status unknown;
   Render("000e08aabb99", "CP-8851-3PCC", "", true, &unknown);
   EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// device-activation as far as ownership goes: these phones are claimed.
+class Owners : public clients::StubDeviceActivation {
+ public:
+  explicit Owners(std::map<std::string, std::string> owners) : owners_(std::move(owners)) {}
+  absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest& request, const std::string&) override {
+    auto found = owners_.find(request.mac().value());
+    if (found == owners_.end()) return absl::NotFoundError("no partner has claimed this phone");
+    device::v1::Owner owner;
+    owner.set_partner(found->second);
+    return owner;
+  }
+
+ private:
+  std::map<std::string, std::string> owners_;
+};
+
+TEST_F(ProfileServiceTest, AClaimedPhoneWithoutADeviceLayerGetsItsPartnersAndModelsLayers) {
+  ThreePartners();
+  Start(std::make_unique<Owners>(std::map<std::string, std::string>{{"000e08aabb10", "acme"}}));
+  std::string profile = Render("000e08aabb10").body();
+  EXPECT_THAT(profile, HasSubstr("<Proxy_1_ ua=\"na\">sip.acme.example</Proxy_1_>"));
+  EXPECT_THAT(profile, HasSubstr("<Back_Light_Timer ua=\"na\">30</Back_Light_Timer>"));
+  EXPECT_THAT(profile, HasSubstr("<Primary_DNS ua=\"na\">192.0.2.53</Primary_DNS>"));
+  EXPECT_THAT(profile, Not(HasSubstr("Time_Zone")));  // no site without a device layer
+  // Nobody's phone still has no profile; a device layer, once written, is
+  // the phone's.
+  grpc::Status unclaimed;
+  Render("000e08aabb11", "CP-8851-3PCC", "", true, &unclaimed);
+  EXPECT_EQ(unclaimed.error_code(), grpc::StatusCode::NOT_FOUND);
+  ASSERT_TRUE(Put("acme", v1::SCOPE_DEVICE, "000e08aabb10", {{"Display_Name_1_", "Lobby"}}, 0, nullptr, "lisbon").ok());
+  std::string with_layer = Render("000e08aabb10").body();
+  EXPECT_THAT(with_layer, HasSubstr("Lobby"));
+  EXPECT_THAT(with_layer, HasSubstr("<Time_Zone ua=\"na\">GMT</Time_Zone>"));
 }
 
 TEST_F(ProfileServiceTest, RenderingIsByteIdenticalAndAnswersIfNoneMatch) {

@@ -266,20 +266,21 @@ absl::Status PostgresProfileStore::DeleteHttpAuth(const std::string& partner) {
   });
 }
 
-absl::StatusOr<DeviceContext> PostgresProfileStore::Device(const std::string& mac) {
+absl::StatusOr<DeviceContext> PostgresProfileStore::Device(const std::string& mac, const std::string& owner) {
   std::optional<DeviceContext> device;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     pqxx::result rows = tx.exec_params(
-        "SELECT g.value, l.partner, l.site, l.encryption, l.always_encrypt, a.realm, a.username, a.ha1, "
+        "SELECT g.value, coalesce(l.partner, nullif($2, '')), coalesce(l.site, ''), l.encryption, "
+        "       coalesce(l.always_encrypt, false), a.realm, a.username, a.ha1, "
         "       k.number, k.sealed_key, (extract(epoch FROM k.created_at) * 1000000)::bigint, k.delivered_encryption, "
-        "       l.gzip "
+        "       coalesce(l.gzip, false) "
         "FROM profile.generation g "
         "LEFT JOIN profile.layers l ON l.scope = 'device' AND l.key = $1 "
-        "LEFT JOIN profile.http_auth a ON a.partner = l.partner "
+        "LEFT JOIN profile.http_auth a ON a.partner = coalesce(l.partner, $2) "
         "LEFT JOIN LATERAL (SELECT * FROM profile.device_keys WHERE mac = $1 AND delivered_at IS NOT NULL "
         "                   ORDER BY delivered_at DESC, number DESC LIMIT 1) k ON true "
         "WHERE g.id = 1",
-        mac);
+        mac, owner);
     if (!rows.empty() && !rows[0][1].is_null()) {
       device = DeviceContext{rows[0][0].as<int64_t>(), rows[0][1].as<std::string>(),
                              {rows[0][2].as<std::string>(), EncryptionFromText(rows[0][3].c_str()),

@@ -98,8 +98,10 @@ class ProfileStore {
   // The current generation (bumped by every layer or template write).
   virtual absl::StatusOr<int64_t> Generation() = 0;
 
-  // NOT_FOUND when no partner has a device layer for `mac`.
-  virtual absl::StatusOr<DeviceContext> Device(const std::string& mac) = 0;
+  // The phone as its device layer describes it. Without a device layer:
+  // with `owner` (the partner device-activation says claimed it) the
+  // owner's defaults (no site, its HTTP authentication); without, NOT_FOUND.
+  virtual absl::StatusOr<DeviceContext> Device(const std::string& mac, const std::string& owner = "") = 0;
   virtual absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
                                                 const DeviceContext& device) = 0;
 
@@ -157,7 +159,7 @@ class PostgresProfileStore final : public ProfileStore {
   absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) override;
   absl::Status DeleteHttpAuth(const std::string& partner) override;
   absl::StatusOr<int64_t> Generation() override;
-  absl::StatusOr<DeviceContext> Device(const std::string& mac) override;
+  absl::StatusOr<DeviceContext> Device(const std::string& mac, const std::string& owner = "") override;
   absl::StatusOr<RenderSources> Sources(const std::string& mac, const std::string& model,
                                         const DeviceContext& device) override;
   absl::StatusOr<std::optional<SealedKey>> DeviceKey(const std::string& mac,

@@ -28,8 +28,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
             "Deliveries and reports kept per phone.");
   flags.Duration("sweep_interval", &options->sweep_interval, "How often old records are pruned.");
   flags.String("device_activation_addr", &options->device_activation_addr,
-               "host:port of device-activation, to add deliveries and reports to phones' "
-               "timelines; empty: no timeline events.");
+               "host:port of device-activation: who owns a phone without a device layer, and phones' "
+               "timelines (deliveries, reports); empty: device layers only, no timeline events.");
   flags.String("firmware_catalog_addr", &options->firmware_catalog_addr,
                "host:port of firmware-catalog, to add the next hop of each phone's upgrade plan to "
                "its profile; empty: none.");
@@ -45,9 +45,9 @@ absl::Status Run(const Options& options) {
   RETURN_IF_ERROR(store::Migrate(*pool, "profile", Migrations()).status());
   auto registry = std::make_shared<prometheus::Registry>();
   PostgresProfileStore profile_store(*pool);
-  std::unique_ptr<clients::DeviceActivationClient> timeline;
+  std::unique_ptr<clients::DeviceActivationClient> devices;
   if (!options.device_activation_addr.empty()) {
-    timeline = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,
+    devices = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,
                                                                  clients::CallPolicy{.deadline = absl::Seconds(2)});
   }
   std::unique_ptr<clients::FirmwareCatalogClient> firmware;
@@ -57,7 +57,7 @@ absl::Status Run(const Options& options) {
   }
   ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
                                    static_cast<size_t>(options.cache_entries),
-                                   options.generation_poll, timeline.get(), firmware.get());
+                                   options.generation_poll, devices.get(), firmware.get());
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
   server::Periodic sweeper(options.sweep_interval, [&] {

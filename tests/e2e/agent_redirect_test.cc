@@ -7,6 +7,7 @@
 // reach it even over plain HTTP; an old phone without one gets the rule only.
 
 #include <algorithm>
+#include <tuple>
 #include <filesystem>
 #include <vector>
 
@@ -123,7 +124,7 @@ TEST_F(AgentRedirectTest, AnOldPhoneWithoutAFactoryCertificateGetsTheRuleButNoSe
   ASSERT_TRUE(old.Provision().ok());
   EXPECT_EQ(old.state().customization_state(), "custom_pending");  // it has the rule...
   EXPECT_FALSE(old.state().registered());                           // ...and nothing else
-  EXPECT_EQ(old.state().last_outcome(), "C");  // the profile it fetched does not open
+  EXPECT_EQ(old.state().last_outcome(), "B");  // the profile it fetched does not open: corrupt to it
   EXPECT_FALSE(old.state().parameters().contains("Password_1_"));
   EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_OPEN);
 }
@@ -143,6 +144,33 @@ TEST_F(AgentRedirectTest, AClaimedPhoneWithoutSecretsGoesFromOpenToAcquiredOverP
   EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_OPEN);
 }
 
+TEST_F(AgentRedirectTest, APhoneClaimedWithOnlyAPartnerLayerIsAcquiredAndGetsItsSecrets) {
+  // The partner set its parameters once for all its phones; this phone has
+  // no device layer of its own.
+  ClaimPhone(base_ + "/profile/$MA.xml");
+  grpc::ClientContext context;
+  profile::v1::PutLayerRequest layer;
+  layer.mutable_ref()->set_partner("acme");
+  layer.mutable_ref()->set_scope(profile::v1::SCOPE_PARTNER);
+  for (const auto& [name, value, secret] : {std::tuple{"Proxy_1_", "sip.acme.example", false},
+                                            std::tuple{"Password_1_", "partner-wide-secret", true}}) {
+    profile::v1::Parameter* parameter = layer.add_parameters();
+    parameter->set_name(name);
+    parameter->set_value(value);
+    parameter->set_secret(secret);
+  }
+  profile::v1::Layer stored;
+  ASSERT_TRUE(profiles_->PutLayer(&context, layer, &stored).ok());
+
+  agent::Phone phone = LoadSecure(NewPhone(kPhoneMac));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(StateSteps(), ElementsAre("open -> pending", "pending -> custom_pending", "custom_pending -> acquired"));
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  // Proven, it was handed its key: the secret came encrypted over plain HTTP.
+  EXPECT_EQ(phone.state().parameters().at("Password_1_").value(), "partner-wide-secret");
+}
+
 TEST_F(AgentRedirectTest, APartnersHttpAuthenticationIsAnsweredWithTheRulesCredentials) {
   RequireHttpAuth();
   ClaimAndProfile(false, "[--uid phone --pwd \"correct horse\"]" + base_ + "/profile/$MA.xml");
@@ -159,7 +187,7 @@ TEST_F(AgentRedirectTest, APartnersHttpAuthenticationIsAnsweredWithTheRulesCrede
   agent::Phone reloaded = Load(absl::StrCat(::testing::TempDir(), "/phone-000e08aabbcd"));
   ASSERT_TRUE(reloaded.Provision().ok());
   EXPECT_EQ(reloaded.state().last_outcome(), "C");
-  EXPECT_EQ(reloaded.state().last_detail(), "HTTP 401");
+  EXPECT_EQ(reloaded.state().last_detail(), "Profile_Rule: HTTP 401");
   EXPECT_EQ(std::count_if(steps_.begin(), steps_.end(), [](const std::string& step) { return step.starts_with("resync: 401"); }),
             3);
 }

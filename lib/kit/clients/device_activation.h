@@ -24,6 +24,9 @@ class DeviceActivation {
                                                            const std::string& request_id) = 0;
   virtual absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
                                                        const std::string& request_id) = 0;
+  // NOT_FOUND: no partner has claimed the phone.
+  virtual absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest& request,
+                                                     const std::string& request_id) = 0;
   virtual absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(
       const device::v1::ListDevicesRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,

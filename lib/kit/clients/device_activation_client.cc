@@ -33,6 +33,11 @@ absl::StatusOr<device::v1::Device> DeviceActivationClient::GetDevice(const devic
   return UnaryCall(backend_, "GetDevice", Repeat::kSafe, *stub_, &Stub::GetDevice, request, request_id);
 }
 
+absl::StatusOr<device::v1::Owner> DeviceActivationClient::GetOwner(const device::v1::OwnerRequest& request,
+                                                                   const std::string& request_id) {
+  return UnaryCall(backend_, "GetOwner", Repeat::kSafe, *stub_, &Stub::GetOwner, request, request_id);
+}
+
 absl::StatusOr<device::v1::ListDevicesResponse> DeviceActivationClient::ListDevices(
     const device::v1::ListDevicesRequest& request, const std::string& request_id) {
   return UnaryCall(backend_, "ListDevices", Repeat::kSafe, *stub_, &Stub::ListDevices, request, request_id);

@@ -25,6 +25,8 @@ class DeviceActivationClient final : public DeviceActivation {
                                                    const std::string& request_id) override;
   absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
                                                const std::string& request_id) override;
+  absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest& request,
+                                             const std::string& request_id) override;
   absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(const device::v1::ListDevicesRequest& request,
                                                               const std::string& request_id) override;
   absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,

@@ -40,6 +40,8 @@ class MockDeviceActivation : public DeviceActivation {
               (const device::v1::DeviceRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::Device>, GetDevice,
               (const device::v1::DeviceRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::Owner>, GetOwner, (const device::v1::OwnerRequest&, const std::string&),
+              (override));
   MOCK_METHOD(absl::StatusOr<device::v1::ListDevicesResponse>, ListDevices,
               (const device::v1::ListDevicesRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::Timeline>, GetTimeline,

@@ -53,6 +53,9 @@ class StubDeviceActivation : public DeviceActivation {
                                                const std::string&) override {
     return device::v1::Device();
   }
+  absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest&, const std::string&) override {
+    return absl::NotFoundError("no partner has claimed this phone");
+  }
   absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(const device::v1::ListDevicesRequest&,
                                                               const std::string&) override {
     return device::v1::ListDevicesResponse();
