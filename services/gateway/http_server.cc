@@ -101,7 +101,8 @@ struct HttpServer::Impl {
   // connection then closes: the rest of the body was not read).
   template <typename Stream>
   asio::awaitable<Reply> Receive(Stream& stream, beast::flat_buffer& buffer,
-                                 http::request_parser<http::string_body>& header_parser, BodySink& sink) {
+                                 http::request_parser<http::string_body>& header_parser, BodySink& sink,
+                                 const Peer& peer) {
     http::request_parser<http::buffer_body> parser(std::move(header_parser));
     parser.body_limit(options.max_upload_bytes);
     std::vector<char> piece(64 * 1024);
@@ -115,6 +116,7 @@ struct HttpServer::Impl {
       if (error && error != http::error::need_buffer) {
         if (error == http::error::body_limit) {
           Reply refused = Plain(11, http::status::payload_too_large, "upload too large\n");
+          if (options.on_refused) options.on_refused(refused.response, peer);
           co_return refused;
         }
         complete = false;
@@ -173,7 +175,7 @@ struct HttpServer::Impl {
           upload_reply->response.keep_alive(false);
         } else if (upload.sink != nullptr) {
           if (!co_await go_on()) co_return;
-          upload_reply = co_await Receive(stream, buffer, parser, *upload.sink);
+          upload_reply = co_await Receive(stream, buffer, parser, *upload.sink, peer);
         } else {
           std::string_view target(head.target().data(), head.target().size());
           uint64_t limit = !options.bulk_path_prefix.empty() && target.starts_with(options.bulk_path_prefix)
@@ -201,12 +203,15 @@ struct HttpServer::Impl {
       if (upload_reply) {
         reply = std::move(*upload_reply);
         reply.response.version(version);
-      } else if (error == http::error::header_limit) {
-        reply = Plain(11, http::status::request_header_fields_too_large, "headers too large\n");
-      } else if (error == http::error::body_limit) {
-        reply = Plain(11, http::status::payload_too_large, "body too large\n");
       } else if (error) {
-        reply = Plain(11, http::status::bad_request, "malformed request\n");
+        if (error == http::error::header_limit) {
+          reply = Plain(11, http::status::request_header_fields_too_large, "headers too large\n");
+        } else if (error == http::error::body_limit) {
+          reply = Plain(11, http::status::payload_too_large, "body too large\n");
+        } else {
+          reply = Plain(11, http::status::bad_request, "malformed request\n");
+        }
+        if (options.on_refused) options.on_refused(reply.response, peer);
       } else {
         Request request = parser.release();
         head = request.method() == http::verb::head;

@@ -70,6 +70,10 @@ struct UploadStart {
 };
 using UploadRoute = std::function<UploadStart(const Request& head, const Peer&)>;
 
+// A request refused before any handler saw it (malformed, its head or body
+// too large): its reply, to stamp and log as handled requests are.
+using RefusalObserver = std::function<void(Response& reply, const Peer&)>;
+
 // What each TLS handshake came to, for metrics: the protocol
 // ("TLSv1.3") when it succeeded, empty when it failed.
 using HandshakeObserver = std::function<void(std::string_view protocol)>;
@@ -95,6 +99,7 @@ struct HttpServerOptions {
   // context current when it was accepted.
   const TlsContext* tls = nullptr;
   HandshakeObserver on_handshake;
+  RefusalObserver on_refused;
 };
 
 class HttpServer {

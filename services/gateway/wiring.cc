@@ -27,8 +27,9 @@ namespace {
 namespace http = boost::beast::http;
 
 // Routes as metric labels: bounded, never the raw path.
-constexpr std::array<const char*, 8> kRoutes = {"device", "profile", "activation", "report",
-                                                "firmware", "register", "api", "other"};
+constexpr std::array<const char*, 9> kRoutes = {"device", "profile", "activation", "report", "firmware",
+                                                "register", "api",     "other",      "refused"};
+constexpr size_t kRefusedRoute = 8;
 
 size_t RouteOf(const Request& request) {
   std::string_view target(request.target().data(), request.target().size());
@@ -139,18 +140,31 @@ class RequestLog {
 
   void Record(const Request& request, const Peer& peer, Response& response, const std::string& request_id,
               std::chrono::steady_clock::time_point started) {
+    Record(RouteOf(request), std::string(request.method_string()), std::string(request.target()), peer, response,
+           request_id, started);
+  }
+
+  // A request the listener refused unread: no method or target to trust.
+  void RecordRefused(const Peer& peer, Response& response) {
+    Record(kRefusedRoute, "-", "-", peer, response, server::NewRequestId(), std::chrono::steady_clock::now());
+  }
+
+ private:
+  void Record(size_t route, const std::string& method, const std::string& target, const Peer& peer,
+              Response& response, const std::string& request_id, std::chrono::steady_clock::time_point started) {
     response.set("X-Request-Id", request_id);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    size_t route = RouteOf(request);
     requests_.Add({{"route", kRoutes[route]}, {"status", absl::StrCat(response.result_int())}}).Increment();
     latencies_[route]->Observe(seconds);
     log::Info("http", {{"request_id", request_id},
-                       {"method", std::string(request.method_string())},
-                       {"target", std::string(request.target())},
+                       {"method", method},
+                       {"target", target},
                        {"status", static_cast<int>(response.result_int())},
                        {"micros", static_cast<int64_t>(seconds * 1e6)},
                        {"source", peer.address}});
   }
+
+
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
@@ -203,6 +217,7 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_
     request_log->Record(request, peer, reply.response, request_id, started);
     return reply;
   };
+  handlers.refused = [request_log](Response& reply, const Peer& peer) { request_log->RecordRefused(peer, reply); };
   if (partner_api != nullptr) {
     handlers.uploads = [request_log, per_source, partner_api](const Request& head, const Peer& peer) {
       UploadStart start;
@@ -303,7 +318,9 @@ absl::Status Run(const Options& options) {
   PartnerApi partner_api(codes, devices, profiles, firmware, api_options);
   Handlers handlers = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api);
   const Handler& handler = handlers.handler;
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(options.http, handler, handlers.uploads));
+  HttpServerOptions http = options.http;
+  http.on_refused = handlers.refused;
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(http, handler, handlers.uploads));
   std::unique_ptr<TlsContext> tls;
   std::unique_ptr<HttpServer> tls_server;
   auto& handshakes = prometheus::BuildCounter()
@@ -315,7 +332,7 @@ absl::Status Run(const Options& options) {
       return absl::InvalidArgumentError("https_port needs tls_cert_file and tls_key_file");
     }
     ASSIGN_OR_RETURN(tls, TlsContext::Load(options.tls));
-    HttpServerOptions https = options.http;
+    HttpServerOptions https = http;
     https.port = options.https_port;
     https.tls = tls.get();
     https.on_handshake = [&handshakes](std::string_view protocol) {

@@ -56,9 +56,12 @@ void RegisterFlags(config::Flags& flags, Options* options);
 // `per_source`, a source address past its rate gets 429 with Retry-After
 // (health probes excepted).
 // With `partner_api`, /api/v1/... goes there (uploads too, streamed).
+// `refused` stamps, logs and counts what the listener refused before any
+// handler saw it (route "refused").
 struct Handlers {
   Handler handler;
   UploadRoute uploads;
+  RefusalObserver refused;
 };
 Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
                       rate_limit::TokenBuckets* per_source = nullptr, PartnerApi* partner_api = nullptr);

@@ -56,8 +56,11 @@ void GatewayFleetTest::SetUp() {
   gateway::UploadRoute uploads = [this](const gateway::Request& head, const gateway::Peer& peer) {
     return handlers_.uploads(head, peer);
   };
-  gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096}, handler,
-                                         uploads);
+  gateway::RefusalObserver refused = [this](gateway::Response& reply, const gateway::Peer& peer) {
+    handlers_.refused(reply, peer);
+  };
+  gateway_ = *gateway::HttpServer::Start(
+      {.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096, .on_refused = refused}, handler, uploads);
   tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, handler,
                                              uploads);
   tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));

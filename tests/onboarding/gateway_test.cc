@@ -467,11 +467,21 @@ TEST_F(GatewayTest, ASlowClientIsCutOffAtTheRequestTimeout) {
 
 TEST_F(GatewayTest, MalformedAndOversizedRequestsGetA4xx) {
   std::string huge(6000, 'x');
-  EXPECT_THAT(Curl(absl::StrCat("-H 'X-Big: ", huge, "' ", base_, "/healthz")), HasSubstr("HTTP/1.1 431"));
+  // Refused before any route saw them, they still carry a request id (and
+  // are logged and counted under it).
+  std::string too_large_head = Curl(absl::StrCat("-H 'X-Big: ", huge, "' ", base_, "/healthz"));
+  EXPECT_THAT(too_large_head, HasSubstr("HTTP/1.1 431"));
+  EXPECT_THAT(too_large_head, ::testing::ContainsRegex("X-Request-Id: [0-9a-f]{32}"));
+  const std::string big = ::testing::TempDir() + "/big.bin";
+  std::ofstream(big) << std::string(100000, 'x');
+  std::string too_large_body = Curl(absl::StrCat("--data-binary @", big, " ", base_, "/report"));
+  EXPECT_THAT(too_large_body, HasSubstr("HTTP/1.1 413"));
+  EXPECT_THAT(too_large_body, ::testing::ContainsRegex("X-Request-Id: [0-9a-f]{32}"));
   EXPECT_THAT(Curl(absl::StrCat("-X DELETE ", base_, "/profile/000e08aabbcc.xml")), HasSubstr("HTTP/1.1 405"));
   // Not HTTP at all: the connection gets a 400 and closes.
   std::string garbage = Curl(absl::StrCat("--http0.9 -X 'BAD METHOD' ", base_, "/"));
   EXPECT_THAT(garbage, HasSubstr("400"));
+  EXPECT_THAT(garbage, ::testing::ContainsRegex("X-Request-Id: [0-9a-f]{32}"));
   EXPECT_THAT(Curl(base_ + "/healthz"), HasSubstr("HTTP/1.1 200"));  // still serving
 }
 
