@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
 #include <variant>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
@@ -83,6 +86,8 @@ struct TftpServer::Impl {
   udp::socket socket{io};
   asio::ip::address address;
   std::atomic<int> transfers{0};
+  std::mutex sources_mutex;
+  absl::flat_hash_map<std::string, int> per_source;  // transfers in flight by client address
   std::vector<std::thread> threads;
 
   void Observe(TransferOutcome outcome) {
@@ -121,14 +126,35 @@ struct TftpServer::Impl {
         Observe(TransferOutcome::kBusy);
         continue;
       }
+      std::string source = client.address().to_string();
+      if (!AdmitFrom(source)) {
+        Reply(client, tftp::BuildError(tftp::ErrorCode::kNotDefined, "too many transfers from this address, retry later"));
+        Observe(TransferOutcome::kBusy);
+        continue;
+      }
       ++transfers;
-      asio::co_spawn(io, Transfer(*request, client), asio::detached);
+      asio::co_spawn(io, Transfer(*request, client, std::move(source)), asio::detached);
     }
   }
 
-  asio::awaitable<void> Transfer(tftp::Request request, udp::endpoint client) {
+  bool AdmitFrom(const std::string& source) {
+    std::lock_guard lock(sources_mutex);
+    int& in_flight = per_source[source];
+    if (in_flight >= options.max_transfers_per_source) return false;
+    ++in_flight;
+    return true;
+  }
+
+  void DoneFrom(const std::string& source) {
+    std::lock_guard lock(sources_mutex);
+    auto found = per_source.find(source);
+    if (found != per_source.end() && --found->second <= 0) per_source.erase(found);
+  }
+
+  asio::awaitable<void> Transfer(tftp::Request request, udp::endpoint client, std::string source) {
     TransferOutcome outcome = co_await Send(request, client);
     --transfers;
+    DoneFrom(source);
     Observe(outcome);
   }
 

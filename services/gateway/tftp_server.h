@@ -5,7 +5,9 @@
 // pre-provisioned on a LAN. Each read request gets its own socket (its
 // transfer id) and coroutine: the file is resolved once, then sent block by
 // block, each block retransmitted until acknowledged or the retries run
-// out. Write requests are refused; requests beyond `max_transfers` are
+// out. Write requests are refused; requests beyond `max_transfers`, or
+// beyond `max_transfers_per_source` from one address (so one host that
+// never acknowledges cannot make the server busy for everyone), are
 // answered with an error at once rather than queued.
 
 #include <functional>
@@ -34,6 +36,7 @@ struct TftpServerOptions {
   int port = 0;
   int threads = 4;
   int max_transfers = 256;
+  int max_transfers_per_source = 8;
   int retries = 5;                // retransmissions of one packet before giving up
   int max_block_size = 1468;      // largest blksize agreed to
   absl::Duration default_timeout = absl::Seconds(2);  // when the client asks for none

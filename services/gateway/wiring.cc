@@ -81,6 +81,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Port("tftp_port", &options->tftp.port, "UDP port of the TFTP listener (69 in production); 0 picks a free one.");
   flags.Int("tftp_max_transfers", &options->tftp.max_transfers, 1, 100000,
             "TFTP transfers at once; more are refused, not queued.");
+  flags.Int("tftp_max_transfers_per_source", &options->tftp.max_transfers_per_source, 1, 100000,
+            "TFTP transfers at once from one address (a NAT may hide a site's phones behind one).");
   flags.String("metrics_host", &options->metrics_host, "Address of the Prometheus endpoint.");
   flags.Port("metrics_port", &options->metrics_port, "Port of /metrics; 0 picks a free one.");
   flags.RequiredString("activation_code_addr", &options->activation_code_addr,

@@ -35,9 +35,14 @@ using ::testing::Not;
 // A bare UDP socket on loopback, for speaking TFTP packet by packet.
 class UdpClient {
  public:
-  UdpClient() : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
-    timeval timeout{.tv_sec = 10, .tv_usec = 0};  // a bound on a broken server, not a wait
+  // From `source`, a loopback address (any of 127/8 is this host's).
+  // `timeout_seconds` bounds each Receive (a broken server, a lost datagram).
+  explicit UdpClient(const char* source = "127.0.0.1", int timeout_seconds = 10) : fd_(socket(AF_INET, SOCK_DGRAM, 0)) {
+    timeval timeout{.tv_sec = timeout_seconds, .tv_usec = 0};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in from{.sin_family = AF_INET, .sin_port = 0};
+    inet_pton(AF_INET, source, &from.sin_addr);
+    bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from);
   }
   ~UdpClient() { close(fd_); }
 
@@ -556,6 +561,38 @@ TEST_F(GatewayTest, TftpRetransmitsUntilAcknowledgedAndRejectsGarbage) {
     EXPECT_EQ(from, transfer_port);
   }
   client.SendTo(transfer_port, tftp::BuildAck(1));
+}
+
+TEST_F(GatewayTest, OneAddressThatNeverAcknowledgesCannotMakeTftpBusyForOthers) {
+  // 300 read requests from one address, none ever acknowledged.
+  UdpClient flood("127.0.0.7");
+  const std::string request = tftp::BuildRequest({.opcode = tftp::Opcode::kRrq, .file_name = "healthz", .mode = "octet"});
+  for (int i = 0; i < 300; ++i) flood.SendTo(tftp_->port(), request);
+  // The address's own requests past its share are refused at once...
+  bool refused = false;
+  for (int i = 0; i < 400 && !refused; ++i) {
+    auto [answer, from] = flood.Receive();
+    ASSERT_FALSE(answer.empty()) << "no answer to the flood";
+    absl::StatusOr<tftp::Packet> parsed = tftp::Parse(answer);
+    refused = parsed.ok() && std::holds_alternative<tftp::Error>(*parsed) &&
+              std::get<tftp::Error>(*parsed).message.find("from this address") != std::string::npos;
+  }
+  EXPECT_TRUE(refused);
+  // ...while another phone is served. Like a phone, it asks again when no
+  // answer comes (a datagram may be dropped while the flood fills the
+  // server's receive buffer).
+  UdpClient phone("127.0.0.8", /*timeout_seconds=*/1);
+  std::string answer;
+  int from = 0;
+  for (int attempt = 0; attempt < 10 && answer.empty(); ++attempt) {
+    phone.SendTo(tftp_->port(), request);
+    std::tie(answer, from) = phone.Receive();
+  }
+  absl::StatusOr<tftp::Packet> parsed = tftp::Parse(answer);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_TRUE(std::holds_alternative<tftp::Data>(*parsed)) << answer;
+  EXPECT_EQ(std::get<tftp::Data>(*parsed).payload, "ok\n");
+  phone.SendTo(from, tftp::BuildAck(1));
 }
 
 }  // namespace
