@@ -18,6 +18,7 @@
 #include "lib/kit/server/server.h"
 #include "lib/kit/store/migrations.h"
 #include "lib/kit/store/testing/database_test.h"
+#include "onramp/common/v1/common.pb.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
 #include "pqxx/pqxx"
 #include "services/firmware-catalog/migrations.h"
@@ -64,6 +65,12 @@ class CatalogTest : public store::testing::DatabaseTest {
 
   void TearDown() override {
     if (server_) server_->Drain();
+  }
+
+  static std::string FieldOf(const grpc::Status& status) {
+    onramp::common::v1::ErrorDetail detail;
+    detail.ParseFromString(status.error_details());
+    return detail.field();
   }
 
   grpc::Status Upload(const std::string& name, const std::string& bytes, const std::string& sha256,
@@ -481,6 +488,75 @@ TEST_F(CatalogTest, PlansMultiHopAndRefusesLoopsAndDeadEnds) {
   request.set_partner("acme");
   v1::PlanUpgradeResponse response;
   EXPECT_EQ(stub_->PlanUpgrade(&context, request, &response).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(CatalogTest, ImagesAreListedInTheVendorsVersionOrderPageByPage) {
+  // Named so that file-name order is not version order.
+  for (const char* name : {"sip88xx.11-3-7MPP-100.loads", "sip88xx.11-3-7MPP-36.loads", "sip88xx.11-3-7MPP-9.loads",
+                           "sip88xx.11-10-0MPP-1.loads", "sip88xx.11-3-7MSR1-2.loads"}) {
+    std::string bytes = absl::StrCat("image bytes of ", name);
+    ASSERT_TRUE(Upload(name, bytes, digest::Sha256Hex(bytes)).ok());
+  }
+  std::vector<std::string> listed;
+  std::string token;
+  do {
+    grpc::ClientContext context;
+    v1::ListImagesRequest request;
+    request.set_model(kModel);
+    request.mutable_page()->set_page_size(2);
+    request.mutable_page()->set_page_token(token);
+    v1::ListImagesResponse page;
+    ASSERT_TRUE(stub_->ListImages(&context, request, &page).ok());
+    for (const v1::Image& image : page.images()) listed.push_back(image.version());
+    token = page.page().next_page_token();
+  } while (!token.empty());
+  EXPECT_EQ(listed, (std::vector<std::string>{"11-3-7MPP-9", "11-3-7MPP-36", "11-3-7MPP-100", "11-3-7MSR1-2",
+                                              "11-10-0MPP-1"}));
+}
+
+TEST_F(CatalogTest, TargetsEdgesAndRolloutsNeedAnImageAndAnEdgeIsStoredOnce) {
+  Catalog();
+  auto edge = [&](const char* to, v1::UpgradeEdge* stored) {
+    grpc::ClientContext context;
+    v1::UpgradeEdge request;
+    request.set_model(kModel);
+    request.set_from_min("10-0-0MPP-1");
+    request.set_from_max("10-9-9MPP-999");
+    request.set_to(to);
+    return stub_->SetUpgradeEdge(&context, request, stored);
+  };
+  v1::UpgradeEdge ignored;
+  grpc::Status no_image = edge("11-5-0MPP-1", &ignored);
+  EXPECT_EQ(no_image.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(no_image), "to");
+  // The same edge twice (a retried request) is one edge.
+  v1::UpgradeEdge first, again;
+  ASSERT_TRUE(edge("11-2-3MSR1-1", &first).ok());
+  ASSERT_TRUE(edge("11-2-3MSR1-1", &again).ok());
+  EXPECT_EQ(again.id(), first.id());
+  pqxx::connection connection(database().url());
+  pqxx::nontransaction tx(connection);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM firmware.edges WHERE to_version = '11-2-3MSR1-1'")[0].as<int>(), 1);
+
+  grpc::ClientContext target_context;
+  v1::Target target;
+  target.set_partner("acme");
+  target.set_model(kModel);
+  target.set_version("13-0-0MPP-1");
+  grpc::Status no_target_image = stub_->SetTarget(&target_context, target, &target);
+  EXPECT_EQ(no_target_image.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(no_target_image), "version");
+
+  grpc::ClientContext rollout_context;
+  v1::CreateRolloutRequest rollout;
+  rollout.set_partner("acme");
+  rollout.set_model(kModel);
+  rollout.set_target_version("13-0-0MPP-1");
+  rollout.add_stages()->set_percent(100);
+  v1::Rollout created;
+  grpc::Status no_rollout_image = stub_->CreateRollout(&rollout_context, rollout, &created);
+  EXPECT_EQ(no_rollout_image.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(FieldOf(no_rollout_image), "target_version");
 }
 
 }  // namespace

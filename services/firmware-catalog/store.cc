@@ -1,10 +1,13 @@
 #include "services/firmware-catalog/store.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "lib/kit/status/error_detail.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/store/page_token.h"
 #include "lib/kit/store/transaction.h"
@@ -13,10 +16,25 @@
 namespace onramp::firmware {
 
 using firmware_version::ParseVersion;
+using firmware_version::Version;
 
 namespace {
 
 using store::Transact;
+
+// FAILED_PRECONDITION unless the catalog holds an image of `version` for
+// `model`: a target, an edge or a rollout to it would give phones no
+// Upgrade_Rule.
+absl::Status RequireImage(pqxx::transaction_base& tx, const std::string& model, const std::string& version) {
+  pqxx::result found = tx.exec_params(
+      "SELECT 1 FROM firmware.images WHERE version = $2 AND $1 = ANY(string_to_array(models, ',')) LIMIT 1", model,
+      version);
+  if (found.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no image of ", version, " for ", model, " in the catalog; register it first"));
+  }
+  return absl::OkStatus();
+}
 
 constexpr char kImageColumns[] =
     "file_name, version, models, size, sha256, (extract(epoch FROM created_at) * 1000000)::bigint";
@@ -163,25 +181,45 @@ absl::StatusOr<ImageRecord> PostgresCatalogStore::GetImage(const std::string& fi
 absl::StatusOr<std::pair<std::vector<ImageRecord>, std::string>> PostgresCatalogStore::ListImages(
     const std::string& model, int page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
+  // In the vendor's version order (11-3-7MPP-36 before 11-3-7MPP-100),
+  // which SQL cannot sort by: a catalog holds hundreds of images, not
+  // millions, so they are ordered here. The position is the last image
+  // given, as "<version>\n<file name>"; a page starts after it.
   std::vector<ImageRecord> images;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     images.clear();
     for (const pqxx::row& row : tx.exec_params(
-             absl::StrCat("SELECT ", kImageColumns, " FROM firmware.images WHERE file_name > $1 "
-                          "AND ($2 = '' OR $2 = ANY(string_to_array(models, ','))) "
-                          "ORDER BY file_name LIMIT $3"),
-             after, model, page_size + 1)) {
+             absl::StrCat("SELECT ", kImageColumns, " FROM firmware.images "
+                          "WHERE $1 = '' OR $1 = ANY(string_to_array(models, ','))"),
+             model)) {
       images.push_back(ImageFromRow(row));
     }
     return absl::OkStatus();
   }, {.read_only = true});
   if (!status.ok()) return status;
-  std::string next;
-  if (images.size() > static_cast<size_t>(page_size)) {
-    images.pop_back();
-    next = store::PageTokenAfter(images.back().file_name);
+  using Position = std::pair<Version, std::string>;
+  auto position_of = [](const ImageRecord& image) {
+    return Position(ParseVersion(image.version).value_or(Version()), image.file_name);
+  };
+  std::sort(images.begin(), images.end(),
+            [&](const ImageRecord& a, const ImageRecord& b) { return position_of(a) < position_of(b); });
+  auto first = images.begin();
+  if (!after.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(after, absl::MaxSplits('\n', 1));
+    absl::StatusOr<Version> version = ParseVersion(parts[0]);
+    if (parts.size() != 2 || !version.ok()) return store::NotAPageToken();
+    Position last_given(*version, parts[1]);
+    first = std::upper_bound(images.begin(), images.end(), last_given,
+                             [&](const Position& position, const ImageRecord& image) {
+                               return position < position_of(image);
+                             });
   }
-  return std::make_pair(std::move(images), next);
+  std::vector<ImageRecord> page(first, first + std::min<ptrdiff_t>(page_size, images.end() - first));
+  std::string next;
+  if (first + static_cast<ptrdiff_t>(page.size()) != images.end()) {
+    next = store::PageTokenAfter(absl::StrCat(page.back().version, "\n", page.back().file_name));
+  }
+  return std::make_pair(std::move(page), next);
 }
 
 absl::StatusOr<UpgradeEdge> PostgresCatalogStore::AddEdge(const std::string& model, const UpgradeEdge& edge) {
@@ -196,6 +234,14 @@ absl::StatusOr<UpgradeEdge> PostgresCatalogStore::AddEdge(const std::string& mod
       edges.push_back({row[0].as<int64_t>(), *ParseVersion(row[1].c_str()),
                        *ParseVersion(row[2].c_str()), *ParseVersion(row[3].c_str())});
     }
+    // The same edge again (a retry) is the one already there.
+    for (const UpgradeEdge& existing : edges) {
+      if (existing.from_min == edge.from_min && existing.from_max == edge.from_max && existing.to == edge.to) {
+        stored.id = existing.id;
+        return absl::OkStatus();
+      }
+    }
+    RETURN_IF_ERROR(status::WithField(RequireImage(tx, model, edge.to.ToString()), "to"));
     if (absl::Status loop = CheckNoCycle(edges, {}, edge); !loop.ok()) return loop;
     stored.id = tx.exec_params1(
                       "INSERT INTO firmware.edges (model, from_min, from_max, to_version) "
@@ -211,6 +257,7 @@ absl::StatusOr<UpgradeEdge> PostgresCatalogStore::AddEdge(const std::string& mod
 absl::Status PostgresCatalogStore::SetTarget(const std::string& partner, const std::string& model,
                                      const std::string& version) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    RETURN_IF_ERROR(status::WithField(RequireImage(tx, model, version), "version"));
     tx.exec_params(
         "INSERT INTO firmware.targets (partner, model, version) VALUES ($1, $2, $3) "
         "ON CONFLICT (partner, model) DO UPDATE SET version = excluded.version",
@@ -265,6 +312,7 @@ absl::StatusOr<RolloutRecord> PostgresCatalogStore::CreateRollout(const RolloutR
         return absl::OkStatus();
       }
     }
+    RETURN_IF_ERROR(status::WithField(RequireImage(tx, rollout.model, rollout.target_version), "target_version"));
     created = RolloutFromRow(tx.exec_params1(
         absl::StrCat("INSERT INTO firmware.rollouts (partner, model, target_version, stages, "
                      "failure_threshold_percent, state, stage_started_at, idempotency_key) "
