@@ -39,7 +39,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "boost/asio/ip/address.hpp"
 #include "device-agent/factory.h"
+#include "device-agent/http_url.h"
 #include "device-agent/phone.h"
 #include "device-agent/simulator.h"
 #include "device-agent/state.h"
@@ -269,8 +271,21 @@ int StatusCommand(int argc, char** argv) {
   return 0;
 }
 
+// "auto": phones on loopback each take an address of their own (a gateway
+// limits each address, as it would each phone on a network).
+std::string SourceNetworkFor(const std::string& flag, const std::string& activation_url) {
+  if (flag != "auto") return flag;
+  std::optional<HttpLocation> location = ParseHttpUrl(activation_url);
+  if (!location) return "";
+  boost::system::error_code not_an_address;
+  boost::asio::ip::address address = boost::asio::ip::make_address(location->host, not_an_address);
+  bool loopback = location->host == "localhost" || (!not_an_address && address.is_v4() && address.is_loopback());
+  return loopback ? "127.1.0.0/16" : "";
+}
+
 int SimCommand(int argc, char** argv) {
   SimulatorOptions options;
+  options.source_network = "auto";
   config::Flags flags("device-agent sim", "Many phones at once: a boot storm from factory reset.");
   flags.Int("phones", &options.phones, 1, 1 << 24, "How many phones.");
   flags.RequiredString("activation_url", &options.activation_url, "Where the phones ask who owns them.");
@@ -278,6 +293,9 @@ int SimCommand(int argc, char** argv) {
   flags.String("model", &options.model, "The phones' model.");
   flags.String("firmware", &options.firmware, "The image they run.");
   flags.String("ca_file", &options.ca_file, "CA of the servers' certificates.");
+  flags.String("source_network", &options.source_network,
+               "IPv4 network each phone takes its own source address from (any 127/8 address is this host's); "
+               "\"auto\": 127.1.0.0/16 when the activation URL is on loopback, else none; \"\": one address for all.");
   flags.Int("concurrency", &options.concurrency, 1, 65536, "Passes in flight at once (phones due beyond it wait their turn).");
   flags.Duration("storm", &options.storm_window, "Power-on moments spread over this window (0: all at once).");
   int time_scale = 1;
@@ -291,6 +309,7 @@ int SimCommand(int argc, char** argv) {
   if (!factory.ok()) return Fail(factory.status());
   if (*factory) options.factory = &**factory;
   options.time_scale = time_scale;
+  options.source_network = SourceNetworkFor(options.source_network, options.activation_url);
   options.on_progress = [](int64_t done, int64_t total) {
     std::cout << "  " << done << " passes (" << total << " phones)" << std::endl;
   };

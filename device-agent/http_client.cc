@@ -173,7 +173,22 @@ absl::StatusOr<HttpResponse> FetchIn(const HttpRequest& request, asio::yield_con
   // The whole exchange, connection to last byte, within the timeout.
   stream.expires_after(absl::ToChronoNanoseconds(request.timeout));
   beast::error_code error;
-  stream.async_connect(*endpoints, yield[error]);
+  if (request.source_address.empty()) {
+    stream.async_connect(*endpoints, yield[error]);
+  } else {
+    // From this address: bound before connecting, to the first endpoint of
+    // its family (connecting to a range would reopen the socket unbound).
+    asio::ip::address source = asio::ip::make_address(request.source_address, error);
+    if (error) return absl::InvalidArgumentError(absl::StrCat("source address ", request.source_address, " is not an IP"));
+    auto same_family = std::find_if(endpoints->begin(), endpoints->end(), [&source](const auto& entry) {
+      return entry.endpoint().address().is_v4() == source.is_v4();
+    });
+    if (same_family == endpoints->end()) return absl::UnavailableError(absl::StrCat(host, " has no address like ", request.source_address));
+    stream.socket().open(same_family->endpoint().protocol(), error);
+    if (!error) stream.socket().bind(tcp::endpoint(source, 0), error);
+    if (error) return absl::UnavailableError(absl::StrCat("cannot bind ", request.source_address, ": ", error.message()));
+    stream.async_connect(same_family->endpoint(), yield[error]);
+  }
   if (error) return absl::UnavailableError(absl::StrCat("cannot connect to ", host, ":", port, ": ", error.message()));
   stream.socket().set_option(tcp::no_delay(true), error);
   if (!request.tls) return Exchange(stream, request, /*absolute_form=*/!request.proxy.empty(), yield);

@@ -32,6 +32,9 @@ struct HttpRequest {
   // Where to connect instead of resolving `host` (the phone's own DNS
   // answer); empty: resolve it.
   std::string connect_address;
+  // The local address to connect from (the simulator's phones, each its
+  // own loopback address); empty: the system chooses.
+  std::string source_address;
   std::string method = "GET";
   std::string target = "/";  // path and query
   std::map<std::string, std::string> headers;

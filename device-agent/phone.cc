@@ -51,6 +51,7 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   // trusts and its certificate: the cloud's once registered, before that
   // its factory certificate (when it was born with one).
   request.headers.try_emplace("User-Agent", UserAgent());
+  if (request.source_address.empty()) request.source_address = options_.source_address;
   if (request.ca_file.empty()) request.ca_file = options_.ca_file;
   if (state_.registered() && HasFlash()) {
     absl::StatusOr<std::string> certificate = flash_->Read(kCertificateFile);

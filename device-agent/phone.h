@@ -73,6 +73,9 @@ struct PhoneOptions {
   // discovery and [--srv] rules; empty: the lease's option 6 (port 53), or
   // without one the system's resolver.
   std::string dns_resolver;
+  // The address the phone's HTTP(S) requests come from; empty: the
+  // system's choice (the simulator gives each phone a loopback address).
+  std::string source_address;
   // An HTTP proxy ("host:port") until the profile names one
   // (HTTP_Proxy_Host_Address and HTTP_Proxy_Port).
   std::string proxy;

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_cat.h"
 #include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/network_v4.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "device-agent/http_client.h"
 #include "device-agent/phone.h"
@@ -26,9 +28,25 @@ absl::StatusOr<std::string> SimulatedMac(const std::string& prefix, int64_t inde
   return absl::StrCat(base->Lower().substr(0, 6), absl::StrFormat("%06x", index));
 }
 
+absl::StatusOr<std::string> SimulatedSourceAddress(const std::string& network, int64_t index) {
+  boost::system::error_code error;
+  asio::ip::network_v4 parsed = asio::ip::make_network_v4(network, error);
+  if (error || parsed.prefix_length() > 30) {
+    return absl::InvalidArgumentError(absl::StrCat("source network ", network, " is not an IPv4 network of 4 or more addresses"));
+  }
+  const uint64_t hosts = (uint64_t{1} << (32 - parsed.prefix_length())) - 2;
+  const uint64_t host = 1 + static_cast<uint64_t>(index) % hosts;
+  return asio::ip::address_v4(parsed.network().to_uint() + static_cast<uint32_t>(host)).to_string();
+}
+
 absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
   if (options.phones < 1 || options.concurrency < 1) {
     return absl::InvalidArgumentError("phones and concurrency must be positive");
+  }
+  if (!options.source_network.empty()) {
+    if (absl::StatusOr<std::string> first = SimulatedSourceAddress(options.source_network, 0); !first.ok()) {
+      return first.status();
+    }
   }
   using Clock = asio::steady_timer::clock_type;
   asio::io_context io(1);  // one thread: no locks between the phones
@@ -76,7 +94,11 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
   auto pass = [&](size_t index, asio::yield_context yield) {
     v1::PhoneState& state = phones[index].state;
     auto began = Clock::now();
-    Phone phone = Phone::InMemory(phone_options, std::move(state));
+    PhoneOptions its_options = phone_options;
+    if (!options.source_network.empty()) {
+      its_options.source_address = *SimulatedSourceAddress(options.source_network, static_cast<int64_t>(index));
+    }
+    Phone phone = Phone::InMemory(std::move(its_options), std::move(state));
     HttpClient client(yield);
     (void)phone.Provision(client);  // in memory: never fails to save
     state = phone.state();

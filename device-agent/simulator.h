@@ -33,6 +33,11 @@ struct SimulatorOptions {
   // the storm begins (its cost is not the storm's). Null: phones without
   // one (old phones, which prove nothing).
   const Factory* factory = nullptr;
+  // Each phone's own source address, from this IPv4 network ("127.1.0.0/16":
+  // any 127/8 address is this host's), as phones on a network have, so a
+  // per-address limit meets one phone, not the whole simulation. Empty:
+  // every phone comes from the system's choice (one address).
+  std::string source_network;
   // Passes in flight at once (the phones' network and file descriptors);
   // phones due beyond it wait their turn.
   int concurrency = 256;
@@ -56,11 +61,17 @@ struct SimulationReport {
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;  // one provisioning pass
 };
 
-// INVALID_ARGUMENT for a bad prefix or count (at most 16,777,216 phones).
+// INVALID_ARGUMENT for a bad prefix, count (at most 16,777,216 phones) or
+// source network.
 absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options);
 
 // The i-th phone's MAC under `prefix` ("02:00:00" and 5 give 020000000005).
 absl::StatusOr<std::string> SimulatedMac(const std::string& prefix, int64_t index);
+
+// The i-th phone's source address in `network` ("127.1.0.0/16" and 0 give
+// 127.1.0.1): hosts only (no network or broadcast address), wrapping
+// around when there are more phones than hosts.
+absl::StatusOr<std::string> SimulatedSourceAddress(const std::string& network, int64_t index);
 
 }  // namespace onramp::agent
 

@@ -6,6 +6,8 @@
 #include "device-agent/simulator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lib/kit/rate_limit/token_buckets.h"
+#include "services/gateway/wiring.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -114,6 +116,47 @@ TEST_F(BootStormTest, InSteadyModePhonesGoOnResyncingOnTheirTimers) {
   EXPECT_GT(report->passes, 5 * kSteadyPhones);
   EXPECT_EQ(report->by_state["acquired"], kSteadyPhones);
   EXPECT_EQ(report->by_outcome["A"], kSteadyPhones);
+}
+
+TEST_F(BootStormTest, BehindAPerAddressLimitEachSimulatedPhoneIsItsOwnAddress) {
+  constexpr int kLimitedPhones = 200;
+  grpc::ClientContext context;
+  device::v1::ClaimDevicesRequest claim;
+  claim.set_partner("acme");
+  claim.set_idempotency_key("limited");
+  claim.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+  for (int i = 0; i < kLimitedPhones; ++i) {
+    device::v1::DeviceRow* row = claim.add_devices();
+    row->mutable_mac()->set_value(*agent::SimulatedMac("02:00:02", i));
+    row->set_model(::onramp::testing::kPhoneModel);
+  }
+  device::v1::ClaimDevicesResponse claimed;
+  ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+  // A gateway that lets each address a few requests (a phone's pass is two).
+  rate_limit::TokenBuckets per_source({.rate_per_second = 1, .burst = 4});
+  auto registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<gateway::HttpServer> limited =
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source).handler);
+  const std::string limited_base = absl::StrCat("http://127.0.0.1:", limited->port());
+  auto storm = [&](const std::string& source_network) {
+    return agent::Simulate({.phones = kLimitedPhones,
+                            .mac_prefix = "02:00:02",
+                            .activation_url = limited_base,
+                            .source_network = source_network,
+                            .concurrency = 32,
+                            .time_scale = 100});
+  };
+  // Each from its own loopback address: the limit meets one phone at a time.
+  absl::StatusOr<agent::SimulationReport> spread = storm("127.1.0.0/16");
+  ASSERT_TRUE(spread.ok()) << spread.status();
+  EXPECT_EQ(spread->by_state["acquired"], kLimitedPhones);
+  // All from one address, the same phones meet 429s: most stay Pending.
+  absl::StatusOr<agent::SimulationReport> one_address = storm("");
+  ASSERT_TRUE(one_address.ok()) << one_address.status();
+  EXPECT_GT(one_address->by_state["pending"], kLimitedPhones / 2);
+  EXPECT_EQ(agent::SimulatedSourceAddress("127.1.0.0/16", 0).value_or(""), "127.1.0.1");
+  EXPECT_EQ(agent::SimulatedSourceAddress("127.1.0.0/30", 2).value_or(""), "127.1.0.1");  // two hosts: wraps
+  EXPECT_FALSE(agent::SimulatedSourceAddress("127.1.0.0/31", 0).ok());
 }
 
 }  // namespace
