@@ -19,6 +19,9 @@ struct Peer {
   std::string address;  // the client's IP
   bool tls = false;
   bool tftp = false;  // a TFTP read request, answered as a GET
+  // TFTP: the MAC ($MA form) the LAN's DHCP lease gives this address
+  // (--tftp_leases); a claim, not a proof. Empty: none known.
+  std::string lease_mac;
   ClientCertificate client_certificate = ClientCertificate::kNone;
   // The verified certificate's subject CN (a phone's MAC) and serial
   // (lowercase hex); empty without one.

@@ -25,6 +25,11 @@ namespace {
 
 namespace http = boost::beast::http;
 
+// What a phone that asked for &PN.cfg over TFTP, unknown, is given: a rule
+// that makes it name itself.
+constexpr std::string_view kTftpBootstrapProfile =
+    "<flat-profile>\n  <Profile_Rule>/device/$PN/$MA</Profile_Rule>\n</flat-profile>\n";
+
 Response Text(http::status status, std::string_view text) {
   Response response(status, 11);
   response.set(http::field::content_type, "text/plain");
@@ -262,6 +267,7 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
                                   const std::string& request_id) {
   std::string stem = file.substr(0, file.rfind('.'));
   absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
+  if (!agent.ok() && peer.tftp) return TftpFactoryFile(peer, file, request_id);
   if (!agent.ok()) return Text(http::status::bad_request, "a phone User-Agent is required\n");
   if (absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(stem); mac.ok()) {
     return Redirect(agent, peer, agent->model, mac->Lower(), request_id);  // $MA.cfg
@@ -272,6 +278,27 @@ Response PhoneRoutes::FactoryFile(const Request& request, const Peer& peer, cons
       stem == agent->model || stem == series || (!agent->serial.empty() && stem == agent->serial);
   if (!names_this_phone || !agent->mac.has_value()) return Text(http::status::not_found, "no such profile\n");
   return Redirect(agent, peer, agent->model, agent->mac->Lower(), request_id);
+}
+
+Response PhoneRoutes::TftpFactoryFile(const Peer& peer, const std::string& file, const std::string& request_id) {
+  std::string stem = file.substr(0, file.rfind('.'));
+  if (identity::MacAddress::Parse(stem).ok()) {
+    return Text(http::status::not_found, "$MA.cfg over TFTP names no model: ask for device/<PN>/<MAC>\n");
+  }
+  bool model_name = !stem.empty() && stem.size() <= 64 &&
+                    std::all_of(stem.begin(), stem.end(), [](char c) { return absl::ascii_isalnum(c) || c == '-'; });
+  if (!model_name) return Text(http::status::not_found, "no such profile\n");
+  // &PN.cfg names the model; the LAN's lease, if the gateway reads one,
+  // names the phone: together they are a redirect query.
+  if (file.ends_with(".cfg") && !peer.lease_mac.empty()) {
+    return Redirect(absl::NotFoundError("TFTP"), peer, stem, peer.lease_mac, request_id);
+  }
+  // Otherwise the phone is told to name itself: its next resync asks for
+  // device/$PN/$MA (the phone expands both) from its TFTP server (DHCP
+  // option 66, as for the factory-default rule).
+  Response response = Text(http::status::ok, std::string(kTftpBootstrapProfile));
+  response.set(http::field::content_type, "application/xml");
+  return response;
 }
 
 Reply PhoneRoutes::Firmware(const Request& request, const std::string& file, const std::string& request_id) {

@@ -91,6 +91,8 @@ class PhoneRoutes {
   Response Activate(const Request& request, const Peer& peer, const std::string& request_id);
   Response FactoryFile(const Request& request, const Peer& peer, const std::string& file,
                        const std::string& request_id);
+  // The same asked over TFTP, which carries no User-Agent.
+  Response TftpFactoryFile(const Peer& peer, const std::string& file, const std::string& request_id);
   Reply Firmware(const Request& request, const std::string& file, const std::string& request_id);
   Response Register(const Request& request, const Peer& peer, const std::string& request_id);
   Response State(const Request& request, const Peer& peer, const std::string& request_id);

@@ -81,6 +81,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Port("tftp_port", &options->tftp.port, "UDP port of the TFTP listener (69 in production); 0 picks a free one.");
   flags.Int("tftp_max_transfers", &options->tftp.max_transfers, 1, 100000,
             "TFTP transfers at once; more are refused, not queued.");
+  flags.String("tftp_leases", &options->tftp_leases,
+               "The LAN's DHCP leases (a dnsmasq lease file), so a phone asking for &PN.cfg over TFTP "
+               "is known by its address; empty: such a phone is told to ask for device/$PN/$MA.");
   flags.Int("tftp_max_transfers_per_source", &options->tftp.max_transfers_per_source, 1, 100000,
             "TFTP transfers at once from one address (a NAT may hide a site's phones behind one).");
   flags.String("metrics_host", &options->metrics_host, "Address of the Prometheus endpoint.");
@@ -243,13 +246,15 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_
   return handlers;
 }
 
-FileResolver TftpFiles(Handler handler) {
-  return [handler = std::move(handler)](const std::string& file_name,
-                                        const Peer& peer) -> absl::StatusOr<std::string> {
+FileResolver TftpFiles(Handler handler, DhcpLeases* leases) {
+  return [handler = std::move(handler), leases](const std::string& file_name,
+                                                const Peer& peer) -> absl::StatusOr<std::string> {
     std::string_view name = file_name;
     while (name.starts_with('/')) name.remove_prefix(1);
     Request request(http::verb::get, "/" + std::string(name), 11);
-    Reply reply = handler(request, peer);
+    Peer leased = peer;
+    if (leases != nullptr) leased.lease_mac = leases->MacOf(peer.address).value_or("");
+    Reply reply = handler(request, leased);
     Response& response = reply.response;
     if (reply.source != nullptr) {
       // Only firmware streams, and images are too large to hold for a
@@ -348,8 +353,11 @@ absl::Status Run(const Options& options) {
                         .Register(*registry);
   TftpServerOptions tftp_options = options.tftp;
   tftp_options.host = options.http.host;
+  std::optional<DhcpLeases> leases;
+  if (!options.tftp_leases.empty()) leases.emplace(options.tftp_leases);
   ASSIGN_OR_RETURN(std::unique_ptr<TftpServer> tftp,
-                   TftpServer::Start(tftp_options, TftpFiles(handler), [&transfers](TransferOutcome outcome) {
+                   TftpServer::Start(tftp_options, TftpFiles(handler, leases ? &*leases : nullptr),
+                                     [&transfers](TransferOutcome outcome) {
                      transfers.Add({{"outcome", OutcomeName(outcome)}}).Increment();
                    }));
   log::Info("serving", {{"http_port", server->port()},

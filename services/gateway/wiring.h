@@ -13,6 +13,7 @@
 #include "lib/kit/config/flags.h"
 #include "lib/kit/rate_limit/token_buckets.h"
 #include "prometheus/registry.h"
+#include "services/gateway/dhcp_leases.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
@@ -27,6 +28,7 @@ struct Options {
   int https_port = -1;  // -1: no HTTPS listener; it shares http's host and limits
   TlsFiles tls;
   TftpServerOptions tftp;  // on http.host
+  std::string tftp_leases;  // a dnsmasq lease file; empty: none
   std::string metrics_host = "0.0.0.0";
   int metrics_port = 0;
   std::string activation_code_addr;
@@ -69,8 +71,10 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
 // TFTP read requests answered exactly as `handler` answers a GET of
 // "/<file name>" (no User-Agent, so the phone's identity must be in the
 // name, e.g. device/$PN/$MA): 200 gives the body, 404 "file not found",
-// other 4xx "access violation", the rest error 0.
-FileResolver TftpFiles(Handler handler);
+// other 4xx "access violation", the rest error 0. With `leases`, the MAC a
+// client's address is leased to goes with the request (&PN.cfg then names
+// the phone).
+FileResolver TftpFiles(Handler handler, DhcpLeases* leases = nullptr);
 
 // The revocation list of `devices` (device-activation), read every `poll`.
 std::unique_ptr<RevokedCertificates> RevocationsOf(clients::DeviceActivation& devices, absl::Duration poll);

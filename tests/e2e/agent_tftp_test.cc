@@ -4,6 +4,7 @@
 // its next pass follows the partner's rule to its profile.
 
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,9 @@
 #include "device-agent/state.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/gateway/dhcp_leases.h"
+#include "services/gateway/tftp_server.h"
+#include "services/gateway/wiring.h"
 #include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -67,6 +71,40 @@ TEST_F(AgentTftpTest, AnUnclaimedPhoneOverTftpIsOutcomeB) {
   agent::Phone phone = Load(dir, {{160, absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/device/$PN/$MA")}});
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_EQ(phone.state().last_outcome(), "B");  // TFTP "file not found", as a 404
+}
+
+TEST_F(AgentTftpTest, TheFactoryDefaultPnCfgOverTftpFindsThePhoneByItsLease) {
+  ClaimAndProfile(false, base_ + "/profile/$MA.xml");
+  // The LAN's DHCP server leased this address to the phone.
+  const std::string lease_file = ::testing::TempDir() + "/dnsmasq.leases";
+  std::ofstream(lease_file) << "1767225600 00:0e:08:aa:bb:cc 127.0.0.1 SEP000E08AABBCC *\n";
+  gateway::DhcpLeases leases(lease_file);
+  std::unique_ptr<gateway::TftpServer> lan_tftp =
+      *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 1}, gateway::TftpFiles(handlers_.handler, &leases));
+  const std::string dir = ::onramp::testing::NewPhone("tftp-factory", kPhoneMac, dir_);
+  agent::Phone phone = Load(dir, {});
+  // Pre-provisioned on the LAN: the factory rule, &PN.cfg from its TFTP server.
+  ASSERT_TRUE(phone.Set("Profile_Rule", absl::StrCat("tftp://127.0.0.1:", lan_tftp->port(), "/$PN.cfg")).ok());
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, Contains(HasSubstr("resync: TFTP got 127.0.0.1")));
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Profile_Rule").value(), base_ + "/profile/$MA.xml");
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+}
+
+TEST_F(AgentTftpTest, WithoutALeaseAnUnknownPhoneIsToldToNameItself) {
+  const std::string dir = ::onramp::testing::NewPhone("tftp-unknown", kPhoneMac, dir_);
+  agent::Phone phone = Load(dir, {});
+  ASSERT_TRUE(phone.Set("Profile_Rule", absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/$PN.cfg")).ok());
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_EQ(phone.state().parameters().at("Profile_Rule").value(), "/device/$PN/$MA");
+  // $MA.cfg cannot name the model over TFTP: not found, and the phone says why.
+  ASSERT_TRUE(phone.Set("Profile_Rule", absl::StrCat("tftp://127.0.0.1:", tftp_->port(), "/$MA.cfg")).ok());
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().last_outcome(), "B");
+  EXPECT_THAT(phone.state().last_detail(), HasSubstr("names no model"));
 }
 
 }  // namespace
