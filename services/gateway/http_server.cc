@@ -7,6 +7,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
@@ -55,6 +56,16 @@ asio::awaitable<std::invoke_result_t<Work&>> OffLoop(asio::thread_pool& pool, Wo
 template <typename Stream>
 asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& source, absl::Duration timeout,
                                     asio::thread_pool& pool) {
+  // The access log said the status when the answer began; a body cut off
+  // is said here, under the same request id.
+  const std::string request_id(head["X-Request-Id"]);
+  int64_t length = -1;
+  if (!absl::SimpleAtoi(std::string(head[http::field::content_length]), &length)) length = -1;
+  int64_t sent = 0;
+  auto cut_off = [&](const std::string& why) {
+    log::Warn("streamed body cut off",
+              {{"request_id", request_id}, {"sent_bytes", sent}, {"content_length", length}, {"error", why}});
+  };
   http::response<http::buffer_body> response(std::move(head.base()));
   response.body().data = nullptr;
   response.body().more = true;
@@ -66,7 +77,7 @@ asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& s
   for (;;) {
     absl::StatusOr<std::string> piece = co_await OffLoop(pool, [&source] { return source.Next(); });
     if (!piece.ok()) {
-      log::Warn("streamed body failed", {{"error", piece.status().ToString()}});
+      cut_off(piece.status().ToString());
       co_return false;
     }
     response.body().data = piece->empty() ? nullptr : piece->data();
@@ -75,7 +86,11 @@ asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& s
     beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(timeout));
     auto [error, written] = co_await http::async_write(stream, serializer, asio::as_tuple(asio::use_awaitable));
     (void)written;
-    if (error && error != http::error::need_buffer) co_return false;
+    if (error && error != http::error::need_buffer) {
+      cut_off(error == beast::error::timeout ? "the reader took nothing for the stream timeout" : error.message());
+      co_return false;
+    }
+    sent += static_cast<int64_t>(piece->size());
     if (piece->empty()) co_return true;
   }
 }
@@ -223,7 +238,7 @@ struct HttpServer::Impl {
       beast::get_lowest_layer(stream).expires_after(absl::ToChronoMilliseconds(options.request_timeout));
       bool keep_alive = reply.response.keep_alive();
       if (reply.source != nullptr && !head) {
-        if (!co_await WriteStreamed(stream, std::move(reply.response), *reply.source, options.request_timeout,
+        if (!co_await WriteStreamed(stream, std::move(reply.response), *reply.source, options.stream_timeout,
                                    *handlers)) {
           co_return;
         }

@@ -94,6 +94,9 @@ struct HttpServerOptions {
   uint64_t max_upload_bytes = uint64_t{4} << 30;  // through an UploadRoute
   absl::Duration request_timeout = absl::Seconds(10);  // to receive one whole request
   absl::Duration idle_timeout = absl::Seconds(30);     // between keep-alive requests
+  // How long a streamed body (a firmware image) waits on a reader that
+  // takes nothing before the connection is cut (and the cut logged).
+  absl::Duration stream_timeout = absl::Seconds(60);
   int max_connections = 10000;
   // With a context the listener speaks only TLS; each connection uses the
   // context current when it was accepted.

@@ -78,6 +78,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Duration("request_timeout", &options->http.request_timeout,
                  "Time a client has to send one whole request.");
   flags.Duration("idle_timeout", &options->http.idle_timeout, "Keep-alive idle time allowed.");
+  flags.Duration("stream_timeout", &options->http.stream_timeout,
+                 "How long a download waits on a phone that reads nothing before it is cut off (and logged).");
   flags.Port("tftp_port", &options->tftp.port, "UDP port of the TFTP listener (69 in production); 0 picks a free one.");
   flags.Int("tftp_max_transfers", &options->tftp.max_transfers, 1, 100000,
             "TFTP transfers at once; more are refused, not queued.");

@@ -2,14 +2,23 @@
 // from firmware-catalog, byte ranges for resumed downloads, validators,
 // HEAD, and the refusals.
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/base/digest/digest.h"
 #include "lib/testing/shell.h"
+#include "services/gateway/http_server.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -73,6 +82,46 @@ TEST_F(GatewayFirmwareTest, StreamsTheWholeImageWithAStrongEtag) {
   EXPECT_THAT(head, HasSubstr(absl::StrCat("Content-Length: ", bytes_.size())));
   // The phone has it already.
   EXPECT_THAT(Curl(absl::StrCat("-H 'If-None-Match: \"", sha256_, "\"' ", url_)), HasSubstr("HTTP/1.1 304"));
+}
+
+TEST_F(GatewayFirmwareTest, AReaderThatPausesLongerThanARequestMayTakeIsNotCutOff) {
+  // 8 MiB, more than the kernel buffers between the two ends hold, so the
+  // gateway must wait for the phone.
+  std::string large(8 << 20, 'x');
+  for (size_t i = 0; i < large.size(); i += 4096) large[i] = static_cast<char>(i / 4096);
+  UploadImage("sip88xx.12-5-1MPP-100.loads", large);
+  std::unique_ptr<gateway::HttpServer> server = *gateway::HttpServer::Start(
+      {.host = "127.0.0.1", .request_timeout = absl::Seconds(1), .stream_timeout = absl::Seconds(30)},
+      handlers_.handler);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int small = 16 * 1024;  // the phone's small receive window
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+  timeval bound{.tv_sec = 20, .tv_usec = 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  sockaddr_in address{.sin_family = AF_INET, .sin_port = htons(static_cast<uint16_t>(server->port()))};
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string request = "GET /firmware/sip88xx.12-5-1MPP-100.loads HTTP/1.1\r\nHost: gw\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string received;
+  char buffer[65536];
+  auto read_some = [&] {
+    ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+    if (n > 0) received.append(buffer, static_cast<size_t>(n));
+    return n;
+  };
+  while (received.size() < 100000 && read_some() > 0) {
+  }
+  // The phone stops reading for three times what a request may take.
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  while (read_some() > 0) {
+  }
+  close(fd);
+  size_t body = received.find("\r\n\r\n");
+  ASSERT_NE(body, std::string::npos);
+  EXPECT_THAT(received.substr(0, body), HasSubstr("HTTP/1.1 200"));
+  EXPECT_EQ(received.size() - body - 4, large.size());
+  EXPECT_EQ(digest::Sha256Hex(received.substr(body + 4)), digest::Sha256Hex(large));
 }
 
 TEST_F(GatewayFirmwareTest, RangesResumeDownloads) {

@@ -5,7 +5,7 @@
 
 namespace onramp::clients {
 
-std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address, int stream_window_bytes) {
   grpc::ChannelArguments arguments;
   arguments.SetLoadBalancingPolicyName("round_robin");
   // gRPC's reconnect backoff grows to 120 s by default, so a backend back
@@ -14,6 +14,10 @@ std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address) {
   arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(absl::ToInt64Milliseconds(kMaxReconnectBackoff)));
+  if (stream_window_bytes > 0) {
+    arguments.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    arguments.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, stream_window_bytes);
+  }
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
 }
 

@@ -21,7 +21,12 @@ namespace onramp::clients {
 
 inline constexpr absl::Duration kMaxReconnectBackoff = absl::Seconds(1);
 
-std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address);
+// With `stream_window_bytes`, each stream's HTTP/2 window stays at that size
+// (gRPC otherwise grows it with the bandwidth it measures, to megabytes): a
+// caller that streams large responses to slow readers — the gateway's
+// firmware downloads — then holds at most that much per stream, because the
+// server sends only what the reader has taken.
+std::shared_ptr<grpc::Channel> ServiceChannel(const std::string& address, int stream_window_bytes = 0);
 
 }  // namespace onramp::clients
 

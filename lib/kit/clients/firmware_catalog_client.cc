@@ -12,6 +12,10 @@ using Stub = firmware::v1::FirmwareCatalogService::Stub;
 
 namespace {
 
+// An image stream holds at most this much in flight: four 64 KiB chunks
+// ahead of a reader (a phone) that may be slow.
+constexpr int kImageStreamWindowBytes = 256 * 1024;
+
 // The ReadImage stream; it holds its backend slot until destroyed.
 class GrpcImageReader final : public ImageReader {
  public:
@@ -85,7 +89,7 @@ class GrpcImageWriter final : public ImageWriter {
 
 FirmwareCatalogClient::FirmwareCatalogClient(const std::string& address, CallPolicy policy,
                                              absl::Duration download_deadline)
-    : stub_(firmware::v1::FirmwareCatalogService::NewStub(ServiceChannel(address))),
+    : stub_(firmware::v1::FirmwareCatalogService::NewStub(ServiceChannel(address, kImageStreamWindowBytes))),
       backend_("firmware-catalog", std::move(policy)),
       download_deadline_(download_deadline) {}
 
