@@ -45,6 +45,7 @@ class AttackerTest : public ::onramp::testing::GatewayFleetTest {
     // acme's phone: claimed, its profile holds a SIP password and comes over
     // plain HTTP, and a rollout of its model is under way.
     ClaimAndProfile(/*with_secret=*/true, base_ + "/profile/$MA.xml");
+    UploadImage("sip88xx.12-0-1MPP0001-245.loads", "the image rolled out");
     grpc::ClientContext context;
     firmware::v1::CreateRolloutRequest create;
     create.set_partner("acme");

@@ -332,6 +332,7 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
                 R"({"parameters": [{"name": "Proxy_1_", "value": "sip.acme.example"}]})")
                 .status,
             200);
+  UploadImage("sip88xx.12-0-1MPP0001-245.loads", "the image rolled out");
   Answer rollout = Api("POST", "/api/v1/rollouts", acme_,
                        R"({"model": "CP-8851-3PCC", "target_version": "12-0-1MPP0001-245",
                            "stages": [{"percent": 100}], "failure_threshold_percent": 10})");
@@ -370,6 +371,7 @@ TEST_F(PartnerApiTest, RolloutsAreCreatedOncePerIdempotencyKey) {
   const std::string create = R"({"model": "CP-8851-3PCC", "target_version": "12-0-1MPP0001-245",
                                  "stages": [{"percent": 50, "min_soak": "3600s"}, {"percent": 100, "min_soak": "3600s"}],
                                  "failure_threshold_percent": 10})";
+  UploadImage("sip88xx.12-0-1MPP0001-245.loads", "the image rolled out");
   Answer first = Api("POST", "/api/v1/rollouts", acme_, create, "-H 'Idempotency-Key: r-1'");
   ASSERT_EQ(first.status, 201) << first.body;
   Answer retried = Api("POST", "/api/v1/rollouts", acme_, create, "-H 'Idempotency-Key: r-1'");
