@@ -4,7 +4,7 @@
 # is a zombie or another program), the fleet moved to other ports, down.
 set -euo pipefail
 
-fleet_dir=$(mktemp -d /tmp/onramp-fleet-test.XXXXXX)
+fleet_dir=$(mktemp -d --suffix=.onramp-fleet-test)
 chmod 755 "$fleet_dir"  # the postgres user must reach its pg/
 zombie_parent=""
 stranger=""
