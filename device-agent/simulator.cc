@@ -43,16 +43,12 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
   if (options.phones < 1 || options.concurrency < 1) {
     return absl::InvalidArgumentError("phones and concurrency must be positive");
   }
-  if (!options.source_network.empty()) {
-    if (absl::StatusOr<std::string> first = SimulatedSourceAddress(options.source_network, 0); !first.ok()) {
-      return first.status();
-    }
-  }
   using Clock = asio::steady_timer::clock_type;
   asio::io_context io(1);  // one thread: no locks between the phones
   struct SimulatedPhone {
     v1::PhoneState state;
     asio::steady_timer timer;
+    std::string source_address;  // empty: the system's choice
   };
   std::deque<SimulatedPhone> phones;
   for (int i = 0; i < options.phones; ++i) {
@@ -65,7 +61,13 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     if (options.factory != nullptr) {
       if (absl::Status made = options.factory->Manufacture(identity); !made.ok()) return made;
     }
-    phones.push_back({FactoryReset(identity), asio::steady_timer(io)});
+    std::string source_address;
+    if (!options.source_network.empty()) {
+      absl::StatusOr<std::string> address = SimulatedSourceAddress(options.source_network, i);
+      if (!address.ok()) return address.status();
+      source_address = *std::move(address);
+    }
+    phones.push_back({FactoryReset(identity), asio::steady_timer(io), std::move(source_address)});
   }
   const Clock::time_point start = Clock::now();
   const Clock::time_point steady_until =
@@ -95,9 +97,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     v1::PhoneState& state = phones[index].state;
     auto began = Clock::now();
     PhoneOptions its_options = phone_options;
-    if (!options.source_network.empty()) {
-      its_options.source_address = *SimulatedSourceAddress(options.source_network, static_cast<int64_t>(index));
-    }
+    its_options.source_address = phones[index].source_address;
     Phone phone = Phone::InMemory(std::move(its_options), std::move(state));
     HttpClient client(yield);
     (void)phone.Provision(client);  // in memory: never fails to save
