@@ -159,7 +159,10 @@ TEST_F(ProfileServiceTest, EachPartnersPhonesGetTheirOwnMergedProfile) {
 class Owners : public clients::StubDeviceActivation {
  public:
   explicit Owners(std::map<std::string, std::string> owners) : owners_(std::move(owners)) {}
+  // While set, every question fails so (device-activation down).
+  absl::Status failure;
   absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest& request, const std::string&) override {
+    if (!failure.ok()) return failure;
     auto found = owners_.find(request.mac().value());
     if (found == owners_.end()) return absl::NotFoundError("no partner has claimed this phone");
     device::v1::Owner owner;
@@ -173,7 +176,16 @@ class Owners : public clients::StubDeviceActivation {
 
 TEST_F(ProfileServiceTest, AClaimedPhoneWithoutADeviceLayerGetsItsPartnersAndModelsLayers) {
   ThreePartners();
-  Start(std::make_unique<Owners>(std::map<std::string, std::string>{{"000e08aabb10", "acme"}}));
+  auto owners = std::make_unique<Owners>(std::map<std::string, std::string>{{"000e08aabb10", "acme"}});
+  Owners& ownership = *owners;
+  Start(std::move(owners));
+  // device-activation down: the phone is told to come back (UNAVAILABLE, a
+  // 503 at the gateway, outcome C), not that it has no profile.
+  ownership.failure = absl::UnavailableError("device-activation is down");
+  grpc::Status down;
+  Render("000e08aabb10", "CP-8851-3PCC", "", true, &down);
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
+  ownership.failure = absl::OkStatus();
   std::string profile = Render("000e08aabb10").body();
   EXPECT_THAT(profile, HasSubstr("<Proxy_1_ ua=\"na\">sip.acme.example</Proxy_1_>"));
   EXPECT_THAT(profile, HasSubstr("<Back_Light_Timer ua=\"na\">30</Back_Light_Timer>"));

@@ -161,6 +161,13 @@ TEST_F(AgentRedirectTest, APhoneClaimedWithOnlyAPartnerLayerIsAcquiredAndGetsIts
   }
   profile::v1::Layer stored;
   ASSERT_TRUE(profiles_->PutLayer(&context, layer, &stored).ok());
+  // Someone who knows the MAC, model and serial gets the profile encrypted
+  // with a key only the proven phone will be handed: never the secret,
+  // before the phone holds its key or after.
+  const std::string anyones = absl::StrCat(::onramp::testing::kPhoneAgent, " ", base_, "/profile/", kPhoneMac, ".xml");
+  std::string before = ::onramp::testing::Curl(anyones);
+  EXPECT_THAT(before, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(before, Not(HasSubstr("partner-wide-secret")));
 
   agent::Phone phone = LoadSecure(NewPhone(kPhoneMac));
   ASSERT_TRUE(phone.Provision().ok());
@@ -169,6 +176,7 @@ TEST_F(AgentRedirectTest, APhoneClaimedWithOnlyAPartnerLayerIsAcquiredAndGetsIts
   EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
   // Proven, it was handed its key: the secret came encrypted over plain HTTP.
   EXPECT_EQ(phone.state().parameters().at("Password_1_").value(), "partner-wide-secret");
+  EXPECT_THAT(::onramp::testing::Curl(anyones), Not(HasSubstr("partner-wide-secret")));
 }
 
 TEST_F(AgentRedirectTest, APartnersHttpAuthenticationIsAnsweredWithTheRulesCredentials) {

@@ -89,8 +89,12 @@ TEST_F(AgentTftpTest, TheFactoryDefaultPnCfgOverTftpFindsThePhoneByItsLease) {
   EXPECT_THAT(steps_, Contains(HasSubstr("resync: TFTP got 127.0.0.1")));
   EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
   EXPECT_EQ(phone.state().parameters().at("Profile_Rule").value(), base_ + "/profile/$MA.xml");
+  // A lease is a claim, as a User-Agent is: the rule and nothing secret.
+  EXPECT_FALSE(phone.state().parameters().contains("Cloud_Registration_Credential"));
+  EXPECT_FALSE(phone.state().parameters().contains("GPP_SA"));
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_FALSE(phone.state().registered());
 }
 
 TEST_F(AgentTftpTest, WithoutALeaseAnUnknownPhoneIsToldToNameItself) {
