@@ -2,7 +2,10 @@
 #define ONRAMP_LIB_TESTING_FREE_PORT_H_
 
 // A loopback port nothing listens on at the moment of asking, for a program
-// a test starts that cannot be told to pick its own (dnsmasq, tinyproxy).
+// a test starts that cannot be told to pick its own (dnsmasq, tinyproxy),
+// or a server whose address others must know before it starts. Taken below
+// the kernel's ephemeral range when there is room, so no outgoing
+// connection is handed it before the test binds it.
 
 namespace onramp::testing {
 
