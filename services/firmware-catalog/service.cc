@@ -58,6 +58,14 @@ v1::RolloutState ToProto(RolloutState state) {
   return v1::ROLLOUT_STATE_UNSPECIFIED;
 }
 
+absl::StatusOr<RolloutState> FromProto(v1::RolloutState state) {
+  for (RolloutState known : {RolloutState::kRunning, RolloutState::kPaused, RolloutState::kHalted,
+                             RolloutState::kAborted, RolloutState::kCompleted}) {
+    if (ToProto(known) == state) return known;
+  }
+  return InvalidField("state", "state is one of ROLLOUT_STATE_RUNNING ... ROLLOUT_STATE_COMPLETED");
+}
+
 void ToProto(const RolloutRecord& rollout, v1::Rollout* out) {
   out->set_id(rollout.id);
   out->set_partner(rollout.partner);
@@ -74,6 +82,7 @@ void ToProto(const RolloutRecord& rollout, v1::Rollout* out) {
   out->set_successes(rollout.progress.successes);
   out->set_failures(rollout.progress.failures);
   proto::SetTimestamp(rollout.progress.stage_started, out->mutable_stage_start_time());
+  proto::SetTimestamp(rollout.created, out->mutable_create_time());
 }
 
 struct DigestDeleter {
@@ -348,6 +357,29 @@ grpc::Status FirmwareCatalogServiceImpl::GetRollout(grpc::ServerContext*, const 
     rollout.progress =
         ProgressAt(rollout.stages, rollout.failure_threshold_percent, rollout.progress, options_.now());
     ToProto(rollout, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status FirmwareCatalogServiceImpl::ListRollouts(grpc::ServerContext*, const v1::ListRolloutsRequest* request,
+                                                      v1::ListRolloutsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
+    CatalogStore::RolloutFilter filter{.model = request->model()};
+    if (request->state() != v1::ROLLOUT_STATE_UNSPECIFIED) {
+      ASSIGN_OR_RETURN(filter.state, FromProto(request->state()));
+    }
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = store_.ListRollouts(request->partner(), filter, page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    absl::Time now = options_.now();
+    for (RolloutRecord& rollout : listed->first) {
+      rollout.progress = ProgressAt(rollout.stages, rollout.failure_threshold_percent, rollout.progress, now);
+      ToProto(rollout, response->add_rollouts());
+    }
+    response->mutable_page()->set_next_page_token(listed->second);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

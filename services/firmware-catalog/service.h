@@ -50,6 +50,8 @@ class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Serv
   grpc::Status ResumeRollout(grpc::ServerContext*, const v1::RolloutRef*, v1::Rollout*) override;
   grpc::Status AbortRollout(grpc::ServerContext*, const v1::RolloutRef*, v1::Rollout*) override;
   grpc::Status GetRollout(grpc::ServerContext*, const v1::RolloutRef*, v1::Rollout*) override;
+  grpc::Status ListRollouts(grpc::ServerContext*, const v1::ListRolloutsRequest*,
+                            v1::ListRolloutsResponse*) override;
   grpc::Status ReportUpgrade(grpc::ServerContext*, const v1::ReportUpgradeRequest*,
                              v1::ReportUpgradeResponse*) override;
 

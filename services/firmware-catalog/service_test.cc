@@ -561,3 +561,62 @@ TEST_F(CatalogTest, TargetsEdgesAndRolloutsNeedAnImageAndAnEdgeIsStoredOnce) {
 
 }  // namespace
 }  // namespace onramp::firmware
+
+namespace onramp::firmware {
+namespace {
+
+TEST_F(CatalogTest, APartnersRolloutsAreListedNewestFirstByPageAndState) {
+  Catalog();
+  std::vector<std::string> made;  // oldest first
+  for (int i = 0; i < 3; ++i) {
+    made.push_back(CreateRollout().id());
+    if (i < 2) {
+      grpc::ClientContext context;
+      v1::RolloutRef ref;
+      ref.set_partner("acme");
+      ref.set_id(made.back());
+      v1::Rollout aborted;
+      ASSERT_TRUE(stub_->AbortRollout(&context, ref, &aborted).ok());
+    }
+  }
+  auto list = [this](const std::string& partner, v1::RolloutState state, int page_size, const std::string& token,
+                     v1::ListRolloutsResponse* response) {
+    grpc::ClientContext context;
+    v1::ListRolloutsRequest request;
+    request.set_partner(partner);
+    request.set_state(state);
+    request.mutable_page()->set_page_size(page_size);
+    request.mutable_page()->set_page_token(token);
+    return stub_->ListRollouts(&context, request, response);
+  };
+  v1::ListRolloutsResponse first;
+  ASSERT_TRUE(list("acme", v1::ROLLOUT_STATE_UNSPECIFIED, 2, "", &first).ok());
+  ASSERT_EQ(first.rollouts_size(), 2);
+  EXPECT_EQ(first.rollouts(0).id(), made[2]);
+  EXPECT_EQ(first.rollouts(0).state(), v1::ROLLOUT_STATE_RUNNING);
+  EXPECT_EQ(first.rollouts(1).id(), made[1]);
+  EXPECT_TRUE(first.rollouts(0).has_create_time());
+  ASSERT_FALSE(first.page().next_page_token().empty());
+  v1::ListRolloutsResponse second;
+  ASSERT_TRUE(list("acme", v1::ROLLOUT_STATE_UNSPECIFIED, 2, first.page().next_page_token(), &second).ok());
+  ASSERT_EQ(second.rollouts_size(), 1);
+  EXPECT_EQ(second.rollouts(0).id(), made[0]);
+  EXPECT_TRUE(second.page().next_page_token().empty());
+
+  v1::ListRolloutsResponse aborted;
+  ASSERT_TRUE(list("acme", v1::ROLLOUT_STATE_ABORTED, 0, "", &aborted).ok());
+  ASSERT_EQ(aborted.rollouts_size(), 2);
+  EXPECT_EQ(aborted.rollouts(0).id(), made[1]);
+
+  v1::ListRolloutsResponse strangers;
+  ASSERT_TRUE(list("globex", v1::ROLLOUT_STATE_UNSPECIFIED, 0, "", &strangers).ok());
+  EXPECT_EQ(strangers.rollouts_size(), 0);
+
+  v1::ListRolloutsResponse ignored;
+  grpc::Status bad_token = list("acme", v1::ROLLOUT_STATE_UNSPECIFIED, 2, "not-a-token", &ignored);
+  EXPECT_EQ(bad_token.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(FieldOf(bad_token), "page.page_token");
+}
+
+}  // namespace
+}  // namespace onramp::firmware

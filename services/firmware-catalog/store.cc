@@ -1,6 +1,7 @@
 #include "services/firmware-catalog/store.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -40,7 +41,8 @@ constexpr char kImageColumns[] =
     "file_name, version, models, size, sha256, (extract(epoch FROM created_at) * 1000000)::bigint";
 constexpr char kRolloutColumns[] =
     "id::text, partner, model, target_version, stages, failure_threshold_percent, state, "
-    "current_stage, (extract(epoch FROM stage_started_at) * 1000000)::bigint, successes, failures";
+    "current_stage, (extract(epoch FROM stage_started_at) * 1000000)::bigint, successes, failures, "
+    "(extract(epoch FROM created_at) * 1000000)::bigint";
 
 ImageRecord ImageFromRow(const pqxx::row& row) {
   return {row[0].as<std::string>(),
@@ -104,6 +106,7 @@ RolloutRecord RolloutFromRow(const pqxx::row& row) {
   rollout.progress.stage_started = absl::FromUnixMicros(row[8].as<int64_t>());
   rollout.progress.successes = row[9].as<int>();
   rollout.progress.failures = row[10].as<int>();
+  rollout.created = absl::FromUnixMicros(row[11].as<int64_t>());
   return rollout;
 }
 
@@ -343,6 +346,40 @@ absl::StatusOr<RolloutRecord> PostgresCatalogStore::GetRollout(const std::string
   if (!status.ok()) return status;
   if (!rollout) return absl::NotFoundError(absl::StrCat("no rollout ", id));
   return *rollout;
+}
+
+absl::StatusOr<std::pair<std::vector<RolloutRecord>, std::string>> PostgresCatalogStore::ListRollouts(
+    const std::string& partner, const RolloutFilter& filter, int page_size, const std::string& page_token) {
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
+  // The position is the last rollout given, "<created micros>|<id>".
+  int64_t after_micros = std::numeric_limits<int64_t>::max();
+  std::string after_id;
+  if (!after.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(after, absl::MaxSplits('|', 1));
+    if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &after_micros)) return store::NotAPageToken();
+    after_id = parts[1];
+  }
+  std::vector<RolloutRecord> rollouts;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    rollouts.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             absl::StrCat("SELECT ", kRolloutColumns, " FROM firmware.rollouts "
+                          "WHERE partner = $1 AND ($2 = '' OR model = $2) AND ($3 = '' OR state = $3) "
+                          "  AND ((extract(epoch FROM created_at) * 1000000)::bigint, id::text) < ($4::bigint, $5) "
+                          "ORDER BY created_at DESC, id::text DESC LIMIT $6"),
+             partner, filter.model, filter.state ? StateText(*filter.state) : std::string(), after_micros,
+             after.empty() ? std::string("~") : after_id, page_size + 1)) {
+      rollouts.push_back(RolloutFromRow(row));
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  std::string next;
+  if (static_cast<int>(rollouts.size()) > page_size) {
+    rollouts.resize(page_size);
+    next = store::PageTokenAfter(absl::StrCat(absl::ToUnixMicros(rollouts.back().created), "|", rollouts.back().id));
+  }
+  return std::make_pair(std::move(rollouts), std::move(next));
 }
 
 absl::StatusOr<int> PostgresCatalogStore::AdvanceRollouts(absl::Time now) {

@@ -38,6 +38,7 @@ struct RolloutRecord {
   std::vector<Stage> stages;
   int failure_threshold_percent = 10;
   RolloutProgress progress;
+  absl::Time created;
 };
 
 class CatalogStore {
@@ -72,6 +73,13 @@ class CatalogStore {
                                                       const std::string& idempotency_key = "") = 0;
   // NOT_FOUND unless the partner's; as last saved.
   virtual absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id) = 0;
+  struct RolloutFilter {
+    std::string model;                          // empty: any
+    std::optional<RolloutState> state;          // as last saved
+  };
+  // Newest first; the next page's token, empty after the last.
+  virtual absl::StatusOr<std::pair<std::vector<RolloutRecord>, std::string>> ListRollouts(
+      const std::string& partner, const RolloutFilter& filter, int page_size, const std::string& page_token) = 0;
   // Saves what is due at `now` for every running rollout; the number that
   // moved. Does nothing while another replica's sweep holds the turn.
   virtual absl::StatusOr<int> AdvanceRollouts(absl::Time now) = 0;
@@ -112,6 +120,8 @@ class PostgresCatalogStore final : public CatalogStore {
   absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
                                               const std::string& idempotency_key = "") override;
   absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id) override;
+  absl::StatusOr<std::pair<std::vector<RolloutRecord>, std::string>> ListRollouts(
+      const std::string& partner, const RolloutFilter& filter, int page_size, const std::string& page_token) override;
   absl::StatusOr<int> AdvanceRollouts(absl::Time now) override;
   absl::StatusOr<RolloutRecord> Apply(const std::string& partner, const std::string& id, Command command,
                                       absl::Time now) override;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/http/status/http_status.h"
 #include "lib/kit/log/log.h"
@@ -41,37 +42,157 @@ constexpr char kPrefix[] = "/api/v1";
 }  // namespace
 
 const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
+  using activation::v1::ActivationCode;
+  using openapi::Body;
+  namespace activation = activation::v1;
+  namespace device = device::v1;
+  namespace firmware = firmware::v1;
+  namespace profile = profile::v1;
   static const std::vector<Route> routes = {
-      {"POST", "/api/v1/activation-codes", &PartnerApi::CreateCodes},
-      {"GET", "/api/v1/activation-codes", &PartnerApi::ListCodes},
-      {"GET", "/api/v1/activation-codes/{id}", &PartnerApi::GetCode},
-      {"POST", "/api/v1/activation-codes/{id}:revoke", &PartnerApi::RevokeCode},
-      {"POST", "/api/v1/devices:claim", &PartnerApi::ClaimDevices},
-      {"GET", "/api/v1/devices", &PartnerApi::ListDevices},
-      {"GET", "/api/v1/devices/{mac}", &PartnerApi::GetDevice},
-      {"POST", "/api/v1/devices/{mac}:release", &PartnerApi::ReleaseDevice},
-      {"GET", "/api/v1/devices/{mac}/timeline", &PartnerApi::DeviceTimeline},
-      {"GET", "/api/v1/devices/{mac}/preview", &PartnerApi::PreviewProfile},
-      {"GET", "/api/v1/devices/{mac}/diff", &PartnerApi::DiffProfile},
-      {"POST", "/api/v1/redirect-profiles", &PartnerApi::CreateRedirectProfile},
-      {"GET", "/api/v1/redirect-profiles", &PartnerApi::ListRedirectProfiles},
-      {"GET", "/api/v1/redirect-profiles/{id}", &PartnerApi::GetRedirectProfile},
-      {"DELETE", "/api/v1/redirect-profiles/{id}", &PartnerApi::DeleteRedirectProfile},
-      {"GET", "/api/v1/layers", &PartnerApi::ListLayers},
-      {"PUT", "/api/v1/layers/{scope}/{key}", &PartnerApi::PutLayer},
-      {"GET", "/api/v1/layers/{scope}/{key}", &PartnerApi::GetLayer},
-      {"DELETE", "/api/v1/layers/{scope}/{key}", &PartnerApi::DeleteLayer},
-      {"PUT", "/api/v1/http-auth", &PartnerApi::PutHttpAuth},
-      {"DELETE", "/api/v1/http-auth", &PartnerApi::DeleteHttpAuth},
-      {"GET", "/api/v1/firmware", &PartnerApi::ListFirmware},
-      {"POST", "/api/v1/firmware", nullptr},
-      {"POST", "/api/v1/rollouts", &PartnerApi::CreateRollout},
-      {"GET", "/api/v1/rollouts/{id}", &PartnerApi::GetRollout},
-      {"POST", "/api/v1/rollouts/{id}:pause", &PartnerApi::PauseRollout},
-      {"POST", "/api/v1/rollouts/{id}:resume", &PartnerApi::ResumeRollout},
-      {"POST", "/api/v1/rollouts/{id}:abort", &PartnerApi::AbortRollout},
+      {&PartnerApi::CreateCodes,
+       {.method = "POST", .path = "/api/v1/activation-codes", .id = "createCodes",
+        .summary = "Create activation codes; the digits are shown once.",
+        .input = activation::CreateCodesRequest::descriptor(),
+        .output = activation::CreateCodesResponse::descriptor(), .body = Body::kJson, .success = 201,
+        .takes_idempotency_key = true,
+        .example = R"({"count": 10, "expires_in": "604800s", "constraints": {"model": "CP-8851-3PCC"},
+                       "target": {"profile_rule": "https://prov.example.com/$MA.xml"}})"}},
+      {&PartnerApi::ListCodes,
+       {.method = "GET", .path = "/api/v1/activation-codes", .id = "listCodes", .summary = "The partner's codes.",
+        .input = activation::ListCodesRequest::descriptor(), .output = activation::ListCodesResponse::descriptor()}},
+      {&PartnerApi::GetCode,
+       {.method = "GET", .path = "/api/v1/activation-codes/{id}", .id = "getCode",
+        .summary = "One code (never its digits).", .output = ActivationCode::descriptor()}},
+      {&PartnerApi::RevokeCode,
+       {.method = "POST", .path = "/api/v1/activation-codes/{id}:revoke", .id = "revokeCode",
+        .summary = "Revoke an unused code.", .output = ActivationCode::descriptor()}},
+      {&PartnerApi::ClaimDevices,
+       {.method = "POST", .path = "/api/v1/devices:claim", .id = "claimDevices",
+        .summary = "Claim up to 10,000 phones, with a result per row (JSON, or CSV with a header row naming "
+                   "mac, model and serial columns).",
+        .input = device::ClaimDevicesRequest::descriptor(), .output = device::ClaimDevicesResponse::descriptor(),
+        .body = Body::kJsonOrCsv,
+        .query = {{"profile_rule", "CSV uploads: the Profile_Rule the phones are sent to."},
+                  {"redirect_profile_id", "CSV uploads: a redirect profile instead."},
+                  {"trust", "CSV uploads: DEVICE_TRUST_FACTORY_CERTIFICATE (default) or DEVICE_TRUST_MAC_ONLY, "
+                            "for old phones without a factory certificate (weaker: docs/TRUST.md)."}},
+        .takes_idempotency_key = true,
+        .example = R"({"devices": [{"mac": "000e08aabbcc", "model": "CP-8851-3PCC", "serial": "FCH1"}],
+                       "target": {"profile_rule": "https://prov.example.com/$MA.xml"}})"}},
+      {&PartnerApi::ListDevices,
+       {.method = "GET", .path = "/api/v1/devices", .id = "listDevices", .summary = "The partner's phones.",
+        .input = device::ListDevicesRequest::descriptor(), .output = device::ListDevicesResponse::descriptor()}},
+      {&PartnerApi::GetDevice,
+       {.method = "GET", .path = "/api/v1/devices/{mac}", .id = "getDevice",
+        .summary = "One claimed phone and its onboarding state.", .output = device::Device::descriptor()}},
+      {&PartnerApi::ReleaseDevice,
+       {.method = "POST", .path = "/api/v1/devices/{mac}:release", .id = "releaseDevice",
+        .summary = "Give up a claim: the phone's key, registrations and device layer go.",
+        .output = device::Device::descriptor()}},
+      {&PartnerApi::DeviceTimeline,
+       {.method = "GET", .path = "/api/v1/devices/{mac}/timeline", .id = "getTimeline",
+        .summary = "What the phone did since the partner claimed it.", .output = device::Timeline::descriptor()}},
+      {&PartnerApi::PreviewProfile,
+       {.method = "GET", .path = "/api/v1/devices/{mac}/preview", .id = "previewProfile",
+        .summary = "The profile the phone would get now; secrets masked unless reveal_secrets.",
+        .input = profile::PreviewRequest::descriptor(), .output = profile::PreviewResponse::descriptor(),
+        .set_by_gateway = {"mac"}}},
+      {&PartnerApi::DiffProfile,
+       {.method = "GET", .path = "/api/v1/devices/{mac}/diff", .id = "diffProfile",
+        .summary = "What changed since the profile last delivered to the phone.",
+        .input = profile::PreviewRequest::descriptor(), .output = profile::DiffResponse::descriptor(),
+        .set_by_gateway = {"mac"}}},
+      {&PartnerApi::CreateRedirectProfile,
+       {.method = "POST", .path = "/api/v1/redirect-profiles", .id = "createRedirectProfile",
+        .summary = "A named redirect target; a name of 3-16 digits is a short activation code.",
+        .input = device::CreateRedirectProfileRequest::descriptor(),
+        .output = device::RedirectProfile::descriptor(), .body = Body::kJson, .success = 201,
+        .example = R"({"name": "hq-phones", "target": {"profile_rule": "https://prov.example.com/$MA.xml"}})"}},
+      {&PartnerApi::ListRedirectProfiles,
+       {.method = "GET", .path = "/api/v1/redirect-profiles", .id = "listRedirectProfiles",
+        .summary = "The partner's redirect profiles and short codes, by name.",
+        .input = device::ListRedirectProfilesRequest::descriptor(),
+        .output = device::ListRedirectProfilesResponse::descriptor()}},
+      {&PartnerApi::GetRedirectProfile,
+       {.method = "GET", .path = "/api/v1/redirect-profiles/{id}", .id = "getRedirectProfile",
+        .summary = "One redirect profile.", .output = device::RedirectProfile::descriptor()}},
+      {&PartnerApi::DeleteRedirectProfile,
+       {.method = "DELETE", .path = "/api/v1/redirect-profiles/{id}", .id = "deleteRedirectProfile",
+        .summary = "Delete a redirect profile no phone is claimed with (412 otherwise).",
+        .output = device::RedirectProfile::descriptor()}},
+      {&PartnerApi::ListLayers,
+       {.method = "GET", .path = "/api/v1/layers", .id = "listLayers", .summary = "The partner's parameter layers.",
+        .input = profile::ListLayersRequest::descriptor(), .output = profile::ListLayersResponse::descriptor()}},
+      {&PartnerApi::PutLayer,
+       {.method = "PUT", .path = "/api/v1/layers/{scope}/{key}", .id = "putLayer",
+        .summary = "Create or replace a layer: partner/-, site/<name> or device/<mac>. if_version 0 creates; "
+                   "otherwise the layer must be at that version (409 when stale).",
+        .input = profile::PutLayerRequest::descriptor(), .output = profile::Layer::descriptor(),
+        .body = Body::kJson, .set_by_gateway = {"ref"},
+        .example = R"({"if_version": "0", "parameters": [{"name": "Proxy_1_", "value": "sip.example.com"},
+                       {"name": "Password_1_", "value": "s3cret", "secret": true}]})"}},
+      {&PartnerApi::GetLayer,
+       {.method = "GET", .path = "/api/v1/layers/{scope}/{key}", .id = "getLayer", .summary = "One layer.",
+        .output = profile::Layer::descriptor()}},
+      {&PartnerApi::DeleteLayer,
+       {.method = "DELETE", .path = "/api/v1/layers/{scope}/{key}", .id = "deleteLayer",
+        .summary = "Delete a layer at a version.", .input = profile::DeleteLayerRequest::descriptor(),
+        .output = profile::DeleteLayerResponse::descriptor(), .set_by_gateway = {"ref"}}},
+      {&PartnerApi::PutHttpAuth,
+       {.method = "PUT", .path = "/api/v1/http-auth", .id = "putHttpAuth",
+        .summary = "Require HTTP authentication (Basic or Digest) for all of the partner's profiles.",
+        .input = profile::PutHttpAuthRequest::descriptor(), .output = profile::HttpAuth::descriptor(),
+        .body = Body::kJson,
+        .example = R"({"realm": "provisioning", "username": "phones", "password": "s3cret"})"}},
+      {&PartnerApi::DeleteHttpAuth,
+       {.method = "DELETE", .path = "/api/v1/http-auth", .id = "deleteHttpAuth",
+        .summary = "Stop requiring HTTP authentication.", .output = profile::DeleteHttpAuthResponse::descriptor()}},
+      {&PartnerApi::ListFirmware,
+       {.method = "GET", .path = "/api/v1/firmware", .id = "listFirmware",
+        .summary = "Firmware images in the catalog, in the vendor's version order.",
+        .input = firmware::ListImagesRequest::descriptor(), .output = firmware::ListImagesResponse::descriptor()}},
+      {nullptr,
+       {.method = "POST", .path = "/api/v1/firmware", .id = "registerFirmware",
+        .summary = "Upload a firmware image, streamed to the catalog as it arrives.",
+        .output = firmware::Image::descriptor(), .body = Body::kBytes, .success = 201,
+        .query = {{"file_name", "The vendor's name, e.g. sip88xx.12-0-1MPP0001-245.loads", true},
+                  {"sha256", "Lowercase hex SHA-256 of the image", true},
+                  {"models", "Comma-separated models the image is for", true}}}},
+      {&PartnerApi::CreateRollout,
+       {.method = "POST", .path = "/api/v1/rollouts", .id = "createRollout",
+        .summary = "A staged firmware rollout to a version the catalog holds an image of.",
+        .input = firmware::CreateRolloutRequest::descriptor(), .output = firmware::Rollout::descriptor(),
+        .body = Body::kJson, .success = 201, .takes_idempotency_key = true,
+        .example = R"({"model": "CP-8851-3PCC", "target_version": "12-0-1MPP0001-245",
+                       "stages": [{"percent": 10, "min_soak": "3600s"}, {"percent": 100, "min_soak": "0s"}],
+                       "failure_threshold_percent": 5})"}},
+      {&PartnerApi::ListRollouts,
+       {.method = "GET", .path = "/api/v1/rollouts", .id = "listRollouts",
+        .summary = "The partner's rollouts, newest first.", .input = firmware::ListRolloutsRequest::descriptor(),
+        .output = firmware::ListRolloutsResponse::descriptor()}},
+      {&PartnerApi::GetRollout,
+       {.method = "GET", .path = "/api/v1/rollouts/{id}", .id = "getRollout",
+        .summary = "A rollout and its progress.", .output = firmware::Rollout::descriptor()}},
+      {&PartnerApi::PauseRollout,
+       {.method = "POST", .path = "/api/v1/rollouts/{id}:pause", .id = "pauseRollout",
+        .summary = "Pause a rollout.", .output = firmware::Rollout::descriptor()}},
+      {&PartnerApi::ResumeRollout,
+       {.method = "POST", .path = "/api/v1/rollouts/{id}:resume", .id = "resumeRollout",
+        .summary = "Resume a paused or halted rollout.", .output = firmware::Rollout::descriptor()}},
+      {&PartnerApi::AbortRollout,
+       {.method = "POST", .path = "/api/v1/rollouts/{id}:abort", .id = "abortRollout",
+        .summary = "Abort a rollout.", .output = firmware::Rollout::descriptor()}},
   };
   return routes;
+}
+
+std::string_view PartnerApi::OpenApiDocument() {
+  static const std::string* const document = [] {
+    std::vector<const openapi::Operation*> operations;
+    for (const Route& route : Routes()) operations.push_back(&route.api);
+    return new std::string(openapi::Document(operations));
+  }();
+  return *document;
 }
 
 PartnerApi::PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
@@ -94,21 +215,25 @@ Reply PartnerApi::Handle(const Request& request, const Peer& peer, const std::st
   }
   const Route* route = nullptr;
   std::map<std::string, std::string> params;
-  bool path_known = false;
+  std::vector<std::string> allowed;  // the path's methods, for a 405's Allow
   for (const Route& candidate : Routes()) {
     std::map<std::string, std::string> found;
-    if (!rest::MatchPath(candidate.path, path, &found)) continue;
-    path_known = true;
-    if (request.method_string() == candidate.method) {
+    if (!rest::MatchPath(candidate.api.path, path, &found)) continue;
+    allowed.push_back(candidate.api.method);
+    if (request.method_string() == candidate.api.method) {
       route = &candidate;
       params = std::move(found);
       break;
     }
   }
   if (route == nullptr) {
-    if (!path_known) return rest::Error(absl::NotFoundError("no such API path"));
-    return rest::Json(http::status::method_not_allowed,
-                        http_status::ErrorBody(absl::UnimplementedError("method not allowed on this path")));
+    if (allowed.empty()) return rest::Error(absl::NotFoundError("no such API path"));
+    std::string allow = absl::StrJoin(allowed, ", ");
+    Response refused = rest::Json(
+        http::status::method_not_allowed,
+        http_status::ErrorBody(absl::UnimplementedError(absl::StrCat("this path takes ", allow))));
+    refused.set(http::field::allow, allow);
+    return refused;
   }
   absl::Duration retry_after = absl::Seconds(5);
   absl::StatusOr<std::string> partner = auth_.Admit(request, peer, request_id, &retry_after);
@@ -453,6 +578,13 @@ firmware::v1::RolloutRef RolloutRefOf(const std::string& partner, const std::str
 }
 
 }  // namespace
+
+Reply PartnerApi::ListRollouts(Call& call) {
+  firmware::v1::ListRolloutsRequest request;
+  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
+  request.set_partner(call.partner);
+  return rest::Respond(firmware_.ListRollouts(request, call.request_id));
+}
 
 Reply PartnerApi::GetRollout(Call& call) {
   return rest::Respond(firmware_.GetRollout(RolloutRefOf(call.partner, call.Param("id")), call.request_id));

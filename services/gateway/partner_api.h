@@ -5,9 +5,10 @@
 // authenticated by a bearer API key (device-activation ApiKeyService) and
 // scoped to that key's partner, then translated to one or two gRPC calls.
 //
-//   * Bodies and replies are the services' protobuf messages in the
-//     protobuf JSON mapping (field names as in the .proto files); the
-//     partner always comes from the key, never from the body.
+//   * Bodies and replies are the services' protobuf messages in JSON
+//     (partner_json.h: field names as in the .proto files, MACs as
+//     strings, zeros printed); the partner always comes from the key,
+//     never from the body.
 //   * Lists take page_size and page_token (and their filters) as query
 //     parameters and answer page.next_page_token.
 //   * Creates take an Idempotency-Key header: a retry with the same key
@@ -19,8 +20,8 @@
 //   * Firmware images are uploaded as the raw body (file_name, sha256 and
 //     models in the query), streamed to firmware-catalog as they arrive.
 //
-// The routes, with their OpenAPI 3 description at /api/v1/openapi.json
-// (openapi.json beside this file, kept true by a test against Routes()).
+// The routes, each with its OpenAPI description (openapi.h), from which
+// the document at /api/v1/openapi.json is made.
 
 #include <string>
 #include <string_view>
@@ -31,6 +32,7 @@
 #include "lib/kit/clients/firmware_catalog.h"
 #include "lib/kit/clients/profile_render.h"
 #include "services/gateway/http_server.h"
+#include "services/gateway/openapi.h"
 #include "services/gateway/partner_auth.h"
 
 namespace onramp::gateway {
@@ -40,14 +42,16 @@ class PartnerApi {
   struct Call;
   using RouteHandler = Reply (PartnerApi::*)(Call&);
   struct Route {
-    const char* method;
-    const char* path;  // with {placeholders}, as in the OpenAPI document
     RouteHandler handle;  // nullptr: an upload, served by StartUpload
+    openapi::Operation api;
   };
 
   PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
              clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
              PartnerAuthOptions auth = {});
+
+  // The OpenAPI 3 document of Routes(), served at /api/v1/openapi.json.
+  static std::string_view OpenApiDocument();
 
   // Whether `target` is the API's (it then answers every such request).
   static bool Owns(std::string_view target);
@@ -86,6 +90,7 @@ class PartnerApi {
   Reply DeleteHttpAuth(Call& call);
   Reply ListFirmware(Call& call);
   Reply CreateRollout(Call& call);
+  Reply ListRollouts(Call& call);
   Reply GetRollout(Call& call);
   Reply PauseRollout(Call& call);
   Reply ResumeRollout(Call& call);

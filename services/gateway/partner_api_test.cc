@@ -95,7 +95,10 @@ TEST_F(PartnerApiTest, TheRouteTableAnswersUnknownPathsAndMethods) {
   EXPECT_EQ(unknown.status, 404);
   EXPECT_THAT(unknown.body, HasSubstr("no such API path"));
   EXPECT_EQ(unknown.Header(http::field::content_type), "application/json");
-  EXPECT_EQ(Call(http::verb::put, "/api/v1/devices").status, 405);
+  Answer put = Call(http::verb::put, "/api/v1/devices");
+  EXPECT_EQ(put.status, 405);
+  EXPECT_EQ(put.Header(http::field::allow), "GET");
+  EXPECT_EQ(Call(http::verb::post, "/api/v1/layers/site/hq").Header(http::field::allow), "PUT, GET, DELETE");
   EXPECT_EQ(Call(http::verb::get, "/api/v1/openapi.json").status, 200);
   EXPECT_TRUE(PartnerApi::Owns("/api/v1/devices?page_size=2"));
   EXPECT_TRUE(PartnerApi::Owns("/api/v1"));
@@ -118,7 +121,7 @@ TEST_F(PartnerApiTest, ThePartnerIsTheKeysNeverTheBodys) {
   EXPECT_CALL(devices_, ClaimDevices(_, "req-7"))
       .WillOnce(DoAll(SaveArg<0>(&sent), Return(device::v1::ClaimDevicesResponse())));
   Answer answer = Call(http::verb::post, "/api/v1/devices:claim",
-                       R"({"partner":"globex","devices":[{"mac":{"value":"000e08aabbcc"}}]})");
+                       R"({"partner":"globex","devices":[{"mac":"000e08aabbcc"}]})");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(sent.partner(), "acme");
   // Without an Idempotency-Key the request id is the key: the client's own

@@ -88,6 +88,13 @@ Response CodeFailure(const absl::Status& status) {
   return Failure(status);
 }
 
+// A 405 that says which methods the path takes (RFC 9110 15.5.6).
+Response NotAllowed(const char* allow) {
+  Response response = Text(http::status::method_not_allowed, absl::StrCat("this path takes ", allow, "\n"));
+  response.set(http::field::allow, allow);
+  return response;
+}
+
 std::string Header(const Request& request, http::field field) {
   auto found = request.find(field);
   return found == request.end() ? std::string() : std::string(found->value());
@@ -118,37 +125,35 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
   bool read = request.method() == http::verb::get || request.method() == http::verb::head;
   if (path == "/healthz" && read) return Text(http::status::ok, "ok\n");
   if (parts.size() == 3 && parts[0] == "device") {
-    if (!read) return Text(http::status::method_not_allowed, "GET only\n");
+    if (!read) return NotAllowed("GET, HEAD");
     return Redirect(AgentOf(request), peer, parts[1], parts[2], request_id);
   }
   if (path == "/activation") {
-    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    if (request.method() != http::verb::post) return NotAllowed("POST");
     return Activate(request, peer, request_id);
   }
   if (parts.size() == 1 && (parts[0].ends_with(".cfg") || parts[0].ends_with(".xml"))) {
-    if (!read) return Text(http::status::method_not_allowed, "GET only\n");
+    if (!read) return NotAllowed("GET, HEAD");
     return FactoryFile(request, peer, parts[0], request_id);
   }
   if (parts.size() == 2 && parts[0] == "firmware") {
-    if (!read) return Text(http::status::method_not_allowed, "GET or HEAD\n");
+    if (!read) return NotAllowed("GET, HEAD");
     return Firmware(request, parts[1], request_id);
   }
   if (path == "/register") {
-    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    if (request.method() != http::verb::post) return NotAllowed("POST");
     return Register(request, peer, request_id);
   }
   if (path == "/state") {
-    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    if (request.method() != http::verb::post) return NotAllowed("POST");
     return State(request, peer, request_id);
   }
   if (!parts.empty() && parts[0] == "report" && parts.size() <= 2) {
-    if (request.method() != http::verb::post) return Text(http::status::method_not_allowed, "POST only\n");
+    if (request.method() != http::verb::post) return NotAllowed("POST");
     return Report(request, peer, parts.size() == 2 ? parts[1] : std::string(), request_id);
   }
   if (parts.size() == 2 && parts[0] == "profile") {
-    if (!read && request.method() != http::verb::post) {
-      return Text(http::status::method_not_allowed, "GET or POST\n");
-    }
+    if (!read && request.method() != http::verb::post) return NotAllowed("GET, HEAD, POST");
     return Resync(request, peer, parts[1], request_id);
   }
   return Text(http::status::not_found, "no such profile\n");
@@ -205,7 +210,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   std::string code = field("code");
   if (code.starts_with('#')) {
     std::string digits = code.substr(1);
-    if (!activation_code::IsShortCode(digits)) return Text(http::status::not_found, "no such short code\n");
+    if (!activation_code::IsShortCode(digits)) return Text(http::status::bad_request, "a short code is # and 3-16 digits\n");
     device::v1::ResolveShortCodeRequest resolve;
     resolve.set_digits(digits);
     resolve.set_source_address(peer.address);
@@ -215,7 +220,7 @@ Response PhoneRoutes::Activate(const Request& request, const Peer& peer, const s
   }
   // A typo never costs a backend call (or the phone's rate-limit budget).
   if (absl::Status valid = activation_code::ValidateCode(code); !valid.ok()) {
-    return Text(http::status::not_found, absl::StrCat(valid.message(), "\n"));
+    return Text(http::status::bad_request, absl::StrCat(valid.message(), "\n"));
   }
   // Form fields name the phone; its User-Agent fills in what they leave out.
   activation::v1::RedeemCodeRequest redeem;
@@ -435,8 +440,8 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
   std::string stem = file.substr(0, file.rfind('.'));
   absl::StatusOr<identity::MacAddress> mac = identity::MacAddress::Parse(stem);
   if (!mac.ok() && agent.ok() && agent->mac.has_value()) mac = *agent->mac;
-  if (!mac.ok()) return Text(http::status::not_found, "no such profile\n");
   if (!agent.ok()) return Text(http::status::bad_request, "a phone User-Agent is required\n");
+  if (!mac.ok()) return Text(http::status::not_found, "no such profile\n");
   render.mutable_device()->mutable_mac()->set_value(mac->Lower());
   render.mutable_device()->set_model(agent->model);
   render.mutable_device()->set_serial(agent->serial);

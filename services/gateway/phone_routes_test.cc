@@ -246,10 +246,15 @@ TEST_F(PhoneRoutesTest, ActivationCodesAreCheckedBeforeAnyBackendCall) {
   EXPECT_CALL(codes_, RedeemCode).Times(0);
   std::string code = ValidCode();
   std::string typo = code.substr(0, 15) + static_cast<char>('0' + (code[15] - '0' + 1) % 10);
-  EXPECT_EQ(Handle(Post("/activation", "code=" + typo)).status, 404);
-  EXPECT_EQ(Handle(Post("/activation", "code=12")).status, 404);
+  // A code that cannot be one is bad input (400, the phone's outcome C),
+  // not an unknown code (404).
+  EXPECT_EQ(Handle(Post("/activation", "code=" + typo)).status, 400);
+  EXPECT_EQ(Handle(Post("/activation", "code=12")).status, 400);
+  EXPECT_EQ(Handle(Post("/activation", "code=%2312")).status, 400);
   EXPECT_EQ(Handle(Post("/activation", "code=%zz")).status, 400);
-  EXPECT_EQ(Handle(Make(http::verb::get, "/activation")).status, 405);
+  Answer get = Handle(Make(http::verb::get, "/activation"));
+  EXPECT_EQ(get.status, 405);
+  EXPECT_EQ(get.Header(http::field::allow), "POST");
 }
 
 TEST_F(PhoneRoutesTest, ARedeemedCodeIsAdmittedByItsPartner) {
@@ -426,8 +431,10 @@ TEST_F(PhoneRoutesTest, ResyncRefusesAnotherPhonesCertificateAndStrangers) {
           .status,
       403);
   EXPECT_EQ(Handle(Make(http::verb::get, absl::StrCat("/profile/", kMac, ".xml"))).status, 400);
-  EXPECT_EQ(Handle(Make(http::verb::get, "/profile/nobody.xml")).status, 404);
-  EXPECT_EQ(Handle(Make(http::verb::delete_, absl::StrCat("/profile/", kMac, ".xml"))).status, 405);
+  EXPECT_EQ(Handle(Make(http::verb::get, "/profile/nobody.xml")).status, 400);
+  Answer deleted = Handle(Make(http::verb::delete_, absl::StrCat("/profile/", kMac, ".xml")));
+  EXPECT_EQ(deleted.status, 405);
+  EXPECT_EQ(deleted.Header(http::field::allow), "GET, HEAD, POST");
 }
 
 }  // namespace

@@ -5,11 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/util/json_util.h"
 #include "lib/base/strings/form.h"
 #include "lib/http/status/http_status.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/status/error_detail.h"
+#include "services/gateway/partner_json.h"
 
 namespace onramp::gateway::rest {
 
@@ -40,13 +40,9 @@ Reply Error(const absl::Status& status, absl::Duration retry_after) {
 }
 
 Reply Ok(const protobuf::Message& message, http::status status) {
-  std::string json;
-  protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  if (!protobuf::util::MessageToJsonString(message, &json, options).ok()) {
-    return Error(absl::InternalError("reply not representable as JSON"));
-  }
-  return Json(status, std::move(json));
+  absl::StatusOr<std::string> json = partner_json::Print(message);
+  if (!json.ok()) return Error(json.status());
+  return Json(status, *std::move(json));
 }
 
 absl::Status ParseJsonBody(const Request& request, protobuf::Message* message) {
@@ -56,9 +52,7 @@ absl::Status ParseJsonBody(const Request& request, protobuf::Message* message) {
       !std::string_view(type->value().data(), type->value().size()).starts_with("application/json")) {
     return InvalidField("Content-Type", "send application/json");
   }
-  protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto parsed = protobuf::util::JsonStringToMessage(request.body(), message, options);
+  absl::Status parsed = partner_json::Parse(request.body(), message);
   if (!parsed.ok())
     return InvalidField("body", absl::StrCat("not a valid request: ", std::string(parsed.message())));
   return absl::OkStatus();

@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::map<std::string, int> matched;
       for (const PartnerApi::Route& route : PartnerApi::Routes()) {
         std::map<std::string, std::string> params;
-        if (rest::MatchPath(route.path, input, &params)) ++matched[route.method];
+        if (rest::MatchPath(route.api.path, input, &params)) ++matched[route.api.method];
       }
       // "/devices/{mac}" and "/devices:claim" never both fit one path.
       for (const auto& [method, count] : matched) {

@@ -97,7 +97,7 @@ TEST_F(GatewayTest, ActivationRedeemsSixteenDigitCodesOnce) {
   std::string typo = code;
   typo.back() = typo.back() == '9' ? '0' : typo.back() + 1;
   std::string refused = Curl(absl::StrCat(kAgent, " -d code=", typo, " ", base_, "/activation"));
-  EXPECT_THAT(refused, HasSubstr("HTTP/1.1 404"));
+  EXPECT_THAT(refused, HasSubstr("HTTP/1.1 400"));
   EXPECT_THAT(refused, HasSubstr("check digit"));
 
   std::string redeemed = Curl(absl::StrCat(kAgent, " -d code=", code, " ", base_, "/activation"));
@@ -133,7 +133,7 @@ TEST_F(GatewayTest, ActivationResolvesHashShortCodes) {
   EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-urlencode code=#4712 ", base_, "/activation")),
               HasSubstr("HTTP/1.1 404"));
   EXPECT_THAT(Curl(absl::StrCat(kAgent, " --data-urlencode code=#12 ", base_, "/activation")),
-              HasSubstr("HTTP/1.1 404"));
+              HasSubstr("HTTP/1.1 400"));
 }
 
 TEST_F(GatewayTest, ReportsReachProfileRender) {

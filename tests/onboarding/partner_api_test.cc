@@ -13,9 +13,9 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "lib/testing/shell.h"
+#include "services/gateway/partner_json.h"
 #include "services/gateway/wiring.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -64,10 +64,8 @@ class PartnerApiTest : public ::onramp::testing::GatewayFleetTest {
   template <typename Message>
   Message Parse(const Answer& answer) {
     Message message;
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    auto parsed = google::protobuf::util::JsonStringToMessage(answer.body, &message, options);
-    EXPECT_TRUE(parsed.ok()) << parsed.ToString() << "\n" << answer.body;
+    absl::Status parsed = gateway::partner_json::Parse(answer.body, &message);
+    EXPECT_TRUE(parsed.ok()) << parsed << "\n" << answer.body;
     return message;
   }
 
@@ -88,7 +86,7 @@ TEST_F(PartnerApiTest, TheOpenApiDocumentListsEveryRouteAndNoOther) {
   }
   std::set<std::string> served;
   for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
-    served.insert(absl::StrCat(route.method, " ", route.path));
+    served.insert(absl::StrCat(route.api.method, " ", route.api.path));
   }
   EXPECT_EQ(documented, served);
 }
@@ -182,7 +180,7 @@ TEST_F(PartnerApiTest, PhonesAreClaimedFromCsvOrJsonWithAResultPerRow) {
             400);
 
   Answer json = Api("POST", "/api/v1/devices:claim", acme_,
-                    R"({"devices": [{"mac": {"value": "000e08aabbce"}, "model": "CP-8851-3PCC"}],
+                    R"({"devices": [{"mac": "000e08aabbce", "model": "CP-8851-3PCC"}],
                         "target": {"profile_rule": "https://prov.acme.example/$MA.xml"}})");
   ASSERT_EQ(json.status, 200) << json.body;
   EXPECT_EQ(Parse<device::v1::ClaimDevicesResponse>(json).counts().claimed(), 1);
@@ -236,13 +234,13 @@ TEST_F(PartnerApiTest, SecretsAreWriteOnlyAndAReleasedPhonesNextOwnerStartsClean
               HasSubstr("\"field\":\"trust\""));
   // A redirect parameter reaches anyone: never a secret.
   Answer leaky = Api("POST", "/api/v1/devices:claim", acme_,
-                     R"({"devices": [{"mac": {"value": "000e08aabbcc"}}],
+                     R"({"devices": [{"mac": "000e08aabbcc"}],
                          "target": {"profile_rule": "https://a/$MA", "parameters": [{"name": "Password_1_", "value": "x"}]}})");
   EXPECT_EQ(leaky.status, 400);
   EXPECT_THAT(leaky.body, HasSubstr("\"field\":\"target.parameters[0].name\""));
 
   ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
-                R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "target": {"profile_rule": "https://a/$MA"}})")
+                R"({"devices": [{"mac": "000e08aabbcc"}], "target": {"profile_rule": "https://a/$MA"}})")
                 .status,
             200);
   Answer put = Api("PUT", "/api/v1/layers/device/000e08aabbcc", acme_,
@@ -257,7 +255,7 @@ TEST_F(PartnerApiTest, SecretsAreWriteOnlyAndAReleasedPhonesNextOwnerStartsClean
   // acme lets the phone go; globex claims it and writes its own layer.
   ASSERT_EQ(Api("POST", "/api/v1/devices/000e08aabbcc:release", acme_).status, 200);
   ASSERT_EQ(Api("POST", "/api/v1/devices:claim", globex_,
-                R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "target": {"profile_rule": "https://g/$MA"}})")
+                R"({"devices": [{"mac": "000e08aabbcc"}], "target": {"profile_rule": "https://g/$MA"}})")
                 .status,
             200);
   Answer globexs = Api("PUT", "/api/v1/layers/device/000e08aabbcc", globex_,
@@ -325,7 +323,7 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
       Api("POST", "/api/v1/activation-codes", acme_, R"({"count": 1, "target": {"profile_rule": "https://a/$MA"}})"));
   ASSERT_EQ(codes.codes_size(), 1);
   ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
-                R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "target": {"profile_rule": "https://a/$MA"}})")
+                R"({"devices": [{"mac": "000e08aabbcc"}], "target": {"profile_rule": "https://a/$MA"}})")
                 .status,
             200);
   ASSERT_EQ(Api("PUT", "/api/v1/layers/device/000e08aabbcc", acme_,
@@ -346,19 +344,25 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
   // Every route that names a resource, called by globex with acme's ids.
   int checked = 0;
   for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
-    std::string path = route.path;
+    std::string path = route.api.path;
     if (path.find('{') == std::string::npos) continue;
     const std::string& id = absl::StrContains(path, "rollouts")             ? rollout_id
                             : absl::StrContains(path, "redirect-profiles") ? redirect_id
                                                                            : codes.codes(0).details().id();
     path = absl::StrReplaceAll(path, {{"{id}", id}, {"{mac}", "000e08aabbcc"}, {"{scope}", "device"},
                                       {"{key}", "000e08aabbcc"}});
-    std::string body = std::string(route.method) == "PUT" ? R"({"parameters": []})" : "";
-    Answer answer = Api(route.method, path, globex_, body);
-    EXPECT_EQ(answer.status, 404) << route.method << " " << path << ": " << answer.body;
+    std::string body = std::string(route.api.method) == "PUT" ? R"({"parameters": []})" : "";
+    Answer answer = Api(route.api.method, path, globex_, body);
+    EXPECT_EQ(answer.status, 404) << route.api.method << " " << path << ": " << answer.body;
     ++checked;
   }
   EXPECT_EQ(checked, 16);
+  // Lists hold only the caller's own.
+  EXPECT_EQ(Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts", globex_)).rollouts_size(), 0);
+  firmware::v1::ListRolloutsResponse acme_rollouts =
+      Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts?state=ROLLOUT_STATE_RUNNING", acme_));
+  ASSERT_EQ(acme_rollouts.rollouts_size(), 1);
+  EXPECT_EQ(acme_rollouts.rollouts(0).id(), rollout_id);
   // And nothing of acme's changed.
   EXPECT_THAT(Api("GET", "/api/v1/activation-codes/" + codes.codes(0).details().id(), acme_).body, HasSubstr("ACTIVE"));
   EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 200);
@@ -428,7 +432,7 @@ TEST_F(PartnerApiTest, RedirectProfilesAreListedAndDeletedOnlyWhenUnused) {
 
   const std::string used = page.profiles(1).id();  // front-desk
   ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
-                absl::StrCat(R"({"devices": [{"mac": {"value": "000e08aabbcc"}}], "redirect_profile_id": ")", used,
+                absl::StrCat(R"({"devices": [{"mac": "000e08aabbcc"}], "redirect_profile_id": ")", used,
                              R"("})"))
                 .status,
             200);

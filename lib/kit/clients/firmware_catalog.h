@@ -48,6 +48,8 @@ class FirmwareCatalog {
       const firmware::v1::CreateRolloutRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<firmware::v1::Rollout> GetRollout(const firmware::v1::RolloutRef& request,
                                                            const std::string& request_id) = 0;
+  virtual absl::StatusOr<firmware::v1::ListRolloutsResponse> ListRollouts(
+      const firmware::v1::ListRolloutsRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<firmware::v1::Rollout> PauseRollout(const firmware::v1::RolloutRef& request,
                                                              const std::string& request_id) = 0;
   virtual absl::StatusOr<firmware::v1::Rollout> ResumeRollout(const firmware::v1::RolloutRef& request,

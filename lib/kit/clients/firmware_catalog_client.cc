@@ -120,6 +120,11 @@ absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::GetRollout(
   return UnaryCall(backend_, "GetRollout", Repeat::kSafe, *stub_, &Stub::GetRollout, request, request_id);
 }
 
+absl::StatusOr<firmware::v1::ListRolloutsResponse> FirmwareCatalogClient::ListRollouts(
+    const firmware::v1::ListRolloutsRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListRollouts", Repeat::kSafe, *stub_, &Stub::ListRollouts, request, request_id);
+}
+
 absl::StatusOr<firmware::v1::Rollout> FirmwareCatalogClient::PauseRollout(
     const firmware::v1::RolloutRef& request, const std::string& request_id) {
   return UnaryCall(backend_, "PauseRollout", Repeat::kSafe, *stub_, &Stub::PauseRollout, request, request_id);

@@ -29,6 +29,8 @@ class FirmwareCatalogClient final : public FirmwareCatalog {
       const firmware::v1::PlanUpgradeRequest& request, const std::string& request_id) override;
   absl::StatusOr<firmware::v1::Rollout> CreateRollout(const firmware::v1::CreateRolloutRequest& request,
                                                       const std::string& request_id) override;
+  absl::StatusOr<firmware::v1::ListRolloutsResponse> ListRollouts(const firmware::v1::ListRolloutsRequest& request,
+                                                                 const std::string& request_id) override;
   absl::StatusOr<firmware::v1::Rollout> GetRollout(const firmware::v1::RolloutRef& request,
                                                    const std::string& request_id) override;
   absl::StatusOr<firmware::v1::Rollout> PauseRollout(const firmware::v1::RolloutRef& request,

@@ -112,6 +112,8 @@ class MockFirmwareCatalog : public FirmwareCatalog {
               (const firmware::v1::CreateRolloutRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<firmware::v1::Rollout>, GetRollout,
               (const firmware::v1::RolloutRef&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<firmware::v1::ListRolloutsResponse>, ListRollouts,
+              (const firmware::v1::ListRolloutsRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<firmware::v1::Rollout>, PauseRollout,
               (const firmware::v1::RolloutRef&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<firmware::v1::Rollout>, ResumeRollout,

@@ -188,6 +188,10 @@ class StubFirmwareCatalog : public FirmwareCatalog {
                                                    const std::string&) override {
     return firmware::v1::Rollout();
   }
+  absl::StatusOr<firmware::v1::ListRolloutsResponse> ListRollouts(const firmware::v1::ListRolloutsRequest&,
+                                                                 const std::string&) override {
+    return firmware::v1::ListRolloutsResponse();
+  }
   absl::StatusOr<firmware::v1::Rollout> PauseRollout(const firmware::v1::RolloutRef&,
                                                      const std::string&) override {
     return firmware::v1::Rollout();
