@@ -84,7 +84,20 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .input = device::ListDevicesRequest::descriptor(), .output = device::ListDevicesResponse::descriptor()}},
       {&PartnerApi::GetDevice,
        {.method = "GET", .path = "/api/v1/devices/{mac}", .id = "getDevice",
-        .summary = "One claimed phone and its onboarding state.", .output = device::Device::descriptor()}},
+        .summary = "One claimed phone: its onboarding state and what it last did (activity: last contact, "
+                   "the firmware it runs, its last report).",
+        .output = device::Device::descriptor()}},
+      {&PartnerApi::RotateDeviceKey,
+       {.method = "POST", .path = "/api/v1/devices/{mac}:rotate-key", .id = "rotateDeviceKey",
+        .summary = "A new profile key for the phone; it reaches the phone in its next proven onboarding answer, "
+                   "and until then its profiles stay encrypted with the key it holds.",
+        .output = profile::DeviceKey::descriptor()}},
+      {&PartnerApi::UpgradePlan,
+       {.method = "GET", .path = "/api/v1/devices/{mac}/upgrade-plan", .id = "getUpgradePlan",
+        .summary = "What the phone will upgrade to next, from the firmware it last said it runs (or "
+                   "current_version).",
+        .input = firmware::PlanUpgradeRequest::descriptor(), .output = firmware::PlanUpgradeResponse::descriptor(),
+        .set_by_gateway = {"mac", "model"}}},
       {&PartnerApi::ReleaseDevice,
        {.method = "POST", .path = "/api/v1/devices/{mac}:release", .id = "releaseDevice",
         .summary = "Give up a claim: the phone's key, registrations and device layer go.",
@@ -395,7 +408,54 @@ device::v1::DeviceRequest DeviceRequestOf(const std::string& partner, const std:
 }  // namespace
 
 Reply PartnerApi::GetDevice(Call& call) {
-  return rest::Respond(devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id));
+  absl::StatusOr<device::v1::Device> device =
+      devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id);
+  if (!device.ok()) return rest::Error(device.status());
+  absl::StatusOr<common::v1::DeviceActivity> activity = ActivityOf(call, device->mac().value());
+  if (activity.ok()) {
+    *device->mutable_activity() = *std::move(activity);
+  } else if (activity.status().code() != absl::StatusCode::kNotFound) {
+    // The claim is device-activation's to tell; without profile-render the
+    // answer still has it, only not what the phone last did.
+    log::Warn("device activity unavailable", {{"error", activity.status().ToString()}});
+  }
+  return rest::Ok(*device);
+}
+
+absl::StatusOr<common::v1::DeviceActivity> PartnerApi::ActivityOf(Call& call, const std::string& mac) {
+  profile::v1::DeviceKeyRequest request;
+  request.set_partner(call.partner);
+  request.mutable_mac()->set_value(mac);
+  return profiles_.GetDeviceActivity(request, call.request_id);
+}
+
+Reply PartnerApi::RotateDeviceKey(Call& call) {
+  if (absl::Status owned = CheckOwnsDevice(call); !owned.ok()) return rest::Error(owned);
+  profile::v1::DeviceKeyRequest request;
+  request.set_partner(call.partner);
+  request.mutable_mac()->set_value(call.Param("mac"));
+  return rest::Respond(profiles_.RotateDeviceKey(request, call.request_id));
+}
+
+Reply PartnerApi::UpgradePlan(Call& call) {
+  firmware::v1::PlanUpgradeRequest request;
+  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
+  absl::StatusOr<device::v1::Device> device =
+      devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id);
+  if (!device.ok()) return rest::Error(device.status());
+  if (request.current_version().empty()) {
+    absl::StatusOr<common::v1::DeviceActivity> activity = ActivityOf(call, device->mac().value());
+    if (!activity.ok() && activity.status().code() != absl::StatusCode::kNotFound) return rest::Error(activity.status());
+    if (!activity.ok() || activity->firmware_version().empty()) {
+      return rest::Error(status::InvalidField(
+          "current_version", "the phone has not resynced yet, so its firmware is unknown: ask with current_version"));
+    }
+    request.set_current_version(activity->firmware_version());
+  }
+  request.set_partner(call.partner);
+  *request.mutable_mac() = device->mac();
+  request.set_model(device->model());
+  return rest::Respond(firmware_.PlanUpgrade(request, call.request_id));
 }
 
 Reply PartnerApi::ReleaseDevice(Call& call) {

@@ -91,6 +91,9 @@ class PartnerApi {
   Reply ListFirmware(Call& call);
   Reply CreateRollout(Call& call);
   Reply ListRollouts(Call& call);
+  Reply RotateDeviceKey(Call& call);
+  Reply UpgradePlan(Call& call);
+  absl::StatusOr<common::v1::DeviceActivity> ActivityOf(Call& call, const std::string& mac);
   Reply GetRollout(Call& call);
   Reply PauseRollout(Call& call);
   Reply ResumeRollout(Call& call);

@@ -23,6 +23,7 @@ namespace http = boost::beast::http;
 using ::testing::_;
 using ::testing::DoAll;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Return;
 using ::testing::SaveArg;
 
@@ -264,6 +265,83 @@ TEST_F(PartnerApiTest, FirmwareUploadsStreamToTheCatalog) {
   Reply done = upload.sink->Finish();
   EXPECT_EQ(static_cast<int>(done.response.result()), 201);
   EXPECT_EQ(written, "abcdef");
+}
+
+}  // namespace
+}  // namespace onramp::gateway
+
+namespace onramp::gateway {
+namespace {
+
+device::v1::Device AcmePhone() {
+  device::v1::Device device;
+  device.mutable_mac()->set_value("000e08aabbcc");
+  device.set_model("CP-8851-3PCC");
+  device.set_partner("acme");
+  return device;
+}
+
+TEST_F(PartnerApiTest, APhoneShowsWhatItLastDidAndStillItsClaimWithoutProfileRender) {
+  EXPECT_CALL(devices_, GetDevice).WillRepeatedly(Return(AcmePhone()));
+  common::v1::DeviceActivity activity;
+  activity.set_firmware_version("sip88xx.11-2-3MSR1-1");
+  activity.mutable_last_contact_time()->set_seconds(1800000000);
+  activity.mutable_last_report()->set_parameters(12);
+  profile::v1::DeviceKeyRequest asked;
+  EXPECT_CALL(profiles_, GetDeviceActivity)
+      .WillOnce(DoAll(SaveArg<0>(&asked), Return(activity)))
+      .WillOnce(Return(absl::UnavailableError("profile-render down")));
+  Answer answer = Call(http::verb::get, "/api/v1/devices/000e08aabbcc");
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(asked.partner(), "acme");
+  EXPECT_THAT(answer.body, HasSubstr(R"("firmware_version":"sip88xx.11-2-3MSR1-1")"));
+  EXPECT_THAT(answer.body, HasSubstr(R"("last_contact_time":"2027-01-15T08:00:00Z")"));
+  EXPECT_THAT(answer.body, HasSubstr(R"("parameters":12)"));
+
+  Answer degraded = Call(http::verb::get, "/api/v1/devices/000e08aabbcc");
+  EXPECT_EQ(degraded.status, 200);
+  EXPECT_THAT(degraded.body, HasSubstr(R"("model":"CP-8851-3PCC")"));
+  EXPECT_THAT(degraded.body, Not(HasSubstr("firmware_version")));
+}
+
+TEST_F(PartnerApiTest, AnUpgradePlanStartsFromTheFirmwareThePhoneLastRan) {
+  EXPECT_CALL(devices_, GetDevice).WillRepeatedly(Return(AcmePhone()));
+  common::v1::DeviceActivity activity;
+  activity.set_firmware_version("sip88xx.11-2-3MSR1-1");
+  EXPECT_CALL(profiles_, GetDeviceActivity)
+      .WillOnce(Return(activity))
+      .WillOnce(Return(common::v1::DeviceActivity()));
+  firmware::v1::PlanUpgradeRequest planned;
+  firmware::v1::PlanUpgradeResponse plan;
+  plan.mutable_next()->set_version("12-0-1MPP0001-245");
+  EXPECT_CALL(firmware_, PlanUpgrade).Times(2).WillRepeatedly(DoAll(SaveArg<0>(&planned), Return(plan)));
+  Answer answer = Call(http::verb::get, "/api/v1/devices/000e08aabbcc/upgrade-plan");
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_THAT(answer.body, HasSubstr("12-0-1MPP0001-245"));
+  EXPECT_EQ(planned.partner(), "acme");
+  EXPECT_EQ(planned.model(), "CP-8851-3PCC");
+  EXPECT_EQ(planned.current_version(), "sip88xx.11-2-3MSR1-1");
+
+  // A phone that never resynced: its firmware is asked for.
+  Answer unknown = Call(http::verb::get, "/api/v1/devices/000e08aabbcc/upgrade-plan");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_THAT(unknown.body, HasSubstr(R"("field":"current_version")"));
+  Answer asked = Call(http::verb::get, "/api/v1/devices/000e08aabbcc/upgrade-plan?current_version=11-0-1MPP-1");
+  EXPECT_EQ(asked.status, 200);
+  EXPECT_EQ(planned.current_version(), "11-0-1MPP-1");
+}
+
+TEST_F(PartnerApiTest, OnlyThePhonesOwnerRotatesItsKey) {
+  EXPECT_CALL(devices_, GetDevice)
+      .WillOnce(Return(absl::NotFoundError("not yours")))
+      .WillOnce(Return(AcmePhone()));
+  profile::v1::DeviceKey key;
+  key.set_key_id("k2");
+  EXPECT_CALL(profiles_, RotateDeviceKey).WillOnce(Return(key));
+  EXPECT_EQ(Call(http::verb::post, "/api/v1/devices/000e08aabbcd:rotate-key").status, 404);
+  Answer rotated = Call(http::verb::post, "/api/v1/devices/000e08aabbcc:rotate-key");
+  EXPECT_EQ(rotated.status, 200);
+  EXPECT_THAT(rotated.body, HasSubstr(R"("key_id":"k2")"));
 }
 
 }  // namespace

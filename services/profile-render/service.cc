@@ -281,7 +281,8 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
     if (request->method() == "POST" && !request->post_body().empty()) {
       // The phone's status in its POST resync, kept as a report is.
       RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(request->post_body()),
-                                       ReadReport(request->post_body()).parameters, request->source_address()));
+                                       ReadReport(request->post_body()).parameters, request->source_address(),
+                                       request->authenticated_channel()));
     }
     ASSIGN_OR_RETURN(Rendering rendering, renderer_.Render(device, resync));
     const Rendered& rendered = *rendering.rendered;
@@ -299,7 +300,8 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
       response->set_content_type(rendered.content_type);
       response->set_content_encoding(rendered.content_encoding);
     }
-    recorder_.Record({mac, rendered.etag, rendered.parameters, request->authenticated_channel(), device.partner});
+    recorder_.Record({mac, rendered.etag, rendered.parameters, request->authenticated_channel(), device.partner,
+                      request->device().firmware_version()});
     renders_.Add({{"how", how}}).Increment();
     return absl::OkStatus();
   };
@@ -407,6 +409,34 @@ grpc::Status ProfileRenderServiceImpl::Diff(grpc::ServerContext*, const v1::Prev
   return ToGrpcStatus(run());
 }
 
+grpc::Status ProfileRenderServiceImpl::GetDeviceActivity(grpc::ServerContext*, const v1::DeviceKeyRequest* request,
+                                                         common::v1::DeviceActivity* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(mac));
+    if (device.partner != request->partner()) return absl::NotFoundError("no profile for this phone");
+    recorder_.Flush();  // resyncs queued a moment ago count
+    ASSIGN_OR_RETURN(Activity activity, store_.LatestActivity(mac, request->partner()));
+    absl::Time last_contact = absl::InfinitePast();
+    if (activity.resync) {
+      last_contact = activity.resync->at;
+      response->set_firmware_version(activity.resync->firmware_version);
+      response->set_profile_etag(activity.resync->etag);
+    }
+    if (activity.report) {
+      last_contact = std::max(last_contact, activity.report->at);
+      common::v1::DeviceReport& report = *response->mutable_last_report();
+      proto::SetTimestamp(activity.report->at, report.mutable_time());
+      report.set_parameters(activity.report->parameters);
+      report.set_authenticated(activity.report->authenticated);
+    }
+    if (last_contact != absl::InfinitePast()) proto::SetTimestamp(last_contact, response->mutable_last_contact_time());
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, const v1::ReportRequest* request,
                                               v1::ReportResponse* response) {
   auto run = [&]() -> absl::Status {
@@ -427,7 +457,8 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
       authenticated = true;  // only the phone holds the key
     }
     ReportContents report = ReadReport(body);
-    RETURN_IF_ERROR(store_.AddReport(mac, absl::Base64Escape(body), report.parameters, request->source_address()));
+    RETURN_IF_ERROR(
+        store_.AddReport(mac, absl::Base64Escape(body), report.parameters, request->source_address(), authenticated));
     RecordReportEvent(mac, body.size(), report.parameters, authenticated, request->source_address(),
                       server::RequestIdOf(*context));
     response->set_parameters(report.parameters);

@@ -56,6 +56,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   grpc::Status Preview(grpc::ServerContext*, const v1::PreviewRequest*, v1::PreviewResponse*) override;
   grpc::Status Diff(grpc::ServerContext*, const v1::PreviewRequest*, v1::DiffResponse*) override;
   grpc::Status Report(grpc::ServerContext*, const v1::ReportRequest*, v1::ReportResponse*) override;
+  grpc::Status GetDeviceActivity(grpc::ServerContext*, const v1::DeviceKeyRequest* request,
+                                 common::v1::DeviceActivity* response) override;
 
   // Waits until every delivery so far is written (for tests and shutdown).
   void FlushDeliveries() { recorder_.Flush(); }

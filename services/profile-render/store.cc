@@ -425,18 +425,19 @@ absl::Status PostgresProfileStore::ForgetDevice(const std::string& mac) {
 
 absl::Status PostgresProfileStore::RecordDeliveries(const std::vector<DeliveryRow>& rows) {
   if (rows.empty()) return absl::OkStatus();
-  std::vector<std::string> macs, etags, parameters, partners;
+  std::vector<std::string> macs, etags, parameters, partners, firmware_versions;
   for (const DeliveryRow& row : rows) {
     macs.push_back(row.mac);
     etags.push_back(row.etag);
     parameters.push_back(EncodeParameters(row.parameters));
     partners.push_back(row.partner);
+    firmware_versions.push_back(row.firmware_version);
   }
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
-        "INSERT INTO profile.deliveries (mac, etag, parameters, partner) "
-        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])",
-        TextArray(macs), TextArray(etags), TextArray(parameters), TextArray(partners));
+        "INSERT INTO profile.deliveries (mac, etag, parameters, partner, firmware_version) "
+        "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])",
+        TextArray(macs), TextArray(etags), TextArray(parameters), TextArray(partners), TextArray(firmware_versions));
     return absl::OkStatus();
   });
 }
@@ -460,13 +461,39 @@ absl::StatusOr<std::optional<Delivery>> PostgresProfileStore::LastDelivery(const
 }
 
 absl::Status PostgresProfileStore::AddReport(const std::string& mac, const std::string& body_base64,
-                                     int parameters, const std::string& source) {
+                                     int parameters, const std::string& source, bool authenticated) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
-        "INSERT INTO profile.reports (mac, body, parameters, source) VALUES ($1, $2, $3, $4)", mac,
-        body_base64, parameters, source);
+        "INSERT INTO profile.reports (mac, body, parameters, source, authenticated) VALUES ($1, $2, $3, $4, $5)",
+        mac, body_base64, parameters, source, authenticated);
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<Activity> PostgresProfileStore::LatestActivity(const std::string& mac, const std::string& partner) {
+  Activity activity;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    activity = Activity();
+    pqxx::result resync = tx.exec_params(
+        "SELECT (extract(epoch FROM at) * 1000000)::bigint, etag, firmware_version "
+        "FROM profile.deliveries WHERE mac = $1 AND partner = $2 ORDER BY id DESC LIMIT 1",
+        mac, partner);
+    if (!resync.empty()) {
+      activity.resync = Activity::Resync{absl::FromUnixMicros(resync[0][0].as<int64_t>()),
+                                         resync[0][1].as<std::string>(), resync[0][2].as<std::string>()};
+    }
+    pqxx::result report = tx.exec_params(
+        "SELECT (extract(epoch FROM at) * 1000000)::bigint, parameters, authenticated "
+        "FROM profile.reports WHERE mac = $1 ORDER BY id DESC LIMIT 1",
+        mac);
+    if (!report.empty()) {
+      activity.report = Activity::Report{absl::FromUnixMicros(report[0][0].as<int64_t>()), report[0][1].as<int>(),
+                                         report[0][2].as<bool>()};
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  return activity;
 }
 
 absl::Status PostgresProfileStore::Prune(int keep) {

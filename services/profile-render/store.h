@@ -72,6 +72,22 @@ struct Delivery {
   absl::Time at;
 };
 
+// What a phone last did here (GetDeviceActivity).
+struct Activity {
+  struct Resync {
+    absl::Time at;
+    std::string etag;
+    std::string firmware_version;
+  };
+  struct Report {
+    absl::Time at;
+    int parameters = 0;
+    bool authenticated = false;
+  };
+  std::optional<Resync> resync;
+  std::optional<Report> report;
+};
+
 class ProfileStore {
  public:
   virtual ~ProfileStore() = default;
@@ -129,6 +145,7 @@ class ProfileStore {
     // itself has it (anyone could have fetched it otherwise).
     bool authenticated = false;
     std::string partner;  // whose layers it came from
+    std::string firmware_version;  // what the phone said it runs
   };
   // Appends deliveries in one statement (the recorder batches them).
   virtual absl::Status RecordDeliveries(const std::vector<DeliveryRow>& rows) = 0;
@@ -137,7 +154,9 @@ class ProfileStore {
                                                                const std::string& partner) = 0;
 
   virtual absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
-                                 const std::string& source) = 0;
+                                 const std::string& source, bool authenticated) = 0;
+  // The phone's latest delivery from `partner`'s layers, and its latest report.
+  virtual absl::StatusOr<Activity> LatestActivity(const std::string& mac, const std::string& partner) = 0;
 
   // Keeps the newest `keep` deliveries and reports per device.
   virtual absl::Status Prune(int keep) = 0;
@@ -172,7 +191,8 @@ class PostgresProfileStore final : public ProfileStore {
   absl::StatusOr<std::optional<Delivery>> LastDelivery(const std::string& mac,
                                                        const std::string& partner) override;
   absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
-                         const std::string& source) override;
+                         const std::string& source, bool authenticated) override;
+  absl::StatusOr<Activity> LatestActivity(const std::string& mac, const std::string& partner) override;
   absl::Status Prune(int keep) override;
 
  private:

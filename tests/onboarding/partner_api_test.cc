@@ -290,6 +290,41 @@ class ReleasedMidWrite final : public device::v1::DeviceActivationService::Servi
   std::atomic<int> checks_{0};
 };
 
+TEST_F(PartnerApiTest, APhoneShowsItsLastContactFirmwareReportAndNextUpgrade) {
+  ClaimAndProfile();
+  device::v1::Device before = Parse<device::v1::Device>(Api("GET", "/api/v1/devices/000e08aabbcc", acme_));
+  EXPECT_FALSE(before.activity().has_last_contact_time());
+  Answer plan_unknown = Api("GET", "/api/v1/devices/000e08aabbcc/upgrade-plan", acme_);
+  EXPECT_EQ(plan_unknown.status, 400);
+  EXPECT_THAT(plan_unknown.body, HasSubstr("current_version"));
+
+  // The phone resyncs (its rule sends its whole $SWVER, as rules that
+  // upgrade do; the User-Agent has only 12.0.1), then reports.
+  ASSERT_THAT(Curl(absl::StrCat(::onramp::testing::kPhoneAgent, " '", base_,
+                                "/profile/000e08aabbcc.xml?swver=sip88xx.11-2-3MSR1-1'")),
+              HasSubstr("HTTP/1.1 200"));
+  ASSERT_THAT(Curl(absl::StrCat(::onramp::testing::kPhoneAgent,
+                                " --data-binary '<flat-profile><Proxy_1_>sip.acme.example</Proxy_1_></flat-profile>' ",
+                                base_, "/report/000e08aabbcc.xml")),
+              HasSubstr("HTTP/1.1 200"));
+  device::v1::Device after = Parse<device::v1::Device>(Api("GET", "/api/v1/devices/000e08aabbcc", acme_));
+  EXPECT_EQ(after.activity().firmware_version(), "sip88xx.11-2-3MSR1-1");
+  EXPECT_TRUE(after.activity().has_last_contact_time());
+  EXPECT_FALSE(after.activity().profile_etag().empty());
+  EXPECT_EQ(after.activity().last_report().parameters(), 1);
+  EXPECT_FALSE(after.activity().last_report().authenticated());  // plain HTTP: anyone could have sent it
+
+  // With no target for the model, the phone stays where it is.
+  firmware::v1::PlanUpgradeResponse plan =
+      Parse<firmware::v1::PlanUpgradeResponse>(Api("GET", "/api/v1/devices/000e08aabbcc/upgrade-plan", acme_));
+  EXPECT_TRUE(plan.up_to_date());
+  EXPECT_FALSE(plan.reason().empty());
+
+  profile::v1::DeviceKey rotated =
+      Parse<profile::v1::DeviceKey>(Api("POST", "/api/v1/devices/000e08aabbcc:rotate-key", acme_));
+  EXPECT_FALSE(rotated.key_id().empty());
+}
+
 TEST_F(PartnerApiTest, ALayerWrittenAsItsPhoneIsReleasedDoesNotStand) {
   ReleasedMidWrite releasing;
   std::unique_ptr<server::Server> fake = *server::Server::Start(
@@ -356,7 +391,7 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
     EXPECT_EQ(answer.status, 404) << route.api.method << " " << path << ": " << answer.body;
     ++checked;
   }
-  EXPECT_EQ(checked, 16);
+  EXPECT_EQ(checked, 18);
   // Lists hold only the caller's own.
   EXPECT_EQ(Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts", globex_)).rollouts_size(), 0);
   firmware::v1::ListRolloutsResponse acme_rollouts =

@@ -43,6 +43,11 @@ class ProfileRender {
       const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<profile::v1::ForgetDeviceResponse> ForgetDevice(
       const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
+  // Not repeated: each call makes a new key.
+  virtual absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(const profile::v1::DeviceKeyRequest& request,
+      const std::string& request_id) = 0;
+  virtual absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest& request,
+      const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -73,4 +73,14 @@ absl::StatusOr<profile::v1::ForgetDeviceResponse> ProfileRenderClient::ForgetDev
   return UnaryCall(backend_, "ForgetDevice", Repeat::kSafe, *stub_, &Stub::ForgetDevice, request, request_id);
 }
 
+absl::StatusOr<profile::v1::DeviceKey> ProfileRenderClient::RotateDeviceKey(
+    const profile::v1::DeviceKeyRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "RotateDeviceKey", Repeat::kOnce, *stub_, &Stub::RotateDeviceKey, request, request_id);
+}
+
+absl::StatusOr<common::v1::DeviceActivity> ProfileRenderClient::GetDeviceActivity(
+    const profile::v1::DeviceKeyRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "GetDeviceActivity", Repeat::kSafe, *stub_, &Stub::GetDeviceActivity, request, request_id);
+}
+
 }  // namespace onramp::clients

@@ -47,6 +47,10 @@ class ProfileRenderClient final : public ProfileRender {
  private:
   std::unique_ptr<profile::v1::ProfileRenderService::Stub> stub_;
   Backend backend_;
+  absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(const profile::v1::DeviceKeyRequest& request,
+      const std::string& request_id) override;
+  absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest& request,
+      const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

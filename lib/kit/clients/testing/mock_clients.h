@@ -98,6 +98,10 @@ class MockProfileRender : public ProfileRender {
               (const profile::v1::DeviceKeyRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<profile::v1::ForgetDeviceResponse>, ForgetDevice,
               (const profile::v1::DeviceKeyRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::DeviceKey>, RotateDeviceKey,
+              (const profile::v1::DeviceKeyRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<common::v1::DeviceActivity>, GetDeviceActivity,
+              (const profile::v1::DeviceKeyRequest&, const std::string&), (override));
 };
 
 class MockFirmwareCatalog : public FirmwareCatalog {

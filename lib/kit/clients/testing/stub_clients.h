@@ -164,6 +164,12 @@ class StubProfileRender : public ProfileRender {
                                                                  const std::string&) override {
     return profile::v1::ForgetDeviceResponse();
   }
+  absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(const profile::v1::DeviceKeyRequest&, const std::string&) override {
+    return profile::v1::DeviceKey();
+  }
+  absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest&, const std::string&) override {
+    return common::v1::DeviceActivity();
+  }
 };
 
 class StubFirmwareCatalog : public FirmwareCatalog {
