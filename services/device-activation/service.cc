@@ -26,6 +26,7 @@ using status::ToGrpcStatus;
 using validation::Presence;
 
 constexpr int kProgressChunk = 1000;
+constexpr int kMaxOwnersAsked = 10000;
 
 }  // namespace
 
@@ -138,6 +139,28 @@ grpc::Status DeviceActivationServiceImpl::GetOwner(grpc::ServerContext*, const v
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
     ASSIGN_OR_RETURN(std::string partner, store_.Owner(mac));
     response->set_partner(std::move(partner));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::GetOwners(grpc::ServerContext*, const v1::GetOwnersRequest* request,
+                                                    v1::GetOwnersResponse* response) {
+  auto run = [&]() -> absl::Status {
+    if (request->macs_size() > kMaxOwnersAsked) {
+      return InvalidField("macs", absl::StrCat("at most ", kMaxOwnersAsked, " MACs at once"));
+    }
+    std::vector<std::string> macs;
+    for (int i = 0; i < request->macs_size(); ++i) {
+      ASSIGN_OR_RETURN(std::string mac, validation::Mac(absl::StrCat("macs[", i, "]"), request->macs(i).value()));
+      macs.push_back(std::move(mac));
+    }
+    ASSIGN_OR_RETURN(auto owners, store_.Owners(macs));
+    for (const auto& [mac, partner] : owners) {
+      v1::OwnedPhone* phone = response->add_phones();
+      phone->mutable_mac()->set_value(mac);
+      phone->set_partner(partner);
+    }
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -34,6 +34,7 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   grpc::Status ReleaseDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
   grpc::Status GetDevice(grpc::ServerContext*, const v1::DeviceRequest*, v1::Device*) override;
   grpc::Status GetOwner(grpc::ServerContext*, const v1::OwnerRequest*, v1::Owner*) override;
+  grpc::Status GetOwners(grpc::ServerContext*, const v1::GetOwnersRequest*, v1::GetOwnersResponse*) override;
   grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
                            v1::ListDevicesResponse*) override;
   grpc::Status Lookup(grpc::ServerContext*, const v1::LookupRequest*, v1::LookupResponse*) override;

@@ -186,6 +186,20 @@ absl::StatusOr<std::string> PostgresDeviceStore::Owner(const std::string& mac) {
   return *partner;
 }
 
+absl::StatusOr<std::map<std::string, std::string>> PostgresDeviceStore::Owners(const std::vector<std::string>& macs) {
+  std::map<std::string, std::string> owners;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    owners.clear();
+    for (const pqxx::row& row :
+         tx.exec_params("SELECT mac, partner FROM device.devices WHERE mac = ANY($1::text[])", TextArray(macs))) {
+      owners[row[0].as<std::string>()] = row[1].as<std::string>();
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  return owners;
+}
+
 absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDeviceStore::List(
     const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
     int page_size, const std::string& page_token) {

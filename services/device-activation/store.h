@@ -5,6 +5,7 @@
 // Redirect targets are opaque strings here (the service serialises them).
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +128,8 @@ class DeviceStore {
   virtual absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) = 0;
   // The partner that claimed `mac`; NOT_FOUND when none has.
   virtual absl::StatusOr<std::string> Owner(const std::string& mac) = 0;
+  // MAC -> partner for the claimed ones among `macs`.
+  virtual absl::StatusOr<std::map<std::string, std::string>> Owners(const std::vector<std::string>& macs) = 0;
   virtual absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
       int page_size, const std::string& page_token) = 0;
@@ -210,6 +213,7 @@ class PostgresDeviceStore final : public DeviceStore {
   absl::StatusOr<DeviceRecord> Release(const std::string& partner, const std::string& mac) override;
   absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) override;
   absl::StatusOr<std::string> Owner(const std::string& mac) override;
+  absl::StatusOr<std::map<std::string, std::string>> Owners(const std::vector<std::string>& macs) override;
   absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
       int page_size, const std::string& page_token) override;

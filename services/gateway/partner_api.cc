@@ -9,7 +9,7 @@
 #include "lib/http/status/http_status.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/status/error_detail.h"
-#include "services/gateway/claim_csv.h"
+#include "services/gateway/bulk_csv.h"
 #include "services/gateway/openapi.h"
 #include "services/gateway/rest.h"
 
@@ -79,6 +79,15 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .takes_idempotency_key = true,
         .example = R"({"devices": [{"mac": "000e08aabbcc", "model": "CP-8851-3PCC", "serial": "FCH1"}],
                        "target": {"profile_rule": "https://prov.example.com/$MA.xml"}})"}},
+      {&PartnerApi::AssignSites,
+       {.method = "POST", .path = "/api/v1/devices:assign-sites", .id = "assignSites",
+        .summary = "Put up to 10,000 phones into sites, with a result per row (JSON, or CSV with a header row "
+                   "naming mac and site columns; an empty site takes a phone out of its site). A phone's site "
+                   "layer then applies to it.",
+        .input = profile::AssignSitesRequest::descriptor(), .output = profile::AssignSitesResponse::descriptor(),
+        .body = Body::kJsonOrCsv,
+        .example = R"({"assignments": [{"mac": "000e08aabbcc", "site": "lisbon"},
+                                       {"mac": "000e08aabbcd", "site": "porto"}]})"}},
       {&PartnerApi::ListDevices,
        {.method = "GET", .path = "/api/v1/devices", .id = "listDevices", .summary = "The partner's phones.",
         .input = device::ListDevicesRequest::descriptor(), .output = device::ListDevicesResponse::descriptor()}},
@@ -144,6 +153,14 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .body = Body::kJson, .set_by_gateway = {"ref"},
         .example = R"({"if_version": "0", "parameters": [{"name": "Proxy_1_", "value": "sip.example.com"},
                        {"name": "Password_1_", "value": "s3cret", "secret": true}]})"}},
+      {&PartnerApi::SetParameters,
+       {.method = "POST", .path = "/api/v1/layers/{scope}/{key}:set-parameters", .id = "setParameters",
+        .summary = "Set and remove named parameters of the partner's layer (partner/- or site/<name>), keeping "
+                   "the rest: one call changes a parameter for every phone of a site, or of the partner. The "
+                   "layer is made if missing.",
+        .input = profile::SetParametersRequest::descriptor(), .output = profile::Layer::descriptor(),
+        .body = Body::kJson, .set_by_gateway = {"ref"},
+        .example = R"({"parameters": [{"name": "Time_Zone", "value": "GMT+1"}], "remove": ["Station_Name"]})"}},
       {&PartnerApi::GetLayer,
        {.method = "GET", .path = "/api/v1/layers/{scope}/{key}", .id = "getLayer", .summary = "One layer.",
         .output = profile::Layer::descriptor()}},
@@ -389,6 +406,21 @@ Reply PartnerApi::ClaimDevices(Call& call) {
   return rest::Respond(devices_.ClaimDevices(request, call.request_id));
 }
 
+Reply PartnerApi::AssignSites(Call& call) {
+  profile::v1::AssignSitesRequest request;
+  if (call.Header("Content-Type").starts_with("text/csv")) {
+    if (!call.query.empty()) {
+      return rest::Error(InvalidField(call.query.begin()->first,
+                                      absl::StrCat(call.query.begin()->first, " is not a parameter of this route")));
+    }
+    if (absl::Status rows = AssignmentsFromCsv(call.request.body(), &request); !rows.ok()) return rest::Error(rows);
+  } else if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) {
+    return rest::Error(parsed);
+  }
+  request.set_partner(call.partner);
+  return rest::Respond(profiles_.AssignSites(request, call.request_id));
+}
+
 Reply PartnerApi::ListDevices(Call& call) {
   device::v1::ListDevicesRequest request;
   if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
@@ -582,6 +614,18 @@ Reply PartnerApi::PutLayer(Call& call) {
     }
   }
   return rest::Ok(*written);
+}
+
+Reply PartnerApi::SetParameters(Call& call) {
+  profile::v1::SetParametersRequest request;
+  if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) return rest::Error(parsed);
+  absl::StatusOr<profile::v1::LayerRef> ref = LayerRefOf(call.partner, call.Param("scope"), call.Param("key"));
+  if (!ref.ok()) return rest::Error(ref.status());
+  if (ref->scope() == profile::v1::SCOPE_DEVICE) {
+    return rest::Error(InvalidField("scope", "set a phone's own parameters with PUT /api/v1/layers/device/<mac>"));
+  }
+  *request.mutable_ref() = *ref;
+  return rest::Respond(profiles_.SetParameters(request, call.request_id));
 }
 
 Reply PartnerApi::GetLayer(Call& call) {

@@ -91,6 +91,8 @@ class PartnerApi {
   Reply ListFirmware(Call& call);
   Reply CreateRollout(Call& call);
   Reply ListRollouts(Call& call);
+  Reply AssignSites(Call& call);
+  Reply SetParameters(Call& call);
   Reply RotateDeviceKey(Call& call);
   Reply UpgradePlan(Call& call);
   absl::StatusOr<common::v1::DeviceActivity> ActivityOf(Call& call, const std::string& mac);

@@ -16,6 +16,7 @@
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
 #include "lib/phone/flat_profile/flat_profile.h"
+#include "services/profile-render/layer_edits.h"
 #include "services/profile-render/layer_proto.h"
 #include "services/profile-render/parameter_diff.h"
 
@@ -26,7 +27,7 @@ using status::InvalidField;
 using status::ToGrpcStatus;
 using validation::Presence;
 
-constexpr int kMaxParameters = 1000;
+constexpr int kSetParametersAttempts = 5;
 constexpr size_t kMaxReport = 64 * 1024;
 
 }  // namespace
@@ -57,21 +58,7 @@ grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
                                                 v1::Layer* response) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(LayerKey ref, CheckRef(request->ref()));
-    if (request->parameters_size() > kMaxParameters) {
-      return InvalidField("parameters", "a layer holds at most 1000 parameters");
-    }
-    std::vector<LayerParameter> parameters;
-    std::set<std::string> names;
-    for (int i = 0; i < request->parameters_size(); ++i) {
-      const v1::Parameter& p = request->parameters(i);
-      LayerParameter parameter{p.name(), p.value(), FromProto(p.ua()), p.secret()};
-      std::string field = absl::StrCat("parameters[", i, "]");
-      RETURN_IF_ERROR(ValidateParameter(field, parameter));
-      if (!names.insert(p.name()).second) {
-        return InvalidField(field + ".name", absl::StrCat(p.name(), " appears twice"));
-      }
-      parameters.push_back(std::move(parameter));
-    }
+    ASSIGN_OR_RETURN(std::vector<LayerParameter> parameters, ParametersOf(request->parameters()));
     bool device_settings = !request->site().empty() || request->always_encrypt() || request->gzip() ||
                            request->encryption() != v1::ENCRYPTION_UNSPECIFIED;
     if (device_settings && ref.scope != Scope::kDevice) {
@@ -89,27 +76,116 @@ grpc::Status ProfileRenderServiceImpl::PutLayer(grpc::ServerContext*,
       default: break;
     }
     // A masked secret written back (a read, an edit, a write) keeps its value.
-    std::optional<StoredLayer> current;
-    for (size_t i = 0; i < parameters.size(); ++i) {
-      LayerParameter& parameter = parameters[i];
-      if (parameter.value != kMasked || !IsSecret(parameter)) continue;
-      if (!current) {
-        absl::StatusOr<StoredLayer> found = store_.GetLayer(ref);
-        if (!found.ok() && found.status().code() != absl::StatusCode::kNotFound) return found.status();
-        current = found.ok() ? *std::move(found) : StoredLayer();
-      }
-      auto kept = std::find_if(current->parameters.begin(), current->parameters.end(),
-                               [&](const LayerParameter& old) { return old.name == parameter.name; });
-      if (kept == current->parameters.end()) {
-        return InvalidField(absl::StrCat("parameters[", i, "].value"),
-                            absl::StrCat(kMasked, " keeps a secret's value, and ", parameter.name, " has none yet"));
-      }
-      parameter.value = kept->value;
+    bool masked = std::any_of(parameters.begin(), parameters.end(),
+                              [](const LayerParameter& p) { return p.value == kMasked && IsSecret(p); });
+    if (masked) {
+      absl::StatusOr<StoredLayer> found = store_.GetLayer(ref);
+      if (!found.ok() && found.status().code() != absl::StatusCode::kNotFound) return found.status();
+      RETURN_IF_ERROR(KeepMaskedSecrets(parameters, found.ok() ? found->parameters : std::vector<LayerParameter>()));
     }
     ASSIGN_OR_RETURN(StoredLayer stored,
                      store_.PutLayer(ref, parameters, settings, request->if_version()));
     renderer_.Written();
     ToProto(stored, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::SetParameters(grpc::ServerContext*, const v1::SetParametersRequest* request,
+                                                     v1::Layer* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(LayerKey ref, CheckRef(request->ref()));
+    ASSIGN_OR_RETURN(std::vector<LayerParameter> set, ParametersOf(request->parameters()));
+    std::vector<std::string> remove(request->remove().begin(), request->remove().end());
+    // Read, merge, write at the version read; a write in between makes the
+    // write stale, and the edit is merged again into what it wrote.
+    absl::Status written;
+    for (int attempt = 0; attempt < kSetParametersAttempts; ++attempt) {
+      absl::StatusOr<StoredLayer> current = store_.GetLayer(ref);
+      if (!current.ok() && current.status().code() != absl::StatusCode::kNotFound) return current.status();
+      StoredLayer layer = current.ok() ? *std::move(current) : StoredLayer();
+      ASSIGN_OR_RETURN(std::vector<LayerParameter> merged, MergeParameters(layer.parameters, set, remove));
+      absl::StatusOr<StoredLayer> stored = store_.PutLayer(ref, merged, layer.settings, layer.version);
+      if (stored.ok()) {
+        renderer_.Written();
+        ToProto(*stored, response);
+        return absl::OkStatus();
+      }
+      written = stored.status();
+      if (written.code() != absl::StatusCode::kAborted) return written;
+    }
+    return written;
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::AssignSites(grpc::ServerContext* context, const v1::AssignSitesRequest* request,
+                                                   v1::AssignSitesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    if (devices_ == nullptr) return absl::FailedPreconditionError("no device-activation to say who owns phones");
+    ASSIGN_OR_RETURN(CheckedAssignments checked, CheckAssignments(request->assignments()));
+    std::string request_id = server::RequestIdOf(*context);
+    // Only the partner's phones: device-activation owns claims.
+    auto owned_by_partner = [&](const std::vector<SiteRow>& rows) -> absl::StatusOr<std::set<std::string>> {
+      device::v1::GetOwnersRequest asked;
+      for (const SiteRow& row : rows) asked.add_macs()->set_value(row.mac);
+      ASSIGN_OR_RETURN(device::v1::GetOwnersResponse owners, devices_->GetOwners(asked, request_id));
+      std::set<std::string> owned;
+      for (const device::v1::OwnedPhone& phone : owners.phones()) {
+        if (phone.partner() == request->partner()) owned.insert(phone.mac().value());
+      }
+      return owned;
+    };
+    ASSIGN_OR_RETURN(std::set<std::string> owned, owned_by_partner(checked.valid));
+    std::vector<std::pair<std::string, std::string>> writes;
+    for (const SiteRow& row : checked.valid) {
+      if (owned.contains(row.mac)) writes.emplace_back(row.mac, row.site);
+    }
+    ASSIGN_OR_RETURN(auto changed, store_.AssignSites(request->partner(), writes));
+    // A phone released while this ran must not keep a layer of the old
+    // owner's: asked again, and undone where it is no longer the partner's.
+    if (!changed.empty()) {
+      std::vector<SiteRow> written;
+      for (const SiteRow& row : checked.valid) {
+        if (changed.contains(row.mac)) written.push_back(row);
+      }
+      ASSIGN_OR_RETURN(std::set<std::string> still, owned_by_partner(written));
+      for (const SiteRow& row : written) {
+        if (still.contains(row.mac)) continue;
+        absl::Status undone =
+            store_.DeleteLayer({request->partner(), Scope::kDevice, row.mac}, changed.at(row.mac));
+        if (!undone.ok()) log::Warn("a released phone's site could not be undone", {{"error", undone.ToString()}});
+        owned.erase(row.mac);
+        changed.erase(row.mac);
+      }
+    }
+    renderer_.Written();
+    std::vector<v1::AssignResult> results = std::move(checked.invalid);
+    for (const SiteRow& row : checked.valid) {
+      v1::AssignResult& result = results.emplace_back();
+      result.set_row(row.row);
+      result.set_mac(row.mac);
+      result.set_outcome(!owned.contains(row.mac)   ? v1::ASSIGN_OUTCOME_NOT_FOUND
+                         : changed.contains(row.mac) ? v1::ASSIGN_OUTCOME_ASSIGNED
+                                                     : v1::ASSIGN_OUTCOME_UNCHANGED);
+    }
+    std::sort(results.begin(), results.end(),
+              [](const v1::AssignResult& a, const v1::AssignResult& b) { return a.row() < b.row(); });
+    v1::AssignCounts& counts = *response->mutable_counts();
+    for (v1::AssignResult& result : results) {
+      switch (result.outcome()) {
+        case v1::ASSIGN_OUTCOME_ASSIGNED: counts.set_assigned(counts.assigned() + 1); break;
+        case v1::ASSIGN_OUTCOME_UNCHANGED: counts.set_unchanged(counts.unchanged() + 1); break;
+        case v1::ASSIGN_OUTCOME_NOT_FOUND: counts.set_not_found(counts.not_found() + 1); break;
+        default: counts.set_invalid(counts.invalid() + 1); break;
+      }
+      *response->add_results() = std::move(result);
+    }
+    log::Info("sites assigned", {{"partner", request->partner()},
+                                 {"rows", std::to_string(request->assignments_size())},
+                                 {"assigned", std::to_string(counts.assigned())}});
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -36,6 +36,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
   grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;
+  grpc::Status SetParameters(grpc::ServerContext*, const v1::SetParametersRequest*, v1::Layer*) override;
+  grpc::Status AssignSites(grpc::ServerContext*, const v1::AssignSitesRequest*, v1::AssignSitesResponse*) override;
   grpc::Status ListLayers(grpc::ServerContext*, const v1::ListLayersRequest*,
                           v1::ListLayersResponse*) override;
   grpc::Status DeleteLayer(grpc::ServerContext*, const v1::DeleteLayerRequest*,

@@ -148,6 +148,33 @@ absl::StatusOr<StoredLayer> PostgresProfileStore::PutLayer(const LayerKey& ref,
   return stored;
 }
 
+absl::StatusOr<std::map<std::string, int64_t>> PostgresProfileStore::AssignSites(
+    const std::string& partner, const std::vector<std::pair<std::string, std::string>>& mac_sites) {
+  std::vector<std::string> macs, sites;
+  for (const auto& [mac, site] : mac_sites) {
+    macs.push_back(mac);
+    sites.push_back(site);
+  }
+  std::map<std::string, int64_t> changed;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    changed.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             "INSERT INTO profile.layers (partner, scope, key, version, parameters, site) "
+             "SELECT $1, 'device', mac, 1, '', site FROM unnest($2::text[], $3::text[]) AS a(mac, site) "
+             "ON CONFLICT (partner, scope, key) DO UPDATE "
+             "  SET site = EXCLUDED.site, version = profile.layers.version + 1, updated_at = now() "
+             "  WHERE profile.layers.site IS DISTINCT FROM EXCLUDED.site "
+             "RETURNING key, version",
+             partner, TextArray(macs), TextArray(sites))) {
+      changed[row[0].as<std::string>()] = row[1].as<int64_t>();
+    }
+    if (!changed.empty()) BumpGeneration(tx);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return changed;
+}
+
 absl::StatusOr<StoredLayer> PostgresProfileStore::GetLayer(const LayerKey& ref) {
   std::optional<StoredLayer> layer;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {

@@ -3,6 +3,7 @@
 
 // The only place that speaks SQL for profile rendering (schema "profile").
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -101,6 +102,12 @@ class ProfileStore {
   virtual absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
       const std::string& partner, std::optional<Scope> scope, int page_size,
       const std::string& page_token) = 0;
+  // Sets the site of each phone's device layer under `partner` (making
+  // one, holding only the site, where the phone has none) in one
+  // transaction. The MACs whose layer changed, with the version written;
+  // phones already in their site are left out.
+  virtual absl::StatusOr<std::map<std::string, int64_t>> AssignSites(
+      const std::string& partner, const std::vector<std::pair<std::string, std::string>>& mac_sites) = 0;
   virtual absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version) = 0;
   virtual absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text) = 0;
   virtual absl::Status PutModelParameters(const std::string& model,
@@ -172,6 +179,8 @@ class PostgresProfileStore final : public ProfileStore {
   absl::StatusOr<std::pair<std::vector<StoredLayer>, std::string>> ListLayers(
       const std::string& partner, std::optional<Scope> scope, int page_size,
       const std::string& page_token) override;
+  absl::StatusOr<std::map<std::string, int64_t>> AssignSites(
+      const std::string& partner, const std::vector<std::pair<std::string, std::string>>& mac_sites) override;
   absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version) override;
   absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text) override;
   absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names) override;

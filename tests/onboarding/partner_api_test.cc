@@ -325,6 +325,59 @@ TEST_F(PartnerApiTest, APhoneShowsItsLastContactFirmwareReportAndNextUpgrade) {
   EXPECT_FALSE(rotated.key_id().empty());
 }
 
+TEST_F(PartnerApiTest, PhonesArePutIntoSitesInBulkAndASiteParameterIsSetInOneCall) {
+  Answer claimed = Api("POST", "/api/v1/devices:claim?profile_rule=https%3A%2F%2Fprov.acme.example%2F%24MA.xml", acme_,
+                       "mac,model\n000e08aabbcc,CP-8851-3PCC\n000e08aabbcd,CP-8851-3PCC\n000e08aabbce,CP-8851-3PCC\n",
+                       "", "text/csv");
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", globex_,
+                R"({"devices": [{"mac": "000e08aabbcf"}], "target": {"profile_rule": "https://g/$MA"}})")
+                .status,
+            200);
+
+  Answer assigned = Api("POST", "/api/v1/devices:assign-sites", acme_,
+                        "mac,site\n000e08aabbcc,lisbon\n000e08aabbcd,lisbon\nnot-a-mac,lisbon\n"
+                        "000e08aabbcf,lisbon\n000e08aabbc0,lisbon\n",
+                        "", "text/csv");
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  profile::v1::AssignSitesResponse result = Parse<profile::v1::AssignSitesResponse>(assigned);
+  EXPECT_EQ(result.counts().assigned(), 2);
+  EXPECT_EQ(result.counts().invalid(), 1);
+  EXPECT_EQ(result.counts().not_found(), 2);  // globex's phone, and one nobody claimed
+  ASSERT_EQ(result.results_size(), 5);
+  EXPECT_EQ(result.results(2).field(), "assignments[2].mac");
+  EXPECT_EQ(result.results(3).outcome(), profile::v1::ASSIGN_OUTCOME_NOT_FOUND);
+  EXPECT_THAT(assigned.body, HasSubstr(R"("row":0)"));  // zeros are printed
+  // The same again changes nothing; JSON works as CSV does.
+  profile::v1::AssignSitesResponse again = Parse<profile::v1::AssignSitesResponse>(
+      Api("POST", "/api/v1/devices:assign-sites", acme_, R"({"assignments": [{"mac": "000e08aabbcc", "site": "lisbon"}]})"));
+  EXPECT_EQ(again.counts().unchanged(), 1);
+
+  // One call sets a parameter for the whole site, keeping what else it has.
+  ASSERT_EQ(Api("PUT", "/api/v1/layers/site/lisbon", acme_,
+                R"({"if_version": "0", "parameters": [{"name": "Station_Name", "value": "Lisbon desk"}]})")
+                .status,
+            200);
+  Answer set = Api("POST", "/api/v1/layers/site/lisbon:set-parameters", acme_,
+                   R"({"parameters": [{"name": "Time_Zone", "value": "GMT+1"}]})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  profile::v1::Layer site = Parse<profile::v1::Layer>(set);
+  EXPECT_EQ(site.parameters_size(), 2);
+  EXPECT_EQ(site.version(), 2);
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbcd/preview", acme_).body, HasSubstr("GMT+1"));
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbce/preview", acme_).body, Not(HasSubstr("GMT+1")));
+  // And a phone gets it at its next resync.
+  EXPECT_THAT(Curl(absl::StrCat("-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcd)' ", base_, "/profile/000e08aabbcd.xml")),
+              HasSubstr("GMT+1"));
+  // A phone's own layer is PUT, not edited by name here.
+  EXPECT_EQ(Api("POST", "/api/v1/layers/device/000e08aabbcc:set-parameters", acme_, R"({"parameters": []})").status,
+            400);
+  // Taken out of its site, a phone no longer gets the site's parameters.
+  Parse<profile::v1::AssignSitesResponse>(
+      Api("POST", "/api/v1/devices:assign-sites", acme_, R"({"assignments": [{"mac": "000e08aabbcd", "site": ""}]})"));
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbcd/preview", acme_).body, Not(HasSubstr("GMT+1")));
+}
+
 TEST_F(PartnerApiTest, ALayerWrittenAsItsPhoneIsReleasedDoesNotStand) {
   ReleasedMidWrite releasing;
   std::unique_ptr<server::Server> fake = *server::Server::Start(
@@ -381,6 +434,8 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
   for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
     std::string path = route.api.path;
     if (path.find('{') == std::string::npos) continue;
+    // Edits the caller's own partner or site layer: there is no other's to reach.
+    if (absl::StrContains(path, ":set-parameters")) continue;
     const std::string& id = absl::StrContains(path, "rollouts")             ? rollout_id
                             : absl::StrContains(path, "redirect-profiles") ? redirect_id
                                                                            : codes.codes(0).details().id();

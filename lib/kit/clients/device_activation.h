@@ -64,6 +64,9 @@ class DeviceActivation {
   // The key a partner's bearer token belongs to; UNAUTHENTICATED when none.
   virtual absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
                                                                 const std::string& request_id) = 0;
+  // MAC -> partner for the claimed ones.
+  virtual absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest& request,
+      const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

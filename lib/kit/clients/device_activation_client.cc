@@ -117,4 +117,9 @@ absl::StatusOr<device::v1::ApiKey> DeviceActivationClient::AuthenticateApiKey(co
                    &device::v1::ApiKeyService::Stub::AuthenticateApiKey, request, request_id);
 }
 
+absl::StatusOr<device::v1::GetOwnersResponse> DeviceActivationClient::GetOwners(
+    const device::v1::GetOwnersRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "GetOwners", Repeat::kSafe, *stub_, &Stub::GetOwners, request, request_id);
+}
+
 }  // namespace onramp::clients

@@ -62,6 +62,8 @@ class DeviceActivationClient final : public DeviceActivation {
   std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;
   std::unique_ptr<device::v1::ApiKeyService::Stub> keys_stub_;
   Backend backend_;
+  absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest& request,
+      const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

@@ -48,6 +48,12 @@ class ProfileRender {
       const std::string& request_id) = 0;
   virtual absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest& request,
       const std::string& request_id) = 0;
+  // Repeated: an assignment sets a site, so doing it twice is doing it once.
+  virtual absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(const profile::v1::AssignSitesRequest& request,
+      const std::string& request_id) = 0;
+  // Repeated: setting and removing by name twice is doing it once.
+  virtual absl::StatusOr<profile::v1::Layer> SetParameters(const profile::v1::SetParametersRequest& request,
+      const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -83,4 +83,14 @@ absl::StatusOr<common::v1::DeviceActivity> ProfileRenderClient::GetDeviceActivit
   return UnaryCall(backend_, "GetDeviceActivity", Repeat::kSafe, *stub_, &Stub::GetDeviceActivity, request, request_id);
 }
 
+absl::StatusOr<profile::v1::AssignSitesResponse> ProfileRenderClient::AssignSites(
+    const profile::v1::AssignSitesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "AssignSites", Repeat::kSafe, *stub_, &Stub::AssignSites, request, request_id);
+}
+
+absl::StatusOr<profile::v1::Layer> ProfileRenderClient::SetParameters(
+    const profile::v1::SetParametersRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "SetParameters", Repeat::kSafe, *stub_, &Stub::SetParameters, request, request_id);
+}
+
 }  // namespace onramp::clients

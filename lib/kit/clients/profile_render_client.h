@@ -51,6 +51,10 @@ class ProfileRenderClient final : public ProfileRender {
       const std::string& request_id) override;
   absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest& request,
       const std::string& request_id) override;
+  absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(const profile::v1::AssignSitesRequest& request,
+      const std::string& request_id) override;
+  absl::StatusOr<profile::v1::Layer> SetParameters(const profile::v1::SetParametersRequest& request,
+      const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

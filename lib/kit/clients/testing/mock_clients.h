@@ -70,6 +70,8 @@ class MockDeviceActivation : public DeviceActivation {
               (const device::v1::RecordEventsRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::ApiKey>, AuthenticateApiKey,
               (const std::string&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::GetOwnersResponse>, GetOwners,
+              (const device::v1::GetOwnersRequest&, const std::string&), (override));
 };
 
 class MockProfileRender : public ProfileRender {
@@ -102,6 +104,10 @@ class MockProfileRender : public ProfileRender {
               (const profile::v1::DeviceKeyRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<common::v1::DeviceActivity>, GetDeviceActivity,
               (const profile::v1::DeviceKeyRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::AssignSitesResponse>, AssignSites,
+              (const profile::v1::AssignSitesRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::Layer>, SetParameters,
+              (const profile::v1::SetParametersRequest&, const std::string&), (override));
 };
 
 class MockFirmwareCatalog : public FirmwareCatalog {

@@ -113,6 +113,9 @@ class StubDeviceActivation : public DeviceActivation {
     key.set_partner("stub");
     return key;
   }
+  absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest&, const std::string&) override {
+    return device::v1::GetOwnersResponse();
+  }
 };
 
 class StubProfileRender : public ProfileRender {
@@ -169,6 +172,12 @@ class StubProfileRender : public ProfileRender {
   }
   absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest&, const std::string&) override {
     return common::v1::DeviceActivity();
+  }
+  absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(const profile::v1::AssignSitesRequest&, const std::string&) override {
+    return profile::v1::AssignSitesResponse();
+  }
+  absl::StatusOr<profile::v1::Layer> SetParameters(const profile::v1::SetParametersRequest&, const std::string&) override {
+    return profile::v1::Layer();
   }
 };
 

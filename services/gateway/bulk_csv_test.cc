@@ -1,4 +1,4 @@
-#include "services/gateway/claim_csv.h"
+#include "services/gateway/bulk_csv.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,7 +12,7 @@ using ::onramp::status::IsOk;
 using ::onramp::status::StatusIs;
 using ::testing::HasSubstr;
 
-TEST(ClaimCsvTest, ColumnsInAnyOrderSerialOptional) {
+TEST(BulkCsvTest, ColumnsInAnyOrderSerialOptional) {
   device::v1::ClaimDevicesRequest request;
   ASSERT_THAT(
       DevicesFromCsv("model, mac\r\nCP-8851-3PCC,000e08aabbcc\r\n\"CP-7841-3PCC\",00:0e:08:aa:bb:cd\r\n",
@@ -26,7 +26,7 @@ TEST(ClaimCsvTest, ColumnsInAnyOrderSerialOptional) {
   EXPECT_EQ(request.devices(1).model(), "CP-7841-3PCC");
 }
 
-TEST(ClaimCsvTest, ErrorsNameTheBodyAndTheLine) {
+TEST(BulkCsvTest, ErrorsNameTheBodyAndTheLine) {
   struct Case {
     const char* csv;
     const char* message;
@@ -43,6 +43,23 @@ TEST(ClaimCsvTest, ErrorsNameTheBodyAndTheLine) {
     EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(c.message))) << c.csv;
     EXPECT_EQ(status::FieldOf(status), "body") << c.csv;
   }
+}
+
+}  // namespace
+}  // namespace onramp::gateway
+
+namespace onramp::gateway {
+namespace {
+
+TEST(BulkCsvTest, SiteAssignmentsNeedBothColumns) {
+  profile::v1::AssignSitesRequest request;
+  ASSERT_TRUE(AssignmentsFromCsv("site,mac\nlisbon,000e08aabbcc\n,000e08aabbcd\n", &request).ok());
+  ASSERT_EQ(request.assignments_size(), 2);
+  EXPECT_EQ(request.assignments(0).mac().value(), "000e08aabbcc");
+  EXPECT_EQ(request.assignments(0).site(), "lisbon");
+  EXPECT_EQ(request.assignments(1).site(), "");  // out of its site
+  profile::v1::AssignSitesRequest no_site;
+  EXPECT_THAT(AssignmentsFromCsv("mac\n000e08aabbcc\n", &no_site).message(), ::testing::HasSubstr("a site column"));
 }
 
 }  // namespace
