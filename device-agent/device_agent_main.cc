@@ -41,7 +41,7 @@
 #include "absl/time/time.h"
 #include "boost/asio/ip/address.hpp"
 #include "device-agent/factory.h"
-#include "device-agent/http_url.h"
+#include "lib/http/client/http_url.h"
 #include "device-agent/phone.h"
 #include "device-agent/simulator.h"
 #include "device-agent/state.h"

@@ -41,8 +41,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "device-agent/http_client.h"
-#include "device-agent/http_url.h"
+#include "lib/http/client/http_client.h"
+#include "lib/http/client/http_url.h"
 #include "device-agent/phone_io.h"
 #include "lib/phone/macro/macro.h"
 #include "lib/phone/rule/rule.h"

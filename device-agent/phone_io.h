@@ -19,12 +19,21 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "device-agent/http_client.h"
+#include "lib/http/client/http_client.h"
+#include "lib/http/client/http_url.h"
 #include "device-agent/srv_lookup.h"
 #include "device-agent/tftp_client.h"
 #include "onramp/agent/v1/state.pb.h"
 
 namespace onramp::agent {
+
+using http_client::HttpClient;
+using http_client::HttpRequest;
+using http_client::HttpResponse;
+using http_client::HttpLocation;
+using http_client::ParseHttpUrl;
+using http_client::ResolveRedirect;
+using http_client::UrlOf;
 
 class Network {
  public:

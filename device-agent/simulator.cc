@@ -12,7 +12,7 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/network_v4.hpp"
 #include "boost/asio/steady_timer.hpp"
-#include "device-agent/http_client.h"
+#include "lib/http/client/http_client.h"
 #include "device-agent/phone.h"
 #include "device-agent/state.h"
 #include "device-agent/timing.h"
@@ -122,7 +122,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
       size_t index = ready.front();
       ready.pop_front();
       ++in_flight;
-      SpawnFiber(io, [&pass, index](asio::yield_context yield) { pass(index, yield); });
+      http_client::SpawnFiber(io, [&pass, index](asio::yield_context yield) { pass(index, yield); });
     }
   };
 

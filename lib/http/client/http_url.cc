@@ -1,11 +1,11 @@
-#include "device-agent/http_url.h"
+#include "lib/http/client/http_url.h"
 
 #include "absl/strings/str_cat.h"
 #include "boost/url/parse.hpp"
 #include "boost/url/url.hpp"
 #include "boost/url/url_view.hpp"
 
-namespace onramp::agent {
+namespace onramp::http_client {
 namespace {
 
 namespace urls = boost::urls;
@@ -54,4 +54,4 @@ std::string UrlOf(const HttpLocation& location) {
                       location.port, location.target);
 }
 
-}  // namespace onramp::agent
+}  // namespace onramp::http_client

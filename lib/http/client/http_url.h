@@ -1,5 +1,5 @@
-#ifndef ONRAMP_DEVICE_AGENT_HTTP_URL_H_
-#define ONRAMP_DEVICE_AGENT_HTTP_URL_H_
+#ifndef ONRAMP_LIB_HTTP_CLIENT_HTTP_URL_H_
+#define ONRAMP_LIB_HTTP_CLIENT_HTTP_URL_H_
 
 // Where an HTTP(S) request goes, from a URL as RFC 3986 reads it
 // (Boost.URL): IPv6 literals ("http://[2001:db8::1]:8080/x"), default ports,
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace onramp::agent {
+namespace onramp::http_client {
 
 struct HttpLocation {
   bool tls = false;
@@ -29,6 +29,6 @@ std::optional<HttpLocation> ResolveRedirect(const HttpLocation& from, std::strin
 // The URL again ("https://[::1]:8443/p.xml").
 std::string UrlOf(const HttpLocation& location);
 
-}  // namespace onramp::agent
+}  // namespace onramp::http_client
 
-#endif  // ONRAMP_DEVICE_AGENT_HTTP_URL_H_
+#endif  // ONRAMP_LIB_HTTP_CLIENT_HTTP_URL_H_

@@ -1,4 +1,4 @@
-#include "device-agent/http_client.h"
+#include "lib/http/client/http_client.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -19,7 +19,7 @@
 #include "boost/context/protected_fixedsize_stack.hpp"
 #include "lib/kit/status/status_macros.h"
 
-namespace onramp::agent {
+namespace onramp::http_client {
 namespace {
 
 namespace asio = boost::asio;
@@ -275,4 +275,4 @@ absl::Status HttpClient::Probe(const std::string& host, int port) {
   return OnOwnLoop<absl::Status>([&](asio::yield_context yield) { return ProbeIn(host, port, yield); });
 }
 
-}  // namespace onramp::agent
+}  // namespace onramp::http_client

@@ -1,9 +1,9 @@
-#ifndef ONRAMP_DEVICE_AGENT_HTTP_CLIENT_H_
-#define ONRAMP_DEVICE_AGENT_HTTP_CLIENT_H_
+#ifndef ONRAMP_LIB_HTTP_CLIENT_HTTP_CLIENT_H_
+#define ONRAMP_LIB_HTTP_CLIENT_HTTP_CLIENT_H_
 
-// The phone's HTTP/1.1 client (Boost.Beast): one request per connection,
-// directly or through an HTTP proxy,
-// plain or TLS with the server verified against a CA file and, once the
+// An HTTP/1.1 client (Boost.Beast), the phone's and the services' (webhook
+// deliveries): one request per connection, directly or through an HTTP
+// proxy, plain or TLS with the server verified against a CA file and, once the
 // phone is registered, its client certificate. Chunked and
 // Content-Length responses alike; redirects are the caller's (the phone's
 // status table decides).
@@ -23,7 +23,7 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/spawn.hpp"
 
-namespace onramp::agent {
+namespace onramp::http_client {
 
 struct HttpRequest {
   bool tls = false;
@@ -92,6 +92,6 @@ std::string ProxyTarget(const HttpRequest& request);
 // requests (OpenSSL's handshake included).
 void SpawnFiber(boost::asio::io_context& io, std::function<void(boost::asio::yield_context)> body);
 
-}  // namespace onramp::agent
+}  // namespace onramp::http_client
 
-#endif  // ONRAMP_DEVICE_AGENT_HTTP_CLIENT_H_
+#endif  // ONRAMP_LIB_HTTP_CLIENT_HTTP_CLIENT_H_

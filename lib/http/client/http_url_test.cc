@@ -1,8 +1,8 @@
-#include "device-agent/http_url.h"
+#include "lib/http/client/http_url.h"
 
 #include "gtest/gtest.h"
 
-namespace onramp::agent {
+namespace onramp::http_client {
 namespace {
 
 TEST(HttpUrlTest, HostsPortsAndTargets) {
@@ -59,4 +59,4 @@ TEST(HttpUrlTest, RedirectsResolveAgainstWhereTheyCameFrom) {
 }
 
 }  // namespace
-}  // namespace onramp::agent
+}  // namespace onramp::http_client
