@@ -1,7 +1,6 @@
 #include "services/device-activation/api_keys.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <optional>
 
@@ -10,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "lib/base/digest/digest.h"
 #include "lib/kit/proto/messages.h"
+#include "lib/base/random/random.h"
 #include "lib/kit/status/grpc_status.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
@@ -20,14 +20,6 @@ namespace {
 using status::ToGrpcStatus;
 
 constexpr char kPrefix[] = "onr";
-
-absl::StatusOr<std::string> RandomText(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
-    return absl::InternalError("RAND_bytes failed");
-  }
-  return raw;
-}
 
 void ToProto(const ApiKeyRecord& key, v1::ApiKey* out) {
   out->set_id(key.id);
@@ -44,8 +36,8 @@ grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext*, const v1::Cre
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Text("name", request->name(), 128));
-    ASSIGN_OR_RETURN(std::string id_bytes, RandomText(8));
-    ASSIGN_OR_RETURN(std::string secret_bytes, RandomText(32));
+    ASSIGN_OR_RETURN(std::string id_bytes, random::Bytes(8));
+    ASSIGN_OR_RETURN(std::string secret_bytes, random::Bytes(32));
     std::string id = absl::BytesToHexString(id_bytes);
     std::string secret = absl::WebSafeBase64Escape(secret_bytes);
     ASSIGN_OR_RETURN(ApiKeyRecord key,

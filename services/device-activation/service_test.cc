@@ -618,7 +618,7 @@ TEST_F(DeviceServiceTest, EventsInABatchLandTogetherOrNotAtAll) {
 
   batch.mutable_events(1)->mutable_mac()->set_value(Mac(1));
   ASSERT_TRUE(send(batch).ok());
-  EXPECT_THAT(kinds(Mac(0)), ElementsAre("claimed", "lookup", "profile_delivered"));
+  EXPECT_THAT(kinds(Mac(0)), ElementsAre("claimed", "lookup", "profile_delivered", "acquired"));
   EXPECT_THAT(kinds(Mac(2)), ElementsAre("claimed", "lookup", "report"));
   EXPECT_EQ(Acquisitions(), 2);  // the two first profiles
   v1::Device device;
@@ -649,7 +649,7 @@ TEST_F(DeviceServiceTest, AnEventSentAgainWithItsIdIsRecordedOnce) {
     v1::RecordEventsResponse ignored;
     ASSERT_TRUE(stub_->RecordEvents(&context, batch, &ignored).ok());
   }
-  EXPECT_THAT(TimelineKinds("acme", Mac(0)), ElementsAre("claimed", "lookup", "profile_delivered"));
+  EXPECT_THAT(TimelineKinds("acme", Mac(0)), ElementsAre("claimed", "lookup", "profile_delivered", "acquired"));
   EXPECT_EQ(Acquisitions(), 1);
   event->set_event_id("not an id!");
   grpc::ClientContext context;

@@ -59,6 +59,10 @@ void AddEvent(pqxx::transaction_base& tx, const std::string& mac, std::string_vi
                  mac, std::string(kind), detail, source);
 }
 
+// A phone became Acquired: its own event, so partners' webhooks see the
+// moment once (device.webhook_type in the migrations names it).
+constexpr char kAcquiredEvent[] = "acquired";
+
 absl::Status NoDevice(const std::string& mac) {
   return absl::NotFoundError(absl::StrCat("no device ", mac, " claimed by this partner"));
 }
@@ -452,6 +456,9 @@ absl::StatusOr<std::pair<CustomizationState, absl::Time>> PostgresDeviceStore::R
              absl::StrCat(std::string(StateName(before.value_or(CustomizationState::kOpen))),
                           " -> ", std::string(StateName(state)), detail.empty() ? "" : ": ", detail),
              source);
+    if (state == CustomizationState::kAcquired && before != CustomizationState::kAcquired) {
+      AddEvent(tx, mac, kAcquiredEvent, detail.empty() ? "reported by the phone" : detail, source);
+    }
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -526,12 +533,15 @@ absl::StatusOr<int> PostgresDeviceStore::RecordEvents(const std::vector<EventRec
       }
       if (record.event.kind != customization::kProfileDeliveredEvent) continue;
       // The first profile a Custom Pending phone gets makes it Acquired.
-      acquired += static_cast<int>(tx.exec_params(
-                                         "UPDATE device.device_states SET state = 'acquired', "
-                                         "detail = 'first profile', updated_at = now() "
-                                         "WHERE mac = $1 AND state = 'custom_pending'",
-                                         record.mac)
-                                       .affected_rows());
+      if (tx.exec_params("UPDATE device.device_states SET state = 'acquired', "
+                         "detail = 'first profile', updated_at = now() "
+                         "WHERE mac = $1 AND state = 'custom_pending'",
+                         record.mac)
+              .affected_rows() == 0) {
+        continue;
+      }
+      ++acquired;
+      AddEvent(tx, record.mac, kAcquiredEvent, "first profile", record.event.source);
     }
     return absl::OkStatus();
   });

@@ -45,6 +45,20 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Duration("limit_window", &options->limits.window, "The rate-limit window.");
   flags.Duration("sweep_interval", &options->sweep_interval,
                  "How often ended limiter windows and expired credentials are dropped.");
+  flags.Duration("webhook_poll_interval", &options->webhook_poll_interval,
+                 "How often partners' queued webhook events are looked for and sent.");
+  flags.Duration("webhook_timeout", &options->webhooks.timeout, "How long a webhook endpoint has to answer.");
+  flags.Duration("webhook_retry_base", &options->webhooks.retry_base,
+                 "The wait before a failed webhook delivery's second attempt; it doubles after each.");
+  flags.Duration("webhook_max_retry_delay", &options->webhooks.max_retry_delay,
+                 "The longest wait between a webhook delivery's attempts.");
+  flags.Duration("webhook_give_up_after", &options->webhooks.give_up_after,
+                 "How old an undelivered webhook event gets before it is given up on.");
+  flags.String("webhook_ca_file", &options->webhooks.ca_file,
+               "PEM CA webhook endpoints' certificates must chain to (default: the system's).");
+  flags.Bool("webhook_allow_private_addresses", &options->webhooks.allow_private_addresses,
+             "Let webhook endpoints be on private, loopback or link-local addresses (a local fleet only: "
+             "otherwise a partner's URL could reach into the operator's network).");
 }
 
 absl::Status Run(const Options& options) {
@@ -63,8 +77,16 @@ absl::Status Run(const Options& options) {
   DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry, &profiles);
   PostgresApiKeyStore api_key_store(*pool);
   ApiKeyServiceImpl api_keys(api_key_store);
+  PostgresWebhookStore webhook_store(*pool);
+  WebhookServiceImpl webhooks(webhook_store);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
-                   server::Server::Start(options.server, {&service, &api_keys}, registry));
+                   server::Server::Start(options.server, {&service, &api_keys, &webhooks}, registry));
+  WebhookDispatcher dispatcher(webhook_store, options.webhooks, *registry);
+  server::Periodic webhook_sender(options.webhook_poll_interval, [&] {
+    if (absl::StatusOr<int> sent = dispatcher.RunOnce(); !sent.ok()) {
+      log::Warn("webhook sending failed", {{"error", std::string(sent.status().message())}});
+    }
+  });
   server::Periodic sweeper(options.sweep_interval, [&] {
     if (absl::Status swept = device_store.Sweep(); !swept.ok()) {
       log::Warn("sweep failed", {{"error", std::string(swept.message())}});

@@ -12,6 +12,8 @@
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
 #include "services/device-activation/store.h"
+#include "services/device-activation/webhook_dispatcher.h"
+#include "services/device-activation/webhooks.h"
 
 namespace onramp::device {
 
@@ -25,6 +27,8 @@ struct Options {
   absl::Duration sweep_interval = absl::Minutes(1);
   Limits limits;
   ServiceOptions service;
+  WebhookDispatcherOptions webhooks;
+  absl::Duration webhook_poll_interval = absl::Seconds(1);
 };
 
 void RegisterFlags(config::Flags& flags, Options* options);

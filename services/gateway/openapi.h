@@ -3,7 +3,7 @@
 
 // The partner API's OpenAPI 3 document, made from the route table and the
 // protobuf descriptors linked into the gateway: every body, reply, query
-// and path parameter is typed as partner_json.h reads and writes it (MACs
+// and path parameter is typed as lib/kit/partner_json reads and writes it (MACs
 // as strings, int64 as strings, enums by name, timestamps RFC 3339), so a
 // client generated from it has the real fields.
 

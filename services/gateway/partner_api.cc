@@ -212,6 +212,27 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
       {&PartnerApi::AbortRollout,
        {.method = "POST", .path = "/api/v1/rollouts/{id}:abort", .id = "abortRollout",
         .summary = "Abort a rollout.", .output = firmware::Rollout::descriptor()}},
+      {&PartnerApi::CreateWebhook,
+       {.method = "POST", .path = "/api/v1/webhooks", .id = "createWebhook",
+        .summary = "An HTTPS endpoint for the partner's phone events (phone.claimed, phone.redirected, "
+                   "phone.registered, phone.acquired, phone.upgrade_succeeded, phone.upgrade_failed), POSTed "
+                   "as JSON, signed (Onramp-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>) "
+                   "and delivered at least once (deduplicate by Onramp-Event-Id). The secret is shown once.",
+        .input = device::CreateWebhookRequest::descriptor(), .output = device::CreateWebhookResponse::descriptor(),
+        .body = Body::kJson, .success = 201,
+        .example = R"({"url": "https://hooks.example.com/onramp", "events": ["phone.acquired"]})"}},
+      {&PartnerApi::ListWebhooks,
+       {.method = "GET", .path = "/api/v1/webhooks", .id = "listWebhooks", .summary = "The partner's webhooks.",
+        .input = device::ListWebhooksRequest::descriptor(), .output = device::ListWebhooksResponse::descriptor()}},
+      {&PartnerApi::DeleteWebhook,
+       {.method = "DELETE", .path = "/api/v1/webhooks/{id}", .id = "deleteWebhook",
+        .summary = "Stop sending to a webhook; its undelivered events go with it.",
+        .output = device::Webhook::descriptor()}},
+      {&PartnerApi::ListWebhookDeliveries,
+       {.method = "GET", .path = "/api/v1/webhooks/{id}/deliveries", .id = "listWebhookDeliveries",
+        .summary = "What was sent to a webhook, newest first: each event, its attempts, the endpoint's last answer.",
+        .input = device::ListWebhookDeliveriesRequest::descriptor(),
+        .output = device::ListWebhookDeliveriesResponse::descriptor(), .set_by_gateway = {"webhook_id"}}},
   };
   return routes;
 }
@@ -704,6 +725,37 @@ Reply PartnerApi::ResumeRollout(Call& call) {
 
 Reply PartnerApi::AbortRollout(Call& call) {
   return rest::Respond(firmware_.AbortRollout(RolloutRefOf(call.partner, call.Param("id")), call.request_id));
+}
+
+// --- webhooks ----------------------------------------------------------------
+
+Reply PartnerApi::CreateWebhook(Call& call) {
+  device::v1::CreateWebhookRequest request;
+  if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) return rest::Error(parsed);
+  request.set_partner(call.partner);
+  return rest::Respond(devices_.CreateWebhook(request, call.request_id), http::status::created);
+}
+
+Reply PartnerApi::ListWebhooks(Call& call) {
+  device::v1::ListWebhooksRequest request;
+  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
+  request.set_partner(call.partner);
+  return rest::Respond(devices_.ListWebhooks(request, call.request_id));
+}
+
+Reply PartnerApi::DeleteWebhook(Call& call) {
+  device::v1::WebhookRef ref;
+  ref.set_partner(call.partner);
+  ref.set_id(call.Param("id"));
+  return rest::Respond(devices_.DeleteWebhook(ref, call.request_id));
+}
+
+Reply PartnerApi::ListWebhookDeliveries(Call& call) {
+  device::v1::ListWebhookDeliveriesRequest request;
+  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
+  request.set_partner(call.partner);
+  request.set_webhook_id(call.Param("id"));
+  return rest::Respond(devices_.ListWebhookDeliveries(request, call.request_id));
 }
 
 }  // namespace onramp::gateway

@@ -6,7 +6,7 @@
 // scoped to that key's partner, then translated to one or two gRPC calls.
 //
 //   * Bodies and replies are the services' protobuf messages in JSON
-//     (partner_json.h: field names as in the .proto files, MACs as
+//     (lib/kit/partner_json: field names as in the .proto files, MACs as
 //     strings, zeros printed); the partner always comes from the key,
 //     never from the body.
 //   * Lists take page_size and page_token (and their filters) as query
@@ -92,6 +92,10 @@ class PartnerApi {
   Reply CreateRollout(Call& call);
   Reply ListRollouts(Call& call);
   Reply AssignSites(Call& call);
+  Reply CreateWebhook(Call& call);
+  Reply ListWebhooks(Call& call);
+  Reply DeleteWebhook(Call& call);
+  Reply ListWebhookDeliveries(Call& call);
   Reply SetParameters(Call& call);
   Reply RotateDeviceKey(Call& call);
   Reply UpgradePlan(Call& call);

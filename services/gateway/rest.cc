@@ -9,7 +9,7 @@
 #include "lib/http/status/http_status.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/status/error_detail.h"
-#include "services/gateway/partner_json.h"
+#include "lib/kit/partner_json/partner_json.h"
 
 namespace onramp::gateway::rest {
 

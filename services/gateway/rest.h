@@ -2,7 +2,7 @@
 #define ONRAMP_SERVICES_GATEWAY_REST_H_
 
 // The small REST kit the partner API is written with: protobuf messages
-// in and out as JSON (partner_json.h: the protobuf JSON mapping, field
+// in and out as JSON (lib/kit/partner_json: the protobuf JSON mapping, field
 // names as in the .proto files, MACs as strings, zeros printed), errors as {"error":{"code","message","field"}} with the
 // status lib/http/status gives partners, query strings into a message's
 // fields, and path patterns with {placeholders}.

@@ -535,8 +535,8 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
     ReportContents report = ReadReport(body);
     RETURN_IF_ERROR(
         store_.AddReport(mac, absl::Base64Escape(body), report.parameters, request->source_address(), authenticated));
-    RecordReportEvent(mac, body.size(), report.parameters, authenticated, request->source_address(),
-                      server::RequestIdOf(*context));
+    RecordReportEvent(mac, body.size(), report.parameters, authenticated, UpgradeOutcomeOf(report),
+                      request->source_address(), server::RequestIdOf(*context));
     response->set_parameters(report.parameters);
     response->set_authenticated(authenticated);
     if (!device.ok()) return absl::OkStatus();
@@ -550,8 +550,8 @@ grpc::Status ProfileRenderServiceImpl::Report(grpc::ServerContext* context, cons
 }
 
 void ProfileRenderServiceImpl::RecordReportEvent(const std::string& mac, size_t bytes, int parameters,
-                                                 bool authenticated, const std::string& source,
-                                                 const std::string& request_id) {
+                                                 bool authenticated, const std::optional<UpgradeOutcome>& upgrade,
+                                                 const std::string& source, const std::string& request_id) {
   if (devices_ == nullptr) return;
   // The report is kept either way; a lost timeline line is only logged.
   device::v1::RecordEventsRequest events;
@@ -561,6 +561,16 @@ void ProfileRenderServiceImpl::RecordReportEvent(const std::string& mac, size_t 
   event.set_detail(absl::StrCat(bytes, " bytes, ", parameters, " parameters",
                                 authenticated ? " (the phone's)" : " (unauthenticated)"));
   event.set_source(source);
+  // An upgrade's outcome is the phone's only on its proof: anyone who knows
+  // a MAC could report one (partners' webhooks must not hear it).
+  if (upgrade && authenticated) {
+    device::v1::RecordEventRequest& outcome = *events.add_events();
+    outcome.mutable_mac()->set_value(mac);
+    outcome.set_kind(upgrade->success ? "upgrade_succeeded" : "upgrade_failed");
+    outcome.set_detail(absl::StrCat(upgrade->from, " to ", upgrade->to, upgrade->detail.empty() ? "" : ": ",
+                                    upgrade->detail));
+    outcome.set_source(source);
+  }
   if (absl::Status status = devices_->RecordEvents(events, request_id).status(); !status.ok()) {
     log::Warn("timeline event lost", {{"mac", mac}, {"error", std::string(status.message())}});
   }

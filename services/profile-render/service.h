@@ -73,7 +73,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                                       const std::optional<UpgradeOutcome>& outcome, bool authenticated,
                                       const std::string& request_id);
   void RecordReportEvent(const std::string& mac, size_t bytes, int parameters, bool authenticated,
-                         const std::string& source, const std::string& request_id);
+                         const std::optional<UpgradeOutcome>& upgrade, const std::string& source,
+                         const std::string& request_id);
 
   ProfileStore& store_;
   clients::DeviceActivation* devices_;

@@ -120,7 +120,7 @@ TEST_F(AgentActivationTest, ARedirectToTheActivationScreenTakesACodeThenTheCloud
   EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
   FlushDeliveries();
   EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::UnorderedElementsAre("claimed", "lookup", "activation", "registered",
-                                                                       "profile_fetched", "state"));
+                                                                       "profile_fetched", "state", "acquired"));
 }
 
 TEST_F(AgentActivationTest, ACodeBringsAnUnclaimedPhoneItsKeyAndItReadsItsSecretsOverPlainHttp) {

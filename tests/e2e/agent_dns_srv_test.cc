@@ -104,7 +104,7 @@ TEST_F(AgentDnsSrvTest, APhoneWithOnlyADomainProvisionsFromTheFirstReachableServ
   EXPECT_EQ(second.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
   // Fetched with the factory certificate: the phone's own fetch.
   FlushDeliveries();
-  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup", "profile_delivered"));
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ::testing::ElementsAre("claimed", "lookup", "profile_delivered", "acquired"));
 }
 
 TEST_F(AgentDnsSrvTest, ASrvRuleFetchesItsProfileFromTheServerTheRecordsName) {

@@ -83,7 +83,7 @@ TEST_F(AgentRedirectTest, AFactoryPhoneOnboardsOverHttpsAndReadsItsSecretsFromAP
   EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_ACQUIRED);
   // (Delivery records come in batches, so the phone's own word may come first.)
   EXPECT_THAT(TimelineKinds(kPhoneMac),
-              UnorderedElementsAre("claimed", "lookup", "registered", "profile_fetched", "state"));
+              UnorderedElementsAre("claimed", "lookup", "registered", "profile_fetched", "state", "acquired"));
 
   // The next resync finds nothing new (the ETag matches), and the flash
   // kept it all.
@@ -114,7 +114,7 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   // Fetched with its certificate: the fleet saw the phone itself get it
   // (and the phone, knowing so, has nothing to tell).
   FlushDeliveries();
-  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered", "profile_delivered"));
+  EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered", "profile_delivered", "acquired"));
   EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_ACQUIRED);
 }
 

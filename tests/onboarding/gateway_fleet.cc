@@ -102,8 +102,22 @@ void GatewayFleetTest::SetUp() {
   api_key_service_ = std::make_unique<device::ApiKeyServiceImpl>(*api_key_store_);
   server::ServerOptions device_options = options;
   device_options.grpc_port = std::stoi(device_address.substr(device_address.rfind(':') + 1));
-  device_server_ = *server::Server::Start(device_options, {device_service_.get(), api_key_service_.get()},
-                                          device_registry);
+  webhook_store_ = std::make_unique<device::PostgresWebhookStore>(pool());
+  webhook_service_ = std::make_unique<device::WebhookServiceImpl>(*webhook_store_);
+  device_server_ = *server::Server::Start(
+      device_options, {device_service_.get(), api_key_service_.get(), webhook_service_.get()}, device_registry);
+  // Webhook endpoints here are on loopback, with the fleet's CA; failed
+  // deliveries come back within a fraction of a second.
+  webhook_dispatcher_ = std::make_unique<device::WebhookDispatcher>(
+      *webhook_store_,
+      device::WebhookDispatcherOptions{.retry_base = absl::Milliseconds(100),
+                                       .max_retry_delay = absl::Milliseconds(400),
+                                       .allow_private_addresses = true,
+                                       .ca_file = dir_ + "/ca.pem"},
+      *device_registry);
+  webhook_sender_ = std::make_unique<server::Periodic>(absl::Milliseconds(50), [this] {
+    if (absl::StatusOr<int> sent = webhook_dispatcher_->RunOnce(); !sent.ok()) ADD_FAILURE() << sent.status();
+  });
 
   auto code_registry = std::make_shared<prometheus::Registry>();
   code_store_ = std::make_unique<activation::PostgresCodeStore>(pool());
@@ -200,6 +214,7 @@ std::string GatewayFleetTest::CurlAsFactoryPhone(const std::string& arguments) {
 }
 
 void GatewayFleetTest::TearDown() {
+  webhook_sender_.reset();
   tftp_.reset();
   tls_gateway_.reset();
   gateway_.reset();

@@ -19,6 +19,7 @@
 #include "lib/kit/clients/device_activation_client.h"
 #include "lib/kit/clients/firmware_catalog_client.h"
 #include "lib/kit/clients/profile_render_client.h"
+#include "lib/kit/server/periodic.h"
 #include "lib/kit/server/server.h"
 #include "lib/kit/store/testing/database_test.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
@@ -29,6 +30,9 @@
 #include "services/activation-code/service.h"
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
+#include "services/device-activation/webhook_dispatcher.h"
+#include "services/device-activation/webhook_store.h"
+#include "services/device-activation/webhooks.h"
 #include "services/firmware-catalog/service.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
@@ -142,7 +146,11 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<device::DeviceActivationServiceImpl> device_service_;
   std::unique_ptr<device::PostgresApiKeyStore> api_key_store_;
   std::unique_ptr<device::ApiKeyServiceImpl> api_key_service_;
+  std::unique_ptr<device::PostgresWebhookStore> webhook_store_;
+  std::unique_ptr<device::WebhookServiceImpl> webhook_service_;
   std::unique_ptr<server::Server> device_server_;
+  std::unique_ptr<device::WebhookDispatcher> webhook_dispatcher_;
+  std::unique_ptr<server::Periodic> webhook_sender_;  // declared last of these: stops first
   std::unique_ptr<profile::ProfileStore> profile_store_;
   std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
   std::unique_ptr<server::Server> profile_server_;

@@ -15,7 +15,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "gtest/gtest.h"
 #include "lib/testing/shell.h"
-#include "services/gateway/partner_json.h"
+#include "lib/kit/partner_json/partner_json.h"
 #include "services/gateway/wiring.h"
 #include "tests/onboarding/gateway_fleet.h"
 
@@ -64,7 +64,7 @@ class PartnerApiTest : public ::onramp::testing::GatewayFleetTest {
   template <typename Message>
   Message Parse(const Answer& answer) {
     Message message;
-    absl::Status parsed = gateway::partner_json::Parse(answer.body, &message);
+    absl::Status parsed = partner_json::Parse(answer.body, &message);
     EXPECT_TRUE(parsed.ok()) << parsed << "\n" << answer.body;
     return message;
   }
@@ -428,6 +428,9 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
                         R"({"name": "4711", "target": {"profile_rule": "https://a/$MA"}})");
   ASSERT_EQ(redirect.status, 201) << redirect.body;
   const std::string redirect_id = Parse<device::v1::RedirectProfile>(redirect).id();
+  Answer webhook = Api("POST", "/api/v1/webhooks", acme_, R"({"url": "https://127.0.0.1:9/hook"})");
+  ASSERT_EQ(webhook.status, 201) << webhook.body;
+  const std::string webhook_id = Parse<device::v1::CreateWebhookResponse>(webhook).webhook().id();
 
   // Every route that names a resource, called by globex with acme's ids.
   int checked = 0;
@@ -438,6 +441,7 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
     if (absl::StrContains(path, ":set-parameters")) continue;
     const std::string& id = absl::StrContains(path, "rollouts")             ? rollout_id
                             : absl::StrContains(path, "redirect-profiles") ? redirect_id
+                            : absl::StrContains(path, "webhooks")          ? webhook_id
                                                                            : codes.codes(0).details().id();
     path = absl::StrReplaceAll(path, {{"{id}", id}, {"{mac}", "000e08aabbcc"}, {"{scope}", "device"},
                                       {"{key}", "000e08aabbcc"}});
@@ -446,9 +450,10 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
     EXPECT_EQ(answer.status, 404) << route.api.method << " " << path << ": " << answer.body;
     ++checked;
   }
-  EXPECT_EQ(checked, 18);
+  EXPECT_EQ(checked, 20);
   // Lists hold only the caller's own.
   EXPECT_EQ(Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts", globex_)).rollouts_size(), 0);
+  EXPECT_EQ(Parse<device::v1::ListWebhooksResponse>(Api("GET", "/api/v1/webhooks", globex_)).webhooks_size(), 0);
   firmware::v1::ListRolloutsResponse acme_rollouts =
       Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts?state=ROLLOUT_STATE_RUNNING", acme_));
   ASSERT_EQ(acme_rollouts.rollouts_size(), 1);

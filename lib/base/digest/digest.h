@@ -14,6 +14,9 @@ namespace onramp::digest {
 // default).
 std::string Sha256Hex(std::string_view data, size_t bytes = 32);
 
+// Lowercase hex of HMAC-SHA256(key, data) (RFC 2104).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+
 // Lowercase hex of MD5(data): only where a protocol fixes it (HTTP Digest
 // authentication, RFC 7616's MD5 algorithm, the one phones implement).
 std::string Md5Hex(std::string_view data);

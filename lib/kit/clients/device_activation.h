@@ -20,32 +20,32 @@ class DeviceActivation {
   // Repeated only with an idempotency key.
   virtual absl::StatusOr<device::v1::ClaimDevicesResponse> ClaimDevices(
       const device::v1::ClaimDevicesRequest& request, const std::string& request_id) = 0;
-  virtual absl::StatusOr<device::v1::Device> ReleaseDevice(const device::v1::DeviceRequest& request,
-                                                           const std::string& request_id) = 0;
-  virtual absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
-                                                       const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Device> ReleaseDevice(
+      const device::v1::DeviceRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Device> GetDevice(
+      const device::v1::DeviceRequest& request, const std::string& request_id) = 0;
   // NOT_FOUND: no partner has claimed the phone.
-  virtual absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest& request,
-                                                     const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Owner> GetOwner(
+      const device::v1::OwnerRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(
       const device::v1::ListDevicesRequest& request, const std::string& request_id) = 0;
-  virtual absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,
-                                                           const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Timeline> GetTimeline(
+      const device::v1::DeviceRequest& request, const std::string& request_id) = 0;
   // The phone's redirect query.
-  virtual absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
-                                                            const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::LookupResponse> Lookup(
+      const device::v1::LookupRequest& request, const std::string& request_id) = 0;
   // A phone that redeemed a code, taken in by the code's partner.
-  virtual absl::StatusOr<device::v1::LookupResponse> Admit(const device::v1::AdmitRequest& request,
-                                                           const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::LookupResponse> Admit(
+      const device::v1::AdmitRequest& request, const std::string& request_id) = 0;
   // The redirect profile a '#'-short code names.
   virtual absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
       const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) = 0;
-  virtual absl::StatusOr<device::v1::DeviceState> ReportState(const device::v1::ReportStateRequest& request,
-                                                              const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::DeviceState> ReportState(
+      const device::v1::ReportStateRequest& request, const std::string& request_id) = 0;
   // A phone's cloud registration: its CSR signed, given the one-time
   // credential. Not repeated (the credential works once).
-  virtual absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
-                                                                const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::RegisterResponse> Register(
+      const device::v1::RegisterRequest& request, const std::string& request_id) = 0;
   // Not repeated: the name is the natural key, so a retry would be ALREADY_EXISTS.
   virtual absl::StatusOr<device::v1::RedirectProfile> CreateRedirectProfile(
       const device::v1::CreateRedirectProfileRequest& request, const std::string& request_id) = 0;
@@ -65,8 +65,17 @@ class DeviceActivation {
   virtual absl::StatusOr<device::v1::ApiKey> AuthenticateApiKey(const std::string& secret,
                                                                 const std::string& request_id) = 0;
   // MAC -> partner for the claimed ones.
-  virtual absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(
+      const device::v1::GetOwnersRequest& request, const std::string& request_id) = 0;
+  // WebhookService: partners' webhooks.
+  virtual absl::StatusOr<device::v1::CreateWebhookResponse> CreateWebhook(
+      const device::v1::CreateWebhookRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ListWebhooksResponse> ListWebhooks(
+      const device::v1::ListWebhooksRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::Webhook> DeleteWebhook(
+      const device::v1::WebhookRef& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
+      const device::v1::ListWebhookDeliveriesRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

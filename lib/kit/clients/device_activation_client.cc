@@ -13,6 +13,7 @@ DeviceActivationClient::DeviceActivationClient(const std::string& address, CallP
 DeviceActivationClient::DeviceActivationClient(std::shared_ptr<grpc::Channel> channel, CallPolicy policy)
     : stub_(device::v1::DeviceActivationService::NewStub(channel)),
       keys_stub_(device::v1::ApiKeyService::NewStub(channel)),
+      webhooks_stub_(device::v1::WebhookService::NewStub(channel)),
       backend_("device-activation", std::move(policy)) {}
 
 absl::StatusOr<device::v1::ClaimDevicesResponse> DeviceActivationClient::ClaimDevices(
@@ -120,6 +121,30 @@ absl::StatusOr<device::v1::ApiKey> DeviceActivationClient::AuthenticateApiKey(co
 absl::StatusOr<device::v1::GetOwnersResponse> DeviceActivationClient::GetOwners(
     const device::v1::GetOwnersRequest& request, const std::string& request_id) {
   return UnaryCall(backend_, "GetOwners", Repeat::kSafe, *stub_, &Stub::GetOwners, request, request_id);
+}
+
+absl::StatusOr<device::v1::CreateWebhookResponse> DeviceActivationClient::CreateWebhook(
+    const device::v1::CreateWebhookRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "CreateWebhook", Repeat::kOnce,
+                   *webhooks_stub_, &device::v1::WebhookService::Stub::CreateWebhook, request, request_id);
+}
+
+absl::StatusOr<device::v1::ListWebhooksResponse> DeviceActivationClient::ListWebhooks(
+    const device::v1::ListWebhooksRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListWebhooks", Repeat::kSafe,
+                   *webhooks_stub_, &device::v1::WebhookService::Stub::ListWebhooks, request, request_id);
+}
+
+absl::StatusOr<device::v1::Webhook> DeviceActivationClient::DeleteWebhook(
+    const device::v1::WebhookRef& request, const std::string& request_id) {
+  return UnaryCall(backend_, "DeleteWebhook", Repeat::kSafe,
+                   *webhooks_stub_, &device::v1::WebhookService::Stub::DeleteWebhook, request, request_id);
+}
+
+absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> DeviceActivationClient::ListWebhookDeliveries(
+    const device::v1::ListWebhookDeliveriesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListWebhookDeliveries", Repeat::kSafe,
+                   *webhooks_stub_, &device::v1::WebhookService::Stub::ListWebhookDeliveries, request, request_id);
 }
 
 }  // namespace onramp::clients

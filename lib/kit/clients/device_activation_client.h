@@ -21,26 +21,26 @@ class DeviceActivationClient final : public DeviceActivation {
 
   absl::StatusOr<device::v1::ClaimDevicesResponse> ClaimDevices(
       const device::v1::ClaimDevicesRequest& request, const std::string& request_id) override;
-  absl::StatusOr<device::v1::Device> ReleaseDevice(const device::v1::DeviceRequest& request,
-                                                   const std::string& request_id) override;
-  absl::StatusOr<device::v1::Device> GetDevice(const device::v1::DeviceRequest& request,
-                                               const std::string& request_id) override;
-  absl::StatusOr<device::v1::Owner> GetOwner(const device::v1::OwnerRequest& request,
-                                             const std::string& request_id) override;
-  absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(const device::v1::ListDevicesRequest& request,
-                                                              const std::string& request_id) override;
-  absl::StatusOr<device::v1::Timeline> GetTimeline(const device::v1::DeviceRequest& request,
-                                                   const std::string& request_id) override;
-  absl::StatusOr<device::v1::LookupResponse> Lookup(const device::v1::LookupRequest& request,
-                                                    const std::string& request_id) override;
-  absl::StatusOr<device::v1::LookupResponse> Admit(const device::v1::AdmitRequest& request,
-                                                   const std::string& request_id) override;
+  absl::StatusOr<device::v1::Device> ReleaseDevice(
+      const device::v1::DeviceRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::Device> GetDevice(
+      const device::v1::DeviceRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::Owner> GetOwner(
+      const device::v1::OwnerRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListDevicesResponse> ListDevices(
+      const device::v1::ListDevicesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::Timeline> GetTimeline(
+      const device::v1::DeviceRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::LookupResponse> Lookup(
+      const device::v1::LookupRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::LookupResponse> Admit(
+      const device::v1::AdmitRequest& request, const std::string& request_id) override;
   absl::StatusOr<device::v1::ResolveShortCodeResponse> ResolveShortCode(
       const device::v1::ResolveShortCodeRequest& request, const std::string& request_id) override;
-  absl::StatusOr<device::v1::DeviceState> ReportState(const device::v1::ReportStateRequest& request,
-                                                      const std::string& request_id) override;
-  absl::StatusOr<device::v1::RegisterResponse> Register(const device::v1::RegisterRequest& request,
-                                                        const std::string& request_id) override;
+  absl::StatusOr<device::v1::DeviceState> ReportState(
+      const device::v1::ReportStateRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RegisterResponse> Register(
+      const device::v1::RegisterRequest& request, const std::string& request_id) override;
   absl::StatusOr<device::v1::RedirectProfile> CreateRedirectProfile(
       const device::v1::CreateRedirectProfileRequest& request, const std::string& request_id) override;
   absl::StatusOr<device::v1::RedirectProfile> GetRedirectProfile(
@@ -61,9 +61,18 @@ class DeviceActivationClient final : public DeviceActivation {
 
   std::unique_ptr<device::v1::DeviceActivationService::Stub> stub_;
   std::unique_ptr<device::v1::ApiKeyService::Stub> keys_stub_;
+  std::unique_ptr<device::v1::WebhookService::Stub> webhooks_stub_;
   Backend backend_;
-  absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest& request,
-      const std::string& request_id) override;
+  absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(
+      const device::v1::GetOwnersRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::CreateWebhookResponse> CreateWebhook(
+      const device::v1::CreateWebhookRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListWebhooksResponse> ListWebhooks(
+      const device::v1::ListWebhooksRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::Webhook> DeleteWebhook(
+      const device::v1::WebhookRef& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
+      const device::v1::ListWebhookDeliveriesRequest& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

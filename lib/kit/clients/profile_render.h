@@ -17,26 +17,26 @@ class ProfileRender {
  public:
   virtual ~ProfileRender() = default;
 
-  virtual absl::StatusOr<profile::v1::RenderResponse> Render(const profile::v1::RenderRequest& request,
-                                                             const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::RenderResponse> Render(
+      const profile::v1::RenderRequest& request, const std::string& request_id) = 0;
   // A phone's Report_Rule upload. Not repeated: it would be kept twice.
-  virtual absl::StatusOr<profile::v1::ReportResponse> Report(const profile::v1::ReportRequest& request,
-                                                             const std::string& request_id) = 0;
-  virtual absl::StatusOr<profile::v1::PreviewResponse> Preview(const profile::v1::PreviewRequest& request,
-                                                               const std::string& request_id) = 0;
-  virtual absl::StatusOr<profile::v1::DiffResponse> Diff(const profile::v1::PreviewRequest& request,
-                                                         const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::ReportResponse> Report(
+      const profile::v1::ReportRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::PreviewResponse> Preview(
+      const profile::v1::PreviewRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::DiffResponse> Diff(
+      const profile::v1::PreviewRequest& request, const std::string& request_id) = 0;
   // Safe to repeat: if_version makes the write conditional.
-  virtual absl::StatusOr<profile::v1::Layer> PutLayer(const profile::v1::PutLayerRequest& request,
-                                                      const std::string& request_id) = 0;
-  virtual absl::StatusOr<profile::v1::Layer> GetLayer(const profile::v1::LayerRef& request,
-                                                      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::Layer> PutLayer(
+      const profile::v1::PutLayerRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::Layer> GetLayer(
+      const profile::v1::LayerRef& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<profile::v1::ListLayersResponse> ListLayers(
       const profile::v1::ListLayersRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<profile::v1::DeleteLayerResponse> DeleteLayer(
       const profile::v1::DeleteLayerRequest& request, const std::string& request_id) = 0;
-  virtual absl::StatusOr<profile::v1::HttpAuth> PutHttpAuth(const profile::v1::PutHttpAuthRequest& request,
-                                                            const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::HttpAuth> PutHttpAuth(
+      const profile::v1::PutHttpAuthRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<profile::v1::DeleteHttpAuthResponse> DeleteHttpAuth(
       const profile::v1::DeleteHttpAuthRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<profile::v1::DeliveredKey> DeliverDeviceKey(
@@ -44,16 +44,16 @@ class ProfileRender {
   virtual absl::StatusOr<profile::v1::ForgetDeviceResponse> ForgetDevice(
       const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
   // Not repeated: each call makes a new key.
-  virtual absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(const profile::v1::DeviceKeyRequest& request,
-      const std::string& request_id) = 0;
-  virtual absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(
+      const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(
+      const profile::v1::DeviceKeyRequest& request, const std::string& request_id) = 0;
   // Repeated: an assignment sets a site, so doing it twice is doing it once.
-  virtual absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(const profile::v1::AssignSitesRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(
+      const profile::v1::AssignSitesRequest& request, const std::string& request_id) = 0;
   // Repeated: setting and removing by name twice is doing it once.
-  virtual absl::StatusOr<profile::v1::Layer> SetParameters(const profile::v1::SetParametersRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::Layer> SetParameters(
+      const profile::v1::SetParametersRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -72,6 +72,14 @@ class MockDeviceActivation : public DeviceActivation {
               (const std::string&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::GetOwnersResponse>, GetOwners,
               (const device::v1::GetOwnersRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::CreateWebhookResponse>, CreateWebhook,
+              (const device::v1::CreateWebhookRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::ListWebhooksResponse>, ListWebhooks,
+              (const device::v1::ListWebhooksRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::Webhook>, DeleteWebhook,
+              (const device::v1::WebhookRef&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::ListWebhookDeliveriesResponse>, ListWebhookDeliveries,
+              (const device::v1::ListWebhookDeliveriesRequest&, const std::string&), (override));
 };
 
 class MockProfileRender : public ProfileRender {

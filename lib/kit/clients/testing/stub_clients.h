@@ -113,8 +113,24 @@ class StubDeviceActivation : public DeviceActivation {
     key.set_partner("stub");
     return key;
   }
-  absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest&, const std::string&) override {
+  absl::StatusOr<device::v1::GetOwnersResponse> GetOwners(const device::v1::GetOwnersRequest&,
+                                                          const std::string&) override {
     return device::v1::GetOwnersResponse();
+  }
+  absl::StatusOr<device::v1::CreateWebhookResponse> CreateWebhook(const device::v1::CreateWebhookRequest&,
+                                                                  const std::string&) override {
+    return device::v1::CreateWebhookResponse();
+  }
+  absl::StatusOr<device::v1::ListWebhooksResponse> ListWebhooks(const device::v1::ListWebhooksRequest&,
+                                                                const std::string&) override {
+    return device::v1::ListWebhooksResponse();
+  }
+  absl::StatusOr<device::v1::Webhook> DeleteWebhook(const device::v1::WebhookRef&, const std::string&) override {
+    return device::v1::Webhook();
+  }
+  absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
+      const device::v1::ListWebhookDeliveriesRequest&, const std::string&) override {
+    return device::v1::ListWebhookDeliveriesResponse();
   }
 };
 
@@ -167,16 +183,20 @@ class StubProfileRender : public ProfileRender {
                                                                  const std::string&) override {
     return profile::v1::ForgetDeviceResponse();
   }
-  absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(const profile::v1::DeviceKeyRequest&, const std::string&) override {
+  absl::StatusOr<profile::v1::DeviceKey> RotateDeviceKey(const profile::v1::DeviceKeyRequest&,
+                                                         const std::string&) override {
     return profile::v1::DeviceKey();
   }
-  absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest&, const std::string&) override {
+  absl::StatusOr<common::v1::DeviceActivity> GetDeviceActivity(const profile::v1::DeviceKeyRequest&,
+                                                               const std::string&) override {
     return common::v1::DeviceActivity();
   }
-  absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(const profile::v1::AssignSitesRequest&, const std::string&) override {
+  absl::StatusOr<profile::v1::AssignSitesResponse> AssignSites(const profile::v1::AssignSitesRequest&,
+                                                               const std::string&) override {
     return profile::v1::AssignSitesResponse();
   }
-  absl::StatusOr<profile::v1::Layer> SetParameters(const profile::v1::SetParametersRequest&, const std::string&) override {
+  absl::StatusOr<profile::v1::Layer> SetParameters(const profile::v1::SetParametersRequest&,
+                                                   const std::string&) override {
     return profile::v1::Layer();
   }
 };

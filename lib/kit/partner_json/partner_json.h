@@ -1,7 +1,8 @@
-#ifndef ONRAMP_SERVICES_GATEWAY_PARTNER_JSON_H_
-#define ONRAMP_SERVICES_GATEWAY_PARTNER_JSON_H_
+#ifndef ONRAMP_LIB_KIT_PARTNER_JSON_PARTNER_JSON_H_
+#define ONRAMP_LIB_KIT_PARTNER_JSON_PARTNER_JSON_H_
 
-// The partner API's JSON: the protobuf JSON mapping (proto field names),
+// The JSON partners read and write (the REST API, webhook events): the
+// protobuf JSON mapping (proto field names),
 // with two changes people expect of a REST API:
 //  - a MAC address is a plain string, "mac": "000e08aabbcc", in and out
 //    (onramp.common.v1.MacAddress is read and written as if it were a
@@ -17,7 +18,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 
-namespace onramp::gateway::partner_json {
+namespace onramp::partner_json {
 
 // Unknown fields are errors (typos do not pass silently); the message says
 // what the parser did not accept.
@@ -25,6 +26,6 @@ absl::Status Parse(std::string_view json, google::protobuf::Message* message);
 
 absl::StatusOr<std::string> Print(const google::protobuf::Message& message);
 
-}  // namespace onramp::gateway::partner_json
+}  // namespace onramp::partner_json
 
-#endif  // ONRAMP_SERVICES_GATEWAY_PARTNER_JSON_H_
+#endif  // ONRAMP_LIB_KIT_PARTNER_JSON_PARTNER_JSON_H_

@@ -1,4 +1,4 @@
-#include "services/gateway/partner_json.h"
+#include "lib/kit/partner_json/partner_json.h"
 
 #include <memory>
 
@@ -11,7 +11,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "onramp/common/v1/common.pb.h"
 
-namespace onramp::gateway::partner_json {
+namespace onramp::partner_json {
 
 namespace {
 
@@ -85,4 +85,4 @@ absl::StatusOr<std::string> Print(const protobuf::Message& message) {
   return json;
 }
 
-}  // namespace onramp::gateway::partner_json
+}  // namespace onramp::partner_json

@@ -1,11 +1,11 @@
-#include "services/gateway/partner_json.h"
+#include "lib/kit/partner_json/partner_json.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "onramp/device/v1/device.pb.h"
 #include "onramp/firmware/v1/firmware.pb.h"
 
-namespace onramp::gateway::partner_json {
+namespace onramp::partner_json {
 namespace {
 
 using ::testing::HasSubstr;
@@ -76,4 +76,4 @@ TEST(PartnerJsonTest, WhatIsPrintedIsReadBackTheSame) {
 }
 
 }  // namespace
-}  // namespace onramp::gateway::partner_json
+}  // namespace onramp::partner_json
