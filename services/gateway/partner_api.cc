@@ -9,7 +9,7 @@
 #include "lib/http/status/http_status.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/status/error_detail.h"
-#include "services/gateway/bulk_csv.h"
+#include "lib/kit/bulk_csv/bulk_csv.h"
 #include "services/gateway/openapi.h"
 #include "services/gateway/rest.h"
 
@@ -418,7 +418,7 @@ Reply PartnerApi::ClaimDevices(Call& call) {
         return rest::Error(InvalidField(name, absl::StrCat(name, " is not a parameter of this route")));
       }
     }
-    if (absl::Status rows = DevicesFromCsv(call.request.body(), &request); !rows.ok()) return rest::Error(rows);
+    if (absl::Status rows = bulk_csv::DevicesFromCsv(call.request.body(), &request); !rows.ok()) return rest::Error(rows);
   } else if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) {
     return rest::Error(parsed);
   }
@@ -434,7 +434,7 @@ Reply PartnerApi::AssignSites(Call& call) {
       return rest::Error(InvalidField(call.query.begin()->first,
                                       absl::StrCat(call.query.begin()->first, " is not a parameter of this route")));
     }
-    if (absl::Status rows = AssignmentsFromCsv(call.request.body(), &request); !rows.ok()) return rest::Error(rows);
+    if (absl::Status rows = bulk_csv::AssignmentsFromCsv(call.request.body(), &request); !rows.ok()) return rest::Error(rows);
   } else if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) {
     return rest::Error(parsed);
   }

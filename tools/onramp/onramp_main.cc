@@ -38,9 +38,12 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "google/protobuf/util/json_util.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "lib/kit/config/flags.h"
+#include "lib/kit/bulk_csv/bulk_csv.h"
+#include "tools/onramp/cli_kit.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
@@ -56,26 +59,107 @@ namespace fv1 = ::onramp::firmware::v1;
 
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
-    "       onramp devices claim|get|lookup|timeline [flags]\n"
+    "       onramp devices claim|list|get|lookup|timeline|assign-sites [flags]\n"
     "       onramp firmware upload|edge|target [flags]\n"
     "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
     "\n"
     "Operator commands against the fleet's services; `onramp GROUP COMMAND --help`\n"
-    "lists each command's flags. Addresses default to the ONRAMP_*_ADDR variables\n"
-    "that tools/fleet writes to .fleet/endpoints.env.\n";
+    "lists each command's flags. Service addresses come from flags, ONRAMP_*_ADDR\n"
+    "variables, or the local fleet's .fleet/endpoints.env (or $ONRAMP_FLEET_DIR's).\n"
+    "\n"
+    "Replies print as tables; -o json prints them as JSON. Bulk work (--csv) shows\n"
+    "its progress on stderr.\n"
+    "\n"
+    "Exit codes: 0 done, 1 failed, 2 bad usage or input, 3 not found, 4 denied,\n"
+    "5 conflict (exists, stale, wrong state), 6 try again later, 7 some rows refused.\n";
 
-int Print(const grpc::Status& status, const google::protobuf::Message& reply) {
-  if (!status.ok()) {
-    std::cerr << "onramp: " << status.error_code() << " " << status.error_message() << "\n";
-    return 1;
+void SetDeadline(grpc::ClientContext* context) {
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A claim streamed by device-activation in chunks of 1,000 rows: a progress
+// line each on stderr, then the totals (or every row, -o json).
+int ClaimWithProgress(dv1::DeviceActivationService::Stub& stub, dv1::ClaimDevicesRequest request) {
+  std::random_device random;
+  request.set_idempotency_key(absl::StrCat("cli-", random(), random()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  auto reader = stub.ClaimDevicesWithProgress(&context, request);
+  dv1::ClaimDevicesResponse all;
+  dv1::ClaimProgress progress;
+  while (reader->Read(&progress)) {
+    std::cerr << "claimed " << progress.rows_done() << "/" << progress.rows_total() << " rows ("
+              << progress.counts().conflicts() << " another partner's, " << progress.counts().invalid()
+              << " invalid)\n";
+    for (dv1::ClaimResult& result : *progress.mutable_results()) *all.add_results() = std::move(result);
+    *all.mutable_counts() = progress.counts();
   }
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(reply, &json, options);
-  std::cout << json << "\n";
-  return 0;
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return Print(status, all);
+  if (OutputFormat() == Output::kJson) {
+    Print(status, all);
+  } else {
+    std::cout << Table(all.counts());
+    for (const dv1::ClaimResult& result : all.results()) {
+      if (result.outcome() == dv1::CLAIM_OUTCOME_CONFLICT || result.outcome() == dv1::CLAIM_OUTCOME_INVALID) {
+        std::cout << "row " << result.row() + 1 << " " << result.mac() << ": "
+                  << (result.outcome() == dv1::CLAIM_OUTCOME_CONFLICT ? "claimed by another partner" : result.reason())
+                  << "\n";
+      }
+    }
+  }
+  return all.counts().conflicts() + all.counts().invalid() > 0 ? kExitPartial : kExitOk;
+}
+
+// Site assignments in chunks of 1,000 rows (profile-render takes up to
+// 10,000 at once; chunks show progress), then the totals.
+int AssignWithProgress(pv1::ProfileRenderService::Stub& stub, const pv1::AssignSitesRequest& request) {
+  constexpr int kChunk = 1000;
+  pv1::AssignSitesResponse all;
+  for (int start = 0; start < request.assignments_size(); start += kChunk) {
+    pv1::AssignSitesRequest chunk;
+    chunk.set_partner(request.partner());
+    for (int i = start; i < std::min(start + kChunk, request.assignments_size()); ++i) {
+      *chunk.add_assignments() = request.assignments(i);
+    }
+    grpc::ClientContext context;
+    SetDeadline(&context);
+    pv1::AssignSitesResponse response;
+    grpc::Status status = stub.AssignSites(&context, chunk, &response);
+    if (!status.ok()) return Print(status, response);
+    for (pv1::AssignResult& result : *response.mutable_results()) {
+      result.set_row(result.row() + start);
+      *all.add_results() = std::move(result);
+    }
+    pv1::AssignCounts& counts = *all.mutable_counts();
+    counts.set_assigned(counts.assigned() + response.counts().assigned());
+    counts.set_unchanged(counts.unchanged() + response.counts().unchanged());
+    counts.set_not_found(counts.not_found() + response.counts().not_found());
+    counts.set_invalid(counts.invalid() + response.counts().invalid());
+    std::cerr << "assigned " << chunk.assignments_size() + start << "/" << request.assignments_size() << " rows ("
+              << counts.not_found() << " not the partner's, " << counts.invalid() << " invalid)\n";
+  }
+  if (OutputFormat() == Output::kJson) {
+    Print(grpc::Status::OK, all);
+  } else {
+    std::cout << Table(all.counts());
+    for (const pv1::AssignResult& result : all.results()) {
+      if (result.outcome() == pv1::ASSIGN_OUTCOME_NOT_FOUND || result.outcome() == pv1::ASSIGN_OUTCOME_INVALID) {
+        std::cout << "row " << result.row() + 1 << " " << result.mac() << ": "
+                  << (result.outcome() == pv1::ASSIGN_OUTCOME_NOT_FOUND ? "not a phone the partner claimed"
+                                                                        : result.reason())
+                  << "\n";
+      }
+    }
+  }
+  return all.counts().not_found() + all.counts().invalid() > 0 ? kExitPartial : kExitOk;
 }
 
 std::unique_ptr<av1::ActivationCodeService::Stub> ActivationStub(const std::string& address) {
@@ -83,9 +167,6 @@ std::unique_ptr<av1::ActivationCodeService::Stub> ActivationStub(const std::stri
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
 }
 
-void SetDeadline(grpc::ClientContext* context) {
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-}
 
 int Codes(int argc, char** argv) {
   if (argc < 2) {
@@ -93,13 +174,13 @@ int Codes(int argc, char** argv) {
     return 2;
   }
   std::string command = argv[1];
-  std::string address = "127.0.0.1:7100";
+  std::string address;
   std::string partner, rule, model, mac, id, code, serial, source = "127.0.0.1", page_token;
   std::string idempotency_key;
   int count = 1;
   int page_size = 0;
   config::Flags flags(absl::StrCat("onramp codes ", command), "Activation codes.");
-  flags.String("activation_code_addr", &address, "host:port of the activation-code service.");
+  flags.RequiredString("activation_code_addr", &address, "host:port of the activation-code service.");
   if (command == "create") {
     flags.RequiredString("partner", &partner, "Partner id.");
     flags.Int("count", &count, 1, 1000, "How many codes.");
@@ -124,7 +205,7 @@ int Codes(int argc, char** argv) {
     std::cerr << "onramp: unknown command \"codes " << command << "\"\n\n" << kUsage;
     return 2;
   }
-  flags.ParseOrExit(argc - 1, argv + 1);
+  ParseOrExit(flags, argc - 1, argv + 1);
 
   auto stub = ActivationStub(address);
   grpc::ClientContext context;
@@ -181,14 +262,22 @@ int Devices(int argc, char** argv) {
     return 2;
   }
   std::string command = argv[1];
-  std::string address = "127.0.0.1:7110";
-  std::string partner, macs, mac, model, rule, trust = "factory_certificate", source = "127.0.0.1";
+  std::string address;
+  std::string partner, macs, mac, model, rule, trust = "factory_certificate", source = "127.0.0.1", csv, state;
+  std::string profile_address, page_token;
+  int page_size = 0;
   config::Flags flags(absl::StrCat("onramp devices ", command), "Claimed phones.");
-  flags.String("device_activation_addr", &address, "host:port of the device-activation service.");
+  flags.RequiredString("device_activation_addr", &address, "host:port of the device-activation service.");
   if (command == "claim") {
     flags.RequiredString("partner", &partner, "Partner id.");
-    flags.RequiredString("mac", &macs, "MAC address(es), comma-separated.");
-    flags.String("model", &model, "Model the phones must report.");
+    flags.String("mac", &macs, "MAC address(es), comma-separated.");
+    flags.String("csv", &csv,
+                 "A CSV file whose header row names mac, model and serial columns (instead of --mac); claimed "
+                 "in chunks of 1,000 rows with progress on stderr.");
+    flags.Check([&macs, &csv] {
+      return macs.empty() == csv.empty() ? absl::InvalidArgumentError("give --mac or --csv") : absl::OkStatus();
+    });
+    flags.String("model", &model, "Model the phones must report (with --mac).");
     flags.RequiredString("rule", &rule, "Profile_Rule the phones are sent to.");
     flags.Choice("trust", &trust, {"factory_certificate", "mac_only"},
                  "What makes a phone's redirect carry its secrets: its factory certificate, or (old phones, "
@@ -196,6 +285,18 @@ int Devices(int argc, char** argv) {
   } else if (command == "get" || command == "timeline") {
     flags.RequiredString("partner", &partner, "Partner id.");
     flags.RequiredString("mac", &mac, "The phone's MAC.");
+  } else if (command == "list") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.String("model", &model, "Only this model.");
+    flags.String("state", &state, "Only phones in this customization state (open, pending, custom_pending, ...).");
+    flags.Int("page_size", &page_size, 0, 1000, "Phones per page (0: the service's default).");
+    flags.String("page_token", &page_token, "From the previous page.");
+  } else if (command == "assign-sites") {
+    flags.RequiredString("partner", &partner, "Partner id.");
+    flags.RequiredString("csv", &csv,
+                         "A CSV file whose header row names mac and site columns (an empty site takes a phone out "
+                         "of its site); assigned in chunks of 1,000 rows with progress on stderr.");
+    flags.RequiredString("profile_render_addr", &profile_address, "host:port of the profile-render service.");
   } else if (command == "lookup") {
     flags.RequiredString("mac", &mac, "The phone's MAC.");
     flags.RequiredString("model", &model, "The phone's model ($PN).");
@@ -204,7 +305,7 @@ int Devices(int argc, char** argv) {
     std::cerr << "onramp: unknown command \"devices " << command << "\"\n\n" << kUsage;
     return 2;
   }
-  flags.ParseOrExit(argc - 1, argv + 1);
+  ParseOrExit(flags, argc - 1, argv + 1);
 
   auto stub = dv1::DeviceActivationService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
@@ -215,6 +316,12 @@ int Devices(int argc, char** argv) {
     request.set_partner(partner);
     request.mutable_target()->set_profile_rule(rule);
     request.set_trust(trust == "mac_only" ? dv1::DEVICE_TRUST_MAC_ONLY : dv1::DEVICE_TRUST_FACTORY_CERTIFICATE);
+    if (!csv.empty()) {
+      absl::StatusOr<std::string> text = ReadWholeFile(csv);
+      if (!text.ok()) return PrintError(text.status());
+      if (absl::Status rows = bulk_csv::DevicesFromCsv(*text, &request); !rows.ok()) return PrintError(rows);
+      return ClaimWithProgress(*stub, request);
+    }
     for (absl::string_view one : absl::StrSplit(macs, ',')) {
       dv1::DeviceRow* row = request.add_devices();
       row->mutable_mac()->set_value(std::string(one));
@@ -224,6 +331,32 @@ int Devices(int argc, char** argv) {
     request.set_idempotency_key(absl::StrCat("cli-", random(), random()));
     dv1::ClaimDevicesResponse response;
     return Print(stub->ClaimDevices(&context, request, &response), response);
+  }
+  if (command == "list") {
+    dv1::ListDevicesRequest request;
+    request.set_partner(partner);
+    request.set_model(model);
+    if (!state.empty()) {
+      dv1::CustomizationState wanted;
+      if (!dv1::CustomizationState_Parse(absl::StrCat("CUSTOMIZATION_STATE_", absl::AsciiStrToUpper(state)), &wanted)) {
+        return PrintError(absl::InvalidArgumentError(absl::StrCat("no customization state ", state)));
+      }
+      request.set_state(wanted);
+    }
+    request.mutable_page()->set_page_size(page_size);
+    request.mutable_page()->set_page_token(page_token);
+    dv1::ListDevicesResponse response;
+    return Print(stub->ListDevices(&context, request, &response), response);
+  }
+  if (command == "assign-sites") {
+    absl::StatusOr<std::string> text = ReadWholeFile(csv);
+    if (!text.ok()) return PrintError(text.status());
+    pv1::AssignSitesRequest request;
+    request.set_partner(partner);
+    if (absl::Status rows = bulk_csv::AssignmentsFromCsv(*text, &request); !rows.ok()) return PrintError(rows);
+    auto profiles = pv1::ProfileRenderService::NewStub(
+        grpc::CreateChannel(profile_address, grpc::InsecureChannelCredentials()));
+    return AssignWithProgress(*profiles, request);
   }
   dv1::DeviceRequest device;
   device.set_partner(partner);
@@ -250,14 +383,14 @@ int Profiles(int argc, char** argv) {
     return 2;
   }
   std::string command = argv[1];
-  std::string address = "127.0.0.1:7120";
+  std::string address;
   std::string partner, scope, key, set, secrets, site, mac, model, encryption;
   bool gzip = false;
   int64_t if_version = 0;
   bool authenticated = false;
   bool reveal = false;
   config::Flags flags(absl::StrCat("onramp profiles ", command), "Profile layers and renders.");
-  flags.String("profile_render_addr", &address, "host:port of the profile-render service.");
+  flags.RequiredString("profile_render_addr", &address, "host:port of the profile-render service.");
   if (command == "put") {
     flags.String("partner", &partner, "Partner id; empty for the operator's global and model layers.");
     flags.Choice("scope", &scope, {"global", "model", "partner", "site", "device"}, "Layer scope.");
@@ -283,7 +416,7 @@ int Profiles(int argc, char** argv) {
     std::cerr << "onramp: unknown command \"profiles " << command << "\"\n\n" << kUsage;
     return 2;
   }
-  flags.ParseOrExit(argc - 1, argv + 1);
+  ParseOrExit(flags, argc - 1, argv + 1);
   auto stub = pv1::ProfileRenderService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
@@ -361,14 +494,16 @@ int Keys(int argc, char** argv) {
     return 2;
   }
   std::string command = argv[1];
-  std::string address = "127.0.0.1:7110";
+  std::string address;
   std::string partner, name, id, page_token;
   int page_size = 0;
   config::Flags flags(absl::StrCat("onramp keys ", command), "Partners' REST API keys.");
-  flags.String("device_activation_addr", &address, "host:port of the device-activation service.");
+  flags.RequiredString("device_activation_addr", &address, "host:port of the device-activation service.");
   flags.RequiredString("partner", &partner, "Partner id.");
   if (command == "create") {
-    flags.RequiredString("name", &name, "What the partner calls the key.");
+    flags.String("name", &name,
+                 "What the key is for (e.g. \"billing system\"): keys list shows it, so the partner knows which "
+                 "key to revoke. Default: made by the CLI, and when.");
   } else if (command == "list") {
     flags.Int("page_size", &page_size, 0, 1000, "Keys per page (0: the service's default).");
     flags.String("page_token", &page_token, "From the previous page.");
@@ -378,14 +513,16 @@ int Keys(int argc, char** argv) {
     std::cerr << "onramp: unknown command \"keys " << command << "\"\n\n" << kUsage;
     return 2;
   }
-  flags.ParseOrExit(argc - 1, argv + 1);
+  ParseOrExit(flags, argc - 1, argv + 1);
   auto stub = dv1::ApiKeyService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   SetDeadline(&context);
   if (command == "create") {
     dv1::CreateApiKeyRequest request;
     request.set_partner(partner);
-    request.set_name(name);
+    request.set_name(name.empty() ? absl::StrCat("made by onramp keys create, ",
+                                                 absl::FormatTime("%Y-%m-%d %H:%M UTC", absl::Now(), absl::UTCTimeZone()))
+                                  : name);
     dv1::CreateApiKeyResponse response;
     return Print(stub->CreateApiKey(&context, request, &response), response);
   }
@@ -410,10 +547,10 @@ int Firmware(int argc, char** argv) {
     return 2;
   }
   std::string command = argv[1];
-  std::string address = "127.0.0.1:7120";
+  std::string address;
   std::string file, name, models, model, from_min, from_max, to, partner, version;
   config::Flags flags(absl::StrCat("onramp firmware ", command), "Firmware images, upgrade paths and targets.");
-  flags.String("firmware_catalog_addr", &address, "host:port of the firmware-catalog service.");
+  flags.RequiredString("firmware_catalog_addr", &address, "host:port of the firmware-catalog service.");
   if (command == "upload") {
     flags.RequiredString("file", &file, "The image file.");
     flags.String("name", &name, "Its vendor name (default: the file's name).");
@@ -431,7 +568,7 @@ int Firmware(int argc, char** argv) {
     std::cerr << "onramp: unknown command \"firmware " << command << "\"\n\n" << kUsage;
     return 2;
   }
-  flags.ParseOrExit(argc - 1, argv + 1);
+  ParseOrExit(flags, argc - 1, argv + 1);
   auto stub = fv1::FirmwareCatalogService::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
   SetDeadline(&context);

@@ -1,5 +1,5 @@
-#ifndef ONRAMP_SERVICES_GATEWAY_BULK_CSV_H_
-#define ONRAMP_SERVICES_GATEWAY_BULK_CSV_H_
+#ifndef ONRAMP_LIB_KIT_BULK_CSV_BULK_CSV_H_
+#define ONRAMP_LIB_KIT_BULK_CSV_BULK_CSV_H_
 
 // Bulk requests as partners export them from a spreadsheet: RFC 4180 CSV
 // whose header row names the columns, in any order. Claims take mac, model
@@ -12,7 +12,7 @@
 #include "onramp/device/v1/device.pb.h"
 #include "onramp/profile/v1/profile.pb.h"
 
-namespace onramp::gateway {
+namespace onramp::bulk_csv {
 
 // Appends a device row to `request` for every record after the header
 // (mac required).
@@ -22,6 +22,6 @@ absl::Status DevicesFromCsv(const std::string& body, device::v1::ClaimDevicesReq
 // (mac and site required; an empty site takes the phone out of its site).
 absl::Status AssignmentsFromCsv(const std::string& body, profile::v1::AssignSitesRequest* request);
 
-}  // namespace onramp::gateway
+}  // namespace onramp::bulk_csv
 
-#endif  // ONRAMP_SERVICES_GATEWAY_BULK_CSV_H_
+#endif  // ONRAMP_LIB_KIT_BULK_CSV_BULK_CSV_H_

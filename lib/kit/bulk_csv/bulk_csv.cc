@@ -1,4 +1,4 @@
-#include "services/gateway/bulk_csv.h"
+#include "lib/kit/bulk_csv/bulk_csv.h"
 
 #include <functional>
 #include <map>
@@ -11,7 +11,7 @@
 #include "lib/base/strings/strings.h"
 #include "lib/kit/status/error_detail.h"
 
-namespace onramp::gateway {
+namespace onramp::bulk_csv {
 
 namespace {
 
@@ -72,4 +72,4 @@ absl::Status AssignmentsFromCsv(const std::string& body, profile::v1::AssignSite
   });
 }
 
-}  // namespace onramp::gateway
+}  // namespace onramp::bulk_csv

@@ -1,11 +1,11 @@
-#include "services/gateway/bulk_csv.h"
+#include "lib/kit/bulk_csv/bulk_csv.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/kit/status/error_detail.h"
 #include "lib/kit/status/status_matchers.h"
 
-namespace onramp::gateway {
+namespace onramp::bulk_csv {
 namespace {
 
 using ::onramp::status::IsOk;
@@ -46,9 +46,9 @@ TEST(BulkCsvTest, ErrorsNameTheBodyAndTheLine) {
 }
 
 }  // namespace
-}  // namespace onramp::gateway
+}  // namespace onramp::bulk_csv
 
-namespace onramp::gateway {
+namespace onramp::bulk_csv {
 namespace {
 
 TEST(BulkCsvTest, SiteAssignmentsNeedBothColumns) {
@@ -63,4 +63,4 @@ TEST(BulkCsvTest, SiteAssignmentsNeedBothColumns) {
 }
 
 }  // namespace
-}  // namespace onramp::gateway
+}  // namespace onramp::bulk_csv
