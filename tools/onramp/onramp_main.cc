@@ -43,6 +43,7 @@
 #include "grpcpp/create_channel.h"
 #include "lib/kit/config/flags.h"
 #include "lib/kit/bulk_csv/bulk_csv.h"
+#include "tools/onramp/api_command.h"
 #include "tools/onramp/cli_kit.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
@@ -63,6 +64,7 @@ constexpr char kUsage[] =
     "       onramp firmware upload|edge|target [flags]\n"
     "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
+    "       onramp api [-X METHOD] PATH [--data JSON|@file] [--csv FILE]   (the partner REST API, with a key)\n"
     "\n"
     "Operator commands against the fleet's services; `onramp GROUP COMMAND --help`\n"
     "lists each command's flags. Service addresses come from flags, ONRAMP_*_ADDR\n"
@@ -624,6 +626,7 @@ int Main(int argc, char** argv) {
   if (group == "devices") return Devices(argc - 1, argv + 1);
   if (group == "keys") return Keys(argc - 1, argv + 1);
   if (group == "firmware") return Firmware(argc - 1, argv + 1);
+  if (group == "api") return ApiCommand(argc - 1, argv + 1);
   std::cout << kUsage;
   return group == "--help" || group == "-h" ? 0 : 2;
 }
