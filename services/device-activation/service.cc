@@ -483,6 +483,21 @@ grpc::Status DeviceActivationServiceImpl::RecordEvents(grpc::ServerContext*,
   return ToGrpcStatus(run());
 }
 
+grpc::Status DeviceActivationServiceImpl::RecordPartnerEvent(grpc::ServerContext*,
+                                                             const v1::RecordPartnerEventRequest* request,
+                                                             v1::RecordEventResponse*) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    if (request->type() != "rollout.halted") return InvalidField("type", "type is rollout.halted");
+    RETURN_IF_ERROR(validation::Text("subject", request->subject(), 128));
+    RETURN_IF_ERROR(validation::Text("detail", request->detail(), 512, Presence::kOptional));
+    RETURN_IF_ERROR(validation::Name("event_id", request->event_id(), 64));
+    return store_.RecordPartnerEvent(
+        {request->partner(), request->type(), request->subject(), request->detail(), request->event_id()});
+  };
+  return ToGrpcStatus(run());
+}
+
 absl::StatusOr<EventRecord> DeviceActivationServiceImpl::CheckEvent(const v1::RecordEventRequest& event,
                                                                     const std::string& prefix) {
   ASSIGN_OR_RETURN(std::string mac, validation::Mac(prefix + "mac", event.mac().value()));

@@ -58,6 +58,8 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
                                        v1::ListRevokedCertificatesResponse*) override;
   grpc::Status RecordEvent(grpc::ServerContext*, const v1::RecordEventRequest*,
                            v1::RecordEventResponse*) override;
+  grpc::Status RecordPartnerEvent(grpc::ServerContext*, const v1::RecordPartnerEventRequest*,
+                                  v1::RecordEventResponse*) override;
   grpc::Status RecordEvents(grpc::ServerContext*, const v1::RecordEventsRequest*,
                             v1::RecordEventsResponse*) override;
   grpc::Status GetTimeline(grpc::ServerContext*, const v1::DeviceRequest*, v1::Timeline*) override;

@@ -516,6 +516,15 @@ absl::StatusOr<DeviceRecord> PostgresDeviceStore::Revoke(const std::string& part
   return *device;
 }
 
+absl::Status PostgresDeviceStore::RecordPartnerEvent(const PartnerEventRecord& event) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params("INSERT INTO device.partner_events (partner, type, subject, detail, event_id) "
+                   "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (event_id) DO NOTHING",
+                   event.partner, event.type, event.subject, event.detail, event.event_id);
+    return absl::OkStatus();
+  });
+}
+
 absl::StatusOr<int> PostgresDeviceStore::RecordEvents(const std::vector<EventRecord>& events) {
   int acquired = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {

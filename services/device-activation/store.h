@@ -105,6 +105,15 @@ struct Event {
 };
 
 // An event to append to a phone's timeline.
+// A partner's event that is no one phone's (rollout.halted).
+struct PartnerEventRecord {
+  std::string partner;
+  std::string type;
+  std::string subject;
+  std::string detail;
+  std::string event_id;
+};
+
 struct EventRecord {
   std::string mac;
   Event event;           // `at` is the time it is recorded
@@ -195,6 +204,8 @@ class DeviceStore {
   // customization::kProfileDeliveredEvent makes a Custom Pending phone
   // Acquired; returns how many these events made so.
   virtual absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events) = 0;
+  // Once per event_id.
+  virtual absl::Status RecordPartnerEvent(const PartnerEventRecord& event) = 0;
   // The partner's device's events since it was claimed.
   virtual absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac) = 0;
 
@@ -243,6 +254,7 @@ class PostgresDeviceStore final : public DeviceStore {
   absl::StatusOr<RevokedPage> RevokedSince(absl::Time since, int page_size,
                                            const std::string& page_token) override;
   absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events) override;
+  absl::Status RecordPartnerEvent(const PartnerEventRecord& event) override;
   absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac) override;
   absl::Status Sweep() override;
 

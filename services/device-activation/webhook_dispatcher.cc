@@ -106,8 +106,9 @@ SignedEvent SignEvent(const DueDelivery& due, absl::Time now) {
   event.set_type(due.delivery.type);
   proto::SetTimestamp(due.delivery.occurred, event.mutable_time());
   event.set_partner(due.partner);
-  event.mutable_mac()->set_value(due.delivery.mac);
+  if (!due.delivery.mac.empty()) event.mutable_mac()->set_value(due.delivery.mac);
   event.set_detail(due.delivery.detail);
+  event.set_subject(due.delivery.subject);
   SignedEvent signed_event;
   signed_event.body = partner_json::Print(event).value_or("{}");
   signed_event.headers = {

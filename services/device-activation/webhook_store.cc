@@ -21,7 +21,8 @@ constexpr char kDeliveryColumns[] =
     "d.id, d.webhook_id::text, d.event_id, d.type, d.mac, d.detail, "
     "(extract(epoch FROM d.occurred_at) * 1000000)::bigint, d.attempts, d.last_status, d.last_error, "
     "(extract(epoch FROM d.next_attempt_at) * 1000000)::bigint, "
-    "(extract(epoch FROM d.delivered_at) * 1000000)::bigint, (extract(epoch FROM d.failed_at) * 1000000)::bigint";
+    "(extract(epoch FROM d.delivered_at) * 1000000)::bigint, (extract(epoch FROM d.failed_at) * 1000000)::bigint, "
+    "d.subject";
 
 WebhookRecord WebhookFromRow(const pqxx::row& row) {
   WebhookRecord webhook{.id = row[0].as<std::string>(),
@@ -50,7 +51,8 @@ WebhookDeliveryRecord DeliveryFromRow(const pqxx::row& row) {
           .last_error = row[9].as<std::string>(),
           .next_attempt = absl::FromUnixMicros(row[10].as<int64_t>()),
           .delivered = OptionalTime(row[11]),
-          .failed = OptionalTime(row[12])};
+          .failed = OptionalTime(row[12]),
+          .subject = row[13].as<std::string>()};
 }
 
 }  // namespace
@@ -159,8 +161,8 @@ absl::StatusOr<std::vector<DueDelivery>> PostgresWebhookStore::TakeDue(int limit
                           ", w.partner, w.url, w.secret FROM taken d JOIN device.webhooks w ON w.id = d.webhook_id "
                           "ORDER BY d.next_attempt_at, d.id"),
              limit, absl::ToDoubleSeconds(lease))) {
-      due.push_back({DeliveryFromRow(row), row[13].as<std::string>(), row[14].as<std::string>(),
-                     row[15].as<std::string>()});
+      due.push_back({DeliveryFromRow(row), row[14].as<std::string>(), row[15].as<std::string>(),
+                     row[16].as<std::string>()});
     }
     return absl::OkStatus();
   }));

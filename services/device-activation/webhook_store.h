@@ -39,6 +39,7 @@ struct WebhookDeliveryRecord {
   absl::Time next_attempt;
   std::optional<absl::Time> delivered;
   std::optional<absl::Time> failed;
+  std::string subject;  // a partner event's (a rollout's id); phones' have the MAC
 };
 
 // A delivery to send now, with where and how to sign it.

@@ -23,7 +23,7 @@ using status::ToGrpcStatus;
 const std::vector<std::string>& EventTypes() {
   static const std::vector<std::string>* const types = new std::vector<std::string>{
       "phone.claimed",  "phone.redirected",        "phone.registered",
-      "phone.acquired", "phone.upgrade_succeeded", "phone.upgrade_failed"};
+      "phone.acquired", "phone.upgrade_succeeded", "phone.upgrade_failed", "rollout.halted"};
   return *types;
 }
 
@@ -41,8 +41,9 @@ void ToProto(const WebhookDeliveryRecord& delivery, const std::string& partner, 
   event.set_type(delivery.type);
   proto::SetTimestamp(delivery.occurred, event.mutable_time());
   event.set_partner(partner);
-  event.mutable_mac()->set_value(delivery.mac);
+  if (!delivery.mac.empty()) event.mutable_mac()->set_value(delivery.mac);
   event.set_detail(delivery.detail);
+  event.set_subject(delivery.subject);
   out->set_state(delivery.delivered ? v1::WEBHOOK_DELIVERY_STATE_DELIVERED
                  : delivery.failed  ? v1::WEBHOOK_DELIVERY_STATE_FAILED
                                     : v1::WEBHOOK_DELIVERY_STATE_PENDING);

@@ -113,7 +113,10 @@ RolloutRecord RolloutFromRow(const pqxx::row& row) {
 void Save(pqxx::transaction_base& tx, const RolloutRecord& rollout) {
   tx.exec_params(
       "UPDATE firmware.rollouts SET state = $2, current_stage = $3, "
-      "stage_started_at = to_timestamp($4::bigint / 1000000.0), successes = $5, failures = $6 "
+      "stage_started_at = to_timestamp($4::bigint / 1000000.0), successes = $5, failures = $6, "
+      // A new halt (the right-hand state is the row's before this update).
+      "halted_at = CASE WHEN $2 = 'halted' AND state <> 'halted' THEN now() ELSE halted_at END, "
+      "halt_noticed_at = CASE WHEN $2 = 'halted' AND state <> 'halted' THEN NULL ELSE halt_noticed_at END "
       "WHERE id = $1::uuid",
       rollout.id, StateText(rollout.progress.state), rollout.progress.current_stage,
       absl::ToUnixMicros(rollout.progress.stage_started), rollout.progress.successes,
@@ -380,6 +383,32 @@ absl::StatusOr<std::pair<std::vector<RolloutRecord>, std::string>> PostgresCatal
     next = store::PageTokenAfter(absl::StrCat(absl::ToUnixMicros(rollouts.back().created), "|", rollouts.back().id));
   }
   return std::make_pair(std::move(rollouts), std::move(next));
+}
+
+absl::StatusOr<std::vector<CatalogStore::HaltNotice>> PostgresCatalogStore::UnnoticedHalts() {
+  std::vector<HaltNotice> halts;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    halts.clear();
+    for (const pqxx::row& row : tx.exec(absl::StrCat(
+             "SELECT ", kRolloutColumns, ", (extract(epoch FROM halted_at) * 1000000)::bigint "
+             "FROM firmware.rollouts WHERE halted_at IS NOT NULL AND halt_noticed_at IS NULL "
+             "ORDER BY halted_at LIMIT 100"))) {
+      halts.push_back({RolloutFromRow(row), absl::FromUnixMicros(row[12].as<int64_t>())});
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  return halts;
+}
+
+absl::Status PostgresCatalogStore::MarkHaltNoticed(const std::string& id, absl::Time halted) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    // Only that halt: the rollout may have halted again since.
+    tx.exec_params("UPDATE firmware.rollouts SET halt_noticed_at = now() WHERE id = $1::uuid "
+                   "AND (extract(epoch FROM halted_at) * 1000000)::bigint = $2",
+                   id, absl::ToUnixMicros(halted));
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<int> PostgresCatalogStore::AdvanceRollouts(absl::Time now) {

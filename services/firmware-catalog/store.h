@@ -80,6 +80,14 @@ class CatalogStore {
   // Newest first; the next page's token, empty after the last.
   virtual absl::StatusOr<std::pair<std::vector<RolloutRecord>, std::string>> ListRollouts(
       const std::string& partner, const RolloutFilter& filter, int page_size, const std::string& page_token) = 0;
+  // Halts not yet told to the partner (oldest first, at most 100), each
+  // with when it happened; MarkHaltNoticed once told.
+  struct HaltNotice {
+    RolloutRecord rollout;
+    absl::Time halted;
+  };
+  virtual absl::StatusOr<std::vector<HaltNotice>> UnnoticedHalts() = 0;
+  virtual absl::Status MarkHaltNoticed(const std::string& id, absl::Time halted) = 0;
   // Saves what is due at `now` for every running rollout; the number that
   // moved. Does nothing while another replica's sweep holds the turn.
   virtual absl::StatusOr<int> AdvanceRollouts(absl::Time now) = 0;
@@ -120,6 +128,8 @@ class PostgresCatalogStore final : public CatalogStore {
   absl::StatusOr<RolloutRecord> CreateRollout(const RolloutRecord& rollout, absl::Time now,
                                               const std::string& idempotency_key = "") override;
   absl::StatusOr<RolloutRecord> GetRollout(const std::string& partner, const std::string& id) override;
+  absl::StatusOr<std::vector<HaltNotice>> UnnoticedHalts() override;
+  absl::Status MarkHaltNoticed(const std::string& id, absl::Time halted) override;
   absl::StatusOr<std::pair<std::vector<RolloutRecord>, std::string>> ListRollouts(
       const std::string& partner, const RolloutFilter& filter, int page_size, const std::string& page_token) override;
   absl::StatusOr<int> AdvanceRollouts(absl::Time now) override;

@@ -3,12 +3,14 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "lib/kit/clients/device_activation_client.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/server/periodic.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/store/migrations.h"
 #include "lib/kit/store/pool.h"
 #include "prometheus/registry.h"
+#include "services/firmware-catalog/halt_notices.h"
 #include "services/firmware-catalog/migrations.h"
 
 namespace onramp::firmware {
@@ -24,6 +26,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                "Prefix of the Upgrade_Rule URLs handed to phones (the gateway's /firmware/).");
   flags.Int("max_image_bytes", &options->service.max_image_bytes, 1, int64_t{16} << 30,
             "Largest image accepted.");
+  flags.String("device_activation_addr", &options->device_activation_addr,
+               "host:port of device-activation, which tells partners' webhooks that a rollout halted (empty: "
+               "nobody is told).");
   flags.Duration("rollout_sweep_interval", &options->rollout_sweep_interval,
                  "How often running rollouts are advanced and completed (one replica at a time).");
   flags.Duration("plan_cache_ttl", &options->service.plan_cache_ttl,
@@ -47,12 +52,25 @@ absl::Status Run(const Options& options) {
   FirmwareCatalogServiceImpl service(catalog, options.service, *registry);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
+  std::unique_ptr<clients::DeviceActivationClient> devices;
+  std::unique_ptr<HaltNotices> halt_notices;
+  if (options.device_activation_addr.empty()) {
+    log::Warn("no --device_activation_addr: partners' webhooks will not hear of halted rollouts", {});
+  } else {
+    devices = std::make_unique<clients::DeviceActivationClient>(options.device_activation_addr,
+                                                                clients::CallPolicy{.deadline = absl::Seconds(2)});
+    halt_notices = std::make_unique<HaltNotices>(catalog, *devices);
+  }
   server::Periodic sweeper(options.rollout_sweep_interval, [&] {
     absl::StatusOr<int> advanced = catalog.AdvanceRollouts(options.service.now());
     if (!advanced.ok()) {
       log::Warn("rollout sweep failed", {{"error", std::string(advanced.status().message())}});
     } else if (*advanced > 0) {
       log::Info("rollouts advanced", {{"count", *advanced}});
+    }
+    if (halt_notices == nullptr) return;
+    if (absl::Status told = halt_notices->SendUntold(); !told.ok()) {
+      log::Warn("halted rollouts not told yet", {{"error", std::string(told.message())}});
     }
   });
   return server->RunUntilSignalled();

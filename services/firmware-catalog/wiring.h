@@ -18,6 +18,7 @@ struct Options {
   std::string database_url;
   int pool_size = 8;
   // How often running rollouts are advanced (stages opened, completion).
+  std::string device_activation_addr;
   absl::Duration rollout_sweep_interval = absl::Seconds(5);
   ServiceOptions service;
 };

@@ -214,8 +214,9 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .summary = "Abort a rollout.", .output = firmware::Rollout::descriptor()}},
       {&PartnerApi::CreateWebhook,
        {.method = "POST", .path = "/api/v1/webhooks", .id = "createWebhook",
-        .summary = "An HTTPS endpoint for the partner's phone events (phone.claimed, phone.redirected, "
-                   "phone.registered, phone.acquired, phone.upgrade_succeeded, phone.upgrade_failed), POSTed "
+        .summary = "An HTTPS endpoint for the partner's events (phone.claimed, phone.redirected, "
+                   "phone.registered, phone.acquired, phone.upgrade_succeeded, phone.upgrade_failed, "
+                   "rollout.halted), POSTed "
                    "as JSON, signed (Onramp-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>) "
                    "and delivered at least once (deduplicate by Onramp-Event-Id). The secret is shown once.",
         .input = device::CreateWebhookRequest::descriptor(), .output = device::CreateWebhookResponse::descriptor(),

@@ -153,6 +153,55 @@ TEST_F(AgentWebhookTest, EachPhonesAcquiredEventReachesTheEndpointOnceAfterARetr
   EXPECT_TRUE(by_type["phone.registered"].empty());
 }
 
+TEST_F(AgentWebhookTest, ARolloutHaltedByFailuresIsToldToTheEndpointOnce) {
+  int status = 0;
+  std::string created = Api("POST", "/api/v1/webhooks",
+                            absl::StrCat(R"({"url": "https://127.0.0.1:)", receiver_port_,
+                                         R"(/onramp", "events": ["rollout.halted"]})"),
+                            &status);
+  ASSERT_EQ(status, 201) << created;
+  std::ofstream(secret_file_) << Parse<device::v1::CreateWebhookResponse>(created).secret();
+  UploadImage("sip88xx.12-0-2MPP0001-10.loads", "new image");
+  std::string started = Api("POST", "/api/v1/rollouts",
+                            R"({"model": "CP-8851-3PCC", "target_version": "12-0-2MPP0001-10",
+                                "stages": [{"percent": 100, "min_soak": "3600s"}], "failure_threshold_percent": 10})",
+                            &status);
+  ASSERT_EQ(status, 201) << started;
+  std::string rollout_id = Parse<firmware::v1::Rollout>(started).id();
+
+  // Five phones' own reports of a failed upgrade (more than 10%): halted.
+  for (int i = 0; i < 5; ++i) {
+    grpc::ClientContext context;
+    firmware::v1::ReportUpgradeRequest report;
+    report.mutable_mac()->set_value(absl::StrCat("000e08aac00", i));
+    report.set_partner("acme");
+    report.set_model("CP-8851-3PCC");
+    report.set_from_version("12-0-1MPP0001-245");
+    report.set_to_version("12-0-2MPP0001-10");
+    report.set_outcome(firmware::v1::UPGRADE_OUTCOME_FAILURE);
+    report.set_authenticated(true);
+    firmware::v1::ReportUpgradeResponse reported;
+    ASSERT_TRUE(firmware_->ReportUpgrade(&context, report, &reported).ok());
+  }
+  EXPECT_THAT(Api("GET", absl::StrCat("/api/v1/rollouts/", rollout_id)), HasSubstr("ROLLOUT_STATE_HALTED"));
+
+  absl::Time give_up = absl::Now() + absl::Seconds(20);
+  std::map<std::string, std::vector<std::string>> by_type;
+  while (absl::Now() < give_up) {
+    by_type.clear();
+    Accepted(&by_type);
+    if (!by_type["rollout.halted"].empty()) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  std::map<std::string, int> accepted = Accepted();
+  ASSERT_EQ(accepted.size(), 1u) << ReadFile(log_);
+  EXPECT_EQ(accepted.begin()->second, 1);
+  device::v1::WebhookEvent halted = Parse<device::v1::WebhookEvent>(ReadFile(log_));
+  EXPECT_EQ(halted.type(), "rollout.halted");
+  EXPECT_EQ(halted.subject(), rollout_id);
+  EXPECT_THAT(halted.detail(), HasSubstr("5 of 5 reported upgrades failed"));
+}
+
 TEST_F(AgentWebhookTest, OnlyHttpsEndpointsAndKnownEventsAreTaken) {
   int status = 0;
   std::string plain = Api("POST", "/api/v1/webhooks", R"({"url": "http://hooks.example.com/x"})", &status);

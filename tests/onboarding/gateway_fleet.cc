@@ -118,6 +118,10 @@ void GatewayFleetTest::SetUp() {
   webhook_sender_ = std::make_unique<server::Periodic>(absl::Milliseconds(50), [this] {
     if (absl::StatusOr<int> sent = webhook_dispatcher_->RunOnce(); !sent.ok()) ADD_FAILURE() << sent.status();
   });
+  halt_notices_ = std::make_unique<firmware::HaltNotices>(*firmware_store_, *devices_client_);
+  halt_notifier_ = std::make_unique<server::Periodic>(absl::Milliseconds(50), [this] {
+    if (absl::Status told = halt_notices_->SendUntold(); !told.ok()) ADD_FAILURE() << told;
+  });
 
   auto code_registry = std::make_shared<prometheus::Registry>();
   code_store_ = std::make_unique<activation::PostgresCodeStore>(pool());
@@ -214,6 +218,7 @@ std::string GatewayFleetTest::CurlAsFactoryPhone(const std::string& arguments) {
 }
 
 void GatewayFleetTest::TearDown() {
+  halt_notifier_.reset();
   webhook_sender_.reset();
   tftp_.reset();
   tls_gateway_.reset();

@@ -33,6 +33,7 @@
 #include "services/device-activation/webhook_dispatcher.h"
 #include "services/device-activation/webhook_store.h"
 #include "services/device-activation/webhooks.h"
+#include "services/firmware-catalog/halt_notices.h"
 #include "services/firmware-catalog/service.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
@@ -151,6 +152,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<server::Server> device_server_;
   std::unique_ptr<device::WebhookDispatcher> webhook_dispatcher_;
   std::unique_ptr<server::Periodic> webhook_sender_;  // declared last of these: stops first
+  std::unique_ptr<firmware::HaltNotices> halt_notices_;
+  std::unique_ptr<server::Periodic> halt_notifier_;
   std::unique_ptr<profile::ProfileStore> profile_store_;
   std::unique_ptr<profile::ProfileRenderServiceImpl> profile_service_;
   std::unique_ptr<server::Server> profile_server_;

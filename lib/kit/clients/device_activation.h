@@ -76,6 +76,9 @@ class DeviceActivation {
       const device::v1::WebhookRef& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
       const device::v1::ListWebhookDeliveriesRequest& request, const std::string& request_id) = 0;
+  // Repeated: the event id records it once.
+  virtual absl::StatusOr<device::v1::RecordEventResponse> RecordPartnerEvent(
+      const device::v1::RecordPartnerEventRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -147,4 +147,10 @@ absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> DeviceActivationClient
                    *webhooks_stub_, &device::v1::WebhookService::Stub::ListWebhookDeliveries, request, request_id);
 }
 
+absl::StatusOr<device::v1::RecordEventResponse> DeviceActivationClient::RecordPartnerEvent(
+    const device::v1::RecordPartnerEventRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "RecordPartnerEvent", Repeat::kSafe,
+                   *stub_, &Stub::RecordPartnerEvent, request, request_id);
+}
+
 }  // namespace onramp::clients

@@ -73,6 +73,8 @@ class DeviceActivationClient final : public DeviceActivation {
       const device::v1::WebhookRef& request, const std::string& request_id) override;
   absl::StatusOr<device::v1::ListWebhookDeliveriesResponse> ListWebhookDeliveries(
       const device::v1::ListWebhookDeliveriesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RecordEventResponse> RecordPartnerEvent(
+      const device::v1::RecordPartnerEventRequest& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

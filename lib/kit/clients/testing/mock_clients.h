@@ -80,6 +80,8 @@ class MockDeviceActivation : public DeviceActivation {
               (const device::v1::WebhookRef&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::ListWebhookDeliveriesResponse>, ListWebhookDeliveries,
               (const device::v1::ListWebhookDeliveriesRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::RecordEventResponse>, RecordPartnerEvent,
+              (const device::v1::RecordPartnerEventRequest&, const std::string&), (override));
 };
 
 class MockProfileRender : public ProfileRender {

@@ -132,6 +132,10 @@ class StubDeviceActivation : public DeviceActivation {
       const device::v1::ListWebhookDeliveriesRequest&, const std::string&) override {
     return device::v1::ListWebhookDeliveriesResponse();
   }
+  absl::StatusOr<device::v1::RecordEventResponse> RecordPartnerEvent(const device::v1::RecordPartnerEventRequest&,
+                                                                     const std::string&) override {
+    return device::v1::RecordEventResponse();
+  }
 };
 
 class StubProfileRender : public ProfileRender {
