@@ -96,8 +96,15 @@ void FieldRows(const protobuf::Message& message, const std::string& prefix, std:
       if (!cell->empty()) rows->push_back({prefix + field->name(), *cell});
     } else if (field->message_type() != nullptr && !field->is_repeated() && reflection->HasField(message, field)) {
       FieldRows(reflection->GetMessage(message, field), absl::StrCat(prefix, field->name(), "."), rows);
+    } else if (field->is_repeated() && field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      std::vector<std::string> values;
+      for (int v = 0; v < reflection->FieldSize(message, field); ++v) {
+        values.push_back(reflection->GetRepeatedString(message, field, v));
+      }
+      if (!values.empty()) rows->push_back({prefix + field->name(), absl::StrJoin(values, ", ")});
     } else if (field->is_repeated() && reflection->FieldSize(message, field) > 0) {
-      rows->push_back({prefix + field->name(), absl::StrCat(reflection->FieldSize(message, field), " (-o json shows them)")});
+      rows->push_back(
+          {prefix + field->name(), absl::StrCat(reflection->FieldSize(message, field), " (-o json shows them)")});
     }
   }
 }

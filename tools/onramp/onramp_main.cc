@@ -594,10 +594,18 @@ int Firmware(int argc, char** argv) {
     fv1::Image image;
     auto writer = stub->RegisterImage(&context, &image);
     writer->Write(metadata);
+    // Progress on stderr at every tenth of the image.
+    size_t next_report = bytes.size() / 10;
     for (size_t at = 0; at < bytes.size(); at += 64 * 1024) {
       fv1::ImageUpload chunk;
       chunk.set_chunk(bytes.substr(at, 64 * 1024));
       if (!writer->Write(chunk)) break;
+      size_t sent = std::min(bytes.size(), at + 64 * 1024);
+      if (sent >= next_report) {
+        std::cerr << "uploaded " << sent * 100 / bytes.size() << "% (" << sent << " of " << bytes.size()
+                  << " bytes)\n";
+        next_report = sent + bytes.size() / 10;
+      }
     }
     writer->WritesDone();
     return Print(writer->Finish(), image);
