@@ -9,6 +9,7 @@
 #include "lib/http/status/http_status.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/status_macros.h"
 #include "lib/kit/bulk_csv/bulk_csv.h"
 #include "services/gateway/openapi.h"
 #include "services/gateway/rest.h"
@@ -147,7 +148,8 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .input = profile::ListLayersRequest::descriptor(), .output = profile::ListLayersResponse::descriptor()}},
       {&PartnerApi::PutLayer,
        {.method = "PUT", .path = "/api/v1/layers/{scope}/{key}", .id = "putLayer",
-        .summary = "Create or replace a layer: partner/-, site/<name> or device/<mac>. if_version 0 creates; "
+        .summary = "Create or replace a layer: partner/-, model/<PN>, site/<name> or device/<mac>. if_version 0 "
+                   "creates; "
                    "otherwise the layer must be at that version (409 when stale).",
         .input = profile::PutLayerRequest::descriptor(), .output = profile::Layer::descriptor(),
         .body = Body::kJson, .set_by_gateway = {"ref"},
@@ -155,9 +157,9 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
                        {"name": "Password_1_", "value": "s3cret", "secret": true}]})"}},
       {&PartnerApi::SetParameters,
        {.method = "POST", .path = "/api/v1/layers/{scope}/{key}:set-parameters", .id = "setParameters",
-        .summary = "Set and remove named parameters of the partner's layer (partner/- or site/<name>), keeping "
-                   "the rest: one call changes a parameter for every phone of a site, or of the partner. The "
-                   "layer is made if missing.",
+        .summary = "Set and remove named parameters of the partner's layer (partner/-, model/<PN> or "
+                   "site/<name>), keeping the rest: one call changes a parameter for every phone of a site, a "
+                   "model, or the partner. The layer is made if missing.",
         .input = profile::SetParametersRequest::descriptor(), .output = profile::Layer::descriptor(),
         .body = Body::kJson, .set_by_gateway = {"ref"},
         .example = R"({"parameters": [{"name": "Time_Zone", "value": "GMT+1"}], "remove": ["Station_Name"]})"}},
@@ -524,22 +526,28 @@ absl::Status PartnerApi::CheckOwnsDevice(Call& call) {
   return devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id).status();
 }
 
-Reply PartnerApi::PreviewProfile(Call& call) {
+absl::StatusOr<profile::v1::PreviewRequest> PartnerApi::PreviewRequestOf(Call& call) {
   profile::v1::PreviewRequest request;
-  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
-  if (absl::Status owned = CheckOwnsDevice(call); !owned.ok()) return rest::Error(owned);
+  RETURN_IF_ERROR(rest::SetFromQuery(call.query, &request));
+  ASSIGN_OR_RETURN(device::v1::Device device,
+                   devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id));
   request.set_partner(call.partner);
   request.mutable_mac()->set_value(call.Param("mac"));
-  return rest::Respond(profiles_.Preview(request, call.request_id));
+  // The claimed model, unless asked for another: its model layers apply.
+  if (request.model().empty()) request.set_model(device.model());
+  return request;
+}
+
+Reply PartnerApi::PreviewProfile(Call& call) {
+  absl::StatusOr<profile::v1::PreviewRequest> request = PreviewRequestOf(call);
+  if (!request.ok()) return rest::Error(request.status());
+  return rest::Respond(profiles_.Preview(*request, call.request_id));
 }
 
 Reply PartnerApi::DiffProfile(Call& call) {
-  profile::v1::PreviewRequest request;
-  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
-  if (absl::Status owned = CheckOwnsDevice(call); !owned.ok()) return rest::Error(owned);
-  request.set_partner(call.partner);
-  request.mutable_mac()->set_value(call.Param("mac"));
-  return rest::Respond(profiles_.Diff(request, call.request_id));
+  absl::StatusOr<profile::v1::PreviewRequest> request = PreviewRequestOf(call);
+  if (!request.ok()) return rest::Error(request.status());
+  return rest::Respond(profiles_.Diff(*request, call.request_id));
 }
 
 Reply PartnerApi::CreateRedirectProfile(Call& call) {
@@ -580,14 +588,17 @@ Reply PartnerApi::DeleteRedirectProfile(Call& call) {
 
 namespace {
 
-// {scope}/{key} of a partner's layer: "partner/-", "site/<name>" or
-// "device/<mac>".
+// {scope}/{key} of a partner's layer: "partner/-", "model/<PN>" (its
+// phones of that model), "site/<name>" or "device/<mac>".
 absl::StatusOr<profile::v1::LayerRef> LayerRefOf(const std::string& partner, const std::string& scope,
                                                  const std::string& key) {
   profile::v1::LayerRef ref;
   ref.set_partner(partner);
   if (scope == "partner" && key == "-") {
     ref.set_scope(profile::v1::SCOPE_PARTNER);
+  } else if (scope == "model") {
+    ref.set_scope(profile::v1::SCOPE_MODEL);
+    ref.set_key(key);
   } else if (scope == "site") {
     ref.set_scope(profile::v1::SCOPE_SITE);
     ref.set_key(key);
@@ -595,7 +606,7 @@ absl::StatusOr<profile::v1::LayerRef> LayerRefOf(const std::string& partner, con
     ref.set_scope(profile::v1::SCOPE_DEVICE);
     ref.set_key(key);
   } else {
-    return InvalidField("scope", "a partner's layers are partner/-, site/<name> or device/<mac>");
+    return InvalidField("scope", "a partner's layers are partner/-, model/<PN>, site/<name> or device/<mac>");
   }
   return ref;
 }

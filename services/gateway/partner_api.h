@@ -107,6 +107,7 @@ class PartnerApi {
 
   // NOT_FOUND unless the partner has claimed the phone in the call's {mac}.
   absl::Status CheckOwnsDevice(Call& call);
+  absl::StatusOr<profile::v1::PreviewRequest> PreviewRequestOf(Call& call);
 
   clients::ActivationCodes& codes_;
   clients::DeviceActivation& devices_;

@@ -42,7 +42,15 @@ std::optional<Scope> FromProto(v1::Scope scope) {
 }
 
 v1::Scope ToProto(Scope scope) {
-  return static_cast<v1::Scope>(static_cast<int>(scope) + 1);
+  switch (scope) {
+    case Scope::kGlobal: return v1::SCOPE_GLOBAL;
+    case Scope::kModel:
+    case Scope::kPartnerModel: return v1::SCOPE_MODEL;
+    case Scope::kPartner: return v1::SCOPE_PARTNER;
+    case Scope::kSite: return v1::SCOPE_SITE;
+    case Scope::kDevice: return v1::SCOPE_DEVICE;
+  }
+  return v1::SCOPE_UNSPECIFIED;
 }
 
 v1::Encryption ToProto(Encryption encryption) {
@@ -81,10 +89,12 @@ void ToProto(const StoredLayer& layer, v1::Layer* out) {
 absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
   std::optional<Scope> scope = FromProto(ref.scope());
   if (!scope) return InvalidField("ref.scope", "ref.scope is required");
+  // A model layer with a partner is the partner's, for its phones of the model.
+  if (*scope == Scope::kModel && !ref.partner().empty()) scope = Scope::kPartnerModel;
   LayerKey key{.partner = ref.partner(), .scope = *scope, .key = ref.key()};
   bool operator_scope = *scope == Scope::kGlobal || *scope == Scope::kModel;
-  if (operator_scope && !ref.partner().empty()) {
-    return InvalidField("ref.partner", "global and model layers are the operator's: no partner");
+  if (*scope == Scope::kGlobal && !ref.partner().empty()) {
+    return InvalidField("ref.partner", "the global layer is the operator's: no partner");
   }
   if (!operator_scope) RETURN_IF_ERROR(validation::Name("ref.partner", ref.partner(), 64));
   switch (*scope) {
@@ -93,6 +103,7 @@ absl::StatusOr<LayerKey> CheckRef(const v1::LayerRef& ref) {
       if (!ref.key().empty()) return InvalidField("ref.key", "this scope takes no key");
       break;
     case Scope::kModel:
+    case Scope::kPartnerModel:
     case Scope::kSite:
       RETURN_IF_ERROR(validation::Name("ref.key", ref.key(), 64));
       break;

@@ -144,7 +144,7 @@ absl::StatusOr<std::vector<LayerParameter>> MergeParameters(const RenderInput& i
                    [](const Layer* a, const Layer* b) { return a->scope < b->scope; });
   std::map<std::string, LayerParameter> merged;
   auto it = ordered.begin();
-  for (; it != ordered.end() && (*it)->scope <= Scope::kPartner; ++it) {
+  for (; it != ordered.end() && (*it)->scope <= Scope::kPartnerModel; ++it) {
     MergeInto(merged, (*it)->parameters);
   }
   if (!input.template_text.empty()) {

@@ -25,7 +25,10 @@
 
 namespace onramp::profile {
 
-enum class Scope { kGlobal, kModel, kPartner, kSite, kDevice };
+// In merge order. kModel is the operator's layer for a model; kPartnerModel
+// a partner's for its phones of a model (stored as scope "model" with the
+// partner's name).
+enum class Scope { kGlobal, kModel, kPartner, kPartnerModel, kSite, kDevice };
 
 struct LayerParameter {
   std::string name;

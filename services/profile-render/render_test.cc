@@ -42,10 +42,11 @@ TEST(RenderTest, LayersMergeGlobalModelPartnerSiteDevice) {
       {{Scope::kGlobal}, "global"},
       {{Scope::kGlobal, Scope::kModel}, "model"},
       {{Scope::kModel, Scope::kPartner}, "partner"},
-      {{Scope::kPartner, Scope::kSite, Scope::kGlobal}, "site"},
+      {{Scope::kPartnerModel, Scope::kPartner, Scope::kModel}, "partner_model"},
+      {{Scope::kPartner, Scope::kSite, Scope::kPartnerModel, Scope::kGlobal}, "site"},
       {{Scope::kDevice, Scope::kSite, Scope::kGlobal, Scope::kModel}, "device"},
   };
-  const char* names[] = {"global", "model", "partner", "site", "device"};
+  const char* names[] = {"global", "model", "partner", "partner_model", "site", "device"};
   for (const auto& [scopes, winner] : table) {
     RenderInput input{.device = Phone()};
     for (Scope scope : scopes) {

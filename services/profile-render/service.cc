@@ -427,7 +427,8 @@ absl::StatusOr<std::vector<LayerParameter>> ProfileRenderServiceImpl::Current(
   RETURN_IF_ERROR(validation::Name("partner", request.partner(), 64));
   ASSIGN_OR_RETURN(*mac, validation::Mac("mac", request.mac().value()));
   RETURN_IF_ERROR(validation::Name("model", request.model(), 64, Presence::kOptional));
-  ASSIGN_OR_RETURN(DeviceContext device, store_.Device(*mac));
+  // As Render finds the phone: by its device layer, or a layer-less phone by its owner.
+  ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(*mac));
   if (device.partner != request.partner()) return absl::NotFoundError("no profile for this phone");
   ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(*mac, request.model(), device));
   RenderInput input{.layers = std::move(sources.layers), .template_text = std::move(sources.template_text)};

@@ -44,7 +44,7 @@ constexpr char kKeyColumns[] =
 StoredLayer LayerFromRow(const pqxx::row& row) {
   StoredLayer layer;
   layer.ref.partner = row[0].as<std::string>();
-  layer.ref.scope = ScopeFromName(row[1].c_str()).value_or(Scope::kGlobal);
+  layer.ref.scope = ScopeFromName(row[1].c_str(), row[0].c_str()).value_or(Scope::kGlobal);
   layer.ref.key = row[2].as<std::string>();
   layer.version = row[3].as<int64_t>();
   layer.parameters = DecodeParameters(row[4].c_str());
@@ -69,7 +69,8 @@ std::string_view UaText(const std::optional<flat_profile::UserAccess>& ua) {
 std::string ScopeName(Scope scope) {
   switch (scope) {
     case Scope::kGlobal: return "global";
-    case Scope::kModel: return "model";
+    case Scope::kModel:
+    case Scope::kPartnerModel: return "model";
     case Scope::kPartner: return "partner";
     case Scope::kSite: return "site";
     case Scope::kDevice: return "device";
@@ -77,9 +78,10 @@ std::string ScopeName(Scope scope) {
   return "global";
 }
 
-std::optional<Scope> ScopeFromName(std::string_view name) {
+std::optional<Scope> ScopeFromName(std::string_view name, std::string_view partner) {
   for (Scope scope : {Scope::kGlobal, Scope::kModel, Scope::kPartner, Scope::kSite, Scope::kDevice}) {
-    if (ScopeName(scope) == name) return scope;
+    if (ScopeName(scope) != name) continue;
+    return scope == Scope::kModel && !partner.empty() ? Scope::kPartnerModel : scope;
   }
   return std::nullopt;
 }
@@ -335,16 +337,17 @@ absl::StatusOr<RenderSources> PostgresProfileStore::Sources(const std::string& m
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     sources = RenderSources();
     for (const pqxx::row& row : tx.exec_params(
-             R"sql(SELECT scope, parameters FROM profile.layers
+             R"sql(SELECT scope, parameters, partner FROM profile.layers
                    WHERE (partner = '' AND scope = 'global' AND key = '')
                       OR (partner = '' AND scope = 'model' AND key = $2)
                       OR (partner = $3 AND scope = 'partner' AND key = '')
+                      OR (partner = $3 AND scope = 'model' AND key = $2 AND $3 <> '')
                       OR (partner = $3 AND scope = 'site' AND key = $4 AND $4 <> '')
                       OR (partner = $3 AND scope = 'device' AND key = $1)
                    UNION ALL
-                   SELECT 'template', text FROM profile.templates WHERE partner = $3
+                   SELECT 'template', text, partner FROM profile.templates WHERE partner = $3
                    UNION ALL
-                   SELECT 'names', names FROM profile.model_parameters WHERE model = $2)sql",
+                   SELECT 'names', names, '' FROM profile.model_parameters WHERE model = $2)sql",
              mac, model, device.partner, device.settings.site)) {
       std::string scope = row[0].as<std::string>();
       if (scope == "template") {
@@ -352,7 +355,7 @@ absl::StatusOr<RenderSources> PostgresProfileStore::Sources(const std::string& m
       } else if (scope == "names") {
         std::vector<std::string> names = absl::StrSplit(row[1].c_str(), '\n', absl::SkipEmpty());
         sources.model_parameters.emplace(names.begin(), names.end());
-      } else if (auto parsed = ScopeFromName(scope)) {
+      } else if (auto parsed = ScopeFromName(scope, row[2].c_str())) {
         sources.layers.push_back({*parsed, DecodeParameters(row[1].c_str())});
       }
     }

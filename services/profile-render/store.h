@@ -209,7 +209,9 @@ class PostgresProfileStore final : public ProfileStore {
 };
 
 std::string ScopeName(Scope scope);
-std::optional<Scope> ScopeFromName(std::string_view name);
+// "model" is the operator's model layer without a partner, the partner's
+// (kPartnerModel) with one.
+std::optional<Scope> ScopeFromName(std::string_view name, std::string_view partner);
 std::string EncodeParameters(const std::vector<LayerParameter>& parameters);
 std::vector<LayerParameter> DecodeParameters(std::string_view text);
 

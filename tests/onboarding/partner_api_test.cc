@@ -369,6 +369,30 @@ TEST_F(PartnerApiTest, PhonesArePutIntoSitesInBulkAndASiteParameterIsSetInOneCal
   // And a phone gets it at its next resync.
   EXPECT_THAT(Curl(absl::StrCat("-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcd)' ", base_, "/profile/000e08aabbcd.xml")),
               HasSubstr("GMT+1"));
+  // Or for every phone of a model: the partner's model layer, over its
+  // partner layer and under its sites.
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", acme_,
+                R"({"devices": [{"mac": "000e08aabbc1", "model": "CP-7841-3PCC"}],
+                    "target": {"profile_rule": "https://prov.acme.example/$MA.xml"}})")
+                .status,
+            200);
+  ASSERT_EQ(Api("POST", "/api/v1/layers/partner/-:set-parameters", acme_,
+                R"json({"parameters": [{"name": "Dial_Plan_1_", "value": "(x.)"}]})json")
+                .status,
+            200);
+  Answer model = Api("POST", "/api/v1/layers/model/CP-8851-3PCC:set-parameters", acme_,
+                     R"json({"parameters": [{"name": "Dial_Plan_1_", "value": "(9xx.)"}]})json");
+  ASSERT_EQ(model.status, 200) << model.body;
+  EXPECT_EQ(Parse<profile::v1::Layer>(model).ref().scope(), profile::v1::SCOPE_MODEL);
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbce/preview", acme_).body, HasSubstr("(9xx.)"));
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbc1/preview", acme_).body, HasSubstr("(x.)"));
+  // Another partner's model layer is its own, for its phones only.
+  ASSERT_EQ(Api("POST", "/api/v1/layers/model/CP-8851-3PCC:set-parameters", globex_,
+                R"json({"parameters": [{"name": "Dial_Plan_1_", "value": "(globex)"}]})json")
+                .status,
+            200);
+  EXPECT_THAT(Api("GET", "/api/v1/devices/000e08aabbce/preview", acme_).body, Not(HasSubstr("globex")));
+
   // A phone's own layer is PUT, not edited by name here.
   EXPECT_EQ(Api("POST", "/api/v1/layers/device/000e08aabbcc:set-parameters", acme_, R"({"parameters": []})").status,
             400);
