@@ -1,5 +1,7 @@
 #include "services/firmware-catalog/service.h"
 
+#include <algorithm>
+
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -357,6 +359,40 @@ grpc::Status FirmwareCatalogServiceImpl::GetRollout(grpc::ServerContext*, const 
     rollout.progress =
         ProgressAt(rollout.stages, rollout.failure_threshold_percent, rollout.progress, options_.now());
     ToProto(rollout, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status FirmwareCatalogServiceImpl::GetUpgradePlans(grpc::ServerContext*, const v1::UpgradePlansRequest* request,
+                                                         v1::UpgradePlans* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Name("model", request->model(), 64));
+    ASSIGN_OR_RETURN(CatalogStore::PlanInputs inputs, store_.PlanInputsFor(request->partner(), request->model()));
+    response->set_model(request->model());
+    if (inputs.rollout) {
+      RolloutRecord rollout = *inputs.rollout;
+      rollout.progress = ProgressAt(rollout.stages, rollout.failure_threshold_percent, rollout.progress, options_.now());
+      ToProto(rollout, response->mutable_rollout());
+      response->set_target_version(rollout.target_version);
+    } else if (inputs.target) {
+      response->set_target_version(*inputs.target);
+    }
+    std::sort(inputs.edges.begin(), inputs.edges.end(),
+              [](const UpgradeEdge& a, const UpgradeEdge& b) { return a.from_min < b.from_min; });
+    for (const UpgradeEdge& edge : inputs.edges) {
+      v1::UpgradeEdge* out = response->add_edges();
+      out->set_id(edge.id);
+      out->set_model(request->model());
+      out->set_from_min(edge.from_min.ToString());
+      out->set_from_max(edge.from_max.ToString());
+      out->set_to(edge.to.ToString());
+    }
+    std::sort(inputs.images.begin(), inputs.images.end(), [](const ImageRecord& a, const ImageRecord& b) {
+      return ParseVersion(a.version).value_or(Version()) < ParseVersion(b.version).value_or(Version());
+    });
+    for (const ImageRecord& image : inputs.images) ToProto(image, response->add_images());
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -45,6 +45,7 @@ class FirmwareCatalogServiceImpl final : public v1::FirmwareCatalogService::Serv
   grpc::Status SetTarget(grpc::ServerContext*, const v1::Target*, v1::Target*) override;
   grpc::Status PlanUpgrade(grpc::ServerContext*, const v1::PlanUpgradeRequest*,
                            v1::PlanUpgradeResponse*) override;
+  grpc::Status GetUpgradePlans(grpc::ServerContext*, const v1::UpgradePlansRequest*, v1::UpgradePlans*) override;
   grpc::Status CreateRollout(grpc::ServerContext*, const v1::CreateRolloutRequest*, v1::Rollout*) override;
   grpc::Status PauseRollout(grpc::ServerContext*, const v1::RolloutRef*, v1::Rollout*) override;
   grpc::Status ResumeRollout(grpc::ServerContext*, const v1::RolloutRef*, v1::Rollout*) override;

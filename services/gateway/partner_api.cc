@@ -190,6 +190,11 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .query = {{"file_name", "The vendor's name, e.g. sip88xx.12-0-1MPP0001-245.loads", true},
                   {"sha256", "Lowercase hex SHA-256 of the image", true},
                   {"models", "Comma-separated models the image is for", true}}}},
+      {&PartnerApi::UpgradePlans,
+       {.method = "GET", .path = "/api/v1/firmware/upgrade-plans/{model}", .id = "getUpgradePlans",
+        .summary = "Where the partner's phones of a model are sent (a live rollout's version, else its target), "
+                   "the upgrade paths between versions, and the model's images in version order.",
+        .output = firmware::UpgradePlans::descriptor()}},
       {&PartnerApi::CreateRollout,
        {.method = "POST", .path = "/api/v1/rollouts", .id = "createRollout",
         .summary = "A staged firmware rollout to a version the catalog holds an image of.",
@@ -695,6 +700,13 @@ Reply PartnerApi::ListFirmware(Call& call) {
   firmware::v1::ListImagesRequest request;
   if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
   return rest::Respond(firmware_.ListImages(request, call.request_id));
+}
+
+Reply PartnerApi::UpgradePlans(Call& call) {
+  firmware::v1::UpgradePlansRequest request;
+  request.set_partner(call.partner);
+  request.set_model(call.Param("model"));
+  return rest::Respond(firmware_.GetUpgradePlans(request, call.request_id));
 }
 
 Reply PartnerApi::CreateRollout(Call& call) {

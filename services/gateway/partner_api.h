@@ -99,6 +99,7 @@ class PartnerApi {
   Reply SetParameters(Call& call);
   Reply RotateDeviceKey(Call& call);
   Reply UpgradePlan(Call& call);
+  Reply UpgradePlans(Call& call);
   absl::StatusOr<common::v1::DeviceActivity> ActivityOf(Call& call, const std::string& mac);
   Reply GetRollout(Call& call);
   Reply PauseRollout(Call& call);

@@ -461,8 +461,9 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
   for (const gateway::PartnerApi::Route& route : gateway::PartnerApi::Routes()) {
     std::string path = route.api.path;
     if (path.find('{') == std::string::npos) continue;
-    // Edits the caller's own partner or site layer: there is no other's to reach.
-    if (absl::StrContains(path, ":set-parameters")) continue;
+    // The caller's own layer or plan by name: there is no other's to reach
+    // (the plan's isolation is checked below).
+    if (absl::StrContains(path, ":set-parameters") || absl::StrContains(path, "{model}")) continue;
     const std::string& id = absl::StrContains(path, "rollouts")             ? rollout_id
                             : absl::StrContains(path, "redirect-profiles") ? redirect_id
                             : absl::StrContains(path, "webhooks")          ? webhook_id
@@ -482,6 +483,16 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
       Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts?state=ROLLOUT_STATE_RUNNING", acme_));
   ASSERT_EQ(acme_rollouts.rollouts_size(), 1);
   EXPECT_EQ(acme_rollouts.rollouts(0).id(), rollout_id);
+  // The partner's plan for the model shows its rollout; another's shows none.
+  firmware::v1::UpgradePlans plans =
+      Parse<firmware::v1::UpgradePlans>(Api("GET", "/api/v1/firmware/upgrade-plans/CP-8851-3PCC", acme_));
+  EXPECT_EQ(plans.target_version(), "12-0-1MPP0001-245");
+  EXPECT_EQ(plans.rollout().id(), rollout_id);
+  EXPECT_GE(plans.images_size(), 1);
+  firmware::v1::UpgradePlans strangers =
+      Parse<firmware::v1::UpgradePlans>(Api("GET", "/api/v1/firmware/upgrade-plans/CP-8851-3PCC", globex_));
+  EXPECT_TRUE(strangers.target_version().empty());
+  EXPECT_FALSE(strangers.has_rollout());
   // And nothing of acme's changed.
   EXPECT_THAT(Api("GET", "/api/v1/activation-codes/" + codes.codes(0).details().id(), acme_).body, HasSubstr("ACTIVE"));
   EXPECT_EQ(Api("GET", "/api/v1/devices/000e08aabbcc", acme_).status, 200);

@@ -67,6 +67,8 @@ class FirmwareCatalog {
   // through the writer.
   virtual absl::StatusOr<std::unique_ptr<ImageWriter>> RegisterImage(
       const firmware::v1::ImageMetadata& metadata, const std::string& request_id) = 0;
+  virtual absl::StatusOr<firmware::v1::UpgradePlans> GetUpgradePlans(
+      const firmware::v1::UpgradePlansRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

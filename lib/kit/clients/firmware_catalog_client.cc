@@ -173,4 +173,9 @@ absl::StatusOr<std::unique_ptr<ImageWriter>> FirmwareCatalogClient::RegisterImag
   return writer;
 }
 
+absl::StatusOr<firmware::v1::UpgradePlans> FirmwareCatalogClient::GetUpgradePlans(
+    const firmware::v1::UpgradePlansRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "GetUpgradePlans", Repeat::kSafe, *stub_, &Stub::GetUpgradePlans, request, request_id);
+}
+
 }  // namespace onramp::clients

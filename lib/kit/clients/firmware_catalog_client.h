@@ -50,6 +50,8 @@ class FirmwareCatalogClient final : public FirmwareCatalog {
   std::unique_ptr<firmware::v1::FirmwareCatalogService::Stub> stub_;
   Backend backend_;
   absl::Duration download_deadline_;
+  absl::StatusOr<firmware::v1::UpgradePlans> GetUpgradePlans(
+      const firmware::v1::UpgradePlansRequest& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

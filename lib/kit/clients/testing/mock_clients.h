@@ -146,6 +146,8 @@ class MockFirmwareCatalog : public FirmwareCatalog {
               (const firmware::v1::ReadImageRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<std::unique_ptr<ImageWriter>>, RegisterImage,
               (const firmware::v1::ImageMetadata&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<firmware::v1::UpgradePlans>, GetUpgradePlans,
+              (const firmware::v1::UpgradePlansRequest&, const std::string&), (override));
 };
 
 }  // namespace onramp::clients

@@ -255,6 +255,9 @@ class StubFirmwareCatalog : public FirmwareCatalog {
                                                              const std::string&) override {
     return absl::UnimplementedError("a stub takes no images");
   }
+  absl::StatusOr<firmware::v1::UpgradePlans> GetUpgradePlans(const firmware::v1::UpgradePlansRequest&, const std::string&) override {
+    return firmware::v1::UpgradePlans();
+  }
 };
 
 }  // namespace onramp::clients
