@@ -171,6 +171,10 @@ config::EnvironmentMap CliEnvironment() {
 Output OutputFormat() { return output_format; }
 
 void ParseOrExit(config::Flags& flags, int argc, char** argv) {
+  // Scripts may ask once for all their calls.
+  if (const char* wanted = std::getenv("ONRAMP_OUTPUT"); wanted != nullptr && std::string_view(wanted) == "json") {
+    output_format = Output::kJson;
+  }
   std::vector<const char*> kept;
   for (int i = 0; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -198,7 +202,7 @@ void ParseOrExit(config::Flags& flags, int argc, char** argv) {
   }
   if (*outcome == config::ParseOutcome::kShowHelp) {
     std::cout << flags.Usage()
-              << "  -o, --output table|json\n      How replies print (default: table).\n";
+              << "  -o, --output table|json  (ONRAMP_OUTPUT)\n      How replies print (default: table).\n";
     std::exit(kExitOk);
   }
 }

@@ -38,7 +38,7 @@ config::EnvironmentMap CliEnvironment();
 
 enum class Output { kTable, kJson };
 
-// What -o / --output asked for (table unless json).
+// What -o / --output (or ONRAMP_OUTPUT) asked for (table unless json).
 Output OutputFormat();
 
 // Takes -o/--output out of argv, then parses; exits 2 with the reason on
