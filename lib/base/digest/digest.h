@@ -1,8 +1,8 @@
 #ifndef ONRAMP_LIB_BASE_DIGEST_DIGEST_H_
 #define ONRAMP_LIB_BASE_DIGEST_DIGEST_H_
 
-// Hex digests, for names, keys and ETags (SHA-256) and for the one
-// protocol that fixes MD5.
+// Hex digests, for names, keys and ETags (SHA-256), signatures (HMAC-SHA256),
+// and for the one protocol that fixes MD5.
 
 #include <cstddef>
 #include <string>
