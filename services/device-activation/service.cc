@@ -13,6 +13,7 @@
 #include "lib/kit/status/grpc_status.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
+#include "lib/phone/syslog/syslog.h"
 #include "lib/phone/activation_code/check_digit.h"
 #include "services/device-activation/claims.h"
 #include "services/device-activation/device_proto.h"
@@ -494,6 +495,67 @@ grpc::Status DeviceActivationServiceImpl::RecordPartnerEvent(grpc::ServerContext
     RETURN_IF_ERROR(validation::Name("event_id", request->event_id(), 64));
     return store_.RecordPartnerEvent(
         {request->partner(), request->type(), request->subject(), request->detail(), request->event_id()});
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::RecordLogs(grpc::ServerContext*, const v1::RecordLogsRequest* request,
+                                                     v1::RecordLogsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    constexpr int kMaxLines = 1000;
+    if (request->lines_size() > kMaxLines) return InvalidField("lines", "at most 1000 lines at once");
+    std::vector<LogRecord> lines;
+    for (int i = 0; i < request->lines_size(); ++i) {
+      const v1::LogLine& line = request->lines(i);
+      std::string at = absl::StrCat("lines[", i, "].");
+      ASSIGN_OR_RETURN(std::string mac, validation::Mac(at + "mac", line.mac().value()));
+      if (line.severity() < 0 || line.severity() > 7) return InvalidField(at + "severity", "severity is 0 to 7");
+      if (line.facility() < 0 || line.facility() > 23) return InvalidField(at + "facility", "facility is 0 to 23");
+      if (line.text().size() > 2048 || line.hostname().size() > 255 || line.app_name().size() > 48 ||
+          line.source_address().size() > 64) {
+        return InvalidField(at + "text", "a line is at most 2048 bytes (hostname 255, app_name 48)");
+      }
+      LogRecord record{.mac = std::move(mac),
+                       .received = line.has_receive_time() ? proto::FromTimestamp(line.receive_time()) : absl::Now(),
+                       .facility = line.facility(),
+                       .severity = line.severity(),
+                       .hostname = line.hostname(),
+                       .app_name = line.app_name(),
+                       .text = line.text(),
+                       .source = line.source_address()};
+      if (line.has_send_time()) record.sent = proto::FromTimestamp(line.send_time());
+      lines.push_back(std::move(record));
+    }
+    ASSIGN_OR_RETURN(int kept, store_.RecordLogs(lines));
+    response->set_recorded(kept);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::ListLogs(grpc::ServerContext*, const v1::ListLogsRequest* request,
+                                                   v1::ListLogsResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = store_.Logs(request->partner(), mac, page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    for (const LogRecord& line : listed->first) {
+      v1::LogLine* out = response->add_lines();
+      out->mutable_mac()->set_value(line.mac);
+      proto::SetTimestamp(line.received, out->mutable_receive_time());
+      if (line.sent) proto::SetTimestamp(*line.sent, out->mutable_send_time());
+      out->set_facility(line.facility);
+      out->set_severity(line.severity);
+      out->set_severity_name(std::string(syslog::SeverityName(line.severity)));
+      out->set_hostname(line.hostname);
+      out->set_app_name(line.app_name);
+      out->set_text(line.text);
+      out->set_source_address(line.source);
+    }
+    response->mutable_page()->set_next_page_token(listed->second);
+    return absl::OkStatus();
   };
   return ToGrpcStatus(run());
 }

@@ -60,6 +60,8 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
                            v1::RecordEventResponse*) override;
   grpc::Status RecordPartnerEvent(grpc::ServerContext*, const v1::RecordPartnerEventRequest*,
                                   v1::RecordEventResponse*) override;
+  grpc::Status RecordLogs(grpc::ServerContext*, const v1::RecordLogsRequest*, v1::RecordLogsResponse*) override;
+  grpc::Status ListLogs(grpc::ServerContext*, const v1::ListLogsRequest*, v1::ListLogsResponse*) override;
   grpc::Status RecordEvents(grpc::ServerContext*, const v1::RecordEventsRequest*,
                             v1::RecordEventsResponse*) override;
   grpc::Status GetTimeline(grpc::ServerContext*, const v1::DeviceRequest*, v1::Timeline*) override;

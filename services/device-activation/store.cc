@@ -1,5 +1,7 @@
 #include "services/device-activation/store.h"
 
+#include <set>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -525,6 +527,97 @@ absl::Status PostgresDeviceStore::RecordPartnerEvent(const PartnerEventRecord& e
   });
 }
 
+absl::StatusOr<int> PostgresDeviceStore::RecordLogs(const std::vector<LogRecord>& lines) {
+  if (lines.empty()) return 0;
+  std::vector<std::string> macs, received, sent, facilities, severities, hostnames, apps, texts, sources;
+  for (const LogRecord& line : lines) {
+    macs.push_back(line.mac);
+    received.push_back(std::to_string(absl::ToUnixMicros(line.received)));
+    sent.push_back(line.sent ? std::to_string(absl::ToUnixMicros(*line.sent)) : "");
+    facilities.push_back(std::to_string(line.facility));
+    severities.push_back(std::to_string(line.severity));
+    hostnames.push_back(line.hostname);
+    apps.push_back(line.app_name);
+    texts.push_back(line.text);
+    sources.push_back(line.source);
+  }
+  int kept = 0;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    // In the batch's order (WITH ORDINALITY), so a phone's lines keep theirs.
+    pqxx::result inserted = tx.exec_params(
+        R"sql(INSERT INTO device.phone_logs (mac, received_at, sent_at, facility, severity, hostname, app_name,
+                                             text, source)
+              SELECT l.mac, to_timestamp(l.received::bigint / 1000000.0),
+                     to_timestamp(nullif(l.sent, '')::bigint / 1000000.0), l.facility::integer,
+                     l.severity::integer, l.hostname, l.app_name, l.text, l.source
+              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                          $8::text[], $9::text[])
+                   WITH ORDINALITY AS l(mac, received, sent, facility, severity, hostname, app_name, text, source, n)
+              WHERE EXISTS (SELECT 1 FROM device.devices d WHERE d.mac = l.mac)
+              ORDER BY l.n
+              RETURNING mac)sql",
+        TextArray(macs), TextArray(received), TextArray(sent), TextArray(facilities), TextArray(severities),
+        TextArray(hostnames), TextArray(apps), TextArray(texts), TextArray(sources));
+    kept = static_cast<int>(inserted.size());
+    std::set<std::string> phones;
+    for (const pqxx::row& row : inserted) phones.insert(row[0].as<std::string>());
+    for (const std::string& mac : phones) {
+      tx.exec_params("DELETE FROM device.phone_logs WHERE mac = $1 AND id <= (SELECT id FROM device.phone_logs "
+                     "WHERE mac = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)",
+                     mac, kLogRing);
+    }
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return kept;
+}
+
+absl::StatusOr<std::pair<std::vector<LogRecord>, std::string>> PostgresDeviceStore::Logs(
+    const std::string& partner, const std::string& mac, int page_size, const std::string& page_token) {
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
+  int64_t after_id = 0;
+  if (!after.empty() && !absl::SimpleAtoi(after, &after_id)) return store::NotAPageToken();
+  std::vector<std::pair<int64_t, LogRecord>> lines;
+  bool owned = false;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    lines.clear();
+    pqxx::result device =
+        tx.exec_params("SELECT claimed_at FROM device.devices WHERE mac = $1 AND partner = $2", mac, partner);
+    owned = !device.empty();
+    if (!owned) return absl::OkStatus();
+    // Since this partner's claim, as the timeline.
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT id, (extract(epoch FROM received_at) * 1000000)::bigint, "
+             "       (extract(epoch FROM sent_at) * 1000000)::bigint, facility, severity, hostname, app_name, "
+             "       text, source "
+             "FROM device.phone_logs WHERE mac = $1 AND received_at >= $2::timestamptz AND id > $3 "
+             "ORDER BY id LIMIT $4",
+             mac, device[0][0].as<std::string>(), after_id, page_size + 1)) {
+      LogRecord line{.mac = mac,
+                     .received = absl::FromUnixMicros(row[1].as<int64_t>()),
+                     .facility = row[3].as<int>(),
+                     .severity = row[4].as<int>(),
+                     .hostname = row[5].as<std::string>(),
+                     .app_name = row[6].as<std::string>(),
+                     .text = row[7].as<std::string>(),
+                     .source = row[8].as<std::string>()};
+      if (!row[2].is_null()) line.sent = absl::FromUnixMicros(row[2].as<int64_t>());
+      lines.emplace_back(row[0].as<int64_t>(), std::move(line));
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  if (!owned) return NoDevice(mac);
+  std::string next;
+  if (lines.size() > static_cast<size_t>(page_size)) {
+    lines.pop_back();
+    next = store::PageTokenAfter(std::to_string(lines.back().first));
+  }
+  std::vector<LogRecord> out;
+  for (auto& [id, line] : lines) out.push_back(std::move(line));
+  return std::make_pair(std::move(out), std::move(next));
+}
+
 absl::StatusOr<int> PostgresDeviceStore::RecordEvents(const std::vector<EventRecord>& events) {
   int acquired = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
@@ -576,6 +669,19 @@ absl::StatusOr<std::vector<Event>> PostgresDeviceStore::Timeline(const std::stri
              mac, device[0][0].as<std::string>())) {
       events.push_back({absl::FromUnixMicros(row[0].as<int64_t>()), row[1].as<std::string>(),
                         row[2].as<std::string>(), row[3].as<std::string>()});
+    }
+    // The phone's syslog, summed up in one line (ListLogs has the lines).
+    pqxx::result logs = tx.exec_params(
+        "SELECT count(*), (extract(epoch FROM max(received_at)) * 1000000)::bigint, "
+        "       (SELECT text FROM device.phone_logs WHERE mac = $1 AND received_at >= $2::timestamptz "
+        "        ORDER BY id DESC LIMIT 1) "
+        "FROM device.phone_logs WHERE mac = $1 AND received_at >= $2::timestamptz",
+        mac, device[0][0].as<std::string>());
+    if (logs[0][0].as<int64_t>() > 0) {
+      std::string last = logs[0][2].as<std::string>();
+      if (last.size() > 120) last = last.substr(0, 117) + "...";
+      events.push_back({absl::FromUnixMicros(logs[0][1].as<int64_t>()), "syslog",
+                        absl::StrCat(logs[0][0].as<int64_t>(), " lines kept, the last: ", last), "syslog"});
     }
     return absl::OkStatus();
   }, {.read_only = true});

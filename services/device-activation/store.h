@@ -105,6 +105,22 @@ struct Event {
 };
 
 // An event to append to a phone's timeline.
+// A phone's syslog line.
+struct LogRecord {
+  std::string mac;
+  absl::Time received;
+  std::optional<absl::Time> sent;
+  int facility = 1;
+  int severity = 6;
+  std::string hostname;
+  std::string app_name;
+  std::string text;
+  std::string source;
+};
+
+// How many syslog lines are kept per phone (the newest).
+inline constexpr int kLogRing = 500;
+
 // A partner's event that is no one phone's (rollout.halted).
 struct PartnerEventRecord {
   std::string partner;
@@ -206,6 +222,14 @@ class DeviceStore {
   virtual absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events) = 0;
   // Once per event_id.
   virtual absl::Status RecordPartnerEvent(const PartnerEventRecord& event) = 0;
+  // Keeps the lines of claimed phones (the others are dropped), each
+  // phone's newest kLogRing; how many were kept.
+  virtual absl::StatusOr<int> RecordLogs(const std::vector<LogRecord>& lines) = 0;
+  // The partner's phone's lines since its claim, oldest first, and the next
+  // page's token; NOT_FOUND unless the partner's.
+  virtual absl::StatusOr<std::pair<std::vector<LogRecord>, std::string>> Logs(const std::string& partner,
+                                                                              const std::string& mac, int page_size,
+                                                                              const std::string& page_token) = 0;
   // The partner's device's events since it was claimed.
   virtual absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac) = 0;
 
@@ -255,6 +279,10 @@ class PostgresDeviceStore final : public DeviceStore {
                                            const std::string& page_token) override;
   absl::StatusOr<int> RecordEvents(const std::vector<EventRecord>& events) override;
   absl::Status RecordPartnerEvent(const PartnerEventRecord& event) override;
+  absl::StatusOr<int> RecordLogs(const std::vector<LogRecord>& lines) override;
+  absl::StatusOr<std::pair<std::vector<LogRecord>, std::string>> Logs(const std::string& partner,
+                                                                      const std::string& mac, int page_size,
+                                                                      const std::string& page_token) override;
   absl::StatusOr<std::vector<Event>> Timeline(const std::string& partner, const std::string& mac) override;
   absl::Status Sweep() override;
 

@@ -115,6 +115,12 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
       {&PartnerApi::DeviceTimeline,
        {.method = "GET", .path = "/api/v1/devices/{mac}/timeline", .id = "getTimeline",
         .summary = "What the phone did since the partner claimed it.", .output = device::Timeline::descriptor()}},
+      {&PartnerApi::DeviceLogs,
+       {.method = "GET", .path = "/api/v1/devices/{mac}/logs", .id = "listDeviceLogs",
+        .summary = "The phone's syslog lines (sent to the fleet's syslog intake; the newest 500 are kept), "
+                   "oldest first. Syslog proves nothing: anyone may send a line naming a MAC.",
+        .input = device::ListLogsRequest::descriptor(), .output = device::ListLogsResponse::descriptor(),
+        .set_by_gateway = {"mac"}}},
       {&PartnerApi::PreviewProfile,
        {.method = "GET", .path = "/api/v1/devices/{mac}/preview", .id = "previewProfile",
         .summary = "The profile the phone would get now; secrets masked unless reveal_secrets.",
@@ -525,6 +531,14 @@ Reply PartnerApi::ReleaseDevice(Call& call) {
 
 Reply PartnerApi::DeviceTimeline(Call& call) {
   return rest::Respond(devices_.GetTimeline(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id));
+}
+
+Reply PartnerApi::DeviceLogs(Call& call) {
+  device::v1::ListLogsRequest request;
+  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
+  request.set_partner(call.partner);
+  request.mutable_mac()->set_value(call.Param("mac"));
+  return rest::Respond(devices_.ListLogs(request, call.request_id));
 }
 
 absl::Status PartnerApi::CheckOwnsDevice(Call& call) {

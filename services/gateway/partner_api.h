@@ -100,6 +100,7 @@ class PartnerApi {
   Reply RotateDeviceKey(Call& call);
   Reply UpgradePlan(Call& call);
   Reply UpgradePlans(Call& call);
+  Reply DeviceLogs(Call& call);
   absl::StatusOr<common::v1::DeviceActivity> ActivityOf(Call& call, const std::string& mac);
   Reply GetRollout(Call& call);
   Reply PauseRollout(Call& call);

@@ -88,6 +88,11 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                "is known by its address; empty: such a phone is told to ask for device/$PN/$MA.");
   flags.Int("tftp_max_transfers_per_source", &options->tftp.max_transfers_per_source, 1, 100000,
             "TFTP transfers at once from one address (a NAT may hide a site's phones behind one).");
+  flags.Int("syslog_port", &options->syslog_port, -1, 65535,
+            "UDP port of the syslog intake (514 in production; phones' lines, kept per phone by "
+            "device-activation); 0 picks a free one; -1: none.");
+  flags.Int("syslog_lines_per_source", &options->syslog.burst_per_source, 1, 1000000,
+            "Syslog lines one source may send in a burst; it may then go on at a tenth of that a second.");
   flags.String("metrics_host", &options->metrics_host, "Address of the Prometheus endpoint.");
   flags.Port("metrics_port", &options->metrics_port, "Port of /metrics; 0 picks a free one.");
   flags.RequiredString("activation_code_addr", &options->activation_code_addr,
@@ -362,9 +367,18 @@ absl::Status Run(const Options& options) {
                                      [&transfers](TransferOutcome outcome) {
                      transfers.Add({{"outcome", OutcomeName(outcome)}}).Increment();
                    }));
+  std::unique_ptr<SyslogIntake> syslog_intake;
+  if (options.syslog_port >= 0) {
+    SyslogIntakeOptions syslog_options = options.syslog;
+    syslog_options.host = options.http.host;
+    syslog_options.port = options.syslog_port;
+    syslog_options.lines_per_second_per_source = syslog_options.burst_per_source / 10.0;
+    ASSIGN_OR_RETURN(syslog_intake, SyslogIntake::Start(syslog_options, devices, *registry));
+  }
   log::Info("serving", {{"http_port", server->port()},
                         {"https_port", tls_server ? tls_server->port() : -1},
                         {"tftp_port", tftp->port()},
+                        {"syslog_port", syslog_intake ? syslog_intake->port() : -1},
                         {"metrics_port", metrics->port()}});
   int signal_number = 0;
   for (;;) {
@@ -380,6 +394,7 @@ absl::Status Run(const Options& options) {
     }
   }
   log::Info("shutdown requested", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  syslog_intake.reset();
   tftp.reset();
   tls_server.reset();
   server.reset();

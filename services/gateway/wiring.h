@@ -17,6 +17,7 @@
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
+#include "services/gateway/syslog_intake.h"
 #include "services/gateway/revoked_certificates.h"
 #include "services/gateway/tftp_server.h"
 #include "services/gateway/tls_context.h"
@@ -29,6 +30,8 @@ struct Options {
   TlsFiles tls;
   TftpServerOptions tftp;  // on http.host
   std::string tftp_leases;  // a dnsmasq lease file; empty: none
+  int syslog_port = -1;     // UDP, on http.host; -1: no syslog intake
+  SyslogIntakeOptions syslog;
   std::string metrics_host = "0.0.0.0";
   int metrics_port = 0;
   std::string activation_code_addr;

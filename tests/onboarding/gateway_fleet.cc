@@ -118,6 +118,9 @@ void GatewayFleetTest::SetUp() {
   webhook_sender_ = std::make_unique<server::Periodic>(absl::Milliseconds(50), [this] {
     if (absl::StatusOr<int> sent = webhook_dispatcher_->RunOnce(); !sent.ok()) ADD_FAILURE() << sent.status();
   });
+  syslog_registry_ = std::make_shared<prometheus::Registry>();
+  syslog_ = *gateway::SyslogIntake::Start(
+      {.host = "127.0.0.1", .flush_interval = absl::Milliseconds(50)}, *devices_client_, *syslog_registry_);
   halt_notices_ = std::make_unique<firmware::HaltNotices>(*firmware_store_, *devices_client_);
   halt_notifier_ = std::make_unique<server::Periodic>(absl::Milliseconds(50), [this] {
     if (absl::Status told = halt_notices_->SendUntold(); !told.ok()) ADD_FAILURE() << told;
@@ -218,6 +221,7 @@ std::string GatewayFleetTest::CurlAsFactoryPhone(const std::string& arguments) {
 }
 
 void GatewayFleetTest::TearDown() {
+  syslog_.reset();
   halt_notifier_.reset();
   webhook_sender_.reset();
   tftp_.reset();

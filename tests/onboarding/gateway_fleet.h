@@ -38,6 +38,7 @@
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
+#include "services/gateway/syslog_intake.h"
 #include "services/gateway/tftp_server.h"
 #include "services/gateway/tls_context.h"
 #include "services/gateway/wiring.h"
@@ -137,6 +138,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<clients::DeviceActivationClient> devices_client_;
   std::unique_ptr<clients::ProfileRenderClient> profiles_client_;
   std::unique_ptr<clients::FirmwareCatalogClient> firmware_client_;
+  std::shared_ptr<prometheus::Registry> syslog_registry_;
+  std::unique_ptr<gateway::SyslogIntake> syslog_;  // the fleet's syslog server (UDP, 127.0.0.1)
 
  private:
   std::unique_ptr<activation::CodeStore> code_store_;

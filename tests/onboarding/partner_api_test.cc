@@ -475,7 +475,7 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
     EXPECT_EQ(answer.status, 404) << route.api.method << " " << path << ": " << answer.body;
     ++checked;
   }
-  EXPECT_EQ(checked, 20);
+  EXPECT_EQ(checked, 21);
   // Lists hold only the caller's own.
   EXPECT_EQ(Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts", globex_)).rollouts_size(), 0);
   EXPECT_EQ(Parse<device::v1::ListWebhooksResponse>(Api("GET", "/api/v1/webhooks", globex_)).webhooks_size(), 0);

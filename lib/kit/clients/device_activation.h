@@ -79,6 +79,11 @@ class DeviceActivation {
   // Repeated: the event id records it once.
   virtual absl::StatusOr<device::v1::RecordEventResponse> RecordPartnerEvent(
       const device::v1::RecordPartnerEventRequest& request, const std::string& request_id) = 0;
+  // Repeated: a line kept twice is a lesser harm than one lost (syslog itself is lossy).
+  virtual absl::StatusOr<device::v1::RecordLogsResponse> RecordLogs(
+      const device::v1::RecordLogsRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ListLogsResponse> ListLogs(
+      const device::v1::ListLogsRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

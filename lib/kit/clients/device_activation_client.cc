@@ -153,4 +153,14 @@ absl::StatusOr<device::v1::RecordEventResponse> DeviceActivationClient::RecordPa
                    *stub_, &Stub::RecordPartnerEvent, request, request_id);
 }
 
+absl::StatusOr<device::v1::RecordLogsResponse> DeviceActivationClient::RecordLogs(
+    const device::v1::RecordLogsRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "RecordLogs", Repeat::kSafe, *stub_, &Stub::RecordLogs, request, request_id);
+}
+
+absl::StatusOr<device::v1::ListLogsResponse> DeviceActivationClient::ListLogs(
+    const device::v1::ListLogsRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListLogs", Repeat::kSafe, *stub_, &Stub::ListLogs, request, request_id);
+}
+
 }  // namespace onramp::clients

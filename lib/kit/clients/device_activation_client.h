@@ -75,6 +75,10 @@ class DeviceActivationClient final : public DeviceActivation {
       const device::v1::ListWebhookDeliveriesRequest& request, const std::string& request_id) override;
   absl::StatusOr<device::v1::RecordEventResponse> RecordPartnerEvent(
       const device::v1::RecordPartnerEventRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::RecordLogsResponse> RecordLogs(
+      const device::v1::RecordLogsRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ListLogsResponse> ListLogs(
+      const device::v1::ListLogsRequest& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

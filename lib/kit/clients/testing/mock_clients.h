@@ -82,6 +82,10 @@ class MockDeviceActivation : public DeviceActivation {
               (const device::v1::ListWebhookDeliveriesRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::RecordEventResponse>, RecordPartnerEvent,
               (const device::v1::RecordPartnerEventRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::RecordLogsResponse>, RecordLogs,
+              (const device::v1::RecordLogsRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::ListLogsResponse>, ListLogs,
+              (const device::v1::ListLogsRequest&, const std::string&), (override));
 };
 
 class MockProfileRender : public ProfileRender {

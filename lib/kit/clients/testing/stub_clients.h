@@ -136,6 +136,14 @@ class StubDeviceActivation : public DeviceActivation {
                                                                      const std::string&) override {
     return device::v1::RecordEventResponse();
   }
+  absl::StatusOr<device::v1::RecordLogsResponse> RecordLogs(
+      const device::v1::RecordLogsRequest&, const std::string&) override {
+    return device::v1::RecordLogsResponse();
+  }
+  absl::StatusOr<device::v1::ListLogsResponse> ListLogs(
+      const device::v1::ListLogsRequest&, const std::string&) override {
+    return device::v1::ListLogsResponse();
+  }
 };
 
 class StubProfileRender : public ProfileRender {
@@ -255,7 +263,8 @@ class StubFirmwareCatalog : public FirmwareCatalog {
                                                              const std::string&) override {
     return absl::UnimplementedError("a stub takes no images");
   }
-  absl::StatusOr<firmware::v1::UpgradePlans> GetUpgradePlans(const firmware::v1::UpgradePlansRequest&, const std::string&) override {
+  absl::StatusOr<firmware::v1::UpgradePlans> GetUpgradePlans(
+      const firmware::v1::UpgradePlansRequest&, const std::string&) override {
     return firmware::v1::UpgradePlans();
   }
 };
