@@ -3,11 +3,13 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "device-agent/http_auth.h"
 #include "device-agent/phone_files.h"
 #include "device-agent/state.h"
+#include "lib/phone/syslog/syslog.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/phone/customization/customization.h"
 #include "lib/phone/firmware_version/firmware_version.h"
@@ -28,6 +30,34 @@ Phone::Phone(PhoneOptions options, v1::PhoneState state, std::unique_ptr<Flash> 
       state_(std::move(state)),
       flash_(std::move(flash)),
       clock_(clock != nullptr ? clock : &kSystemClock) {}
+
+void Phone::Step(const std::string& step) const {
+  options_.on_step(step);
+  std::string server = Parameter("Syslog_Server");
+  if (server.empty() || network_ == nullptr) return;
+  // host, host:port, [v6] or [v6]:port; a bare IPv6 address is all host.
+  std::string host = server;
+  std::string port_text;
+  if (server.starts_with("[")) {
+    size_t close = server.find(']');
+    if (close == std::string::npos) return;
+    host = server.substr(1, close - 1);
+    if (server.size() > close + 1 && server[close + 1] == ':') port_text = server.substr(close + 2);
+  } else if (size_t colon = server.find(':'); colon != std::string::npos && server.find(':', colon + 1) == std::string::npos) {
+    host = server.substr(0, colon);
+    port_text = server.substr(colon + 1);
+  }
+  int port = 514;
+  if (!port_text.empty() && !absl::SimpleAtoi(port_text, &port)) return;
+  // As phones write it: "$PN $MAC -- what happened" (NOTES.md).
+  syslog::Message line{.facility = 16,  // local0
+                       .severity = 6,
+                       .format = syslog::Format::kRfc3164,
+                       .hostname = state_.mac(),
+                       .app_name = "phone",
+                       .text = absl::StrCat(state_.model(), " ", state_.mac(), " -- ", step)};
+  (void)network_->SendDatagram(host, port, syslog::Line(line, clock_->Now()));
+}
 
 absl::StatusOr<Phone> Phone::Load(PhoneOptions options) {
   absl::StatusOr<v1::PhoneState> state = LoadState(options.state_dir);
@@ -87,12 +117,12 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   // proxy offers, twice at most (a stale Digest nonce is asked again).
   std::string user = Parameter("HTTP_Proxy_Username");
   for (int sent = 0; response.ok() && response->status == 407 && !user.empty() && sent < 2; ++sent) {
-    options_.on_step("proxy asked for credentials (407)");
+    Step("proxy asked for credentials (407)");
     absl::StatusOr<std::string> answer =
         Authorization(response->headers["proxy-authenticate"], ProxyMethod(request), ProxyTarget(request), user,
                       Parameter("HTTP_Proxy_Password"));
     if (!answer.ok()) {
-      options_.on_step(absl::StrCat("proxy credentials: ", answer.status().message()));
+      Step(absl::StrCat("proxy credentials: ", answer.status().message()));
       break;
     }
     request.proxy_authorization = *answer;
@@ -131,7 +161,7 @@ void Phone::Move(const std::string& to) {
       customization::StateFromName(state_.customization_state());
   std::optional<customization::CustomizationState> next = customization::StateFromName(to);
   if (!next || !customization::TransitionAllowed(from, *next) || state_.customization_state() == to) return;
-  options_.on_step(absl::StrCat("customization state: ", state_.customization_state(), " -> ", to));
+  Step(absl::StrCat("customization state: ", state_.customization_state(), " -> ", to));
   state_.set_customization_state(to);
 }
 
@@ -141,7 +171,7 @@ absl::Status Phone::Apply(const std::string& profile_xml) {
   for (const flat_profile::Parameter& parameter : parsed->profile.parameters) {
     if (!parameter.value) continue;  // <X/>: keep the current value
     if (parameter.value->size() > flat_profile::kMaxValueLength) {
-      options_.on_step(absl::StrCat(parameter.name, " left out: ", parameter.value->size(), " characters (at most ",
+      Step(absl::StrCat(parameter.name, " left out: ", parameter.value->size(), " characters (at most ",
                                     flat_profile::kMaxValueLength, ")"));
       continue;
     }
@@ -201,7 +231,7 @@ absl::Status Phone::Provision(Network& network) {
   };
   if (state_.in_call()) {
     // Resyncs (and with them upgrades and their reboots) only when idle.
-    options_.on_step("in a call: resync deferred until idle");
+    Step("in a call: resync deferred until idle");
     return absl::OkStatus();
   }
   state_.set_resyncs(state_.resyncs() + 1);
@@ -213,7 +243,7 @@ absl::Status Phone::Provision(Network& network) {
     for (int option : {160, 159}) {
       auto url = options_.dhcp_options.find(option);
       if (url == options_.dhcp_options.end()) continue;
-      options_.on_step(absl::StrCat("DHCP option ", option, ": Profile_Rule ", url->second));
+      Step(absl::StrCat("DHCP option ", option, ": Profile_Rule ", url->second));
       (*state_.mutable_parameters())["Profile_Rule"].set_value(url->second);
       Move("aborted");  // provisioned by DHCP: remote customization is not tried
       break;
@@ -249,7 +279,7 @@ absl::Status Phone::Provision(Network& network) {
   for (int hop = 0; hop < kMaxHops; ++hop) {
     absl::StatusOr<bool> upgraded = Upgrade();
     if (!upgraded.ok()) {
-      options_.on_step(absl::StrCat("upgrade rule not usable: ", upgraded.status().message()));
+      Step(absl::StrCat("upgrade rule not usable: ", upgraded.status().message()));
       break;
     }
     if (!*upgraded) break;

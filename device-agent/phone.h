@@ -153,6 +153,9 @@ class Phone {
   void Move(const std::string& to);
   std::string UserAgent() const;
   std::string Parameter(const std::string& name) const;
+  // What the phone does, told to options_.on_step and, when its profile
+  // names one (Syslog_Server, "host" or "host:port"), to its syslog server.
+  void Step(const std::string& step) const;
   // A request to the activation service (under options.activation_url).
   absl::StatusOr<HttpRequest> ToActivationService(const std::string& method, const std::string& path) const;
   // Every HTTP(S) request goes through here: the phone's User-Agent, CA,

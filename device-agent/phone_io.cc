@@ -1,5 +1,9 @@
 #include "device-agent/phone_io.h"
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -48,6 +52,21 @@ uint64_t DirectoryFlash::Size(const std::string& name) const {
 void DirectoryFlash::Remove(const std::string& name) {
   std::error_code ignored;
   std::filesystem::remove(Path(name), ignored);
+}
+
+absl::Status HostNetwork::SendDatagram(const std::string& host, int port, std::string_view bytes) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0 || found == nullptr) {
+    return absl::UnavailableError(absl::StrCat("cannot resolve ", host));
+  }
+  int fd = socket(found->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ssize_t sent = fd < 0 ? -1 : sendto(fd, bytes.data(), bytes.size(), 0, found->ai_addr, found->ai_addrlen);
+  if (fd >= 0) close(fd);
+  freeaddrinfo(found);
+  if (sent < 0) return absl::UnavailableError(absl::StrCat("cannot send to ", host, ":", port));
+  return absl::OkStatus();
 }
 
 }  // namespace onramp::agent

@@ -47,6 +47,8 @@ class Network {
   virtual absl::StatusOr<std::string> LookupAddress(const std::string& name, const std::string& resolver) = 0;
   // NOT_FOUND for the server's "file not found"; see tftp_client.h.
   virtual absl::StatusOr<std::string> TftpGet(const TftpRead& read) = 0;
+  // One UDP datagram (the phone's syslog lines): sent, not answered.
+  virtual absl::Status SendDatagram(const std::string& host, int port, std::string_view bytes) = 0;
 };
 
 class Flash {
@@ -84,6 +86,7 @@ class HostNetwork final : public Network {
     return agent::LookupAddress(name, resolver);
   }
   absl::StatusOr<std::string> TftpGet(const TftpRead& read) override { return agent::TftpGet(read); }
+  absl::Status SendDatagram(const std::string& host, int port, std::string_view bytes) override;
 
  private:
   HttpClient& client_;

@@ -23,14 +23,14 @@ absl::Status Phone::QueryActivation() {
   auto outcome = [this](const char* outcome, std::string detail) {
     state_.set_last_outcome(outcome);
     state_.set_last_detail(absl::StrCat("redirect query: ", detail));
-    options_.on_step(state_.last_detail());
+    Step(state_.last_detail());
   };
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
     outcome("C", std::string(response.status().message()));
     return absl::OkStatus();
   }
-  options_.on_step(absl::StrCat("redirect query: ", response->status, " from ", options_.activation_url));
+  Step(absl::StrCat("redirect query: ", response->status, " from ", options_.activation_url));
   if (response->status == 404) {
     outcome("B", "no provider for this phone (HTTP 404)");
     Move("unavailable");
@@ -48,7 +48,7 @@ absl::Status Phone::QueryActivation() {
 std::optional<Phone::SrvServer> Phone::FirstReachableSrv(const std::string& name, const std::string& domain) {
   absl::StatusOr<std::vector<SrvRecord>> records = network_->LookupSrv(name, DnsServer());
   if (!records.ok()) {
-    options_.on_step(absl::StrCat("DNS SRV ", name, ": ", records.status().message()));
+    Step(absl::StrCat("DNS SRV ", name, ": ", records.status().message()));
     return std::nullopt;
   }
   for (const SrvRecord& record : *records) {
@@ -56,12 +56,12 @@ std::optional<Phone::SrvServer> Phone::FirstReachableSrv(const std::string& name
     // The server's certificate is checked against its name, which must be
     // in the domain asked: so the certificate must be too.
     if (host != domain && !absl::EndsWith(host, absl::StrCat(".", domain))) {
-      options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, " is outside the domain ", domain));
+      Step(absl::StrCat("DNS SRV ", name, ": ", host, " is outside the domain ", domain));
       continue;
     }
     absl::StatusOr<std::string> address = network_->LookupAddress(host, DnsServer());
     if (!address.ok() || !network_->Probe(*address, record.port).ok()) {
-      options_.on_step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
+      Step(absl::StrCat("DNS SRV ", name, ": ", host, ":", record.port, " unreachable"));
       continue;
     }
     return SrvServer{.host = host, .port = record.port};
@@ -79,7 +79,7 @@ void Phone::DiscoverBySrv(const std::string& domain) {
     std::optional<SrvServer> server = FirstReachableSrv(name, domain);
     if (!server) continue;
     std::string rule = absl::StrCat(service.scheme, "://", server->host, ":", server->port, "/$PSN.xml");
-    options_.on_step(absl::StrCat("DNS SRV ", name, ": Profile_Rule ", rule));
+    Step(absl::StrCat("DNS SRV ", name, ": Profile_Rule ", rule));
     (*state_.mutable_parameters())["Profile_Rule"].set_value(rule);
     Move("aborted");  // provisioned by the network: remote customization is not tried
     return;
@@ -94,7 +94,7 @@ void Phone::DiscoverAcs() {
     auto url = options_.dhcp_options.find(option);
     if (url == options_.dhcp_options.end() || url->second.empty()) continue;
     (*state_.mutable_parameters())["ACS_URL"].set_value(url->second);
-    options_.on_step(absl::StrCat("DHCP option ", option, ": TR-069 ACS ", url->second,
+    Step(absl::StrCat("DHCP option ", option, ": TR-069 ACS ", url->second,
                                   " (kept; the agent speaks no CWMP)"));
     return;
   }
@@ -109,22 +109,22 @@ absl::Status Phone::EnterActivationCode(const std::string& code) {
                                       {"serial", state_.serial()}});
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok()) {
-    options_.on_step(absl::StrCat("activation code not sent: ", response.status().message()));
+    Step(absl::StrCat("activation code not sent: ", response.status().message()));
     return absl::OkStatus();
   }
   if (response->status != 200) {
     // What the phone's screen says, then why.
-    options_.on_step(absl::StrCat("Invalid activation code (HTTP ", response->status, " ",
+    Step(absl::StrCat("Invalid activation code (HTTP ", response->status, " ",
                                   absl::StripAsciiWhitespace(response->body), ")"));
     state_.set_last_outcome(response->status == 404 ? "B" : "C");
     state_.set_last_detail("activation code refused");
     return absl::OkStatus();
   }
   if (absl::Status applied = Apply(response->body); !applied.ok()) {
-    options_.on_step(absl::StrCat("onboarding profile unreadable: ", applied.message()));
+    Step(absl::StrCat("onboarding profile unreadable: ", applied.message()));
     return absl::OkStatus();
   }
-  options_.on_step("activation code accepted: onboarding profile applied");
+  Step("activation code accepted: onboarding profile applied");
   return absl::OkStatus();
 }
 
@@ -137,7 +137,7 @@ absl::Status Phone::RegisterWithCloud() {
                                       {"csr", enrollment.csr_pem}});
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok() || response->status != 200) {
-    options_.on_step(absl::StrCat("registration failed: ", response.ok() ? absl::StrCat("HTTP ", response->status, " ", response->body)
+    Step(absl::StrCat("registration failed: ", response.ok() ? absl::StrCat("HTTP ", response->status, " ", response->body)
                                                                            : std::string(response.status().message())));
     return absl::OkStatus();  // tried again on the next pass while the credential lasts
   }
@@ -150,7 +150,7 @@ absl::Status Phone::RegisterWithCloud() {
   }
   state_.set_registered(true);
   state_.mutable_parameters()->erase("Cloud_Registration_Credential");  // used up
-  options_.on_step("registered with the cloud: device certificate stored");
+  Step("registered with the cloud: device certificate stored");
   return absl::OkStatus();
 }
 
@@ -166,9 +166,9 @@ void Phone::ReportStateToCloud() {
   absl::StatusOr<HttpResponse> response = Send(*std::move(request));
   if (response.ok() && response->status == 200) {
     state_.set_reported_state(state_.customization_state());
-    options_.on_step(absl::StrCat("cloud told: ", state_.customization_state()));
+    Step(absl::StrCat("cloud told: ", state_.customization_state()));
   } else {
-    options_.on_step(absl::StrCat("cloud not told of its state: ",
+    Step(absl::StrCat("cloud not told of its state: ",
                                   response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
   }
 }

@@ -72,7 +72,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
   if (target.scheme == rule::Scheme::kTftp) {
     absl::StatusOr<std::string> file = network_->TftpGet(
         {.host = target.host, .port = target.port, .file = target.path.substr(1), .max_bytes = kMaxProfileBytes});
-    options_.on_step(absl::StrCat("resync: TFTP ", file.ok() ? "got " : "failed ", target.host, ":", target.port,
+    Step(absl::StrCat("resync: TFTP ", file.ok() ? "got " : "failed ", target.host, ":", target.port,
                                   target.path, file.ok() ? "" : absl::StrCat(": ", file.status().message())));
     if (!file.ok()) {
       state_.set_last_outcome(OutcomeOfFailedFetch(file.status()));
@@ -92,7 +92,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     std::string name = absl::StrCat(location.tls ? "_ciscoprov-https._tls." : "_ciscoprov-http._tcp.", target.host);
     std::optional<SrvServer> server = FirstReachableSrv(name, target.host);
     if (!server) return absl::UnavailableError(absl::StrCat("DNS SRV ", name, ": no server answers"));
-    options_.on_step(absl::StrCat("DNS SRV ", name, ": ", server->host, ":", server->port));
+    Step(absl::StrCat("DNS SRV ", name, ": ", server->host, ":", server->port));
     location.host = server->host;
     location.port = server->port;
   }
@@ -111,7 +111,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     if (!authorization.empty()) request.headers["Authorization"] = authorization;
     response = Send(request);
     if (!response.ok()) break;
-    options_.on_step(absl::StrCat("resync: ", response->status, " from ", UrlOf(location)));
+    Step(absl::StrCat("resync: ", response->status, " from ", UrlOf(location)));
     // A challenge is answered with the rule's --uid/--pwd, twice at most.
     if (response->status == 401 && target.uid && credentials_sent < 2) {
       absl::StatusOr<std::string> answer = Authorization(response->headers["www-authenticate"], request.method,

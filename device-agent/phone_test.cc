@@ -77,6 +77,10 @@ class FakeNetwork : public Network {
     if (found == addresses.end()) return absl::NotFoundError("no address");
     return found->second;
   }
+  absl::Status SendDatagram(const std::string& host, int port, std::string_view bytes) override {
+    datagrams.push_back(absl::StrCat(host, ":", port, " ", std::string(bytes)));
+    return absl::OkStatus();
+  }
   absl::StatusOr<std::string> TftpGet(const TftpRead& read) override {
     auto found = tftp_files.find(absl::StrCat(read.host, ":", read.port, "/", read.file));
     if (found == tftp_files.end()) return absl::NotFoundError("file not found");
@@ -84,6 +88,7 @@ class FakeNetwork : public Network {
   }
 
   std::vector<std::string> asked;
+  std::vector<std::string> datagrams;  // "host:port bytes"
   std::vector<HttpRequest> requests;
   std::vector<std::string> resolvers;  // the DNS server of each lookup
   std::map<std::string, std::vector<SrvRecord>> srv;
@@ -500,6 +505,40 @@ TEST_F(PhoneTest, APhoneHeldInMemoryKeepsItsRegistrationInItsState) {
   EXPECT_TRUE(phone.state().registered());
   EXPECT_EQ(phone.state().device_cert_pem(), "PHONE CERT\n");
   EXPECT_THAT(phone.state().device_key_pem(), HasSubstr("PRIVATE KEY"));
+}
+
+}  // namespace
+}  // namespace onramp::agent
+
+namespace onramp::agent {
+namespace {
+
+TEST_F(PhoneTest, APhoneWhoseProfileNamesASyslogServerSendsItWhatItDoes) {
+  network_.On("GET", absl::StrCat("https://activate.example.com:443/device/CP-8851-3PCC/", kMac),
+              Answer(200, Profile({{"Profile_Rule", "http://prov.example.com/$MA.xml"}})));
+  network_.On("GET", kProfileUrl, Answer(200, Profile({{"Syslog_Server", "10.0.0.5:5514"}})));
+  Phone phone = Make();
+  ASSERT_TRUE(phone.Provision(network_).ok());
+  // Nothing before the profile named the server; from then on, each step.
+  ASSERT_FALSE(network_.datagrams.empty());
+  for (const std::string& datagram : network_.datagrams) {
+    EXPECT_TRUE(datagram.starts_with("10.0.0.5:5514 <134>")) << datagram;  // local0.info, RFC 3164
+    EXPECT_THAT(datagram, HasSubstr(absl::StrCat("phone: CP-8851-3PCC ", kMac, " -- ")));
+  }
+  EXPECT_THAT(network_.datagrams.back(), HasSubstr("customization state"));
+
+  // A bare host gets the syslog port; an IPv6 address in brackets its own.
+  // (A new server takes the lines from the pass after the one that set it.)
+  for (auto [server, to] : std::vector<std::pair<std::string, std::string>>{
+           {"logs.example.com", "logs.example.com:514 "}, {"[2001:db8::5]:6514", "2001:db8::5:6514 "}}) {
+    network_.On("GET", kProfileUrl, Answer(200, Profile({{"Syslog_Server", server}})));
+    ASSERT_TRUE(phone.Provision(network_).ok());
+    network_.On("GET", kProfileUrl, Answer(304));
+    network_.datagrams.clear();
+    ASSERT_TRUE(phone.Provision(network_).ok());
+    ASSERT_FALSE(network_.datagrams.empty()) << server;
+    EXPECT_TRUE(network_.datagrams.back().starts_with(to)) << network_.datagrams.back();
+  }
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ absl::StatusOr<HttpResponse> Phone::Download(const HttpLocation& location) {
   RETURN_IF_ERROR(response.status == 206 ? flash_->Append(kDownloadFile, response.body)
                                           : flash_->Write(kDownloadFile, response.body, /*secret=*/false));
   state_.set_download_etag(response.headers["etag"]);
-  options_.on_step(absl::StrCat("firmware download: ", response.status, ", ", response.body.size(), " bytes",
+  Step(absl::StrCat("firmware download: ", response.status, ", ", response.body.size(), " bytes",
                                 response.status == 206 ? " (resumed)" : ""));
   response.body.clear();
   return response;
@@ -82,7 +82,7 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
     }
   }
   absl::StatusOr<HttpResponse> response = Send(request);
-  options_.on_step(absl::StrCat("upgrade report: ",
+  Step(absl::StrCat("upgrade report: ",
                                 response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
 }
 
@@ -108,12 +108,12 @@ absl::StatusOr<bool> Phone::Upgrade() {
                               .host = target.host,
                               .port = target.port,
                               .target = target.path};
-  options_.on_step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image));
+  Step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image));
   const std::string from = state_.firmware();
   auto fail = [&](const std::string& why) {
     state_.set_last_upgrade(absl::StrCat("failed: ", why));
     state_.set_upgrade_pending(true);
-    options_.on_step(absl::StrCat("upgrade failed: ", why));
+    Step(absl::StrCat("upgrade failed: ", why));
     ReportUpgrade(from, image, "failed");
     return false;
   };
@@ -143,7 +143,7 @@ absl::StatusOr<bool> Phone::Upgrade() {
   state_.set_download_etag("");
   state_.set_firmware(image);
   state_.set_last_upgrade("success");
-  options_.on_step(absl::StrCat("rebooted into ", image));
+  Step(absl::StrCat("rebooted into ", image));
   ReportUpgrade(from, image, "success");
   return true;
 }

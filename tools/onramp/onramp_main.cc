@@ -60,7 +60,7 @@ namespace fv1 = ::onramp::firmware::v1;
 
 constexpr char kUsage[] =
     "Usage: onramp codes create|list|get|revoke|redeem [flags]\n"
-    "       onramp devices claim|list|get|lookup|timeline|assign-sites [flags]\n"
+    "       onramp devices claim|list|get|lookup|timeline|logs|assign-sites [flags]\n"
     "       onramp firmware upload|edge|target [flags]\n"
     "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
@@ -284,7 +284,7 @@ int Devices(int argc, char** argv) {
     flags.Choice("trust", &trust, {"factory_certificate", "mac_only"},
                  "What makes a phone's redirect carry its secrets: its factory certificate, or (old phones, "
                  "weaker) its MAC alone over HTTPS.");
-  } else if (command == "get" || command == "timeline") {
+  } else if (command == "get" || command == "timeline" || command == "logs") {
     flags.RequiredString("partner", &partner, "Partner id.");
     flags.RequiredString("mac", &mac, "The phone's MAC.");
   } else if (command == "list") {
@@ -370,6 +370,14 @@ int Devices(int argc, char** argv) {
   if (command == "timeline") {
     dv1::Timeline response;
     return Print(stub->GetTimeline(&context, device, &response), response);
+  }
+  if (command == "logs") {
+    dv1::ListLogsRequest request;
+    request.set_partner(partner);
+    *request.mutable_mac() = device.mac();
+    request.mutable_page()->set_page_size(1000);
+    dv1::ListLogsResponse response;
+    return Print(stub->ListLogs(&context, request, &response), response);
   }
   dv1::LookupRequest request;
   request.mutable_device()->mutable_mac()->set_value(mac);
