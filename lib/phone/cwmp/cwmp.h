@@ -1,0 +1,118 @@
+#ifndef ONRAMP_LIB_PHONE_CWMP_CWMP_H_
+#define ONRAMP_LIB_PHONE_CWMP_CWMP_H_
+
+// CWMP (TR-069) envelopes, versions 1.0 to 1.2, as a CPE and an ACS send
+// them: a SOAP 1.1 Envelope whose Header holds cwmp:ID (and cwmp:HoldRequests)
+// and whose Body holds one RPC or a SOAP Fault with a cwmp:Fault. Read by
+// namespace, not by prefix (independent CPE implementations pick their own
+// prefixes), and leniently where the schema is (missing optional fields,
+// arrays without arrayType); written as TR-069 Annex A shows them.
+//
+// The RPCs the fleet's ACS and phone exchange first are typed here;
+// `Rpc::name` names any other, whose body is kept whole as XML.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace onramp::cwmp {
+
+// The cwmp namespace's version: urn:dslforum-org:cwmp-1-0, -1-1, -1-2.
+enum class Version { k1_0, k1_1, k1_2 };
+std::string_view NamespaceOf(Version version);
+
+struct ParameterValue {
+  std::string name;   // e.g. "Device.DeviceInfo.SoftwareVersion"
+  std::string value;
+  std::string type = "xsd:string";  // the xsi:type as written
+};
+
+struct DeviceId {
+  std::string manufacturer;
+  std::string oui;            // six hex digits
+  std::string product_class;  // the model
+  std::string serial_number;
+};
+
+struct EventStruct {
+  std::string code;         // "0 BOOTSTRAP", "1 BOOT", "M Download", ...
+  std::string command_key;
+};
+
+struct Inform {
+  DeviceId device;
+  std::vector<EventStruct> events;
+  int max_envelopes = 1;
+  std::string current_time;  // dateTime as sent
+  int retry_count = 0;
+  std::vector<ParameterValue> parameters;
+};
+
+struct InformResponse {
+  int max_envelopes = 1;
+};
+
+struct GetParameterValues {
+  std::vector<std::string> names;  // a name ending in "." is a partial path
+};
+
+struct GetParameterValuesResponse {
+  std::vector<ParameterValue> parameters;
+};
+
+struct SetParameterValues {
+  std::vector<ParameterValue> parameters;
+  std::string parameter_key;  // the ACS's: the phone stores it in ManagementServer.ParameterKey
+};
+
+struct SetParameterValuesResponse {
+  int status = 0;  // 0 applied, 1 applied once the CPE reboots
+};
+
+// A cwmp:Fault inside a SOAP Fault (TR-069 A.5): 9000-9019 from a CPE,
+// 8000-8005 from an ACS.
+struct Fault {
+  int code = 9002;  // internal error
+  std::string message;
+  struct ParameterFault {
+    std::string name;
+    int code = 0;
+    std::string message;
+  };
+  std::vector<ParameterFault> parameter_faults;  // SetParameterValuesFault
+};
+
+// Any other RPC: its element's local name and its body as XML.
+struct Rpc {
+  std::string name;
+  std::string xml;
+};
+
+struct Envelope {
+  Version version = Version::k1_0;
+  std::string id;              // cwmp:ID, echoed in the response
+  bool hold_requests = false;  // cwmp:HoldRequests, ACS to CPE
+  // monostate: an empty Body (or, on the wire, an empty HTTP POST).
+  std::variant<std::monostate, Inform, InformResponse, GetParameterValues, GetParameterValuesResponse,
+               SetParameterValues, SetParameterValuesResponse, Fault, Rpc>
+      body;
+};
+
+inline constexpr size_t kMaxEnvelope = 256 * 1024;
+
+// INVALID_ARGUMENT, naming what is wrong, for what is not a CWMP envelope;
+// an empty or all-whitespace input is an empty envelope (the CPE's empty
+// POST).
+absl::StatusOr<Envelope> Parse(std::string_view xml);
+
+// The envelope as XML; an empty body writes an empty string (sent as an
+// empty POST, or answered 204).
+std::string Write(const Envelope& envelope);
+
+}  // namespace onramp::cwmp
+
+#endif  // ONRAMP_LIB_PHONE_CWMP_CWMP_H_

@@ -1,0 +1,128 @@
+#include "lib/phone/cwmp/cwmp.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace onramp::cwmp {
+namespace {
+
+using ::testing::HasSubstr;
+
+// An Inform as a CPE of another maker writes it: its own prefixes, the
+// cwmp namespace declared on the Envelope, unqualified arguments.
+constexpr char kForeignInform[] = R"xml(<?xml version="1.0" encoding="UTF-8"?>
+<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"
+    xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/"
+    xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xmlns:ns1="urn:dslforum-org:cwmp-1-2">
+  <SOAP-ENV:Header><ns1:ID SOAP-ENV:mustUnderstand="1">4711</ns1:ID></SOAP-ENV:Header>
+  <SOAP-ENV:Body>
+    <ns1:Inform>
+      <DeviceId><Manufacturer>Cisco</Manufacturer><OUI>000E08</OUI>
+        <ProductClass>CP-8851-3PCC</ProductClass><SerialNumber>FCH2233ABCD</SerialNumber></DeviceId>
+      <Event SOAP-ENC:arrayType="ns1:EventStruct[2]">
+        <EventStruct><EventCode>0 BOOTSTRAP</EventCode><CommandKey/></EventStruct>
+        <EventStruct><EventCode>1 BOOT</EventCode><CommandKey></CommandKey></EventStruct>
+      </Event>
+      <MaxEnvelopes>1</MaxEnvelopes><CurrentTime>2026-12-01T08:00:00Z</CurrentTime><RetryCount>0</RetryCount>
+      <ParameterList SOAP-ENC:arrayType="ns1:ParameterValueStruct[1]">
+        <ParameterValueStruct><Name>Device.DeviceInfo.SoftwareVersion</Name>
+          <Value xsi:type="xsd:string">sip88xx.12-0-1MPP0001-245</Value></ParameterValueStruct>
+      </ParameterList>
+    </ns1:Inform>
+  </SOAP-ENV:Body>
+</SOAP-ENV:Envelope>)xml";
+
+TEST(CwmpTest, AnInformIsReadByNamespaceWhateverItsPrefixes) {
+  absl::StatusOr<Envelope> envelope = Parse(kForeignInform);
+  ASSERT_TRUE(envelope.ok()) << envelope.status();
+  EXPECT_EQ(envelope->version, Version::k1_2);
+  EXPECT_EQ(envelope->id, "4711");
+  const Inform* inform = std::get_if<Inform>(&envelope->body);
+  ASSERT_NE(inform, nullptr);
+  EXPECT_EQ(inform->device.oui, "000E08");
+  EXPECT_EQ(inform->device.product_class, "CP-8851-3PCC");
+  ASSERT_EQ(inform->events.size(), 2u);
+  EXPECT_EQ(inform->events[0].code, "0 BOOTSTRAP");
+  EXPECT_EQ(inform->events[1].code, "1 BOOT");
+  ASSERT_EQ(inform->parameters.size(), 1u);
+  EXPECT_EQ(inform->parameters[0].name, "Device.DeviceInfo.SoftwareVersion");
+  EXPECT_EQ(inform->parameters[0].value, "sip88xx.12-0-1MPP0001-245");
+}
+
+TEST(CwmpTest, WhatIsWrittenIsReadBackTheSame) {
+  for (Version version : {Version::k1_0, Version::k1_1, Version::k1_2}) {
+    Envelope set{.version = version, .id = "7", .hold_requests = true,
+                 .body = SetParameterValues{{{"Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer",
+                                              "sip.acme.example & co <1>", "xsd:string"}},
+                                            "etag-\"e1\""}};
+    std::string xml = Write(set);
+    EXPECT_THAT(xml, HasSubstr(std::string(NamespaceOf(version))));
+    absl::StatusOr<Envelope> read = Parse(xml);
+    ASSERT_TRUE(read.ok()) << read.status() << xml;
+    EXPECT_EQ(read->version, version);
+    EXPECT_EQ(read->id, "7");
+    EXPECT_TRUE(read->hold_requests);
+    const auto* got = std::get_if<SetParameterValues>(&read->body);
+    ASSERT_NE(got, nullptr);
+    EXPECT_EQ(got->parameters[0].value, "sip.acme.example & co <1>");
+    EXPECT_EQ(got->parameter_key, "etag-\"e1\"");
+  }
+  Envelope values{.id = "8", .body = GetParameterValues{{"Device.DeviceInfo.", "Device.ManagementServer.URL"}}};
+  absl::StatusOr<Envelope> read = Parse(Write(values));
+  ASSERT_TRUE(read.ok());
+  EXPECT_THAT(std::get<GetParameterValues>(read->body).names,
+              ::testing::ElementsAre("Device.DeviceInfo.", "Device.ManagementServer.URL"));
+  EXPECT_EQ(std::get<InformResponse>(Parse(Write({.id = "9", .body = InformResponse{}}))->body).max_envelopes, 1);
+  EXPECT_EQ(std::get<SetParameterValuesResponse>(Parse(Write({.body = SetParameterValuesResponse{1}}))->body).status, 1);
+}
+
+TEST(CwmpTest, FaultsCarryTheirCodesAndEachParametersFault) {
+  Fault fault{.code = 9003, .message = "Invalid arguments",
+              .parameter_faults = {{"Device.ManagementServer.PeriodicInformInterval", 9007, "Invalid value"}}};
+  std::string xml = Write({.id = "3", .body = fault});
+  EXPECT_THAT(xml, HasSubstr("<faultcode>Client</faultcode>"));
+  absl::StatusOr<Envelope> read = Parse(xml);
+  ASSERT_TRUE(read.ok());
+  const Fault& got = std::get<Fault>(read->body);
+  EXPECT_EQ(got.code, 9003);
+  ASSERT_EQ(got.parameter_faults.size(), 1u);
+  EXPECT_EQ(got.parameter_faults[0].code, 9007);
+}
+
+TEST(CwmpTest, AnEmptyPostIsAnEmptyEnvelopeAndOtherRpcsAreKeptWhole) {
+  absl::StatusOr<Envelope> empty = Parse(" \r\n");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(std::holds_alternative<std::monostate>(empty->body));
+  EXPECT_EQ(Write(*empty), "");
+  absl::StatusOr<Envelope> reboot = Parse(
+      R"(<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0">)"
+      R"(<e:Header><c:ID>5</c:ID></e:Header><e:Body><c:Reboot><CommandKey>k1</CommandKey></c:Reboot></e:Body></e:Envelope>)");
+  ASSERT_TRUE(reboot.ok()) << reboot.status();
+  const Rpc& rpc = std::get<Rpc>(reboot->body);
+  EXPECT_EQ(rpc.name, "Reboot");
+  EXPECT_THAT(rpc.xml, HasSubstr("<CommandKey>k1</CommandKey>"));
+  EXPECT_THAT(Write(*reboot), HasSubstr("<CommandKey>k1</CommandKey>"));
+}
+
+TEST(CwmpTest, WhatIsNotACwmpEnvelopeIsRefusedSayingWhy) {
+  struct Case {
+    std::string xml;
+    const char* why;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"<not-closed", "not XML"},
+           {"<html><body/></html>", "not a SOAP 1.1 Envelope"},
+           {R"(<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Header/></Envelope>)", "no Body"},
+           {R"(<Envelope xmlns="http://schemas.xmlsoap.org/soap/envelope/"><Body><x/></Body></Envelope>)",
+            "no CWMP namespace"},
+           {std::string(300000, ' ') + "<x/>", "at most 256 KiB"},
+       }) {
+    absl::StatusOr<Envelope> envelope = Parse(c.xml);
+    EXPECT_EQ(envelope.status().code(), absl::StatusCode::kInvalidArgument) << c.why;
+    EXPECT_THAT(envelope.status().message(), HasSubstr(c.why));
+  }
+}
+
+}  // namespace
+}  // namespace onramp::cwmp
