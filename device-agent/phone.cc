@@ -172,7 +172,7 @@ absl::Status Phone::Apply(const std::string& profile_xml) {
     if (!parameter.value) continue;  // <X/>: keep the current value
     if (parameter.value->size() > flat_profile::kMaxValueLength) {
       Step(absl::StrCat(parameter.name, " left out: ", parameter.value->size(), " characters (at most ",
-                                    flat_profile::kMaxValueLength, ")"));
+                         flat_profile::kMaxValueLength, ")"));
       continue;
     }
     v1::Parameter& kept = (*state_.mutable_parameters())[parameter.name];

@@ -95,7 +95,7 @@ void Phone::DiscoverAcs() {
     if (url == options_.dhcp_options.end() || url->second.empty()) continue;
     (*state_.mutable_parameters())["ACS_URL"].set_value(url->second);
     Step(absl::StrCat("DHCP option ", option, ": TR-069 ACS ", url->second,
-                                  " (kept; the agent speaks no CWMP)"));
+                       " (kept; the agent speaks no CWMP)"));
     return;
   }
 }
@@ -115,7 +115,7 @@ absl::Status Phone::EnterActivationCode(const std::string& code) {
   if (response->status != 200) {
     // What the phone's screen says, then why.
     Step(absl::StrCat("Invalid activation code (HTTP ", response->status, " ",
-                                  absl::StripAsciiWhitespace(response->body), ")"));
+                       absl::StripAsciiWhitespace(response->body), ")"));
     state_.set_last_outcome(response->status == 404 ? "B" : "C");
     state_.set_last_detail("activation code refused");
     return absl::OkStatus();
@@ -138,7 +138,7 @@ absl::Status Phone::RegisterWithCloud() {
   absl::StatusOr<HttpResponse> response = Send(request);
   if (!response.ok() || response->status != 200) {
     Step(absl::StrCat("registration failed: ", response.ok() ? absl::StrCat("HTTP ", response->status, " ", response->body)
-                                                                           : std::string(response.status().message())));
+                                                                : std::string(response.status().message())));
     return absl::OkStatus();  // tried again on the next pass while the credential lasts
   }
   if (HasFlash()) {
@@ -169,7 +169,7 @@ void Phone::ReportStateToCloud() {
     Step(absl::StrCat("cloud told: ", state_.customization_state()));
   } else {
     Step(absl::StrCat("cloud not told of its state: ",
-                                  response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
+                       response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
   }
 }
 

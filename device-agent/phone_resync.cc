@@ -73,7 +73,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     absl::StatusOr<std::string> file = network_->TftpGet(
         {.host = target.host, .port = target.port, .file = target.path.substr(1), .max_bytes = kMaxProfileBytes});
     Step(absl::StrCat("resync: TFTP ", file.ok() ? "got " : "failed ", target.host, ":", target.port,
-                                  target.path, file.ok() ? "" : absl::StrCat(": ", file.status().message())));
+                       target.path, file.ok() ? "" : absl::StrCat(": ", file.status().message())));
     if (!file.ok()) {
       state_.set_last_outcome(OutcomeOfFailedFetch(file.status()));
       state_.set_last_detail(absl::StrCat("TFTP: ", file.status().message()));

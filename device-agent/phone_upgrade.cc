@@ -40,7 +40,7 @@ absl::StatusOr<HttpResponse> Phone::Download(const HttpLocation& location) {
                                           : flash_->Write(kDownloadFile, response.body, /*secret=*/false));
   state_.set_download_etag(response.headers["etag"]);
   Step(absl::StrCat("firmware download: ", response.status, ", ", response.body.size(), " bytes",
-                                response.status == 206 ? " (resumed)" : ""));
+                     response.status == 206 ? " (resumed)" : ""));
   response.body.clear();
   return response;
 }
@@ -83,7 +83,7 @@ void Phone::ReportUpgrade(const std::string& from, const std::string& to, const 
   }
   absl::StatusOr<HttpResponse> response = Send(request);
   Step(absl::StrCat("upgrade report: ",
-                                response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
+                     response.ok() ? absl::StrCat("HTTP ", response->status) : std::string(response.status().message())));
 }
 
 absl::StatusOr<bool> Phone::Upgrade() {
