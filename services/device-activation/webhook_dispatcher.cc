@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <map>
+#include <mutex>
+#include <thread>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -159,32 +162,76 @@ absl::StatusOr<int> WebhookDispatcher::HttpsPost(const std::string& url, const S
   return response.status;
 }
 
+absl::StatusOr<int> WebhookDispatcher::SendToOneEndpoint(const std::vector<const DueDelivery*>& deliveries) {
+  int delivered = 0;
+  for (size_t i = 0; i < deliveries.size(); ++i) {
+    const DueDelivery& item = *deliveries[i];
+    absl::Time now = options_.now();
+    absl::StatusOr<int> status = post_(item.url, SignEvent(item, now));
+    if (status.ok() && *status >= 200 && *status < 300) {
+      RETURN_IF_ERROR(store_.MarkDelivered(item.delivery.id, *status));
+      attempts_.Add({{"outcome", "delivered"}}).Increment();
+      ++delivered;
+      continue;
+    }
+    std::string error = status.ok() ? absl::StrCat("HTTP ", *status) : std::string(status.status().message());
+    if (error.size() > kMaxError) error.resize(kMaxError);
+    std::optional<absl::Time> next;
+    if (now - item.delivery.occurred < options_.give_up_after) {
+      next = now + RetryDelay(item.delivery.attempts, options_.retry_base, options_.max_retry_delay);
+    }
+    RETURN_IF_ERROR(store_.MarkAttemptFailed(item.delivery.id, status.ok() ? *status : 0, error, next));
+    attempts_.Add({{"outcome", next ? "retry" : "failed"}}).Increment();
+    if (!next) {
+      log::Warn("webhook event given up", {{"partner", item.partner}, {"event", absl::StrCat(item.delivery.event_id)},
+                                            {"error", error}});
+    }
+    // The endpoint is failing: its other events wait for its next try
+    // rather than each waiting out the same failure now.
+    absl::Time retry = next.value_or(now + options_.retry_base);
+    for (size_t rest = i + 1; rest < deliveries.size(); ++rest) {
+      RETURN_IF_ERROR(store_.Postpone(deliveries[rest]->delivery.id, retry));
+    }
+    break;
+  }
+  return delivered;
+}
+
 absl::StatusOr<int> WebhookDispatcher::RunOnce() {
   int delivered = 0;
   while (true) {
     ASSIGN_OR_RETURN(std::vector<DueDelivery> due, store_.TakeDue(options_.batch, options_.lease));
-    for (const DueDelivery& item : due) {
-      absl::Time now = options_.now();
-      absl::StatusOr<int> status = post_(item.url, SignEvent(item, now));
-      if (status.ok() && *status >= 200 && *status < 300) {
-        RETURN_IF_ERROR(store_.MarkDelivered(item.delivery.id, *status));
-        attempts_.Add({{"outcome", "delivered"}}).Increment();
-        ++delivered;
-        continue;
+    // Each endpoint's events in the order they were taken (oldest first).
+    std::map<std::string, std::vector<const DueDelivery*>> by_endpoint;
+    for (const DueDelivery& item : due) by_endpoint[item.delivery.webhook_id].push_back(&item);
+    std::vector<const std::vector<const DueDelivery*>*> groups;
+    for (const auto& [webhook, deliveries] : by_endpoint) groups.push_back(&deliveries);
+    std::mutex mutex;  // guards next, delivered, failure
+    size_t next = 0;
+    absl::Status failure;
+    auto work = [&] {
+      while (true) {
+        const std::vector<const DueDelivery*>* group;
+        {
+          std::lock_guard lock(mutex);
+          if (next == groups.size() || !failure.ok()) return;
+          group = groups[next++];
+        }
+        absl::StatusOr<int> sent = SendToOneEndpoint(*group);
+        std::lock_guard lock(mutex);
+        if (sent.ok()) {
+          delivered += *sent;
+        } else if (failure.ok()) {
+          failure = sent.status();
+        }
       }
-      std::string error = status.ok() ? absl::StrCat("HTTP ", *status) : std::string(status.status().message());
-      if (error.size() > kMaxError) error.resize(kMaxError);
-      std::optional<absl::Time> next;
-      if (now - item.delivery.occurred < options_.give_up_after) {
-        next = now + RetryDelay(item.delivery.attempts, options_.retry_base, options_.max_retry_delay);
-      }
-      RETURN_IF_ERROR(store_.MarkAttemptFailed(item.delivery.id, status.ok() ? *status : 0, error, next));
-      attempts_.Add({{"outcome", next ? "retry" : "failed"}}).Increment();
-      if (!next) {
-        log::Warn("webhook event given up", {{"partner", item.partner}, {"event", absl::StrCat(item.delivery.event_id)},
-                                              {"error", error}});
-      }
-    }
+    };
+    std::vector<std::thread> workers;
+    size_t threads = std::min(groups.size(), static_cast<size_t>(std::max(1, options_.parallel_endpoints)));
+    for (size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+    work();
+    for (std::thread& worker : workers) worker.join();
+    RETURN_IF_ERROR(failure);
     if (static_cast<int>(due.size()) < options_.batch) return delivered;
   }
 }

@@ -26,6 +26,10 @@ namespace onramp::device {
 
 struct WebhookDispatcherOptions {
   int batch = 50;
+  // Endpoints sent to at once: one endpoint that hangs until the timeout
+  // holds up only its own events. An endpoint's events go in order, and
+  // after a failure its others wait for its retry.
+  int parallel_endpoints = 16;
   absl::Duration lease = absl::Seconds(60);  // longer than one batch's sends
   absl::Duration timeout = absl::Seconds(5);
   absl::Duration retry_base = absl::Seconds(1);
@@ -69,6 +73,8 @@ class WebhookDispatcher {
 
  private:
   absl::StatusOr<int> HttpsPost(const std::string& url, const SignedEvent& event) const;
+  // One endpoint's share of a batch, in order; the number delivered.
+  absl::StatusOr<int> SendToOneEndpoint(const std::vector<const DueDelivery*>& deliveries);
 
   WebhookStore& store_;
   const WebhookDispatcherOptions options_;

@@ -5,9 +5,13 @@
 #include "services/device-activation/webhook_dispatcher.h"
 
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "lib/base/digest/digest.h"
 
 namespace onramp::device {
@@ -35,6 +39,7 @@ class MemoryWebhookStore : public WebhookStore {
     return absl::UnimplementedError("");
   }
   absl::StatusOr<std::vector<DueDelivery>> TakeDue(int limit, absl::Duration lease) override {
+    std::lock_guard lock(mutex);
     std::vector<DueDelivery> due;
     for (auto& [id, item] : items) {
       WebhookDeliveryRecord& d = item.delivery;
@@ -46,12 +51,14 @@ class MemoryWebhookStore : public WebhookStore {
     return due;
   }
   absl::Status MarkDelivered(int64_t id, int status) override {
+    std::lock_guard lock(mutex);
     items[id].delivery.delivered = now;
     items[id].delivery.last_status = status;
     return absl::OkStatus();
   }
   absl::Status MarkAttemptFailed(int64_t id, int status, const std::string& error,
                                  std::optional<absl::Time> next_attempt) override {
+    std::lock_guard lock(mutex);
     WebhookDeliveryRecord& d = items[id].delivery;
     d.last_status = status;
     d.last_error = error;
@@ -63,23 +70,36 @@ class MemoryWebhookStore : public WebhookStore {
     return absl::OkStatus();
   }
 
-  void Add(int64_t id) {
+  absl::Status Postpone(int64_t id, absl::Time next_attempt) override {
+    std::lock_guard lock(mutex);
+    --items[id].delivery.attempts;
+    items[id].delivery.next_attempt = next_attempt;
+    return absl::OkStatus();
+  }
+  bool Delivered(int64_t id) {
+    std::lock_guard lock(mutex);
+    return items[id].delivery.delivered.has_value();
+  }
+
+  void Add(int64_t id, const std::string& webhook = "w1", const std::string& url = "https://hooks.acme.example/onramp") {
     DueDelivery& item = items[id];
     item.delivery = {.id = id, .event_id = 100 + id, .type = "phone.acquired", .mac = "000e08aabbcc",
                      .detail = "first profile", .occurred = now, .next_attempt = now};
+    item.delivery.webhook_id = webhook;
     item.partner = "acme";
-    item.url = "https://hooks.acme.example/onramp";
+    item.url = url;
     item.secret = "whsec_test";
   }
 
   absl::Time now = absl::FromUnixSeconds(1800000000);
+  std::mutex mutex;  // the dispatcher sends to endpoints at once
   std::map<int64_t, DueDelivery> items;
 };
 
 class WebhookDispatcherTest : public ::testing::Test {
  protected:
-  WebhookDispatcher Dispatcher(WebhookDispatcher::Post post) {
-    return WebhookDispatcher(store_, {.batch = 2, .retry_base = absl::Seconds(1), .max_retry_delay = absl::Seconds(8),
+  WebhookDispatcher Dispatcher(WebhookDispatcher::Post post, int batch = 10) {
+    return WebhookDispatcher(store_, {.batch = batch, .retry_base = absl::Seconds(1), .max_retry_delay = absl::Seconds(8),
                                       .give_up_after = absl::Hours(1), .now = [this] { return store_.now; }},
                              registry_, std::move(post));
   }
@@ -139,12 +159,48 @@ TEST_F(WebhookDispatcherTest, FailuresAreRetriedWithDoublingWaitsUntilGivenUp) {
 TEST_F(WebhookDispatcherTest, EverythingDueIsSentBatchByBatch) {
   for (int64_t id = 1; id <= 5; ++id) store_.Add(id);
   int calls = 0;
-  WebhookDispatcher dispatcher = Dispatcher([&](const std::string&, const SignedEvent&) {
-    ++calls;
-    return 200;
-  });
+  WebhookDispatcher dispatcher = Dispatcher(
+      [&](const std::string&, const SignedEvent&) {
+        ++calls;
+        return 200;
+      },
+      /*batch=*/2);
   EXPECT_EQ(*dispatcher.RunOnce(), 5);
   EXPECT_EQ(calls, 5);
+}
+
+TEST_F(WebhookDispatcherTest, AHangingEndpointHoldsUpOnlyItsOwnEvents) {
+  store_.Add(1, "slow", "https://slow.example/hook");
+  store_.Add(2, "fast", "https://fast.example/hook");
+  store_.Add(3, "fast", "https://fast.example/hook");
+  absl::Notification release;
+  WebhookDispatcher dispatcher = Dispatcher([&](const std::string& url, const SignedEvent&) -> absl::StatusOr<int> {
+    if (url == "https://slow.example/hook") release.WaitForNotification();  // as if waiting out its timeout
+    return 200;
+  });
+  std::thread round([&] { ASSERT_EQ(*dispatcher.RunOnce(), 3); });
+  // The fast endpoint gets both its events while the slow one hangs.
+  absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (!(store_.Delivered(2) && store_.Delivered(3)) && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_TRUE(store_.Delivered(2));
+  EXPECT_TRUE(store_.Delivered(3));
+  EXPECT_FALSE(store_.Delivered(1));
+  release.Notify();
+  round.join();
+  EXPECT_TRUE(store_.Delivered(1));
+}
+
+TEST_F(WebhookDispatcherTest, AfterAFailureAnEndpointsOtherEventsWaitForItsRetry) {
+  for (int64_t id = 1; id <= 3; ++id) store_.Add(id);
+  std::vector<int64_t> sent;
+  WebhookDispatcher dispatcher = Dispatcher([&](const std::string&, const SignedEvent& event) -> absl::StatusOr<int> {
+    sent.push_back(std::stoll(event.headers.at("Onramp-Event-Id").substr(4)));
+    return absl::DeadlineExceededError("no answer within 5 s");
+  });
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_THAT(sent, ::testing::ElementsAre(101));  // one try, not three timeouts in a row
+  EXPECT_EQ(store_.items[2].delivery.attempts, 0);  // taken, not counted as tried
+  EXPECT_EQ(store_.items[2].delivery.next_attempt, store_.items[1].delivery.next_attempt);
 }
 
 TEST(WebhookAddressTest, OnlyPublicAddressesAreEndpoints) {

@@ -194,4 +194,13 @@ absl::Status PostgresWebhookStore::MarkAttemptFailed(int64_t id, int status, con
   });
 }
 
+absl::Status PostgresWebhookStore::Postpone(int64_t id, absl::Time next_attempt) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params("UPDATE device.webhook_deliveries SET attempts = greatest(attempts - 1, 0), "
+                   "next_attempt_at = to_timestamp($2::bigint / 1000000.0) WHERE id = $1",
+                   id, absl::ToUnixMicros(next_attempt));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace onramp::device

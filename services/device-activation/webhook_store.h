@@ -75,6 +75,9 @@ class WebhookStore {
   // It did not: try again at `next_attempt`, or give up (nullopt).
   virtual absl::Status MarkAttemptFailed(int64_t id, int status, const std::string& error,
                                          std::optional<absl::Time> next_attempt) = 0;
+  // Taken but not sent (its endpoint just failed): due at `next_attempt`,
+  // its attempt not counted.
+  virtual absl::Status Postpone(int64_t id, absl::Time next_attempt) = 0;
 };
 
 class PostgresWebhookStore final : public WebhookStore {
@@ -93,6 +96,7 @@ class PostgresWebhookStore final : public WebhookStore {
   absl::Status MarkDelivered(int64_t id, int status) override;
   absl::Status MarkAttemptFailed(int64_t id, int status, const std::string& error,
                                  std::optional<absl::Time> next_attempt) override;
+  absl::Status Postpone(int64_t id, absl::Time next_attempt) override;
 
  private:
   store::ConnectionPool& pool_;
