@@ -44,6 +44,7 @@ SECRETS = {
     "onramp-activation-code-key",
     "onramp-onboarding-ca",
     "onramp-profile-kek",
+    "onramp-webhook-kek",
     "onramp-gateway-tls",
 }
 

@@ -103,7 +103,7 @@ std::string WebhookSignature(const std::string& secret, int64_t unix_seconds, co
   return absl::StrCat("t=", unix_seconds, ",v1=", digest::HmacSha256Hex(secret, absl::StrCat(unix_seconds, ".", body)));
 }
 
-SignedEvent SignEvent(const DueDelivery& due, absl::Time now) {
+SignedEvent SignEvent(const DueDelivery& due, const std::string& secret, absl::Time now) {
   v1::WebhookEvent event;
   event.set_id(absl::StrCat("evt_", due.delivery.event_id));
   event.set_type(due.delivery.type);
@@ -117,7 +117,7 @@ SignedEvent SignEvent(const DueDelivery& due, absl::Time now) {
   signed_event.headers = {
       {"Content-Type", "application/json"},
       {"Onramp-Event-Id", event.id()},
-      {"Onramp-Signature", WebhookSignature(due.secret, absl::ToUnixSeconds(now), signed_event.body)},
+      {"Onramp-Signature", WebhookSignature(secret, absl::ToUnixSeconds(now), signed_event.body)},
       {"User-Agent", "Onramp-Webhooks/1"},
   };
   return signed_event;
@@ -129,9 +129,10 @@ absl::Duration RetryDelay(int attempts, absl::Duration base, absl::Duration max)
   return std::min(delay, max);
 }
 
-WebhookDispatcher::WebhookDispatcher(WebhookStore& store, WebhookDispatcherOptions options,
-                                     prometheus::Registry& registry, Post post)
+WebhookDispatcher::WebhookDispatcher(WebhookStore& store, const profile_crypto::Sealer& sealer,
+                                     WebhookDispatcherOptions options, prometheus::Registry& registry, Post post)
     : store_(store),
+      sealer_(sealer),
       options_(std::move(options)),
       post_(std::move(post)),
       attempts_(prometheus::BuildCounter()
@@ -167,7 +168,11 @@ absl::StatusOr<int> WebhookDispatcher::SendToOneEndpoint(const std::vector<const
   for (size_t i = 0; i < deliveries.size(); ++i) {
     const DueDelivery& item = *deliveries[i];
     absl::Time now = options_.now();
-    absl::StatusOr<int> status = post_(item.url, SignEvent(item, now));
+    absl::StatusOr<std::string> secret = sealer_.Open(item.sealed_secret);
+    // A secret that does not open (another key-encryption key) signs nothing.
+    absl::StatusOr<int> status =
+        secret.ok() ? post_(item.url, SignEvent(item, *secret, now))
+                    : absl::StatusOr<int>(absl::FailedPreconditionError("the webhook's secret does not open"));
     if (status.ok() && *status >= 200 && *status < 300) {
       RETURN_IF_ERROR(store_.MarkDelivered(item.delivery.id, *status));
       attempts_.Add({{"outcome", "delivered"}}).Increment();

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "prometheus/counter.h"
 #include "prometheus/registry.h"
+#include "lib/phone/profile_crypto/sealer.h"
 #include "services/device-activation/webhook_store.h"
 
 namespace onramp::device {
@@ -50,7 +51,8 @@ struct SignedEvent {
 // "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>".
 std::string WebhookSignature(const std::string& secret, int64_t unix_seconds, const std::string& body);
 
-SignedEvent SignEvent(const DueDelivery& due, absl::Time now);
+// `secret`: the webhook's HMAC key, opened.
+SignedEvent SignEvent(const DueDelivery& due, const std::string& secret, absl::Time now);
 
 // The wait before attempt `attempts` + 1.
 absl::Duration RetryDelay(int attempts, absl::Duration base, absl::Duration max);
@@ -64,9 +66,10 @@ class WebhookDispatcher {
   // was none.
   using Post = std::function<absl::StatusOr<int>(const std::string& url, const SignedEvent& event)>;
 
-  // `post` defaults to HTTPS with lib/http/client, as the class comment says.
-  WebhookDispatcher(WebhookStore& store, WebhookDispatcherOptions options, prometheus::Registry& registry,
-                    Post post = nullptr);
+  // `sealer` opens the webhooks' secrets; `post` defaults to HTTPS with
+  // lib/http/client, as the class comment says.
+  WebhookDispatcher(WebhookStore& store, const profile_crypto::Sealer& sealer, WebhookDispatcherOptions options,
+                    prometheus::Registry& registry, Post post = nullptr);
 
   // Sends everything due now, a batch at a time; the number delivered.
   absl::StatusOr<int> RunOnce();
@@ -77,6 +80,7 @@ class WebhookDispatcher {
   absl::StatusOr<int> SendToOneEndpoint(const std::vector<const DueDelivery*>& deliveries);
 
   WebhookStore& store_;
+  const profile_crypto::Sealer& sealer_;
   const WebhookDispatcherOptions options_;
   Post post_;
   prometheus::Family<prometheus::Counter>& attempts_;

@@ -19,6 +19,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
+const profile_crypto::Sealer& Sealer() {
+  static const profile_crypto::Sealer* const sealer =
+      new profile_crypto::Sealer(*profile_crypto::Sealer::Create(std::string(32, 'w'), "webhook-secrets"));
+  return *sealer;
+}
+
 // Deliveries in memory, taken as the PostgreSQL store takes them.
 class MemoryWebhookStore : public WebhookStore {
  public:
@@ -88,7 +94,7 @@ class MemoryWebhookStore : public WebhookStore {
     item.delivery.webhook_id = webhook;
     item.partner = "acme";
     item.url = url;
-    item.secret = "whsec_test";
+    item.sealed_secret = Sealer().Seal("whsec_test");
   }
 
   absl::Time now = absl::FromUnixSeconds(1800000000);
@@ -99,7 +105,7 @@ class MemoryWebhookStore : public WebhookStore {
 class WebhookDispatcherTest : public ::testing::Test {
  protected:
   WebhookDispatcher Dispatcher(WebhookDispatcher::Post post, int batch = 10) {
-    return WebhookDispatcher(store_, {.batch = batch, .retry_base = absl::Seconds(1), .max_retry_delay = absl::Seconds(8),
+    return WebhookDispatcher(store_, Sealer(), {.batch = batch, .retry_base = absl::Seconds(1), .max_retry_delay = absl::Seconds(8),
                                       .give_up_after = absl::Hours(1), .now = [this] { return store_.now; }},
                              registry_, std::move(post));
   }

@@ -1,5 +1,6 @@
 #include "services/device-activation/webhook_store.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -59,14 +60,14 @@ WebhookDeliveryRecord DeliveryFromRow(const pqxx::row& row) {
 
 absl::StatusOr<WebhookRecord> PostgresWebhookStore::Create(const std::string& partner, const std::string& url,
                                                            const std::vector<std::string>& events,
-                                                           const std::string& secret) {
+                                                           const std::string& sealed_secret) {
   WebhookRecord created;
   RETURN_IF_ERROR(Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     created = WebhookFromRow(tx.exec_params1(
         absl::StrCat("INSERT INTO device.webhooks (partner, url, events, secret) VALUES ($1, $2, $3::text[], $4) "
                      "RETURNING ",
                      kWebhookColumns),
-        partner, url, store::TextArray(events), secret));
+        partner, url, store::TextArray(events), absl::Base64Escape(sealed_secret)));
     return absl::OkStatus();
   }));
   return created;
@@ -161,8 +162,9 @@ absl::StatusOr<std::vector<DueDelivery>> PostgresWebhookStore::TakeDue(int limit
                           ", w.partner, w.url, w.secret FROM taken d JOIN device.webhooks w ON w.id = d.webhook_id "
                           "ORDER BY d.next_attempt_at, d.id"),
              limit, absl::ToDoubleSeconds(lease))) {
-      due.push_back({DeliveryFromRow(row), row[14].as<std::string>(), row[15].as<std::string>(),
-                     row[16].as<std::string>()});
+      std::string sealed;
+      absl::Base64Unescape(row[16].as<std::string>(), &sealed);
+      due.push_back({DeliveryFromRow(row), row[14].as<std::string>(), row[15].as<std::string>(), std::move(sealed)});
     }
     return absl::OkStatus();
   }));

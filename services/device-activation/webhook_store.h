@@ -47,15 +47,17 @@ struct DueDelivery {
   WebhookDeliveryRecord delivery;
   std::string partner;
   std::string url;
-  std::string secret;
+  std::string sealed_secret;  // as stored: sealed
 };
 
 class WebhookStore {
  public:
   virtual ~WebhookStore() = default;
 
+  // `sealed_secret`: the HMAC key, sealed by the caller.
   virtual absl::StatusOr<WebhookRecord> Create(const std::string& partner, const std::string& url,
-                                               const std::vector<std::string>& events, const std::string& secret) = 0;
+                                               const std::vector<std::string>& events,
+                                               const std::string& sealed_secret) = 0;
   // The partner's webhooks, oldest first, and the next page's token.
   virtual absl::StatusOr<std::pair<std::vector<WebhookRecord>, std::string>> List(const std::string& partner,
                                                                                   int page_size,
@@ -85,7 +87,7 @@ class PostgresWebhookStore final : public WebhookStore {
   explicit PostgresWebhookStore(store::ConnectionPool& pool) : pool_(pool) {}
 
   absl::StatusOr<WebhookRecord> Create(const std::string& partner, const std::string& url,
-                                       const std::vector<std::string>& events, const std::string& secret) override;
+                                       const std::vector<std::string>& events, const std::string& sealed_secret) override;
   absl::StatusOr<std::pair<std::vector<WebhookRecord>, std::string>> List(const std::string& partner, int page_size,
                                                                           const std::string& page_token) override;
   absl::StatusOr<WebhookRecord> Delete(const std::string& partner, const std::string& id) override;

@@ -82,7 +82,8 @@ grpc::Status WebhookServiceImpl::CreateWebhook(grpc::ServerContext*, const v1::C
     }
     ASSIGN_OR_RETURN(std::string bytes, random::Bytes(32));
     std::string secret = absl::StrCat("whsec_", absl::BytesToHexString(bytes));
-    ASSIGN_OR_RETURN(WebhookRecord webhook, store_.Create(request->partner(), request->url(), wanted, secret));
+    ASSIGN_OR_RETURN(WebhookRecord webhook,
+                     store_.Create(request->partner(), request->url(), wanted, sealer_.Seal(secret)));
     ToProto(webhook, response->mutable_webhook());
     response->set_secret(secret);
     return absl::OkStatus();

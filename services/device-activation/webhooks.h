@@ -7,6 +7,7 @@
 // (webhook_dispatcher.h).
 
 #include "onramp/device/v1/device.grpc.pb.h"
+#include "lib/phone/profile_crypto/sealer.h"
 #include "services/device-activation/webhook_store.h"
 
 namespace onramp::device {
@@ -15,7 +16,9 @@ class WebhookServiceImpl final : public v1::WebhookService::Service {
  public:
   static constexpr int kMaxPerPartner = 10;
 
-  explicit WebhookServiceImpl(WebhookStore& store) : store_(store) {}
+  // `sealer` keeps the webhooks' secrets sealed at rest: reading the
+  // database alone does not give what signs a partner's events.
+  WebhookServiceImpl(WebhookStore& store, const profile_crypto::Sealer& sealer) : store_(store), sealer_(sealer) {}
 
   grpc::Status CreateWebhook(grpc::ServerContext*, const v1::CreateWebhookRequest* request,
                              v1::CreateWebhookResponse* response) override;
@@ -27,6 +30,7 @@ class WebhookServiceImpl final : public v1::WebhookService::Service {
 
  private:
   WebhookStore& store_;
+  const profile_crypto::Sealer& sealer_;
 };
 
 }  // namespace onramp::device

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/kit/clients/profile_render_client.h"
 #include "lib/kit/log/log.h"
@@ -45,6 +46,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Duration("limit_window", &options->limits.window, "The rate-limit window.");
   flags.Duration("sweep_interval", &options->sweep_interval,
                  "How often ended limiter windows and expired credentials are dropped.");
+  flags.HexSecret("webhook_key_encryption_key", &options->webhook_key_encryption_key,
+                  "Secret: 32+ bytes in hex; seals partners' webhook secrets at rest (changing it voids them: "
+                  "partners make their webhooks again).");
   flags.Duration("webhook_poll_interval", &options->webhook_poll_interval,
                  "How often partners' queued webhook events are looked for and sent.");
   flags.Duration("webhook_timeout", &options->webhooks.timeout, "How long a webhook endpoint has to answer.");
@@ -77,11 +81,14 @@ absl::Status Run(const Options& options) {
   DeviceActivationServiceImpl service(device_store, *ca, options.service, *registry, &profiles);
   PostgresApiKeyStore api_key_store(*pool);
   ApiKeyServiceImpl api_keys(api_key_store);
+  ASSIGN_OR_RETURN(profile_crypto::Sealer webhook_sealer,
+                   profile_crypto::Sealer::Create(absl::HexStringToBytes(options.webhook_key_encryption_key),
+                                                  "webhook-secrets"));
   PostgresWebhookStore webhook_store(*pool);
-  WebhookServiceImpl webhooks(webhook_store);
+  WebhookServiceImpl webhooks(webhook_store, webhook_sealer);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service, &api_keys, &webhooks}, registry));
-  WebhookDispatcher dispatcher(webhook_store, options.webhooks, *registry);
+  WebhookDispatcher dispatcher(webhook_store, webhook_sealer, options.webhooks, *registry);
   server::Periodic webhook_sender(options.webhook_poll_interval, [&] {
     if (absl::StatusOr<int> sent = dispatcher.RunOnce(); !sent.ok()) {
       log::Warn("webhook sending failed", {{"error", std::string(sent.status().message())}});

@@ -28,6 +28,7 @@ struct Options {
   Limits limits;
   ServiceOptions service;
   WebhookDispatcherOptions webhooks;
+  std::string webhook_key_encryption_key;  // hex
   absl::Duration webhook_poll_interval = absl::Seconds(1);
 };
 

@@ -15,7 +15,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/kit/partner_json/partner_json.h"
+#include "lib/kit/store/transaction.h"
 #include "lib/testing/shell.h"
+#include "pqxx/pqxx"
 #include "lib/testing/subprocess.h"
 #include "tests/e2e/new_phone.h"
 #include "tests/onboarding/gateway_fleet.h"
@@ -100,8 +102,14 @@ TEST_F(AgentWebhookTest, EachPhonesAcquiredEventReachesTheEndpointOnceAfterARetr
   device::v1::CreateWebhookResponse webhook = Parse<device::v1::CreateWebhookResponse>(created);
   ASSERT_TRUE(webhook.secret().starts_with("whsec_"));
   std::ofstream(secret_file_) << webhook.secret();
-  // The secret is shown once.
+  // The secret is shown once, and the database holds it only sealed.
   EXPECT_THAT(Api("GET", "/api/v1/webhooks"), ::testing::Not(HasSubstr(webhook.secret())));
+  std::string stored;
+  ASSERT_TRUE(store::Transact(pool(), [&](pqxx::transaction_base& tx) -> absl::Status {
+                stored = tx.exec1("SELECT secret FROM device.webhooks")[0].as<std::string>();
+                return absl::OkStatus();
+              }).ok());
+  EXPECT_THAT(stored, ::testing::Not(HasSubstr(webhook.secret().substr(6))));
 
   std::string rows;
   for (const char* mac : kPhones) absl::StrAppend(&rows, R"({"mac": ")", mac, R"(", "model": "CP-8851-3PCC"},)");

@@ -103,13 +103,15 @@ void GatewayFleetTest::SetUp() {
   server::ServerOptions device_options = options;
   device_options.grpc_port = std::stoi(device_address.substr(device_address.rfind(':') + 1));
   webhook_store_ = std::make_unique<device::PostgresWebhookStore>(pool());
-  webhook_service_ = std::make_unique<device::WebhookServiceImpl>(*webhook_store_);
+  webhook_sealer_ = std::make_unique<profile_crypto::Sealer>(
+      *profile_crypto::Sealer::Create(std::string(32, 'w'), "webhook-secrets"));
+  webhook_service_ = std::make_unique<device::WebhookServiceImpl>(*webhook_store_, *webhook_sealer_);
   device_server_ = *server::Server::Start(
       device_options, {device_service_.get(), api_key_service_.get(), webhook_service_.get()}, device_registry);
   // Webhook endpoints here are on loopback, with the fleet's CA; failed
   // deliveries come back within a fraction of a second.
   webhook_dispatcher_ = std::make_unique<device::WebhookDispatcher>(
-      *webhook_store_,
+      *webhook_store_, *webhook_sealer_,
       device::WebhookDispatcherOptions{.retry_base = absl::Milliseconds(100),
                                        .max_retry_delay = absl::Milliseconds(400),
                                        .allow_private_addresses = true,

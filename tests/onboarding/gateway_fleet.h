@@ -151,6 +151,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<device::PostgresApiKeyStore> api_key_store_;
   std::unique_ptr<device::ApiKeyServiceImpl> api_key_service_;
   std::unique_ptr<device::PostgresWebhookStore> webhook_store_;
+  std::unique_ptr<profile_crypto::Sealer> webhook_sealer_;
   std::unique_ptr<device::WebhookServiceImpl> webhook_service_;
   std::unique_ptr<server::Server> device_server_;
   std::unique_ptr<device::WebhookDispatcher> webhook_dispatcher_;
