@@ -191,8 +191,11 @@ absl::StatusOr<int> WebhookDispatcher::SendToOneEndpoint(const std::vector<const
       log::Warn("webhook event given up", {{"partner", item.partner}, {"event", absl::StrCat(item.delivery.event_id)},
                                             {"error", error}});
     }
-    // The endpoint is failing: its other events wait for its next try
-    // rather than each waiting out the same failure now.
+    // An endpoint that answers, even with an error, answers quickly: its
+    // other events are still tried. One that did not answer (unreachable,
+    // or silent until the timeout) has its other events wait for its next
+    // try rather than each wait out the same silence now.
+    if (status.ok()) continue;
     absl::Time retry = next.value_or(now + options_.retry_base);
     for (size_t rest = i + 1; rest < deliveries.size(); ++rest) {
       RETURN_IF_ERROR(store_.Postpone(deliveries[rest]->delivery.id, retry));

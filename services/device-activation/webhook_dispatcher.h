@@ -29,7 +29,7 @@ struct WebhookDispatcherOptions {
   int batch = 50;
   // Endpoints sent to at once: one endpoint that hangs until the timeout
   // holds up only its own events. An endpoint's events go in order, and
-  // after a failure its others wait for its retry.
+  // after one gets no answer its others wait for its retry.
   int parallel_endpoints = 16;
   absl::Duration lease = absl::Seconds(60);  // longer than one batch's sends
   absl::Duration timeout = absl::Seconds(5);

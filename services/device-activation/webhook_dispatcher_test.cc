@@ -196,7 +196,18 @@ TEST_F(WebhookDispatcherTest, AHangingEndpointHoldsUpOnlyItsOwnEvents) {
   EXPECT_TRUE(store_.Delivered(1));
 }
 
-TEST_F(WebhookDispatcherTest, AfterAFailureAnEndpointsOtherEventsWaitForItsRetry) {
+TEST_F(WebhookDispatcherTest, AnEndpointAnsweringErrorsStillGetsEachEventTried) {
+  for (int64_t id = 1; id <= 3; ++id) store_.Add(id);
+  int calls = 0;
+  WebhookDispatcher dispatcher = Dispatcher([&](const std::string&, const SignedEvent&) {
+    ++calls;
+    return 503;
+  });
+  ASSERT_EQ(*dispatcher.RunOnce(), 0);
+  EXPECT_EQ(calls, 3);
+}
+
+TEST_F(WebhookDispatcherTest, AfterNoAnswerAnEndpointsOtherEventsWaitForItsRetry) {
   for (int64_t id = 1; id <= 3; ++id) store_.Add(id);
   std::vector<int64_t> sent;
   WebhookDispatcher dispatcher = Dispatcher([&](const std::string&, const SignedEvent& event) -> absl::StatusOr<int> {
