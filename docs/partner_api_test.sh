@@ -19,25 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-  echo "FAIL: $*" >&2
-  tail -n 5 "$fleet_dir"/logs/*.log >&2 || true
-  exit 1
-}
-
-# A base whose 100 ports nothing listens on, below the ephemeral range.
-free_base() {
-  local base port
-  for _ in $(seq 1 50); do
-    base=$((20000 + RANDOM % 120 * 100))
-    for port in $(seq "$base" $((base + 99))); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue 2; fi
-    done
-    echo "$base"
-    return
-  done
-  fail "no free port range"
-}
+# shellcheck source=tools/fleet_test_helpers.sh
+. tools/fleet_test_helpers.sh
 
 ONRAMP_FLEET_DIR=$fleet_dir ONRAMP_FLEET_PREBUILT=. ONRAMP_FLEET_PORT_BASE=$(free_base) tools/fleet up \
   2>"$work/up.log" || { cat "$work/up.log"; fail "fleet up"; }

@@ -16,26 +16,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() {
-  echo "FAIL: $*" >&2
-  tail -n 5 "$fleet_dir"/logs/*.log >&2 || true
-  exit 1
-}
-
-# A base whose 100 ports nothing listens on.
-free_base() {
-  local base port
-  for _ in $(seq 1 50); do
-    # Below the ephemeral range (32768+), where outgoing connections take ports.
-    base=$((20000 + RANDOM % 120 * 100))
-    for port in $(seq "$base" $((base + 99))); do
-      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue 2; fi
-    done
-    echo "$base"
-    return
-  done
-  fail "no free port range"
-}
+# shellcheck source=tools/fleet_test_helpers.sh
+. tools/fleet_test_helpers.sh
 
 fleet() { ONRAMP_FLEET_DIR=$fleet_dir ONRAMP_FLEET_PREBUILT=. tools/fleet "$@"; }
 pid() { cat "$fleet_dir/pids/$1.pid"; }
