@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "lib/base/strings/form.h"
 #include "lib/http/etag/etag.h"
 #include "lib/http/status/http_status.h"
@@ -143,6 +144,10 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
   if (path == "/register") {
     if (request.method() != http::verb::post) return NotAllowed("POST");
     return Register(request, peer, request_id);
+  }
+  if (path == "/cwmp") {
+    if (request.method() != http::verb::post) return NotAllowed("POST");
+    return Cwmp(request, peer, request_id);
   }
   if (path == "/state") {
     if (request.method() != http::verb::post) return NotAllowed("POST");
@@ -382,6 +387,51 @@ Response PhoneRoutes::Register(const Request& request, const Peer& peer, const s
   Response response = Text(http::status::ok, registered->certificate_pem() + registered->ca_certificate_pem());
   response.set(http::field::content_type, "application/x-pem-file");
   response.set(http::field::cache_control, "no-store");
+  return response;
+}
+
+namespace {
+
+constexpr char kCwmpCookie[] = "onramp_cwmp";
+
+// The session id in a Cookie header ("a=b; onramp_cwmp=<id>").
+std::string CwmpSessionOf(const Request& request) {
+  std::string cookies = Header(request, http::field::cookie);
+  for (absl::string_view cookie : absl::StrSplit(cookies, ';')) {
+    cookie = absl::StripAsciiWhitespace(cookie);
+    if (absl::ConsumePrefix(&cookie, absl::StrCat(kCwmpCookie, "="))) return std::string(cookie);
+  }
+  return "";
+}
+
+}  // namespace
+
+Response PhoneRoutes::Cwmp(const Request& request, const Peer& peer, const std::string& request_id) {
+  if (acs_ == nullptr) return Text(http::status::not_found, "no TR-069 ACS here\n");
+  absl::StatusOr<identity::MacAddress> named = identity::MacAddress::Parse(peer.client_common_name);
+  common::v1::Evidence evidence = named.ok() ? EvidenceFor(peer, named->Lower()) : common::v1::Evidence();
+  if (!peer.tls || evidence.proof() == common::v1::PROOF_UNSPECIFIED) {
+    return Text(http::status::unauthorized, "CWMP takes a phone's certificate over HTTPS\n");
+  }
+  acs::v1::ExchangeRequest exchange;
+  exchange.set_body(request.body());
+  exchange.set_session(CwmpSessionOf(request));
+  exchange.mutable_mac()->set_value(named->Lower());
+  *exchange.mutable_evidence() = evidence;
+  exchange.set_source_address(peer.address);
+  absl::StatusOr<acs::v1::ExchangeResponse> exchanged = acs_->Exchange(exchange, request_id);
+  if (!exchanged.ok()) return Failure(exchanged.status());
+  Response response(static_cast<http::status>(exchanged->http_status()), 11);
+  if (!exchanged->body().empty()) {
+    response.set(http::field::content_type, exchanged->http_status() == 200 ? "text/xml; charset=\"utf-8\"" : "text/plain");
+    response.body() = exchanged->body();
+  }
+  if (!exchanged->session().empty()) {
+    response.set(http::field::set_cookie,
+                 absl::StrCat(kCwmpCookie, "=", exchanged->session(), "; Path=/cwmp; Secure; HttpOnly"));
+  }
+  response.keep_alive(true);
+  response.prepare_payload();
   return response;
 }
 

@@ -60,6 +60,7 @@
 
 #include <string>
 
+#include "lib/kit/clients/acs.h"
 #include "lib/kit/clients/activation_codes.h"
 #include "lib/kit/clients/device_activation.h"
 #include "lib/kit/clients/firmware_catalog.h"
@@ -74,10 +75,11 @@ namespace onramp::gateway {
 class PhoneRoutes {
  public:
   // `revoked` says which registration certificates still stand.
+  // `acs` (may be null: no TR-069 here) takes the phones' CWMP POSTs.
   PhoneRoutes(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
               clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
-              const RevokedCertificates& revoked)
-      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked) {}
+              const RevokedCertificates& revoked, clients::Acs* acs = nullptr)
+      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked), acs_(acs) {}
 
   Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
 
@@ -96,6 +98,9 @@ class PhoneRoutes {
   Reply Firmware(const Request& request, const std::string& file, const std::string& request_id);
   Response Register(const Request& request, const Peer& peer, const std::string& request_id);
   Response State(const Request& request, const Peer& peer, const std::string& request_id);
+  // A CWMP POST: only over HTTPS from a phone that proved itself with its
+  // certificate; the session rides in a cookie.
+  Response Cwmp(const Request& request, const Peer& peer, const std::string& request_id);
   Response Report(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
@@ -106,6 +111,7 @@ class PhoneRoutes {
   clients::ProfileRender& profiles_;
   clients::FirmwareCatalog& firmware_;
   const RevokedCertificates& revoked_;
+  clients::Acs* acs_;
 };
 
 }  // namespace onramp::gateway

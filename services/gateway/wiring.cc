@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "lib/http/status/http_status.h"
+#include "lib/kit/clients/acs_client.h"
 #include "lib/kit/clients/activation_code_client.h"
 #include "lib/kit/clients/device_activation_client.h"
 #include "lib/kit/clients/firmware_catalog_client.h"
@@ -97,6 +98,8 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Port("metrics_port", &options->metrics_port, "Port of /metrics; 0 picks a free one.");
   flags.RequiredString("activation_code_addr", &options->activation_code_addr,
                        "host:port of activation-code.");
+  flags.String("acs_addr", &options->acs_addr,
+               "host:port of the TR-069 ACS, which takes phones' CWMP POSTs at /cwmp (empty: none).");
   flags.RequiredString("device_activation_addr", &options->device_activation_addr,
                        "host:port of device-activation.");
   flags.RequiredString("profile_render_addr", &options->profile_render_addr,
@@ -320,7 +323,9 @@ absl::Status Run(const Options& options) {
   clients::ProfileRenderClient profiles(options.profile_render_addr, policy("profile-render"));
   clients::FirmwareCatalogClient firmware(options.firmware_catalog_addr, policy("firmware-catalog"));
   std::unique_ptr<RevokedCertificates> revoked = RevocationsOf(devices, options.revocation_poll);
-  PhoneRoutes routes(codes, devices, profiles, firmware, *revoked);
+  std::unique_ptr<clients::AcsClient> acs;
+  if (!options.acs_addr.empty()) acs = std::make_unique<clients::AcsClient>(options.acs_addr, policy("acs"));
+  PhoneRoutes routes(codes, devices, profiles, firmware, *revoked, acs.get());
   std::optional<rate_limit::TokenBuckets> per_source;
   if (options.source_rate > 0) {
     per_source.emplace(rate_limit::TokenBuckets::Options{.rate_per_second = static_cast<double>(options.source_rate),

@@ -38,6 +38,7 @@ struct Options {
   std::string device_activation_addr;
   std::string profile_render_addr;
   std::string firmware_catalog_addr;
+  std::string acs_addr;  // empty: no TR-069 (POST /cwmp answers 404)
   absl::Duration backend_deadline = absl::Seconds(5);
   // How often the revoked registration certificates are read: an old
   // certificate stops proving its phone about this long after the change.

@@ -384,6 +384,38 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
   return ToGrpcStatus(run());
 }
 
+grpc::Status ProfileRenderServiceImpl::GetParameters(grpc::ServerContext* context,
+                                                     const v1::GetParametersRequest* request,
+                                                     v1::GetParametersResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
+    RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
+    RETURN_IF_ERROR(validation::Text("device.firmware_version", request->device().firmware_version(), 128,
+                                     Presence::kOptional));
+    const Resync resync{.mac = mac,
+                        .model = request->device().model(),
+                        .serial = request->device().serial(),
+                        .firmware_version = request->device().firmware_version(),
+                        .source_address = request->source_address(),
+                        .authenticated_channel = true,
+                        .method = "GET",
+                        .request_id = server::RequestIdOf(*context)};
+    ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(mac));
+    ASSIGN_OR_RETURN(Rendering rendering, renderer_.Render(device, resync));
+    response->set_etag(rendering.rendered->etag);
+    for (const LayerParameter& p : rendering.rendered->parameters) {
+      v1::Parameter* out = response->add_parameters();
+      out->set_name(p.name);
+      out->set_value(p.value);
+      out->set_ua(ToProto(p.user_access));
+      out->set_secret(IsSecret(p));
+    }
+    renders_.Add({{"how", "parameters"}}).Increment();
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status ProfileRenderServiceImpl::PutHttpAuth(grpc::ServerContext*, const v1::PutHttpAuthRequest* request,
                                                    v1::HttpAuth* response) {
   auto run = [&]() -> absl::Status {

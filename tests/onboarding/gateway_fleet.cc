@@ -12,6 +12,7 @@
 #include "lib/kit/store/migrations.h"
 #include "lib/testing/free_port.h"
 #include "lib/testing/shell.h"
+#include "services/acs/migrations.h"
 #include "services/activation-code/migrations.h"
 #include "services/device-activation/migrations.h"
 #include "services/firmware-catalog/migrations.h"
@@ -137,9 +138,15 @@ void GatewayFleetTest::SetUp() {
 
   std::string code_address = absl::StrCat("127.0.0.1:", code_server_->grpc_port());
   codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address);
+  // The TR-069 ACS, behind the gateway's /cwmp.
+  EXPECT_TRUE(store::Migrate(pool(), "acs", acs::Migrations()).ok());
+  acs_sessions_ = std::make_unique<acs::PostgresSessionStore>(pool());
+  acs_service_ = std::make_unique<acs::AcsServiceImpl>(*acs_sessions_, *profiles_client_);
+  acs_server_ = *server::Server::Start(options, {acs_service_.get()}, std::make_shared<prometheus::Registry>());
+  acs_client_ = std::make_unique<clients::AcsClient>(absl::StrCat("127.0.0.1:", acs_server_->grpc_port()));
   revoked_ = gateway::RevocationsOf(*devices_client_, kRevocationPoll);
   routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
-                                                   *firmware_client_, *revoked_);
+                                                   *firmware_client_, *revoked_, acs_client_.get());
   gateway_registry_ = std::make_shared<prometheus::Registry>();
   // No key cache and no partner rate limit: tests see revocations at once.
   partner_api_ = std::make_unique<gateway::PartnerApi>(
@@ -233,7 +240,7 @@ void GatewayFleetTest::TearDown() {
   // What profile-render still holds for the timeline goes while
   // device-activation is there to take it.
   if (profile_service_) profile_service_->FlushDeliveries();
-  for (auto* server : {&firmware_server_, &profile_server_, &device_server_, &code_server_}) {
+  for (auto* server : {&acs_server_, &firmware_server_, &profile_server_, &device_server_, &code_server_}) {
     if (*server) (*server)->Drain();
   }
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/kit/clients/acs_client.h"
 #include "lib/kit/clients/activation_code_client.h"
 #include "lib/kit/clients/device_activation_client.h"
 #include "lib/kit/clients/firmware_catalog_client.h"
@@ -27,6 +28,8 @@
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
 #include "onramp/profile/v1/profile.grpc.pb.h"
 #include "prometheus/registry.h"
+#include "services/acs/service.h"
+#include "services/acs/store.h"
 #include "services/activation-code/service.h"
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
@@ -140,6 +143,10 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<clients::FirmwareCatalogClient> firmware_client_;
   std::shared_ptr<prometheus::Registry> syslog_registry_;
   std::unique_ptr<gateway::SyslogIntake> syslog_;  // the fleet's syslog server (UDP, 127.0.0.1)
+  std::unique_ptr<acs::PostgresSessionStore> acs_sessions_;
+  std::unique_ptr<acs::AcsServiceImpl> acs_service_;
+  std::unique_ptr<server::Server> acs_server_;
+  std::unique_ptr<clients::AcsClient> acs_client_;
 
  private:
   std::unique_ptr<activation::CodeStore> code_store_;

@@ -54,6 +54,8 @@ class ProfileRender {
   // Repeated: setting and removing by name twice is doing it once.
   virtual absl::StatusOr<profile::v1::Layer> SetParameters(
       const profile::v1::SetParametersRequest& request, const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::GetParametersResponse> GetParameters(
+      const profile::v1::GetParametersRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

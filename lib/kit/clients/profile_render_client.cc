@@ -93,4 +93,9 @@ absl::StatusOr<profile::v1::Layer> ProfileRenderClient::SetParameters(
   return UnaryCall(backend_, "SetParameters", Repeat::kSafe, *stub_, &Stub::SetParameters, request, request_id);
 }
 
+absl::StatusOr<profile::v1::GetParametersResponse> ProfileRenderClient::GetParameters(
+    const profile::v1::GetParametersRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "GetParameters", Repeat::kSafe, *stub_, &Stub::GetParameters, request, request_id);
+}
+
 }  // namespace onramp::clients

@@ -55,6 +55,8 @@ class ProfileRenderClient final : public ProfileRender {
       const profile::v1::AssignSitesRequest& request, const std::string& request_id) override;
   absl::StatusOr<profile::v1::Layer> SetParameters(
       const profile::v1::SetParametersRequest& request, const std::string& request_id) override;
+  absl::StatusOr<profile::v1::GetParametersResponse> GetParameters(
+      const profile::v1::GetParametersRequest& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

@@ -211,6 +211,10 @@ class StubProfileRender : public ProfileRender {
                                                    const std::string&) override {
     return profile::v1::Layer();
   }
+  absl::StatusOr<profile::v1::GetParametersResponse> GetParameters(
+      const profile::v1::GetParametersRequest&, const std::string&) override {
+    return profile::v1::GetParametersResponse();
+  }
 };
 
 class StubFirmwareCatalog : public FirmwareCatalog {

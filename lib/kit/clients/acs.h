@@ -1,0 +1,24 @@
+#ifndef ONRAMP_LIB_KIT_CLIENTS_ACS_H_
+#define ONRAMP_LIB_KIT_CLIENTS_ACS_H_
+
+// The ACS as the gateway calls it (see activation_codes.h for the pattern).
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "onramp/acs/v1/acs.pb.h"
+
+namespace onramp::clients {
+
+class Acs {
+ public:
+  virtual ~Acs() = default;
+  // One CWMP POST of a phone's. Not repeated: a message taken twice would
+  // move its session on twice.
+  virtual absl::StatusOr<acs::v1::ExchangeResponse> Exchange(const acs::v1::ExchangeRequest& request,
+                                                             const std::string& request_id) = 0;
+};
+
+}  // namespace onramp::clients
+
+#endif  // ONRAMP_LIB_KIT_CLIENTS_ACS_H_

@@ -1,0 +1,18 @@
+#include "lib/kit/clients/acs_client.h"
+
+#include "lib/kit/clients/channel.h"
+#include "lib/kit/clients/unary_call.h"
+
+namespace onramp::clients {
+
+using Stub = acs::v1::AcsService::Stub;
+
+AcsClient::AcsClient(const std::string& address, CallPolicy policy)
+    : stub_(acs::v1::AcsService::NewStub(ServiceChannel(address))), backend_("acs", std::move(policy)) {}
+
+absl::StatusOr<acs::v1::ExchangeResponse> AcsClient::Exchange(const acs::v1::ExchangeRequest& request,
+                                                             const std::string& request_id) {
+  return UnaryCall(backend_, "Exchange", Repeat::kOnce, *stub_, &Stub::Exchange, request, request_id);
+}
+
+}  // namespace onramp::clients

@@ -1,0 +1,78 @@
+#include "services/acs/service.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "lib/base/random/random.h"
+#include "lib/kit/server/request_id.h"
+#include "lib/kit/status/grpc_status.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
+#include "lib/phone/cwmp/cwmp.h"
+#include "services/acs/session.h"
+
+namespace onramp::acs {
+
+namespace {
+
+void Answer(v1::ExchangeResponse* response, int status, std::string body = "") {
+  response->set_http_status(status);
+  response->set_body(std::move(body));
+}
+
+}  // namespace
+
+grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::ExchangeRequest* request,
+                                      v1::ExchangeResponse* response) {
+  auto run = [&]() -> absl::Status {
+    // Only a phone that proved itself (its certificate, over mutual TLS).
+    if (request->evidence().proof() == common::v1::PROOF_UNSPECIFIED) {
+      Answer(response, 401);
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    absl::StatusOr<cwmp::Envelope> envelope = cwmp::Parse(request->body());
+    if (!envelope.ok()) {
+      Answer(response, 400, std::string(envelope.status().message()));
+      return absl::OkStatus();
+    }
+    if (const auto* inform = std::get_if<cwmp::Inform>(&envelope->body)) {
+      profile::v1::GetParametersRequest asked;
+      asked.mutable_device()->mutable_mac()->set_value(mac);
+      asked.mutable_device()->set_model(inform->device.product_class);
+      asked.mutable_device()->set_serial(inform->device.serial_number);
+      for (const cwmp::ParameterValue& value : inform->parameters) {
+        if (value.name == "Device.DeviceInfo.SoftwareVersion") asked.mutable_device()->set_firmware_version(value.value);
+      }
+      asked.set_source_address(request->source_address());
+      absl::StatusOr<profile::v1::GetParametersResponse> profile =
+          profiles_.GetParameters(asked, server::RequestIdOf(*context));
+      if (!profile.ok() && profile.status().code() != absl::StatusCode::kNotFound) return profile.status();
+      auto [state, reply] = Start(mac, *envelope, profile.ok() ? *profile : profile::v1::GetParametersResponse());
+      ASSIGN_OR_RETURN(std::string id, random::Bytes(16));
+      std::string session = absl::BytesToHexString(id);
+      RETURN_IF_ERROR(sessions_.Put(session, state));
+      response->set_session(session);
+      Answer(response, reply.http_status, std::move(reply.body));
+      return absl::OkStatus();
+    }
+    absl::StatusOr<v1::SessionState> state = sessions_.Get(request->session());
+    // A session is one phone's: another's cookie gets nothing.
+    if (!state.ok() && state.status().code() != absl::StatusCode::kNotFound) return state.status();
+    if (!state.ok() || state->mac() != mac) {
+      Answer(response, 400, "no such CWMP session: start one with an Inform");
+      return absl::OkStatus();
+    }
+    auto [next, reply] = Continue(*std::move(state), *envelope);
+    if (next) {
+      RETURN_IF_ERROR(sessions_.Put(request->session(), *next));
+      response->set_session(request->session());
+    } else {
+      RETURN_IF_ERROR(sessions_.End(request->session()));
+    }
+    Answer(response, reply.http_status, std::move(reply.body));
+    return absl::OkStatus();
+  };
+  return status::ToGrpcStatus(run());
+}
+
+}  // namespace onramp::acs
