@@ -8,6 +8,7 @@
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
 #include "lib/phone/cwmp/cwmp.h"
+#include "lib/phone/flat_profile/flat_profile.h"
 #include "services/acs/session.h"
 
 namespace onramp::acs {
@@ -17,6 +18,17 @@ namespace {
 void Answer(v1::ExchangeResponse* response, int status, std::string body = "") {
   response->set_http_status(status);
   response->set_body(std::move(body));
+}
+
+// A TransferComplete as the phone's report would state it (the upgrade
+// lines of NOTES.md), for profile-render, which owns what a report means.
+std::string UpgradeReportOf(const v1::SessionState& state, const TransferOutcome& outcome) {
+  flat_profile::FlatProfile report;
+  report.parameters.push_back({.name = "Upgrade_Status", .value = outcome.success ? "success" : "failed"});
+  if (!outcome.detail.empty()) report.parameters.push_back({.name = "Upgrade_Error", .value = outcome.detail});
+  report.parameters.push_back({.name = "Upgrade_From", .value = outcome.from_version});
+  report.parameters.push_back({.name = "Software_Version", .value = state.software_version()});
+  return flat_profile::Write(report);
 }
 
 }  // namespace
@@ -41,7 +53,7 @@ grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::Ex
       asked.mutable_device()->set_model(inform->device.product_class);
       asked.mutable_device()->set_serial(inform->device.serial_number);
       for (const cwmp::ParameterValue& value : inform->parameters) {
-        if (value.name == "Device.DeviceInfo.SoftwareVersion") asked.mutable_device()->set_firmware_version(value.value);
+        if (value.name == kSoftwareVersionPath) asked.mutable_device()->set_firmware_version(value.value);
       }
       asked.set_source_address(request->source_address());
       absl::StatusOr<profile::v1::GetParametersResponse> profile =
@@ -62,7 +74,18 @@ grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::Ex
       Answer(response, 400, "no such CWMP session: start one with an Inform");
       return absl::OkStatus();
     }
-    auto [next, reply] = Continue(*std::move(state), *envelope);
+    auto [next, reply, transfer] = Continue(*state, *envelope);
+    if (transfer) {
+      // Counted before the phone hears back: a lost answer makes it send the
+      // TransferComplete again, and a rollout counts each phone's outcome once.
+      profile::v1::ReportRequest report;
+      report.mutable_mac()->set_value(mac);
+      report.set_body(UpgradeReportOf(*state, *transfer));
+      report.set_source_address(request->source_address());
+      report.set_authenticated_channel(true);
+      report.set_model(state->model());
+      RETURN_IF_ERROR(profiles_.Report(report, server::RequestIdOf(*context)).status());
+    }
     if (next) {
       RETURN_IF_ERROR(sessions_.Put(request->session(), *next));
       response->set_session(request->session());

@@ -8,8 +8,11 @@
 // ParameterKey = the ETag, so an unchanged phone costs one Inform). The
 // phone's empty POST gets the queued request, or 204 to end the session;
 // its SetParameterValuesResponse (or a Fault) is taken and the session
-// goes on the same way. The state between messages is a SessionState,
-// kept by the caller.
+// goes on the same way. When the profile holds an Upgrade_Rule (the next
+// hop of the phone's firmware plan), a Download of that image follows the
+// parameters; the phone says how it went in a TransferComplete of a later
+// session, which the caller counts as the phone's upgrade report. The state
+// between messages is a SessionState, kept by the caller.
 
 #include <optional>
 #include <string>
@@ -24,10 +27,26 @@ namespace onramp::acs {
 
 // The ParameterKey a phone reports in its Inform.
 inline constexpr char kParameterKeyPath[] = "Device.ManagementServer.ParameterKey";
+inline constexpr char kSoftwareVersionPath[] = "Device.DeviceInfo.SoftwareVersion";
 
 struct Reply {
   int http_status = 204;
   std::string body;  // CWMP XML, or empty
+};
+
+// What the phone said of a Download (TransferComplete).
+struct TransferOutcome {
+  bool success = false;
+  std::string from_version;  // the Download's CommandKey
+  std::string detail;        // the fault, on failure
+};
+
+// A later message's reply; `state` is the state to keep (nullopt: the
+// session is over).
+struct Step {
+  std::optional<v1::SessionState> state;
+  Reply reply;
+  std::optional<TransferOutcome> transfer;
 };
 
 // The Inform's reply and the session's state. `profile` is the phone's
@@ -35,9 +54,7 @@ struct Reply {
 std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Envelope& inform,
                                          const profile::v1::GetParametersResponse& profile);
 
-// A later message of the session: the reply, and the state to keep
-// (nullopt: the session is over).
-std::pair<std::optional<v1::SessionState>, Reply> Continue(v1::SessionState state, const cwmp::Envelope& message);
+Step Continue(v1::SessionState state, const cwmp::Envelope& message);
 
 }  // namespace onramp::acs
 

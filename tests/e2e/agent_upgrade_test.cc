@@ -36,8 +36,8 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
     GatewayFleetTest::SetUp();
     if (HasFatalFailure()) return;
     for (const char* name : {kMiddle, kTarget}) Upload(name);
-    Edge("11-0-0MPP-1", "11-2-9MSR9-999", "11-3-1MPP-100");
-    Edge("11-3-0MPP-1", "11-9-9MSR9-999", "12-5-1MPP-100");
+    AddUpgradeEdge("11-0-0MPP-1", "11-2-9MSR9-999", "11-3-1MPP-100");
+    AddUpgradeEdge("11-3-0MPP-1", "11-9-9MSR9-999", "12-5-1MPP-100");
     grpc::ClientContext context;
     firmware::v1::Target target;
     target.set_partner("acme");
@@ -66,17 +66,6 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
     UploadImage(name, bytes);
   }
 
-  void Edge(const std::string& from_min, const std::string& from_max, const std::string& to) {
-    grpc::ClientContext context;
-    firmware::v1::UpgradeEdge edge;
-    edge.set_model(kPhoneModel);
-    edge.set_from_min(from_min);
-    edge.set_from_max(from_max);
-    edge.set_to(to);
-    firmware::v1::UpgradeEdge stored;
-    grpc::Status status = firmware_->SetUpgradeEdge(&context, edge, &stored);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
 
   std::string NewPhone() { return ::onramp::testing::NewPhone("upgrading-phone", kPhoneMac, dir_, kPhoneModel, kStart); }
 

@@ -3,7 +3,8 @@
 // session, the phone's empty POST gets its profile as one
 // SetParameterValues (TR-069 paths, ParameterKey = the profile's ETag),
 // its response ends the session; a phone at that ParameterKey costs one
-// Inform; no certificate gets nothing; a session is its phone's alone.
+// Inform; no certificate gets nothing; a session is its phone's alone; the
+// firmware plan arrives as Downloads, their TransferCompletes counted.
 
 #include <fstream>
 
@@ -46,12 +47,27 @@ class AcsTest : public ::onramp::testing::GatewayFleetTest {
     return answer;
   }
 
-  static std::string Inform(const std::string& parameter_key) {
-    cwmp::Inform inform{.device = {"Cisco", "000E08", "CP-8851-3PCC", "FCH1"}, .events = {{"1 BOOT", ""}}};
-    inform.parameters = {{"Device.DeviceInfo.SoftwareVersion", "sip88xx.12-0-1MPP0001-245"},
+  static std::string Inform(const std::string& parameter_key,
+                            const std::string& software_version = "sip88xx.12-0-1MPP0001-245",
+                            std::vector<cwmp::EventStruct> events = {{"1 BOOT", ""}}) {
+    cwmp::Inform inform{.device = {"Cisco", "000E08", "CP-8851-3PCC", "FCH1"}, .events = std::move(events)};
+    inform.parameters = {{"Device.DeviceInfo.SoftwareVersion", software_version},
                          {"Device.ManagementServer.ParameterKey", parameter_key}};
     return cwmp::Write({.version = cwmp::Version::k1_2, .id = "1", .body = inform});
   }
+
+  template <typename Rpc>
+  static Rpc Read(const Answer& answer) {
+    absl::StatusOr<cwmp::Envelope> envelope = cwmp::Parse(answer.body);
+    EXPECT_TRUE(envelope.ok()) << answer.body;
+    EXPECT_TRUE(envelope.ok() && std::holds_alternative<Rpc>(envelope->body)) << answer.status << " " << answer.body;
+    return envelope.ok() && std::holds_alternative<Rpc>(envelope->body) ? std::get<Rpc>(envelope->body) : Rpc{};
+  }
+
+  static std::string Message(decltype(cwmp::Envelope::body) body) {
+    return cwmp::Write({.version = cwmp::Version::k1_2, .id = "2", .body = std::move(body)});
+  }
+
 };
 
 TEST_F(AcsTest, APhoneIsBroughtToItsProfileAndThenCostsOneInform) {
@@ -87,6 +103,70 @@ TEST_F(AcsTest, APhoneIsBroughtToItsProfileAndThenCostsOneInform) {
   Answer again = Post(Inform(etag), "");
   ASSERT_EQ(again.status, 200);
   EXPECT_EQ(Post("", again.cookie).status, 204);
+}
+
+// The phone on 11-2-3 goes 11-3-1 then 12-5-1, as firmware-catalog plans
+// it for the partner's target: each hop a Download after the parameters,
+// the image fetched from the URL it names, and the TransferComplete of the
+// session after the reboot counted as the phone's upgrade report.
+TEST_F(AcsTest, APhoneUpgradesInTwoHopsByDownloadAndTransferComplete) {
+  const std::string middle = "sip88xx.11-3-1MPP-100.loads";
+  const std::string target = "sip88xx.12-5-1MPP-100.loads";
+  UploadImage(middle, "the first hop's image");
+  UploadImage(target, "the target's image");
+  AddUpgradeEdge("11-0-0MPP-1", "11-2-9MSR9-999", "11-3-1MPP-100");
+  AddUpgradeEdge("11-3-0MPP-1", "11-9-9MSR9-999", "12-5-1MPP-100");
+  grpc::ClientContext context;
+  firmware::v1::Target wanted;
+  wanted.set_partner("acme");
+  wanted.set_model(::onramp::testing::kPhoneModel);
+  wanted.set_version("12-5-1MPP-100");
+  firmware::v1::Target stored;
+  ASSERT_TRUE(firmware_->SetTarget(&context, wanted, &stored).ok());
+  ClaimAndProfile();
+  RegisterPhone();
+
+  std::string version = "sip88xx.11-2-3MSR1-1";
+  std::string parameter_key;
+  std::vector<cwmp::EventStruct> events = {{"0 BOOTSTRAP", ""}, {"1 BOOT", ""}};
+  for (const std::string& hop : {middle, target}) {
+    SCOPED_TRACE(hop);
+    Answer informed = Post(Inform(parameter_key, version, events), "");
+    ASSERT_EQ(informed.status, 200) << informed.body;
+    const std::string session = informed.cookie;
+    if (!events.empty() && events.back().code == "M Download") {
+      Answer answered = Post(Message(cwmp::TransferComplete{.command_key = events.back().command_key}), session);
+      Read<cwmp::TransferCompleteResponse>(answered);
+    }
+    cwmp::SetParameterValues values = Read<cwmp::SetParameterValues>(Post("", session));
+    parameter_key = values.parameter_key;
+    cwmp::Download download = Read<cwmp::Download>(Post(Message(cwmp::SetParameterValuesResponse{}), session));
+    EXPECT_EQ(download.file_type, "1 Firmware Upgrade Image");
+    EXPECT_EQ(download.url, absl::StrCat(base_, "/firmware/", hop));
+    // The image is there, at the URL the ACS named.
+    EXPECT_THAT(::onramp::testing::Curl(download.url), HasSubstr(hop == middle ? "the first hop's image" : "the target's image"));
+    EXPECT_EQ(Post(Message(cwmp::DownloadResponse{1}), session).status, 204);
+    // Installed; after its reboot the phone says so.
+    version = hop.substr(0, hop.size() - std::string(".loads").size());
+    events = {{"1 BOOT", ""}, {"7 TRANSFER COMPLETE", ""}, {"M Download", download.command_key}};
+  }
+  EXPECT_THAT(TimelineKinds(::onramp::testing::kPhoneMac), ::testing::Contains("upgrade_succeeded"));
+
+  // At the target: the last TransferComplete is taken, and nothing is left to download.
+  Answer informed = Post(Inform(parameter_key, version, events), "");
+  ASSERT_EQ(informed.status, 200);
+  Read<cwmp::TransferCompleteResponse>(
+      Post(Message(cwmp::TransferComplete{.command_key = events.back().command_key}), informed.cookie));
+  Answer next = Post("", informed.cookie);
+  if (next.status == 200) {
+    // The profile changed with the plan (no Upgrade_Rule now): parameters, then the end.
+    Read<cwmp::SetParameterValues>(next);
+    next = Post(Message(cwmp::SetParameterValuesResponse{}), informed.cookie);
+  }
+  EXPECT_EQ(next.status, 204) << next.body;
+  int succeeded = 0;
+  for (const std::string& kind : TimelineKinds(::onramp::testing::kPhoneMac)) succeeded += kind == "upgrade_succeeded";
+  EXPECT_EQ(succeeded, 2);
 }
 
 TEST_F(AcsTest, NoCertificateGetsNothing) {

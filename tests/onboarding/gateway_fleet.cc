@@ -210,6 +210,19 @@ void GatewayFleetTest::UploadImage(const std::string& name, const std::string& b
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
+void GatewayFleetTest::AddUpgradeEdge(const std::string& from_min, const std::string& from_max,
+                                      const std::string& to) {
+  grpc::ClientContext context;
+  firmware::v1::UpgradeEdge edge;
+  edge.set_model(kPhoneModel);
+  edge.set_from_min(from_min);
+  edge.set_from_max(from_max);
+  edge.set_to(to);
+  firmware::v1::UpgradeEdge stored;
+  grpc::Status status = firmware_->SetUpgradeEdge(&context, edge, &stored);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
 std::string GatewayFleetTest::CreateApiKey(const std::string& partner) {
   grpc::ClientContext context;
   device::v1::CreateApiKeyRequest request;

@@ -102,6 +102,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
 
   // Registers `bytes` as image `name` for the fleet's phone model.
   void UploadImage(const std::string& name, const std::string& bytes);
+  // Phones of kPhoneModel on [from_min, from_max] may install `to` directly.
+  void AddUpgradeEdge(const std::string& from_min, const std::string& from_max, const std::string& to);
 
   // A new API key of `partner` for the partner API (the bearer token).
   std::string CreateApiKey(const std::string& partner);

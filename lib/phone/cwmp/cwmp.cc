@@ -59,8 +59,9 @@ std::vector<pugi::xml_node> Children(pugi::xml_node node, std::string_view local
 
 std::string Text(pugi::xml_node node) { return node ? std::string(strings::Trim(node.child_value())) : ""; }
 
-int Number(pugi::xml_node node, int fallback) {
-  int number = fallback;
+template <typename Integer>
+Integer Number(pugi::xml_node node, Integer fallback) {
+  Integer number = fallback;
   if (!node || !absl::SimpleAtoi(strings::ToAbsl(Text(node)), &number)) return fallback;
   return number;
 }
@@ -100,6 +101,9 @@ Fault ReadFault(pugi::xml_node soap_fault) {
 }
 
 // --- writing ----------------------------------------------------------------
+
+// TR-069's "Unknown Time" for a dateTime not known.
+constexpr char kUnknownTime[] = "0001-01-01T00:00:00Z";
 
 void Add(pugi::xml_node parent, const char* name, const std::string& text) {
   parent.append_child(name).text().set(text.c_str());
@@ -163,6 +167,35 @@ struct BodyWriter {
   void operator()(const SetParameterValuesResponse& response) {
     Add(body.append_child("cwmp:SetParameterValuesResponse"), "Status", std::to_string(response.status));
   }
+  void operator()(const Download& request) {
+    pugi::xml_node rpc = body.append_child("cwmp:Download");
+    Add(rpc, "CommandKey", request.command_key);
+    Add(rpc, "FileType", request.file_type);
+    Add(rpc, "URL", request.url);
+    Add(rpc, "Username", request.username);
+    Add(rpc, "Password", request.password);
+    Add(rpc, "FileSize", std::to_string(request.file_size));
+    Add(rpc, "TargetFileName", request.target_file_name);
+    Add(rpc, "DelaySeconds", std::to_string(request.delay_seconds));
+    Add(rpc, "SuccessURL", "");
+    Add(rpc, "FailureURL", "");
+  }
+  void operator()(const DownloadResponse& response) {
+    pugi::xml_node rpc = body.append_child("cwmp:DownloadResponse");
+    Add(rpc, "Status", std::to_string(response.status));
+    Add(rpc, "StartTime", kUnknownTime);
+    Add(rpc, "CompleteTime", kUnknownTime);
+  }
+  void operator()(const TransferComplete& complete) {
+    pugi::xml_node rpc = body.append_child("cwmp:TransferComplete");
+    Add(rpc, "CommandKey", complete.command_key);
+    pugi::xml_node fault = rpc.append_child("FaultStruct");
+    Add(fault, "FaultCode", std::to_string(complete.fault_code));
+    Add(fault, "FaultString", complete.fault_string);
+    Add(rpc, "StartTime", complete.start_time.empty() ? kUnknownTime : complete.start_time);
+    Add(rpc, "CompleteTime", complete.complete_time.empty() ? kUnknownTime : complete.complete_time);
+  }
+  void operator()(const TransferCompleteResponse&) { body.append_child("cwmp:TransferCompleteResponse"); }
   void operator()(const Fault& fault) {
     pugi::xml_node soap_fault = body.append_child("soap-env:Fault");
     // The SOAP side: the receiver failed on its own (internal errors) or on what it was sent.
@@ -272,6 +305,26 @@ absl::StatusOr<Envelope> Parse(std::string_view xml) {
     envelope.body = SetParameterValues{ParameterValues(Child(rpc, "ParameterList")), Text(Child(rpc, "ParameterKey"))};
   } else if (name == "SetParameterValuesResponse") {
     envelope.body = SetParameterValuesResponse{Number(Child(rpc, "Status"), 0)};
+  } else if (name == "Download") {
+    envelope.body = Download{.command_key = Text(Child(rpc, "CommandKey")),
+                             .file_type = Text(Child(rpc, "FileType")),
+                             .url = Text(Child(rpc, "URL")),
+                             .username = Text(Child(rpc, "Username")),
+                             .password = Text(Child(rpc, "Password")),
+                             .file_size = Number<int64_t>(Child(rpc, "FileSize"), 0),
+                             .target_file_name = Text(Child(rpc, "TargetFileName")),
+                             .delay_seconds = Number(Child(rpc, "DelaySeconds"), 0)};
+  } else if (name == "DownloadResponse") {
+    envelope.body = DownloadResponse{Number(Child(rpc, "Status"), 1)};
+  } else if (name == "TransferComplete") {
+    pugi::xml_node fault = Child(rpc, "FaultStruct");
+    envelope.body = TransferComplete{.command_key = Text(Child(rpc, "CommandKey")),
+                                     .fault_code = Number(Child(fault, "FaultCode"), 0),
+                                     .fault_string = Text(Child(fault, "FaultString")),
+                                     .start_time = Text(Child(rpc, "StartTime")),
+                                     .complete_time = Text(Child(rpc, "CompleteTime"))};
+  } else if (name == "TransferCompleteResponse") {
+    envelope.body = TransferCompleteResponse{};
   } else {
     std::ostringstream out;
     rpc.print(out, "", pugi::format_raw);

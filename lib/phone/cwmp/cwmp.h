@@ -11,6 +11,7 @@
 // The RPCs the fleet's ACS and phone exchange first are typed here;
 // `Rpc::name` names any other, whose body is kept whole as XML.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,34 @@ struct SetParameterValuesResponse {
   int status = 0;  // 0 applied, 1 applied once the CPE reboots
 };
 
+// TR-069 A.3.2.8: the ACS asks the CPE to fetch a file ("1 Firmware Upgrade
+// Image", "3 Vendor Configuration File", "X ... CA File", ...) and install it.
+struct Download {
+  std::string command_key;  // echoed in TransferComplete
+  std::string file_type = "1 Firmware Upgrade Image";
+  std::string url;
+  std::string username;
+  std::string password;
+  int64_t file_size = 0;  // bytes; 0 when unknown
+  std::string target_file_name;
+  int delay_seconds = 0;
+};
+
+struct DownloadResponse {
+  int status = 1;  // 0 done already, 1 will be done later (TransferComplete follows)
+};
+
+// TR-069 A.3.3.2: the CPE says how a Download went, in a later session.
+struct TransferComplete {
+  std::string command_key;
+  int fault_code = 0;  // 0: success; 9001-9019 otherwise
+  std::string fault_string;
+  std::string start_time;
+  std::string complete_time;
+};
+
+struct TransferCompleteResponse {};
+
 // A cwmp:Fault inside a SOAP Fault (TR-069 A.5): 9000-9019 from a CPE,
 // 8000-8005 from an ACS.
 struct Fault {
@@ -98,7 +127,8 @@ struct Envelope {
   bool hold_requests = false;  // cwmp:HoldRequests, ACS to CPE
   // monostate: an empty Body (or, on the wire, an empty HTTP POST).
   std::variant<std::monostate, Inform, InformResponse, GetParameterValues, GetParameterValuesResponse,
-               SetParameterValues, SetParameterValuesResponse, Fault, Rpc>
+               SetParameterValues, SetParameterValuesResponse, Download, DownloadResponse, TransferComplete,
+               TransferCompleteResponse, Fault, Rpc>
       body;
 };
 

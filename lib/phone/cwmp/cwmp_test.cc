@@ -77,6 +77,44 @@ TEST(CwmpTest, WhatIsWrittenIsReadBackTheSame) {
   EXPECT_EQ(std::get<SetParameterValuesResponse>(Parse(Write({.body = SetParameterValuesResponse{1}}))->body).status, 1);
 }
 
+TEST(CwmpTest, ADownloadAndItsTransferCompleteCarryTheCommandKeyBothWays) {
+  Envelope download{.version = Version::k1_1, .id = "acs-3",
+                    .body = Download{.command_key = "upgrade 11-2-3MSR1-1 12-0-1MPP0001-245",
+                                     .url = "https://gw.example.com/firmware/sip88xx.12-0-1MPP0001-245.loads",
+                                     .file_size = 5'000'000'000}};
+  absl::StatusOr<Envelope> read = Parse(Write(download));
+  ASSERT_TRUE(read.ok()) << read.status();
+  const auto* got = std::get_if<Download>(&read->body);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->file_type, "1 Firmware Upgrade Image");
+  EXPECT_EQ(got->url, "https://gw.example.com/firmware/sip88xx.12-0-1MPP0001-245.loads");
+  EXPECT_EQ(got->file_size, 5'000'000'000);  // over 2^32: FileSize is read whole
+  EXPECT_EQ(got->command_key, "upgrade 11-2-3MSR1-1 12-0-1MPP0001-245");
+  EXPECT_EQ(std::get<DownloadResponse>(Parse(Write({.body = DownloadResponse{1}}))->body).status, 1);
+
+  // As another CPE writes it: its own prefixes, FaultStruct members qualified.
+  constexpr char kForeignTransferComplete[] = R"xml(<s:Envelope
+      xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0">
+    <s:Header><c:ID s:mustUnderstand="1">12</c:ID></s:Header>
+    <s:Body><c:TransferComplete><CommandKey>upgrade a b</CommandKey>
+      <FaultStruct><c:FaultCode>9010</c:FaultCode><c:FaultString>download failed</c:FaultString></FaultStruct>
+      <StartTime>2026-12-01T08:00:00Z</StartTime><CompleteTime>2026-12-01T08:01:00Z</CompleteTime>
+    </c:TransferComplete></s:Body></s:Envelope>)xml";
+  read = Parse(kForeignTransferComplete);
+  ASSERT_TRUE(read.ok()) << read.status();
+  const auto* complete = std::get_if<TransferComplete>(&read->body);
+  ASSERT_NE(complete, nullptr);
+  EXPECT_EQ(complete->command_key, "upgrade a b");
+  EXPECT_EQ(complete->fault_code, 9010);
+  EXPECT_EQ(complete->fault_string, "download failed");
+  EXPECT_EQ(complete->complete_time, "2026-12-01T08:01:00Z");
+  // What the phone writes reads back; the ACS's answer is an empty element.
+  read = Parse(Write({.body = TransferComplete{.command_key = "k"}}));
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(std::get<TransferComplete>(read->body).fault_code, 0);
+  EXPECT_TRUE(std::holds_alternative<TransferCompleteResponse>(Parse(Write({.body = TransferCompleteResponse{}}))->body));
+}
+
 TEST(CwmpTest, FaultsCarryTheirCodesAndEachParametersFault) {
   Fault fault{.code = 9003, .message = "Invalid arguments",
               .parameter_faults = {{"Device.ManagementServer.PeriodicInformInterval", 9007, "Invalid value"}}};
