@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "lib/base/digest/digest.h"
 #include "lib/base/random/random.h"
 #include "lib/kit/server/request_id.h"
 #include "lib/kit/status/grpc_status.h"
@@ -74,6 +75,17 @@ grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::Ex
       Answer(response, 400, "no such CWMP session: start one with an Inform");
       return absl::OkStatus();
     }
+    const std::string digest = digest::Sha256Hex(request->body());
+    if (state->answered_digest() == digest) {
+      // Answered already (on this replica or another): the same again.
+      if (!state->ended()) response->set_session(request->session());
+      Answer(response, state->answered_status(), state->answered_body());
+      return absl::OkStatus();
+    }
+    if (state->ended()) {
+      Answer(response, 400, "no such CWMP session: start one with an Inform");
+      return absl::OkStatus();
+    }
     auto [next, reply, transfer] = Continue(*state, *envelope);
     if (transfer) {
       // Counted before the phone hears back: a lost answer makes it send the
@@ -86,12 +98,14 @@ grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::Ex
       report.set_model(state->model());
       RETURN_IF_ERROR(profiles_.Report(report, server::RequestIdOf(*context)).status());
     }
-    if (next) {
-      RETURN_IF_ERROR(sessions_.Put(request->session(), *next));
-      response->set_session(request->session());
-    } else {
-      RETURN_IF_ERROR(sessions_.End(request->session()));
-    }
+    const bool ended = !next.has_value();
+    v1::SessionState kept = ended ? *std::move(state) : *std::move(next);
+    kept.set_ended(ended);
+    kept.set_answered_digest(digest);
+    kept.set_answered_status(reply.http_status);
+    kept.set_answered_body(reply.body);
+    RETURN_IF_ERROR(sessions_.Put(request->session(), kept));
+    if (!kept.ended()) response->set_session(request->session());
     Answer(response, reply.http_status, std::move(reply.body));
     return absl::OkStatus();
   };

@@ -39,13 +39,6 @@ absl::StatusOr<v1::SessionState> PostgresSessionStore::Get(const std::string& id
   return *state;
 }
 
-absl::Status PostgresSessionStore::End(const std::string& id) {
-  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    tx.exec_params("DELETE FROM acs.sessions WHERE id = $1", id);
-    return absl::OkStatus();
-  });
-}
-
 absl::StatusOr<int> PostgresSessionStore::Expire(absl::Duration idle) {
   int expired = 0;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {

@@ -17,9 +17,8 @@ class SessionStore {
  public:
   virtual ~SessionStore() = default;
   virtual absl::Status Put(const std::string& id, const v1::SessionState& state) = 0;
-  // NOT_FOUND for a session that ended, expired or never was.
+  // NOT_FOUND for a session that expired or never was.
   virtual absl::StatusOr<v1::SessionState> Get(const std::string& id) = 0;
-  virtual absl::Status End(const std::string& id) = 0;
   // Forgets sessions idle longer than `idle`; how many.
   virtual absl::StatusOr<int> Expire(absl::Duration idle) = 0;
 };
@@ -29,7 +28,6 @@ class PostgresSessionStore final : public SessionStore {
   explicit PostgresSessionStore(store::ConnectionPool& pool) : pool_(pool) {}
   absl::Status Put(const std::string& id, const v1::SessionState& state) override;
   absl::StatusOr<v1::SessionState> Get(const std::string& id) override;
-  absl::Status End(const std::string& id) override;
   absl::StatusOr<int> Expire(absl::Duration idle) override;
 
  private:

@@ -6,13 +6,18 @@
 // Inform; no certificate gets nothing; a session is its phone's alone; the
 // firmware plan arrives as Downloads, their TransferCompletes counted.
 
+#include <signal.h>
+#include <sys/socket.h>
+
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/phone/cwmp/cwmp.h"
+#include "lib/testing/free_port.h"
 #include "lib/testing/shell.h"
+#include "lib/testing/subprocess.h"
 #include "tests/onboarding/gateway_fleet.h"
 
 namespace onramp {
@@ -167,6 +172,99 @@ TEST_F(AcsTest, APhoneUpgradesInTwoHopsByDownloadAndTransferComplete) {
   int succeeded = 0;
   for (const std::string& kind : TimelineKinds(::onramp::testing::kPhoneMac)) succeeded += kind == "upgrade_succeeded";
   EXPECT_EQ(succeeded, 2);
+}
+
+TEST_F(AcsTest, AnAnswerLostOnTheWayIsGivenAgainNotASecondStep) {
+  ClaimAndProfile();
+  RegisterPhone();
+  Answer informed = Post(Inform(""), "");
+  ASSERT_EQ(informed.status, 200);
+  Answer first = Post("", informed.cookie);
+  Answer again = Post("", informed.cookie);  // the phone never saw the first
+  EXPECT_EQ(again.body, first.body);
+  cwmp::SetParameterValues values = Read<cwmp::SetParameterValues>(again);
+  EXPECT_FALSE(values.parameters.empty());
+  const std::string response = Message(cwmp::SetParameterValuesResponse{});
+  EXPECT_EQ(Post(response, informed.cookie).status, 204);
+  // The last answer too, though the session is over; anything else is not taken.
+  EXPECT_EQ(Post(response, informed.cookie).status, 204);
+  EXPECT_EQ(Post("", informed.cookie).status, 400);
+}
+
+// Three ACS processes behind the gateway (one gRPC target, round robin);
+// after each message of a session the replica that answered it is killed
+// (SIGKILL), so every message is taken by a replica that has never seen the
+// session: what it knows is in PostgreSQL alone.
+class AcsReplicasTest : public AcsTest {
+ protected:
+  std::string StartAcs(const std::string& profile_address) override {
+    std::string target = "ipv4:";
+    for (int i = 0; i < 3; ++i) {
+      int port = ::onramp::testing::FreeLoopbackPort(SOCK_STREAM);
+      absl::StatusOr<std::unique_ptr<::onramp::testing::Subprocess>> replica = ::onramp::testing::Subprocess::Start(
+          {"services/acs/acs", "--host=127.0.0.1", absl::StrCat("--grpc_port=", port), "--metrics_host=127.0.0.1",
+           "--metrics_port=0", "--log_level=debug", absl::StrCat("--database_url=", database().url()),
+           absl::StrCat("--profile_render_addr=", profile_address)});
+      if (!replica.ok()) {
+        ADD_FAILURE() << replica.status();
+        continue;
+      }
+      absl::StatusOr<std::string> serving =
+          (*replica)->WaitForLine([](std::string_view line) { return line.find("\"serving\"") != line.npos; },
+                                  absl::Seconds(30));
+      EXPECT_TRUE(serving.ok()) << serving.status() << (*replica)->output();
+      replicas_.push_back(*std::move(replica));
+      absl::StrAppend(&target, i == 0 ? "" : ",", "127.0.0.1:", port);
+    }
+    return target;
+  }
+
+  // Kills the replica that logged the last Exchange; which one it was.
+  int KillTheOneThatAnswered() {
+    absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (absl::Now() < deadline) {
+      for (size_t i = 0; i < replicas_.size(); ++i) {
+        if (replicas_[i] == nullptr) continue;
+        absl::StatusOr<std::string> line = replicas_[i]->WaitForLine(
+            [](std::string_view line) {
+              return line.find("\"msg\":\"rpc\"") != line.npos && line.find("Exchange") != line.npos;
+            },
+            absl::Milliseconds(20));
+        if (!line.ok()) continue;
+        EXPECT_TRUE(replicas_[i]->Signal(SIGKILL).ok());
+        EXPECT_TRUE(replicas_[i]->Wait(absl::Seconds(10)).ok());
+        replicas_[i].reset();
+        return static_cast<int>(i);
+      }
+    }
+    ADD_FAILURE() << "no replica logged the Exchange";
+    for (const auto& replica : replicas_) {
+      if (replica != nullptr) ADD_FAILURE() << replica->output();
+    }
+    return -1;
+  }
+
+  std::vector<std::unique_ptr<::onramp::testing::Subprocess>> replicas_;
+};
+
+TEST_F(AcsReplicasTest, ASessionGoesOnWhenTheReplicaThatServedItIsKilled) {
+  ClaimAndProfile();
+  RegisterPhone();
+  Answer informed = Post(Inform(""), "");
+  ASSERT_EQ(informed.status, 200) << informed.body;
+  int first = KillTheOneThatAnswered();
+  Answer request = Post("", informed.cookie);
+  ASSERT_EQ(request.status, 200) << request.body;
+  cwmp::SetParameterValues values = Read<cwmp::SetParameterValues>(request);
+  EXPECT_FALSE(values.parameters.empty());
+  int second = KillTheOneThatAnswered();
+  EXPECT_NE(second, first);
+  Answer end = Post(Message(cwmp::SetParameterValuesResponse{}), informed.cookie);
+  EXPECT_EQ(end.status, 204) << end.body;
+  // The last replica took it: the profile's ETag is now the phone's.
+  Answer again = Post(Inform(values.parameter_key), "");
+  ASSERT_EQ(again.status, 200);
+  EXPECT_EQ(Post("", again.cookie).status, 204);
 }
 
 TEST_F(AcsTest, NoCertificateGetsNothing) {

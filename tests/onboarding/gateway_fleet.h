@@ -62,6 +62,11 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   void SetUp() override;
   void TearDown() override;
 
+  // The gRPC target of the ACS the gateway's /cwmp calls. By default one
+  // in-process replica; a test of replicas overrides it (e.g. processes
+  // behind an "ipv4:a,b" target).
+  virtual std::string StartAcs(const std::string& profile_address);
+
   // Claims the phone for "acme" with a redirect to `profile_rule` and gives
   // it a device layer (Proxy_1_ = sip.acme.example, and with `with_secret`
   // a secret Password_1_; its profiles encrypted with `encryption`).

@@ -13,8 +13,9 @@ namespace onramp::clients {
 class Acs {
  public:
   virtual ~Acs() = default;
-  // One CWMP POST of a phone's. Not repeated: a message taken twice would
-  // move its session on twice.
+  // One CWMP POST of a phone's. Repeated: a session answers the message it
+  // has just answered with the same answer (a repeated Inform opens a
+  // session nobody continues, which expires).
   virtual absl::StatusOr<acs::v1::ExchangeResponse> Exchange(const acs::v1::ExchangeRequest& request,
                                                              const std::string& request_id) = 0;
 };

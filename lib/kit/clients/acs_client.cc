@@ -12,7 +12,7 @@ AcsClient::AcsClient(const std::string& address, CallPolicy policy)
 
 absl::StatusOr<acs::v1::ExchangeResponse> AcsClient::Exchange(const acs::v1::ExchangeRequest& request,
                                                              const std::string& request_id) {
-  return UnaryCall(backend_, "Exchange", Repeat::kOnce, *stub_, &Stub::Exchange, request, request_id);
+  return UnaryCall(backend_, "Exchange", Repeat::kSafe, *stub_, &Stub::Exchange, request, request_id);
 }
 
 }  // namespace onramp::clients
