@@ -159,6 +159,11 @@ Step Continue(v1::SessionState state, const cwmp::Envelope& message) {
     if (!outcome.success) outcome.detail = absl::StrCat(complete->fault_code, " ", complete->fault_string);
     std::string body = Write(state, message.id, cwmp::TransferCompleteResponse{});
     return {std::move(state), Reply{200, std::move(body)}, std::move(outcome)};
+  } else if (std::holds_alternative<cwmp::GetRPCMethods>(message.body)) {
+    // What a CPE may ask of an ACS (TR-069 A.3.1).
+    std::string body = Write(state, message.id,
+                             cwmp::GetRPCMethodsResponse{{"Inform", "GetRPCMethods", "TransferComplete"}});
+    return {std::move(state), Reply{200, std::move(body)}, std::nullopt};
   } else if (!std::holds_alternative<std::monostate>(message.body)) {
     // A request of the phone's the ACS does not serve: 8000, method not supported.
     std::string body = Write(state, message.id, cwmp::Fault{.code = 8000, .message = "method not supported"});

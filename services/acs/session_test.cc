@@ -78,9 +78,12 @@ TEST(SessionTest, AFaultEndsTheRequestAndARequestOfThePhonesIsRefused) {
   EXPECT_FALSE(after_fault.has_value());
   EXPECT_EQ(end.http_status, 204);
   auto [kept, refused, none] =
-      Continue(state, {.id = "9", .body = cwmp::Rpc{"GetRPCMethods", "<cwmp:GetRPCMethods/>"}});
+      Continue(state, {.id = "9", .body = cwmp::Rpc{"RequestDownload", "<cwmp:RequestDownload/>"}});
   EXPECT_TRUE(kept.has_value());
   EXPECT_THAT(refused.body, HasSubstr("<FaultCode>8000</FaultCode>"));
+  auto [still, methods, no] = Continue(state, {.id = "10", .body = cwmp::GetRPCMethods{}});
+  EXPECT_THAT(Sent<cwmp::GetRPCMethodsResponse>(methods).methods,
+              ::testing::ElementsAre("Inform", "GetRPCMethods", "TransferComplete"));
 }
 
 TEST(SessionTest, TheUpgradeRulesImageFollowsTheParametersAsADownload) {

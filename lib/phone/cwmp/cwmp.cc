@@ -196,6 +196,16 @@ struct BodyWriter {
     Add(rpc, "CompleteTime", complete.complete_time.empty() ? kUnknownTime : complete.complete_time);
   }
   void operator()(const TransferCompleteResponse&) { body.append_child("cwmp:TransferCompleteResponse"); }
+  void operator()(const GetRPCMethods&) { body.append_child("cwmp:GetRPCMethods"); }
+  void operator()(const GetRPCMethodsResponse& response) {
+    pugi::xml_node list = body.append_child("cwmp:GetRPCMethodsResponse").append_child("MethodList");
+    list.append_attribute("soap-enc:arrayType") = absl::StrCat("xsd:string[", response.methods.size(), "]").c_str();
+    for (const std::string& method : response.methods) Add(list, "string", method);
+  }
+  void operator()(const Reboot& request) { Add(body.append_child("cwmp:Reboot"), "CommandKey", request.command_key); }
+  void operator()(const RebootResponse&) { body.append_child("cwmp:RebootResponse"); }
+  void operator()(const FactoryReset&) { body.append_child("cwmp:FactoryReset"); }
+  void operator()(const FactoryResetResponse&) { body.append_child("cwmp:FactoryResetResponse"); }
   void operator()(const Fault& fault) {
     pugi::xml_node soap_fault = body.append_child("soap-env:Fault");
     // The SOAP side: the receiver failed on its own (internal errors) or on what it was sent.
@@ -325,6 +335,20 @@ absl::StatusOr<Envelope> Parse(std::string_view xml) {
                                      .complete_time = Text(Child(rpc, "CompleteTime"))};
   } else if (name == "TransferCompleteResponse") {
     envelope.body = TransferCompleteResponse{};
+  } else if (name == "GetRPCMethods") {
+    envelope.body = GetRPCMethods{};
+  } else if (name == "GetRPCMethodsResponse") {
+    GetRPCMethodsResponse response;
+    for (pugi::xml_node each : Children(Child(rpc, "MethodList"), "string")) response.methods.push_back(Text(each));
+    envelope.body = std::move(response);
+  } else if (name == "Reboot") {
+    envelope.body = Reboot{Text(Child(rpc, "CommandKey"))};
+  } else if (name == "RebootResponse") {
+    envelope.body = RebootResponse{};
+  } else if (name == "FactoryReset") {
+    envelope.body = FactoryReset{};
+  } else if (name == "FactoryResetResponse") {
+    envelope.body = FactoryResetResponse{};
   } else {
     std::ostringstream out;
     rpc.print(out, "", pugi::format_raw);

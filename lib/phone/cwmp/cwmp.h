@@ -102,6 +102,21 @@ struct TransferComplete {
 
 struct TransferCompleteResponse {};
 
+// Either side asks which RPCs the other serves.
+struct GetRPCMethods {};
+struct GetRPCMethodsResponse {
+  std::vector<std::string> methods;
+};
+
+struct Reboot {
+  std::string command_key;  // echoed in the "M Reboot" event after it
+};
+struct RebootResponse {};
+
+// Back to the factory's configuration; the next session is a "0 BOOTSTRAP".
+struct FactoryReset {};
+struct FactoryResetResponse {};
+
 // A cwmp:Fault inside a SOAP Fault (TR-069 A.5): 9000-9019 from a CPE,
 // 8000-8005 from an ACS.
 struct Fault {
@@ -128,7 +143,8 @@ struct Envelope {
   // monostate: an empty Body (or, on the wire, an empty HTTP POST).
   std::variant<std::monostate, Inform, InformResponse, GetParameterValues, GetParameterValuesResponse,
                SetParameterValues, SetParameterValuesResponse, Download, DownloadResponse, TransferComplete,
-               TransferCompleteResponse, Fault, Rpc>
+               TransferCompleteResponse, GetRPCMethods, GetRPCMethodsResponse, Reboot, RebootResponse, FactoryReset,
+               FactoryResetResponse, Fault, Rpc>
       body;
 };
 

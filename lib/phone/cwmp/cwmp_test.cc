@@ -115,6 +115,20 @@ TEST(CwmpTest, ADownloadAndItsTransferCompleteCarryTheCommandKeyBothWays) {
   EXPECT_TRUE(std::holds_alternative<TransferCompleteResponse>(Parse(Write({.body = TransferCompleteResponse{}}))->body));
 }
 
+TEST(CwmpTest, MethodListsRebootsAndFactoryResetsReadBack) {
+  absl::StatusOr<Envelope> read = Parse(Write({.body = GetRPCMethodsResponse{{"Inform", "TransferComplete"}}}));
+  ASSERT_TRUE(read.ok());
+  EXPECT_THAT(std::get<GetRPCMethodsResponse>(read->body).methods, ::testing::ElementsAre("Inform", "TransferComplete"));
+  EXPECT_TRUE(std::holds_alternative<GetRPCMethods>(Parse(Write({.body = GetRPCMethods{}}))->body));
+  EXPECT_EQ(std::get<Reboot>(Parse(Write({.body = Reboot{"task-7"}}))->body).command_key, "task-7");
+  for (const Envelope& envelope : {Envelope{.body = RebootResponse{}}, Envelope{.body = FactoryReset{}},
+                                   Envelope{.body = FactoryResetResponse{}}}) {
+    read = Parse(Write(envelope));
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(read->body.index(), envelope.body.index());
+  }
+}
+
 TEST(CwmpTest, FaultsCarryTheirCodesAndEachParametersFault) {
   Fault fault{.code = 9003, .message = "Invalid arguments",
               .parameter_faults = {{"Device.ManagementServer.PeriodicInformInterval", 9007, "Invalid value"}}};
@@ -133,14 +147,15 @@ TEST(CwmpTest, AnEmptyPostIsAnEmptyEnvelopeAndOtherRpcsAreKeptWhole) {
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(std::holds_alternative<std::monostate>(empty->body));
   EXPECT_EQ(Write(*empty), "");
-  absl::StatusOr<Envelope> reboot = Parse(
+  absl::StatusOr<Envelope> add = Parse(
       R"(<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0">)"
-      R"(<e:Header><c:ID>5</c:ID></e:Header><e:Body><c:Reboot><CommandKey>k1</CommandKey></c:Reboot></e:Body></e:Envelope>)");
-  ASSERT_TRUE(reboot.ok()) << reboot.status();
-  const Rpc& rpc = std::get<Rpc>(reboot->body);
-  EXPECT_EQ(rpc.name, "Reboot");
-  EXPECT_THAT(rpc.xml, HasSubstr("<CommandKey>k1</CommandKey>"));
-  EXPECT_THAT(Write(*reboot), HasSubstr("<CommandKey>k1</CommandKey>"));
+      R"(<e:Header><c:ID>5</c:ID></e:Header><e:Body><c:AddObject><ObjectName>Device.X.</ObjectName>)"
+      R"(<ParameterKey>k1</ParameterKey></c:AddObject></e:Body></e:Envelope>)");
+  ASSERT_TRUE(add.ok()) << add.status();
+  const Rpc& rpc = std::get<Rpc>(add->body);
+  EXPECT_EQ(rpc.name, "AddObject");
+  EXPECT_THAT(rpc.xml, HasSubstr("<ParameterKey>k1</ParameterKey>"));
+  EXPECT_THAT(Write(*add), HasSubstr("<ParameterKey>k1</ParameterKey>"));
 }
 
 TEST(CwmpTest, WhatIsNotACwmpEnvelopeIsRefusedSayingWhy) {
