@@ -250,6 +250,12 @@ absl::Status Phone::Provision(Network& network) {
     }
   }
   DiscoverAcs();
+  // A TR-069 phone resyncs with its ACS instead of a provisioning server.
+  if (Tr069Enabled()) {
+    RETURN_IF_ERROR(RunCwmp());
+    state_.set_consecutive_failures(state_.last_outcome() == "A" ? 0 : state_.consecutive_failures() + 1);
+    return Save();
+  }
   if (state_.customization_state() == "open" && Parameter("Profile_Rule").empty() &&
       options_.dhcp_options.contains(15)) {
     DiscoverBySrv(options_.dhcp_options.at(15));

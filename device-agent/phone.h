@@ -67,7 +67,8 @@ struct PhoneOptions {
   // DHCP options as a lease would give them (the agent is no DHCP client):
   // 159/160 a provisioning URL (the Profile_Rule; remote customization is
   // then not tried: Aborted), 66/150 the TFTP server for rules without one,
-  // 43/125 a TR-069 ACS URL (kept as ACS_URL; CWMP is not simulated).
+  // 43/125 a TR-069 ACS URL (kept as ACS_URL; with Enable_TR-069 not No
+  // the phone then resyncs with that ACS: phone_cwmp.cc).
   std::map<int, std::string> dhcp_options;
   // The phone's DNS server ("host:port"), for names, DHCP-domain SRV
   // discovery and [--srv] rules; empty: the lease's option 6 (port 53), or
@@ -132,6 +133,19 @@ class Phone {
   // phone rebooted into new firmware.
   absl::StatusOr<bool> Upgrade();
   absl::StatusOr<HttpResponse> Download(const HttpLocation& location);
+  // Downloads the image at `location`, checks it and "reboots" into it;
+  // nullopt when it runs it now, else why not (also its last_upgrade).
+  std::optional<std::string> Install(const HttpLocation& location, const std::string& image);
+  // TR-069 mode (phone_cwmp.cc): on with Enable_TR-069, or (unset) with an
+  // ACS from the lease, and an ACS_URL.
+  bool Tr069Enabled() const;
+  // Sessions with the ACS until nothing it asked is left to do.
+  absl::Status RunCwmp();
+  // One session; false when it could not run to its end (outcome C).
+  bool CwmpSession();
+  // Does what the ACS asked for after the session (a Download, a Reboot, a
+  // FactoryReset); true when the phone then opens another session.
+  bool AfterCwmpSession();
   void ReportUpgrade(const std::string& from, const std::string& to, const std::string& outcome);
   void RunProfileRules();
   // A new customization state (Acquired) goes to the cloud, once, as the

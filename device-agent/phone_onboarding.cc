@@ -94,8 +94,7 @@ void Phone::DiscoverAcs() {
     auto url = options_.dhcp_options.find(option);
     if (url == options_.dhcp_options.end() || url->second.empty()) continue;
     (*state_.mutable_parameters())["ACS_URL"].set_value(url->second);
-    Step(absl::StrCat("DHCP option ", option, ": TR-069 ACS ", url->second,
-                       " (kept; the agent speaks no CWMP)"));
+    Step(absl::StrCat("DHCP option ", option, ": TR-069 ACS ", url->second));
     return;
   }
 }

@@ -110,12 +110,20 @@ absl::StatusOr<bool> Phone::Upgrade() {
                               .target = target.path};
   Step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image));
   const std::string from = state_.firmware();
-  auto fail = [&](const std::string& why) {
-    state_.set_last_upgrade(absl::StrCat("failed: ", why));
+  if (Install(location, image).has_value()) {
     state_.set_upgrade_pending(true);
-    Step(absl::StrCat("upgrade failed: ", why));
     ReportUpgrade(from, image, "failed");
     return false;
+  }
+  ReportUpgrade(from, image, "success");
+  return true;
+}
+
+std::optional<std::string> Phone::Install(const HttpLocation& location, const std::string& image) {
+  auto fail = [&](const std::string& why) {
+    state_.set_last_upgrade(absl::StrCat("failed: ", why));
+    Step(absl::StrCat("upgrade failed: ", why));
+    return why;
   };
   // Nothing older than Downgrade_Rev_Limit is ever installed.
   if (std::string limit = Parameter("Downgrade_Rev_Limit"); !limit.empty()) {
@@ -144,8 +152,7 @@ absl::StatusOr<bool> Phone::Upgrade() {
   state_.set_firmware(image);
   state_.set_last_upgrade("success");
   Step(absl::StrCat("rebooted into ", image));
-  ReportUpgrade(from, image, "success");
-  return true;
+  return std::nullopt;
 }
 
 }  // namespace onramp::agent

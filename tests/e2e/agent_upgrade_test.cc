@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -26,25 +25,16 @@ using ::onramp::testing::kPhoneModel;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-constexpr char kStart[] = "sip88xx.11-2-3MSR1-1.loads";
-constexpr char kMiddle[] = "sip88xx.11-3-1MPP-100.loads";
-constexpr char kTarget[] = "sip88xx.12-5-1MPP-100.loads";
+constexpr const char* kStart = ::onramp::testing::kHopStart;
+constexpr const char* kMiddle = ::onramp::testing::kHopMiddle;
+constexpr const char* kTarget = ::onramp::testing::kHopTarget;
 
 class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
  protected:
   void SetUp() override {
     GatewayFleetTest::SetUp();
     if (HasFatalFailure()) return;
-    for (const char* name : {kMiddle, kTarget}) Upload(name);
-    AddUpgradeEdge("11-0-0MPP-1", "11-2-9MSR9-999", "11-3-1MPP-100");
-    AddUpgradeEdge("11-3-0MPP-1", "11-9-9MSR9-999", "12-5-1MPP-100");
-    grpc::ClientContext context;
-    firmware::v1::Target target;
-    target.set_partner("acme");
-    target.set_model(kPhoneModel);
-    target.set_version("12-5-1MPP-100");
-    firmware::v1::Target stored;
-    ASSERT_TRUE(firmware_->SetTarget(&context, target, &stored).ok());
+    images_ = PlanTwoHopUpgrade(400 * 1024);
     // The partner's rule sends the phone's $SWVER; its reports go to the fleet.
     ClaimAndProfile(false, base_ + "/profile/$MA.xml?swver=$SWVER");
     grpc::ClientContext layer_context;
@@ -56,14 +46,6 @@ class AgentUpgradeTest : public ::onramp::testing::GatewayFleetTest {
     report->set_value(base_ + "/report/$MA.xml");
     profile::v1::Layer kept;
     ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &kept).ok());
-  }
-
-  void Upload(const std::string& name) {
-    std::string bytes(400 * 1024, '\0');
-    std::mt19937 random(static_cast<unsigned>(name.size()));
-    for (char& c : bytes) c = static_cast<char>(random());
-    images_[name] = bytes;
-    UploadImage(name, bytes);
   }
 
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
@@ -214,6 +215,28 @@ void GatewayFleetTest::UploadImage(const std::string& name, const std::string& b
   writer->WritesDone();
   grpc::Status status = writer->Finish();
   ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+std::map<std::string, std::string> GatewayFleetTest::PlanTwoHopUpgrade(size_t size) {
+  std::map<std::string, std::string> images;
+  for (const char* name : {kHopMiddle, kHopTarget}) {
+    std::string bytes(size, '\0');
+    std::mt19937 random(static_cast<unsigned>(std::string(name).size()));
+    for (char& c : bytes) c = static_cast<char>(random());
+    UploadImage(name, bytes);
+    images[name] = std::move(bytes);
+  }
+  AddUpgradeEdge("11-0-0MPP-1", "11-2-9MSR9-999", "11-3-1MPP-100");
+  AddUpgradeEdge("11-3-0MPP-1", "11-9-9MSR9-999", "12-5-1MPP-100");
+  grpc::ClientContext context;
+  firmware::v1::Target target;
+  target.set_partner("acme");
+  target.set_model(kPhoneModel);
+  target.set_version("12-5-1MPP-100");
+  firmware::v1::Target stored;
+  grpc::Status status = firmware_->SetTarget(&context, target, &stored);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return images;
 }
 
 void GatewayFleetTest::AddUpgradeEdge(const std::string& from_min, const std::string& from_max,

@@ -57,6 +57,11 @@ inline constexpr char kPhoneAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabb
 inline constexpr char kPhoneMac[] = "000e08aabbcc";
 inline constexpr char kPhoneModel[] = "CP-8851-3PCC";
 
+// A two-hop firmware plan for kPhoneModel (PlanTwoHopUpgrade).
+inline constexpr char kHopStart[] = "sip88xx.11-2-3MSR1-1.loads";
+inline constexpr char kHopMiddle[] = "sip88xx.11-3-1MPP-100.loads";
+inline constexpr char kHopTarget[] = "sip88xx.12-5-1MPP-100.loads";
+
 class GatewayFleetTest : public store::testing::DatabaseTest {
  protected:
   void SetUp() override;
@@ -107,6 +112,9 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
 
   // Registers `bytes` as image `name` for the fleet's phone model.
   void UploadImage(const std::string& name, const std::string& bytes);
+  // kHopStart -> kHopMiddle -> kHopTarget, acme's target: the two images
+  // (random bytes of `size`, returned by name), the edges and the target.
+  std::map<std::string, std::string> PlanTwoHopUpgrade(size_t size);
   // Phones of kPhoneModel on [from_min, from_max] may install `to` directly.
   void AddUpgradeEdge(const std::string& from_min, const std::string& from_max, const std::string& to);
 

@@ -233,7 +233,31 @@ struct BodyWriter {
   }
 };
 
+struct MethodNamer {
+  std::string operator()(const std::monostate&) const { return ""; }
+  std::string operator()(const Inform&) const { return "Inform"; }
+  std::string operator()(const InformResponse&) const { return "InformResponse"; }
+  std::string operator()(const GetParameterValues&) const { return "GetParameterValues"; }
+  std::string operator()(const GetParameterValuesResponse&) const { return "GetParameterValuesResponse"; }
+  std::string operator()(const SetParameterValues&) const { return "SetParameterValues"; }
+  std::string operator()(const SetParameterValuesResponse&) const { return "SetParameterValuesResponse"; }
+  std::string operator()(const Download&) const { return "Download"; }
+  std::string operator()(const DownloadResponse&) const { return "DownloadResponse"; }
+  std::string operator()(const TransferComplete&) const { return "TransferComplete"; }
+  std::string operator()(const TransferCompleteResponse&) const { return "TransferCompleteResponse"; }
+  std::string operator()(const GetRPCMethods&) const { return "GetRPCMethods"; }
+  std::string operator()(const GetRPCMethodsResponse&) const { return "GetRPCMethodsResponse"; }
+  std::string operator()(const Reboot&) const { return "Reboot"; }
+  std::string operator()(const RebootResponse&) const { return "RebootResponse"; }
+  std::string operator()(const FactoryReset&) const { return "FactoryReset"; }
+  std::string operator()(const FactoryResetResponse&) const { return "FactoryResetResponse"; }
+  std::string operator()(const Fault& fault) const { return absl::StrCat("Fault ", fault.code); }
+  std::string operator()(const Rpc& rpc) const { return rpc.name; }
+};
+
 }  // namespace
+
+std::string MethodOf(const Envelope& envelope) { return std::visit(MethodNamer{}, envelope.body); }
 
 std::string_view NamespaceOf(Version version) {
   switch (version) {

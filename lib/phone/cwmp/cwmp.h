@@ -148,6 +148,10 @@ struct Envelope {
       body;
 };
 
+// The RPC's name ("Inform", "DownloadResponse", "Fault", ...; "" for an
+// empty envelope), for logs.
+std::string MethodOf(const Envelope& envelope);
+
 inline constexpr size_t kMaxEnvelope = 256 * 1024;
 
 // INVALID_ARGUMENT, naming what is wrong, for what is not a CWMP envelope;

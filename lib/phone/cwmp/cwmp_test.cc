@@ -120,6 +120,9 @@ TEST(CwmpTest, MethodListsRebootsAndFactoryResetsReadBack) {
   ASSERT_TRUE(read.ok());
   EXPECT_THAT(std::get<GetRPCMethodsResponse>(read->body).methods, ::testing::ElementsAre("Inform", "TransferComplete"));
   EXPECT_TRUE(std::holds_alternative<GetRPCMethods>(Parse(Write({.body = GetRPCMethods{}}))->body));
+  EXPECT_EQ(MethodOf(*read), "GetRPCMethodsResponse");
+  EXPECT_EQ(MethodOf({.body = Fault{.code = 9005}}), "Fault 9005");
+  EXPECT_EQ(MethodOf({.body = Rpc{"AddObject", ""}}), "AddObject");
   EXPECT_EQ(std::get<Reboot>(Parse(Write({.body = Reboot{"task-7"}}))->body).command_key, "task-7");
   for (const Envelope& envelope : {Envelope{.body = RebootResponse{}}, Envelope{.body = FactoryReset{}},
                                    Envelope{.body = FactoryResetResponse{}}}) {

@@ -36,11 +36,14 @@ std::string Fill(std::string_view pattern, const std::string& index) {
                       strings::ToAbsl(pattern.substr(hole + kIndex.size())));
 }
 
-// Flat-profile element names: letters, digits and underscores, a letter first.
+// Flat-profile element names that are also TR-106 names: letters, digits,
+// underscores and hyphens ("Enable_TR-069"), a letter first; no dots, which
+// separate a path's parts.
 bool IsFlatName(std::string_view name) {
   return !name.empty() && name.size() <= 64 && absl::ascii_isalpha(static_cast<unsigned char>(name[0])) &&
-         std::all_of(name.begin(), name.end(),
-                     [](char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+         });
 }
 
 }  // namespace
@@ -48,6 +51,7 @@ bool IsFlatName(std::string_view name) {
 const std::vector<Entry>& Table() {
   static const std::vector<Entry>* const table = new std::vector<Entry>{
       // TR-181: how the phone reaches its ACS.
+      {"Enable_TR-069", "Device.ManagementServer.EnableCWMP"},
       {"ACS_URL", "Device.ManagementServer.URL"},
       {"ACS_Username", "Device.ManagementServer.Username"},
       {"ACS_Password", "Device.ManagementServer.Password"},
