@@ -6,7 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "device-agent/http_auth.h"
+#include "lib/http/auth/authorization.h"
 #include "device-agent/phone_files.h"
 #include "device-agent/state.h"
 #include "lib/phone/syslog/syslog.h"
@@ -119,7 +119,7 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   for (int sent = 0; response.ok() && response->status == 407 && !user.empty() && sent < 2; ++sent) {
     Step("proxy asked for credentials (407)");
     absl::StatusOr<std::string> answer =
-        Authorization(response->headers["proxy-authenticate"], ProxyMethod(request), ProxyTarget(request), user,
+        http_auth::Authorization(response->headers["proxy-authenticate"], ProxyMethod(request), ProxyTarget(request), user,
                       Parameter("HTTP_Proxy_Password"));
     if (!answer.ok()) {
       Step(absl::StrCat("proxy credentials: ", answer.status().message()));

@@ -2,7 +2,7 @@
 // with redirects and authentication, or TFTP), decrypted and applied.
 
 #include "absl/strings/str_cat.h"
-#include "device-agent/http_auth.h"
+#include "lib/http/auth/authorization.h"
 #include "device-agent/phone.h"
 #include "lib/phone/profile_crypto/aes128gcm.h"
 #include "lib/phone/profile_crypto/gzip.h"
@@ -114,7 +114,7 @@ absl::StatusOr<bool> Phone::Resync(const std::string& rule_text) {
     Step(absl::StrCat("resync: ", response->status, " from ", UrlOf(location)));
     // A challenge is answered with the rule's --uid/--pwd, twice at most.
     if (response->status == 401 && target.uid && credentials_sent < 2) {
-      absl::StatusOr<std::string> answer = Authorization(response->headers["www-authenticate"], request.method,
+      absl::StatusOr<std::string> answer = http_auth::Authorization(response->headers["www-authenticate"], request.method,
                                                          location.target, *target.uid, target.pwd.value_or(""));
       if (answer.ok()) {
         authorization = *answer;

@@ -27,7 +27,7 @@ class DeviceKeys {
   // A new key the phone is handed, and the cipher it is for.
   absl::StatusOr<HeldKey> Deliver(const std::string& mac);
 
-  // Also seals the HTTP Digest nonces (services/profile-render/http_auth.h).
+  // Also seals the HTTP Digest nonces (lib/http/auth/digest_check.h).
   const profile_crypto::Sealer& sealer() const { return sealer_; }
 
  private:

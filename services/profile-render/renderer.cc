@@ -8,7 +8,7 @@
 #include "lib/phone/firmware_version/firmware_version.h"
 #include "lib/phone/flat_profile/flat_profile.h"
 #include "lib/phone/identity/mac_address.h"
-#include "services/profile-render/http_auth.h"
+#include "lib/http/auth/digest_check.h"
 
 namespace onramp::profile {
 namespace {
@@ -82,10 +82,10 @@ void Renderer::WrittenEverywhere() {
 std::vector<std::string> Renderer::Challenges(const DeviceContext& device, const Resync& resync) const {
   if (!device.http_auth) return {};
   absl::Time now = absl::Now();
-  AuthCheck check = CheckAuthorization(*device.http_auth, resync.authorization, resync.method, resync.request_uri,
+  http_auth::AuthCheck check = http_auth::CheckAuthorization(*device.http_auth, resync.authorization, resync.method, resync.request_uri,
                                        keys_.sealer(), now);
-  if (check == AuthCheck::kAccepted) return {};
-  return profile::Challenges(*device.http_auth, keys_.sealer(), now, check == AuthCheck::kStale);
+  if (check == http_auth::AuthCheck::kAccepted) return {};
+  return http_auth::Challenges(*device.http_auth, keys_.sealer(), now, check == http_auth::AuthCheck::kStale);
 }
 
 absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Resync& resync) {

@@ -433,7 +433,7 @@ grpc::Status ProfileRenderServiceImpl::PutHttpAuth(grpc::ServerContext*, const v
     RETURN_IF_ERROR(store_.PutHttpAuth(request->partner(),
                                        {.realm = request->realm(),
                                         .username = request->username(),
-                                        .ha1 = Ha1(request->username(), request->realm(), request->password())}));
+                                        .ha1 = http_auth::Ha1(request->username(), request->realm(), request->password())}));
     renderer_.WrittenEverywhere();
     response->set_partner(request->partner());
     response->set_realm(request->realm());

@@ -274,7 +274,7 @@ absl::Status PostgresProfileStore::PutModelParameters(const std::string& model,
   });
 }
 
-absl::Status PostgresProfileStore::PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) {
+absl::Status PostgresProfileStore::PutHttpAuth(const std::string& partner, const http_auth::HttpAuthSettings& settings) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     tx.exec_params(
         "INSERT INTO profile.http_auth (partner, realm, username, ha1) VALUES ($1, $2, $3, $4) "
@@ -315,7 +315,7 @@ absl::StatusOr<DeviceContext> PostgresProfileStore::Device(const std::string& ma
                              {rows[0][2].as<std::string>(), EncryptionFromText(rows[0][3].c_str()),
                               rows[0][4].as<bool>(), rows[0][12].as<bool>()}};
       if (!rows[0][5].is_null()) {
-        device->http_auth = HttpAuthSettings{.realm = rows[0][5].as<std::string>(),
+        device->http_auth = http_auth::HttpAuthSettings{.realm = rows[0][5].as<std::string>(),
                                              .username = rows[0][6].as<std::string>(),
                                              .ha1 = rows[0][7].as<std::string>()};
       }

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/kit/store/pool.h"
-#include "services/profile-render/http_auth.h"
+#include "lib/http/auth/digest_check.h"
 #include "services/profile-render/render.h"
 
 namespace onramp::profile {
@@ -57,7 +57,7 @@ struct DeviceContext {
   int64_t generation = 0;
   std::string partner;
   DeviceSettings settings;
-  std::optional<HttpAuthSettings> http_auth;  // the partner's, if it set one
+  std::optional<http_auth::HttpAuthSettings> http_auth;  // the partner's, if it set one
   std::optional<HeldKey> held_key;
 };
 
@@ -114,7 +114,7 @@ class ProfileStore {
                                           const std::vector<std::string>& names) = 0;
 
   // Both bump the generation: every replica's next render checks the new setting.
-  virtual absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) = 0;
+  virtual absl::Status PutHttpAuth(const std::string& partner, const http_auth::HttpAuthSettings& settings) = 0;
   // NOT_FOUND when the partner has none.
   virtual absl::Status DeleteHttpAuth(const std::string& partner) = 0;
 
@@ -184,7 +184,7 @@ class PostgresProfileStore final : public ProfileStore {
   absl::Status DeleteLayer(const LayerKey& ref, int64_t if_version) override;
   absl::StatusOr<int64_t> PutTemplate(const std::string& partner, const std::string& text) override;
   absl::Status PutModelParameters(const std::string& model, const std::vector<std::string>& names) override;
-  absl::Status PutHttpAuth(const std::string& partner, const HttpAuthSettings& settings) override;
+  absl::Status PutHttpAuth(const std::string& partner, const http_auth::HttpAuthSettings& settings) override;
   absl::Status DeleteHttpAuth(const std::string& partner) override;
   absl::StatusOr<int64_t> Generation() override;
   absl::StatusOr<DeviceContext> Device(const std::string& mac, const std::string& owner = "") override;

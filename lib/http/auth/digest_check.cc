@@ -1,4 +1,4 @@
-#include "services/profile-render/http_auth.h"
+#include "lib/http/auth/digest_check.h"
 
 #include <openssl/crypto.h>
 
@@ -13,7 +13,7 @@
 #include "lib/base/digest/digest.h"
 #include "lib/http/auth/auth_params.h"
 
-namespace onramp::profile {
+namespace onramp::http_auth {
 namespace {
 
 constexpr absl::string_view kNoncePurpose = "digest-nonce ";
@@ -55,7 +55,7 @@ AuthCheck CheckBasic(const HttpAuthSettings& settings, std::string_view credenti
 
 AuthCheck CheckDigest(const HttpAuthSettings& settings, std::string_view text, std::string_view method,
                       std::string_view uri, const profile_crypto::Sealer& sealer, absl::Time now) {
-  std::map<std::string, std::string> p = http_auth::ParseAuthParams(text);
+  std::map<std::string, std::string> p = ParseAuthParams(text);
   if (p["username"] != settings.username || p["realm"] != settings.realm || p["uri"] != uri) return AuthCheck::kRefused;
   if (!p["algorithm"].empty() && !absl::EqualsIgnoreCase(p["algorithm"], "MD5")) return AuthCheck::kRefused;
   std::string ha2 = digest::Md5Hex(absl::StrCat(std::string(method), ":", std::string(uri)));
@@ -100,4 +100,4 @@ std::vector<std::string> Challenges(const HttpAuthSettings& settings, const prof
           absl::StrCat("Basic realm=\"", settings.realm, "\"")};
 }
 
-}  // namespace onramp::profile
+}  // namespace onramp::http_auth

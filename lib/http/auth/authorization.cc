@@ -1,4 +1,4 @@
-#include "device-agent/http_auth.h"
+#include "lib/http/auth/authorization.h"
 
 #include <openssl/rand.h>
 
@@ -12,7 +12,7 @@
 #include "lib/base/digest/digest.h"
 #include "lib/http/auth/auth_params.h"
 
-namespace onramp::agent {
+namespace onramp::http_auth {
 
 absl::StatusOr<std::string> Authorization(const std::string& challenges, const std::string& method,
                                           const std::string& uri, const std::string& user,
@@ -22,7 +22,7 @@ absl::StatusOr<std::string> Authorization(const std::string& challenges, const s
     challenge = absl::StripAsciiWhitespace(challenge);
     if (absl::StartsWithIgnoreCase(challenge, "Basic")) basic = true;
     if (!absl::StartsWithIgnoreCase(challenge, "Digest ")) continue;
-    std::map<std::string, std::string> p = http_auth::ParseAuthParams(std::string_view(challenge.data() + 7, challenge.size() - 7));
+    std::map<std::string, std::string> p = ParseAuthParams(std::string_view(challenge.data() + 7, challenge.size() - 7));
     if (!p["algorithm"].empty() && !absl::EqualsIgnoreCase(p["algorithm"], "MD5")) continue;
     unsigned char random[8];
     RAND_bytes(random, sizeof random);
@@ -42,4 +42,4 @@ absl::StatusOr<std::string> Authorization(const std::string& challenges, const s
   return absl::InvalidArgumentError("no Basic or Digest challenge");
 }
 
-}  // namespace onramp::agent
+}  // namespace onramp::http_auth

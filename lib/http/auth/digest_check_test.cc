@@ -1,12 +1,13 @@
-#include "services/profile-render/http_auth.h"
+#include "lib/http/auth/digest_check.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/base/digest/digest.h"
+#include "lib/http/auth/authorization.h"
 
-namespace onramp::profile {
+namespace onramp::http_auth {
 namespace {
 
 using ::testing::HasSubstr;
@@ -61,5 +62,19 @@ TEST_F(HttpAuthTest, DigestNeedsOurFreshNonceTheRightPasswordAndTheSameUri) {
   EXPECT_EQ(Challenges(settings_, sealer_, now_, false)[1], "Basic realm=\"acme phones\"");
 }
 
+TEST_F(HttpAuthTest, WhatOurClientAnswersToOurChallengesIsAccepted) {
+  std::string challenges = absl::StrCat(Challenges(settings_, sealer_, now_, false)[0], "\n",
+                                        Challenges(settings_, sealer_, now_, false)[1]);
+  absl::StatusOr<std::string> answer = Authorization(challenges, "GET", kUri, "phone", "pa55");
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_THAT(*answer, ::testing::StartsWith("Digest "));  // preferred over Basic
+  EXPECT_EQ(CheckAuthorization(settings_, *answer, "GET", kUri, sealer_, now_), AuthCheck::kAccepted);
+  answer = Authorization(challenges, "GET", kUri, "phone", "wrong");
+  EXPECT_EQ(CheckAuthorization(settings_, *answer, "GET", kUri, sealer_, now_), AuthCheck::kRefused);
+  answer = Authorization("Basic realm=\"acme phones\"", "GET", kUri, "phone", "pa55");
+  EXPECT_EQ(CheckAuthorization(settings_, *answer, "GET", kUri, sealer_, now_), AuthCheck::kAccepted);
+  EXPECT_FALSE(Authorization("Bearer realm=x", "GET", kUri, "phone", "pa55").ok());
+}
+
 }  // namespace
-}  // namespace onramp::profile
+}  // namespace onramp::http_auth

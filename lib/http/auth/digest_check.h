@@ -1,14 +1,15 @@
-#ifndef ONRAMP_SERVICES_PROFILE_RENDER_HTTP_AUTH_H_
-#define ONRAMP_SERVICES_PROFILE_RENDER_HTTP_AUTH_H_
+#ifndef ONRAMP_LIB_HTTP_AUTH_DIGEST_CHECK_H_
+#define ONRAMP_LIB_HTTP_AUTH_DIGEST_CHECK_H_
 
-// HTTP authentication a partner may put on its phones' profiles, checked
-// where the profile is rendered: Basic (RFC 7617) and Digest with MD5 and
-// qop=auth (RFC 7616), both of which the phones speak. One stored value,
+// The server's side of HTTP authentication: Basic (RFC 7617) and Digest
+// with MD5 and qop=auth (RFC 7616), both of which the phones speak; checked
+// where a partner's phones' profiles are rendered (profile-render) and by a
+// phone's connection-request listener (device-agent). One stored value,
 // HA1 = MD5(username:realm:password), checks both, so the password itself
-// is never kept.
+// need not be kept.
 //
 // Digest nonces are stateless: the time they were made, sealed with the
-// service's key, so any replica can check one and none has to remember it.
+// server's key, so any replica can check one and none has to remember it.
 // A nonce older than kNonceLifetime is stale (the client retries with the
 // fresh one in the new challenge, without asking the user again).
 
@@ -19,7 +20,7 @@
 #include "absl/time/time.h"
 #include "lib/phone/profile_crypto/sealer.h"
 
-namespace onramp::profile {
+namespace onramp::http_auth {
 
 struct HttpAuthSettings {
   std::string realm;
@@ -43,6 +44,6 @@ AuthCheck CheckAuthorization(const HttpAuthSettings& settings, std::string_view 
 std::vector<std::string> Challenges(const HttpAuthSettings& settings, const profile_crypto::Sealer& sealer,
                                     absl::Time now, bool stale);
 
-}  // namespace onramp::profile
+}  // namespace onramp::http_auth
 
-#endif  // ONRAMP_SERVICES_PROFILE_RENDER_HTTP_AUTH_H_
+#endif  // ONRAMP_LIB_HTTP_AUTH_DIGEST_CHECK_H_
