@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/base/digest/digest.h"
 #include "lib/base/random/random.h"
+#include "lib/kit/log/log.h"
 #include "lib/kit/server/request_id.h"
 #include "lib/kit/status/grpc_status.h"
 #include "lib/kit/status/status_macros.h"
@@ -15,6 +16,8 @@
 namespace onramp::acs {
 
 namespace {
+
+constexpr char kConnectionRequestUrlPath[] = "Device.ManagementServer.ConnectionRequestURL";
 
 void Answer(v1::ExchangeResponse* response, int status, std::string body = "") {
   response->set_http_status(status);
@@ -34,6 +37,92 @@ std::string UpgradeReportOf(const v1::SessionState& state, const TransferOutcome
 
 }  // namespace
 
+void AcsServiceImpl::Record(const std::string& mac, const std::string& kind, const std::string& detail,
+                            const std::string& request_id) {
+  device::v1::RecordEventsRequest events;
+  device::v1::RecordEventRequest& event = *events.add_events();
+  event.mutable_mac()->set_value(mac);
+  event.set_kind(kind);
+  event.set_detail(detail);
+  event.set_source("acs");
+  if (absl::Status status = devices_.RecordEvents(events, request_id).status(); !status.ok()) {
+    log::Warn("timeline event lost", {{"mac", mac}, {"kind", kind}, {"error", std::string(status.message())}});
+  }
+}
+
+absl::Status AcsServiceImpl::Open(const std::string& mac, const cwmp::Envelope& envelope,
+                                  const v1::ExchangeRequest& request, const std::string& request_id,
+                                  v1::ExchangeResponse* response) {
+  const cwmp::Inform& inform = std::get<cwmp::Inform>(envelope.body);
+  profile::v1::GetParametersRequest asked;
+  asked.mutable_device()->mutable_mac()->set_value(mac);
+  asked.mutable_device()->set_model(inform.device.product_class);
+  asked.mutable_device()->set_serial(inform.device.serial_number);
+  std::string connection_request_url;
+  for (const cwmp::ParameterValue& value : inform.parameters) {
+    if (value.name == kSoftwareVersionPath) asked.mutable_device()->set_firmware_version(value.value);
+    if (value.name == kConnectionRequestUrlPath) connection_request_url = value.value;
+  }
+  asked.set_source_address(request.source_address());
+  SessionInputs inputs;
+  absl::StatusOr<profile::v1::GetParametersResponse> profile = profiles_.GetParameters(asked, request_id);
+  if (!profile.ok() && profile.status().code() != absl::StatusCode::kNotFound) return profile.status();
+  if (profile.ok()) inputs.profile = *std::move(profile);
+  ASSIGN_OR_RETURN(inputs.tasks, tasks_.Open(mac));
+  if (!options_.connection_request_secret.empty()) {
+    inputs.connection_request = CredentialsFor(options_.connection_request_secret, mac);
+  }
+  if (!connection_request_url.empty()) {
+    RETURN_IF_ERROR(tasks_.PutPhone(mac, {connection_request_url, request.source_address()}));
+  }
+  auto [state, reply] = Start(mac, envelope, inputs);
+  ASSIGN_OR_RETURN(std::string id, random::Bytes(16));
+  std::string session = absl::BytesToHexString(id);
+  RETURN_IF_ERROR(sessions_.Put(session, state));
+  response->set_session(session);
+  Answer(response, reply.http_status, std::move(reply.body));
+  return absl::OkStatus();
+}
+
+absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionState& before, const Effects& effects,
+                                   const std::string& source_address, const std::string& request_id) {
+  if (effects.transfer) {
+    // Counted before the phone hears back: a lost answer makes it send the
+    // TransferComplete again, and a rollout counts each phone's outcome once.
+    profile::v1::ReportRequest report;
+    report.mutable_mac()->set_value(mac);
+    report.set_body(UpgradeReportOf(before, *effects.transfer));
+    report.set_source_address(source_address);
+    report.set_authenticated_channel(true);
+    report.set_model(before.model());
+    RETURN_IF_ERROR(profiles_.Report(report, request_id).status());
+  }
+  auto now = [] {
+    google::protobuf::Timestamp stamp;
+    int64_t micros = absl::ToUnixMicros(absl::Now());
+    stamp.set_seconds(micros / 1000000);
+    stamp.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+    return stamp;
+  };
+  if (effects.task_finished) {
+    v1::Task finished = *effects.task_finished;
+    *finished.mutable_update_time() = now();
+    RETURN_IF_ERROR(tasks_.Update(finished));
+    Record(mac, finished.state() == v1::TASK_STATE_DONE ? "task_done" : "task_failed", TaskSummary(finished),
+           request_id);
+  }
+  if (effects.task_sent) {
+    for (const v1::Task& task : before.tasks()) {
+      if (task.id() != *effects.task_sent) continue;
+      v1::Task sent = task;
+      sent.set_state(v1::TASK_STATE_SENT);
+      *sent.mutable_update_time() = now();
+      RETURN_IF_ERROR(tasks_.Update(sent));
+    }
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::ExchangeRequest* request,
                                       v1::ExchangeResponse* response) {
   auto run = [&]() -> absl::Status {
@@ -48,26 +137,8 @@ grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::Ex
       Answer(response, 400, std::string(envelope.status().message()));
       return absl::OkStatus();
     }
-    if (const auto* inform = std::get_if<cwmp::Inform>(&envelope->body)) {
-      profile::v1::GetParametersRequest asked;
-      asked.mutable_device()->mutable_mac()->set_value(mac);
-      asked.mutable_device()->set_model(inform->device.product_class);
-      asked.mutable_device()->set_serial(inform->device.serial_number);
-      for (const cwmp::ParameterValue& value : inform->parameters) {
-        if (value.name == kSoftwareVersionPath) asked.mutable_device()->set_firmware_version(value.value);
-      }
-      asked.set_source_address(request->source_address());
-      absl::StatusOr<profile::v1::GetParametersResponse> profile =
-          profiles_.GetParameters(asked, server::RequestIdOf(*context));
-      if (!profile.ok() && profile.status().code() != absl::StatusCode::kNotFound) return profile.status();
-      auto [state, reply] = Start(mac, *envelope, profile.ok() ? *profile : profile::v1::GetParametersResponse());
-      ASSIGN_OR_RETURN(std::string id, random::Bytes(16));
-      std::string session = absl::BytesToHexString(id);
-      RETURN_IF_ERROR(sessions_.Put(session, state));
-      response->set_session(session);
-      Answer(response, reply.http_status, std::move(reply.body));
-      return absl::OkStatus();
-    }
+    const std::string request_id = server::RequestIdOf(*context);
+    if (std::holds_alternative<cwmp::Inform>(envelope->body)) return Open(mac, *envelope, *request, request_id, response);
     absl::StatusOr<v1::SessionState> state = sessions_.Get(request->session());
     // A session is one phone's: another's cookie gets nothing.
     if (!state.ok() && state.status().code() != absl::StatusCode::kNotFound) return state.status();
@@ -86,18 +157,8 @@ grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::Ex
       Answer(response, 400, "no such CWMP session: start one with an Inform");
       return absl::OkStatus();
     }
-    auto [next, reply, transfer] = Continue(*state, *envelope);
-    if (transfer) {
-      // Counted before the phone hears back: a lost answer makes it send the
-      // TransferComplete again, and a rollout counts each phone's outcome once.
-      profile::v1::ReportRequest report;
-      report.mutable_mac()->set_value(mac);
-      report.set_body(UpgradeReportOf(*state, *transfer));
-      report.set_source_address(request->source_address());
-      report.set_authenticated_channel(true);
-      report.set_model(state->model());
-      RETURN_IF_ERROR(profiles_.Report(report, server::RequestIdOf(*context)).status());
-    }
+    auto [next, reply, effects] = Continue(*state, *envelope);
+    RETURN_IF_ERROR(Store(mac, *state, effects, request->source_address(), request_id));
     const bool ended = !next.has_value();
     v1::SessionState kept = ended ? *std::move(state) : *std::move(next);
     kept.set_ended(ended);

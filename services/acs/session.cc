@@ -1,6 +1,9 @@
 #include "services/acs/session.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "lib/base/digest/digest.h"
 #include "lib/base/strings/strings.h"
 #include "lib/kit/log/log.h"
 #include "lib/phone/firmware_version/firmware_version.h"
@@ -22,14 +25,44 @@ std::string Write(const v1::SessionState& state, std::string id,
 
 bool IsUpgradeParameter(const std::string& name) { return name == "Upgrade_Rule" || name == "Upgrade_Enable"; }
 
+bool IsConnectionRequestParameter(const std::string& name) {
+  return name == "Connection_Request_Username" || name == "Connection_Request_Password";
+}
+
 std::string NextId(v1::SessionState& state) {
   int id = state.next_id();
   state.set_next_id(id + 1);
   return "acs-" + std::to_string(id);
 }
 
-// The next request for the phone (parameters first, then firmware), or the
-// end of the session.
+// A task's request, as the phone is sent it.
+decltype(cwmp::Envelope::body) RequestOf(const v1::Task& task) {
+  switch (task.kind()) {
+    case v1::TASK_KIND_GET_PARAMETER_VALUES:
+      return cwmp::GetParameterValues{{task.names().begin(), task.names().end()}};
+    case v1::TASK_KIND_SET_PARAMETER_VALUES: {
+      cwmp::SetParameterValues set{.parameter_key = absl::StrCat("task-", task.id().substr(0, 27))};
+      for (const auto& [path, value] : task.values()) set.parameters.push_back({path, value, "xsd:string"});
+      // Sorted by path: the same task is the same request on any replica.
+      std::sort(set.parameters.begin(), set.parameters.end(),
+                [](const cwmp::ParameterValue& a, const cwmp::ParameterValue& b) { return a.name < b.name; });
+      return set;
+    }
+    case v1::TASK_KIND_REBOOT:
+      return cwmp::Reboot{absl::StrCat("task-", task.id().substr(0, 27))};
+    case v1::TASK_KIND_FACTORY_RESET:
+      return cwmp::FactoryReset{};
+    case v1::TASK_KIND_DOWNLOAD:
+      return cwmp::Download{.command_key = absl::StrCat("task-", task.id().substr(0, 27)),
+                            .file_type = task.file_type(),
+                            .url = task.url()};
+    default:
+      return std::monostate{};
+  }
+}
+
+// The next request for the phone (parameters first, then firmware, then
+// tasks), or the end of the session.
 Step Next(v1::SessionState state) {
   if (state.pending_size() > 0 && !state.sent()) {
     cwmp::SetParameterValues set{.parameter_key = state.parameter_key()};
@@ -37,7 +70,7 @@ Step Next(v1::SessionState state) {
     state.set_sent(true);
     std::string id = NextId(state);
     std::string body = Write(state, std::move(id), std::move(set));
-    return {std::move(state), Reply{200, std::move(body)}, std::nullopt};
+    return {std::move(state), Reply{200, std::move(body)}};
   }
   if (state.pending_size() == 0 && state.has_download() && !state.download_sent()) {
     cwmp::Download download{.command_key = state.download().command_key(),
@@ -47,9 +80,52 @@ Step Next(v1::SessionState state) {
     state.set_download_sent(true);
     std::string id = NextId(state);
     std::string body = Write(state, std::move(id), std::move(download));
-    return {std::move(state), Reply{200, std::move(body)}, std::nullopt};
+    return {std::move(state), Reply{200, std::move(body)}};
   }
-  return {std::nullopt, Reply{204, ""}, std::nullopt};
+  if (state.pending_size() == 0 && !state.has_download() && state.tasks_size() > 0 && state.task_in_flight().empty()) {
+    const v1::Task& task = state.tasks(0);
+    std::string task_id = task.id();
+    decltype(cwmp::Envelope::body) request = RequestOf(task);
+    state.set_task_in_flight(task_id);
+    std::string id = NextId(state);
+    std::string body = Write(state, std::move(id), std::move(request));
+    return {std::move(state), Reply{200, std::move(body)}, {.task_sent = std::move(task_id)}};
+  }
+  return {std::nullopt, Reply{204, ""}};
+}
+
+// The task in flight, finished by the phone's answer: done, with what it
+// read, or failed with its fault.
+v1::Task Finish(v1::SessionState& state, const cwmp::Envelope& answer) {
+  v1::Task task = state.tasks(0);
+  state.mutable_tasks()->erase(state.mutable_tasks()->begin());
+  state.clear_task_in_flight();
+  if (const auto* fault = std::get_if<cwmp::Fault>(&answer.body)) {
+    task.set_state(v1::TASK_STATE_FAILED);
+    task.set_fault_code(fault->code);
+    std::string message = fault->message;
+    for (const cwmp::Fault::ParameterFault& each : fault->parameter_faults) {
+      absl::StrAppend(&message, message.empty() ? "" : "; ", each.name, ": ", each.code, " ", each.message);
+    }
+    task.set_fault_string(std::move(message));
+    return task;
+  }
+  task.set_state(v1::TASK_STATE_DONE);
+  if (const auto* values = std::get_if<cwmp::GetParameterValuesResponse>(&answer.body)) {
+    for (const cwmp::ParameterValue& value : values->parameters) (*task.mutable_result())[value.name] = value.value;
+  }
+  return task;
+}
+
+// Whether a phone's message answers the ACS's request in flight (any
+// response, or a fault), as opposed to a request of its own.
+bool IsAnswer(const cwmp::Envelope& message) {
+  return std::holds_alternative<cwmp::Fault>(message.body) ||
+         std::holds_alternative<cwmp::SetParameterValuesResponse>(message.body) ||
+         std::holds_alternative<cwmp::GetParameterValuesResponse>(message.body) ||
+         std::holds_alternative<cwmp::DownloadResponse>(message.body) ||
+         std::holds_alternative<cwmp::RebootResponse>(message.body) ||
+         std::holds_alternative<cwmp::FactoryResetResponse>(message.body);
 }
 
 // The Download for the profile's Upgrade_Rule, as the phone would read the
@@ -95,8 +171,28 @@ std::optional<v1::Download> DownloadOf(const std::string& mac, const cwmp::Infor
 
 }  // namespace
 
+std::string TaskSummary(const v1::Task& task) {
+  std::string kind(v1::TaskKind_Name(task.kind()));
+  kind = kind.substr(std::string("TASK_KIND_").size());
+  switch (task.state()) {
+    case v1::TASK_STATE_FAILED:
+      return absl::StrCat(kind, " ", task.id(), ": fault ", task.fault_code(), " ", task.fault_string());
+    case v1::TASK_STATE_DONE:
+      if (task.kind() == v1::TASK_KIND_GET_PARAMETER_VALUES) {
+        return absl::StrCat(kind, " ", task.id(), ": ", task.result_size(), " values");
+      }
+      return absl::StrCat(kind, " ", task.id(), ": done");
+    default:
+      return absl::StrCat(kind, " ", task.id(), ": queued");
+  }
+}
+
+std::string ParameterKeyOf(const std::string& etag, const ConnectionRequestCredentials& credentials) {
+  return digest::Sha256Hex(absl::StrCat(etag, "\n", credentials.username, "\n", credentials.password), 16);
+}
+
 std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Envelope& inform,
-                                         const profile::v1::GetParametersResponse& profile) {
+                                         const SessionInputs& inputs) {
   v1::SessionState state;
   state.set_mac(mac);
   state.set_cwmp_version(static_cast<int>(inform.version));
@@ -112,36 +208,45 @@ std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Env
   }
   state.set_software_version(software_version);
   if (body != nullptr) state.set_model(body->device.product_class);
-  if (reported_key != profile.etag()) {
-    state.set_parameter_key(profile.etag());
-    for (const profile::v1::Parameter& parameter : profile.parameters()) {
-      // Over TR-069 the upgrade is the ACS's Download, not the phone's rule.
-      if (IsUpgradeParameter(parameter.name())) continue;
+  const std::string parameter_key = ParameterKeyOf(inputs.profile.etag(), inputs.connection_request);
+  if (reported_key != parameter_key) {
+    state.set_parameter_key(parameter_key);
+    auto add = [&state](std::string path, std::string value) {
+      v1::SetValue* set = state.add_pending();
+      set->set_name(std::move(path));
+      set->set_value(std::move(value));
+      set->set_type("xsd:string");
+    };
+    for (const profile::v1::Parameter& parameter : inputs.profile.parameters()) {
+      // Over TR-069 the upgrade is the ACS's Download, not the phone's
+      // rule; the connection-request credentials are the ACS's own.
+      if (IsUpgradeParameter(parameter.name()) || IsConnectionRequestParameter(parameter.name())) continue;
       std::optional<std::string> path = tr069::PathOf(parameter.name());
-      if (!path) continue;
-      v1::SetValue* value = state.add_pending();
-      value->set_name(*path);
-      value->set_value(parameter.value());
-      value->set_type("xsd:string");
+      if (path) add(*std::move(path), parameter.value());
+    }
+    if (!inputs.connection_request.username.empty()) {
+      add("Device.ManagementServer.ConnectionRequestUsername", inputs.connection_request.username);
+      add("Device.ManagementServer.ConnectionRequestPassword", inputs.connection_request.password);
     }
   }
   if (body != nullptr) {
-    if (std::optional<v1::Download> download = DownloadOf(mac, *body, software_version, profile)) {
+    if (std::optional<v1::Download> download = DownloadOf(mac, *body, software_version, inputs.profile)) {
       *state.mutable_download() = *std::move(download);
     }
   }
+  for (const v1::Task& task : inputs.tasks) *state.add_tasks() = task;
   Reply reply{200, Write(state, inform.id, cwmp::InformResponse{.max_envelopes = 1})};
   return {std::move(state), std::move(reply)};
 }
 
 Step Continue(v1::SessionState state, const cwmp::Envelope& message) {
-  if (std::holds_alternative<cwmp::SetParameterValuesResponse>(message.body)) {
-    state.clear_pending();
-    state.set_sent(false);
-  } else if (std::holds_alternative<cwmp::DownloadResponse>(message.body)) {
-    state.clear_download();
-    state.set_download_sent(false);
-  } else if (const auto* fault = std::get_if<cwmp::Fault>(&message.body)) {
+  if (IsAnswer(message) && !state.task_in_flight().empty()) {
+    v1::Task finished = Finish(state, message);
+    Step next = Next(std::move(state));
+    next.effects.task_finished = std::move(finished);
+    return next;
+  }
+  if (const auto* fault = std::get_if<cwmp::Fault>(&message.body)) {
     // The phone refused the request in flight: it stays as it is until its
     // next session, which asks again.
     log::Warn("phone answered with a CWMP fault",
@@ -153,21 +258,27 @@ Step Continue(v1::SessionState state, const cwmp::Envelope& message) {
       state.clear_download();
       state.set_download_sent(false);
     }
+  } else if (std::holds_alternative<cwmp::SetParameterValuesResponse>(message.body)) {
+    state.clear_pending();
+    state.set_sent(false);
+  } else if (std::holds_alternative<cwmp::DownloadResponse>(message.body)) {
+    state.clear_download();
+    state.set_download_sent(false);
   } else if (const auto* complete = std::get_if<cwmp::TransferComplete>(&message.body)) {
     // The phone's request: answered at once, and counted by the caller.
     TransferOutcome outcome{.success = complete->fault_code == 0, .from_version = complete->command_key};
     if (!outcome.success) outcome.detail = absl::StrCat(complete->fault_code, " ", complete->fault_string);
     std::string body = Write(state, message.id, cwmp::TransferCompleteResponse{});
-    return {std::move(state), Reply{200, std::move(body)}, std::move(outcome)};
+    return {std::move(state), Reply{200, std::move(body)}, {.transfer = std::move(outcome)}};
   } else if (std::holds_alternative<cwmp::GetRPCMethods>(message.body)) {
     // What a CPE may ask of an ACS (TR-069 A.3.1).
     std::string body = Write(state, message.id,
                              cwmp::GetRPCMethodsResponse{{"Inform", "GetRPCMethods", "TransferComplete"}});
-    return {std::move(state), Reply{200, std::move(body)}, std::nullopt};
+    return {std::move(state), Reply{200, std::move(body)}};
   } else if (!std::holds_alternative<std::monostate>(message.body)) {
     // A request of the phone's the ACS does not serve: 8000, method not supported.
     std::string body = Write(state, message.id, cwmp::Fault{.code = 8000, .message = "method not supported"});
-    return {std::move(state), Reply{200, std::move(body)}, std::nullopt};
+    return {std::move(state), Reply{200, std::move(body)}};
   }
   return Next(std::move(state));
 }

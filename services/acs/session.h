@@ -3,20 +3,22 @@
 
 // What the ACS says in a CWMP session, decided without I/O. A session
 // opens with the phone's Inform: the ACS answers InformResponse and, when
-// the ParameterKey the phone reports is not its profile's ETag, queues the
-// profile as one SetParameterValues (TR-069 paths from lib/phone/tr069,
-// ParameterKey = the ETag, so an unchanged phone costs one Inform). The
-// phone's empty POST gets the queued request, or 204 to end the session;
-// its SetParameterValuesResponse (or a Fault) is taken and the session
-// goes on the same way. When the profile holds an Upgrade_Rule (the next
-// hop of the phone's firmware plan), a Download of that image follows the
-// parameters; the phone says how it went in a TransferComplete of a later
+// the ParameterKey the phone reports is not the one of its profile (with
+// the connection-request credentials the ACS gives it), queues the profile
+// as one SetParameterValues (TR-069 paths from lib/phone/tr069), so an
+// unchanged phone costs one Inform. The phone's empty POST gets the first
+// queued request, or 204 to end the session; each response (or Fault) is
+// taken and the session goes on the same way. In order: the profile; when
+// the profile holds an Upgrade_Rule (the next hop of the phone's firmware
+// plan), a Download of that image; then partners' tasks, one request each.
+// The phone says how a Download went in a TransferComplete of a later
 // session, which the caller counts as the phone's upgrade report. The state
 // between messages is a SessionState, kept by the caller.
 
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/phone/cwmp/cwmp.h"
@@ -34,6 +36,27 @@ struct Reply {
   std::string body;  // CWMP XML, or empty
 };
 
+// The credentials a phone's connection-request listener takes (set on it
+// with its profile); empty: none given.
+struct ConnectionRequestCredentials {
+  std::string username;
+  std::string password;
+};
+
+// What the ACS knows of the phone when its Inform arrives.
+struct SessionInputs {
+  // Its profile now (merged parameters and ETag).
+  profile::v1::GetParametersResponse profile;
+  // Partners' tasks still to run, in order (queued, or sent in a session
+  // that died).
+  std::vector<v1::Task> tasks;
+  ConnectionRequestCredentials connection_request;
+};
+
+// The ParameterKey of a profile and the credentials given with it: at most
+// 32 characters (TR-069's bound), changing when either does.
+std::string ParameterKeyOf(const std::string& etag, const ConnectionRequestCredentials& credentials);
+
 // What the phone said of a Download (TransferComplete).
 struct TransferOutcome {
   bool success = false;
@@ -41,18 +64,28 @@ struct TransferOutcome {
   std::string detail;        // the fault, on failure
 };
 
+// What the caller stores after a message, besides the session's state.
+struct Effects {
+  std::optional<TransferOutcome> transfer;  // count it as an upgrade report
+  std::optional<std::string> task_sent;     // the reply carries this task's request
+  std::optional<v1::Task> task_finished;    // answered: its state, result or fault set
+};
+
 // A later message's reply; `state` is the state to keep (nullopt: the
 // session is over).
 struct Step {
   std::optional<v1::SessionState> state;
   Reply reply;
-  std::optional<TransferOutcome> transfer;
+  Effects effects;
 };
 
-// The Inform's reply and the session's state. `profile` is the phone's
-// profile now (its merged parameters and ETag).
+// What a task says on the phone's timeline ("REBOOT <id>: done",
+// "GET_PARAMETER_VALUES <id>: 3 values", "... fault 9005 ...").
+std::string TaskSummary(const v1::Task& task);
+
+// The Inform's reply and the session's state.
 std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Envelope& inform,
-                                         const profile::v1::GetParametersResponse& profile);
+                                         const SessionInputs& inputs);
 
 Step Continue(v1::SessionState state, const cwmp::Envelope& message);
 

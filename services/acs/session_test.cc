@@ -3,6 +3,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
+#include <map>
+
 namespace onramp::acs {
 namespace {
 
@@ -40,7 +42,7 @@ Rpc Sent(const Reply& reply) {
 }
 
 TEST(SessionTest, APhoneBehindItsProfileIsSentItInOneSetParameterValues) {
-  auto [state, informed] = Start("000e08aabbcc", Inform("\"old\""), Profile());
+  auto [state, informed] = Start("000e08aabbcc", Inform("\"old\""), {.profile = Profile()});
   EXPECT_EQ(informed.http_status, 200);
   absl::StatusOr<cwmp::Envelope> response = cwmp::Parse(informed.body);
   ASSERT_TRUE(response.ok());
@@ -51,7 +53,8 @@ TEST(SessionTest, APhoneBehindItsProfileIsSentItInOneSetParameterValues) {
   auto [after_empty, request, no_transfer] = Continue(state, cwmp::Envelope{});
   ASSERT_TRUE(after_empty.has_value());
   cwmp::SetParameterValues values = Sent<cwmp::SetParameterValues>(request);
-  EXPECT_EQ(values.parameter_key, "\"e1\"");
+  EXPECT_EQ(values.parameter_key, ParameterKeyOf("\"e1\"", {}));
+  EXPECT_LE(values.parameter_key.size(), 32u);  // TR-069's string(32)
   ASSERT_EQ(values.parameters.size(), 2u);
   EXPECT_EQ(values.parameters[0].name, "Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer");
   EXPECT_EQ(values.parameters[1].name, "Device.X_ONRAMP_Profile.Resync_Periodic");
@@ -63,7 +66,7 @@ TEST(SessionTest, APhoneBehindItsProfileIsSentItInOneSetParameterValues) {
 }
 
 TEST(SessionTest, APhoneAtItsProfilesEtagCostsOneInform) {
-  auto [state, informed] = Start("000e08aabbcc", Inform("\"e1\""), Profile());
+  auto [state, informed] = Start("000e08aabbcc", Inform(ParameterKeyOf("\"e1\"", {})), {.profile = Profile()});
   EXPECT_EQ(state.pending_size(), 0);
   auto [done, end, transfer] = Continue(state, cwmp::Envelope{});
   EXPECT_FALSE(done.has_value());
@@ -71,7 +74,7 @@ TEST(SessionTest, APhoneAtItsProfilesEtagCostsOneInform) {
 }
 
 TEST(SessionTest, AFaultEndsTheRequestAndARequestOfThePhonesIsRefused) {
-  auto [state, informed] = Start("000e08aabbcc", Inform(""), Profile());
+  auto [state, informed] = Start("000e08aabbcc", Inform(""), {.profile = Profile()});
   auto [sent, request, no_transfer] = Continue(state, cwmp::Envelope{});
   auto [after_fault, end, transfer] =
       Continue(*sent, {.body = cwmp::Fault{.code = 9007, .message = "Invalid value"}});
@@ -90,7 +93,7 @@ TEST(SessionTest, TheUpgradeRulesImageFollowsTheParametersAsADownload) {
   profile::v1::GetParametersResponse profile = Profile();
   Add(profile, "Upgrade_Enable", "Yes");
   Add(profile, "Upgrade_Rule", "https://gw.example.com/firmware/sip88xx.12-0-1MPP0001-245.loads");
-  auto [state, informed] = Start("000e08aabbcc", Inform("\"old\"", "sip88xx.11-2-3MSR1-1"), profile);
+  auto [state, informed] = Start("000e08aabbcc", Inform("\"old\"", "sip88xx.11-2-3MSR1-1"), {.profile = profile});
   // Upgrade_Rule is not a parameter over TR-069: the Download is.
   auto [parameters_sent, parameters, t1] = Continue(state, cwmp::Envelope{});
   for (const cwmp::ParameterValue& value : Sent<cwmp::SetParameterValues>(parameters).parameters) {
@@ -111,33 +114,97 @@ TEST(SessionTest, AnUpgradeRulesConditionIsReadAsThePhoneWould) {
   profile::v1::GetParametersResponse profile = Profile();
   Add(profile, "Upgrade_Rule",
       "($SWVER lt sip88xx.12-0-1MPP0001-245)? http://fw.example.com:8080/$PN/new.loads");
-  auto [behind, r1] = Start("000e08aabbcc", Inform("\"e1\"", "sip88xx.11-2-3MSR1-1"), profile);
+  const std::string current_key = ParameterKeyOf("\"e1\"", {});
+  auto [behind, r1] = Start("000e08aabbcc", Inform(current_key, "sip88xx.11-2-3MSR1-1"), {.profile = profile});
   ASSERT_TRUE(behind.has_download());
   EXPECT_EQ(behind.download().url(), "http://fw.example.com:8080/CP-8851-3PCC/new.loads");
-  auto [current, r2] = Start("000e08aabbcc", Inform("\"e1\"", "sip88xx.12-0-1MPP0001-245"), profile);
+  auto [current, r2] = Start("000e08aabbcc", Inform(current_key, "sip88xx.12-0-1MPP0001-245"), {.profile = profile});
   EXPECT_FALSE(current.has_download());
   Add(profile, "Upgrade_Enable", "No");
-  auto [disabled, r3] = Start("000e08aabbcc", Inform("\"e1\"", "sip88xx.11-2-3MSR1-1"), profile);
+  auto [disabled, r3] = Start("000e08aabbcc", Inform(current_key, "sip88xx.11-2-3MSR1-1"), {.profile = profile});
   EXPECT_FALSE(disabled.has_download());
 }
 
 TEST(SessionTest, ATransferCompleteIsAnsweredAndItsOutcomeHandedBack) {
-  auto [state, informed] = Start("000e08aabbcc", Inform("\"e1\""), Profile());
+  auto [state, informed] = Start("000e08aabbcc", Inform(ParameterKeyOf("\"e1\"", {})), {.profile = Profile()});
   auto [kept, answer, transfer] =
       Continue(state, {.id = "c1", .body = cwmp::TransferComplete{.command_key = "11-2-3MSR1-1"}});
   ASSERT_TRUE(kept.has_value());  // the phone's empty POST comes next
   EXPECT_TRUE(std::holds_alternative<cwmp::TransferCompleteResponse>(cwmp::Parse(answer.body)->body));
   EXPECT_EQ(cwmp::Parse(answer.body)->id, "c1");
-  ASSERT_TRUE(transfer.has_value());
-  EXPECT_TRUE(transfer->success);
-  EXPECT_EQ(transfer->from_version, "11-2-3MSR1-1");
+  ASSERT_TRUE(transfer.transfer.has_value());
+  EXPECT_TRUE(transfer.transfer->success);
+  EXPECT_EQ(transfer.transfer->from_version, "11-2-3MSR1-1");
 
   auto [still, answer2, failed] = Continue(
       *kept, {.body = cwmp::TransferComplete{.command_key = "11-2-3MSR1-1", .fault_code = 9010,
                                              .fault_string = "download failed"}});
-  ASSERT_TRUE(failed.has_value());
-  EXPECT_FALSE(failed->success);
-  EXPECT_EQ(failed->detail, "9010 download failed");
+  ASSERT_TRUE(failed.transfer.has_value());
+  EXPECT_FALSE(failed.transfer->success);
+  EXPECT_EQ(failed.transfer->detail, "9010 download failed");
+}
+
+TEST(SessionTest, TheConnectionRequestCredentialsGoWithTheProfileAndChangeItsKey) {
+  const ConnectionRequestCredentials credentials{"000e08aabbcc", "cr-secret"};
+  profile::v1::GetParametersResponse profile = Profile();
+  Add(profile, "Connection_Request_Password", "the partner's, not used");
+  // A phone at its profile's ETag but without these credentials gets them.
+  auto [state, informed] =
+      Start("000e08aabbcc", Inform(ParameterKeyOf("\"e1\"", {})), {.profile = profile, .connection_request = credentials});
+  auto [sent, request, t1] = Continue(state, cwmp::Envelope{});
+  cwmp::SetParameterValues set = Sent<cwmp::SetParameterValues>(request);
+  std::map<std::string, std::string> by_path;
+  for (const cwmp::ParameterValue& value : set.parameters) by_path[value.name] = value.value;
+  EXPECT_EQ(by_path["Device.ManagementServer.ConnectionRequestUsername"], "000e08aabbcc");
+  EXPECT_EQ(by_path["Device.ManagementServer.ConnectionRequestPassword"], "cr-secret");
+  EXPECT_EQ(set.parameter_key, ParameterKeyOf("\"e1\"", credentials));
+  EXPECT_NE(set.parameter_key, ParameterKeyOf("\"e1\"", {credentials.username, "rotated"}));
+}
+
+v1::Task MakeTask(const std::string& id, v1::TaskKind kind) {
+  v1::Task task;
+  task.set_id(id);
+  task.set_kind(kind);
+  return task;
+}
+
+TEST(SessionTest, TasksRunAfterTheProfileOneRequestEachWithTheirOutcomes) {
+  v1::Task get = MakeTask("11111111-aaaa", v1::TASK_KIND_GET_PARAMETER_VALUES);
+  get.add_names("Device.DeviceInfo.");
+  v1::Task set = MakeTask("22222222-bbbb", v1::TASK_KIND_SET_PARAMETER_VALUES);
+  (*set.mutable_values())["Device.X_ONRAMP_Profile.Resync_Periodic"] = "60";
+  v1::Task reboot = MakeTask("33333333-cccc", v1::TASK_KIND_REBOOT);
+  auto [state, informed] = Start("000e08aabbcc", Inform("\"old\""), {.profile = Profile(), .tasks = {get, set, reboot}});
+
+  auto [s1, profile_request, t1] = Continue(state, cwmp::Envelope{});
+  Sent<cwmp::SetParameterValues>(profile_request);  // the profile first
+  Step s2 = Continue(*s1, {.body = cwmp::SetParameterValuesResponse{}});
+  EXPECT_EQ(s2.effects.task_sent, "11111111-aaaa");
+  EXPECT_THAT(Sent<cwmp::GetParameterValues>(s2.reply).names, ::testing::ElementsAre("Device.DeviceInfo."));
+
+  Step s3 = Continue(*s2.state, {.body = cwmp::GetParameterValuesResponse{{{"Device.DeviceInfo.SerialNumber", "FCH1"}}}});
+  ASSERT_TRUE(s3.effects.task_finished.has_value());
+  EXPECT_EQ(s3.effects.task_finished->state(), v1::TASK_STATE_DONE);
+  EXPECT_EQ(s3.effects.task_finished->result().at("Device.DeviceInfo.SerialNumber"), "FCH1");
+  EXPECT_EQ(s3.effects.task_sent, "22222222-bbbb");
+  cwmp::SetParameterValues task_set = Sent<cwmp::SetParameterValues>(s3.reply);
+  EXPECT_EQ(task_set.parameters.at(0).value, "60");
+
+  Step s4 = Continue(*s3.state, {.body = cwmp::Fault{.code = 9003,
+                                                     .message = "Invalid arguments",
+                                                     .parameter_faults = {{"Device.X_ONRAMP_Profile.Resync_Periodic",
+                                                                           9007, "Invalid parameter value"}}}});
+  ASSERT_TRUE(s4.effects.task_finished.has_value());
+  EXPECT_EQ(s4.effects.task_finished->state(), v1::TASK_STATE_FAILED);
+  EXPECT_EQ(s4.effects.task_finished->fault_code(), 9003);
+  EXPECT_THAT(s4.effects.task_finished->fault_string(), HasSubstr("9007 Invalid parameter value"));
+  EXPECT_EQ(Sent<cwmp::Reboot>(s4.reply).command_key, "task-33333333-cccc");
+
+  Step s5 = Continue(*s4.state, {.body = cwmp::RebootResponse{}});
+  EXPECT_EQ(s5.effects.task_finished->id(), "33333333-cccc");
+  EXPECT_EQ(s5.effects.task_finished->state(), v1::TASK_STATE_DONE);
+  EXPECT_FALSE(s5.state.has_value());
+  EXPECT_EQ(s5.reply.http_status, 204);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "services/acs/wiring.h"
 
+#include "lib/kit/clients/device_activation_client.h"
 #include "lib/kit/clients/profile_render_client.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/server/periodic.h"
@@ -10,6 +11,7 @@
 #include "services/acs/migrations.h"
 #include "services/acs/service.h"
 #include "services/acs/store.h"
+#include "services/acs/task_store.h"
 
 namespace onramp::acs {
 
@@ -20,6 +22,11 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
   flags.RequiredString("profile_render_addr", &options->profile_render_addr,
                        "host:port of profile-render, whose profile the ACS sets on each phone.");
+  flags.RequiredString("device_activation_addr", &options->device_activation_addr,
+                       "host:port of device-activation: who owns a phone, and its timeline.");
+  flags.HexSecret("connection_request_secret", &options->connection_request_secret,
+                  "Secret: 32+ bytes in hex; each phone's connection-request password is derived from it and the "
+                  "phone's MAC (changing it gives every phone new ones at its next session).");
   flags.Duration("session_idle", &options->session_idle,
                  "How long a CWMP session a phone stopped answering is kept.");
 }
@@ -30,8 +37,12 @@ absl::Status Run(const Options& options) {
   RETURN_IF_ERROR(store::Migrate(*pool, "acs", Migrations()).status());
   auto registry = std::make_shared<prometheus::Registry>();
   PostgresSessionStore sessions(*pool);
+  PostgresTaskStore tasks(*pool);
   clients::ProfileRenderClient profiles(options.profile_render_addr, {.deadline = absl::Seconds(2)});
-  AcsServiceImpl service(sessions, profiles);
+  clients::DeviceActivationClient devices(options.device_activation_addr, {.deadline = absl::Seconds(2)});
+  HttpConnectionRequester requester;
+  AcsServiceImpl service(sessions, tasks, profiles, devices, requester,
+                         {.connection_request_secret = options.connection_request_secret});
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server, server::Server::Start(options.server, {&service}, registry));
   server::Periodic sweeper(options.session_idle, [&] {
     if (absl::StatusOr<int> expired = sessions.Expire(options.session_idle); !expired.ok()) {

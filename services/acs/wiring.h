@@ -17,6 +17,9 @@ struct Options {
   std::string database_url;
   int pool_size = 8;
   std::string profile_render_addr;
+  std::string device_activation_addr;
+  // Derives each phone's connection-request credentials.
+  std::string connection_request_secret;
   // A session a phone left (it went quiet) is forgotten after this.
   absl::Duration session_idle = absl::Minutes(5);
 };

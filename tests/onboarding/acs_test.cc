@@ -197,14 +197,16 @@ TEST_F(AcsTest, AnAnswerLostOnTheWayIsGivenAgainNotASecondStep) {
 // session: what it knows is in PostgreSQL alone.
 class AcsReplicasTest : public AcsTest {
  protected:
-  std::string StartAcs(const std::string& profile_address) override {
+  std::string StartAcs(const std::string& profile_address, const std::string& device_address) override {
     std::string target = "ipv4:";
     for (int i = 0; i < 3; ++i) {
       int port = ::onramp::testing::FreeLoopbackPort(SOCK_STREAM);
       absl::StatusOr<std::unique_ptr<::onramp::testing::Subprocess>> replica = ::onramp::testing::Subprocess::Start(
           {"services/acs/acs", "--host=127.0.0.1", absl::StrCat("--grpc_port=", port), "--metrics_host=127.0.0.1",
            "--metrics_port=0", "--log_level=debug", absl::StrCat("--database_url=", database().url()),
-           absl::StrCat("--profile_render_addr=", profile_address)});
+           absl::StrCat("--profile_render_addr=", profile_address),
+           absl::StrCat("--device_activation_addr=", device_address),
+           "--connection_request_secret=" + std::string(64, 'c')});
       if (!replica.ok()) {
         ADD_FAILURE() << replica.status();
         continue;

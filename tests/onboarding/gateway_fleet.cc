@@ -141,7 +141,7 @@ void GatewayFleetTest::SetUp() {
   codes_client_ = std::make_unique<clients::ActivationCodeClient>(code_address);
   // The TR-069 ACS, behind the gateway's /cwmp.
   EXPECT_TRUE(store::Migrate(pool(), "acs", acs::Migrations()).ok());
-  acs_client_ = std::make_unique<clients::AcsClient>(StartAcs(profile_address));
+  acs_client_ = std::make_unique<clients::AcsClient>(StartAcs(profile_address, device_address));
   revoked_ = gateway::RevocationsOf(*devices_client_, kRevocationPoll);
   routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
                                                    *firmware_client_, *revoked_, acs_client_.get());
@@ -175,9 +175,12 @@ void GatewayFleetTest::RequireHttpAuth() {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-std::string GatewayFleetTest::StartAcs(const std::string&) {
+std::string GatewayFleetTest::StartAcs(const std::string&, const std::string&) {
   acs_sessions_ = std::make_unique<acs::PostgresSessionStore>(pool());
-  acs_service_ = std::make_unique<acs::AcsServiceImpl>(*acs_sessions_, *profiles_client_);
+  acs_tasks_ = std::make_unique<acs::PostgresTaskStore>(pool());
+  acs_service_ = std::make_unique<acs::AcsServiceImpl>(*acs_sessions_, *acs_tasks_, *profiles_client_, *devices_client_,
+                                                       acs_requester_,
+                                                       acs::ServiceOptions{kConnectionRequestSecret});
   server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
                                 .drain_delay = absl::ZeroDuration()};
   acs_server_ = *server::Server::Start(options, {acs_service_.get()}, std::make_shared<prometheus::Registry>());

@@ -30,6 +30,7 @@
 #include "prometheus/registry.h"
 #include "services/acs/service.h"
 #include "services/acs/store.h"
+#include "services/acs/task_store.h"
 #include "services/activation-code/service.h"
 #include "services/device-activation/api_keys.h"
 #include "services/device-activation/service.h"
@@ -56,6 +57,8 @@ std::string Curl(const std::string& arguments);
 inline constexpr char kPhoneAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)'";
 inline constexpr char kPhoneMac[] = "000e08aabbcc";
 inline constexpr char kPhoneModel[] = "CP-8851-3PCC";
+// The ACS's --connection_request_secret in the fixture.
+inline constexpr char kConnectionRequestSecret[] = "connection-request-secret-of-the-test-fleet";
 
 // A two-hop firmware plan for kPhoneModel (PlanTwoHopUpgrade).
 inline constexpr char kHopStart[] = "sip88xx.11-2-3MSR1-1.loads";
@@ -70,7 +73,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // The gRPC target of the ACS the gateway's /cwmp calls. By default one
   // in-process replica; a test of replicas overrides it (e.g. processes
   // behind an "ipv4:a,b" target).
-  virtual std::string StartAcs(const std::string& profile_address);
+  virtual std::string StartAcs(const std::string& profile_address, const std::string& device_address);
 
   // Claims the phone for "acme" with a redirect to `profile_rule` and gives
   // it a device layer (Proxy_1_ = sip.acme.example, and with `with_secret`
@@ -159,6 +162,8 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::shared_ptr<prometheus::Registry> syslog_registry_;
   std::unique_ptr<gateway::SyslogIntake> syslog_;  // the fleet's syslog server (UDP, 127.0.0.1)
   std::unique_ptr<acs::PostgresSessionStore> acs_sessions_;
+  std::unique_ptr<acs::PostgresTaskStore> acs_tasks_;
+  acs::HttpConnectionRequester acs_requester_;
   std::unique_ptr<acs::AcsServiceImpl> acs_service_;
   std::unique_ptr<server::Server> acs_server_;
   std::unique_ptr<clients::AcsClient> acs_client_;

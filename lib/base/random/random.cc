@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
 namespace onramp::random {
 
 absl::StatusOr<std::string> Bytes(size_t bytes) {
@@ -10,6 +13,16 @@ absl::StatusOr<std::string> Bytes(size_t bytes) {
     return absl::InternalError("RAND_bytes failed");
   }
   return raw;
+}
+
+absl::StatusOr<std::string> Uuid() {
+  absl::StatusOr<std::string> raw = Bytes(16);
+  if (!raw.ok()) return raw.status();
+  (*raw)[6] = static_cast<char>((static_cast<unsigned char>((*raw)[6]) & 0x0f) | 0x40);  // version 4
+  (*raw)[8] = static_cast<char>((static_cast<unsigned char>((*raw)[8]) & 0x3f) | 0x80);  // variant 10
+  std::string hex = absl::BytesToHexString(*raw);
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-", hex.substr(12, 4), "-", hex.substr(16, 4), "-",
+                      hex.substr(20));
 }
 
 }  // namespace onramp::random

@@ -1,0 +1,144 @@
+// The ACS's task RPCs: a partner's requests for one of its phones, checked,
+// queued for the phone's next session and, when asked, with a connection
+// request so that session is now.
+
+#include "absl/strings/str_cat.h"
+#include "lib/base/random/random.h"
+#include "lib/http/client/http_url.h"
+#include "lib/kit/server/request_id.h"
+#include "lib/kit/status/error_detail.h"
+#include "lib/kit/status/grpc_status.h"
+#include "lib/kit/status/status_macros.h"
+#include "lib/kit/validation/fields.h"
+#include "services/acs/service.h"
+
+namespace onramp::acs {
+
+namespace {
+
+using status::InvalidField;
+using validation::Presence;
+
+constexpr int kMaxParameters = 64;
+constexpr size_t kMaxPath = 256;
+constexpr size_t kMaxValue = 2048;
+
+// The file types a phone takes from a partner (firmware follows the
+// partner's upgrade plan instead).
+constexpr char kConfigurationFile[] = "3 Vendor Configuration File";
+
+absl::Status CheckPath(const std::string& field, const std::string& path, bool partial_allowed) {
+  RETURN_IF_ERROR(validation::Text(field, path, kMaxPath));
+  if (!path.starts_with("Device.")) return InvalidField(field, absl::StrCat(field, " must start with \"Device.\""));
+  if (!partial_allowed && path.ends_with(".")) {
+    return InvalidField(field, absl::StrCat(field, " must name one parameter, not a partial path"));
+  }
+  return absl::OkStatus();
+}
+
+// The task's fields for its kind: what the phone will be sent.
+absl::Status CheckTask(const v1::Task& task) {
+  switch (task.kind()) {
+    case v1::TASK_KIND_GET_PARAMETER_VALUES:
+      if (task.names().empty() || task.names_size() > kMaxParameters) {
+        return InvalidField("task.names", absl::StrCat("task.names must hold 1 to ", kMaxParameters, " paths"));
+      }
+      for (int i = 0; i < task.names_size(); ++i) {
+        RETURN_IF_ERROR(CheckPath(absl::StrCat("task.names[", i, "]"), task.names(i), /*partial_allowed=*/true));
+      }
+      return absl::OkStatus();
+    case v1::TASK_KIND_SET_PARAMETER_VALUES:
+      if (task.values().empty() || task.values_size() > kMaxParameters) {
+        return InvalidField("task.values", absl::StrCat("task.values must hold 1 to ", kMaxParameters, " values"));
+      }
+      for (const auto& [path, value] : task.values()) {
+        RETURN_IF_ERROR(CheckPath(absl::StrCat("task.values[", path, "]"), path, /*partial_allowed=*/false));
+        if (value.size() > kMaxValue) {
+          return InvalidField(absl::StrCat("task.values[", path, "]"),
+                              absl::StrCat("a value is at most ", kMaxValue, " characters"));
+        }
+      }
+      return absl::OkStatus();
+    case v1::TASK_KIND_REBOOT:
+    case v1::TASK_KIND_FACTORY_RESET:
+      return absl::OkStatus();
+    case v1::TASK_KIND_DOWNLOAD:
+      if (task.file_type() != kConfigurationFile) {
+        return InvalidField("task.file_type", absl::StrCat("task.file_type must be \"", kConfigurationFile, "\""));
+      }
+      RETURN_IF_ERROR(validation::Text("task.url", task.url(), 1024));
+      if (!http_client::ParseHttpUrl(task.url())) return InvalidField("task.url", "task.url must be an http(s) URL");
+      return absl::OkStatus();
+    default:
+      return InvalidField("task.kind", "task.kind is required");
+  }
+}
+
+}  // namespace
+
+grpc::Status AcsServiceImpl::CreateTask(grpc::ServerContext* context, const v1::CreateTaskRequest* request,
+                                        v1::Task* response) {
+  auto run = [&]() -> absl::Status {
+    v1::Task task = request->task();
+    RETURN_IF_ERROR(validation::Name("task.partner", task.partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("task.mac", task.mac().value()));
+    RETURN_IF_ERROR(CheckTask(task));
+    RETURN_IF_ERROR(validation::Text("idempotency_key", request->idempotency_key(), 128, Presence::kOptional));
+    const std::string request_id = server::RequestIdOf(*context);
+    // Who owns the phone is device-activation's word.
+    device::v1::GetOwnersRequest owners;
+    owners.add_macs()->set_value(mac);
+    ASSIGN_OR_RETURN(device::v1::GetOwnersResponse owned, devices_.GetOwners(owners, request_id));
+    if (owned.phones().empty() || owned.phones(0).partner() != task.partner()) {
+      return absl::NotFoundError(absl::StrCat("no phone ", mac, " of partner ", task.partner()));
+    }
+    task.mutable_mac()->set_value(mac);
+    task.clear_result();
+    task.clear_fault_code();
+    task.clear_fault_string();
+    task.clear_connection_request();
+    ASSIGN_OR_RETURN(std::string id, random::Uuid());
+    task.set_id(id);
+    ASSIGN_OR_RETURN(v1::Task stored, tasks_.Create(task, request->idempotency_key()));
+    if (stored.id() == id) Record(mac, "task_queued", TaskSummary(stored), request_id);
+    if (request->connection_request() && stored.id() == id) {
+      ASSIGN_OR_RETURN(std::optional<PhoneAddress> phone, tasks_.GetPhone(mac));
+      std::string outcome = phone ? requester_.Request(*phone, CredentialsFor(options_.connection_request_secret, mac))
+                                  : "no connection request URL yet";
+      RETURN_IF_ERROR(tasks_.SetConnectionRequest(id, outcome));
+      // As it is now: the phone's session, begun by the request, may have
+      // run it already.
+      ASSIGN_OR_RETURN(stored, tasks_.Get(stored.partner(), id));
+    }
+    *response = std::move(stored);
+    return absl::OkStatus();
+  };
+  return status::ToGrpcStatus(run());
+}
+
+grpc::Status AcsServiceImpl::GetTask(grpc::ServerContext*, const v1::GetTaskRequest* request, v1::Task* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Uuid("id", request->id()));
+    ASSIGN_OR_RETURN(*response, tasks_.Get(request->partner(), request->id()));
+    return absl::OkStatus();
+  };
+  return status::ToGrpcStatus(run());
+}
+
+grpc::Status AcsServiceImpl::ListTasks(grpc::ServerContext*, const v1::ListTasksRequest* request,
+                                       v1::ListTasksResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = tasks_.List(request->partner(), mac, page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    for (v1::Task& task : listed->first) *response->add_tasks() = std::move(task);
+    response->mutable_page()->set_next_page_token(listed->second);
+    return absl::OkStatus();
+  };
+  return status::ToGrpcStatus(run());
+}
+
+}  // namespace onramp::acs
