@@ -80,6 +80,9 @@ struct PhoneOptions {
   // An HTTP proxy ("host:port") until the profile names one
   // (HTTP_Proxy_Host_Address and HTTP_Proxy_Port).
   std::string proxy;
+  // Where the phone takes TR-069 connection requests (its listener:
+  // connection_request_listener.h), reported in its Informs; empty: none.
+  std::string connection_request_url;
   // Each step, for the log ("redirect: 200 from ...").
   std::function<void(const std::string&)> on_step = [](const std::string&) {};
 };
@@ -104,6 +107,10 @@ class Phone {
   absl::Status Provision();
   absl::Status Provision(HttpClient& client);
   absl::Status Provision(Network& network);
+
+  // The ACS asked for a session (its listener took a connection request):
+  // the next pass's Inform says "6 CONNECTION REQUEST".
+  void ConnectionRequested();
 
   // A parameter set by hand (the phone's web page): before Acquired it
   // aborts remote customization.

@@ -32,6 +32,8 @@ void AddEvent(v1::PhoneState& state, const std::string& code, const std::string&
 
 }  // namespace
 
+void Phone::ConnectionRequested() { AddEvent(state_, "6 CONNECTION REQUEST"); }
+
 bool Phone::Tr069Enabled() const {
   if (Parameter(kAcsUrl).empty()) return false;
   std::string enabled = absl::AsciiStrToLower(Parameter(kEnableTr069));
@@ -96,7 +98,7 @@ bool Phone::CwmpSession() {
   };
 
   const std::string now = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone());
-  cwmp::Envelope inform = InformOf(state_, "", state_.consecutive_failures(), now);
+  cwmp::Envelope inform = InformOf(state_, options_.connection_request_url, state_.consecutive_failures(), now);
   std::vector<std::string> codes;
   for (const cwmp::EventStruct& event : std::get<cwmp::Inform>(inform.body).events) codes.push_back(event.code);
   absl::StatusOr<std::optional<cwmp::Envelope>> informed = exchange(cwmp::Write(inform));
@@ -132,7 +134,7 @@ bool Phone::CwmpSession() {
       Step("TR-069: session ended by the ACS");
       return true;
     }
-    cwmp::Envelope reply = Answer(state_, **request, "");
+    cwmp::Envelope reply = Answer(state_, **request, options_.connection_request_url);
     Step(absl::StrCat("TR-069: ", cwmp::MethodOf(**request), " -> ", cwmp::MethodOf(reply)));
     message = cwmp::Write(reply);
   }

@@ -41,20 +41,20 @@ absl::Status CheckTask(const v1::Task& task) {
   switch (task.kind()) {
     case v1::TASK_KIND_GET_PARAMETER_VALUES:
       if (task.names().empty() || task.names_size() > kMaxParameters) {
-        return InvalidField("task.names", absl::StrCat("task.names must hold 1 to ", kMaxParameters, " paths"));
+        return InvalidField("names", absl::StrCat("names must hold 1 to ", kMaxParameters, " paths"));
       }
       for (int i = 0; i < task.names_size(); ++i) {
-        RETURN_IF_ERROR(CheckPath(absl::StrCat("task.names[", i, "]"), task.names(i), /*partial_allowed=*/true));
+        RETURN_IF_ERROR(CheckPath(absl::StrCat("names[", i, "]"), task.names(i), /*partial_allowed=*/true));
       }
       return absl::OkStatus();
     case v1::TASK_KIND_SET_PARAMETER_VALUES:
       if (task.values().empty() || task.values_size() > kMaxParameters) {
-        return InvalidField("task.values", absl::StrCat("task.values must hold 1 to ", kMaxParameters, " values"));
+        return InvalidField("values", absl::StrCat("values must hold 1 to ", kMaxParameters, " values"));
       }
       for (const auto& [path, value] : task.values()) {
-        RETURN_IF_ERROR(CheckPath(absl::StrCat("task.values[", path, "]"), path, /*partial_allowed=*/false));
+        RETURN_IF_ERROR(CheckPath(absl::StrCat("values[", path, "]"), path, /*partial_allowed=*/false));
         if (value.size() > kMaxValue) {
-          return InvalidField(absl::StrCat("task.values[", path, "]"),
+          return InvalidField(absl::StrCat("values[", path, "]"),
                               absl::StrCat("a value is at most ", kMaxValue, " characters"));
         }
       }
@@ -64,39 +64,47 @@ absl::Status CheckTask(const v1::Task& task) {
       return absl::OkStatus();
     case v1::TASK_KIND_DOWNLOAD:
       if (task.file_type() != kConfigurationFile) {
-        return InvalidField("task.file_type", absl::StrCat("task.file_type must be \"", kConfigurationFile, "\""));
+        return InvalidField("file_type", absl::StrCat("file_type must be \"", kConfigurationFile, "\""));
       }
-      RETURN_IF_ERROR(validation::Text("task.url", task.url(), 1024));
-      if (!http_client::ParseHttpUrl(task.url())) return InvalidField("task.url", "task.url must be an http(s) URL");
+      RETURN_IF_ERROR(validation::Text("url", task.url(), 1024));
+      if (!http_client::ParseHttpUrl(task.url())) return InvalidField("url", "url must be an http(s) URL");
       return absl::OkStatus();
     default:
-      return InvalidField("task.kind", "task.kind is required");
+      return InvalidField("kind", "kind is required");
   }
 }
 
 }  // namespace
 
+absl::Status AcsServiceImpl::CheckOwner(const std::string& partner, const std::string& mac,
+                                        const std::string& request_id) {
+  // Who owns the phone is device-activation's word.
+  device::v1::GetOwnersRequest owners;
+  owners.add_macs()->set_value(mac);
+  ASSIGN_OR_RETURN(device::v1::GetOwnersResponse owned, devices_.GetOwners(owners, request_id));
+  if (owned.phones().empty() || owned.phones(0).partner() != partner) {
+    return absl::NotFoundError(absl::StrCat("no phone ", mac, " of partner ", partner));
+  }
+  return absl::OkStatus();
+}
+
 grpc::Status AcsServiceImpl::CreateTask(grpc::ServerContext* context, const v1::CreateTaskRequest* request,
                                         v1::Task* response) {
   auto run = [&]() -> absl::Status {
-    v1::Task task = request->task();
-    RETURN_IF_ERROR(validation::Name("task.partner", task.partner(), 64));
-    ASSIGN_OR_RETURN(std::string mac, validation::Mac("task.mac", task.mac().value()));
+    v1::Task task;
+    task.set_partner(request->partner());
+    task.set_kind(request->kind());
+    *task.mutable_names() = request->names();
+    *task.mutable_values() = request->values();
+    task.set_file_type(request->file_type());
+    task.set_url(request->url());
+    RETURN_IF_ERROR(validation::Name("partner", task.partner(), 64));
+    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
     RETURN_IF_ERROR(CheckTask(task));
     RETURN_IF_ERROR(validation::Text("idempotency_key", request->idempotency_key(), 128, Presence::kOptional));
     const std::string request_id = server::RequestIdOf(*context);
-    // Who owns the phone is device-activation's word.
-    device::v1::GetOwnersRequest owners;
-    owners.add_macs()->set_value(mac);
-    ASSIGN_OR_RETURN(device::v1::GetOwnersResponse owned, devices_.GetOwners(owners, request_id));
-    if (owned.phones().empty() || owned.phones(0).partner() != task.partner()) {
-      return absl::NotFoundError(absl::StrCat("no phone ", mac, " of partner ", task.partner()));
-    }
+    RETURN_IF_ERROR(CheckOwner(task.partner(), mac, request_id));
     task.mutable_mac()->set_value(mac);
-    task.clear_result();
-    task.clear_fault_code();
-    task.clear_fault_string();
-    task.clear_connection_request();
     ASSIGN_OR_RETURN(std::string id, random::Uuid());
     task.set_id(id);
     ASSIGN_OR_RETURN(v1::Task stored, tasks_.Create(task, request->idempotency_key()));
@@ -126,12 +134,13 @@ grpc::Status AcsServiceImpl::GetTask(grpc::ServerContext*, const v1::GetTaskRequ
   return status::ToGrpcStatus(run());
 }
 
-grpc::Status AcsServiceImpl::ListTasks(grpc::ServerContext*, const v1::ListTasksRequest* request,
+grpc::Status AcsServiceImpl::ListTasks(grpc::ServerContext* context, const v1::ListTasksRequest* request,
                                        v1::ListTasksResponse* response) {
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
     ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    RETURN_IF_ERROR(CheckOwner(request->partner(), mac, server::RequestIdOf(*context)));
     auto listed = tasks_.List(request->partner(), mac, page_size, request->page().page_token());
     if (!listed.ok()) return validation::PageTokenError(listed.status());
     for (v1::Task& task : listed->first) *response->add_tasks() = std::move(task);

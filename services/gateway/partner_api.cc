@@ -48,6 +48,7 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
   namespace activation = activation::v1;
   namespace device = device::v1;
   namespace firmware = firmware::v1;
+  namespace acs = acs::v1;
   namespace profile = profile::v1;
   static const std::vector<Route> routes = {
       {&PartnerApi::CreateCodes,
@@ -121,6 +122,24 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
                    "oldest first. Syslog proves nothing: anyone may send a line naming a MAC.",
         .input = device::ListLogsRequest::descriptor(), .output = device::ListLogsResponse::descriptor(),
         .set_by_gateway = {"mac"}}},
+      {&PartnerApi::CreateTask,
+       {.method = "POST", .path = "/api/v1/devices/{mac}/tasks", .id = "createTask",
+        .summary = "A TR-069 task for the phone (read or set parameters, reboot, factory reset, download a "
+                   "configuration file), run in its next session with the ACS, in order after its profile and "
+                   "firmware; with connection_request the ACS asks the phone for that session now.",
+        .input = acs::CreateTaskRequest::descriptor(), .output = acs::Task::descriptor(), .body = Body::kJson,
+        .success = 201, .set_by_gateway = {"mac"}, .takes_idempotency_key = true,
+        .example = R"({"kind": "TASK_KIND_GET_PARAMETER_VALUES", "names": ["Device.DeviceInfo."],
+                       "connection_request": true})"}},
+      {&PartnerApi::ListTasks,
+       {.method = "GET", .path = "/api/v1/devices/{mac}/tasks", .id = "listTasks",
+        .summary = "The phone's TR-069 tasks, newest first, with their results or faults.",
+        .input = acs::ListTasksRequest::descriptor(), .output = acs::ListTasksResponse::descriptor(),
+        .set_by_gateway = {"mac"}}},
+      {&PartnerApi::GetTask,
+       {.method = "GET", .path = "/api/v1/tasks/{id}", .id = "getTask",
+        .summary = "One TR-069 task: queued, sent, done (with what the phone answered) or failed (its fault).",
+        .output = acs::Task::descriptor()}},
       {&PartnerApi::PreviewProfile,
        {.method = "GET", .path = "/api/v1/devices/{mac}/preview", .id = "previewProfile",
         .summary = "The profile the phone would get now; secrets masked unless reveal_secrets.",
@@ -262,8 +281,8 @@ std::string_view PartnerApi::OpenApiDocument() {
 
 PartnerApi::PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
                        clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
-                       PartnerAuthOptions auth)
-    : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), auth_(devices, auth) {}
+                       PartnerAuthOptions auth, clients::Acs* acs)
+    : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), acs_(acs), auth_(devices, auth) {}
 
 bool PartnerApi::Owns(std::string_view target) {
   std::string_view prefix = kPrefix;
@@ -539,6 +558,33 @@ Reply PartnerApi::DeviceLogs(Call& call) {
   request.set_partner(call.partner);
   request.mutable_mac()->set_value(call.Param("mac"));
   return rest::Respond(devices_.ListLogs(request, call.request_id));
+}
+
+Reply PartnerApi::CreateTask(Call& call) {
+  if (acs_ == nullptr) return rest::Error(absl::NotFoundError("no TR-069 ACS in this fleet"));
+  acs::v1::CreateTaskRequest request;
+  if (absl::Status parsed = rest::ParseJsonBody(call.request, &request); !parsed.ok()) return rest::Error(parsed);
+  request.set_partner(call.partner);
+  request.mutable_mac()->set_value(call.Param("mac"));
+  request.set_idempotency_key(call.IdempotencyKey());
+  return rest::Respond(acs_->CreateTask(request, call.request_id), http::status::created);
+}
+
+Reply PartnerApi::ListTasks(Call& call) {
+  if (acs_ == nullptr) return rest::Error(absl::NotFoundError("no TR-069 ACS in this fleet"));
+  acs::v1::ListTasksRequest request;
+  if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
+  request.set_partner(call.partner);
+  request.mutable_mac()->set_value(call.Param("mac"));
+  return rest::Respond(acs_->ListTasks(request, call.request_id));
+}
+
+Reply PartnerApi::GetTask(Call& call) {
+  if (acs_ == nullptr) return rest::Error(absl::NotFoundError("no TR-069 ACS in this fleet"));
+  acs::v1::GetTaskRequest request;
+  request.set_partner(call.partner);
+  request.set_id(call.Param("id"));
+  return rest::Respond(acs_->GetTask(request, call.request_id));
 }
 
 absl::Status PartnerApi::CheckOwnsDevice(Call& call) {

@@ -27,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/kit/clients/acs.h"
 #include "lib/kit/clients/activation_codes.h"
 #include "lib/kit/clients/device_activation.h"
 #include "lib/kit/clients/firmware_catalog.h"
@@ -46,9 +47,10 @@ class PartnerApi {
     openapi::Operation api;
   };
 
+  // Without `acs` (no TR-069 ACS in this fleet) the task routes answer 404.
   PartnerApi(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
              clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
-             PartnerAuthOptions auth = {});
+             PartnerAuthOptions auth = {}, clients::Acs* acs = nullptr);
 
   // The OpenAPI 3 document of Routes(), served at /api/v1/openapi.json.
   static std::string_view OpenApiDocument();
@@ -76,6 +78,9 @@ class PartnerApi {
   Reply GetDevice(Call& call);
   Reply ReleaseDevice(Call& call);
   Reply DeviceTimeline(Call& call);
+  Reply CreateTask(Call& call);
+  Reply ListTasks(Call& call);
+  Reply GetTask(Call& call);
   Reply PreviewProfile(Call& call);
   Reply DiffProfile(Call& call);
   Reply CreateRedirectProfile(Call& call);
@@ -115,6 +120,7 @@ class PartnerApi {
   clients::DeviceActivation& devices_;
   clients::ProfileRender& profiles_;
   clients::FirmwareCatalog& firmware_;
+  clients::Acs* acs_;
   PartnerAuth auth_;
 };
 

@@ -334,7 +334,7 @@ absl::Status Run(const Options& options) {
   PartnerAuthOptions api_options = options.partner_api;
   api_options.partner_rate = options.partner_rate;
   api_options.partner_burst = options.partner_burst;
-  PartnerApi partner_api(codes, devices, profiles, firmware, api_options);
+  PartnerApi partner_api(codes, devices, profiles, firmware, api_options, acs.get());
   Handlers handlers = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api);
   const Handler& handler = handlers.handler;
   HttpServerOptions http = options.http;

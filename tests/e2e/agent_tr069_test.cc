@@ -3,11 +3,15 @@
 // "0 BOOTSTRAP" Inform over mutual TLS with its factory certificate; the
 // ACS sets its profile with SetParameterValues and walks it up its
 // two-hop firmware plan with Downloads, each told back by a TransferComplete
-// after the reboot; then an unchanged phone costs one Inform.
+// after the reboot; then an unchanged phone costs one Inform. A partner's
+// tasks (through the REST API) reach it by connection request: its
+// listener takes the ACS's Digest credentials, and its next session runs
+// a live GetParameterValues, a Reboot and a FactoryReset.
 
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "device-agent/connection_request_listener.h"
 #include "device-agent/phone.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -34,14 +38,53 @@ class AgentTr069Test : public ::onramp::testing::GatewayFleetTest {
     if (HasFatalFailure()) return;
     PlanTwoHopUpgrade(300 * 1024);
     ClaimAndProfile(/*with_secret=*/true);
+    absl::StatusOr<std::unique_ptr<agent::ConnectionRequestListener>> listener =
+        agent::ConnectionRequestListener::Start(
+            "127.0.0.1", 0, "/cr",
+            [this] {
+              std::lock_guard lock(mutex_);
+              return credentials_;
+            },
+            [this] { ++connection_requests_; });
+    ASSERT_TRUE(listener.ok()) << listener.status();
+    listener_ = *std::move(listener);
   }
 
   agent::Phone Load(const std::string& dir) {
-    return ::onramp::testing::LoadPhone(
-        {.state_dir = dir, .ca_file = dir_ + "/ca.pem", .dhcp_options = {{43, tls_base_ + "/cwmp"}}}, &steps_);
+    return ::onramp::testing::LoadPhone({.state_dir = dir,
+                                         .ca_file = dir_ + "/ca.pem",
+                                         .dhcp_options = {{43, tls_base_ + "/cwmp"}},
+                                         .connection_request_url = listener_->url()},
+                                        &steps_);
+  }
+
+  // The listener takes what the phone holds now.
+  void Listen(const agent::Phone& phone) {
+    std::lock_guard lock(mutex_);
+    auto find = [&phone](const char* name) {
+      auto found = phone.state().parameters().find(name);
+      return found == phone.state().parameters().end() ? std::string() : found->second.value();
+    };
+    credentials_ = {find("Connection_Request_Username"), find("Connection_Request_Password")};
+  }
+
+  // A task through the partner API, with a connection request.
+  acs::v1::Task Task(const std::string& key, const std::string& body) {
+    ::onramp::testing::ApiAnswer created =
+        Api("POST", absl::StrCat("/api/v1/devices/", kPhoneMac, "/tasks"), key, body);
+    EXPECT_EQ(created.status, 201) << created.body;
+    return Parse<acs::v1::Task>(created);
+  }
+
+  acs::v1::Task TaskNow(const std::string& key, const std::string& id) {
+    return Parse<acs::v1::Task>(Api("GET", "/api/v1/tasks/" + id, key));
   }
 
   std::vector<std::string> steps_;
+  std::mutex mutex_;
+  agent::ListenerCredentials credentials_;
+  std::atomic<int> connection_requests_ = 0;
+  std::unique_ptr<agent::ConnectionRequestListener> listener_;
 };
 
 TEST_F(AgentTr069Test, APhoneFoundByOption43IsProfiledAndUpgradedInTwoHopsByItsAcs) {
@@ -76,6 +119,93 @@ TEST_F(AgentTr069Test, APhoneFoundByOption43IsProfiledAndUpgradedInTwoHopsByItsA
   EXPECT_THAT(steps_, Contains(absl::StrCat("TR-069: Inform (2 PERIODIC) to ", tls_base_, "/cwmp")));
   for (const std::string& step : steps_) EXPECT_THAT(step, Not(HasSubstr("SetParameterValues"))) << step;
   EXPECT_THAT(steps_, Contains("TR-069: session ended by the ACS"));
+}
+
+TEST_F(AgentTr069Test, APartnersLiveReadRebootAndFactoryResetReachThePhoneByConnectionRequest) {
+  const std::string dir = ::onramp::testing::NewPhone("tr069-phone", kPhoneMac, dir_, kPhoneModel, kHopTarget);
+  agent::Phone phone = Load(dir);
+  ASSERT_TRUE(phone.Provision().ok());
+  // The ACS gave the phone its connection-request credentials with its profile.
+  EXPECT_EQ(phone.state().parameters().at("Connection_Request_Username").value(), kPhoneMac);
+  Listen(phone);
+  const std::string acme = CreateApiKey("acme");
+
+  // A live read: the connection request is taken, the phone's session runs it.
+  acs::v1::Task read = Task(acme, R"({"kind": "TASK_KIND_GET_PARAMETER_VALUES",
+                                     "names": ["Device.DeviceInfo.", "Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer"],
+                                     "connection_request": true})");
+  EXPECT_EQ(read.connection_request(), "accepted");
+  EXPECT_EQ(connection_requests_, 1);
+  steps_.clear();
+  phone.ConnectionRequested();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, Contains(absl::StrCat("TR-069: Inform (6 CONNECTION REQUEST) to ", tls_base_, "/cwmp")));
+  EXPECT_THAT(steps_, Contains("TR-069: GetParameterValues -> GetParameterValuesResponse"));
+  acs::v1::Task answered = TaskNow(acme, read.id());
+  EXPECT_EQ(answered.state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_EQ(answered.result().at("Device.DeviceInfo.SoftwareVersion"), "sip88xx.12-5-1MPP-100");
+  EXPECT_EQ(answered.result().at("Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer"), "sip.acme.example");
+
+  // A reboot: asked, answered, and the phone's next Inform says so.
+  acs::v1::Task reboot = Task(acme, R"({"kind": "TASK_KIND_REBOOT", "connection_request": true})");
+  EXPECT_EQ(reboot.connection_request(), "accepted");
+  steps_.clear();
+  phone.ConnectionRequested();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, IsSupersetOf(std::vector<std::string>{
+                          "TR-069: Reboot -> RebootResponse",
+                          "TR-069: rebooting as the ACS asked",
+                          absl::StrCat("TR-069: Inform (1 BOOT, M Reboot) to ", tls_base_, "/cwmp"),
+                      }));
+  EXPECT_EQ(TaskNow(acme, reboot.id()).state(), acs::v1::TASK_STATE_DONE);
+
+  // A factory reset: the phone forgets its profile, bootstraps again and is
+  // brought back to it.
+  acs::v1::Task reset = Task(acme, R"({"kind": "TASK_KIND_FACTORY_RESET", "connection_request": true})");
+  EXPECT_EQ(reset.connection_request(), "accepted");
+  steps_.clear();
+  phone.ConnectionRequested();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, IsSupersetOf(std::vector<std::string>{
+                          "TR-069: FactoryReset -> FactoryResetResponse",
+                          "TR-069: factory reset as the ACS asked",
+                          absl::StrCat("TR-069: Inform (0 BOOTSTRAP, 1 BOOT) to ", tls_base_, "/cwmp"),
+                          "TR-069: SetParameterValues -> SetParameterValuesResponse",
+                      }));
+  EXPECT_EQ(TaskNow(acme, reset.id()).state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_EQ(connection_requests_, 3);
+  int done = 0;
+  for (const std::string& kind : TimelineKinds(kPhoneMac)) done += kind == "task_done";
+  EXPECT_EQ(done, 3);
+
+  // Another partner reaches none of it.
+  const std::string globex = CreateApiKey("globex");
+  EXPECT_EQ(Api("POST", absl::StrCat("/api/v1/devices/", kPhoneMac, "/tasks"), globex,
+                R"({"kind": "TASK_KIND_FACTORY_RESET", "connection_request": true})")
+                .status,
+            404);
+  EXPECT_EQ(Api("GET", "/api/v1/tasks/" + read.id(), globex).status, 404);
+  EXPECT_EQ(connection_requests_, 3);
+}
+
+TEST_F(AgentTr069Test, AConnectionRequestWithoutThePhonesCredentialsIsRefused) {
+  const std::string dir = ::onramp::testing::NewPhone("tr069-phone", kPhoneMac, dir_, kPhoneModel, kHopTarget);
+  agent::Phone phone = Load(dir);
+  ASSERT_TRUE(phone.Provision().ok());
+  // The listener holds other credentials than the ACS gave: nothing happens.
+  {
+    std::lock_guard lock(mutex_);
+    credentials_ = {kPhoneMac, "not-what-the-acs-gave"};
+  }
+  acs::v1::Task read = Task(CreateApiKey("acme"), R"({"kind": "TASK_KIND_GET_PARAMETER_VALUES",
+                                                     "names": ["Device.DeviceInfo."], "connection_request": true})");
+  EXPECT_EQ(read.connection_request(), "HTTP 401");
+  EXPECT_EQ(connection_requests_, 0);
+  // The task waits for the phone's next session all the same.
+  EXPECT_EQ(read.state(), acs::v1::TASK_STATE_QUEUED);
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(TaskNow(CreateApiKey("acme"), read.id()).state(), acs::v1::TASK_STATE_DONE);
 }
 
 TEST_F(AgentTr069Test, APhoneWithoutACertificateGetsNothingFromTheAcs) {

@@ -149,7 +149,7 @@ void GatewayFleetTest::SetUp() {
   // No key cache and no partner rate limit: tests see revocations at once.
   partner_api_ = std::make_unique<gateway::PartnerApi>(
       *codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
-      gateway::PartnerAuthOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0});
+      gateway::PartnerAuthOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0}, acs_client_.get());
   handlers_ = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get());
 
   codes_ = activation::v1::ActivationCodeService::NewStub(
@@ -218,6 +218,23 @@ void GatewayFleetTest::UploadImage(const std::string& name, const std::string& b
   writer->WritesDone();
   grpc::Status status = writer->Finish();
   ASSERT_TRUE(status.ok()) << status.error_message();
+}
+
+ApiAnswer GatewayFleetTest::Api(const std::string& method, const std::string& path, const std::string& key,
+                                const std::string& body, const std::string& extra, const std::string& content_type,
+                                const std::string& base) {
+  std::ofstream(dir_ + "/request") << body;
+  std::string command = absl::StrCat(
+      "curl -s --max-time 10 --cacert ", dir_, "/ca.pem -X ", method, " -D ", dir_, "/headers -o ", dir_,
+      "/body -w '%{http_code}' ", key.empty() ? "" : absl::StrCat("-H 'Authorization: Bearer ", key, "' "),
+      body.empty() ? "" : absl::StrCat("-H 'Content-Type: ", content_type, "' --data-binary @", dir_, "/request "),
+      extra, " '", base.empty() ? tls_base_ : base, path, "'");
+  ShellResult result = RunShell(command);
+  ApiAnswer answer;
+  answer.status = std::atoi(result.output.c_str());
+  answer.headers = ReadFile(dir_ + "/headers");
+  answer.body = ReadFile(dir_ + "/body");
+  return answer;
 }
 
 std::map<std::string, std::string> GatewayFleetTest::PlanTwoHopUpgrade(size_t size) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "lib/kit/clients/acs_client.h"
+#include "lib/kit/partner_json/partner_json.h"
 #include "lib/kit/clients/activation_code_client.h"
 #include "lib/kit/clients/device_activation_client.h"
 #include "lib/kit/clients/firmware_catalog_client.h"
@@ -64,6 +65,13 @@ inline constexpr char kConnectionRequestSecret[] = "connection-request-secret-of
 inline constexpr char kHopStart[] = "sip88xx.11-2-3MSR1-1.loads";
 inline constexpr char kHopMiddle[] = "sip88xx.11-3-1MPP-100.loads";
 inline constexpr char kHopTarget[] = "sip88xx.12-5-1MPP-100.loads";
+
+// An answer of the partner API (GatewayFleetTest::Api).
+struct ApiAnswer {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
 
 class GatewayFleetTest : public store::testing::DatabaseTest {
  protected:
@@ -118,6 +126,20 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   // kHopStart -> kHopMiddle -> kHopTarget, acme's target: the two images
   // (random bytes of `size`, returned by name), the edges and the target.
   std::map<std::string, std::string> PlanTwoHopUpgrade(size_t size);
+  // One partner API request with curl over HTTPS (`base`: another base
+  // URL); `body` is sent as is with `content_type`, `extra` are more curl
+  // arguments.
+  ApiAnswer Api(const std::string& method, const std::string& path, const std::string& key,
+                const std::string& body = "", const std::string& extra = "",
+                const std::string& content_type = "application/json", const std::string& base = "");
+  // A JSON answer as the message it holds (a failed test if it does not parse).
+  template <typename Message>
+  Message Parse(const ApiAnswer& answer) {
+    Message message;
+    absl::Status parsed = partner_json::Parse(answer.body, &message);
+    EXPECT_TRUE(parsed.ok()) << parsed << "\n" << answer.body;
+    return message;
+  }
   // Phones of kPhoneModel on [from_min, from_max] may install `to` directly.
   void AddUpgradeEdge(const std::string& from_min, const std::string& from_max, const std::string& to);
 

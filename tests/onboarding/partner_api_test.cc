@@ -28,11 +28,7 @@ using ::onramp::testing::RunShell;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Answer {
-  int status = 0;
-  std::string headers;
-  std::string body;
-};
+using Answer = ::onramp::testing::ApiAnswer;
 
 class PartnerApiTest : public ::onramp::testing::GatewayFleetTest {
  protected:
@@ -41,32 +37,6 @@ class PartnerApiTest : public ::onramp::testing::GatewayFleetTest {
     if (HasFatalFailure()) return;
     acme_ = CreateApiKey("acme");
     globex_ = CreateApiKey("globex");
-  }
-
-  // One request; `body` is sent as is with `content_type`.
-  Answer Api(const std::string& method, const std::string& path, const std::string& key, const std::string& body = "",
-             const std::string& extra = "", const std::string& content_type = "application/json",
-             const std::string& base = "") {
-    std::ofstream(dir_ + "/request") << body;
-    std::string command = absl::StrCat(
-        "curl -s --max-time 10 --cacert ", dir_, "/ca.pem -X ", method, " -D ", dir_, "/headers -o ", dir_,
-        "/body -w '%{http_code}' ", key.empty() ? "" : absl::StrCat("-H 'Authorization: Bearer ", key, "' "),
-        body.empty() ? "" : absl::StrCat("-H 'Content-Type: ", content_type, "' --data-binary @", dir_, "/request "),
-        extra, " '", base.empty() ? tls_base_ : base, path, "'");
-    ::onramp::testing::ShellResult result = RunShell(command);
-    Answer answer;
-    answer.status = std::atoi(result.output.c_str());
-    answer.headers = ReadFile(dir_ + "/headers");
-    answer.body = ReadFile(dir_ + "/body");
-    return answer;
-  }
-
-  template <typename Message>
-  Message Parse(const Answer& answer) {
-    Message message;
-    absl::Status parsed = partner_json::Parse(answer.body, &message);
-    EXPECT_TRUE(parsed.ok()) << parsed << "\n" << answer.body;
-    return message;
   }
 
   std::string acme_;
@@ -455,6 +425,9 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
   Answer webhook = Api("POST", "/api/v1/webhooks", acme_, R"({"url": "https://127.0.0.1:9/hook"})");
   ASSERT_EQ(webhook.status, 201) << webhook.body;
   const std::string webhook_id = Parse<device::v1::CreateWebhookResponse>(webhook).webhook().id();
+  Answer task = Api("POST", "/api/v1/devices/000e08aabbcc/tasks", acme_, R"({"kind": "TASK_KIND_REBOOT"})");
+  ASSERT_EQ(task.status, 201) << task.body;
+  const std::string task_id = Parse<acs::v1::Task>(task).id();
 
   // Every route that names a resource, called by globex with acme's ids.
   int checked = 0;
@@ -467,15 +440,18 @@ TEST_F(PartnerApiTest, AnotherPartnersResourcesAre404OnEveryRoute) {
     const std::string& id = absl::StrContains(path, "rollouts")             ? rollout_id
                             : absl::StrContains(path, "redirect-profiles") ? redirect_id
                             : absl::StrContains(path, "webhooks")          ? webhook_id
+                            : absl::StrContains(path, "tasks")             ? task_id
                                                                            : codes.codes(0).details().id();
     path = absl::StrReplaceAll(path, {{"{id}", id}, {"{mac}", "000e08aabbcc"}, {"{scope}", "device"},
                                       {"{key}", "000e08aabbcc"}});
-    std::string body = std::string(route.api.method) == "PUT" ? R"({"parameters": []})" : "";
+    std::string body = std::string(route.api.method) == "PUT"                              ? R"({"parameters": []})"
+                       : std::string(route.api.id) == "createTask" ? R"({"kind": "TASK_KIND_REBOOT"})"
+                                                                   : "";
     Answer answer = Api(route.api.method, path, globex_, body);
     EXPECT_EQ(answer.status, 404) << route.api.method << " " << path << ": " << answer.body;
     ++checked;
   }
-  EXPECT_EQ(checked, 21);
+  EXPECT_EQ(checked, 24);
   // Lists hold only the caller's own.
   EXPECT_EQ(Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts", globex_)).rollouts_size(), 0);
   EXPECT_EQ(Parse<device::v1::ListWebhooksResponse>(Api("GET", "/api/v1/webhooks", globex_)).webhooks_size(), 0);

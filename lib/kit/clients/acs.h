@@ -18,6 +18,13 @@ class Acs {
   // session nobody continues, which expires).
   virtual absl::StatusOr<acs::v1::ExchangeResponse> Exchange(const acs::v1::ExchangeRequest& request,
                                                              const std::string& request_id) = 0;
+  // Repeated only with an idempotency key (the same task again).
+  virtual absl::StatusOr<acs::v1::Task> CreateTask(const acs::v1::CreateTaskRequest& request,
+                                                   const std::string& request_id) = 0;
+  virtual absl::StatusOr<acs::v1::Task> GetTask(const acs::v1::GetTaskRequest& request,
+                                                const std::string& request_id) = 0;
+  virtual absl::StatusOr<acs::v1::ListTasksResponse> ListTasks(const acs::v1::ListTasksRequest& request,
+                                                               const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -18,6 +18,12 @@ class AcsClient final : public Acs {
 
   absl::StatusOr<acs::v1::ExchangeResponse> Exchange(const acs::v1::ExchangeRequest& request,
                                                      const std::string& request_id) override;
+  absl::StatusOr<acs::v1::Task> CreateTask(const acs::v1::CreateTaskRequest& request,
+                                           const std::string& request_id) override;
+  absl::StatusOr<acs::v1::Task> GetTask(const acs::v1::GetTaskRequest& request,
+                                        const std::string& request_id) override;
+  absl::StatusOr<acs::v1::ListTasksResponse> ListTasks(const acs::v1::ListTasksRequest& request,
+                                                       const std::string& request_id) override;
 
  private:
   std::unique_ptr<acs::v1::AcsService::Stub> stub_;
