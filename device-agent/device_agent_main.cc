@@ -5,7 +5,7 @@
 //                              [--factory_ca_cert F --factory_ca_key K]
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
 //                              [--code DIGITS|#DIGITS|-] [--dhcp_lease FILE] [--dns_server HOST:PORT]
-//   device-agent run           --state-dir D [as resync] [--passes N]
+//   device-agent run           --state-dir D [as resync] [--passes N] [--connection_request_listen IP:PORT]
 //   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--concurrency 256] [--storm 60s] [--ca_file F]
 //                              [--steady_for 10m --time_scale 60] [--factory_ca_cert F --factory_ca_key K]
@@ -20,14 +20,18 @@
 // one provisioning pass (the redirect query first, while the phone is Open
 // and has no Profile_Rule) and logs each step; `run` repeats it on the
 // phone's own timers (Resync_Periodic after a success,
-// Resync_Error_Retry_Delay after a failure).
+// Resync_Error_Retry_Delay after a failure; a TR-069 phone's
+// Periodic_Inform_Interval and TR-069's retry wait), and a TR-069 phone
+// with a connection-request listener starts a session when the ACS asks.
 
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <thread>
@@ -42,6 +46,7 @@
 #include "boost/asio/ip/address.hpp"
 #include "device-agent/factory.h"
 #include "lib/http/client/http_url.h"
+#include "device-agent/connection_request_listener.h"
 #include "device-agent/phone.h"
 #include "device-agent/simulator.h"
 #include "device-agent/state.h"
@@ -159,6 +164,12 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
   flags.String("code", &options.activation_code,
                "What to type at the activation screen: 16 digits, or # and a 3-16 digit short code; "
                "- (or none, on a terminal): asked at a prompt.");
+  std::string listen;
+  if (repeat) {
+    flags.String("connection_request_listen", &listen,
+                 "A TR-069 phone's connection-request listener, IP:port (port 0: any); its URL goes in the "
+                 "phone's Informs, and a request with the ACS's credentials starts a session at once.");
+  }
   flags.ParseOrExit(argc, argv);
   if (options.activation_code == "-" || (options.activation_code.empty() && isatty(STDIN_FILENO))) {
     options.activation_code.clear();
@@ -176,6 +187,49 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
   options.dhcp_options = *std::move(dhcp);
   std::mt19937_64 random(std::random_device{}());
   auto draw = [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); };
+  // Between passes the phone waits for its timer, or for the ACS.
+  std::mutex mutex;
+  std::condition_variable woken;
+  bool connection_requested = false;
+  std::unique_ptr<ConnectionRequestListener> listener;
+  if (!listen.empty()) {
+    size_t colon = listen.rfind(':');
+    int port = 0;
+    if (colon == std::string::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
+      return Fail(absl::InvalidArgumentError("--connection_request_listen takes IP:port"));
+    }
+    std::string host = listen.substr(0, colon);
+    if (host.starts_with("[") && host.ends_with("]")) host = host.substr(1, host.size() - 2);
+    absl::StatusOr<std::unique_ptr<ConnectionRequestListener>> started = ConnectionRequestListener::Start(
+        host, port, "/connection-request",
+        [dir = options.state_dir]() -> ListenerCredentials {
+          absl::StatusOr<v1::PhoneState> state = LoadState(dir);
+          if (!state.ok()) return {};
+          auto value = [&state](const char* name) {
+            auto found = state->parameters().find(name);
+            return found == state->parameters().end() ? std::string() : found->second.value();
+          };
+          return {value("Connection_Request_Username"), value("Connection_Request_Password")};
+        },
+        [&] {
+          std::lock_guard lock(mutex);
+          connection_requested = true;
+          woken.notify_one();
+        });
+    if (!started.ok()) return Fail(started.status());
+    listener = *std::move(started);
+    options.connection_request_url = listener->url();
+    std::cout << "connection requests taken at " << listener->url() << std::endl;
+  }
+  // Waits `seconds`, or less if the ACS asks for a session; whether it did.
+  auto wait = [&](int64_t seconds) {
+    std::unique_lock lock(mutex);
+    woken.wait_for(lock, std::chrono::seconds(seconds), [&] { return connection_requested; });
+    bool asked = connection_requested;
+    connection_requested = false;
+    return asked;
+  };
+  bool asked = false;
   if (repeat) {
     // Powering on: the first resync waits as the phone's settings say.
     absl::StatusOr<v1::PhoneState> booted = LoadState(options.state_dir);
@@ -186,23 +240,27 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
       return 0;
     }
     std::cout << "powered on: first resync in " << *first << " s" << std::endl;
-    std::this_thread::sleep_for(std::chrono::seconds(*first));
+    asked = wait(*first);
   }
   for (int pass = 1;; ++pass) {
     absl::StatusOr<Phone> phone = Phone::Load(options);
     if (!phone.ok()) return Fail(phone.status());
+    if (asked) phone->ConnectionRequested();
     if (absl::Status done = phone->Provision(); !done.ok()) return Fail(done);
     std::cout << "outcome " << phone->state().last_outcome() << ": " << phone->state().last_detail() << "; state "
               << phone->state().customization_state() << std::endl;
     if (!repeat) return phone->state().last_outcome() == "A" ? 0 : 3;
     if (passes > 0 && pass >= passes) return 0;
-    std::optional<int64_t> wait = NextResyncSeconds(phone->state(), draw);
-    if (!wait) {
-      std::cout << "resync timer off (Resync_Periodic 0): done" << std::endl;
+    std::optional<int64_t> next = phone->Tr069Enabled() ? NextInformSeconds(phone->state(), draw)
+                                                        : NextResyncSeconds(phone->state(), draw);
+    if (!next && listener == nullptr) {
+      std::cout << "resync timer off: done" << std::endl;
       return 0;
     }
-    std::cout << "next resync in " << *wait << " s" << std::endl;
-    std::this_thread::sleep_for(std::chrono::seconds(*wait));
+    // With the timer off a listening phone waits for the ACS alone.
+    constexpr int64_t kForever = int64_t{1} << 40;
+    if (next) std::cout << "next resync in " << *next << " s" << std::endl;
+    asked = wait(next.value_or(kForever));
   }
 }
 

@@ -108,6 +108,10 @@ class Phone {
   absl::Status Provision(HttpClient& client);
   absl::Status Provision(Network& network);
 
+  // TR-069 mode (phone_cwmp.cc): on with Enable_TR-069, or (unset) with an
+  // ACS from the lease, and an ACS_URL. Its passes are sessions with the ACS.
+  bool Tr069Enabled() const;
+
   // The ACS asked for a session (its listener took a connection request):
   // the next pass's Inform says "6 CONNECTION REQUEST".
   void ConnectionRequested();
@@ -143,9 +147,6 @@ class Phone {
   // Downloads the image at `location`, checks it and "reboots" into it;
   // nullopt when it runs it now, else why not (also its last_upgrade).
   std::optional<std::string> Install(const HttpLocation& location, const std::string& image);
-  // TR-069 mode (phone_cwmp.cc): on with Enable_TR-069, or (unset) with an
-  // ACS from the lease, and an ACS_URL.
-  bool Tr069Enabled() const;
   // Sessions with the ACS until nothing it asked is left to do.
   absl::Status RunCwmp();
   // One session; false when it could not run to its end (outcome C).

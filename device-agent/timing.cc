@@ -44,6 +44,24 @@ std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
   return resync ? std::min(*resync, upgrade_retry) : upgrade_retry;
 }
 
+std::optional<int64_t> NextInformSeconds(const v1::PhoneState& state,
+                                         const std::function<int64_t(int64_t bound)>& random) {
+  auto value = [&state](const char* name, const char* fallback) {
+    auto found = state.parameters().find(name);
+    return found == state.parameters().end() ? std::string(fallback) : found->second.value();
+  };
+  if (!state.last_outcome().empty() && state.last_outcome() != "A") {
+    int doublings = std::min(std::max(0, state.consecutive_failures() - 1), 9);
+    int64_t floor = int64_t{5} << doublings;
+    return floor + random(floor);
+  }
+  std::string enabled = value("Periodic_Inform_Enable", "Yes");
+  if (enabled == "No" || enabled == "no" || enabled == "0" || enabled == "false") return std::nullopt;
+  int64_t interval = 20;
+  if (!absl::SimpleAtoi(value("Periodic_Inform_Interval", "20"), &interval) || interval <= 0) interval = 20;
+  return interval;
+}
+
 std::optional<int64_t> BootResyncSeconds(const v1::PhoneState& state,
                                          const std::function<int64_t(int64_t bound)>& random) {
   auto value = [&state](const char* name, const char* fallback) {

@@ -22,6 +22,13 @@ namespace onramp::agent {
 std::optional<int64_t> NextResyncSeconds(const v1::PhoneState& state,
                                          const std::function<int64_t(int64_t bound)>& random);
 
+// A TR-069 phone's next Inform: after a session, Periodic_Inform_Interval
+// (default 20 s, NOTES.md) unless Periodic_Inform_Enable is No (nullopt);
+// after a failed one, TR-069's session retry wait (3.2.1.1: 5 to 10 s,
+// doubling with each failure in a row up to 2560 to 5120 s).
+std::optional<int64_t> NextInformSeconds(const v1::PhoneState& state,
+                                         const std::function<int64_t(int64_t bound)>& random);
+
 // After power-on: with Resync_On_Reset (default Yes), a random wait up to
 // Resync_Random_Delay units of 20 s (default 2), so a building's phones do
 // not all ask at once; without it, the periodic timer.

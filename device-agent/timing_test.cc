@@ -60,5 +60,25 @@ TEST(TimingTest, APowerOnWaitsAtRandomWithinResyncRandomDelay) {
   EXPECT_EQ(BootResyncSeconds(state, NoExtra), 3600);  // the periodic timer instead
 }
 
+TEST(TimingTest, ATr069PhoneInformsPeriodicallyAndRetriesAsTr069Says) {
+  v1::PhoneState state;
+  state.set_last_outcome("A");
+  EXPECT_EQ(NextInformSeconds(state, NoExtra), 20);
+  (*state.mutable_parameters())["Periodic_Inform_Interval"].set_value("300");
+  EXPECT_EQ(NextInformSeconds(state, NoExtra), 300);
+  (*state.mutable_parameters())["Periodic_Inform_Enable"].set_value("No");
+  EXPECT_EQ(NextInformSeconds(state, NoExtra), std::nullopt);
+  // After failures: 5-10 s, then 10-20 s, ... up to 2560-5120 s.
+  state.set_last_outcome("C");
+  state.set_consecutive_failures(1);
+  EXPECT_EQ(NextInformSeconds(state, NoExtra), 5);
+  EXPECT_EQ(NextInformSeconds(state, AllExtra), 10);
+  state.set_consecutive_failures(2);
+  EXPECT_EQ(NextInformSeconds(state, NoExtra), 10);
+  state.set_consecutive_failures(40);
+  EXPECT_EQ(NextInformSeconds(state, NoExtra), 2560);
+  EXPECT_EQ(NextInformSeconds(state, AllExtra), 5120);
+}
+
 }  // namespace
 }  // namespace onramp::agent
