@@ -252,6 +252,9 @@ absl::Status Phone::Provision(Network& network) {
   DiscoverAcs();
   // A TR-069 phone resyncs with its ACS instead of a provisioning server.
   if (Tr069Enabled()) {
+    // Provisioned by its provider (DHCP, or by hand): remote customization
+    // is not tried.
+    if (state_.customization_state() == "open") Move("aborted");
     RETURN_IF_ERROR(RunCwmp());
     state_.set_consecutive_failures(state_.last_outcome() == "A" ? 0 : state_.consecutive_failures() + 1);
     return Save();

@@ -76,6 +76,8 @@ absl::Status AcsServiceImpl::Open(const std::string& mac, const cwmp::Envelope& 
     RETURN_IF_ERROR(tasks_.PutPhone(mac, {connection_request_url, request.source_address()}));
   }
   auto [state, reply] = Start(mac, envelope, inputs);
+  // At its profile already: that is a delivery too, as a 304 is.
+  if (state.pending().empty() && !state.profile_etag().empty()) ConfirmDelivery(state, request_id);
   ASSIGN_OR_RETURN(std::string id, random::Bytes(16));
   std::string session = absl::BytesToHexString(id);
   RETURN_IF_ERROR(sessions_.Put(session, state));
@@ -84,8 +86,24 @@ absl::Status AcsServiceImpl::Open(const std::string& mac, const cwmp::Envelope& 
   return absl::OkStatus();
 }
 
+bool AcsServiceImpl::ConfirmDelivery(const v1::SessionState& state, const std::string& request_id) {
+  profile::v1::ConfirmDeliveryRequest confirmed;
+  confirmed.mutable_phone()->mutable_device()->mutable_mac()->set_value(state.mac());
+  confirmed.mutable_phone()->mutable_device()->set_model(state.model());
+  confirmed.mutable_phone()->mutable_device()->set_firmware_version(state.software_version());
+  confirmed.set_etag(state.profile_etag());
+  absl::StatusOr<profile::v1::ConfirmDeliveryResponse> recorded = profiles_.ConfirmDelivery(confirmed, request_id);
+  if (!recorded.ok()) {
+    // The phone has its profile either way; only the record is missed.
+    log::Warn("delivery not recorded", {{"mac", state.mac()}, {"error", std::string(recorded.status().message())}});
+    return false;
+  }
+  return recorded->recorded();
+}
+
 absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionState& before, const Effects& effects,
                                    const std::string& source_address, const std::string& request_id) {
+  if (effects.profile_applied) ConfirmDelivery(before, request_id);
   if (effects.transfer) {
     // Counted before the phone hears back: a lost answer makes it send the
     // TransferComplete again, and a rollout counts each phone's outcome once.

@@ -49,6 +49,8 @@ class AcsServiceImpl final : public v1::AcsService::Service {
   // A later message's effects: an upgrade report, tasks sent and finished.
   absl::Status Store(const std::string& mac, const v1::SessionState& before, const Effects& effects,
                      const std::string& source_address, const std::string& request_id);
+  // Tells profile-render the phone holds its profile; whether it recorded it.
+  bool ConfirmDelivery(const v1::SessionState& state, const std::string& request_id);
   // NOT_FOUND unless `partner` owns the phone.
   absl::Status CheckOwner(const std::string& partner, const std::string& mac, const std::string& request_id);
   // A line on the phone's timeline; a lost one is only logged.

@@ -207,6 +207,7 @@ std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Env
     }
   }
   state.set_software_version(software_version);
+  state.set_profile_etag(inputs.profile.etag());
   if (body != nullptr) state.set_model(body->device.product_class);
   const std::string parameter_key = ParameterKeyOf(inputs.profile.etag(), inputs.connection_request);
   if (reported_key != parameter_key) {
@@ -261,6 +262,9 @@ Step Continue(v1::SessionState state, const cwmp::Envelope& message) {
   } else if (std::holds_alternative<cwmp::SetParameterValuesResponse>(message.body)) {
     state.clear_pending();
     state.set_sent(false);
+    Step next = Next(std::move(state));
+    next.effects.profile_applied = true;
+    return next;
   } else if (std::holds_alternative<cwmp::DownloadResponse>(message.body)) {
     state.clear_download();
     state.set_download_sent(false);

@@ -66,6 +66,7 @@ struct TransferOutcome {
 
 // What the caller stores after a message, besides the session's state.
 struct Effects {
+  bool profile_applied = false;             // the phone took its profile: a delivery
   std::optional<TransferOutcome> transfer;  // count it as an upgrade report
   std::optional<std::string> task_sent;     // the reply carries this task's request
   std::optional<v1::Task> task_finished;    // answered: its state, result or fault set

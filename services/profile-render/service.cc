@@ -384,23 +384,50 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
   return ToGrpcStatus(run());
 }
 
+namespace {
+
+// A TR-069 phone's Inform as a resync: over the ACS's authenticated session.
+absl::StatusOr<Resync> ResyncOf(const v1::GetParametersRequest& request, const std::string& request_id) {
+  ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request.device().mac().value()));
+  RETURN_IF_ERROR(validation::Name("device.model", request.device().model(), 64));
+  RETURN_IF_ERROR(
+      validation::Text("device.firmware_version", request.device().firmware_version(), 128, Presence::kOptional));
+  return Resync{.mac = mac,
+                .model = request.device().model(),
+                .serial = request.device().serial(),
+                .firmware_version = request.device().firmware_version(),
+                .source_address = request.source_address(),
+                .authenticated_channel = true,
+                .method = "GET",
+                .request_id = request_id};
+}
+
+}  // namespace
+
+grpc::Status ProfileRenderServiceImpl::ConfirmDelivery(grpc::ServerContext* context,
+                                                       const v1::ConfirmDeliveryRequest* request,
+                                                       v1::ConfirmDeliveryResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const Resync resync, ResyncOf(request->phone(), server::RequestIdOf(*context)));
+    RETURN_IF_ERROR(validation::Text("etag", request->etag(), 128));
+    ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(resync.mac));
+    ASSIGN_OR_RETURN(Rendering rendering, renderer_.Render(device, resync));
+    const Rendered& rendered = *rendering.rendered;
+    if (rendered.etag != request->etag()) return absl::OkStatus();
+    recorder_.Record({resync.mac, rendered.etag, rendered.parameters, /*authenticated=*/true, device.partner,
+                      resync.firmware_version});
+    response->set_recorded(true);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
 grpc::Status ProfileRenderServiceImpl::GetParameters(grpc::ServerContext* context,
                                                      const v1::GetParametersRequest* request,
                                                      v1::GetParametersResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
-    RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
-    RETURN_IF_ERROR(validation::Text("device.firmware_version", request->device().firmware_version(), 128,
-                                     Presence::kOptional));
-    const Resync resync{.mac = mac,
-                        .model = request->device().model(),
-                        .serial = request->device().serial(),
-                        .firmware_version = request->device().firmware_version(),
-                        .source_address = request->source_address(),
-                        .authenticated_channel = true,
-                        .method = "GET",
-                        .request_id = server::RequestIdOf(*context)};
-    ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(mac));
+    ASSIGN_OR_RETURN(const Resync resync, ResyncOf(*request, server::RequestIdOf(*context)));
+    ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(resync.mac));
     ASSIGN_OR_RETURN(Rendering rendering, renderer_.Render(device, resync));
     response->set_etag(rendering.rendered->etag);
     for (const LayerParameter& p : rendering.rendered->parameters) {

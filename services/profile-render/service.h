@@ -57,6 +57,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*, v1::RenderResponse*) override;
   grpc::Status GetParameters(grpc::ServerContext*, const v1::GetParametersRequest*,
                              v1::GetParametersResponse*) override;
+  grpc::Status ConfirmDelivery(grpc::ServerContext*, const v1::ConfirmDeliveryRequest*,
+                               v1::ConfirmDeliveryResponse*) override;
   grpc::Status Preview(grpc::ServerContext*, const v1::PreviewRequest*, v1::PreviewResponse*) override;
   grpc::Status Diff(grpc::ServerContext*, const v1::PreviewRequest*, v1::DiffResponse*) override;
   grpc::Status Report(grpc::ServerContext*, const v1::ReportRequest*, v1::ReportResponse*) override;

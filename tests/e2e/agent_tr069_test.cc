@@ -111,6 +111,16 @@ TEST_F(AgentTr069Test, APhoneFoundByOption43IsProfiledAndUpgradedInTwoHopsByItsA
   int succeeded = 0;
   for (const std::string& kind : TimelineKinds(kPhoneMac)) succeeded += kind == "upgrade_succeeded";
   EXPECT_EQ(succeeded, 2);
+  // Delivered as profile-render counts deliveries, which its partner sees.
+  FlushDeliveries();
+  EXPECT_THAT(TimelineKinds(kPhoneMac), Contains("profile_delivered"));
+  device::v1::Device seen =
+      Parse<device::v1::Device>(Api("GET", absl::StrCat("/api/v1/devices/", kPhoneMac), CreateApiKey("acme")));
+  EXPECT_EQ(seen.activity().firmware_version(), "sip88xx.12-5-1MPP-100");
+  EXPECT_FALSE(seen.activity().profile_etag().empty());
+  // Provisioned by its provider's DHCP, the phone never tried remote
+  // customization.
+  EXPECT_EQ(phone.state().customization_state(), "aborted");
 
   // Up to date and at its profile's ParameterKey: one Inform, nothing asked.
   steps_.clear();

@@ -56,6 +56,9 @@ class ProfileRender {
       const profile::v1::SetParametersRequest& request, const std::string& request_id) = 0;
   virtual absl::StatusOr<profile::v1::GetParametersResponse> GetParameters(
       const profile::v1::GetParametersRequest& request, const std::string& request_id) = 0;
+  // Repeated: a delivery recorded twice is still the one profile the phone holds.
+  virtual absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest& request,
+      const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

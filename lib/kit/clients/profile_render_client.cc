@@ -98,4 +98,9 @@ absl::StatusOr<profile::v1::GetParametersResponse> ProfileRenderClient::GetParam
   return UnaryCall(backend_, "GetParameters", Repeat::kSafe, *stub_, &Stub::GetParameters, request, request_id);
 }
 
+absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ProfileRenderClient::ConfirmDelivery(
+    const profile::v1::ConfirmDeliveryRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ConfirmDelivery", Repeat::kSafe, *stub_, &Stub::ConfirmDelivery, request, request_id);
+}
+
 }  // namespace onramp::clients

@@ -124,6 +124,8 @@ class MockProfileRender : public ProfileRender {
               (const profile::v1::SetParametersRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<profile::v1::GetParametersResponse>, GetParameters,
               (const profile::v1::GetParametersRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::ConfirmDeliveryResponse>, ConfirmDelivery,
+              (const profile::v1::ConfirmDeliveryRequest&, const std::string&), (override));
 };
 
 class MockFirmwareCatalog : public FirmwareCatalog {

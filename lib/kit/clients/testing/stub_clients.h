@@ -215,6 +215,9 @@ class StubProfileRender : public ProfileRender {
       const profile::v1::GetParametersRequest&, const std::string&) override {
     return profile::v1::GetParametersResponse();
   }
+  absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest&, const std::string&) override {
+    return profile::v1::ConfirmDeliveryResponse();
+  }
 };
 
 class StubFirmwareCatalog : public FirmwareCatalog {
