@@ -1,7 +1,9 @@
 #include "lib/phone/cwmp/cwmp.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "pugixml.hpp"
 
 namespace onramp::cwmp {
 namespace {
@@ -177,6 +179,112 @@ TEST(CwmpTest, WhatIsNotACwmpEnvelopeIsRefusedSayingWhy) {
     absl::StatusOr<Envelope> envelope = Parse(c.xml);
     EXPECT_EQ(envelope.status().code(), absl::StatusCode::kInvalidArgument) << c.why;
     EXPECT_THAT(envelope.status().message(), HasSubstr(c.why));
+  }
+}
+
+// The namespace an element's or attribute's prefix stands for at `node`.
+std::string Resolve(pugi::xml_node node, std::string_view qualified) {
+  size_t colon = qualified.find(':');
+  std::string prefix = colon == std::string_view::npos ? "" : std::string(qualified.substr(0, colon));
+  std::string attribute = prefix.empty() ? "xmlns" : "xmlns:" + prefix;
+  for (pugi::xml_node at = node; at; at = at.parent()) {
+    if (pugi::xml_attribute declared = at.attribute(attribute.c_str())) return declared.value();
+  }
+  return "";
+}
+
+std::string_view Local(std::string_view qualified) {
+  size_t colon = qualified.find(':');
+  return colon == std::string_view::npos ? qualified : qualified.substr(colon + 1);
+}
+
+// Everything below an element the CWMP schema (elementFormDefault
+// "unqualified") puts in no namespace, and its attributes only in SOAP's,
+// SOAP encoding's or XML Schema instance's.
+void ExpectUnqualifiedBelow(pugi::xml_node element) {
+  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+    if (child.type() != pugi::node_element) continue;
+    EXPECT_EQ(Resolve(child, child.name()), "") << child.name() << " under " << element.name();
+    for (pugi::xml_attribute attribute = child.first_attribute(); attribute; attribute = attribute.next_attribute()) {
+      EXPECT_THAT(Resolve(child, attribute.name()),
+                  ::testing::AnyOf("http://schemas.xmlsoap.org/soap/encoding/",
+                                   "http://www.w3.org/2001/XMLSchema-instance"))
+          << attribute.name();
+    }
+    ExpectUnqualifiedBelow(child);
+  }
+}
+
+// What we write, checked against the namespaces of CWMP 1.0, 1.1 and 1.2
+// (TR-069 Annex A): the SOAP 1.1 envelope, cwmp:ID and cwmp:HoldRequests in
+// the header, the RPC (or a SOAP Fault's cwmp:Fault detail) in the cwmp
+// namespace of the version, its arguments unqualified.
+TEST(CwmpTest, EveryEnvelopeWeWriteUsesTheNamespacesOfItsVersion) {
+  constexpr char kSoap[] = "http://schemas.xmlsoap.org/soap/envelope/";
+  std::vector<decltype(Envelope::body)> bodies = {
+      Inform{.events = {{"1 BOOT", ""}}, .parameters = {{"Device.DeviceInfo.SoftwareVersion", "x"}}},
+      InformResponse{},
+      GetParameterValues{{"Device."}},
+      GetParameterValuesResponse{{{"Device.DeviceInfo.SerialNumber", "FCH1"}}},
+      SetParameterValues{{{"Device.X_ONRAMP_Profile.A", "1"}}, "k"},
+      SetParameterValuesResponse{},
+      Download{.url = "https://gw/firmware/x.loads"},
+      DownloadResponse{},
+      TransferComplete{.command_key = "k", .fault_code = 9010, .fault_string = "no"},
+      TransferCompleteResponse{},
+      GetRPCMethods{},
+      GetRPCMethodsResponse{{"Inform"}},
+      Reboot{"k"},
+      RebootResponse{},
+      FactoryReset{},
+      FactoryResetResponse{},
+      Fault{.code = 9003, .message = "Invalid arguments", .parameter_faults = {{"Device.A", 9005, "Invalid"}}},
+  };
+  for (Version version : {Version::k1_0, Version::k1_1, Version::k1_2}) {
+    const std::string cwmp(NamespaceOf(version));
+    for (const auto& body : bodies) {
+      Envelope envelope{.version = version, .id = "1", .hold_requests = true, .body = body};
+      SCOPED_TRACE(absl::StrCat(cwmp, " ", MethodOf(envelope)));
+      std::string xml = Write(envelope);
+      pugi::xml_document document;
+      ASSERT_TRUE(document.load_string(xml.c_str())) << xml;
+      pugi::xml_node root = document.document_element();
+      EXPECT_EQ(Local(root.name()), "Envelope");
+      EXPECT_EQ(Resolve(root, root.name()), kSoap);
+      int parts = 0;
+      for (pugi::xml_node part = root.first_child(); part; part = part.next_sibling()) {
+        ++parts;
+        EXPECT_EQ(Resolve(part, part.name()), kSoap) << part.name();
+        for (pugi::xml_node entry = part.first_child(); entry; entry = entry.next_sibling()) {
+          if (Local(part.name()) == "Header") {
+            EXPECT_THAT(std::string(Local(entry.name())), ::testing::AnyOf("ID", "HoldRequests"));
+            EXPECT_EQ(Resolve(entry, entry.name()), cwmp) << entry.name();
+            EXPECT_EQ(Resolve(entry, entry.attribute("soap-env:mustUnderstand").name()), kSoap);
+          } else if (Local(entry.name()) == "Fault" && Resolve(entry, entry.name()) == kSoap) {
+            // SOAP 1.1's own fault: faultcode, faultstring, detail unqualified;
+            // the detail holds the cwmp:Fault.
+            for (pugi::xml_node field = entry.first_child(); field; field = field.next_sibling()) {
+              EXPECT_EQ(Resolve(field, field.name()), "") << field.name();
+            }
+            pugi::xml_node detail = entry.child("detail").first_child();
+            EXPECT_EQ(Local(detail.name()), "Fault");
+            EXPECT_EQ(Resolve(detail, detail.name()), cwmp);
+            ExpectUnqualifiedBelow(detail);
+          } else {
+            EXPECT_EQ(Local(entry.name()), MethodOf(envelope));
+            EXPECT_EQ(Resolve(entry, entry.name()), cwmp) << entry.name();
+            ExpectUnqualifiedBelow(entry);
+          }
+        }
+      }
+      EXPECT_EQ(parts, 2);  // Header and Body
+      // No other version's namespace anywhere.
+      for (Version other : {Version::k1_0, Version::k1_1, Version::k1_2}) {
+        if (other != version) {
+          EXPECT_THAT(xml, ::testing::Not(HasSubstr(std::string(NamespaceOf(other)))));
+        }
+      }
+    }
   }
 }
 
