@@ -21,6 +21,7 @@ IMAGES = {
     "profile-render": "services/profile-render/profile_render",
     "firmware-catalog": "services/firmware-catalog/firmware_catalog",
     "gateway": "services/gateway/gateway",
+    "acs": "services/acs/acs",
     "migrate": "tools/migrate/onramp-migrate",
 }
 # In every Debian image: Essential, never listed.

@@ -37,6 +37,7 @@ BINARIES = {
     "onramp/profile-render": "services/profile-render/profile_render",
     "onramp/firmware-catalog": "services/firmware-catalog/firmware_catalog",
     "onramp/gateway": "services/gateway/gateway",
+    "onramp/acs": "services/acs/acs",
     "onramp/migrate": "tools/migrate/onramp-migrate",
 }
 SECRETS = {
@@ -45,6 +46,7 @@ SECRETS = {
     "onramp-onboarding-ca",
     "onramp-profile-kek",
     "onramp-webhook-kek",
+    "onramp-acs-connection-request",
     "onramp-gateway-tls",
 }
 
@@ -150,7 +152,7 @@ class OverlayChecks:
         jobs = self.of("Job")
         # One migration Job per service with a schema.
         self.t.assertEqual(sorted(j["spec"]["template"]["spec"]["containers"][0]["args"][1] for j in jobs),
-                           ["activation", "device", "firmware", "profile"], self.overlay)
+                           ["acs", "activation", "device", "firmware", "profile"], self.overlay)
         for job in jobs:
             self.check_workload_security(job)
 

@@ -18,6 +18,7 @@
 #include "lib/kit/config/flags.h"
 #include "lib/kit/store/migrations.h"
 #include "lib/kit/store/pool.h"
+#include "services/acs/migrations.h"
 #include "services/activation-code/migrations.h"
 #include "services/device-activation/migrations.h"
 #include "services/firmware-catalog/migrations.h"
@@ -31,6 +32,7 @@ using MigrationList = std::span<const store::Migration> (*)();
 // Each service's schema and its migrations.
 const std::map<std::string, MigrationList>& Schemas() {
   static const auto* schemas = new std::map<std::string, MigrationList>{
+      {"acs", &acs::Migrations},
       {"activation", &activation::Migrations},
       {"device", &device::Migrations},
       {"firmware", &firmware::Migrations},

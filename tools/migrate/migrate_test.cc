@@ -22,7 +22,7 @@ TEST(MigrateTest, CreatesEverySchemaOnceAndThenHasNothingToDo) {
   const std::string command = absl::StrCat(kMigrate, " --database_url '", (*database)->url(), "' --schema all");
   ::onramp::testing::ShellResult first = ::onramp::testing::RunShell(command);
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  for (const char* schema : {"activation", "device", "firmware", "profile"}) {
+  for (const char* schema : {"acs", "activation", "device", "firmware", "profile"}) {
     EXPECT_THAT(first.output, ::testing::ContainsRegex(absl::StrCat("schema ", schema, ": version 0 -> [1-9]")));
   }
   pqxx::connection connection((*database)->url());
