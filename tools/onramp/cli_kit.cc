@@ -91,6 +91,17 @@ void FieldRows(const protobuf::Message& message, const std::string& prefix, std:
   const protobuf::Reflection* reflection = message.GetReflection();
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* field = type->field(i);
+    if (field->is_map()) {
+      // key -> value, each a line: "values[Device.X.Y]  60".
+      const protobuf::Descriptor* entry = field->message_type();
+      for (int e = 0; e < reflection->FieldSize(message, field); ++e) {
+        const protobuf::Message& pair = reflection->GetRepeatedMessage(message, field, e);
+        std::optional<std::string> key = Cell(pair, entry->map_key());
+        std::optional<std::string> value = Cell(pair, entry->map_value());
+        rows->push_back({absl::StrCat(prefix, field->name(), "[", key.value_or(""), "]"), value.value_or("")});
+      }
+      continue;
+    }
     std::optional<std::string> cell = Cell(message, field);
     if (cell) {
       if (!cell->empty()) rows->push_back({prefix + field->name(), *cell});
@@ -212,7 +223,7 @@ std::string Table(const protobuf::Message& message) {
   const protobuf::Reflection* reflection = message.GetReflection();
   for (int i = 0; i < type->field_count(); ++i) {
     const FieldDescriptor* list = type->field(i);
-    if (!list->is_repeated() || list->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (!list->is_repeated() || list->is_map() || list->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
     const protobuf::Descriptor* item = list->message_type();
     std::vector<const FieldDescriptor*> columns;
     std::vector<std::vector<std::string>> rows(1);

@@ -1,8 +1,9 @@
 #include "tools/onramp/cli_kit.h"
 
-#include "gmock/gmock.h"
 #include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "onramp/acs/v1/acs.pb.h"
 #include "onramp/device/v1/device.pb.h"
 
 namespace onramp::cli {
@@ -36,6 +37,19 @@ TEST(CliKitTest, OneMessagePrintsAsNameValueLines) {
   counts.set_claimed(998);
   counts.set_conflicts(2);
   EXPECT_EQ(Table(counts), "claimed        998\nalready_yours  0\nconflicts      2\ninvalid        0\n");
+}
+
+TEST(CliKitTest, AMessageWithMapsPrintsEachEntryNotAnEmptyTable) {
+  acs::v1::Task task;
+  task.set_id("t-1");
+  task.set_state(acs::v1::TASK_STATE_DONE);
+  (*task.mutable_result())["Device.DeviceInfo.SoftwareVersion"] = "sip88xx.12-5-1MPP-100";
+  std::string table = Table(task);
+  EXPECT_THAT(table, HasSubstr("id"));
+  EXPECT_THAT(table, HasSubstr("t-1"));
+  EXPECT_THAT(table, HasSubstr("DONE"));
+  EXPECT_THAT(table, HasSubstr("result[Device.DeviceInfo.SoftwareVersion]"));
+  EXPECT_THAT(table, HasSubstr("sip88xx.12-5-1MPP-100"));
 }
 
 TEST(CliKitTest, ExitCodesTellOutcomesApart) {

@@ -22,6 +22,9 @@
 //                           [--encryption aes-256-cbc|aes128gcm] [--gzip]
 //   onramp profiles render  --mac MAC --model PN [--authenticated]
 //   onramp profiles preview --partner P --mac MAC [--model PN] [--reveal]
+//   onramp tasks create --partner P --mac MAC --kind get|set|reboot|factory-reset|download [...]
+//   onramp tasks list   --partner P --mac MAC
+//   onramp tasks get    --partner P --id ID
 //
 // Replies print as JSON; errors as one line with the gRPC code, exit 1.
 
@@ -45,6 +48,7 @@
 #include "lib/kit/bulk_csv/bulk_csv.h"
 #include "tools/onramp/api_command.h"
 #include "tools/onramp/cli_kit.h"
+#include "tools/onramp/tasks_command.h"
 #include "onramp/activation/v1/activation.grpc.pb.h"
 #include "onramp/device/v1/device.grpc.pb.h"
 #include "onramp/firmware/v1/firmware.grpc.pb.h"
@@ -64,6 +68,7 @@ constexpr char kUsage[] =
     "       onramp firmware upload|edge|target [flags]\n"
     "       onramp keys create|list|revoke [flags]\n"
     "       onramp profiles put|render|preview [flags]\n"
+    "       onramp tasks create|list|get [flags]   (TR-069 tasks for a phone)\n"
     "       onramp api [-X METHOD] PATH [--data JSON|@file] [--csv FILE]   (the partner REST API, with a key)\n"
     "\n"
     "Operator commands against the fleet's services; `onramp GROUP COMMAND --help`\n"
@@ -643,6 +648,7 @@ int Main(int argc, char** argv) {
   if (group == "keys") return Keys(argc - 1, argv + 1);
   if (group == "firmware") return Firmware(argc - 1, argv + 1);
   if (group == "api") return ApiCommand(argc - 1, argv + 1);
+  if (group == "tasks") return TasksCommand(argc - 1, argv + 1);
   std::cout << kUsage;
   return group == "--help" || group == "-h" ? 0 : 2;
 }
