@@ -6,7 +6,7 @@
 //   device-agent resync        --state-dir D [--activation_url URL] [--ca_file F] [--user_agent UA]
 //                              [--code DIGITS|#DIGITS|-] [--dhcp_lease FILE] [--dns_server HOST:PORT]
 //   device-agent run           --state-dir D [as resync] [--passes N] [--connection_request_listen IP:PORT]
-//   device-agent sim           --phones N --activation_url URL [--mac_prefix 02:00:00] [--model PN]
+//   device-agent sim           --phones N --activation_url URL [--acs_url URL] [--mac_prefix 02:00:00] [--model PN]
 //                              [--firmware F] [--concurrency 256] [--storm 60s] [--ca_file F]
 //                              [--steady_for 10m --time_scale 60] [--factory_ca_cert F --factory_ca_key K]
 //   device-agent set           --state-dir D NAME VALUE
@@ -347,6 +347,9 @@ int SimCommand(int argc, char** argv) {
   config::Flags flags("device-agent sim", "Many phones at once: a boot storm from factory reset.");
   flags.Int("phones", &options.phones, 1, 1 << 24, "How many phones.");
   flags.RequiredString("activation_url", &options.activation_url, "Where the phones ask who owns them.");
+  flags.String("acs_url", &options.acs_url,
+               "A TR-069 ACS (e.g. https://<gateway>/cwmp) the phones' leases name (DHCP option 43): TR-069 "
+               "phones, whose passes are CWMP sessions with it.");
   flags.String("mac_prefix", &options.mac_prefix, "First three bytes of every MAC; the rest count phones.");
   flags.String("model", &options.model, "The phones' model.");
   flags.String("firmware", &options.firmware, "The image they run.");

@@ -134,7 +134,15 @@ bool Phone::CwmpSession() {
       Step("TR-069: session ended by the ACS");
       return true;
     }
-    cwmp::Envelope reply = Answer(state_, **request, options_.connection_request_url);
+    const auto* download = std::get_if<cwmp::Download>(&(*request)->body);
+    // A phone without flash (the simulator's) has no room for an image: it
+    // says so at once (TR-069 A.5.1, 9010) rather than fail it later.
+    cwmp::Envelope reply =
+        download != nullptr && absl::StartsWith(download->file_type, "1 ") && !HasFlash()
+            ? cwmp::Envelope{.version = (*request)->version,
+                             .id = (*request)->id,
+                             .body = cwmp::Fault{.code = kDownloadFailure, .message = "no room for firmware images"}}
+            : Answer(state_, **request, options_.connection_request_url);
     Step(absl::StrCat("TR-069: ", cwmp::MethodOf(**request), " -> ", cwmp::MethodOf(reply)));
     message = cwmp::Write(reply);
   }
@@ -157,7 +165,7 @@ bool Phone::AfterCwmpSession() {
     } else if (absl::StartsWith(download.file_type(), "1 ")) {
       std::string image = location->target.substr(location->target.rfind('/') + 1);
       Step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image, " (TR-069 Download)"));
-      failure = HasFlash() ? Install(*location, image) : std::optional<std::string>("no flash for images");
+      failure = Install(*location, image);
       rebooted = !failure.has_value();
     } else {
       // A vendor configuration file (Answer took no other type): a flat

@@ -74,7 +74,8 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
       start + std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(options.steady_for));
   std::mt19937_64 random(std::random_device{}());
   auto draw = [&random](int64_t bound) { return std::uniform_int_distribution<int64_t>(0, bound)(random); };
-  const PhoneOptions phone_options{.activation_url = options.activation_url, .ca_file = options.ca_file};
+  PhoneOptions phone_options{.activation_url = options.activation_url, .ca_file = options.ca_file};
+  if (!options.acs_url.empty()) phone_options.dhcp_options[43] = options.acs_url;
   std::deque<size_t> ready;  // due, waiting for a place among the passes in flight
   int in_flight = 0;
   int64_t scheduled = 0;  // phones with a pass ahead of them
@@ -107,7 +108,8 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     --in_flight;
     --scheduled;
     if (Clock::now() < steady_until) {
-      std::optional<int64_t> wait = NextResyncSeconds(state, draw);
+      std::optional<int64_t> wait =
+          options.acs_url.empty() ? NextResyncSeconds(state, draw) : NextInformSeconds(state, draw);
       if (wait) {
         Clock::time_point next = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
                                                     static_cast<double>(*wait) / options.time_scale));

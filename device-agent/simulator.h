@@ -3,7 +3,8 @@
 
 // Many phones in one process, for rehearsing onboarding and boot storms.
 // Every phone is a device-agent Phone held in memory (no flash: its key and
-// certificate live in its state, and it never upgrades). All of them share one event loop on one
+// certificate live in its state, and it never upgrades; a TR-069 one
+// refuses firmware Downloads). All of them share one event loop on one
 // thread: a phone waiting for its timer is a state and a timer, and a phone
 // in a provisioning pass is a fiber whose requests suspend it, not the
 // thread. A boot storm powers every phone on at a random moment within a
@@ -28,6 +29,9 @@ struct SimulatorOptions {
   std::string model = "CP-8851-3PCC";
   std::string firmware = "sip88xx.12-0-1MPP0001-245.loads";
   std::string activation_url;
+  // A TR-069 ACS every phone's lease names (DHCP option 43): the phones are
+  // TR-069 phones, whose passes are sessions with it. Empty: none.
+  std::string acs_url;
   std::string ca_file;
   // Where the phones were made: each gets its factory certificate before
   // the storm begins (its cost is not the storm's). Null: phones without

@@ -83,6 +83,57 @@ TEST_F(BootStormTest, AThousandPhonesAllEndAcquiredAndRegistered) {
   EXPECT_GT(report->p50_ms, 0);
 }
 
+TEST_F(BootStormTest, AStormOfTr069PhonesBootstrapsWithTheAcsAndGetsTheirProfiles) {
+  // Their provider's DHCP names the ACS; each proves itself with its factory
+  // certificate and is set its profile by SetParameterValues.
+  constexpr int kTr069Phones = 300;
+  grpc::ClientContext context;
+  device::v1::ClaimDevicesRequest claim;
+  claim.set_partner("acme");
+  claim.set_idempotency_key("tr069-storm");
+  claim.mutable_target()->set_profile_rule("gds://");
+  for (int i = 0; i < kTr069Phones; ++i) {
+    claim.add_devices()->mutable_mac()->set_value(*agent::SimulatedMac("02:00:02", i));
+    grpc::ClientContext layer_context;
+    profile::v1::PutLayerRequest layer;
+    layer.mutable_ref()->set_partner("acme");
+    layer.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+    layer.mutable_ref()->set_key(*agent::SimulatedMac("02:00:02", i));
+    profile::v1::Parameter* name = layer.add_parameters();
+    name->set_name("Display_Name_1_");
+    name->set_value(absl::StrCat("Desk ", i));
+    profile::v1::Layer stored;
+    ASSERT_TRUE(profiles_->PutLayer(&layer_context, layer, &stored).ok());
+  }
+  device::v1::ClaimDevicesResponse claimed;
+  ASSERT_TRUE(devices_->ClaimDevices(&context, claim, &claimed).ok());
+  absl::StatusOr<agent::Factory> factory = agent::Factory::Load(dir_ + "/factory-ca.pem", dir_ + "/factory-ca.key");
+  ASSERT_TRUE(factory.ok()) << factory.status();
+  absl::StatusOr<agent::SimulationReport> report = agent::Simulate({.phones = kTr069Phones,
+                                                                   .mac_prefix = "02:00:02",
+                                                                   .activation_url = tls_base_,
+                                                                   .acs_url = tls_base_ + "/cwmp",
+                                                                   .ca_file = dir_ + "/ca.pem",
+                                                                   .factory = &*factory,
+                                                                   .concurrency = 64,
+                                                                   .time_scale = 100});
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->passes, kTr069Phones);
+  EXPECT_EQ(report->by_outcome["A"], kTr069Phones);
+  EXPECT_EQ(report->by_state["aborted"], kTr069Phones);  // provisioned by their provider, not the redirect
+  // Each phone holds its own profile, as profile-render counts deliveries.
+  FlushDeliveries();
+  for (int i = 0; i < kTr069Phones; i += 37) {
+    grpc::ClientContext activity_context;
+    profile::v1::DeviceKeyRequest request;
+    request.set_partner("acme");
+    request.mutable_mac()->set_value(*agent::SimulatedMac("02:00:02", i));
+    common::v1::DeviceActivity activity;
+    ASSERT_TRUE(profiles_->GetDeviceActivity(&activity_context, request, &activity).ok());
+    EXPECT_FALSE(activity.profile_etag().empty()) << i;
+  }
+}
+
 TEST_F(BootStormTest, InSteadyModePhonesGoOnResyncingOnTheirTimers) {
   constexpr int kSteadyPhones = 20;
   grpc::ClientContext context;
