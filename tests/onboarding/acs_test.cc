@@ -36,12 +36,15 @@ struct Answer {
 class AcsTest : public ::onramp::testing::GatewayFleetTest {
  protected:
   // One CWMP POST as the phone (its registration certificate), or as a
-  // stranger with `certificate` empty.
-  Answer Post(const std::string& body, const std::string& cookie, bool with_certificate = true) {
+  // stranger with `certificate` "" (none) or another's ("impostor": a
+  // self-made one naming the phone).
+  Answer Post(const std::string& body, const std::string& cookie, const std::string& certificate = "phone") {
     std::ofstream(dir_ + "/cwmp.xml") << body;
     std::string output = RunShell(absl::StrCat(
         "curl -s --cacert ", dir_, "/ca.pem ",
-        with_certificate ? absl::StrCat("--cert ", dir_, "/phone.pem --key ", dir_, "/phone.key ") : "",
+        certificate.empty() ? ""
+                            : absl::StrCat("--cert ", dir_, "/", certificate, ".pem --key ", dir_, "/", certificate,
+                                           ".key "),
         "-D ", dir_, "/headers -o ", dir_, "/answer -w '%{http_code}' ",
         cookie.empty() ? "" : absl::StrCat("-b 'onramp_cwmp=", cookie, "' "),
         "-H 'Content-Type: text/xml' --data-binary @", dir_, "/cwmp.xml ", tls_base_, "/cwmp")).output;
@@ -272,10 +275,23 @@ TEST_F(AcsReplicasTest, ASessionGoesOnWhenTheReplicaThatServedItIsKilled) {
 TEST_F(AcsTest, NoCertificateGetsNothing) {
   ClaimAndProfile();
   RegisterPhone();
-  Answer stranger = Post(Inform(""), "", /*with_certificate=*/false);
+  Answer stranger = Post(Inform(""), "", /*certificate=*/"");
   EXPECT_EQ(stranger.status, 401);
   EXPECT_THAT(stranger.body, ::testing::Not(HasSubstr("sip.acme.example")));
   EXPECT_TRUE(stranger.cookie.empty());
+  // A certificate no CA of the fleet signed, naming the phone: not even a
+  // TLS session (curl's 000), or a 401 — never a CWMP answer.
+  Answer impostor = Post(Inform(""), "", "impostor");
+  EXPECT_THAT(impostor.status, ::testing::AnyOf(0, 401));
+  EXPECT_THAT(impostor.body, ::testing::Not(HasSubstr("InformResponse")));
+  EXPECT_TRUE(impostor.cookie.empty());
+  // Nor does the CA's certificate for something that is not a phone, with
+  // the phone's session cookie.
+  Answer informed = Post(Inform(""), "");
+  ASSERT_EQ(informed.status, 200);
+  Answer other = Post("", informed.cookie, "client");
+  EXPECT_EQ(other.status, 401);
+  EXPECT_THAT(other.body, ::testing::Not(HasSubstr("SetParameterValues")));
   // Nor does garbage from the phone itself.
   EXPECT_EQ(Post("<not-cwmp/>", "").status, 400);
 }
