@@ -25,6 +25,11 @@ inline constexpr char kCwmpV12Support[] = "CWMP_V1.2_Support";
 // What the phone serves (TR-069 A.3.1, and the DIGEST's list).
 const std::vector<std::string>& CpeMethods();
 
+// The TR-069 path of a flat-profile parameter the phone's user changed,
+// when the ACS asked to be told of it (notification on): recorded for the
+// next Inform. Whether it was.
+bool NoteValueChange(v1::PhoneState& state, const std::string& flat_name);
+
 // Every path the phone answers for and its value: Device.DeviceInfo, the
 // ManagementServer's ParameterKey and ConnectionRequestURL, and each of its
 // parameters at its tr069 path (secrets read as "", as TR-069 has
@@ -32,15 +37,18 @@ const std::vector<std::string>& CpeMethods();
 std::map<std::string, std::string> DataModel(const v1::PhoneState& state, const std::string& connection_request_url);
 
 // The Inform that opens a session: its pending events (after "0 BOOTSTRAP"
-// until the first session succeeded; "2 PERIODIC" when there is nothing
+// until the first session succeeded; "4 VALUE CHANGE" with the changed
+// parameters whose notification is on; "2 PERIODIC" when there is nothing
 // else to say), its identity and the forced parameters.
 cwmp::Envelope InformOf(const v1::PhoneState& state, const std::string& connection_request_url, int retry_count,
                         const std::string& now);
 
 // The phone's answer to one request of the ACS (its ID echoed), changing
 // `state` as the request says: parameters set (all or none, with their
-// ParameterKey), a Download, Reboot or FactoryReset recorded for after the
-// session. Anything else is a 9000 fault (method not supported).
+// ParameterKey), their names and attributes read, notification set, a line
+// added or deleted (the one multi-instance object: TR-104's
+// VoiceProfile.1.Line.), a Download, Reboot or FactoryReset recorded for
+// after the session. Anything else is a 9000 fault (method not supported).
 cwmp::Envelope Answer(v1::PhoneState& state, const cwmp::Envelope& request, const std::string& connection_request_url);
 
 }  // namespace onramp::agent

@@ -132,5 +132,87 @@ TEST(CwmpCpeTest, DownloadsRebootsAndFactoryResetsWaitForTheEndOfTheSession) {
   EXPECT_EQ(std::get<cwmp::Fault>(reply.body).code, 9000);
 }
 
+std::map<std::string, bool> Names(const cwmp::Envelope& reply) {
+  std::map<std::string, bool> names;
+  for (const cwmp::ParameterInfo& info : std::get<cwmp::GetParameterNamesResponse>(reply.body).parameters) {
+    names[info.name] = info.writable;
+  }
+  return names;
+}
+
+TEST(CwmpCpeTest, GetParameterNamesWalksTheTreeALevelOrAllTheWay) {
+  v1::PhoneState state = Phone();
+  std::map<std::string, bool> top = Names(Answer(state, Request(cwmp::GetParameterNames{"", true}), ""));
+  EXPECT_THAT(top, ElementsAre(Pair("Device.", false)));
+  std::map<std::string, bool> device = Names(Answer(state, Request(cwmp::GetParameterNames{"Device.", true}), ""));
+  EXPECT_THAT(device, Contains(Pair("Device.DeviceInfo.", false)));
+  EXPECT_THAT(device, Contains(Pair("Device.Services.", false)));
+  EXPECT_FALSE(device.contains("Device.DeviceInfo.SerialNumber"));  // a level further down
+  std::map<std::string, bool> info =
+      Names(Answer(state, Request(cwmp::GetParameterNames{"Device.DeviceInfo.", false}), ""));
+  EXPECT_THAT(info, Contains(Pair("Device.DeviceInfo.", false)));
+  EXPECT_THAT(info, Contains(Pair("Device.DeviceInfo.SerialNumber", false)));  // read-only
+  std::map<std::string, bool> lines = Names(Answer(
+      state, Request(cwmp::GetParameterNames{"Device.Services.VoiceService.1.VoiceProfile.1.Line.", true}), ""));
+  EXPECT_THAT(lines, ElementsAre(Pair("Device.Services.VoiceService.1.VoiceProfile.1.Line.1.", false)));
+  EXPECT_THAT(Names(Answer(state,
+                           Request(cwmp::GetParameterNames{
+                               "Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer", false}),
+                           "")),
+              ElementsAre(Pair("Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer", true)));
+  cwmp::Envelope unknown = Answer(state, Request(cwmp::GetParameterNames{"Device.Nothing.", true}), "");
+  EXPECT_EQ(std::get<cwmp::Fault>(unknown.body).code, 9005);
+}
+
+TEST(CwmpCpeTest, NotificationIsSetAndReadAndAChangeByHandIsToldAtTheNextInform) {
+  v1::PhoneState state = Phone();
+  state.set_cwmp_bootstrapped(true);
+  const std::string proxy = "Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer";
+  cwmp::Envelope set = Answer(
+      state, Request(cwmp::SetParameterAttributes{{{.name = proxy, .notification_change = true, .notification = 2}}}),
+      "");
+  ASSERT_TRUE(std::holds_alternative<cwmp::SetParameterAttributesResponse>(set.body));
+  cwmp::Envelope got = Answer(state, Request(cwmp::GetParameterAttributes{{proxy, "Device.DeviceInfo."}}), "");
+  const auto& attributes = std::get<cwmp::GetParameterAttributesResponse>(got.body).parameters;
+  ASSERT_GE(attributes.size(), 2u);
+  EXPECT_EQ(attributes[0].name, proxy);
+  EXPECT_EQ(attributes[0].notification, 2);
+  EXPECT_EQ(attributes[1].notification, 0);
+
+  // Set by the ACS: nothing to tell. By hand: told, with its value.
+  EXPECT_FALSE(NoteValueChange(state, "Resync_Periodic"));
+  (*state.mutable_parameters())["Proxy_1_"].set_value("sip.hand.example");
+  EXPECT_TRUE(NoteValueChange(state, "Proxy_1_"));
+  cwmp::Envelope inform = InformOf(state, "", 0, "");
+  EXPECT_THAT(EventCodes(inform), ElementsAre("4 VALUE CHANGE"));
+  EXPECT_THAT(std::get<cwmp::Inform>(inform.body).parameters,
+              Contains(::testing::AllOf(::testing::Field(&cwmp::ParameterValue::name, proxy),
+                                        ::testing::Field(&cwmp::ParameterValue::value, "sip.hand.example"))));
+  cwmp::Envelope bad = Answer(
+      state, Request(cwmp::SetParameterAttributes{{{.name = "Device.Nope", .notification_change = true, .notification = 1}}}),
+      "");
+  EXPECT_EQ(std::get<cwmp::Fault>(bad.body).code, 9005);
+}
+
+TEST(CwmpCpeTest, LinesAreAddedAndDeletedAsInstances) {
+  v1::PhoneState state = Phone();
+  const std::string lines = "Device.Services.VoiceService.1.VoiceProfile.1.Line.";
+  cwmp::Envelope added = Answer(state, Request(cwmp::AddObject{lines, "k1"}), "");
+  EXPECT_EQ(std::get<cwmp::AddObjectResponse>(added.body).instance_number, 2);  // line 1 holds a password
+  EXPECT_EQ(state.cwmp_parameter_key(), "k1");
+  // The new line takes parameters; deleting line 1 takes its parameters with it.
+  cwmp::Envelope set = Answer(
+      state, Request(cwmp::SetParameterValues{{{lines + "2.CallingFeatures.CallerIDName", "Second line"}}, "k2"}), "");
+  ASSERT_TRUE(std::holds_alternative<cwmp::SetParameterValuesResponse>(set.body));
+  EXPECT_EQ(state.parameters().at("Display_Name_2_").value(), "Second line");
+  cwmp::Envelope deleted = Answer(state, Request(cwmp::DeleteObject{lines + "1.", "k3"}), "");
+  ASSERT_TRUE(std::holds_alternative<cwmp::DeleteObjectResponse>(deleted.body));
+  EXPECT_FALSE(state.parameters().contains("Password_1_"));
+  EXPECT_TRUE(state.parameters().contains("Proxy_1_"));  // a profile's, not the line's
+  EXPECT_EQ(std::get<cwmp::Fault>(Answer(state, Request(cwmp::DeleteObject{lines + "1.", ""}), "").body).code, 9005);
+  EXPECT_EQ(std::get<cwmp::Fault>(Answer(state, Request(cwmp::AddObject{"Device.DeviceInfo.", ""}), "").body).code,
+            9005);
+}
+
 }  // namespace
 }  // namespace onramp::agent

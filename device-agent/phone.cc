@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "lib/http/auth/authorization.h"
+#include "device-agent/cwmp_cpe.h"
 #include "device-agent/phone_files.h"
 #include "device-agent/state.h"
 #include "lib/phone/syslog/syslog.h"
@@ -184,6 +185,8 @@ absl::Status Phone::Apply(const std::string& profile_xml) {
 
 absl::Status Phone::Set(const std::string& name, const std::string& value) {
   (*state_.mutable_parameters())[name].set_value(value);
+  // The ACS asked to hear of this one: its next Inform says so.
+  if (NoteValueChange(state_, name)) Step(absl::StrCat(name, " changed: the ACS is told at the next Inform"));
   // Provisioned by hand before the provider's profile arrived.
   if (state_.customization_state() != "acquired") Move("aborted");
   return Save();

@@ -107,8 +107,9 @@ bool Phone::CwmpSession() {
     return failed("Inform", absl::UnavailableError("no InformResponse"));
   }
   Step(absl::StrCat("TR-069: Inform (", absl::StrJoin(codes, ", "), ") to ", Parameter(kAcsUrl)));
-  // Told: the events are the ACS's now.
+  // Told: the events and changes are the ACS's now.
   state_.clear_cwmp_events();
+  state_.clear_cwmp_changed();
   state_.set_cwmp_bootstrapped(true);
 
   if (state_.has_cwmp_transfer()) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/base/digest/digest.h"
 #include "lib/base/random/random.h"
 #include "lib/kit/log/log.h"
@@ -74,6 +75,19 @@ absl::Status AcsServiceImpl::Open(const std::string& mac, const cwmp::Envelope& 
   }
   if (!connection_request_url.empty()) {
     RETURN_IF_ERROR(tasks_.PutPhone(mac, {connection_request_url, request.source_address()}));
+  }
+  for (const cwmp::EventStruct& event : inform.events) {
+    if (event.code != "4 VALUE CHANGE") continue;
+    // What the phone's user changed, for its partner to see.
+    std::vector<std::string> changes;
+    for (const cwmp::ParameterValue& value : inform.parameters) {
+      if (value.name == kSoftwareVersionPath || value.name == kParameterKeyPath ||
+          value.name == kConnectionRequestUrlPath) {
+        continue;
+      }
+      changes.push_back(absl::StrCat(value.name, " = ", value.value));
+    }
+    Record(mac, "value_changed", absl::StrJoin(changes, "; "), request_id);
   }
   auto [state, reply] = Start(mac, envelope, inputs);
   // At its profile already: that is a delivery too, as a 304 is.

@@ -56,6 +56,24 @@ decltype(cwmp::Envelope::body) RequestOf(const v1::Task& task) {
       return cwmp::Download{.command_key = absl::StrCat("task-", task.id().substr(0, 27)),
                             .file_type = task.file_type(),
                             .url = task.url()};
+    case v1::TASK_KIND_GET_PARAMETER_NAMES:
+      return cwmp::GetParameterNames{task.names().empty() ? "" : task.names(0), task.next_level()};
+    case v1::TASK_KIND_GET_PARAMETER_ATTRIBUTES:
+      return cwmp::GetParameterAttributes{{task.names().begin(), task.names().end()}};
+    case v1::TASK_KIND_SET_PARAMETER_ATTRIBUTES: {
+      cwmp::SetParameterAttributes set;
+      for (const auto& [path, notification] : task.values()) {
+        set.parameters.push_back(
+            {.name = path, .notification_change = true, .notification = notification.empty() ? 0 : notification[0] - '0'});
+      }
+      std::sort(set.parameters.begin(), set.parameters.end(),
+                [](const auto& a, const auto& b) { return a.name < b.name; });
+      return set;
+    }
+    case v1::TASK_KIND_ADD_OBJECT:
+      return cwmp::AddObject{task.names(0), absl::StrCat("task-", task.id().substr(0, 27))};
+    case v1::TASK_KIND_DELETE_OBJECT:
+      return cwmp::DeleteObject{task.names(0), absl::StrCat("task-", task.id().substr(0, 27))};
     default:
       return std::monostate{};
   }
@@ -111,8 +129,17 @@ v1::Task Finish(v1::SessionState& state, const cwmp::Envelope& answer) {
     return task;
   }
   task.set_state(v1::TASK_STATE_DONE);
+  auto& result = *task.mutable_result();
   if (const auto* values = std::get_if<cwmp::GetParameterValuesResponse>(&answer.body)) {
-    for (const cwmp::ParameterValue& value : values->parameters) (*task.mutable_result())[value.name] = value.value;
+    for (const cwmp::ParameterValue& value : values->parameters) result[value.name] = value.value;
+  } else if (const auto* names = std::get_if<cwmp::GetParameterNamesResponse>(&answer.body)) {
+    for (const cwmp::ParameterInfo& info : names->parameters) result[info.name] = info.writable ? "writable" : "read-only";
+  } else if (const auto* attributes = std::get_if<cwmp::GetParameterAttributesResponse>(&answer.body)) {
+    for (const cwmp::ParameterAttributes& each : attributes->parameters) {
+      result[each.name] = std::to_string(each.notification);
+    }
+  } else if (const auto* added = std::get_if<cwmp::AddObjectResponse>(&answer.body)) {
+    result["instance_number"] = std::to_string(added->instance_number);
   }
   return task;
 }
@@ -121,6 +148,11 @@ v1::Task Finish(v1::SessionState& state, const cwmp::Envelope& answer) {
 // response, or a fault), as opposed to a request of its own.
 bool IsAnswer(const cwmp::Envelope& message) {
   return std::holds_alternative<cwmp::Fault>(message.body) ||
+         std::holds_alternative<cwmp::GetParameterNamesResponse>(message.body) ||
+         std::holds_alternative<cwmp::GetParameterAttributesResponse>(message.body) ||
+         std::holds_alternative<cwmp::SetParameterAttributesResponse>(message.body) ||
+         std::holds_alternative<cwmp::AddObjectResponse>(message.body) ||
+         std::holds_alternative<cwmp::DeleteObjectResponse>(message.body) ||
          std::holds_alternative<cwmp::SetParameterValuesResponse>(message.body) ||
          std::holds_alternative<cwmp::GetParameterValuesResponse>(message.body) ||
          std::holds_alternative<cwmp::DownloadResponse>(message.body) ||
@@ -178,8 +210,12 @@ std::string TaskSummary(const v1::Task& task) {
     case v1::TASK_STATE_FAILED:
       return absl::StrCat(kind, " ", task.id(), ": fault ", task.fault_code(), " ", task.fault_string());
     case v1::TASK_STATE_DONE:
-      if (task.kind() == v1::TASK_KIND_GET_PARAMETER_VALUES) {
+      if (task.kind() == v1::TASK_KIND_GET_PARAMETER_VALUES || task.kind() == v1::TASK_KIND_GET_PARAMETER_NAMES ||
+          task.kind() == v1::TASK_KIND_GET_PARAMETER_ATTRIBUTES) {
         return absl::StrCat(kind, " ", task.id(), ": ", task.result_size(), " values");
+      }
+      if (task.kind() == v1::TASK_KIND_ADD_OBJECT) {
+        return absl::StrCat(kind, " ", task.id(), ": instance ", task.result().at("instance_number"));
       }
       return absl::StrCat(kind, " ", task.id(), ": done");
     default:
@@ -210,7 +246,11 @@ std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Env
   state.set_profile_etag(inputs.profile.etag());
   if (body != nullptr) state.set_model(body->device.product_class);
   const std::string parameter_key = ParameterKeyOf(inputs.profile.etag(), inputs.connection_request);
-  if (reported_key != parameter_key) {
+  // A value changed on the phone (by its user) is not its profile's any
+  // more: the profile is set again, the layers being the one source.
+  bool changed = body != nullptr && std::any_of(body->events.begin(), body->events.end(),
+                                                [](const cwmp::EventStruct& event) { return event.code == "4 VALUE CHANGE"; });
+  if (reported_key != parameter_key || changed) {
     state.set_parameter_key(parameter_key);
     auto add = [&state](std::string path, std::string value) {
       v1::SetValue* set = state.add_pending();

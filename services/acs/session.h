@@ -12,7 +12,8 @@
 // the profile holds an Upgrade_Rule (the next hop of the phone's firmware
 // plan), a Download of that image; then partners' tasks, one request each.
 // The phone says how a Download went in a TransferComplete of a later
-// session, which the caller counts as the phone's upgrade report. The state
+// session, which the caller counts as the phone's upgrade report. A phone
+// that reports a "4 VALUE CHANGE" is set its profile again. The state
 // between messages is a SessionState, kept by the caller.
 
 #include <optional>

@@ -73,6 +73,13 @@ TEST(SessionTest, APhoneAtItsProfilesEtagCostsOneInform) {
   EXPECT_EQ(end.http_status, 204);
 }
 
+TEST(SessionTest, APhoneWhoseUserChangedAValueIsSetItsProfileAgain) {
+  cwmp::Envelope inform = Inform(ParameterKeyOf("\"e1\"", {}));
+  std::get<cwmp::Inform>(inform.body).events = {{"4 VALUE CHANGE", ""}};
+  auto [state, informed] = Start("000e08aabbcc", inform, {.profile = Profile()});
+  EXPECT_EQ(state.pending_size(), 2);
+}
+
 TEST(SessionTest, AFaultEndsTheRequestAndARequestOfThePhonesIsRefused) {
   auto [state, informed] = Start("000e08aabbcc", Inform(""), {.profile = Profile()});
   auto [sent, request, no_transfer] = Continue(state, cwmp::Envelope{});
@@ -201,10 +208,40 @@ TEST(SessionTest, TasksRunAfterTheProfileOneRequestEachWithTheirOutcomes) {
   EXPECT_EQ(Sent<cwmp::Reboot>(s4.reply).command_key, "task-33333333-cccc");
 
   Step s5 = Continue(*s4.state, {.body = cwmp::RebootResponse{}});
+  ASSERT_TRUE(s5.effects.task_finished.has_value());
   EXPECT_EQ(s5.effects.task_finished->id(), "33333333-cccc");
   EXPECT_EQ(s5.effects.task_finished->state(), v1::TASK_STATE_DONE);
   EXPECT_FALSE(s5.state.has_value());
   EXPECT_EQ(s5.reply.http_status, 204);
+}
+
+TEST(SessionTest, NamesAttributesAndObjectsTasksCarryTheirResults) {
+  v1::Task names = MakeTask("44444444-dddd", v1::TASK_KIND_GET_PARAMETER_NAMES);
+  names.add_names("Device.Services.VoiceService.1.VoiceProfile.1.Line.");
+  names.set_next_level(true);
+  v1::Task add = MakeTask("55555555-eeee", v1::TASK_KIND_ADD_OBJECT);
+  add.add_names("Device.Services.VoiceService.1.VoiceProfile.1.Line.");
+  v1::Task notify = MakeTask("66666666-ffff", v1::TASK_KIND_SET_PARAMETER_ATTRIBUTES);
+  (*notify.mutable_values())["Device.X_ONRAMP_Profile.Resync_Periodic"] = "2";
+  auto [state, informed] =
+      Start("000e08aabbcc", Inform(ParameterKeyOf("\"e1\"", {})), {.profile = Profile(), .tasks = {names, add, notify}});
+  Step s1 = Continue(state, cwmp::Envelope{});
+  cwmp::GetParameterNames asked = Sent<cwmp::GetParameterNames>(s1.reply);
+  EXPECT_TRUE(asked.next_level);
+  Step s2 = Continue(*s1.state, {.body = cwmp::GetParameterNamesResponse{
+                                     {{"Device.Services.VoiceService.1.VoiceProfile.1.Line.1.", false}}}});
+  EXPECT_EQ(s2.effects.task_finished->result().at("Device.Services.VoiceService.1.VoiceProfile.1.Line.1."), "read-only");
+  EXPECT_EQ(Sent<cwmp::AddObject>(s2.reply).object_name, "Device.Services.VoiceService.1.VoiceProfile.1.Line.");
+  Step s3 = Continue(*s2.state, {.body = cwmp::AddObjectResponse{2, 0}});
+  EXPECT_EQ(s3.effects.task_finished->result().at("instance_number"), "2");
+  EXPECT_EQ(TaskSummary(*s3.effects.task_finished), "ADD_OBJECT 55555555-eeee: instance 2");
+  cwmp::SetParameterAttributes attributes = Sent<cwmp::SetParameterAttributes>(s3.reply);
+  ASSERT_EQ(attributes.parameters.size(), 1u);
+  EXPECT_TRUE(attributes.parameters[0].notification_change);
+  EXPECT_EQ(attributes.parameters[0].notification, 2);
+  Step s4 = Continue(*s3.state, {.body = cwmp::SetParameterAttributesResponse{}});
+  EXPECT_EQ(s4.effects.task_finished->state(), v1::TASK_STATE_DONE);
+  EXPECT_EQ(s4.reply.http_status, 204);
 }
 
 }  // namespace

@@ -36,17 +36,22 @@ absl::Status CheckPath(const std::string& field, const std::string& path, bool p
   return absl::OkStatus();
 }
 
+// 1..kMaxParameters names, each a path or a partial path.
+absl::Status CheckPaths(const v1::Task& task) {
+  if (task.names().empty() || task.names_size() > kMaxParameters) {
+    return InvalidField("names", absl::StrCat("names must hold 1 to ", kMaxParameters, " paths"));
+  }
+  for (int i = 0; i < task.names_size(); ++i) {
+    RETURN_IF_ERROR(CheckPath(absl::StrCat("names[", i, "]"), task.names(i), /*partial_allowed=*/true));
+  }
+  return absl::OkStatus();
+}
+
 // The task's fields for its kind: what the phone will be sent.
 absl::Status CheckTask(const v1::Task& task) {
   switch (task.kind()) {
     case v1::TASK_KIND_GET_PARAMETER_VALUES:
-      if (task.names().empty() || task.names_size() > kMaxParameters) {
-        return InvalidField("names", absl::StrCat("names must hold 1 to ", kMaxParameters, " paths"));
-      }
-      for (int i = 0; i < task.names_size(); ++i) {
-        RETURN_IF_ERROR(CheckPath(absl::StrCat("names[", i, "]"), task.names(i), /*partial_allowed=*/true));
-      }
-      return absl::OkStatus();
+      return CheckPaths(task);
     case v1::TASK_KIND_SET_PARAMETER_VALUES:
       if (task.values().empty() || task.values_size() > kMaxParameters) {
         return InvalidField("values", absl::StrCat("values must hold 1 to ", kMaxParameters, " values"));
@@ -62,6 +67,30 @@ absl::Status CheckTask(const v1::Task& task) {
     case v1::TASK_KIND_REBOOT:
     case v1::TASK_KIND_FACTORY_RESET:
       return absl::OkStatus();
+    case v1::TASK_KIND_GET_PARAMETER_NAMES:
+      if (task.names_size() != 1) return InvalidField("names", "names must hold one path (\"\" for the top)");
+      if (task.names(0).empty()) return absl::OkStatus();
+      return CheckPath("names[0]", task.names(0), /*partial_allowed=*/true);
+    case v1::TASK_KIND_GET_PARAMETER_ATTRIBUTES:
+      return CheckPaths(task);
+    case v1::TASK_KIND_SET_PARAMETER_ATTRIBUTES:
+      if (task.values().empty() || task.values_size() > kMaxParameters) {
+        return InvalidField("values", absl::StrCat("values must hold 1 to ", kMaxParameters, " paths"));
+      }
+      for (const auto& [path, notification] : task.values()) {
+        RETURN_IF_ERROR(CheckPath(absl::StrCat("values[", path, "]"), path, /*partial_allowed=*/true));
+        if (notification != "0" && notification != "1" && notification != "2") {
+          return InvalidField(absl::StrCat("values[", path, "]"),
+                              "a notification is \"0\" (off), \"1\" (passive) or \"2\" (active)");
+        }
+      }
+      return absl::OkStatus();
+    case v1::TASK_KIND_ADD_OBJECT:
+    case v1::TASK_KIND_DELETE_OBJECT:
+      if (task.names_size() != 1 || !task.names(0).ends_with(".")) {
+        return InvalidField("names", "names must hold one object path, ending in \".\"");
+      }
+      return CheckPath("names[0]", task.names(0), /*partial_allowed=*/true);
     case v1::TASK_KIND_DOWNLOAD:
       if (task.file_type() != kConfigurationFile) {
         return InvalidField("file_type", absl::StrCat("file_type must be \"", kConfigurationFile, "\""));
@@ -98,6 +127,7 @@ grpc::Status AcsServiceImpl::CreateTask(grpc::ServerContext* context, const v1::
     *task.mutable_values() = request->values();
     task.set_file_type(request->file_type());
     task.set_url(request->url());
+    task.set_next_level(request->next_level());
     RETURN_IF_ERROR(validation::Name("partner", task.partner(), 64));
     ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
     RETURN_IF_ERROR(CheckTask(task));

@@ -132,9 +132,11 @@ TEST_F(AgentTr069Test, APhoneFoundByOption43IsProfiledAndUpgradedInTwoHopsByItsA
 }
 
 TEST_F(AgentTr069Test, APartnersLiveReadRebootAndFactoryResetReachThePhoneByConnectionRequest) {
-  const std::string dir = ::onramp::testing::NewPhone("tr069-phone", kPhoneMac, dir_, kPhoneModel, kHopTarget);
+  // The whole way: bootstrapped, profiled and upgraded twice, then the tasks.
+  const std::string dir = ::onramp::testing::NewPhone("tr069-phone", kPhoneMac, dir_, kPhoneModel, kHopStart);
   agent::Phone phone = Load(dir);
   ASSERT_TRUE(phone.Provision().ok());
+  ASSERT_EQ(phone.state().firmware(), kHopTarget);
   // The ACS gave the phone its connection-request credentials with its profile.
   EXPECT_EQ(phone.state().parameters().at("Connection_Request_Username").value(), kPhoneMac);
   Listen(phone);
@@ -197,6 +199,61 @@ TEST_F(AgentTr069Test, APartnersLiveReadRebootAndFactoryResetReachThePhoneByConn
             404);
   EXPECT_EQ(Api("GET", "/api/v1/tasks/" + read.id(), globex).status, 404);
   EXPECT_EQ(connection_requests_, 3);
+}
+
+TEST_F(AgentTr069Test, APartnerAddsALineWatchesAParameterAndHearsWhenTheUserChangesIt) {
+  const std::string dir = ::onramp::testing::NewPhone("tr069-phone", kPhoneMac, dir_, kPhoneModel, kHopTarget);
+  agent::Phone phone = Load(dir);
+  ASSERT_TRUE(phone.Provision().ok());
+  Listen(phone);
+  const std::string acme = CreateApiKey("acme");
+  const std::string lines = "Device.Services.VoiceService.1.VoiceProfile.1.Line.";
+  const std::string proxy = "Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer";
+  // Queued together, run in one session in order.
+  acs::v1::Task add = Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_ADD_OBJECT", "names": [")", lines, R"("]})"));
+  acs::v1::Task name = Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_SET_PARAMETER_VALUES", "values": {")", lines,
+                                               R"(2.CallingFeatures.CallerIDName": "Second line"}})"));
+  acs::v1::Task tree = Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_GET_PARAMETER_NAMES", "names": [")", lines,
+                                               R"("], "next_level": true})"));
+  acs::v1::Task watch = Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_SET_PARAMETER_ATTRIBUTES", "values": {")",
+                                                proxy, R"(": "2"}})"));
+  acs::v1::Task read = Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_GET_PARAMETER_ATTRIBUTES", "names": [")", proxy,
+                                               R"("]})"));
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(TaskNow(acme, add.id()).result().at("instance_number"), "2");
+  EXPECT_EQ(TaskNow(acme, name.id()).state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_EQ(phone.state().parameters().at("Display_Name_2_").value(), "Second line");
+  acs::v1::Task listed = TaskNow(acme, tree.id());
+  EXPECT_TRUE(listed.result().contains(lines + "1."));
+  EXPECT_TRUE(listed.result().contains(lines + "2."));
+  EXPECT_EQ(TaskNow(acme, watch.id()).state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_EQ(TaskNow(acme, read.id()).result().at(proxy), "2");
+
+  // The phone's user changes the watched parameter on its web page: its
+  // next Inform says so, its partner sees what, and the ACS sets the
+  // profile's value again.
+  ASSERT_TRUE(phone.Set("Proxy_1_", "sip.by-hand.example").ok());
+  steps_.clear();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_THAT(steps_, Contains(absl::StrCat("TR-069: Inform (4 VALUE CHANGE) to ", tls_base_, "/cwmp")));
+  EXPECT_THAT(steps_, Contains("TR-069: SetParameterValues -> SetParameterValuesResponse"));
+  EXPECT_EQ(phone.state().parameters().at("Proxy_1_").value(), "sip.acme.example");
+  EXPECT_THAT(TimelineKinds(kPhoneMac), Contains("value_changed"));
+
+  // The line goes, with its parameters.
+  acs::v1::Task remove = Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_DELETE_OBJECT", "names": [")", lines,
+                                                 R"(2."], "connection_request": true})"));
+  EXPECT_EQ(remove.connection_request(), "accepted");
+  phone.ConnectionRequested();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(TaskNow(acme, remove.id()).state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_FALSE(phone.state().parameters().contains("Display_Name_2_"));
+  // A task the phone cannot do fails with its fault.
+  acs::v1::Task bad = Task(acme, R"({"kind": "TASK_KIND_DELETE_OBJECT", "names": ["Device.DeviceInfo."]})");
+  ASSERT_TRUE(phone.Provision().ok());
+  acs::v1::Task failed = TaskNow(acme, bad.id());
+  EXPECT_EQ(failed.state(), acs::v1::TASK_STATE_FAILED);
+  EXPECT_EQ(failed.fault_code(), 9005);
 }
 
 TEST_F(AgentTr069Test, AConnectionRequestWithoutThePhonesCredentialsIsRefused) {

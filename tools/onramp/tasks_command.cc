@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -19,8 +20,10 @@ namespace {
 namespace acsv1 = ::onramp::acs::v1;
 
 constexpr char kUsage[] =
-    "Usage: onramp tasks create --partner P --mac MAC --kind get|set|reboot|factory-reset|download\n"
-    "                           [--names PATH,...] [--set PATH=VALUE,...] [--url URL] [--connection_request]\n"
+    "Usage: onramp tasks create --partner P --mac MAC --kind KIND [--names PATH,...] [--set PATH=VALUE,...]\n"
+    "                           [--next_level] [--url URL] [--connection_request]\n"
+    "         KIND: get, set, get-names, get-attributes, set-attributes, add-object, delete-object,\n"
+    "               reboot, factory-reset, download\n"
     "       onramp tasks list   --partner P --mac MAC [--page_size N] [--page_token T]\n"
     "       onramp tasks get    --partner P --id ID\n"
     "\n"
@@ -37,16 +40,23 @@ int TasksCommand(int argc, char** argv) {
   std::string command = argv[1];
   std::string address, partner, mac, kind, names, set, url, id, page_token;
   bool connection_request = false;
+  bool next_level = false;
   int page_size = 0;
   config::Flags flags(absl::StrCat("onramp tasks ", command), "TR-069 tasks for a partner's phones.");
   flags.RequiredString("acs_addr", &address, "host:port of the acs service.");
   flags.RequiredString("partner", &partner, "Partner id.");
   if (command == "create") {
     flags.RequiredString("mac", &mac, "The phone's MAC.");
-    flags.Choice("kind", &kind, {"get", "set", "reboot", "factory-reset", "download"},
-                 "get: read parameters; set: write them; download: a configuration file.");
-    flags.String("names", &names, "get: TR-069 paths (a partial path ends in \".\"), comma-separated.");
-    flags.String("set", &set, "set: PATH=VALUE,PATH=VALUE.");
+    flags.Choice("kind", &kind,
+                 {"get", "set", "get-names", "get-attributes", "set-attributes", "add-object", "delete-object",
+                  "reboot", "factory-reset", "download"},
+                 "get: read parameters; set: write them; get-names: the tree under a path; *-attributes: "
+                 "notification; add-object/delete-object: a line; download: a configuration file.");
+    flags.String("names", &names,
+                 "get, get-attributes: TR-069 paths (a partial path ends in \".\"), comma-separated; get-names: one "
+                 "path; add-object, delete-object: the object or instance (\"...Line.\", \"...Line.2.\").");
+    flags.String("set", &set, "set: PATH=VALUE,...; set-attributes: PATH=NOTIFICATION (0 off, 1 passive, 2 active).");
+    flags.Bool("next_level", &next_level, "get-names: only the level below the path.");
     flags.String("url", &url, "download: the configuration file's URL.");
     flags.Bool("connection_request", &connection_request, "Ask the phone for a session now.");
   } else if (command == "list") {
@@ -69,14 +79,24 @@ int TasksCommand(int argc, char** argv) {
     acsv1::CreateTaskRequest request;
     request.set_partner(partner);
     request.mutable_mac()->set_value(mac);
-    request.set_kind(kind == "get"             ? acsv1::TASK_KIND_GET_PARAMETER_VALUES
-                     : kind == "set"           ? acsv1::TASK_KIND_SET_PARAMETER_VALUES
-                     : kind == "reboot"        ? acsv1::TASK_KIND_REBOOT
-                     : kind == "factory-reset" ? acsv1::TASK_KIND_FACTORY_RESET
-                                               : acsv1::TASK_KIND_DOWNLOAD);
+    static const auto* const kinds = new std::map<std::string, acsv1::TaskKind>{
+        {"get", acsv1::TASK_KIND_GET_PARAMETER_VALUES},
+        {"set", acsv1::TASK_KIND_SET_PARAMETER_VALUES},
+        {"get-names", acsv1::TASK_KIND_GET_PARAMETER_NAMES},
+        {"get-attributes", acsv1::TASK_KIND_GET_PARAMETER_ATTRIBUTES},
+        {"set-attributes", acsv1::TASK_KIND_SET_PARAMETER_ATTRIBUTES},
+        {"add-object", acsv1::TASK_KIND_ADD_OBJECT},
+        {"delete-object", acsv1::TASK_KIND_DELETE_OBJECT},
+        {"reboot", acsv1::TASK_KIND_REBOOT},
+        {"factory-reset", acsv1::TASK_KIND_FACTORY_RESET},
+        {"download", acsv1::TASK_KIND_DOWNLOAD}};
+    request.set_kind(kinds->at(kind));
+    request.set_next_level(next_level);
     for (absl::string_view name : absl::StrSplit(names, ',', absl::SkipEmpty())) {
       request.add_names(std::string(absl::StripAsciiWhitespace(name)));
     }
+    // The top of the tree is the empty path.
+    if (kind == "get-names" && request.names().empty()) request.add_names("");
     for (absl::string_view pair : absl::StrSplit(set, ',', absl::SkipEmpty())) {
       std::pair<std::string, std::string> path_value = absl::StrSplit(pair, absl::MaxSplits('=', 1));
       (*request.mutable_values())[path_value.first] = path_value.second;

@@ -66,6 +66,19 @@ Integer Number(pugi::xml_node node, Integer fallback) {
   return number;
 }
 
+// xsd:boolean: "1"/"true" (CPEs write either).
+bool Boolean(pugi::xml_node node) {
+  std::string text = absl::AsciiStrToLower(Text(node));
+  return text == "1" || text == "true";
+}
+
+// An array of xsd:string.
+std::vector<std::string> Strings(pugi::xml_node list) {
+  std::vector<std::string> strings;
+  for (pugi::xml_node each : Children(list, "string")) strings.push_back(Text(each));
+  return strings;
+}
+
 std::optional<Version> VersionOf(std::string_view uri) {
   if (uri == "urn:dslforum-org:cwmp-1-0") return Version::k1_0;
   if (uri == "urn:dslforum-org:cwmp-1-1") return Version::k1_1;
@@ -113,6 +126,12 @@ void AddArray(pugi::xml_node list, const char* type, size_t size) {
   list.append_attribute("soap-enc:arrayType") = absl::StrCat("cwmp:", type, "[", size, "]").c_str();
 }
 
+// An array of xsd:string, each a <string>.
+void AddStrings(pugi::xml_node list, const std::vector<std::string>& strings) {
+  list.append_attribute("soap-enc:arrayType") = absl::StrCat("xsd:string[", strings.size(), "]").c_str();
+  for (const std::string& each : strings) Add(list, "string", each);
+}
+
 void AddValues(pugi::xml_node parent, const std::vector<ParameterValue>& values) {
   pugi::xml_node list = parent.append_child("ParameterList");
   AddArray(list, "ParameterValueStruct", values.size());
@@ -152,9 +171,7 @@ struct BodyWriter {
     Add(body.append_child("cwmp:InformResponse"), "MaxEnvelopes", std::to_string(response.max_envelopes));
   }
   void operator()(const GetParameterValues& request) {
-    pugi::xml_node names = body.append_child("cwmp:GetParameterValues").append_child("ParameterNames");
-    names.append_attribute("soap-enc:arrayType") = absl::StrCat("xsd:string[", request.names.size(), "]").c_str();
-    for (const std::string& name : request.names) Add(names, "string", name);
+    AddStrings(body.append_child("cwmp:GetParameterValues").append_child("ParameterNames"), request.names);
   }
   void operator()(const GetParameterValuesResponse& response) {
     AddValues(body.append_child("cwmp:GetParameterValuesResponse"), response.parameters);
@@ -196,11 +213,67 @@ struct BodyWriter {
     Add(rpc, "CompleteTime", complete.complete_time.empty() ? kUnknownTime : complete.complete_time);
   }
   void operator()(const TransferCompleteResponse&) { body.append_child("cwmp:TransferCompleteResponse"); }
+  void operator()(const GetParameterNames& request) {
+    pugi::xml_node rpc = body.append_child("cwmp:GetParameterNames");
+    Add(rpc, "ParameterPath", request.parameter_path);
+    Add(rpc, "NextLevel", request.next_level ? "1" : "0");
+  }
+  void operator()(const GetParameterNamesResponse& response) {
+    pugi::xml_node list = body.append_child("cwmp:GetParameterNamesResponse").append_child("ParameterList");
+    AddArray(list, "ParameterInfoStruct", response.parameters.size());
+    for (const ParameterInfo& info : response.parameters) {
+      pugi::xml_node item = list.append_child("ParameterInfoStruct");
+      Add(item, "Name", info.name);
+      Add(item, "Writable", info.writable ? "1" : "0");
+    }
+  }
+  void operator()(const SetParameterAttributes& request) {
+    pugi::xml_node list = body.append_child("cwmp:SetParameterAttributes").append_child("ParameterList");
+    AddArray(list, "SetParameterAttributesStruct", request.parameters.size());
+    for (const SetParameterAttributes::Change& change : request.parameters) {
+      pugi::xml_node item = list.append_child("SetParameterAttributesStruct");
+      Add(item, "Name", change.name);
+      Add(item, "NotificationChange", change.notification_change ? "1" : "0");
+      Add(item, "Notification", std::to_string(change.notification));
+      Add(item, "AccessListChange", change.access_list_change ? "1" : "0");
+      AddStrings(item.append_child("AccessList"), change.access_list);
+    }
+  }
+  void operator()(const SetParameterAttributesResponse&) { body.append_child("cwmp:SetParameterAttributesResponse"); }
+  void operator()(const GetParameterAttributes& request) {
+    AddStrings(body.append_child("cwmp:GetParameterAttributes").append_child("ParameterNames"), request.names);
+  }
+  void operator()(const GetParameterAttributesResponse& response) {
+    pugi::xml_node list = body.append_child("cwmp:GetParameterAttributesResponse").append_child("ParameterList");
+    AddArray(list, "ParameterAttributeStruct", response.parameters.size());
+    for (const ParameterAttributes& attributes : response.parameters) {
+      pugi::xml_node item = list.append_child("ParameterAttributeStruct");
+      Add(item, "Name", attributes.name);
+      Add(item, "Notification", std::to_string(attributes.notification));
+      AddStrings(item.append_child("AccessList"), attributes.access_list);
+    }
+  }
+  void operator()(const AddObject& request) {
+    pugi::xml_node rpc = body.append_child("cwmp:AddObject");
+    Add(rpc, "ObjectName", request.object_name);
+    Add(rpc, "ParameterKey", request.parameter_key);
+  }
+  void operator()(const AddObjectResponse& response) {
+    pugi::xml_node rpc = body.append_child("cwmp:AddObjectResponse");
+    Add(rpc, "InstanceNumber", std::to_string(response.instance_number));
+    Add(rpc, "Status", std::to_string(response.status));
+  }
+  void operator()(const DeleteObject& request) {
+    pugi::xml_node rpc = body.append_child("cwmp:DeleteObject");
+    Add(rpc, "ObjectName", request.object_name);
+    Add(rpc, "ParameterKey", request.parameter_key);
+  }
+  void operator()(const DeleteObjectResponse& response) {
+    Add(body.append_child("cwmp:DeleteObjectResponse"), "Status", std::to_string(response.status));
+  }
   void operator()(const GetRPCMethods&) { body.append_child("cwmp:GetRPCMethods"); }
   void operator()(const GetRPCMethodsResponse& response) {
-    pugi::xml_node list = body.append_child("cwmp:GetRPCMethodsResponse").append_child("MethodList");
-    list.append_attribute("soap-enc:arrayType") = absl::StrCat("xsd:string[", response.methods.size(), "]").c_str();
-    for (const std::string& method : response.methods) Add(list, "string", method);
+    AddStrings(body.append_child("cwmp:GetRPCMethodsResponse").append_child("MethodList"), response.methods);
   }
   void operator()(const Reboot& request) { Add(body.append_child("cwmp:Reboot"), "CommandKey", request.command_key); }
   void operator()(const RebootResponse&) { body.append_child("cwmp:RebootResponse"); }
@@ -245,6 +318,16 @@ struct MethodNamer {
   std::string operator()(const DownloadResponse&) const { return "DownloadResponse"; }
   std::string operator()(const TransferComplete&) const { return "TransferComplete"; }
   std::string operator()(const TransferCompleteResponse&) const { return "TransferCompleteResponse"; }
+  std::string operator()(const GetParameterNames&) const { return "GetParameterNames"; }
+  std::string operator()(const GetParameterNamesResponse&) const { return "GetParameterNamesResponse"; }
+  std::string operator()(const SetParameterAttributes&) const { return "SetParameterAttributes"; }
+  std::string operator()(const SetParameterAttributesResponse&) const { return "SetParameterAttributesResponse"; }
+  std::string operator()(const GetParameterAttributes&) const { return "GetParameterAttributes"; }
+  std::string operator()(const GetParameterAttributesResponse&) const { return "GetParameterAttributesResponse"; }
+  std::string operator()(const AddObject&) const { return "AddObject"; }
+  std::string operator()(const AddObjectResponse&) const { return "AddObjectResponse"; }
+  std::string operator()(const DeleteObject&) const { return "DeleteObject"; }
+  std::string operator()(const DeleteObjectResponse&) const { return "DeleteObjectResponse"; }
   std::string operator()(const GetRPCMethods&) const { return "GetRPCMethods"; }
   std::string operator()(const GetRPCMethodsResponse&) const { return "GetRPCMethodsResponse"; }
   std::string operator()(const Reboot&) const { return "Reboot"; }
@@ -330,9 +413,7 @@ absl::StatusOr<Envelope> Parse(std::string_view xml) {
   } else if (name == "InformResponse") {
     envelope.body = InformResponse{.max_envelopes = Number(Child(rpc, "MaxEnvelopes"), 1)};
   } else if (name == "GetParameterValues") {
-    GetParameterValues request;
-    for (pugi::xml_node each : Children(Child(rpc, "ParameterNames"), "string")) request.names.push_back(Text(each));
-    envelope.body = std::move(request);
+    envelope.body = GetParameterValues{Strings(Child(rpc, "ParameterNames"))};
   } else if (name == "GetParameterValuesResponse") {
     envelope.body = GetParameterValuesResponse{ParameterValues(Child(rpc, "ParameterList"))};
   } else if (name == "SetParameterValues") {
@@ -359,12 +440,47 @@ absl::StatusOr<Envelope> Parse(std::string_view xml) {
                                      .complete_time = Text(Child(rpc, "CompleteTime"))};
   } else if (name == "TransferCompleteResponse") {
     envelope.body = TransferCompleteResponse{};
+  } else if (name == "GetParameterNames") {
+    envelope.body = GetParameterNames{Text(Child(rpc, "ParameterPath")), Boolean(Child(rpc, "NextLevel"))};
+  } else if (name == "GetParameterNamesResponse") {
+    GetParameterNamesResponse response;
+    for (pugi::xml_node item : Children(Child(rpc, "ParameterList"), "ParameterInfoStruct")) {
+      response.parameters.push_back({Text(Child(item, "Name")), Boolean(Child(item, "Writable"))});
+    }
+    envelope.body = std::move(response);
+  } else if (name == "SetParameterAttributes") {
+    SetParameterAttributes request;
+    for (pugi::xml_node item : Children(Child(rpc, "ParameterList"), "SetParameterAttributesStruct")) {
+      request.parameters.push_back({.name = Text(Child(item, "Name")),
+                                    .notification_change = Boolean(Child(item, "NotificationChange")),
+                                    .notification = Number(Child(item, "Notification"), 0),
+                                    .access_list_change = Boolean(Child(item, "AccessListChange")),
+                                    .access_list = Strings(Child(item, "AccessList"))});
+    }
+    envelope.body = std::move(request);
+  } else if (name == "SetParameterAttributesResponse") {
+    envelope.body = SetParameterAttributesResponse{};
+  } else if (name == "GetParameterAttributes") {
+    envelope.body = GetParameterAttributes{Strings(Child(rpc, "ParameterNames"))};
+  } else if (name == "GetParameterAttributesResponse") {
+    GetParameterAttributesResponse response;
+    for (pugi::xml_node item : Children(Child(rpc, "ParameterList"), "ParameterAttributeStruct")) {
+      response.parameters.push_back({Text(Child(item, "Name")), Number(Child(item, "Notification"), 0),
+                                     Strings(Child(item, "AccessList"))});
+    }
+    envelope.body = std::move(response);
+  } else if (name == "AddObject") {
+    envelope.body = AddObject{Text(Child(rpc, "ObjectName")), Text(Child(rpc, "ParameterKey"))};
+  } else if (name == "AddObjectResponse") {
+    envelope.body = AddObjectResponse{Number(Child(rpc, "InstanceNumber"), 0), Number(Child(rpc, "Status"), 0)};
+  } else if (name == "DeleteObject") {
+    envelope.body = DeleteObject{Text(Child(rpc, "ObjectName")), Text(Child(rpc, "ParameterKey"))};
+  } else if (name == "DeleteObjectResponse") {
+    envelope.body = DeleteObjectResponse{Number(Child(rpc, "Status"), 0)};
   } else if (name == "GetRPCMethods") {
     envelope.body = GetRPCMethods{};
   } else if (name == "GetRPCMethodsResponse") {
-    GetRPCMethodsResponse response;
-    for (pugi::xml_node each : Children(Child(rpc, "MethodList"), "string")) response.methods.push_back(Text(each));
-    envelope.body = std::move(response);
+    envelope.body = GetRPCMethodsResponse{Strings(Child(rpc, "MethodList"))};
   } else if (name == "Reboot") {
     envelope.body = Reboot{Text(Child(rpc, "CommandKey"))};
   } else if (name == "RebootResponse") {

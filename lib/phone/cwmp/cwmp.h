@@ -102,6 +102,73 @@ struct TransferComplete {
 
 struct TransferCompleteResponse {};
 
+// TR-069 A.3.2.3: the parameter (and object, ending in ".") names under
+// `parameter_path` ("" or a partial path ending in "."; or one parameter),
+// only the next level down with `next_level`.
+struct GetParameterNames {
+  std::string parameter_path;
+  bool next_level = false;
+};
+
+struct ParameterInfo {
+  std::string name;
+  bool writable = false;
+};
+
+struct GetParameterNamesResponse {
+  std::vector<ParameterInfo> parameters;
+};
+
+// A.3.2.4/A.3.2.5: notification 0 off, 1 passive (told at the next
+// Inform), 2 active (the CPE opens a session to tell).
+struct ParameterAttributes {
+  std::string name;
+  int notification = 0;
+  std::vector<std::string> access_list;  // "Subscriber": who else may change it
+};
+
+struct SetParameterAttributes {
+  struct Change {
+    std::string name;
+    bool notification_change = false;
+    int notification = 0;
+    bool access_list_change = false;
+    std::vector<std::string> access_list;
+  };
+  std::vector<Change> parameters;
+};
+
+struct SetParameterAttributesResponse {};
+
+struct GetParameterAttributes {
+  std::vector<std::string> names;
+};
+
+struct GetParameterAttributesResponse {
+  std::vector<ParameterAttributes> parameters;
+};
+
+// A.3.2.6/A.3.2.7: a new instance of a multi-instance object ("....Line.")
+// and deleting one ("....Line.3.").
+struct AddObject {
+  std::string object_name;
+  std::string parameter_key;
+};
+
+struct AddObjectResponse {
+  int instance_number = 0;
+  int status = 0;
+};
+
+struct DeleteObject {
+  std::string object_name;
+  std::string parameter_key;
+};
+
+struct DeleteObjectResponse {
+  int status = 0;
+};
+
 // Either side asks which RPCs the other serves.
 struct GetRPCMethods {};
 struct GetRPCMethodsResponse {
@@ -144,7 +211,9 @@ struct Envelope {
   std::variant<std::monostate, Inform, InformResponse, GetParameterValues, GetParameterValuesResponse,
                SetParameterValues, SetParameterValuesResponse, Download, DownloadResponse, TransferComplete,
                TransferCompleteResponse, GetRPCMethods, GetRPCMethodsResponse, Reboot, RebootResponse, FactoryReset,
-               FactoryResetResponse, Fault, Rpc>
+               FactoryResetResponse, GetParameterNames, GetParameterNamesResponse, SetParameterAttributes,
+               SetParameterAttributesResponse, GetParameterAttributes, GetParameterAttributesResponse, AddObject,
+               AddObjectResponse, DeleteObject, DeleteObjectResponse, Fault, Rpc>
       body;
 };
 

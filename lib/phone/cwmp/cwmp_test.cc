@@ -134,6 +134,47 @@ TEST(CwmpTest, MethodListsRebootsAndFactoryResetsReadBack) {
   }
 }
 
+TEST(CwmpTest, NamesAttributesAndObjectsReadBack) {
+  auto round_trip = [](decltype(Envelope::body) body) {
+    absl::StatusOr<Envelope> read = Parse(Write({.version = Version::k1_2, .id = "4", .body = std::move(body)}));
+    EXPECT_TRUE(read.ok()) << read.status();
+    return read.ok() ? read->body : decltype(Envelope::body){};
+  };
+  auto names = std::get<GetParameterNames>(round_trip(GetParameterNames{"Device.DeviceInfo.", true}));
+  EXPECT_EQ(names.parameter_path, "Device.DeviceInfo.");
+  EXPECT_TRUE(names.next_level);
+  auto infos = std::get<GetParameterNamesResponse>(
+      round_trip(GetParameterNamesResponse{{{"Device.DeviceInfo.SerialNumber", false}, {"Device.Time.", true}}}));
+  ASSERT_EQ(infos.parameters.size(), 2u);
+  EXPECT_FALSE(infos.parameters[0].writable);
+  EXPECT_TRUE(infos.parameters[1].writable);
+  auto set = std::get<SetParameterAttributes>(round_trip(SetParameterAttributes{
+      {{.name = "Device.X_ONRAMP_Profile.A", .notification_change = true, .notification = 2, .access_list = {"Subscriber"}}}}));
+  ASSERT_EQ(set.parameters.size(), 1u);
+  EXPECT_TRUE(set.parameters[0].notification_change);
+  EXPECT_EQ(set.parameters[0].notification, 2);
+  EXPECT_FALSE(set.parameters[0].access_list_change);
+  EXPECT_THAT(set.parameters[0].access_list, ::testing::ElementsAre("Subscriber"));
+  auto got = std::get<GetParameterAttributesResponse>(
+      round_trip(GetParameterAttributesResponse{{{"Device.X_ONRAMP_Profile.A", 1, {}}}}));
+  EXPECT_EQ(got.parameters.at(0).notification, 1);
+  EXPECT_THAT(std::get<GetParameterAttributes>(round_trip(GetParameterAttributes{{"Device."}})).names,
+              ::testing::ElementsAre("Device."));
+  auto add = std::get<AddObject>(round_trip(AddObject{"Device.Services.VoiceService.1.VoiceProfile.1.Line.", "k"}));
+  EXPECT_EQ(add.object_name, "Device.Services.VoiceService.1.VoiceProfile.1.Line.");
+  EXPECT_EQ(std::get<AddObjectResponse>(round_trip(AddObjectResponse{3, 0})).instance_number, 3);
+  EXPECT_EQ(std::get<DeleteObject>(round_trip(DeleteObject{"Device.A.3.", "k"})).object_name, "Device.A.3.");
+  EXPECT_EQ(std::get<DeleteObjectResponse>(round_trip(DeleteObjectResponse{1})).status, 1);
+  EXPECT_TRUE(std::holds_alternative<SetParameterAttributesResponse>(round_trip(SetParameterAttributesResponse{})));
+  // CPEs write booleans as "true" too.
+  absl::StatusOr<Envelope> foreign = Parse(
+      R"(<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-1">)"
+      R"(<e:Body><c:GetParameterNames><ParameterPath>Device.</ParameterPath><NextLevel>true</NextLevel>)"
+      R"(</c:GetParameterNames></e:Body></e:Envelope>)");
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_TRUE(std::get<GetParameterNames>(foreign->body).next_level);
+}
+
 TEST(CwmpTest, FaultsCarryTheirCodesAndEachParametersFault) {
   Fault fault{.code = 9003, .message = "Invalid arguments",
               .parameter_faults = {{"Device.ManagementServer.PeriodicInformInterval", 9007, "Invalid value"}}};
@@ -152,15 +193,15 @@ TEST(CwmpTest, AnEmptyPostIsAnEmptyEnvelopeAndOtherRpcsAreKeptWhole) {
   ASSERT_TRUE(empty.ok());
   EXPECT_TRUE(std::holds_alternative<std::monostate>(empty->body));
   EXPECT_EQ(Write(*empty), "");
-  absl::StatusOr<Envelope> add = Parse(
+  absl::StatusOr<Envelope> schedule = Parse(
       R"(<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0">)"
-      R"(<e:Header><c:ID>5</c:ID></e:Header><e:Body><c:AddObject><ObjectName>Device.X.</ObjectName>)"
-      R"(<ParameterKey>k1</ParameterKey></c:AddObject></e:Body></e:Envelope>)");
-  ASSERT_TRUE(add.ok()) << add.status();
-  const Rpc& rpc = std::get<Rpc>(add->body);
-  EXPECT_EQ(rpc.name, "AddObject");
-  EXPECT_THAT(rpc.xml, HasSubstr("<ParameterKey>k1</ParameterKey>"));
-  EXPECT_THAT(Write(*add), HasSubstr("<ParameterKey>k1</ParameterKey>"));
+      R"(<e:Header><c:ID>5</c:ID></e:Header><e:Body><c:ScheduleInform><DelaySeconds>60</DelaySeconds>)"
+      R"(<CommandKey>k1</CommandKey></c:ScheduleInform></e:Body></e:Envelope>)");
+  ASSERT_TRUE(schedule.ok()) << schedule.status();
+  const Rpc& rpc = std::get<Rpc>(schedule->body);
+  EXPECT_EQ(rpc.name, "ScheduleInform");
+  EXPECT_THAT(rpc.xml, HasSubstr("<CommandKey>k1</CommandKey>"));
+  EXPECT_THAT(Write(*schedule), HasSubstr("<CommandKey>k1</CommandKey>"));
 }
 
 TEST(CwmpTest, WhatIsNotACwmpEnvelopeIsRefusedSayingWhy) {
@@ -238,6 +279,16 @@ TEST(CwmpTest, EveryEnvelopeWeWriteUsesTheNamespacesOfItsVersion) {
       RebootResponse{},
       FactoryReset{},
       FactoryResetResponse{},
+      GetParameterNames{"Device.", true},
+      GetParameterNamesResponse{{{"Device.DeviceInfo.SerialNumber", false}}},
+      SetParameterAttributes{{{.name = "Device.A", .notification_change = true, .notification = 1}}},
+      SetParameterAttributesResponse{},
+      GetParameterAttributes{{"Device.A"}},
+      GetParameterAttributesResponse{{{"Device.A", 1, {"Subscriber"}}}},
+      AddObject{"Device.A.", "k"},
+      AddObjectResponse{2, 0},
+      DeleteObject{"Device.A.2.", "k"},
+      DeleteObjectResponse{},
       Fault{.code = 9003, .message = "Invalid arguments", .parameter_faults = {{"Device.A", 9005, "Invalid"}}},
   };
   for (Version version : {Version::k1_0, Version::k1_1, Version::k1_2}) {
