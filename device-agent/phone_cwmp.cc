@@ -10,6 +10,7 @@
 #include "device-agent/cwmp_cpe.h"
 #include "device-agent/phone.h"
 #include "device-agent/state.h"
+#include "lib/http/auth/authorization.h"
 #include "lib/phone/cwmp/cwmp.h"
 
 namespace onramp::agent {
@@ -70,6 +71,9 @@ bool Phone::CwmpSession() {
     return false;
   }
   std::string cookie;
+  // Its own ACS credentials' answer to the ACS's challenge, kept for the
+  // session (a phone without a certificate the ACS takes).
+  std::string authorization;
   // One message to the ACS and its answer, parsed; nullopt when the ACS
   // answered 204 (or nothing), ending the session.
   auto exchange = [&](const std::string& body) -> absl::StatusOr<std::optional<cwmp::Envelope>> {
@@ -77,8 +81,19 @@ bool Phone::CwmpSession() {
     request.headers["Content-Type"] = "text/xml; charset=\"utf-8\"";
     if (!body.empty()) request.headers["SOAPAction"] = "";
     if (!cookie.empty()) request.headers["Cookie"] = cookie;
+    if (!authorization.empty()) request.headers["Authorization"] = authorization;
     request.body = body;
     absl::StatusOr<HttpResponse> response = Send(request);
+    if (response.ok() && response->status == 401 && !Parameter("ACS_Username").empty()) {
+      Step("TR-069: the ACS asked for credentials (401)");
+      absl::StatusOr<std::string> answer =
+          http_auth::Authorization(response->headers["www-authenticate"], "POST", acs->target,
+                                   Parameter("ACS_Username"), Parameter("ACS_Password"));
+      if (!answer.ok()) return answer.status();
+      authorization = *std::move(answer);
+      request.headers["Authorization"] = authorization;
+      response = Send(request);
+    }
     if (!response.ok()) return response.status();
     if (auto set = response->headers.find("set-cookie"); set != response->headers.end()) {
       cookie = set->second.substr(0, set->second.find(';'));

@@ -46,7 +46,7 @@ SECRETS = {
     "onramp-onboarding-ca",
     "onramp-profile-kek",
     "onramp-webhook-kek",
-    "onramp-acs-connection-request",
+    "onramp-tr069-credentials",
     "onramp-gateway-tls",
 }
 

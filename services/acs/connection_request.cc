@@ -1,16 +1,11 @@
 #include "services/acs/connection_request.h"
 
 #include "absl/strings/str_cat.h"
-#include "lib/base/digest/digest.h"
 #include "lib/http/auth/authorization.h"
 #include "lib/http/client/http_client.h"
 #include "lib/http/client/http_url.h"
 
 namespace onramp::acs {
-
-ConnectionRequestCredentials CredentialsFor(const std::string& secret, const std::string& mac) {
-  return {.username = mac, .password = digest::HmacSha256Hex(secret, absl::StrCat("connection-request:", mac)).substr(0, 32)};
-}
 
 std::string HttpConnectionRequester::Request(const PhoneAddress& phone,
                                              const ConnectionRequestCredentials& credentials) {

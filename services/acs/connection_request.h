@@ -15,10 +15,6 @@
 
 namespace onramp::acs {
 
-// The credentials of a phone's listener, derived from the ACS's secret and
-// the phone's MAC, so that any replica knows them and none stores them.
-ConnectionRequestCredentials CredentialsFor(const std::string& secret, const std::string& mac);
-
 class ConnectionRequester {
  public:
   virtual ~ConnectionRequester() = default;

@@ -3,7 +3,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
 #include "lib/base/digest/digest.h"
+#include "lib/http/auth/auth_params.h"
+#include "lib/http/auth/digest_check.h"
 #include "lib/base/random/random.h"
 #include "lib/kit/log/log.h"
 #include "lib/kit/server/request_id.h"
@@ -12,6 +15,8 @@
 #include "lib/kit/validation/fields.h"
 #include "lib/phone/cwmp/cwmp.h"
 #include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/profile_crypto/sealer.h"
+#include "lib/phone/tr069/credentials.h"
 #include "services/acs/session.h"
 
 namespace onramp::acs {
@@ -37,6 +42,43 @@ std::string UpgradeReportOf(const v1::SessionState& state, const TransferOutcome
 }
 
 }  // namespace
+
+std::optional<std::string> AcsServiceImpl::ByCredentials(const v1::ExchangeRequest& request,
+                                                         v1::ExchangeResponse* response) {
+  // Who the phone says it is: the username of its Basic or Digest answer.
+  std::string username;
+  absl::string_view authorization = request.authorization();
+  if (absl::StartsWithIgnoreCase(authorization, "Digest ")) {
+    username = http_auth::ParseAuthParams(std::string_view(request.authorization()).substr(7))["username"];
+  } else if (absl::StartsWithIgnoreCase(authorization, "Basic ")) {
+    std::string decoded;
+    if (absl::Base64Unescape(authorization.substr(6), &decoded)) username = decoded.substr(0, decoded.find(':'));
+  }
+  absl::StatusOr<std::string> mac = validation::Mac("username", username);
+  http_auth::HttpAuthSettings settings{.realm = tr069::kAcsRealm};
+  if (mac.ok()) {
+    settings.username = username;
+    settings.ha1 = http_auth::Ha1(username, tr069::kAcsRealm,
+                                  tr069::AcsCredentials(options_.tr069_credentials_secret, *mac).password);
+  }
+  absl::StatusOr<profile_crypto::Sealer> nonces =
+      profile_crypto::Sealer::Create(options_.tr069_credentials_secret, "acs digest nonces");
+  const absl::Time now = absl::Now();
+  http_auth::AuthCheck check = http_auth::AuthCheck::kRefused;
+  if (mac.ok() && nonces.ok()) {
+    check = http_auth::CheckAuthorization(settings, request.authorization(), "POST", request.request_uri(), *nonces,
+                                          now);
+  }
+  if (check == http_auth::AuthCheck::kAccepted) return *std::move(mac);
+  Answer(response, 401);
+  if (nonces.ok()) {
+    for (std::string& challenge :
+         http_auth::Challenges(settings, *nonces, now, check == http_auth::AuthCheck::kStale)) {
+      response->add_challenges(std::move(challenge));
+    }
+  }
+  return std::nullopt;
+}
 
 void AcsServiceImpl::Record(const std::string& mac, const std::string& kind, const std::string& detail,
                             const std::string& request_id) {
@@ -70,8 +112,8 @@ absl::Status AcsServiceImpl::Open(const std::string& mac, const cwmp::Envelope& 
   if (!profile.ok() && profile.status().code() != absl::StatusCode::kNotFound) return profile.status();
   if (profile.ok()) inputs.profile = *std::move(profile);
   ASSIGN_OR_RETURN(inputs.tasks, tasks_.Open(mac));
-  if (!options_.connection_request_secret.empty()) {
-    inputs.connection_request = CredentialsFor(options_.connection_request_secret, mac);
+  if (!options_.tr069_credentials_secret.empty()) {
+    inputs.connection_request = tr069::ConnectionRequestCredentials(options_.tr069_credentials_secret, mac);
   }
   if (!connection_request_url.empty()) {
     RETURN_IF_ERROR(tasks_.PutPhone(mac, {connection_request_url, request.source_address()}));
@@ -158,12 +200,16 @@ absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionStat
 grpc::Status AcsServiceImpl::Exchange(grpc::ServerContext* context, const v1::ExchangeRequest* request,
                                       v1::ExchangeResponse* response) {
   auto run = [&]() -> absl::Status {
-    // Only a phone that proved itself (its certificate, over mutual TLS).
-    if (request->evidence().proof() == common::v1::PROOF_UNSPECIFIED) {
-      Answer(response, 401);
-      return absl::OkStatus();
+    // Only a phone that proved itself: its certificate over mutual TLS, or
+    // its own ACS credentials.
+    std::string mac;
+    if (request->evidence().proof() != common::v1::PROOF_UNSPECIFIED) {
+      ASSIGN_OR_RETURN(mac, validation::Mac("mac", request->mac().value()));
+    } else {
+      std::optional<std::string> proven = ByCredentials(*request, response);
+      if (!proven) return absl::OkStatus();  // 401, with the challenges
+      mac = *std::move(proven);
     }
-    ASSIGN_OR_RETURN(std::string mac, validation::Mac("mac", request->mac().value()));
     absl::StatusOr<cwmp::Envelope> envelope = cwmp::Parse(request->body());
     if (!envelope.ok()) {
       Answer(response, 400, std::string(envelope.status().message()));

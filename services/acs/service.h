@@ -7,6 +7,7 @@
 // partners' tasks queued (task_service.cc), with a connection request when
 // asked.
 
+#include <optional>
 #include <string>
 
 #include "lib/kit/clients/device_activation.h"
@@ -19,8 +20,9 @@
 namespace onramp::acs {
 
 struct ServiceOptions {
-  // Derives each phone's connection-request credentials (connection_request.h).
-  std::string connection_request_secret;
+  // Derives each phone's ACS and connection-request credentials
+  // (lib/phone/tr069/credentials.h) and seals the Digest nonces.
+  std::string tr069_credentials_secret;
 };
 
 class AcsServiceImpl final : public v1::AcsService::Service {
@@ -49,6 +51,10 @@ class AcsServiceImpl final : public v1::AcsService::Service {
   // A later message's effects: an upgrade report, tasks sent and finished.
   absl::Status Store(const std::string& mac, const v1::SessionState& before, const Effects& effects,
                      const std::string& source_address, const std::string& request_id);
+  // The phone a request without a certificate's proof comes from, by its
+  // own ACS credentials (Digest or Basic); nullopt: `response` is a 401
+  // with the challenges.
+  std::optional<std::string> ByCredentials(const v1::ExchangeRequest& request, v1::ExchangeResponse* response);
   // Tells profile-render the phone holds its profile; whether it recorded it.
   bool ConfirmDelivery(const v1::SessionState& state, const std::string& request_id);
   // NOT_FOUND unless `partner` owns the phone.

@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/phone/cwmp/cwmp.h"
+#include "lib/phone/tr069/credentials.h"
 #include "onramp/acs/v1/acs.pb.h"
 #include "onramp/profile/v1/profile.pb.h"
 
@@ -39,10 +40,7 @@ struct Reply {
 
 // The credentials a phone's connection-request listener takes (set on it
 // with its profile); empty: none given.
-struct ConnectionRequestCredentials {
-  std::string username;
-  std::string password;
-};
+using ConnectionRequestCredentials = tr069::Credentials;
 
 // What the ACS knows of the phone when its Inform arrives.
 struct SessionInputs {

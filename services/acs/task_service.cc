@@ -141,7 +141,7 @@ grpc::Status AcsServiceImpl::CreateTask(grpc::ServerContext* context, const v1::
     if (stored.id() == id) Record(mac, "task_queued", TaskSummary(stored), request_id);
     if (request->connection_request() && stored.id() == id) {
       ASSIGN_OR_RETURN(std::optional<PhoneAddress> phone, tasks_.GetPhone(mac));
-      std::string outcome = phone ? requester_.Request(*phone, CredentialsFor(options_.connection_request_secret, mac))
+      std::string outcome = phone ? requester_.Request(*phone, tr069::ConnectionRequestCredentials(options_.tr069_credentials_secret, mac))
                                   : "no connection request URL yet";
       RETURN_IF_ERROR(tasks_.SetConnectionRequest(id, outcome));
       // As it is now: the phone's session, begun by the request, may have

@@ -24,9 +24,10 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                        "host:port of profile-render, whose profile the ACS sets on each phone.");
   flags.RequiredString("device_activation_addr", &options->device_activation_addr,
                        "host:port of device-activation: who owns a phone, and its timeline.");
-  flags.HexSecret("connection_request_secret", &options->connection_request_secret,
-                  "Secret: 32+ bytes in hex; each phone's connection-request password is derived from it and the "
-                  "phone's MAC (changing it gives every phone new ones at its next session).");
+  flags.HexSecret("tr069_credentials_secret", &options->tr069_credentials_secret,
+                  "Secret: 32+ bytes in hex; each phone's ACS and connection-request passwords are derived from it "
+                  "and the phone's MAC (profile-render must have the same one to hand phones their ACS "
+                  "credentials; changing it gives every phone new ones).");
   flags.Duration("session_idle", &options->session_idle,
                  "How long a CWMP session a phone stopped answering is kept.");
 }
@@ -42,7 +43,7 @@ absl::Status Run(const Options& options) {
   clients::DeviceActivationClient devices(options.device_activation_addr, {.deadline = absl::Seconds(2)});
   HttpConnectionRequester requester;
   AcsServiceImpl service(sessions, tasks, profiles, devices, requester,
-                         {.connection_request_secret = options.connection_request_secret});
+                         {.tr069_credentials_secret = options.tr069_credentials_secret});
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server, server::Server::Start(options.server, {&service}, registry));
   server::Periodic sweeper(options.session_idle, [&] {
     if (absl::StatusOr<int> expired = sessions.Expire(options.session_idle); !expired.ok()) {

@@ -19,7 +19,7 @@ struct Options {
   std::string profile_render_addr;
   std::string device_activation_addr;
   // Derives each phone's connection-request credentials.
-  std::string connection_request_secret;
+  std::string tr069_credentials_secret;
   // A session a phone left (it went quiet) is forgotten after this.
   absl::Duration session_idle = absl::Minutes(5);
 };

@@ -408,16 +408,21 @@ std::string CwmpSessionOf(const Request& request) {
 
 Response PhoneRoutes::Cwmp(const Request& request, const Peer& peer, const std::string& request_id) {
   if (acs_ == nullptr) return Text(http::status::not_found, "no TR-069 ACS here\n");
+  if (!peer.tls) return Text(http::status::unauthorized, "CWMP is served over HTTPS only\n");
   absl::StatusOr<identity::MacAddress> named = identity::MacAddress::Parse(peer.client_common_name);
   common::v1::Evidence evidence = named.ok() ? EvidenceFor(peer, named->Lower()) : common::v1::Evidence();
-  if (!peer.tls || evidence.proof() == common::v1::PROOF_UNSPECIFIED) {
-    return Text(http::status::unauthorized, "CWMP takes a phone's certificate over HTTPS\n");
-  }
   acs::v1::ExchangeRequest exchange;
   exchange.set_body(request.body());
   exchange.set_session(CwmpSessionOf(request));
-  exchange.mutable_mac()->set_value(named->Lower());
-  *exchange.mutable_evidence() = evidence;
+  if (evidence.proof() != common::v1::PROOF_UNSPECIFIED) {
+    exchange.mutable_mac()->set_value(named->Lower());
+    *exchange.mutable_evidence() = evidence;
+  } else {
+    // No certificate that proves a phone: the ACS checks the phone's own
+    // credentials (and challenges it for them).
+    exchange.set_authorization(Header(request, http::field::authorization));
+    exchange.set_request_uri(std::string(request.target()));
+  }
   exchange.set_source_address(peer.address);
   absl::StatusOr<acs::v1::ExchangeResponse> exchanged = acs_->Exchange(exchange, request_id);
   if (!exchanged.ok()) return Failure(exchanged.status());
@@ -426,6 +431,7 @@ Response PhoneRoutes::Cwmp(const Request& request, const Peer& peer, const std::
     response.set(http::field::content_type, exchanged->http_status() == 200 ? "text/xml; charset=\"utf-8\"" : "text/plain");
     response.body() = exchanged->body();
   }
+  for (const std::string& challenge : exchanged->challenges()) response.insert(http::field::www_authenticate, challenge);
   if (!exchanged->session().empty()) {
     response.set(http::field::set_cookie,
                  absl::StrCat(kCwmpCookie, "=", exchanged->session(), "; Path=/cwmp; Secure; HttpOnly"));

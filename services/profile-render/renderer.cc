@@ -7,6 +7,7 @@
 #include "lib/kit/status/status_macros.h"
 #include "lib/phone/firmware_version/firmware_version.h"
 #include "lib/phone/flat_profile/flat_profile.h"
+#include "lib/phone/tr069/credentials.h"
 #include "lib/phone/identity/mac_address.h"
 #include "lib/http/auth/digest_check.h"
 
@@ -22,11 +23,13 @@ std::string CacheKey(const DeviceContext& device, const Resync& resync, const st
 }  // namespace
 
 Renderer::Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
-                   clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll)
+                   clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll,
+                   std::string tr069_credentials_secret)
     : store_(store),
       keys_(keys),
       firmware_(firmware),
       owners_(owners),
+      tr069_credentials_secret_(std::move(tr069_credentials_secret)),
       cache_(cache_capacity),
       generation_poll_(generation_poll),
       generation_(store, generation_poll) {}
@@ -88,6 +91,21 @@ std::vector<std::string> Renderer::Challenges(const DeviceContext& device, const
   return http_auth::Challenges(*device.http_auth, keys_.sealer(), now, check == http_auth::AuthCheck::kStale);
 }
 
+namespace {
+
+// Whether the layers set an ACS_URL (the last layer that sets it wins).
+bool NamesAnAcs(const std::vector<Layer>& layers) {
+  bool named = false;
+  for (const Layer& layer : layers) {
+    for (const LayerParameter& parameter : layer.parameters) {
+      if (parameter.name == "ACS_URL") named = !parameter.value.empty();
+    }
+  }
+  return named;
+}
+
+}  // namespace
+
 absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Resync& resync) {
   std::string upgrade_rule = NextUpgradeRule(device, resync);
   std::string cache_key = CacheKey(device, resync, upgrade_rule);
@@ -112,6 +130,16 @@ absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Re
          .parameters = {{.name = "Upgrade_Enable", .value = "Yes", .user_access = flat_profile::UserAccess::kNone},
                         {.name = "Upgrade_Rule", .value = upgrade_rule,
                          .user_access = flat_profile::UserAccess::kNone}}});
+  }
+  if (!tr069_credentials_secret_.empty() && NamesAnAcs(input.layers)) {
+    // The phone's own ACS credentials, for a phone that has no certificate
+    // the ACS takes (secrets: they travel as the profile's other secrets do).
+    tr069::Credentials own = tr069::AcsCredentials(tr069_credentials_secret_, resync.mac);
+    input.layers.push_back(
+        {.scope = Scope::kDevice,
+         .parameters = {{.name = "ACS_Username", .value = own.username, .user_access = flat_profile::UserAccess::kNone},
+                        {.name = "ACS_Password", .value = own.password,
+                         .user_access = flat_profile::UserAccess::kNone, .secret = true}}});
   }
   input.device.mac = *identity::MacAddress::Parse(resync.mac);
   input.device.model = resync.model;

@@ -52,8 +52,12 @@ class Renderer {
  public:
   // `owners` (device-activation; may be null: device layers only) names the
   // partner of a phone that has no device layer.
+  // With `tr069_credentials_secret`, a profile that names a TR-069 ACS
+  // (ACS_URL) carries the phone's own ACS credentials
+  // (lib/phone/tr069/credentials.h), which the ACS checks.
   Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
-           clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll);
+           clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll,
+           std::string tr069_credentials_secret = "");
 
   // The phone's context, from memory while the generation holds: its
   // device layer's, or for a claimed phone without one its owner's
@@ -82,6 +86,7 @@ class Renderer {
   DeviceKeys& keys_;
   clients::FirmwareCatalog* firmware_;
   clients::DeviceActivation* owners_;
+  const std::string tr069_credentials_secret_;
   cache::LruCache<Rendered> cache_;  // by generation, phone and what it sent
   const absl::Duration generation_poll_;
   GenerationWatcher generation_;

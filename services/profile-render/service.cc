@@ -36,12 +36,14 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store, profile_
                                                    prometheus::Registry& registry, size_t cache_capacity,
                                                    absl::Duration generation_poll,
                                                    clients::DeviceActivation* devices,
-                                                   clients::FirmwareCatalog* firmware)
+                                                   clients::FirmwareCatalog* firmware,
+                                                   std::string tr069_credentials_secret)
     : store_(store),
       devices_(devices),
       firmware_(firmware),
       keys_(store, std::move(key_sealer)),
-      renderer_(store, keys_, firmware, devices, cache_capacity, generation_poll),
+      renderer_(store, keys_, firmware, devices, cache_capacity, generation_poll,
+                std::move(tr069_credentials_secret)),
       recorder_(store, devices),
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")

@@ -32,7 +32,7 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
                            prometheus::Registry& registry, size_t cache_capacity = 100000,
                            absl::Duration generation_poll = absl::Milliseconds(250),
                            clients::DeviceActivation* devices = nullptr,
-                           clients::FirmwareCatalog* firmware = nullptr);
+                           clients::FirmwareCatalog* firmware = nullptr, std::string tr069_credentials_secret = "");
 
   grpc::Status PutLayer(grpc::ServerContext*, const v1::PutLayerRequest*, v1::Layer*) override;
   grpc::Status GetLayer(grpc::ServerContext*, const v1::LayerRef*, v1::Layer*) override;

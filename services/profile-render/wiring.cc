@@ -21,6 +21,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Int("pool_size", &options->pool_size, 1, 256, "PostgreSQL connections at most.");
   flags.HexSecret("key_encryption_key", &options->key_encryption_key,
                   "Secret: 64 or more hex digits; seals per-device profile keys at rest.");
+  flags.OptionalHexSecret("tr069_credentials_secret", &options->tr069_credentials_secret,
+                          "Secret: the ACS's --tr069_credentials_secret; a profile that names a TR-069 ACS (ACS_URL) "
+                          "then carries the phone's own ACS credentials. Empty: none.");
   flags.Int("cache_entries", &options->cache_entries, 1, 100000000, "Rendered profiles kept.");
   flags.Duration("generation_poll", &options->generation_poll,
                  "How soon other replicas' layer writes reach this replica's cache.");
@@ -57,7 +60,8 @@ absl::Status Run(const Options& options) {
   }
   ProfileRenderServiceImpl service(profile_store, std::move(sealer), *registry,
                                    static_cast<size_t>(options.cache_entries),
-                                   options.generation_poll, devices.get(), firmware.get());
+                                   options.generation_poll, devices.get(), firmware.get(),
+                                   options.tr069_credentials_secret);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
   server::Periodic sweeper(options.sweep_interval, [&] {

@@ -18,6 +18,8 @@ struct Options {
   int pool_size = 8;
   // 64+ hex digits: seals per-device keys at rest.
   std::string key_encryption_key;
+  // The ACS's: phones whose profile names an ACS get their ACS credentials.
+  std::string tr069_credentials_secret;
   int cache_entries = 100000;
   absl::Duration generation_poll = absl::Milliseconds(250);
   int keep_deliveries = 10;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "device-agent/connection_request_listener.h"
 #include "device-agent/phone.h"
+#include "lib/phone/tr069/credentials.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/new_phone.h"
@@ -273,6 +274,64 @@ TEST_F(AgentTr069Test, AConnectionRequestWithoutThePhonesCredentialsIsRefused) {
   EXPECT_EQ(read.state(), acs::v1::TASK_STATE_QUEUED);
   ASSERT_TRUE(phone.Provision().ok());
   EXPECT_EQ(TaskNow(CreateApiKey("acme"), read.id()).state(), acs::v1::TASK_STATE_DONE);
+}
+
+// An old phone (no certificate, and kept from registering for one) its
+// partner claimed with MAC-only trust: onboarded over HTTP(S), its profile
+// turns TR-069 on and brings its own ACS credentials (encrypted with its
+// key, as its profile's other secrets are); its sessions then answer the
+// ACS's Digest challenge with them.
+TEST_F(AgentTr069Test, AnOldPhoneReachesTheAcsWithTheCredentialsItsProfileBrought) {
+  const std::string mac = "000e08aabbc7";
+  grpc::ClientContext claim_context;
+  device::v1::ClaimDevicesRequest claim;
+  claim.set_partner("acme");
+  claim.set_trust(device::v1::DEVICE_TRUST_MAC_ONLY);
+  claim.set_idempotency_key("old-acs-phone");
+  claim.mutable_target()->set_profile_rule(base_ + "/profile/$MA.xml");
+  device::v1::Parameter* no_registration = claim.mutable_target()->add_parameters();
+  no_registration->set_name("Cloud_Registration_Enable");
+  no_registration->set_value("No");
+  device::v1::DeviceRow* row = claim.add_devices();
+  row->mutable_mac()->set_value(mac);
+  row->set_model(kPhoneModel);
+  device::v1::ClaimDevicesResponse claimed;
+  grpc::Status status = devices_->ClaimDevices(&claim_context, claim, &claimed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  PutPhoneLayer(/*with_secret=*/false, profile::v1::ENCRYPTION_UNSPECIFIED, mac);
+  grpc::ClientContext layer_context;
+  profile::v1::PutLayerRequest partner;
+  partner.mutable_ref()->set_partner("acme");
+  partner.mutable_ref()->set_scope(profile::v1::SCOPE_PARTNER);
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Enable_TR-069", "Yes"}, {"ACS_URL", tls_base_ + "/cwmp"}}) {
+    profile::v1::Parameter* parameter = partner.add_parameters();
+    parameter->set_name(name);
+    parameter->set_value(value);
+  }
+  profile::v1::Layer stored;
+  ASSERT_TRUE(profiles_->PutLayer(&layer_context, partner, &stored).ok());
+
+  const std::string dir = ::onramp::testing::NewPhone("old-acs-phone", mac, "", kPhoneModel, kHopTarget);
+  agent::Phone phone =
+      ::onramp::testing::LoadPhone({.state_dir = dir, .activation_url = tls_base_, .ca_file = dir_ + "/ca.pem"}, &steps_);
+  ASSERT_TRUE(phone.Provision().ok());  // onboarded by its profile, which turns TR-069 on
+  ASSERT_FALSE(phone.state().registered());
+  const tr069::Credentials own = tr069::AcsCredentials(::onramp::testing::kTr069CredentialsSecret, mac);
+  EXPECT_EQ(phone.state().parameters().at("ACS_Username").value(), mac);
+  EXPECT_EQ(phone.state().parameters().at("ACS_Password").value(), own.password);
+  // Nobody else reads it: the profile over plain HTTP is ciphertext.
+  EXPECT_THAT(::onramp::testing::Curl(absl::StrCat(::onramp::testing::kPhoneAgent, " ", base_, "/profile/", mac, ".xml")),
+              Not(HasSubstr(own.password)));
+
+  steps_.clear();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(phone.state().last_outcome(), "A") << phone.state().last_detail();
+  EXPECT_THAT(steps_, IsSupersetOf(std::vector<std::string>{
+                          "TR-069: the ACS asked for credentials (401)",
+                          absl::StrCat("TR-069: Inform (0 BOOTSTRAP) to ", tls_base_, "/cwmp"),
+                          "TR-069: session ended by the ACS",
+                      }));
 }
 
 TEST_F(AgentTr069Test, APhoneWithoutACertificateGetsNothingFromTheAcs) {

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lib/phone/cwmp/cwmp.h"
+#include "lib/phone/tr069/credentials.h"
 #include "lib/testing/free_port.h"
 #include "lib/testing/shell.h"
 #include "lib/testing/subprocess.h"
@@ -31,6 +32,7 @@ struct Answer {
   int status = 0;
   std::string cookie;
   std::string body;
+  std::string headers;
 };
 
 class AcsTest : public ::onramp::testing::GatewayFleetTest {
@@ -38,10 +40,11 @@ class AcsTest : public ::onramp::testing::GatewayFleetTest {
   // One CWMP POST as the phone (its registration certificate), or as a
   // stranger with `certificate` "" (none) or another's ("impostor": a
   // self-made one naming the phone).
-  Answer Post(const std::string& body, const std::string& cookie, const std::string& certificate = "phone") {
+  Answer Post(const std::string& body, const std::string& cookie, const std::string& certificate = "phone",
+              const std::string& extra = "") {
     std::ofstream(dir_ + "/cwmp.xml") << body;
     std::string output = RunShell(absl::StrCat(
-        "curl -s --cacert ", dir_, "/ca.pem ",
+        "curl -s --cacert ", dir_, "/ca.pem ", extra, " ",
         certificate.empty() ? ""
                             : absl::StrCat("--cert ", dir_, "/", certificate, ".pem --key ", dir_, "/", certificate,
                                            ".key "),
@@ -50,6 +53,7 @@ class AcsTest : public ::onramp::testing::GatewayFleetTest {
         "-H 'Content-Type: text/xml' --data-binary @", dir_, "/cwmp.xml ", tls_base_, "/cwmp")).output;
     Answer answer{.status = std::atoi(output.c_str()), .body = ReadFile(dir_ + "/answer")};
     std::string headers = ReadFile(dir_ + "/headers");
+    answer.headers = headers;
     size_t at = headers.find("onramp_cwmp=");
     if (at != std::string::npos) answer.cookie = headers.substr(at + 12, headers.find(';', at) - at - 12);
     return answer;
@@ -194,6 +198,46 @@ TEST_F(AcsTest, AnAnswerLostOnTheWayIsGivenAgainNotASecondStep) {
   EXPECT_EQ(Post("", informed.cookie).status, 400);
 }
 
+// A CPE without a certificate the fleet trusts answers with its own ACS
+// credentials (ACS_Username/ACS_Password, which its profile brought):
+// Basic sent up front over HTTPS, or Digest when challenged; anything else
+// is challenged and gets nothing.
+TEST_F(AcsTest, APhoneWithoutACertificateIsTakenOnItsOwnAcsCredentials) {
+  ClaimAndProfile();
+  const tr069::Credentials own =
+      tr069::AcsCredentials(::onramp::testing::kTr069CredentialsSecret, ::onramp::testing::kPhoneMac);
+  const std::string basic = absl::StrCat("-u ", own.username, ":", own.password);
+  Answer informed = Post(Inform(""), "", "", basic);
+  ASSERT_EQ(informed.status, 200) << informed.body;
+  Read<cwmp::InformResponse>(informed);
+  Answer request = Post("", informed.cookie, "", basic);
+  cwmp::SetParameterValues values = Read<cwmp::SetParameterValues>(request);
+  std::map<std::string, std::string> by_path;
+  for (const cwmp::ParameterValue& value : values.parameters) by_path[value.name] = value.value;
+  EXPECT_EQ(by_path["Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer"], "sip.acme.example");
+
+  // Digest, as curl answers the challenge.
+  Answer digest = Post(Inform(""), "", "", absl::StrCat("--digest ", basic));
+  ASSERT_EQ(digest.status, 200) << digest.headers;
+  Read<cwmp::InformResponse>(digest);
+
+  // A wrong password, another phone's credentials or none: a challenge.
+  const tr069::Credentials other = tr069::AcsCredentials(::onramp::testing::kTr069CredentialsSecret, "000e08aabbcd");
+  for (const std::string& wrong : {absl::StrCat("-u ", own.username, ":", other.password),
+                                   absl::StrCat("-u ", own.username, ":"), std::string()}) {
+    SCOPED_TRACE(wrong);
+    Answer refused = Post(Inform(""), "", "", wrong);
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_THAT(refused.headers, HasSubstr("WWW-Authenticate: Digest realm=\"Onramp ACS\""));
+    EXPECT_THAT(refused.body, ::testing::Not(HasSubstr("InformResponse")));
+    EXPECT_TRUE(refused.cookie.empty());
+  }
+  // Another phone's own credentials do not open this phone's session.
+  Answer stolen = Post("", informed.cookie, "", absl::StrCat("-u ", other.username, ":", other.password));
+  EXPECT_EQ(stolen.status, 400);
+  EXPECT_THAT(stolen.body, ::testing::Not(HasSubstr("ProxyServer")));
+}
+
 // Three ACS processes behind the gateway (one gRPC target, round robin);
 // after each message of a session the replica that answered it is killed
 // (SIGKILL), so every message is taken by a replica that has never seen the
@@ -209,7 +253,7 @@ class AcsReplicasTest : public AcsTest {
            "--metrics_port=0", "--log_level=debug", absl::StrCat("--database_url=", database().url()),
            absl::StrCat("--profile_render_addr=", profile_address),
            absl::StrCat("--device_activation_addr=", device_address),
-           "--connection_request_secret=" + std::string(64, 'c')});
+           "--tr069_credentials_secret=" + std::string(64, 'c')});
       if (!replica.ok()) {
         ADD_FAILURE() << replica.status();
         continue;

@@ -89,7 +89,7 @@ void GatewayFleetTest::SetUp() {
   profile_store_ = std::make_unique<profile::PostgresProfileStore>(pool());
   profile_service_ = std::make_unique<profile::ProfileRenderServiceImpl>(
       *profile_store_, *profile_crypto::Sealer::Create(std::string(32, 'k'), "keys"), *profile_registry_, 100000,
-      absl::Milliseconds(250), devices_client_.get(), firmware_client_.get());
+      absl::Milliseconds(250), devices_client_.get(), firmware_client_.get(), kTr069CredentialsSecret);
   profile_options_ = options;
   profile_server_ = *server::Server::Start(profile_options_, {profile_service_.get()}, profile_registry_);
   profile_options_.grpc_port = profile_server_->grpc_port();
@@ -180,7 +180,7 @@ std::string GatewayFleetTest::StartAcs(const std::string&, const std::string&) {
   acs_tasks_ = std::make_unique<acs::PostgresTaskStore>(pool());
   acs_service_ = std::make_unique<acs::AcsServiceImpl>(*acs_sessions_, *acs_tasks_, *profiles_client_, *devices_client_,
                                                        acs_requester_,
-                                                       acs::ServiceOptions{kConnectionRequestSecret});
+                                                       acs::ServiceOptions{kTr069CredentialsSecret});
   server::ServerOptions options{.host = "127.0.0.1", .metrics_host = "127.0.0.1",
                                 .drain_delay = absl::ZeroDuration()};
   acs_server_ = *server::Server::Start(options, {acs_service_.get()}, std::make_shared<prometheus::Registry>());

@@ -58,8 +58,8 @@ std::string Curl(const std::string& arguments);
 inline constexpr char kPhoneAgent[] = "-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbcc)'";
 inline constexpr char kPhoneMac[] = "000e08aabbcc";
 inline constexpr char kPhoneModel[] = "CP-8851-3PCC";
-// The ACS's --connection_request_secret in the fixture.
-inline constexpr char kConnectionRequestSecret[] = "connection-request-secret-of-the-test-fleet";
+// The ACS's --tr069_credentials_secret in the fixture.
+inline constexpr char kTr069CredentialsSecret[] = "tr069-credentials-secret-of-the-test-fleet";
 
 // A two-hop firmware plan for kPhoneModel (PlanTwoHopUpgrade).
 inline constexpr char kHopStart[] = "sip88xx.11-2-3MSR1-1.loads";

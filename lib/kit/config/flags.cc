@@ -89,13 +89,23 @@ void Flags::RequiredString(std::string name, std::string* value, std::string hel
 }
 
 void Flags::HexSecret(std::string name, std::string* value, std::string help) {
-  Check([name, value]() -> absl::Status {
+  CheckHexSecret(name, value, /*optional=*/false);
+  RequiredString(std::move(name), value, std::move(help));
+}
+
+void Flags::OptionalHexSecret(std::string name, std::string* value, std::string help) {
+  CheckHexSecret(name, value, /*optional=*/true);
+  String(std::move(name), value, std::move(help));
+}
+
+void Flags::CheckHexSecret(const std::string& name, const std::string* value, bool optional) {
+  Check([name, value, optional]() -> absl::Status {
+    if (optional && value->empty()) return absl::OkStatus();
     if (value->size() < 64 || value->size() % 2 != 0 || !strings::IsHex(*value)) {
       return absl::InvalidArgumentError(absl::StrCat("--", name, " must be 64 or more hex digits"));
     }
     return absl::OkStatus();
   });
-  RequiredString(std::move(name), value, std::move(help));
 }
 
 template <typename Integer>

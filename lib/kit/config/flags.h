@@ -46,6 +46,8 @@ class Flags {
   // A required secret key: 64 or more hex digits (32+ bytes), an even
   // number of them.
   void HexSecret(std::string name, std::string* value, std::string help);
+  // The same, but it may be left out (empty: the feature it keys is off).
+  void OptionalHexSecret(std::string name, std::string* value, std::string help);
   void Int(std::string name, int64_t* value, int64_t min, int64_t max,
            std::string help);
   void Int(std::string name, int* value, int min, int max, std::string help);
@@ -81,6 +83,7 @@ class Flags {
   static std::string EnvironmentName(std::string_view option);
 
  private:
+  void CheckHexSecret(const std::string& name, const std::string* value, bool optional);
   struct Option {
     std::string name;
     std::string help;

@@ -176,5 +176,16 @@ TEST(HexSecretTest, SixtyFourOrMoreHexDigits) {
   }
 }
 
+TEST(HexSecretTest, AnOptionalOneMayBeLeftOutButNotBeShort) {
+  for (const auto& [given, ok] : std::vector<std::pair<std::string, bool>>{
+           {"", true}, {std::string(64, 'a'), true}, {std::string(62, 'a'), false}}) {
+    std::string key;
+    Flags flags("kit", "A test service.");
+    flags.OptionalHexSecret("key", &key, "a key");
+    std::vector<const char*> args = {"kit"};
+    EXPECT_EQ(flags.Parse(1, args.data(), {{"ONRAMP_KEY", given}}).ok(), ok) << given;
+  }
+}
+
 }  // namespace
 }  // namespace onramp::config
