@@ -327,10 +327,11 @@ cwmp::Envelope Answer(v1::PhoneState& state, const cwmp::Envelope& request, cons
     return GetValues(state, request, *get, connection_request_url);
   }
   if (const auto* download = std::get_if<cwmp::Download>(&request.body)) {
-    if (!download->file_type.starts_with("1 ") && !download->file_type.starts_with("3 ")) {
+    if (download->file_type != cwmp::kFirmwareUpgradeImage && download->file_type != cwmp::kVendorConfigurationFile &&
+        download->file_type != cwmp::kCustomCaFile) {
       return Reply(request, FaultOf(kInvalidArguments, absl::StrCat("file type not supported: ", download->file_type)));
     }
-    v1::CwmpDownload& kept = *state.mutable_cwmp_download();
+    v1::CwmpDownload& kept = *state.add_cwmp_downloads();
     kept.set_command_key(download->command_key);
     kept.set_file_type(download->file_type);
     kept.set_url(download->url);

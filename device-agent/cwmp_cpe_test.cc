@@ -113,7 +113,8 @@ TEST(CwmpCpeTest, DownloadsRebootsAndFactoryResetsWaitForTheEndOfTheSession) {
       state, Request(cwmp::Download{.command_key = "11-2-3MSR1-1", .url = "https://gw/firmware/x.loads"}), "");
   ASSERT_TRUE(std::holds_alternative<cwmp::DownloadResponse>(reply.body));
   EXPECT_EQ(std::get<cwmp::DownloadResponse>(reply.body).status, 1);  // done later
-  EXPECT_EQ(state.cwmp_download().url(), "https://gw/firmware/x.loads");
+  ASSERT_EQ(state.cwmp_downloads_size(), 1);
+  EXPECT_EQ(state.cwmp_downloads(0).url(), "https://gw/firmware/x.loads");
   EXPECT_EQ(state.firmware(), "sip88xx.11-2-3MSR1-1.loads");  // not yet
 
   reply = Answer(state, Request(cwmp::Download{.file_type = "2 Web Content", .url = "https://gw/x"}), "");

@@ -84,6 +84,10 @@ absl::StatusOr<HttpResponse> Phone::Send(HttpRequest request) const {
   request.headers.try_emplace("User-Agent", UserAgent());
   if (request.source_address.empty()) request.source_address = options_.source_address;
   if (request.ca_file.empty()) request.ca_file = options_.ca_file;
+  // And the CA its ACS had it install, if any.
+  if (HasFlash()) {
+    if (absl::StatusOr<std::string> custom = flash_->Read(kCustomCaFile); custom.ok()) request.extra_ca_pem = *custom;
+  }
   if (state_.registered() && HasFlash()) {
     absl::StatusOr<std::string> certificate = flash_->Read(kCertificateFile);
     absl::StatusOr<std::string> key = flash_->Read(kKeyFile);

@@ -151,6 +151,12 @@ class Phone {
   absl::Status RunCwmp();
   // One session; false when it could not run to its end (outcome C).
   bool CwmpSession();
+  // One Download the ACS asked for (`rebooted` set when it installed
+  // firmware); nullopt when done, else why not.
+  std::optional<std::string> Fetch(const v1::CwmpDownload& download, bool* rebooted);
+  // Keeps `pem` (CA certificates) to trust from then on besides the CA it
+  // was given; nullopt when kept, else why not.
+  std::optional<std::string> InstallCustomCa(const std::string& pem);
   // Does what the ACS asked for after the session (a Download, a Reboot, a
   // FactoryReset); true when the phone then opens another session.
   bool AfterCwmpSession();

@@ -9,6 +9,8 @@
 #include "absl/strings/str_join.h"
 #include "device-agent/cwmp_cpe.h"
 #include "device-agent/phone.h"
+#include "device-agent/phone_files.h"
+#include "lib/phone/pki/certificate.h"
 #include "device-agent/state.h"
 #include "lib/http/auth/authorization.h"
 #include "lib/phone/cwmp/cwmp.h"
@@ -32,6 +34,17 @@ void AddEvent(v1::PhoneState& state, const std::string& code, const std::string&
 }
 
 }  // namespace
+
+std::optional<std::string> Phone::InstallCustomCa(const std::string& pem) {
+  absl::StatusOr<std::vector<pki::Certificate>> certificates = pki::ReadCertificates(pem, "custom CA file");
+  if (!certificates.ok()) return std::string(certificates.status().message());
+  if (!HasFlash()) return "no flash to keep a CA in";
+  if (absl::Status written = flash_->Write(kCustomCaFile, pem, /*secret=*/false); !written.ok()) {
+    return std::string(written.message());
+  }
+  Step(absl::StrCat("custom CA installed: ", pki::CommonName(certificates->front().get())));
+  return std::nullopt;
+}
 
 void Phone::ConnectionRequested() { AddEvent(state_, "6 CONNECTION REQUEST"); }
 
@@ -127,8 +140,8 @@ bool Phone::CwmpSession() {
   state_.clear_cwmp_changed();
   state_.set_cwmp_bootstrapped(true);
 
-  if (state_.has_cwmp_transfer()) {
-    const v1::CwmpTransfer& transfer = state_.cwmp_transfer();
+  // What the phone owes the ACS first: how each download went.
+  for (const v1::CwmpTransfer& transfer : state_.cwmp_transfers()) {
     cwmp::Envelope complete{.version = inform.version,
                             .id = absl::StrCat("transfer-", state_.resyncs()),
                             .body = cwmp::TransferComplete{.command_key = transfer.command_key(),
@@ -139,8 +152,8 @@ bool Phone::CwmpSession() {
     absl::StatusOr<std::optional<cwmp::Envelope>> answered = exchange(cwmp::Write(complete));
     if (!answered.ok()) return failed("TransferComplete", answered.status());
     Step(absl::StrCat("TR-069: TransferComplete (", transfer.fault_code(), ")"));
-    state_.clear_cwmp_transfer();
   }
+  state_.clear_cwmp_transfers();
 
   std::string message;  // the empty POST: the phone has nothing more to ask
   for (int answered = 0; answered < kMaxMessages; ++answered) {
@@ -165,45 +178,47 @@ bool Phone::CwmpSession() {
   return failed("session", absl::ResourceExhaustedError(absl::StrCat(kMaxMessages, " requests in one session")));
 }
 
+std::optional<std::string> Phone::Fetch(const v1::CwmpDownload& download, bool* rebooted) {
+  std::optional<HttpLocation> location = ParseHttpUrl(download.url());
+  if (!location) return absl::StrCat("not an HTTP(S) URL: ", download.url());
+  if (download.file_type() == cwmp::kFirmwareUpgradeImage) {
+    std::string image = location->target.substr(location->target.rfind('/') + 1);
+    Step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image, " (TR-069 Download)"));
+    std::optional<std::string> failure = Install(*location, image);
+    *rebooted = *rebooted || !failure.has_value();
+    return failure;
+  }
+  // A vendor configuration file (a flat profile, applied as a resync's) or
+  // a CA certificate to trust (Answer took no other type).
+  absl::StatusOr<HttpResponse> fetched =
+      Send(HttpRequest{.tls = location->tls, .host = location->host, .port = location->port, .target = location->target});
+  if (!fetched.ok()) return std::string(fetched.status().message());
+  if (fetched->status != 200) return absl::StrCat("HTTP ", fetched->status);
+  if (download.file_type() == cwmp::kCustomCaFile) return InstallCustomCa(fetched->body);
+  if (absl::Status applied = Apply(fetched->body); !applied.ok()) return std::string(applied.message());
+  return std::nullopt;
+}
+
 bool Phone::AfterCwmpSession() {
   auto now = [this] { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone()); };
-  if (state_.has_cwmp_download()) {
-    const v1::CwmpDownload download = state_.cwmp_download();
-    state_.clear_cwmp_download();
-    v1::CwmpTransfer& transfer = *state_.mutable_cwmp_transfer();
-    transfer.set_command_key(download.command_key());
-    transfer.set_start_time(now());
-    std::optional<HttpLocation> location = ParseHttpUrl(download.url());
-    std::optional<std::string> failure;
+  if (!state_.cwmp_downloads().empty()) {
+    const auto downloads = state_.cwmp_downloads();
+    state_.clear_cwmp_downloads();
     bool rebooted = false;
-    if (!location) {
-      failure = absl::StrCat("not an HTTP(S) URL: ", download.url());
-    } else if (absl::StartsWith(download.file_type(), "1 ")) {
-      std::string image = location->target.substr(location->target.rfind('/') + 1);
-      Step(absl::StrCat("upgrade: ", state_.firmware(), " -> ", image, " (TR-069 Download)"));
-      failure = Install(*location, image);
-      rebooted = !failure.has_value();
-    } else {
-      // A vendor configuration file (Answer took no other type): a flat
-      // profile, applied as a resync's.
-      absl::StatusOr<HttpResponse> fetched = Send(HttpRequest{
-          .tls = location->tls, .host = location->host, .port = location->port, .target = location->target});
-      if (!fetched.ok()) {
-        failure = std::string(fetched.status().message());
-      } else if (fetched->status != 200) {
-        failure = absl::StrCat("HTTP ", fetched->status);
-      } else if (absl::Status applied = Apply(fetched->body); !applied.ok()) {
-        failure = std::string(applied.message());
+    for (const v1::CwmpDownload& download : downloads) {
+      v1::CwmpTransfer& transfer = *state_.add_cwmp_transfers();
+      transfer.set_command_key(download.command_key());
+      transfer.set_start_time(now());
+      std::optional<std::string> failure = Fetch(download, &rebooted);
+      if (failure) {
+        transfer.set_fault_code(kDownloadFailure);
+        transfer.set_fault_string(*failure);
       }
+      transfer.set_complete_time(now());
     }
-    if (failure) {
-      transfer.set_fault_code(kDownloadFailure);
-      transfer.set_fault_string(*failure);
-    }
-    transfer.set_complete_time(now());
     if (rebooted) AddEvent(state_, "1 BOOT");
     AddEvent(state_, "7 TRANSFER COMPLETE");
-    AddEvent(state_, "M Download", download.command_key());
+    for (const v1::CwmpDownload& download : downloads) AddEvent(state_, "M Download", download.command_key());
     return true;
   }
   if (state_.cwmp_after_session().reboot()) {

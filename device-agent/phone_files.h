@@ -8,6 +8,7 @@ namespace onramp::agent {
 inline constexpr char kCertificateFile[] = "device.pem";  // from its cloud registration, then the CA's
 inline constexpr char kKeyFile[] = "device.key";          // that certificate's key
 inline constexpr char kDownloadFile[] = "download.part";  // a firmware image on its way
+inline constexpr char kCustomCaFile[] = "custom-ca.pem";  // a CA its ACS had it install, trusted for HTTPS
 
 }  // namespace onramp::agent
 

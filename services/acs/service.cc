@@ -178,12 +178,28 @@ absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionStat
     stamp.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
     return stamp;
   };
+  if (effects.task_transfer) {
+    std::string prefix = effects.task_transfer->command_key.substr(std::string_view(kTaskCommandKeyPrefix).size());
+    ASSIGN_OR_RETURN(std::optional<v1::Task> task, tasks_.FindDownloading(mac, prefix));
+    // None: told twice (the first already stored), or not one of ours.
+    if (task) {
+      task->set_state(effects.task_transfer->fault_code == 0 ? v1::TASK_STATE_DONE : v1::TASK_STATE_FAILED);
+      task->set_fault_code(effects.task_transfer->fault_code);
+      task->set_fault_string(effects.task_transfer->fault_string);
+      *task->mutable_update_time() = now();
+      RETURN_IF_ERROR(tasks_.Update(*task));
+      Record(mac, task->state() == v1::TASK_STATE_DONE ? "task_done" : "task_failed", TaskSummary(*task), request_id);
+    }
+  }
   if (effects.task_finished) {
     v1::Task finished = *effects.task_finished;
     *finished.mutable_update_time() = now();
     RETURN_IF_ERROR(tasks_.Update(finished));
-    Record(mac, finished.state() == v1::TASK_STATE_DONE ? "task_done" : "task_failed", TaskSummary(finished),
-           request_id);
+    // A download to be done later is told by its TransferComplete.
+    if (finished.state() != v1::TASK_STATE_DOWNLOADING) {
+      Record(mac, finished.state() == v1::TASK_STATE_DONE ? "task_done" : "task_failed", TaskSummary(finished),
+             request_id);
+    }
   }
   if (effects.task_sent) {
     for (const v1::Task& task : before.tasks()) {

@@ -35,13 +35,19 @@ std::string NextId(v1::SessionState& state) {
   return "acs-" + std::to_string(id);
 }
 
+// A task's CommandKey (TR-069 bounds it at 32 characters): the prefix and
+// the start of its id, unique among the phone's open tasks.
+std::string CommandKeyOf(const v1::Task& task) {
+  return absl::StrCat(kTaskCommandKeyPrefix, task.id().substr(0, 32 - std::string_view(kTaskCommandKeyPrefix).size()));
+}
+
 // A task's request, as the phone is sent it.
 decltype(cwmp::Envelope::body) RequestOf(const v1::Task& task) {
   switch (task.kind()) {
     case v1::TASK_KIND_GET_PARAMETER_VALUES:
       return cwmp::GetParameterValues{{task.names().begin(), task.names().end()}};
     case v1::TASK_KIND_SET_PARAMETER_VALUES: {
-      cwmp::SetParameterValues set{.parameter_key = absl::StrCat("task-", task.id().substr(0, 27))};
+      cwmp::SetParameterValues set{.parameter_key = CommandKeyOf(task)};
       for (const auto& [path, value] : task.values()) set.parameters.push_back({path, value, "xsd:string"});
       // Sorted by path: the same task is the same request on any replica.
       std::sort(set.parameters.begin(), set.parameters.end(),
@@ -49,11 +55,11 @@ decltype(cwmp::Envelope::body) RequestOf(const v1::Task& task) {
       return set;
     }
     case v1::TASK_KIND_REBOOT:
-      return cwmp::Reboot{absl::StrCat("task-", task.id().substr(0, 27))};
+      return cwmp::Reboot{CommandKeyOf(task)};
     case v1::TASK_KIND_FACTORY_RESET:
       return cwmp::FactoryReset{};
     case v1::TASK_KIND_DOWNLOAD:
-      return cwmp::Download{.command_key = absl::StrCat("task-", task.id().substr(0, 27)),
+      return cwmp::Download{.command_key = CommandKeyOf(task),
                             .file_type = task.file_type(),
                             .url = task.url()};
     case v1::TASK_KIND_GET_PARAMETER_NAMES:
@@ -71,9 +77,9 @@ decltype(cwmp::Envelope::body) RequestOf(const v1::Task& task) {
       return set;
     }
     case v1::TASK_KIND_ADD_OBJECT:
-      return cwmp::AddObject{task.names(0), absl::StrCat("task-", task.id().substr(0, 27))};
+      return cwmp::AddObject{task.names(0), CommandKeyOf(task)};
     case v1::TASK_KIND_DELETE_OBJECT:
-      return cwmp::DeleteObject{task.names(0), absl::StrCat("task-", task.id().substr(0, 27))};
+      return cwmp::DeleteObject{task.names(0), CommandKeyOf(task)};
     default:
       return std::monostate{};
   }
@@ -128,7 +134,9 @@ v1::Task Finish(v1::SessionState& state, const cwmp::Envelope& answer) {
     task.set_fault_string(std::move(message));
     return task;
   }
-  task.set_state(v1::TASK_STATE_DONE);
+  const auto* download = std::get_if<cwmp::DownloadResponse>(&answer.body);
+  // A download the phone does later waits for its TransferComplete.
+  task.set_state(download != nullptr && download->status == 1 ? v1::TASK_STATE_DOWNLOADING : v1::TASK_STATE_DONE);
   auto& result = *task.mutable_result();
   if (const auto* values = std::get_if<cwmp::GetParameterValuesResponse>(&answer.body)) {
     for (const cwmp::ParameterValue& value : values->parameters) result[value.name] = value.value;
@@ -309,11 +317,21 @@ Step Continue(v1::SessionState state, const cwmp::Envelope& message) {
     state.clear_download();
     state.set_download_sent(false);
   } else if (const auto* complete = std::get_if<cwmp::TransferComplete>(&message.body)) {
-    // The phone's request: answered at once, and counted by the caller.
-    TransferOutcome outcome{.success = complete->fault_code == 0, .from_version = complete->command_key};
-    if (!outcome.success) outcome.detail = absl::StrCat(complete->fault_code, " ", complete->fault_string);
+    // The phone's request: answered at once, and stored by the caller — a
+    // task's download as the task's outcome, the firmware plan's as an
+    // upgrade report.
     std::string body = Write(state, message.id, cwmp::TransferCompleteResponse{});
-    return {std::move(state), Reply{200, std::move(body)}, {.transfer = std::move(outcome)}};
+    Effects effects;
+    if (complete->command_key.starts_with(kTaskCommandKeyPrefix)) {
+      effects.task_transfer = TaskTransfer{.command_key = complete->command_key,
+                                           .fault_code = complete->fault_code,
+                                           .fault_string = complete->fault_string};
+    } else {
+      TransferOutcome outcome{.success = complete->fault_code == 0, .from_version = complete->command_key};
+      if (!outcome.success) outcome.detail = absl::StrCat(complete->fault_code, " ", complete->fault_string);
+      effects.transfer = std::move(outcome);
+    }
+    return {std::move(state), Reply{200, std::move(body)}, std::move(effects)};
   } else if (std::holds_alternative<cwmp::GetRPCMethods>(message.body)) {
     // What a CPE may ask of an ACS (TR-069 A.3.1).
     std::string body = Write(state, message.id,

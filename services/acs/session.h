@@ -63,8 +63,20 @@ struct TransferOutcome {
   std::string detail;        // the fault, on failure
 };
 
+// The CommandKey of a task's Download and Reboot starts so; the rest is the
+// start of the task's id.
+inline constexpr char kTaskCommandKeyPrefix[] = "task-";
+
+// What the phone said of a task's Download (TransferComplete).
+struct TaskTransfer {
+  std::string command_key;
+  int fault_code = 0;  // 0: done
+  std::string fault_string;
+};
+
 // What the caller stores after a message, besides the session's state.
 struct Effects {
+  std::optional<TaskTransfer> task_transfer;
   bool profile_applied = false;             // the phone took its profile: a delivery
   std::optional<TransferOutcome> transfer;  // count it as an upgrade report
   std::optional<std::string> task_sent;     // the reply carries this task's request

@@ -10,6 +10,7 @@
 #include "lib/kit/status/grpc_status.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/validation/fields.h"
+#include "lib/phone/cwmp/cwmp.h"
 #include "services/acs/service.h"
 
 namespace onramp::acs {
@@ -22,10 +23,6 @@ using validation::Presence;
 constexpr int kMaxParameters = 64;
 constexpr size_t kMaxPath = 256;
 constexpr size_t kMaxValue = 2048;
-
-// The file types a phone takes from a partner (firmware follows the
-// partner's upgrade plan instead).
-constexpr char kConfigurationFile[] = "3 Vendor Configuration File";
 
 absl::Status CheckPath(const std::string& field, const std::string& path, bool partial_allowed) {
   RETURN_IF_ERROR(validation::Text(field, path, kMaxPath));
@@ -47,7 +44,8 @@ absl::Status CheckPaths(const v1::Task& task) {
   return absl::OkStatus();
 }
 
-// The task's fields for its kind: what the phone will be sent.
+// The task's fields for its kind: what the phone will be sent. A partner's
+// Download is a configuration or CA file (firmware follows its upgrade plan).
 absl::Status CheckTask(const v1::Task& task) {
   switch (task.kind()) {
     case v1::TASK_KIND_GET_PARAMETER_VALUES:
@@ -92,8 +90,9 @@ absl::Status CheckTask(const v1::Task& task) {
       }
       return CheckPath("names[0]", task.names(0), /*partial_allowed=*/true);
     case v1::TASK_KIND_DOWNLOAD:
-      if (task.file_type() != kConfigurationFile) {
-        return InvalidField("file_type", absl::StrCat("file_type must be \"", kConfigurationFile, "\""));
+      if (task.file_type() != cwmp::kVendorConfigurationFile && task.file_type() != cwmp::kCustomCaFile) {
+        return InvalidField("file_type", absl::StrCat("file_type must be \"", cwmp::kVendorConfigurationFile,
+                                                      "\" or \"", cwmp::kCustomCaFile, "\""));
       }
       RETURN_IF_ERROR(validation::Text("url", task.url(), 1024));
       if (!http_client::ParseHttpUrl(task.url())) return InvalidField("url", "url must be an http(s) URL");

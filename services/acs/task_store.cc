@@ -23,6 +23,7 @@ std::string StateText(v1::TaskState state) {
     case v1::TASK_STATE_SENT: return "sent";
     case v1::TASK_STATE_DONE: return "done";
     case v1::TASK_STATE_FAILED: return "failed";
+    case v1::TASK_STATE_DOWNLOADING: return "downloading";
     default: return "queued";
   }
 }
@@ -134,6 +135,28 @@ absl::StatusOr<std::vector<v1::Task>> PostgresTaskStore::Open(const std::string&
   }, {.read_only = true});
   if (!status.ok()) return status;
   return tasks;
+}
+
+absl::StatusOr<std::optional<v1::Task>> PostgresTaskStore::FindDownloading(const std::string& mac,
+                                                                           const std::string& id_prefix) {
+  // A UUID's characters only: nothing a LIKE pattern would read otherwise.
+  if (id_prefix.empty() || id_prefix.find_first_not_of("0123456789abcdef-") != std::string::npos) {
+    return std::optional<v1::Task>();
+  }
+  std::optional<v1::Task> task;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    task.reset();
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT ", kColumns, " FROM acs.tasks WHERE mac = $1 AND state = 'downloading' "
+                     "AND id::text LIKE $2 || '%' ORDER BY seq LIMIT 1"),
+        mac, id_prefix);
+    if (!rows.empty()) {
+      ASSIGN_OR_RETURN(task, Decode(rows[0]));
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  return task;
 }
 
 absl::Status PostgresTaskStore::Update(const v1::Task& task) {

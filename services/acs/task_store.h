@@ -4,7 +4,9 @@
 // Partners' tasks for their phones and where each phone takes connection
 // requests, in PostgreSQL (schema "acs"). A task is queued, sent while a
 // session carries its request (queued again, in effect, if that session
-// dies: open tasks are the queued and the sent), then done or failed.
+// dies: open tasks are the queued and the sent), then done or failed — a
+// Download the phone does after its session is downloading until its
+// TransferComplete.
 
 #include <optional>
 #include <string>
@@ -36,6 +38,10 @@ class TaskStore {
                                                                              const std::string& page_token) = 0;
   // The phone's queued and sent tasks, oldest first.
   virtual absl::StatusOr<std::vector<v1::Task>> Open(const std::string& mac) = 0;
+  // The phone's downloading task whose id starts with `id_prefix` (a
+  // Download's CommandKey holds the start of its task's id); nullopt: none.
+  virtual absl::StatusOr<std::optional<v1::Task>> FindDownloading(const std::string& mac,
+                                                                  const std::string& id_prefix) = 0;
   // Saves the task as it is now (its state, result, fault).
   virtual absl::Status Update(const v1::Task& task) = 0;
   // How the connection request asked with it went (Task.connection_request).
@@ -54,6 +60,8 @@ class PostgresTaskStore final : public TaskStore {
                                                                      const std::string& mac, int page_size,
                                                                      const std::string& page_token) override;
   absl::StatusOr<std::vector<v1::Task>> Open(const std::string& mac) override;
+  absl::StatusOr<std::optional<v1::Task>> FindDownloading(const std::string& mac,
+                                                          const std::string& id_prefix) override;
   absl::Status Update(const v1::Task& task) override;
   absl::Status SetConnectionRequest(const std::string& id, const std::string& outcome) override;
   absl::Status PutPhone(const std::string& mac, const PhoneAddress& address) override;

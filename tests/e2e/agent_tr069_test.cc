@@ -14,6 +14,8 @@
 #include "device-agent/connection_request_listener.h"
 #include "device-agent/phone.h"
 #include "lib/phone/tr069/credentials.h"
+#include "lib/testing/scripted_http_server.h"
+#include "lib/testing/shell.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/new_phone.h"
@@ -255,6 +257,45 @@ TEST_F(AgentTr069Test, APartnerAddsALineWatchesAParameterAndHearsWhenTheUserChan
   acs::v1::Task failed = TaskNow(acme, bad.id());
   EXPECT_EQ(failed.state(), acs::v1::TASK_STATE_FAILED);
   EXPECT_EQ(failed.fault_code(), 9005);
+}
+
+// A partner's configuration and CA files: each a Download the phone does
+// after its session, whose TransferComplete (not an upgrade report) ends
+// the task; a file that is not there fails it with 9010.
+TEST_F(AgentTr069Test, APartnersConfigurationAndCaFilesAreDownloadedAndTheirTasksEndByTransferComplete) {
+  const std::string dir = ::onramp::testing::NewPhone("tr069-phone", kPhoneMac, dir_, kPhoneModel, kHopTarget);
+  agent::Phone phone = Load(dir);
+  ASSERT_TRUE(phone.Provision().ok());
+  ::onramp::testing::ScriptedHttpServer files;
+  files.On("GET", "/site.xml",
+           {.status = 200, .body = "<flat-profile><Time_Zone>GMT+01:00</Time_Zone></flat-profile>"});
+  files.On("GET", "/ca.pem", {.status = 200, .body = ::onramp::testing::ReadFile(dir_ + "/factory-ca.pem")});
+  const std::string acme = CreateApiKey("acme");
+  auto download = [&](const std::string& file_type, const std::string& path) {
+    return Task(acme, absl::StrCat(R"({"kind": "TASK_KIND_DOWNLOAD", "file_type": ")", file_type, R"(", "url": ")",
+                                   files.base(), path, R"("})"));
+  };
+  acs::v1::Task configuration = download("3 Vendor Configuration File", "/site.xml");
+  acs::v1::Task ca = download("X 000E08 Custom CA File", "/ca.pem");
+  acs::v1::Task missing = download("3 Vendor Configuration File", "/gone.xml");
+  steps_.clear();
+  ASSERT_TRUE(phone.Provision().ok());
+  EXPECT_EQ(TaskNow(acme, configuration.id()).state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_EQ(phone.state().parameters().at("Time_Zone").value(), "GMT+01:00");
+  EXPECT_EQ(TaskNow(acme, ca.id()).state(), acs::v1::TASK_STATE_DONE);
+  EXPECT_THAT(steps_, Contains("custom CA installed: Onramp Test Manufacturing CA"));
+  EXPECT_EQ(::onramp::testing::ReadFile(dir + "/custom-ca.pem"), ::onramp::testing::ReadFile(dir_ + "/factory-ca.pem"));
+  acs::v1::Task failed = TaskNow(acme, missing.id());
+  EXPECT_EQ(failed.state(), acs::v1::TASK_STATE_FAILED);
+  EXPECT_EQ(failed.fault_code(), 9010);
+  EXPECT_THAT(failed.fault_string(), HasSubstr("404"));
+  // None of it was taken for an upgrade.
+  for (const std::string& kind : TimelineKinds(kPhoneMac)) EXPECT_NE(kind, "upgrade_failed");
+  // A firmware image is not a partner's to push this way.
+  EXPECT_EQ(Api("POST", absl::StrCat("/api/v1/devices/", kPhoneMac, "/tasks"), acme,
+                R"({"kind": "TASK_KIND_DOWNLOAD", "file_type": "1 Firmware Upgrade Image", "url": "https://x/y"})")
+                .status,
+            400);
 }
 
 TEST_F(AgentTr069Test, AConnectionRequestWithoutThePhonesCredentialsIsRefused) {

@@ -38,7 +38,7 @@ int TasksCommand(int argc, char** argv) {
     return 2;
   }
   std::string command = argv[1];
-  std::string address, partner, mac, kind, names, set, url, id, page_token;
+  std::string address, partner, mac, kind, names, set, url, id, page_token, file_type = "configuration";
   bool connection_request = false;
   bool next_level = false;
   int page_size = 0;
@@ -57,7 +57,9 @@ int TasksCommand(int argc, char** argv) {
                  "path; add-object, delete-object: the object or instance (\"...Line.\", \"...Line.2.\").");
     flags.String("set", &set, "set: PATH=VALUE,...; set-attributes: PATH=NOTIFICATION (0 off, 1 passive, 2 active).");
     flags.Bool("next_level", &next_level, "get-names: only the level below the path.");
-    flags.String("url", &url, "download: the configuration file's URL.");
+    flags.String("url", &url, "download: the file's URL.");
+    flags.Choice("file_type", &file_type, {"configuration", "ca"},
+                 "download: a configuration file (a flat profile) or a CA certificate to trust.");
     flags.Bool("connection_request", &connection_request, "Ask the phone for a session now.");
   } else if (command == "list") {
     flags.RequiredString("mac", &mac, "The phone's MAC.");
@@ -102,7 +104,7 @@ int TasksCommand(int argc, char** argv) {
       (*request.mutable_values())[path_value.first] = path_value.second;
     }
     if (kind == "download") {
-      request.set_file_type("3 Vendor Configuration File");
+      request.set_file_type(file_type == "ca" ? "X 000E08 Custom CA File" : "3 Vendor Configuration File");
       request.set_url(url);
     }
     request.set_connection_request(connection_request);

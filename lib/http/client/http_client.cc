@@ -17,6 +17,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "boost/context/protected_fixedsize_stack.hpp"
+#include "lib/base/digest/digest.h"
 #include "lib/kit/status/status_macros.h"
 
 namespace onramp::http_client {
@@ -52,7 +53,9 @@ std::string FileStamp(const std::string& path) {
 absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequest& request) {
   static std::mutex mutex;
   static auto* contexts = new std::map<std::string, std::shared_ptr<asio::ssl::context>>;
-  std::string key = FileStamp(request.ca_file);
+  std::string key = request.extra_ca_pem.empty()
+                        ? FileStamp(request.ca_file)
+                        : absl::StrCat(FileStamp(request.ca_file), "+", digest::Sha256Hex(request.extra_ca_pem));
   std::lock_guard lock(mutex);
   if (auto found = contexts->find(key); found != contexts->end()) return found->second;
   auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
@@ -64,6 +67,10 @@ absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequ
     context->load_verify_file(request.ca_file, error);
   }
   if (error) return absl::FailedPreconditionError(absl::StrCat("CA file ", request.ca_file, ": ", error.message()));
+  if (!request.extra_ca_pem.empty()) {
+    context->add_certificate_authority(asio::buffer(request.extra_ca_pem), error);
+    if (error) return absl::FailedPreconditionError(absl::StrCat("extra CA: ", error.message()));
+  }
   context->set_verify_mode(asio::ssl::verify_peer);
   if (contexts->size() >= 64) contexts->clear();  // a CA file replaced many times over
   contexts->emplace(key, context);

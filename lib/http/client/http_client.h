@@ -43,6 +43,8 @@ struct HttpRequest {
   // system's), and the phone's own certificate and key (PEM), when it has
   // them.
   std::string ca_file;
+  // More CAs to trust besides (PEM), e.g. one a phone was given to install.
+  std::string extra_ca_pem;
   std::string client_cert_pem;  // the certificate, then its chain
   std::string client_key_pem;
   absl::Duration timeout = absl::Seconds(30);

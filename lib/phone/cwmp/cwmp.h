@@ -74,11 +74,18 @@ struct SetParameterValuesResponse {
   int status = 0;  // 0 applied, 1 applied once the CPE reboots
 };
 
+// Download file types the fleet's phones take: TR-069's own, and the
+// vendor-specific one ("X <OUI> <name>") for a CA certificate the phone
+// then trusts for its HTTPS connections.
+inline constexpr char kFirmwareUpgradeImage[] = "1 Firmware Upgrade Image";
+inline constexpr char kVendorConfigurationFile[] = "3 Vendor Configuration File";
+inline constexpr char kCustomCaFile[] = "X 000E08 Custom CA File";
+
 // TR-069 A.3.2.8: the ACS asks the CPE to fetch a file ("1 Firmware Upgrade
 // Image", "3 Vendor Configuration File", "X ... CA File", ...) and install it.
 struct Download {
   std::string command_key;  // echoed in TransferComplete
-  std::string file_type = "1 Firmware Upgrade Image";
+  std::string file_type = kFirmwareUpgradeImage;
   std::string url;
   std::string username;
   std::string password;
