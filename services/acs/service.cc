@@ -65,7 +65,9 @@ std::optional<std::string> AcsServiceImpl::ByCredentials(const v1::ExchangeReque
       profile_crypto::Sealer::Create(options_.tr069_credentials_secret, "acs digest nonces");
   const absl::Time now = absl::Now();
   http_auth::AuthCheck check = http_auth::AuthCheck::kRefused;
-  if (mac.ok() && nonces.ok()) {
+  // Basic sends the password itself: over HTTPS only.
+  bool basic_over_plain_http = !request.over_tls() && absl::StartsWithIgnoreCase(authorization, "Basic ");
+  if (mac.ok() && nonces.ok() && !basic_over_plain_http) {
     check = http_auth::CheckAuthorization(settings, request.authorization(), "POST", request.request_uri(), *nonces,
                                           now);
   }
@@ -74,6 +76,7 @@ std::optional<std::string> AcsServiceImpl::ByCredentials(const v1::ExchangeReque
   if (nonces.ok()) {
     for (std::string& challenge :
          http_auth::Challenges(settings, *nonces, now, check == http_auth::AuthCheck::kStale)) {
+      if (!request.over_tls() && challenge.starts_with("Basic")) continue;
       response->add_challenges(std::move(challenge));
     }
   }
@@ -111,6 +114,7 @@ absl::Status AcsServiceImpl::Open(const std::string& mac, const cwmp::Envelope& 
   absl::StatusOr<profile::v1::GetParametersResponse> profile = profiles_.GetParameters(asked, request_id);
   if (!profile.ok() && profile.status().code() != absl::StatusCode::kNotFound) return profile.status();
   if (profile.ok()) inputs.profile = *std::move(profile);
+  inputs.secrets_allowed = request.over_tls();
   ASSIGN_OR_RETURN(inputs.tasks, tasks_.Open(mac));
   if (!options_.tr069_credentials_secret.empty()) {
     inputs.connection_request = tr069::ConnectionRequestCredentials(options_.tr069_credentials_secret, mac);

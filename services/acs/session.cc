@@ -231,8 +231,10 @@ std::string TaskSummary(const v1::Task& task) {
   }
 }
 
-std::string ParameterKeyOf(const std::string& etag, const ConnectionRequestCredentials& credentials) {
-  return digest::Sha256Hex(absl::StrCat(etag, "\n", credentials.username, "\n", credentials.password), 16);
+std::string ParameterKeyOf(const std::string& etag, const ConnectionRequestCredentials& credentials,
+                           bool with_secrets) {
+  return digest::Sha256Hex(
+      absl::StrCat(etag, "\n", credentials.username, "\n", credentials.password, with_secrets ? "" : "\nno secrets"), 16);
 }
 
 std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Envelope& inform,
@@ -253,7 +255,8 @@ std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Env
   state.set_software_version(software_version);
   state.set_profile_etag(inputs.profile.etag());
   if (body != nullptr) state.set_model(body->device.product_class);
-  const std::string parameter_key = ParameterKeyOf(inputs.profile.etag(), inputs.connection_request);
+  const std::string parameter_key =
+      ParameterKeyOf(inputs.profile.etag(), inputs.connection_request, inputs.secrets_allowed);
   // A value changed on the phone (by its user) is not its profile's any
   // more: the profile is set again, the layers being the one source.
   bool changed = body != nullptr && std::any_of(body->events.begin(), body->events.end(),
@@ -270,10 +273,11 @@ std::pair<v1::SessionState, Reply> Start(const std::string& mac, const cwmp::Env
       // Over TR-069 the upgrade is the ACS's Download, not the phone's
       // rule; the connection-request credentials are the ACS's own.
       if (IsUpgradeParameter(parameter.name()) || IsConnectionRequestParameter(parameter.name())) continue;
+      if (parameter.secret() && !inputs.secrets_allowed) continue;
       std::optional<std::string> path = tr069::PathOf(parameter.name());
       if (path) add(*std::move(path), parameter.value());
     }
-    if (!inputs.connection_request.username.empty()) {
+    if (!inputs.connection_request.username.empty() && inputs.secrets_allowed) {
       add("Device.ManagementServer.ConnectionRequestUsername", inputs.connection_request.username);
       add("Device.ManagementServer.ConnectionRequestPassword", inputs.connection_request.password);
     }

@@ -50,11 +50,16 @@ struct SessionInputs {
   // that died).
   std::vector<v1::Task> tasks;
   ConnectionRequestCredentials connection_request;
+  // False over plain HTTP: the profile's secrets (and the credentials the
+  // ACS gives) are left out.
+  bool secrets_allowed = true;
 };
 
-// The ParameterKey of a profile and the credentials given with it: at most
-// 32 characters (TR-069's bound), changing when either does.
-std::string ParameterKeyOf(const std::string& etag, const ConnectionRequestCredentials& credentials);
+// The ParameterKey of a profile and the credentials given with it (none
+// over plain HTTP, `with_secrets` false): at most 32 characters (TR-069's
+// bound), changing when any of them does.
+std::string ParameterKeyOf(const std::string& etag, const ConnectionRequestCredentials& credentials,
+                           bool with_secrets = true);
 
 // What the phone said of a Download (TransferComplete).
 struct TransferOutcome {

@@ -65,6 +65,21 @@ TEST(SessionTest, APhoneBehindItsProfileIsSentItInOneSetParameterValues) {
   EXPECT_EQ(end.http_status, 204);
 }
 
+TEST(SessionTest, WithoutSecretsAllowedTheProfilesSecretsAndTheCredentialsStayBack) {
+  profile::v1::GetParametersResponse profile = Profile();
+  profile::v1::Parameter* password = profile.add_parameters();
+  password->set_name("Password_1_");
+  password->set_value("s3cret");
+  password->set_secret(true);
+  SessionInputs inputs{.profile = profile, .connection_request = {"000e08aabbcc", "cr"}, .secrets_allowed = false};
+  auto [state, informed] = Start("000e08aabbcc", Inform(""), inputs);
+  for (const v1::SetValue& value : state.pending()) {
+    EXPECT_EQ(value.name().find("Password"), std::string::npos) << value.name();
+  }
+  EXPECT_EQ(state.pending_size(), 2);
+  EXPECT_NE(state.parameter_key(), ParameterKeyOf("\"e1\"", inputs.connection_request));
+}
+
 TEST(SessionTest, APhoneAtItsProfilesEtagCostsOneInform) {
   auto [state, informed] = Start("000e08aabbcc", Inform(ParameterKeyOf("\"e1\"", {})), {.profile = Profile()});
   EXPECT_EQ(state.pending_size(), 0);

@@ -408,7 +408,6 @@ std::string CwmpSessionOf(const Request& request) {
 
 Response PhoneRoutes::Cwmp(const Request& request, const Peer& peer, const std::string& request_id) {
   if (acs_ == nullptr) return Text(http::status::not_found, "no TR-069 ACS here\n");
-  if (!peer.tls) return Text(http::status::unauthorized, "CWMP is served over HTTPS only\n");
   absl::StatusOr<identity::MacAddress> named = identity::MacAddress::Parse(peer.client_common_name);
   common::v1::Evidence evidence = named.ok() ? EvidenceFor(peer, named->Lower()) : common::v1::Evidence();
   acs::v1::ExchangeRequest exchange;
@@ -424,6 +423,7 @@ Response PhoneRoutes::Cwmp(const Request& request, const Peer& peer, const std::
     exchange.set_request_uri(std::string(request.target()));
   }
   exchange.set_source_address(peer.address);
+  exchange.set_over_tls(peer.tls);
   absl::StatusOr<acs::v1::ExchangeResponse> exchanged = acs_->Exchange(exchange, request_id);
   if (!exchanged.ok()) return Failure(exchanged.status());
   Response response(static_cast<http::status>(exchanged->http_status()), 11);
@@ -434,7 +434,8 @@ Response PhoneRoutes::Cwmp(const Request& request, const Peer& peer, const std::
   for (const std::string& challenge : exchanged->challenges()) response.insert(http::field::www_authenticate, challenge);
   if (!exchanged->session().empty()) {
     response.set(http::field::set_cookie,
-                 absl::StrCat(kCwmpCookie, "=", exchanged->session(), "; Path=/cwmp; Secure; HttpOnly"));
+                 absl::StrCat(kCwmpCookie, "=", exchanged->session(), "; Path=/cwmp", peer.tls ? "; Secure" : "",
+                              "; HttpOnly"));
   }
   response.keep_alive(true);
   response.prepare_payload();

@@ -41,7 +41,7 @@ class AcsTest : public ::onramp::testing::GatewayFleetTest {
   // stranger with `certificate` "" (none) or another's ("impostor": a
   // self-made one naming the phone).
   Answer Post(const std::string& body, const std::string& cookie, const std::string& certificate = "phone",
-              const std::string& extra = "") {
+              const std::string& extra = "", const std::string& base = "") {
     std::ofstream(dir_ + "/cwmp.xml") << body;
     std::string output = RunShell(absl::StrCat(
         "curl -s --cacert ", dir_, "/ca.pem ", extra, " ",
@@ -50,7 +50,8 @@ class AcsTest : public ::onramp::testing::GatewayFleetTest {
                                            ".key "),
         "-D ", dir_, "/headers -o ", dir_, "/answer -w '%{http_code}' ",
         cookie.empty() ? "" : absl::StrCat("-b 'onramp_cwmp=", cookie, "' "),
-        "-H 'Content-Type: text/xml' --data-binary @", dir_, "/cwmp.xml ", tls_base_, "/cwmp")).output;
+        "-H 'Content-Type: text/xml' --data-binary @", dir_, "/cwmp.xml ", base.empty() ? tls_base_ : base,
+        "/cwmp")).output;
     Answer answer{.status = std::atoi(output.c_str()), .body = ReadFile(dir_ + "/answer")};
     std::string headers = ReadFile(dir_ + "/headers");
     answer.headers = headers;
@@ -236,6 +237,29 @@ TEST_F(AcsTest, APhoneWithoutACertificateIsTakenOnItsOwnAcsCredentials) {
   Answer stolen = Post("", informed.cookie, "", absl::StrCat("-u ", other.username, ":", other.password));
   EXPECT_EQ(stolen.status, 400);
   EXPECT_THAT(stolen.body, ::testing::Not(HasSubstr("ProxyServer")));
+}
+
+// Over plain HTTP a CPE is taken on Digest alone (Basic would send its
+// password in the clear), and is set no secret.
+TEST_F(AcsTest, OverPlainHttpOnlyDigestIsTakenAndNoSecretIsSet) {
+  ClaimAndProfile(/*with_secret=*/true);
+  const tr069::Credentials own =
+      tr069::AcsCredentials(::onramp::testing::kTr069CredentialsSecret, ::onramp::testing::kPhoneMac);
+  const std::string basic = absl::StrCat("-u ", own.username, ":", own.password);
+  Answer refused = Post(Inform(""), "", "", basic, base_);
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_THAT(refused.headers, HasSubstr("WWW-Authenticate: Digest"));
+  EXPECT_THAT(refused.headers, ::testing::Not(HasSubstr("WWW-Authenticate: Basic")));
+  Answer informed = Post(Inform(""), "", "", absl::StrCat("--digest ", basic), base_);
+  ASSERT_EQ(informed.status, 200) << informed.headers;
+  EXPECT_THAT(informed.headers, ::testing::Not(HasSubstr("Secure")));
+  cwmp::SetParameterValues values =
+      Read<cwmp::SetParameterValues>(Post("", informed.cookie, "", absl::StrCat("--digest ", basic), base_));
+  std::map<std::string, std::string> by_path;
+  for (const cwmp::ParameterValue& value : values.parameters) by_path[value.name] = value.value;
+  EXPECT_EQ(by_path["Device.Services.VoiceService.1.VoiceProfile.1.SIP.ProxyServer"], "sip.acme.example");
+  EXPECT_FALSE(by_path.contains("Device.Services.VoiceService.1.VoiceProfile.1.Line.1.SIP.AuthPassword"));
+  EXPECT_FALSE(by_path.contains("Device.ManagementServer.ConnectionRequestPassword"));
 }
 
 // Three ACS processes behind the gateway (one gRPC target, round robin);
