@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "lib/kit/proto/messages.h"
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/store/page_token.h"
 #include "lib/kit/store/transaction.h"
@@ -37,9 +38,7 @@ absl::StatusOr<v1::Task> Decode(const pqxx::row& row) {
   if (!absl::Base64Unescape(row[0].as<std::string>(), &bytes) || !task.ParseFromString(bytes)) {
     return absl::DataLossError("a task does not read back");
   }
-  int64_t micros = row[1].as<int64_t>();
-  task.mutable_create_time()->set_seconds(micros / 1000000);
-  task.mutable_create_time()->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  proto::SetTimestamp(absl::FromUnixMicros(row[1].as<int64_t>()), task.mutable_create_time());
   task.set_connection_request(row[3].as<std::string>());
   return task;
 }
@@ -179,7 +178,10 @@ absl::Status PostgresTaskStore::PutPhone(const std::string& mac, const PhoneAddr
     tx.exec_params(
         "INSERT INTO acs.phones (mac, connection_request_url, source_address) VALUES ($1, $2, $3) "
         "ON CONFLICT (mac) DO UPDATE SET connection_request_url = excluded.connection_request_url, "
-        "source_address = excluded.source_address, updated_at = now()",
+        "source_address = excluded.source_address, updated_at = now() "
+        // Every Inform tells it; only a change is written.
+        "WHERE (acs.phones.connection_request_url, acs.phones.source_address) IS DISTINCT FROM "
+        "(excluded.connection_request_url, excluded.source_address)",
         mac, address.connection_request_url, address.source_address);
     return absl::OkStatus();
   });
