@@ -239,6 +239,29 @@ TEST_F(AcsTest, APhoneWithoutACertificateIsTakenOnItsOwnAcsCredentials) {
   EXPECT_THAT(stolen.body, ::testing::Not(HasSubstr("ProxyServer")));
 }
 
+// The unlucky phone: profile-render is down when it informs. It is told to
+// come back (503 with Retry-After, no session begun) and, once the backend
+// is back, its next session brings it to its profile as usual.
+TEST_F(AcsTest, APhoneThatInformsWhileItsProfileBackendIsDownIsServedWhenItComesBack) {
+  ClaimAndProfile();
+  RegisterPhone();
+  StopProfileRender();
+  Answer down = Post(Inform(""), "");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_THAT(down.headers, HasSubstr("Retry-After:"));
+  EXPECT_TRUE(down.cookie.empty());
+  StartProfileRender();
+  // As the phone does: it informs again until a session opens.
+  Answer informed;
+  absl::Time back = absl::Now();
+  do {
+    informed = Post(Inform(""), "");
+  } while (informed.status != 200 && absl::Now() - back < absl::Seconds(30));
+  ASSERT_EQ(informed.status, 200) << informed.body;
+  cwmp::SetParameterValues values = Read<cwmp::SetParameterValues>(Post("", informed.cookie));
+  EXPECT_FALSE(values.parameters.empty());
+}
+
 // Over plain HTTP a CPE is taken on Digest alone (Basic would send its
 // password in the clear), and is set no secret.
 TEST_F(AcsTest, OverPlainHttpOnlyDigestIsTakenAndNoSecretIsSet) {
