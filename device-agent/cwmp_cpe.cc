@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "device-agent/state.h"
 #include "lib/base/strings/strings.h"
 #include "lib/phone/flat_profile/flat_profile.h"
 #include "lib/phone/identity/mac_address.h"
@@ -35,12 +36,6 @@ cwmp::Version VersionOf(const v1::PhoneState& state) {
   auto support = state.parameters().find(kCwmpV12Support);
   bool v12 = support == state.parameters().end() || absl::AsciiStrToLower(support->second.value()) != "no";
   return v12 ? cwmp::Version::k1_2 : cwmp::Version::k1_0;
-}
-
-std::string SoftwareVersion(const v1::PhoneState& state) {
-  std::string version = state.firmware();
-  if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);
-  return version;
 }
 
 // Device.DeviceInfo and the ManagementServer's read-only values.

@@ -204,9 +204,7 @@ macro::Variables Phone::Variables() const {
   variables.product_name = state_.model();
   variables.product_series = std::string(identity::ProductSeries(state_.model()));
   variables.serial = state_.serial();
-  std::string version = state_.firmware();
-  if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);
-  variables.software_version = version;
+  variables.software_version = SoftwareVersion(state_);
   variables.upgrade_error = state_.last_upgrade();
   for (int i = 0; i < 16; ++i) {
     variables.general_purpose[static_cast<size_t>(i)] = Parameter(absl::StrCat("GPP_", std::string(1, static_cast<char>('A' + i))));

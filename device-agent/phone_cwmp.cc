@@ -27,6 +27,9 @@ constexpr int kMaxSessions = 8;
 // TR-069 A.5.1: a TransferComplete's fault for a download that failed.
 constexpr int kDownloadFailure = 9010;
 
+// A dateTime as TR-069 writes it.
+std::string CwmpTime(absl::Time time) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone()); }
+
 void AddEvent(v1::PhoneState& state, const std::string& code, const std::string& command_key = "") {
   v1::CwmpEvent* event = state.add_cwmp_events();
   event->set_code(code);
@@ -125,8 +128,8 @@ bool Phone::CwmpSession() {
     return false;
   };
 
-  const std::string now = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone());
-  cwmp::Envelope inform = InformOf(state_, options_.connection_request_url, state_.consecutive_failures(), now);
+  cwmp::Envelope inform =
+      InformOf(state_, options_.connection_request_url, state_.consecutive_failures(), CwmpTime(clock_->Now()));
   std::vector<std::string> codes;
   for (const cwmp::EventStruct& event : std::get<cwmp::Inform>(inform.body).events) codes.push_back(event.code);
   absl::StatusOr<std::optional<cwmp::Envelope>> informed = exchange(cwmp::Write(inform));
@@ -200,7 +203,6 @@ std::optional<std::string> Phone::Fetch(const v1::CwmpDownload& download, bool* 
 }
 
 bool Phone::AfterCwmpSession() {
-  auto now = [this] { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", clock_->Now(), absl::UTCTimeZone()); };
   if (!state_.cwmp_downloads().empty()) {
     const auto downloads = state_.cwmp_downloads();
     state_.clear_cwmp_downloads();
@@ -208,13 +210,13 @@ bool Phone::AfterCwmpSession() {
     for (const v1::CwmpDownload& download : downloads) {
       v1::CwmpTransfer& transfer = *state_.add_cwmp_transfers();
       transfer.set_command_key(download.command_key());
-      transfer.set_start_time(now());
+      transfer.set_start_time(CwmpTime(clock_->Now()));
       std::optional<std::string> failure = Fetch(download, &rebooted);
       if (failure) {
         transfer.set_fault_code(kDownloadFailure);
         transfer.set_fault_string(*failure);
       }
-      transfer.set_complete_time(now());
+      transfer.set_complete_time(CwmpTime(clock_->Now()));
     }
     if (rebooted) AddEvent(state_, "1 BOOT");
     AddEvent(state_, "7 TRANSFER COMPLETE");

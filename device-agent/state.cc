@@ -1,5 +1,7 @@
 #include "device-agent/state.h"
 
+#include "absl/strings/match.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +55,12 @@ v1::PhoneState FactoryReset(const v1::PhoneState& state) {
   fresh.set_factory_cert_pem(state.factory_cert_pem());
   fresh.set_customization_state("open");
   return fresh;
+}
+
+std::string SoftwareVersion(const v1::PhoneState& state) {
+  std::string version = state.firmware();
+  if (absl::EndsWith(version, ".loads")) version.resize(version.size() - 6);
+  return version;
 }
 
 }  // namespace onramp::agent

@@ -22,6 +22,10 @@ absl::Status SaveState(const std::string& dir, const v1::PhoneState& state);
 // everything else cleared, state Open.
 v1::PhoneState FactoryReset(const v1::PhoneState& state);
 
+// The image it runs without ".loads" ("sip88xx.11-2-3MSR1-1"): its $SWVER,
+// and its TR-069 Device.DeviceInfo.SoftwareVersion.
+std::string SoftwareVersion(const v1::PhoneState& state);
+
 }  // namespace onramp::agent
 
 #endif  // ONRAMP_DEVICE_AGENT_STATE_H_

@@ -9,6 +9,7 @@
 #include "lib/http/auth/digest_check.h"
 #include "lib/base/random/random.h"
 #include "lib/kit/log/log.h"
+#include "lib/kit/proto/messages.h"
 #include "lib/kit/server/request_id.h"
 #include "lib/kit/status/grpc_status.h"
 #include "lib/kit/status/status_macros.h"
@@ -175,13 +176,7 @@ absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionStat
     report.set_model(before.model());
     RETURN_IF_ERROR(profiles_.Report(report, request_id).status());
   }
-  auto now = [] {
-    google::protobuf::Timestamp stamp;
-    int64_t micros = absl::ToUnixMicros(absl::Now());
-    stamp.set_seconds(micros / 1000000);
-    stamp.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
-    return stamp;
-  };
+  const absl::Time now = absl::Now();
   if (effects.task_transfer) {
     std::string prefix = effects.task_transfer->command_key.substr(std::string_view(kTaskCommandKeyPrefix).size());
     ASSIGN_OR_RETURN(std::optional<v1::Task> task, tasks_.FindDownloading(mac, prefix));
@@ -190,14 +185,14 @@ absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionStat
       task->set_state(effects.task_transfer->fault_code == 0 ? v1::TASK_STATE_DONE : v1::TASK_STATE_FAILED);
       task->set_fault_code(effects.task_transfer->fault_code);
       task->set_fault_string(effects.task_transfer->fault_string);
-      *task->mutable_update_time() = now();
+      proto::SetTimestamp(now, task->mutable_update_time());
       RETURN_IF_ERROR(tasks_.Update(*task));
       Record(mac, task->state() == v1::TASK_STATE_DONE ? "task_done" : "task_failed", TaskSummary(*task), request_id);
     }
   }
   if (effects.task_finished) {
     v1::Task finished = *effects.task_finished;
-    *finished.mutable_update_time() = now();
+    proto::SetTimestamp(now, finished.mutable_update_time());
     RETURN_IF_ERROR(tasks_.Update(finished));
     // A download to be done later is told by its TransferComplete.
     if (finished.state() != v1::TASK_STATE_DOWNLOADING) {
@@ -210,7 +205,7 @@ absl::Status AcsServiceImpl::Store(const std::string& mac, const v1::SessionStat
       if (task.id() != *effects.task_sent) continue;
       v1::Task sent = task;
       sent.set_state(v1::TASK_STATE_SENT);
-      *sent.mutable_update_time() = now();
+      proto::SetTimestamp(now, sent.mutable_update_time());
       RETURN_IF_ERROR(tasks_.Update(sent));
     }
   }
