@@ -21,6 +21,17 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
 
+void SetDuration(absl::Duration duration, google::protobuf::Duration* out) {
+  int64_t micros = absl::ToInt64Microseconds(duration);
+  // Duration's seconds and nanos carry the same sign.
+  out->set_seconds(micros / 1000000);
+  out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+}
+
+absl::Duration FromDuration(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+}
+
 std::string DeterministicBytes(const google::protobuf::Message& message) {
   std::string out;
   {

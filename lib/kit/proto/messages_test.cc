@@ -18,6 +18,18 @@ TEST(MessagesTest, TimestampsKeepMicrosecondsAndNonNegativeNanos) {
   EXPECT_EQ(FromTimestamp(stamp), absl::FromUnixMicros(1700000000123456));
 }
 
+TEST(MessagesTest, DurationsKeepMicrosecondsWithOneSign) {
+  google::protobuf::Duration duration;
+  SetDuration(absl::Milliseconds(1250), &duration);
+  EXPECT_EQ(duration.seconds(), 1);
+  EXPECT_EQ(duration.nanos(), 250000000);
+  EXPECT_EQ(FromDuration(duration), absl::Milliseconds(1250));
+  SetDuration(-absl::Milliseconds(1250), &duration);
+  EXPECT_EQ(duration.seconds(), -1);
+  EXPECT_EQ(duration.nanos(), -250000000);
+  EXPECT_EQ(FromDuration(duration), -absl::Milliseconds(1250));
+}
+
 TEST(MessagesTest, DeterministicBytesAreStable) {
   google::protobuf::Timestamp stamp;
   stamp.set_seconds(42);

@@ -193,6 +193,7 @@ void Server::Drain() {
   // Deliberate wait, not synchronisation: load balancers and Kubernetes
   // endpoints need this long to see NOT_SERVING and route elsewhere.
   absl::SleepFor(options_.drain_delay);
+  for (const std::function<void()>& end_streams : on_drain_) end_streams();
   server_->Shutdown(std::chrono::system_clock::now() +
                     absl::ToChronoMilliseconds(options_.shutdown_timeout));
   server_->Wait();

@@ -17,6 +17,7 @@
 //   ASSIGN_OR_RETURN(auto server, Server::Start(options, {&my_service}, registry));
 //   return server->RunUntilSignalled();
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -80,9 +81,13 @@ class Server {
   // Waits for SIGTERM or SIGINT, then drains (see above).
   absl::Status RunUntilSignalled();
 
-  // Turns NOT_SERVING, waits drain_delay, refuses new calls and waits up to
-  // shutdown_timeout for in-flight ones. Idempotent.
+  // Turns NOT_SERVING, waits drain_delay, runs the OnDrain callbacks,
+  // refuses new calls and waits up to shutdown_timeout for in-flight ones.
+  // Idempotent.
   void Drain();
+  // `end_streams` ends the service's long-lived streams (watches), which
+  // would otherwise hold the drain up for the whole shutdown_timeout.
+  void OnDrain(std::function<void()> end_streams) { on_drain_.push_back(std::move(end_streams)); }
 
  private:
   Server(const ServerOptions& options, std::unique_ptr<grpc::Server> server, int grpc_port,
@@ -93,6 +98,7 @@ class Server {
   int grpc_port_;
   std::unique_ptr<metrics::MetricsEndpoint> metrics_;
   bool drained_ = false;
+  std::vector<std::function<void()>> on_drain_;
 };
 
 }  // namespace onramp::server
