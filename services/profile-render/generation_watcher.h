@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 
 #include "absl/time/time.h"
 #include "lib/kit/server/periodic.h"
@@ -15,12 +16,14 @@ namespace onramp::profile {
 // so a cached render needs no database round trip.
 class GenerationWatcher {
  public:
-  GenerationWatcher(ProfileStore& store, absl::Duration poll);
+  // `on_change` (may be empty) is called with each newer generation seen.
+  GenerationWatcher(ProfileStore& store, absl::Duration poll, std::function<void(int64_t)> on_change = nullptr);
   int64_t current() const { return generation_.load(); }
   void Refresh();
 
  private:
   ProfileStore& store_;
+  const std::function<void(int64_t)> on_change_;
   std::atomic<int64_t> generation_{0};
   server::Periodic poller_;
 };

@@ -24,7 +24,7 @@ std::string CacheKey(const DeviceContext& device, const Resync& resync, const st
 
 Renderer::Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
                    clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll,
-                   std::string tr069_credentials_secret)
+                   std::string tr069_credentials_secret, RenderChanges* changes)
     : store_(store),
       keys_(keys),
       firmware_(firmware),
@@ -32,7 +32,10 @@ Renderer::Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatal
       tr069_credentials_secret_(std::move(tr069_credentials_secret)),
       cache_(cache_capacity),
       generation_poll_(generation_poll),
-      generation_(store, generation_poll) {}
+      changes_(changes),
+      generation_(store, generation_poll, [changes](int64_t generation) {
+        if (changes != nullptr) changes->Publish(generation);
+      }) {}
 
 absl::StatusOr<DeviceContext> Renderer::Device(const std::string& mac) {
   int64_t generation = generation_.current();
@@ -71,8 +74,11 @@ absl::StatusOr<DeviceContext> Renderer::Device(const std::string& mac) {
 }
 
 void Renderer::Forget(const std::string& mac) {
-  std::lock_guard lock(devices_mutex_);
-  devices_.erase(mac);
+  {
+    std::lock_guard lock(devices_mutex_);
+    devices_.erase(mac);
+  }
+  if (changes_ != nullptr) changes_->Publish(generation_.current(), {mac});
 }
 
 void Renderer::WrittenEverywhere() {
@@ -109,7 +115,10 @@ bool NamesAnAcs(const std::vector<Layer>& layers) {
 absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Resync& resync) {
   std::string upgrade_rule = NextUpgradeRule(device, resync);
   std::string cache_key = CacheKey(device, resync, upgrade_rule);
-  if (std::shared_ptr<const Rendered> cached = cache_.Find(cache_key)) return Rendering{cached, true, 0};
+  if (std::shared_ptr<const Rendered> cached = cache_.Find(cache_key)) {
+    return Rendering{.rendered = cached, .cached = true, .edge_max_age = EdgeMaxAge(device, resync),
+                     .generation = device.generation};
+  }
 
   ASSIGN_OR_RETURN(RenderSources sources, store_.Sources(resync.mac, resync.model, device));
   // A phone that holds a key gets every profile encrypted with it, for the
@@ -173,15 +182,26 @@ absl::StatusOr<Rendering> Renderer::Render(const DeviceContext& device, const Re
   int dropped = static_cast<int>(made->dropped.size());
   auto rendered = std::make_shared<const Rendered>(*std::move(made));
   cache_.Put(cache_key, rendered);
-  return Rendering{rendered, false, dropped};
+  return Rendering{.rendered = rendered, .dropped = dropped, .edge_max_age = EdgeMaxAge(device, resync),
+                   .generation = device.generation};
+}
+
+bool Renderer::Plans(const DeviceContext& device, const Resync& resync) const {
+  // Only a full firmware version (the phone's $SWVER, e.g. from its rule's
+  // URL) can be planned from; the User-Agent's "12.0.1" cannot.
+  return firmware_ != nullptr && !device.partner.empty() &&
+         firmware_version::ParseVersion(resync.firmware_version).ok();
+}
+
+std::optional<absl::Duration> Renderer::EdgeMaxAge(const DeviceContext& device, const Resync& resync) const {
+  // Each request of a partner's HTTP authentication is checked anew.
+  if (device.http_auth || Plans(device, resync)) return std::nullopt;
+  // The same terms as this replica's own context cache (Device above).
+  return device.held_key ? absl::InfiniteDuration() : generation_poll_;
 }
 
 std::string Renderer::NextUpgradeRule(const DeviceContext& device, const Resync& resync) {
-  // Only a full firmware version (the phone's $SWVER, e.g. from its rule's
-  // URL) can be planned from; the User-Agent's "12.0.1" cannot.
-  if (firmware_ == nullptr || device.partner.empty() || !firmware_version::ParseVersion(resync.firmware_version).ok()) {
-    return "";
-  }
+  if (!Plans(device, resync)) return "";
   firmware::v1::PlanUpgradeRequest plan;
   plan.mutable_mac()->set_value(resync.mac);
   plan.set_model(resync.model);

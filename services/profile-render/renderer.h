@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "services/profile-render/device_keys.h"
 #include "services/profile-render/generation_watcher.h"
 #include "services/profile-render/render.h"
+#include "services/profile-render/render_changes.h"
 #include "services/profile-render/store.h"
 
 namespace onramp::profile {
@@ -46,6 +48,11 @@ struct Rendering {
   std::shared_ptr<const Rendered> rendered;
   bool cached = false;
   int dropped = 0;  // parameters left out because the model lacks them (when rendered)
+  // How long a gateway may answer the same request from a copy while the
+  // generation holds (infinite: as long as it holds); unset: never (the
+  // answer depends on more than the generation and the phone's context).
+  std::optional<absl::Duration> edge_max_age;
+  int64_t generation = 0;
 };
 
 class Renderer {
@@ -57,7 +64,7 @@ class Renderer {
   // (lib/phone/tr069/credentials.h), which the ACS checks.
   Renderer(ProfileStore& store, DeviceKeys& keys, clients::FirmwareCatalog* firmware,
            clients::DeviceActivation* owners, size_t cache_capacity, absl::Duration generation_poll,
-           std::string tr069_credentials_secret = "");
+           std::string tr069_credentials_secret = "", RenderChanges* changes = nullptr);
 
   // The phone's context, from memory while the generation holds: its
   // device layer's, or for a claimed phone without one its owner's
@@ -68,19 +75,25 @@ class Renderer {
   std::vector<std::string> Challenges(const DeviceContext& device, const Resync& resync) const;
   absl::StatusOr<Rendering> Render(const DeviceContext& device, const Resync& resync);
 
-  // After a write here: every cached render and device is stale.
+  // After a write here: every cached render and device is stale (and
+  // watching gateways are told, by the generation watcher).
   void Written() { generation_.Refresh(); }
   // After a write whose effect a caller must see on every replica at once
   // (a partner's HTTP authentication): returns once every replica has
   // polled the new generation.
   void WrittenEverywhere();
-  // This replica's next render for the phone reads its context again.
+  // This replica's next render for the phone reads its context again, and
+  // watching gateways drop their copies of its answers.
   void Forget(const std::string& mac);
 
  private:
   // The next Upgrade_Rule of the phone's plan, or "" (none, or no plan to
   // be had: the profile goes out without one).
   std::string NextUpgradeRule(const DeviceContext& device, const Resync& resync);
+  // Whether the phone's upgrade plan is asked on each render (it may change
+  // with any rollout, which the layer generation does not follow).
+  bool Plans(const DeviceContext& device, const Resync& resync) const;
+  std::optional<absl::Duration> EdgeMaxAge(const DeviceContext& device, const Resync& resync) const;
 
   ProfileStore& store_;
   DeviceKeys& keys_;
@@ -89,6 +102,7 @@ class Renderer {
   const std::string tr069_credentials_secret_;
   cache::LruCache<Rendered> cache_;  // by generation, phone and what it sent
   const absl::Duration generation_poll_;
+  RenderChanges* changes_;
   GenerationWatcher generation_;
   struct CachedDevice {
     DeviceContext context;

@@ -30,6 +30,26 @@ using validation::Presence;
 constexpr int kSetParametersAttempts = 5;
 constexpr size_t kMaxReport = 64 * 1024;
 
+// A phone's resync as a Render request has it, checked.
+absl::StatusOr<Resync> ResyncOf(const v1::RenderRequest& request, const std::string& request_id) {
+  ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request.device().mac().value()));
+  RETURN_IF_ERROR(validation::Name("device.model", request.device().model(), 64));
+  RETURN_IF_ERROR(validation::Text("device.serial", request.device().serial(), 64, Presence::kOptional));
+  RETURN_IF_ERROR(validation::Text("device.firmware_version", request.device().firmware_version(), 128,
+                                   Presence::kOptional));
+  if (request.post_body().size() > kMaxReport) return InvalidField("post_body", "a POST body is at most 64 KiB");
+  return Resync{.mac = mac,
+                .model = request.device().model(),
+                .serial = request.device().serial(),
+                .firmware_version = request.device().firmware_version(),
+                .source_address = request.source_address(),
+                .authenticated_channel = request.authenticated_channel(),
+                .method = request.method(),
+                .authorization = request.authorization(),
+                .request_uri = request.request_uri(),
+                .request_id = request_id};
+}
+
 }  // namespace
 
 ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store, profile_crypto::Sealer key_sealer,
@@ -43,7 +63,7 @@ ProfileRenderServiceImpl::ProfileRenderServiceImpl(ProfileStore& store, profile_
       firmware_(firmware),
       keys_(store, std::move(key_sealer)),
       renderer_(store, keys_, firmware, devices, cache_capacity, generation_poll,
-                std::move(tr069_credentials_secret)),
+                std::move(tr069_credentials_secret), &changes_),
       recorder_(store, devices),
       renders_(prometheus::BuildCounter()
                    .Name("onramp_profile_renders_total")
@@ -333,22 +353,8 @@ grpc::Status ProfileRenderServiceImpl::ForgetDevice(grpc::ServerContext*, const 
 grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, const v1::RenderRequest* request,
                                               v1::RenderResponse* response) {
   auto run = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(std::string mac, validation::Mac("device.mac", request->device().mac().value()));
-    RETURN_IF_ERROR(validation::Name("device.model", request->device().model(), 64));
-    RETURN_IF_ERROR(validation::Text("device.serial", request->device().serial(), 64, Presence::kOptional));
-    RETURN_IF_ERROR(validation::Text("device.firmware_version", request->device().firmware_version(), 128,
-                                     Presence::kOptional));
-    if (request->post_body().size() > kMaxReport) return InvalidField("post_body", "a POST body is at most 64 KiB");
-    const Resync resync{.mac = mac,
-                        .model = request->device().model(),
-                        .serial = request->device().serial(),
-                        .firmware_version = request->device().firmware_version(),
-                        .source_address = request->source_address(),
-                        .authenticated_channel = request->authenticated_channel(),
-                        .method = request->method(),
-                        .authorization = request->authorization(),
-                        .request_uri = request->request_uri(),
-                        .request_id = server::RequestIdOf(*context)};
+    ASSIGN_OR_RETURN(const Resync resync, ResyncOf(*request, server::RequestIdOf(*context)));
+    const std::string& mac = resync.mac;
     ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(mac));
     // The partner's HTTP authentication comes before anything else.
     if (std::vector<std::string> challenges = renderer_.Challenges(device, resync); !challenges.empty()) {
@@ -369,6 +375,12 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
     response->set_has_secrets(rendered.has_secrets);
     response->set_encryption(ToProto(rendered.encryption));
     response->set_key_id(rendered.key_id);
+    if (rendering.edge_max_age) {
+      response->mutable_edge()->set_generation(rendering.generation);
+      if (*rendering.edge_max_age != absl::InfiniteDuration()) {
+        proto::SetDuration(*rendering.edge_max_age, response->mutable_edge()->mutable_max_age());
+      }
+    }
     const char* how = rendering.cached ? "cached" : "rendered";
     if (http_etag::NoneMatchFails(request->if_none_match(), rendered.etag)) {
       response->set_not_modified(true);
@@ -381,6 +393,57 @@ grpc::Status ProfileRenderServiceImpl::Render(grpc::ServerContext* context, cons
     recorder_.Record({mac, rendered.etag, rendered.parameters, request->authenticated_channel(), device.partner,
                       request->device().firmware_version()});
     renders_.Add({{"how", how}}).Increment();
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::WatchRenders(
+    grpc::ServerContext* context, grpc::ServerReaderWriter<v1::RenderChange, v1::RenderChangeAck>* stream) {
+  std::shared_ptr<RenderChanges::Watcher> watcher = changes_.Watch([context] { context->TryCancel(); });
+  log::Info("a gateway watches renders", {{"peer", context->peer()}});
+  while (!context->IsCancelled()) {
+    // Woken at least this often to notice a cancelled call (a drain).
+    std::optional<RenderChange> change = watcher->Next(absl::Now() + absl::Milliseconds(250));
+    if (!change) continue;
+    v1::RenderChange out;
+    out.set_sequence(change->sequence);
+    out.set_generation(change->generation);
+    for (std::string& mac : change->forgotten_macs) out.add_forgotten_macs(std::move(mac));
+    v1::RenderChangeAck ack;
+    if (!stream->Write(out) || !stream->Read(&ack)) break;
+    watcher->Acknowledge(ack.sequence());
+  }
+  watcher->Close();
+  log::Info("a gateway stopped watching renders", {{"peer", context->peer()}});
+  return grpc::Status::OK;
+}
+
+grpc::Status ProfileRenderServiceImpl::ConfirmDeliveries(grpc::ServerContext* context,
+                                                         const v1::ConfirmDeliveriesRequest* request,
+                                                         v1::ConfirmDeliveriesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    constexpr int kMaxDeliveries = 10000;
+    if (request->deliveries_size() > kMaxDeliveries) {
+      return InvalidField("deliveries", absl::StrCat("at most ", kMaxDeliveries, " per call"));
+    }
+    const std::string request_id = server::RequestIdOf(*context);
+    int recorded = 0;
+    for (const v1::EdgeDelivery& delivery : request->deliveries()) {
+      // One phone's answer gone stale or its phone gone is no reason to
+      // lose the others'.
+      absl::StatusOr<Resync> resync = ResyncOf(delivery.request(), request_id);
+      if (!resync.ok()) continue;
+      absl::StatusOr<DeviceContext> device = renderer_.Device(resync->mac);
+      if (!device.ok()) continue;
+      absl::StatusOr<Rendering> rendering = renderer_.Render(*device, *resync);
+      if (!rendering.ok() || rendering->rendered->etag != delivery.etag()) continue;
+      recorder_.Record({resync->mac, delivery.etag(), rendering->rendered->parameters,
+                        resync->authenticated_channel, device->partner, resync->firmware_version});
+      ++recorded;
+    }
+    renders_.Add({{"how", "edge"}}).Increment(recorded);
+    response->set_recorded(recorded);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -18,6 +18,7 @@
 #include "prometheus/registry.h"
 #include "services/profile-render/delivery_recorder.h"
 #include "services/profile-render/device_keys.h"
+#include "services/profile-render/render_changes.h"
 #include "services/profile-render/renderer.h"
 #include "services/profile-render/report.h"
 #include "services/profile-render/store.h"
@@ -55,6 +56,10 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   grpc::Status PutModelParameters(grpc::ServerContext*, const v1::ModelParameters*,
                                   v1::ModelParameters*) override;
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*, v1::RenderResponse*) override;
+  grpc::Status WatchRenders(grpc::ServerContext*,
+                            grpc::ServerReaderWriter<v1::RenderChange, v1::RenderChangeAck>* stream) override;
+  grpc::Status ConfirmDeliveries(grpc::ServerContext*, const v1::ConfirmDeliveriesRequest*,
+                                 v1::ConfirmDeliveriesResponse*) override;
   grpc::Status GetParameters(grpc::ServerContext*, const v1::GetParametersRequest*,
                              v1::GetParametersResponse*) override;
   grpc::Status ConfirmDelivery(grpc::ServerContext*, const v1::ConfirmDeliveryRequest*,
@@ -67,6 +72,8 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
 
   // Waits until every delivery so far is written (for tests and shutdown).
   void FlushDeliveries() { recorder_.Flush(); }
+  // Ends the gateways' WatchRenders streams (when the server drains).
+  void EndWatches() { changes_.CutOffAll(); }
 
  private:
   absl::StatusOr<std::vector<LayerParameter>> Current(const v1::PreviewRequest& request, std::string* mac);
@@ -84,6 +91,7 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   clients::DeviceActivation* devices_;
   clients::FirmwareCatalog* firmware_;
   DeviceKeys keys_;
+  RenderChanges changes_;
   Renderer renderer_;
   DeliveryRecorder recorder_;
   prometheus::Family<prometheus::Counter>& renders_;

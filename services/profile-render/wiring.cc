@@ -64,6 +64,7 @@ absl::Status Run(const Options& options) {
                                    options.tr069_credentials_secret);
   ASSIGN_OR_RETURN(std::unique_ptr<server::Server> server,
                    server::Server::Start(options.server, {&service}, registry));
+  server->OnDrain([&service] { service.EndWatches(); });
   server::Periodic sweeper(options.sweep_interval, [&] {
     if (absl::Status pruned = profile_store.Prune(options.keep_deliveries); !pruned.ok()) {
       log::Warn("prune failed", {{"error", std::string(pruned.message())}});

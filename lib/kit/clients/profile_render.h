@@ -59,6 +59,9 @@ class ProfileRender {
   // Repeated: a delivery recorded twice is still the one profile the phone holds.
   virtual absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest& request,
       const std::string& request_id) = 0;
+  // Repeated: a delivery recorded twice is still the one profile the phone holds.
+  virtual absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(const profile::v1::ConfirmDeliveriesRequest& request,
+      const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -103,4 +103,9 @@ absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ProfileRenderClient::Confir
   return UnaryCall(backend_, "ConfirmDelivery", Repeat::kSafe, *stub_, &Stub::ConfirmDelivery, request, request_id);
 }
 
+absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ProfileRenderClient::ConfirmDeliveries(
+    const profile::v1::ConfirmDeliveriesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ConfirmDeliveries", Repeat::kSafe, *stub_, &Stub::ConfirmDeliveries, request, request_id);
+}
+
 }  // namespace onramp::clients

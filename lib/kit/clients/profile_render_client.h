@@ -59,6 +59,8 @@ class ProfileRenderClient final : public ProfileRender {
       const profile::v1::GetParametersRequest& request, const std::string& request_id) override;
   absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest& request,
       const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(const profile::v1::ConfirmDeliveriesRequest& request,
+      const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

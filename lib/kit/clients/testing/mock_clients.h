@@ -126,6 +126,8 @@ class MockProfileRender : public ProfileRender {
               (const profile::v1::GetParametersRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<profile::v1::ConfirmDeliveryResponse>, ConfirmDelivery,
               (const profile::v1::ConfirmDeliveryRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::ConfirmDeliveriesResponse>, ConfirmDeliveries,
+              (const profile::v1::ConfirmDeliveriesRequest&, const std::string&), (override));
 };
 
 class MockFirmwareCatalog : public FirmwareCatalog {

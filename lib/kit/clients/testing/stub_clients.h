@@ -218,6 +218,9 @@ class StubProfileRender : public ProfileRender {
   absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest&, const std::string&) override {
     return profile::v1::ConfirmDeliveryResponse();
   }
+  absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(const profile::v1::ConfirmDeliveriesRequest&, const std::string&) override {
+    return profile::v1::ConfirmDeliveriesResponse();
+  }
 };
 
 class StubFirmwareCatalog : public FirmwareCatalog {
