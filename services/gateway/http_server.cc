@@ -99,7 +99,7 @@ asio::awaitable<bool> WriteStreamed(Stream& stream, Response head, BodySource& s
 
 struct HttpServer::Impl {
   HttpServerOptions options;
-  Handler handler;
+  Dispatcher dispatch;
   UploadRoute uploads;
   // One event loop per thread, each connection on one loop for its life:
   // no lock-step wake-ups of every thread for every event.
@@ -183,8 +183,12 @@ struct HttpServer::Impl {
           (void)sent;
           co_return !continue_error;
         };
+        std::string_view target(head.target().data(), head.target().size());
+        bool bulk = !options.bulk_path_prefix.empty() && target.starts_with(options.bulk_path_prefix);
         UploadStart upload;
-        if (uploads) upload = co_await OffLoop(*handlers, [this, &head, &peer] { return uploads(head, peer); });
+        if (uploads && bulk) {
+          upload = co_await OffLoop(*handlers, [this, &head, &peer] { return uploads(head, peer); });
+        }
         if (upload.refusal != nullptr) {
           upload_reply = std::move(*upload.refusal);
           upload_reply->response.keep_alive(false);
@@ -192,10 +196,7 @@ struct HttpServer::Impl {
           if (!co_await go_on()) co_return;
           upload_reply = co_await Receive(stream, buffer, parser, *upload.sink, peer);
         } else {
-          std::string_view target(head.target().data(), head.target().size());
-          uint64_t limit = !options.bulk_path_prefix.empty() && target.starts_with(options.bulk_path_prefix)
-                               ? options.max_bulk_body_bytes
-                               : options.max_body_bytes;
+          uint64_t limit = bulk ? options.max_bulk_body_bytes : options.max_body_bytes;
           boost::optional<uint64_t> declared = parser.content_length();
           if (declared && *declared > limit) {
             error = http::error::body_limit;  // refused before reading it
@@ -230,7 +231,12 @@ struct HttpServer::Impl {
       } else {
         Request request = parser.release();
         head = request.method() == http::verb::head;
-        reply = co_await OffLoop(*handlers, [this, &request, &peer] { return handler(request, peer); });
+        Dispatch dispatched = dispatch(request, peer);
+        if (dispatched.now) {
+          reply = std::move(*dispatched.now);
+        } else {
+          reply = co_await OffLoop(*handlers, std::move(dispatched.later));
+        }
         reply.response.version(request.version());
         reply.response.keep_alive(reply.response.keep_alive() && request.keep_alive());
         if (head) reply.response.body().clear();
@@ -313,11 +319,17 @@ struct HttpServer::Impl {
   }
 };
 
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, Handler handler,
+Dispatcher OnHandlerThreads(Handler handler) {
+  return [handler = std::move(handler)](const Request& request, const Peer& peer) {
+    return Dispatch{.later = [&handler, &request, &peer] { return handler(request, peer); }};
+  };
+}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, Dispatcher dispatch,
                                                               UploadRoute uploads) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->handler = std::move(handler);
+  impl->dispatch = std::move(dispatch);
   impl->uploads = std::move(uploads);
   int io_threads = options.io_threads > 0 ? options.io_threads
                                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

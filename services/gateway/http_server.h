@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -50,6 +51,18 @@ struct Reply {
 // backends.
 using Handler = std::function<Reply(const Request&, const Peer&)>;
 
+// What a request comes to on its event loop: a reply at once (answered from
+// memory, no hop to another thread), or work that may block, which runs on
+// the handler threads. The request and peer outlive `later`.
+struct Dispatch {
+  std::optional<Reply> now;
+  std::function<Reply()> later;
+};
+// Runs on the event loops, so it must not block.
+using Dispatcher = std::function<Dispatch(const Request&, const Peer&)>;
+// Every request to `handler` on the handler threads.
+Dispatcher OnHandlerThreads(Handler handler);
+
 // Where an upload's body goes, piece by piece as it arrives, so it is never
 // held whole. Both calls run on the handler threads and may block.
 class BodySink {
@@ -88,7 +101,8 @@ struct HttpServerOptions {
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 64 * 1024;
   // Paths under this prefix (the partner API's bulk uploads) may send
-  // bodies up to max_bulk_body_bytes.
+  // bodies up to max_bulk_body_bytes; only they are offered to the
+  // UploadRoute.
   std::string bulk_path_prefix = "/api/";
   size_t max_bulk_body_bytes = 8 * 1024 * 1024;
   uint64_t max_upload_bytes = uint64_t{4} << 30;  // through an UploadRoute
@@ -107,7 +121,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, Handler handler,
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpServerOptions& options, Dispatcher dispatch,
                                                            UploadRoute uploads = nullptr);
   ~HttpServer();  // stops accepting, closes connections, joins threads
 

@@ -124,7 +124,7 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
   std::vector<std::string> parts = absl::StrSplit(absl::string_view(path.data(), path.size()), '/',
                                                   absl::SkipEmpty());
   bool read = request.method() == http::verb::get || request.method() == http::verb::head;
-  if (path == "/healthz" && read) return Text(http::status::ok, "ok\n");
+  if (std::optional<Reply> quick = Quick(request, peer)) return std::move(*quick);
   if (parts.size() == 3 && parts[0] == "device") {
     if (!read) return NotAllowed("GET, HEAD");
     return Redirect(AgentOf(request), peer, parts[1], parts[2], request_id);
@@ -489,8 +489,8 @@ Response PhoneRoutes::Report(const Request& request, const Peer& peer, const std
                            "\n"));
 }
 
-Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,
-                             const std::string& request_id) {
+std::variant<profile::v1::RenderRequest, Response> PhoneRoutes::ResyncOf(const Request& request, const Peer& peer,
+                                                                         const std::string& file) const {
   profile::v1::RenderRequest render;
   absl::StatusOr<identity::UserAgent> agent = AgentOf(request);
   // The file is $MA.xml or $MA.cfg; otherwise the User-Agent names the MAC.
@@ -526,6 +526,77 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
   }
   render.set_authorization(Header(request, http::field::authorization));
   render.set_request_uri(std::string(request.target()));
+  return render;
+}
+
+namespace {
+
+EdgeCache::Answer AnswerOf(profile::v1::RenderResponse& rendered) {
+  return {.etag = rendered.etag(),
+          .body = std::move(*rendered.mutable_body()),
+          .content_type = rendered.content_type(),
+          .content_encoding = rendered.content_encoding(),
+          .has_secrets = rendered.has_secrets(),
+          .encryption = rendered.encryption()};
+}
+
+Response ProfileReply(const EdgeCache::Answer& answer, bool not_modified, bool authenticated_channel) {
+  if (answer.has_secrets && answer.encryption == profile::v1::ENCRYPTION_NONE && !authenticated_channel) {
+    return Text(http::status::forbidden, "this profile is served only over an authenticated channel\n");
+  }
+  Response response(not_modified ? http::status::not_modified : http::status::ok, 11);
+  response.set(http::field::etag, answer.etag);
+  response.set(http::field::cache_control, "no-cache");
+  if (!not_modified) {
+    response.set(http::field::content_type, answer.content_type);
+    if (!answer.content_encoding.empty()) response.set(http::field::content_encoding, answer.content_encoding);
+    response.body() = answer.body;
+  }
+  response.keep_alive(true);
+  response.prepare_payload();
+  return response;
+}
+
+bool IsRead(const Request& request) {
+  return request.method() == http::verb::get || request.method() == http::verb::head;
+}
+
+}  // namespace
+
+std::optional<Reply> PhoneRoutes::Quick(const Request& request, const Peer& peer) {
+  std::string_view target(request.target().data(), request.target().size());
+  if (target == "/healthz" && IsRead(request)) return Reply(Text(http::status::ok, "ok\n"));
+  if (edge_ == nullptr || !IsRead(request) || !target.starts_with("/profile/")) return std::nullopt;
+  std::string_view file = target.substr(std::string_view("/profile/").size());
+  file = file.substr(0, file.find('?'));
+  if (file.empty() || file.find('/') != std::string_view::npos) return std::nullopt;
+  auto render = ResyncOf(request, peer, std::string(file));
+  if (!std::holds_alternative<profile::v1::RenderRequest>(render)) return std::nullopt;
+  std::optional<Response> answered = FromCopy(request, std::get<profile::v1::RenderRequest>(render));
+  if (!answered) return std::nullopt;
+  return Reply(std::move(*answered));
+}
+
+std::optional<Response> PhoneRoutes::FromCopy(const Request& request, const profile::v1::RenderRequest& render) {
+  if (edge_ == nullptr || !IsRead(request)) return std::nullopt;
+  std::shared_ptr<const EdgeCache::Answer> copy =
+      edge_->Find(render.device().mac().value(), EdgeCache::VariantOf(render));
+  if (copy == nullptr) return std::nullopt;
+  profile::v1::RenderRequest delivered = render;
+  delivered.clear_if_none_match();
+  delivered.clear_authorization();
+  delivered.clear_request_uri();
+  deliveries_->Add(delivered, copy->etag);
+  return ProfileReply(*copy, http_etag::NoneMatchFails(render.if_none_match(), copy->etag),
+                      render.authenticated_channel());
+}
+
+Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std::string& file,
+                             const std::string& request_id) {
+  auto prepared = ResyncOf(request, peer, file);
+  if (Response* refused = std::get_if<Response>(&prepared)) return std::move(*refused);
+  const profile::v1::RenderRequest& render = std::get<profile::v1::RenderRequest>(prepared);
+  uint64_t changes_before = edge_ != nullptr ? edge_->changes() : 0;
   absl::StatusOr<profile::v1::RenderResponse> rendered = profiles_.Render(render, request_id);
   if (!rendered.ok()) return Failure(rendered.status());
   if (rendered->challenges_size() > 0) {
@@ -534,22 +605,16 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
     for (const std::string& value : rendered->challenges()) challenge.insert(http::field::www_authenticate, value);
     return challenge;
   }
-  if (rendered->has_secrets() && rendered->encryption() == profile::v1::ENCRYPTION_NONE &&
-      !render.authenticated_channel()) {
-    return Text(http::status::forbidden, "this profile is served only over an authenticated channel\n");
+  bool not_modified = rendered->not_modified();
+  std::optional<profile::v1::EdgeCopy> terms;
+  if (rendered->has_edge()) terms = rendered->edge();
+  EdgeCache::Answer answer = AnswerOf(*rendered);
+  Response response = ProfileReply(answer, not_modified, render.authenticated_channel());
+  // A 304 carries no body to keep.
+  if (edge_ != nullptr && terms && !not_modified && IsRead(request)) {
+    edge_->Put(render.device().mac().value(), EdgeCache::VariantOf(render), std::move(answer), *terms,
+               changes_before);
   }
-  Response response(rendered->not_modified() ? http::status::not_modified : http::status::ok, 11);
-  response.set(http::field::etag, rendered->etag());
-  response.set(http::field::cache_control, "no-cache");
-  if (!rendered->not_modified()) {
-    response.set(http::field::content_type, rendered->content_type());
-    if (!rendered->content_encoding().empty()) {
-      response.set(http::field::content_encoding, rendered->content_encoding());
-    }
-    response.body() = rendered->body();
-  }
-  response.keep_alive(true);
-  response.prepare_payload();
   return response;
 }
 

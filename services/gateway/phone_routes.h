@@ -54,11 +54,16 @@
 //                              firmware-catalog), the MAC from the file
 //                              name or User-Agent;
 //   GET /healthz               200 while the listener runs (for probes).
+// With an EdgeCache, a resync GET whose answer profile-render let the
+// gateway copy is answered from the copy (Quick, on the event loop), and
+// the delivery told to profile-render in a batch (EdgeDeliveries).
 // Statuses follow the phone's table (lib/http/status): 404 only for "no
 // such profile", 5xx only for faults; 429 and 503 carry Retry-After, the
 // service's own wait when it gave one.
 
+#include <optional>
 #include <string>
+#include <variant>
 
 #include "lib/kit/clients/acs.h"
 #include "lib/kit/clients/activation_codes.h"
@@ -67,6 +72,8 @@
 #include "lib/kit/clients/profile_render.h"
 #include "lib/phone/identity/user_agent.h"
 #include "onramp/common/v1/common.pb.h"
+#include "services/gateway/edge_cache.h"
+#include "services/gateway/edge_deliveries.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/revoked_certificates.h"
 
@@ -76,12 +83,20 @@ class PhoneRoutes {
  public:
   // `revoked` says which registration certificates still stand.
   // `acs` (may be null: no TR-069 here) takes the phones' CWMP POSTs.
+  // `edge` and `deliveries` (both or neither) keep and use copies of
+  // rendered answers.
   PhoneRoutes(clients::ActivationCodes& codes, clients::DeviceActivation& devices,
               clients::ProfileRender& profiles, clients::FirmwareCatalog& firmware,
-              const RevokedCertificates& revoked, clients::Acs* acs = nullptr)
-      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked), acs_(acs) {}
+              const RevokedCertificates& revoked, clients::Acs* acs = nullptr, EdgeCache* edge = nullptr,
+              EdgeDeliveries* deliveries = nullptr)
+      : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked), acs_(acs),
+        edge_(edge), deliveries_(deliveries) {}
 
+  // May block on backends.
   Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
+  // What can be answered from memory without blocking (health probes,
+  // resyncs with a copy); nullopt: Handle it.
+  std::optional<Reply> Quick(const Request& request, const Peer& peer);
 
   // What this request proves about the phone with MAC `mac` ($MA form).
   common::v1::Evidence EvidenceFor(const Peer& peer, const std::string& mac) const;
@@ -105,6 +120,11 @@ class PhoneRoutes {
                   const std::string& request_id);
   Response Resync(const Request& request, const Peer& peer, const std::string& file,
                   const std::string& request_id);
+  // The resync's Render request, or the reply that refuses it.
+  std::variant<profile::v1::RenderRequest, Response> ResyncOf(const Request& request, const Peer& peer,
+                                                              const std::string& file) const;
+  // The answer from a copy, with its delivery told; nullopt: no copy.
+  std::optional<Response> FromCopy(const Request& request, const profile::v1::RenderRequest& render);
 
   clients::ActivationCodes& codes_;
   clients::DeviceActivation& devices_;
@@ -112,6 +132,8 @@ class PhoneRoutes {
   clients::FirmwareCatalog& firmware_;
   const RevokedCertificates& revoked_;
   clients::Acs* acs_;
+  EdgeCache* edge_;
+  EdgeDeliveries* deliveries_;
 };
 
 }  // namespace onramp::gateway

@@ -19,6 +19,7 @@
 #include "lib/kit/metrics/metrics_endpoint.h"
 #include "lib/kit/server/request_id.h"
 #include "lib/kit/status/status_macros.h"
+#include "services/gateway/render_watch.h"
 #include "prometheus/counter.h"
 #include "prometheus/histogram.h"
 
@@ -30,6 +31,7 @@ namespace http = boost::beast::http;
 // Routes as metric labels: bounded, never the raw path.
 constexpr std::array<const char*, 9> kRoutes = {"device", "profile", "activation", "report", "firmware",
                                                 "register", "api",     "other",      "refused"};
+constexpr size_t kProfileRoute = 1;
 constexpr size_t kRefusedRoute = 8;
 
 size_t RouteOf(const Request& request) {
@@ -106,6 +108,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
                        "host:port of profile-render.");
   flags.RequiredString("firmware_catalog_addr", &options->firmware_catalog_addr,
                        "host:port of firmware-catalog.");
+  flags.Int("edge_cache_entries", &options->edge_cache_entries, 0, 10000000,
+            "Phones whose rendered profiles the gateway keeps copies of, kept coherent by profile-render's "
+            "WatchRenders, to answer unchanged resyncs without a backend call (each ~ its profile's size); 0: none.");
   flags.Duration("backend_deadline", &options->backend_deadline, "Deadline of each backend call, retries included.");
   flags.Int("backend_max_in_flight", &options->backend_max_in_flight, 1, 100000,
             "Calls in flight to one backend at most; more are answered 503 at once.");
@@ -133,7 +138,13 @@ class RequestLog {
       : requests_(prometheus::BuildCounter()
                       .Name("onramp_gateway_requests_total")
                       .Help("HTTP requests by route and status.")
-                      .Register(registry)) {
+                      .Register(registry)),
+        from_copies_(prometheus::BuildCounter()
+                         .Name("onramp_gateway_profiles_from_copies_total")
+                         .Help("Resyncs answered from the gateway's copies of rendered profiles, on the event "
+                               "loop, without a backend call.")
+                         .Register(registry)
+                         .Add({})) {
     auto& latency = prometheus::BuildHistogram()
                         .Name("onramp_gateway_request_seconds")
                         .Help("Time to answer an HTTP request, by route.")
@@ -152,6 +163,8 @@ class RequestLog {
     }
     return server::NewRequestId();
   }
+
+  void CountFromCopy() { from_copies_.Increment(); }
 
   void Record(const Request& request, const Peer& peer, Response& response, const std::string& request_id,
               std::chrono::steady_clock::time_point started) {
@@ -183,6 +196,7 @@ class RequestLog {
 
  private:
   prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Counter& from_copies_;
   std::array<prometheus::Histogram*, kRoutes.size()> latencies_;
 };
 
@@ -216,21 +230,36 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_
                       PartnerApi* partner_api) {
   auto request_log = std::make_shared<RequestLog>(registry);
   Handlers handlers;
-  handlers.handler = [&routes, request_log, per_source, partner_api](const Request& request, const Peer& peer) {
+  handlers.dispatch = [&routes, request_log, per_source, partner_api](const Request& request,
+                                                                      const Peer& peer) -> Dispatch {
     auto started = std::chrono::steady_clock::now();
     std::string request_id = RequestLog::RequestIdOf(request);
     std::optional<absl::Duration> wait;
     if (per_source != nullptr && request.target() != "/healthz") wait = per_source->Take(peer.address);
-    Reply reply;
+    std::optional<Reply> now;
     if (wait) {
-      reply = TooManyRequests(*wait);
-    } else if (partner_api != nullptr && PartnerApi::Owns(std::string_view(request.target().data(), request.target().size()))) {
-      reply = partner_api->Handle(request, peer, request_id);
-    } else {
-      reply = routes.Handle(request, peer, request_id);
+      now = TooManyRequests(*wait);
+    } else if (partner_api == nullptr ||
+               !PartnerApi::Owns(std::string_view(request.target().data(), request.target().size()))) {
+      now = routes.Quick(request, peer);
     }
-    request_log->Record(request, peer, reply.response, request_id, started);
-    return reply;
+    if (now) {
+      if (!wait && RouteOf(request) == kProfileRoute) request_log->CountFromCopy();
+      request_log->Record(request, peer, now->response, request_id, started);
+      return Dispatch{.now = std::move(now)};
+    }
+    return Dispatch{.later = [&routes, request_log, partner_api, &request, &peer, request_id, started] {
+      Reply reply = partner_api != nullptr &&
+                            PartnerApi::Owns(std::string_view(request.target().data(), request.target().size()))
+                        ? partner_api->Handle(request, peer, request_id)
+                        : routes.Handle(request, peer, request_id);
+      request_log->Record(request, peer, reply.response, request_id, started);
+      return reply;
+    }};
+  };
+  handlers.handler = [dispatch = handlers.dispatch](const Request& request, const Peer& peer) {
+    Dispatch dispatched = dispatch(request, peer);
+    return dispatched.now ? std::move(*dispatched.now) : dispatched.later();
   };
   handlers.refused = [request_log](Response& reply, const Peer& peer) { request_log->RecordRefused(peer, reply); };
   if (partner_api != nullptr) {
@@ -325,7 +354,16 @@ absl::Status Run(const Options& options) {
   std::unique_ptr<RevokedCertificates> revoked = RevocationsOf(devices, options.revocation_poll);
   std::unique_ptr<clients::AcsClient> acs;
   if (!options.acs_addr.empty()) acs = std::make_unique<clients::AcsClient>(options.acs_addr, policy("acs"));
-  PhoneRoutes routes(codes, devices, profiles, firmware, *revoked, acs.get());
+  std::optional<EdgeCache> edge;
+  std::optional<EdgeDeliveries> edge_deliveries;
+  std::optional<RenderWatch> render_watch;
+  if (options.edge_cache_entries > 0) {
+    edge.emplace(static_cast<size_t>(options.edge_cache_entries));
+    edge_deliveries.emplace(profiles);
+    render_watch.emplace(options.profile_render_addr, *edge);
+  }
+  PhoneRoutes routes(codes, devices, profiles, firmware, *revoked, acs.get(), edge ? &*edge : nullptr,
+                     edge_deliveries ? &*edge_deliveries : nullptr);
   std::optional<rate_limit::TokenBuckets> per_source;
   if (options.source_rate > 0) {
     per_source.emplace(rate_limit::TokenBuckets::Options{.rate_per_second = static_cast<double>(options.source_rate),
@@ -339,7 +377,7 @@ absl::Status Run(const Options& options) {
   const Handler& handler = handlers.handler;
   HttpServerOptions http = options.http;
   http.on_refused = handlers.refused;
-  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(http, handler, handlers.uploads));
+  ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(http, handlers.dispatch, handlers.uploads));
   std::unique_ptr<TlsContext> tls;
   std::unique_ptr<HttpServer> tls_server;
   auto& handshakes = prometheus::BuildCounter()
@@ -357,7 +395,7 @@ absl::Status Run(const Options& options) {
     https.on_handshake = [&handshakes](std::string_view protocol) {
       handshakes.Add({{"protocol", protocol.empty() ? "failed" : std::string(protocol)}}).Increment();
     };
-    ASSIGN_OR_RETURN(tls_server, HttpServer::Start(https, handler, handlers.uploads));
+    ASSIGN_OR_RETURN(tls_server, HttpServer::Start(https, handlers.dispatch, handlers.uploads));
   }
   auto& transfers = prometheus::BuildCounter()
                         .Name("onramp_gateway_tftp_transfers_total")

@@ -39,6 +39,8 @@ struct Options {
   std::string profile_render_addr;
   std::string firmware_catalog_addr;
   std::string acs_addr;  // empty: no TR-069 (POST /cwmp answers 404)
+  // Phones whose rendered answers are copied here (edge_cache.h); 0: none.
+  int edge_cache_entries = 100000;
   absl::Duration backend_deadline = absl::Seconds(5);
   // How often the revoked registration certificates are read: an old
   // certificate stops proving its phone about this long after the change.
@@ -64,7 +66,12 @@ void RegisterFlags(config::Flags& flags, Options* options);
 // With `partner_api`, /api/v1/... goes there (uploads too, streamed).
 // `refused` stamps, logs and counts what the listener refused before any
 // handler saw it (route "refused").
+// `dispatch` is for the listeners: what the routes answer from memory
+// (PhoneRoutes::Quick) and 429s are answered on the event loop, the rest on
+// the handler threads; `handler` is the same for callers that may block
+// (TFTP).
 struct Handlers {
+  Dispatcher dispatch;
   Handler handler;
   UploadRoute uploads;
   RefusalObserver refused;

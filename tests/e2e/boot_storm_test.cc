@@ -187,7 +187,7 @@ TEST_F(BootStormTest, BehindAPerAddressLimitEachSimulatedPhoneIsItsOwnAddress) {
   rate_limit::TokenBuckets per_source({.rate_per_second = 1, .burst = 4});
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> limited =
-      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source).handler);
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source).dispatch);
   const std::string limited_base = absl::StrCat("http://127.0.0.1:", limited->port());
   auto storm = [&](const std::string& source_network) {
     return agent::Simulate({.phones = kLimitedPhones,

@@ -50,7 +50,7 @@ class CertificateLifecycleTest : public ::onramp::testing::GatewayFleetTest {
                                                               *firmware_client_, *replica.revoked);
       replica.server =
           *gateway::HttpServer::Start({.host = "127.0.0.1", .tls = tls_.get()},
-                                      gateway::Instrumented(*replica.routes, *replica.registry).handler);
+                                      gateway::Instrumented(*replica.routes, *replica.registry).dispatch);
     }
   }
 

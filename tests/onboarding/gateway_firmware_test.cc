@@ -92,7 +92,7 @@ TEST_F(GatewayFirmwareTest, AReaderThatPausesLongerThanARequestMayTakeIsNotCutOf
   UploadImage("sip88xx.12-5-1MPP-100.loads", large);
   std::unique_ptr<gateway::HttpServer> server = *gateway::HttpServer::Start(
       {.host = "127.0.0.1", .request_timeout = absl::Seconds(1), .stream_timeout = absl::Seconds(30)},
-      handlers_.handler);
+      handlers_.dispatch);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   int small = 16 * 1024;  // the phone's small receive window
   setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);

@@ -55,6 +55,9 @@ void GatewayFleetTest::SetUp() {
   gateway::Handler handler = [this](const gateway::Request& request, const gateway::Peer& peer) {
     return handlers_.handler(request, peer);
   };
+  gateway::Dispatcher dispatch = [this](const gateway::Request& request, const gateway::Peer& peer) {
+    return handlers_.dispatch(request, peer);
+  };
   gateway::UploadRoute uploads = [this](const gateway::Request& head, const gateway::Peer& peer) {
     return handlers_.uploads(head, peer);
   };
@@ -62,8 +65,9 @@ void GatewayFleetTest::SetUp() {
     handlers_.refused(reply, peer);
   };
   gateway_ = *gateway::HttpServer::Start(
-      {.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096, .on_refused = refused}, handler, uploads);
-  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, handler,
+      {.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096, .on_refused = refused}, dispatch,
+      uploads);
+  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, dispatch,
                                              uploads);
   tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
   base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
@@ -92,6 +96,7 @@ void GatewayFleetTest::SetUp() {
       absl::Milliseconds(250), devices_client_.get(), firmware_client_.get(), kTr069CredentialsSecret);
   profile_options_ = options;
   profile_server_ = *server::Server::Start(profile_options_, {profile_service_.get()}, profile_registry_);
+  profile_server_->OnDrain([this] { profile_service_->EndWatches(); });
   profile_options_.grpc_port = profile_server_->grpc_port();
   std::string profile_address = absl::StrCat("127.0.0.1:", profile_server_->grpc_port());
   profiles_client_ = std::make_unique<clients::ProfileRenderClient>(profile_address);
@@ -143,8 +148,12 @@ void GatewayFleetTest::SetUp() {
   EXPECT_TRUE(store::Migrate(pool(), "acs", acs::Migrations()).ok());
   acs_client_ = std::make_unique<clients::AcsClient>(StartAcs(profile_address, device_address));
   revoked_ = gateway::RevocationsOf(*devices_client_, kRevocationPoll);
+  edge_ = std::make_unique<gateway::EdgeCache>(10000);
+  edge_deliveries_ = std::make_unique<gateway::EdgeDeliveries>(*profiles_client_, absl::Milliseconds(50));
+  render_watch_ = std::make_unique<gateway::RenderWatch>(profile_address, *edge_);
   routes_ = std::make_unique<gateway::PhoneRoutes>(*codes_client_, *devices_client_, *profiles_client_,
-                                                   *firmware_client_, *revoked_, acs_client_.get());
+                                                   *firmware_client_, *revoked_, acs_client_.get(), edge_.get(),
+                                                   edge_deliveries_.get());
   gateway_registry_ = std::make_shared<prometheus::Registry>();
   // No key cache and no partner rate limit: tests see revocations at once.
   partner_api_ = std::make_unique<gateway::PartnerApi>(
@@ -299,6 +308,8 @@ void GatewayFleetTest::TearDown() {
   tls_gateway_.reset();
   gateway_.reset();
   revoked_.reset();
+  render_watch_.reset();
+  edge_deliveries_.reset();  // tells profile-render what it answered from copies
   // What profile-render still holds for the timeline goes while
   // device-activation is there to take it.
   if (profile_service_) profile_service_->FlushDeliveries();
@@ -317,6 +328,7 @@ void GatewayFleetTest::StartProfileRender() {
       server::Server::Start(profile_options_, {profile_service_.get()}, profile_registry_);
   ASSERT_TRUE(started.ok()) << started.status();
   profile_server_ = *std::move(started);
+  profile_server_->OnDrain([this] { profile_service_->EndWatches(); });
 }
 
 void GatewayFleetTest::WriteServerCertificate(const std::string& common_name) {

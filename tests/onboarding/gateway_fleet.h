@@ -40,8 +40,11 @@
 #include "services/device-activation/webhooks.h"
 #include "services/firmware-catalog/halt_notices.h"
 #include "services/firmware-catalog/service.h"
+#include "services/gateway/edge_cache.h"
+#include "services/gateway/edge_deliveries.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
+#include "services/gateway/render_watch.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/syslog_intake.h"
 #include "services/gateway/tftp_server.h"
@@ -173,6 +176,10 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::HttpServer> tls_gateway_;
   std::unique_ptr<gateway::TftpServer> tftp_;
   std::unique_ptr<gateway::RevokedCertificates> revoked_;
+  // The gateway's copies of rendered profiles, as the gateway binary keeps them.
+  std::unique_ptr<gateway::EdgeCache> edge_;
+  std::unique_ptr<gateway::EdgeDeliveries> edge_deliveries_;
+  std::unique_ptr<gateway::RenderWatch> render_watch_;
   std::unique_ptr<gateway::PhoneRoutes> routes_;
   std::unique_ptr<gateway::PartnerApi> partner_api_;
   gateway::Handlers handlers_;  // what the listeners above call

@@ -350,7 +350,7 @@ TEST_F(GatewayTest, ASourcePastItsRateGets429WithRetryAfter) {
   rate_limit::TokenBuckets per_source({.rate_per_second = 0.5, .burst = 3});
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> limited =
-      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source).handler);
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(*routes_, *registry, &per_source).dispatch);
   const std::string url = absl::StrCat("http://127.0.0.1:", limited->port(), "/device/CP-8851-3PCC/000e08aabbdd");
   for (int i = 0; i < 3; ++i) EXPECT_THAT(Curl(url), HasSubstr("HTTP/1.1 404")) << i;
   std::string refused = Curl(url);
@@ -391,7 +391,7 @@ TEST_F(GatewayTest, AnUnreachableBackendIsA503WithRetryAfterThatHidesTheCause) {
   gateway::PhoneRoutes routes(codes, devices, profiles, firmware, revoked);
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> server =
-      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(routes, *registry).handler);
+      *gateway::HttpServer::Start({.host = "127.0.0.1"}, gateway::Instrumented(routes, *registry).dispatch);
   std::string answer = Curl(absl::StrCat(kAgent, " http://127.0.0.1:", server->port(), "/profile/000e08aabbcc.xml"));
   EXPECT_THAT(answer, HasSubstr("HTTP/1.1 503"));
   EXPECT_THAT(answer, HasSubstr("Retry-After: "));
@@ -454,7 +454,7 @@ TEST_F(GatewayTest, RegistrationNeedsTheCredentialFromTheRedirect) {
 TEST_F(GatewayTest, ASlowClientIsCutOffAtTheRequestTimeout) {
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<gateway::HttpServer> server = *gateway::HttpServer::Start(
-      {.host = "127.0.0.1", .request_timeout = absl::Milliseconds(300)}, gateway::Instrumented(*routes_, *registry).handler);
+      {.host = "127.0.0.1", .request_timeout = absl::Milliseconds(300)}, gateway::Instrumented(*routes_, *registry).dispatch);
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   timeval bound{.tv_sec = 10, .tv_usec = 0};  // only against a server that never cuts off
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);

@@ -501,7 +501,7 @@ TEST_F(PartnerApiTest, APartnerPastItsRateGets429WithRetryAfter) {
   auto registry = std::make_shared<prometheus::Registry>();
   gateway::Handlers handlers = gateway::Instrumented(*routes_, *registry, nullptr, &limited);
   std::unique_ptr<gateway::HttpServer> server =
-      *gateway::HttpServer::Start({.host = "127.0.0.1", .tls = tls_.get()}, handlers.handler, handlers.uploads);
+      *gateway::HttpServer::Start({.host = "127.0.0.1", .tls = tls_.get()}, handlers.dispatch, handlers.uploads);
   const std::string base = absl::StrCat("https://127.0.0.1:", server->port());
   EXPECT_EQ(Api("GET", "/api/v1/devices", acme_, "", "", "", base).status, 200);
   EXPECT_EQ(Api("GET", "/api/v1/devices", acme_, "", "", "", base).status, 200);
