@@ -321,6 +321,12 @@ void GatewayFleetTest::TearDown() {
 void GatewayFleetTest::StopProfileRender() {
   profile_server_->Drain();
   profile_server_.reset();
+  // The gateway hears its watch end a moment later; until then it may still
+  // answer from copies, which a test of the outage must not see.
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (edge_->watching() && absl::Now() < deadline) {
+  }
+  EXPECT_FALSE(edge_->watching());
 }
 
 void GatewayFleetTest::StartProfileRender() {
