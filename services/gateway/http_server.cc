@@ -1,6 +1,7 @@
 #include "services/gateway/http_server.h"
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -105,8 +106,10 @@ struct HttpServer::Impl {
   // no lock-step wake-ups of every thread for every event.
   std::vector<std::unique_ptr<asio::io_context>> loops;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
-  std::optional<tcp::acceptor> acceptor;
-  size_t next_loop = 0;  // touched only by the accepting coroutine
+  // One acceptor per event loop on the same port (SO_REUSEPORT): the kernel
+  // spreads new connections over the loops, and each is served where it
+  // was accepted, with no hand-over between threads.
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::atomic<int> connections{0};
   std::vector<std::thread> threads;
   std::unique_ptr<asio::thread_pool> handlers;
@@ -276,13 +279,17 @@ struct HttpServer::Impl {
     auto [handshake_error] =
         co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
     if (options.on_handshake) {
-      options.on_handshake(handshake_error ? "" : SSL_get_version(stream.native_handle()));
+      options.on_handshake(handshake_error ? "" : SSL_get_version(stream.native_handle()),
+                           !handshake_error && SSL_session_reused(stream.native_handle()) == 1);
     }
     if (!handshake_error) {
       tls->Identify(stream.native_handle(), &peer);
       co_await Exchange(stream, peer);
-      // close_notify, so the client can tell an end from a cut; bounded,
-      // since many clients never answer it.
+      // close_notify, so the client can tell an end from a cut; not waiting
+      // for the client's (TLS 1.1 on allows closing at once, and many
+      // clients never send one): marked as received, the shutdown only
+      // sends ours.
+      SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
       beast::get_lowest_layer(stream).expires_after(kTlsShutdownTimeout);
       auto [shutdown_error] = co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
       (void)shutdown_error;
@@ -291,11 +298,9 @@ struct HttpServer::Impl {
     --connections;
   }
 
-  asio::awaitable<void> Accept() {
+  asio::awaitable<void> Accept(tcp::acceptor& acceptor) {
     for (;;) {
-      asio::io_context& loop = *loops[next_loop];
-      next_loop = (next_loop + 1) % loops.size();
-      auto [error, socket] = co_await acceptor->async_accept(loop, asio::as_tuple(asio::use_awaitable));
+      auto [error, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (error == asio::error::operation_aborted) co_return;
       if (error) continue;
       if (connections.load() >= options.max_connections) {
@@ -311,19 +316,13 @@ struct HttpServer::Impl {
       boost::system::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       if (options.tls != nullptr) {
-        asio::co_spawn(loop, ServeTls(std::move(socket), options.tls->Current()), asio::detached);
+        asio::co_spawn(acceptor.get_executor(), ServeTls(std::move(socket), options.tls->Current()), asio::detached);
       } else {
-        asio::co_spawn(loop, ServePlain(std::move(socket)), asio::detached);
+        asio::co_spawn(acceptor.get_executor(), ServePlain(std::move(socket)), asio::detached);
       }
     }
   }
 };
-
-Dispatcher OnHandlerThreads(Handler handler) {
-  return [handler = std::move(handler)](const Request& request, const Peer& peer) {
-    return Dispatch{.later = [&handler, &request, &peer] { return handler(request, peer); }};
-  };
-}
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options, Dispatcher dispatch,
                                                               UploadRoute uploads) {
@@ -338,21 +337,34 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOp
     impl->loops.push_back(std::make_unique<asio::io_context>(1));
     impl->keep_running.push_back(asio::make_work_guard(*impl->loops.back()));
   }
-  impl->acceptor.emplace(*impl->loops[0]);
   boost::system::error_code error;
   tcp::endpoint endpoint(asio::ip::make_address(options.host, error),
                          static_cast<unsigned short>(options.port));
   if (error) return absl::InvalidArgumentError(absl::StrCat("bad host ", options.host));
-  impl->acceptor->open(endpoint.protocol(), error);
-  if (!error) impl->acceptor->set_option(asio::socket_base::reuse_address(true), error);
-  if (!error) impl->acceptor->bind(endpoint, error);
-  if (!error) impl->acceptor->listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.host, ":", options.port,
-                                               ": ", error.message()));
+  for (auto& loop : impl->loops) {
+    auto acceptor = std::make_unique<tcp::acceptor>(*loop);
+    acceptor->open(endpoint.protocol(), error);
+    if (!error) acceptor->set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) {
+      int one = 1;
+      if (setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+        error = boost::system::error_code(errno, boost::system::system_category());
+      }
+    }
+    if (!error) acceptor->bind(endpoint, error);
+    if (!error) acceptor->listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", options.host, ":", endpoint.port(), ": ",
+                                                 error.message()));
+    }
+    // Port 0 picked a free port; the other loops listen on that one.
+    endpoint.port(acceptor->local_endpoint().port());
+    impl->acceptors.push_back(std::move(acceptor));
   }
-  int port = impl->acceptor->local_endpoint().port();
-  asio::co_spawn(*impl->loops[0], impl->Accept(), asio::detached);
+  int port = endpoint.port();
+  for (auto& acceptor : impl->acceptors) {
+    asio::co_spawn(acceptor->get_executor(), impl->Accept(*acceptor), asio::detached);
+  }
   for (auto& loop : impl->loops) {
     impl->threads.emplace_back([raw = loop.get()] { raw->run(); });
   }

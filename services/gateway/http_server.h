@@ -88,8 +88,9 @@ using UploadRoute = std::function<UploadStart(const Request& head, const Peer&)>
 using RefusalObserver = std::function<void(Response& reply, const Peer&)>;
 
 // What each TLS handshake came to, for metrics: the protocol
-// ("TLSv1.3") when it succeeded, empty when it failed.
-using HandshakeObserver = std::function<void(std::string_view protocol)>;
+// ("TLSv1.3") when it succeeded, empty when it failed, and whether it
+// resumed a session (a ticket) rather than making a full handshake.
+using HandshakeObserver = std::function<void(std::string_view protocol, bool resumed)>;
 
 class TlsContext;
 

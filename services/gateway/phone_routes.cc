@@ -596,8 +596,14 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
   auto prepared = ResyncOf(request, peer, file);
   if (Response* refused = std::get_if<Response>(&prepared)) return std::move(*refused);
   const profile::v1::RenderRequest& render = std::get<profile::v1::RenderRequest>(prepared);
-  uint64_t changes_before = edge_ != nullptr ? edge_->changes() : 0;
-  absl::StatusOr<profile::v1::RenderResponse> rendered = profiles_.Render(render, request_id);
+  // With copies the whole answer is asked for even when the phone has it:
+  // the 304 is made here from the copy, which a bodiless answer could not
+  // refresh.
+  const bool copyable = edge_ != nullptr && IsRead(request);
+  uint64_t changes_before = copyable ? edge_->changes() : 0;
+  profile::v1::RenderRequest asked = render;
+  if (copyable) asked.clear_if_none_match();
+  absl::StatusOr<profile::v1::RenderResponse> rendered = profiles_.Render(asked, request_id);
   if (!rendered.ok()) return Failure(rendered.status());
   if (rendered->challenges_size() > 0) {
     // The partner protects its profiles with HTTP authentication.
@@ -605,13 +611,13 @@ Response PhoneRoutes::Resync(const Request& request, const Peer& peer, const std
     for (const std::string& value : rendered->challenges()) challenge.insert(http::field::www_authenticate, value);
     return challenge;
   }
-  bool not_modified = rendered->not_modified();
+  bool not_modified =
+      copyable ? http_etag::NoneMatchFails(render.if_none_match(), rendered->etag()) : rendered->not_modified();
   std::optional<profile::v1::EdgeCopy> terms;
   if (rendered->has_edge()) terms = rendered->edge();
   EdgeCache::Answer answer = AnswerOf(*rendered);
   Response response = ProfileReply(answer, not_modified, render.authenticated_channel());
-  // A 304 carries no body to keep.
-  if (edge_ != nullptr && terms && !not_modified && IsRead(request)) {
+  if (copyable && terms) {
     edge_->Put(render.device().mac().value(), EdgeCache::VariantOf(render), std::move(answer), *terms,
                changes_before);
   }

@@ -1,8 +1,13 @@
 #include "services/gateway/tls_context.h"
 
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -20,7 +25,64 @@ absl::StatusOr<std::vector<pki::Certificate>> ReadCas(const std::string& flag, c
   return pki::ReadCertificates(pem.str(), absl::StrCat(flag, " ", path));
 }
 
-absl::StatusOr<std::shared_ptr<ssl::context>> Build(const TlsFiles& files) {
+absl::StatusOr<std::vector<TlsContext::TicketKey>> ReadTicketKeys(const std::vector<std::string>& paths) {
+  std::vector<TlsContext::TicketKey> keys;
+  for (const std::string& path : paths) {
+    std::ifstream file(path, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (!file && !file.eof()) return absl::InvalidArgumentError(absl::StrCat("tls_ticket_key_files ", path, ": cannot read"));
+    if (bytes.size() != sizeof(TlsContext::TicketKey)) {
+      return absl::InvalidArgumentError(absl::StrCat("tls_ticket_key_files ", path, ": ", bytes.size(),
+                                                     " bytes; a ticket key is 80 random bytes"));
+    }
+    TlsContext::TicketKey& key = keys.emplace_back();
+    std::memcpy(key.name, bytes.data(), 16);
+    std::memcpy(key.hmac, bytes.data() + 16, 32);
+    std::memcpy(key.aes, bytes.data() + 48, 32);
+  }
+  return keys;
+}
+
+int TicketKeysIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// OpenSSL's session-ticket callback: seals with the first key, opens with
+// any (asking for a new ticket under the first when an older one opened it).
+int TicketCallback(SSL* ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV_LENGTH], EVP_CIPHER_CTX* cipher,
+                   EVP_MAC_CTX* mac, int seal) {
+  const auto* keys = static_cast<const std::vector<TlsContext::TicketKey>*>(
+      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), TicketKeysIndex()));
+  if (keys == nullptr || keys->empty()) return -1;
+  auto use_mac = [mac](const TlsContext::TicketKey& key) {
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, const_cast<unsigned char*>(key.hmac), sizeof key.hmac),
+        OSSL_PARAM_construct_end()};
+    return EVP_MAC_CTX_set_params(mac, params) == 1;
+  };
+  if (seal == 1) {
+    const TlsContext::TicketKey& key = keys->front();
+    std::memcpy(name, key.name, sizeof key.name);
+    if (RAND_bytes(iv, 16) != 1 || EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1 ||
+        !use_mac(key)) {
+      return -1;
+    }
+    return 1;
+  }
+  for (size_t i = 0; i < keys->size(); ++i) {
+    const TlsContext::TicketKey& key = (*keys)[i];
+    if (std::memcmp(name, key.name, sizeof key.name) != 0) continue;
+    if (!use_mac(key) || EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1) return -1;
+    return i == 0 ? 1 : 2;
+  }
+  return 0;  // a key no longer listed: a full handshake
+}
+
+absl::StatusOr<std::shared_ptr<ssl::context>> Build(const TlsFiles& files,
+                                                    const std::vector<TlsContext::TicketKey>& ticket_keys) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* native = context->native_handle();
   if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
@@ -68,6 +130,10 @@ absl::StatusOr<std::shared_ptr<ssl::context>> Build(const TlsFiles& files) {
   SSL_CTX_set_num_tickets(native, 1);
   static constexpr unsigned char kSessionContext[] = "onramp-gateway";
   SSL_CTX_set_session_id_context(native, kSessionContext, sizeof kSessionContext - 1);
+  if (!ticket_keys.empty()) {
+    SSL_CTX_set_ex_data(native, TicketKeysIndex(), const_cast<std::vector<TlsContext::TicketKey>*>(&ticket_keys));
+    SSL_CTX_set_tlsext_ticket_key_evp_cb(native, TicketCallback);
+  }
   return context;
 }
 
@@ -81,7 +147,10 @@ absl::StatusOr<std::unique_ptr<TlsContext>> TlsContext::Load(const TlsFiles& fil
 
 absl::Status TlsContext::Reload() {
   auto loaded = std::make_shared<Loaded>();
-  absl::StatusOr<std::shared_ptr<ssl::context>> built = Build(files_);
+  absl::StatusOr<std::vector<TicketKey>> ticket_keys = ReadTicketKeys(files_.ticket_key_files);
+  if (!ticket_keys.ok()) return ticket_keys.status();
+  loaded->ticket_keys = *std::move(ticket_keys);
+  absl::StatusOr<std::shared_ptr<ssl::context>> built = Build(files_, loaded->ticket_keys);
   if (!built.ok()) return built.status();
   loaded->ssl = *std::move(built);
   if (!files_.factory_ca_file.empty()) {

@@ -32,6 +32,13 @@ struct TlsFiles {
   // Manufacturer CAs (a bundle, intermediates included) whose certificates
   // are phones' factory certificates; empty: none.
   std::string factory_ca_file;
+  // Session-ticket keys, 80 random bytes each (nginx's format: a 16-byte
+  // name, a 32-byte HMAC-SHA256 key, a 32-byte AES-256 key), newest first:
+  // the first seals new tickets, every one opens them, so replicas that
+  // share the files resume each other's sessions, and a key rotated out
+  // stays readable while it is still listed. Empty: a key of this process
+  // only (tickets open on this replica, until it restarts or reloads).
+  std::vector<std::string> ticket_key_files;
 };
 
 // The TLS 1.2 cipher list offered (OpenSSL names).
@@ -49,9 +56,16 @@ class TlsContext {
   // Rereads the files; on failure the current context stays in use.
   absl::Status Reload();
 
+  struct TicketKey {
+    unsigned char name[16];
+    unsigned char hmac[32];
+    unsigned char aes[32];
+  };
+
   // One load of the files: the OpenSSL context, and the CAs that tell a
   // factory certificate from a registration one.
   struct Loaded {
+    std::vector<TicketKey> ticket_keys;  // read by `ssl`'s ticket callback
     std::shared_ptr<boost::asio::ssl::context> ssl;
     std::vector<pki::Certificate> factory_cas;
     std::vector<pki::Certificate> registration_cas;

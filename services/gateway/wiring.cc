@@ -4,10 +4,12 @@
 
 #include <array>
 #include <chrono>
+#include <map>
 #include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "lib/http/status/http_status.h"
 #include "lib/kit/clients/acs_client.h"
 #include "lib/kit/clients/activation_code_client.h"
@@ -68,6 +70,10 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.String("tls_key_file", &options->tls.key_file, "PEM private key of the HTTPS listener.");
   flags.String("tls_client_ca_file", &options->tls.client_ca_file,
                "PEM CA whose client certificates identify registered phones (the onboarding CA); empty: none.");
+  flags.String("tls_ticket_key_files", &options->tls_ticket_key_files,
+               "Session-ticket keys shared by the replicas (80 random bytes each, e.g. `openssl rand 80`), "
+               "comma-separated, newest first: the first seals tickets, all open them; reread on SIGHUP. "
+               "Empty: a key of this process only.");
   flags.String("factory_ca_file", &options->tls.factory_ca_file,
                "PEM bundle of the manufacturer CAs (intermediates too) whose certificates are phones' factory "
                "certificates (CN = the MAC); empty: none, and no phone can prove itself before registering.");
@@ -388,12 +394,36 @@ absl::Status Run(const Options& options) {
     if (options.tls.cert_file.empty() || options.tls.key_file.empty()) {
       return absl::InvalidArgumentError("https_port needs tls_cert_file and tls_key_file");
     }
-    ASSIGN_OR_RETURN(tls, TlsContext::Load(options.tls));
+    TlsFiles tls_files = options.tls;
+    for (absl::string_view path : absl::StrSplit(options.tls_ticket_key_files, ',', absl::SkipEmpty())) {
+      tls_files.ticket_key_files.emplace_back(path);
+    }
+    ASSIGN_OR_RETURN(tls, TlsContext::Load(tls_files));
     HttpServerOptions https = http;
     https.port = options.https_port;
     https.tls = tls.get();
-    https.on_handshake = [&handshakes](std::string_view protocol) {
-      handshakes.Add({{"protocol", protocol.empty() ? "failed" : std::string(protocol)}}).Increment();
+    // Made once: a handshake only increments.
+    auto& resumptions = prometheus::BuildCounter()
+                            .Name("onramp_gateway_tls_resumptions_total")
+                            .Help("TLS handshakes that resumed a session (a ticket), by protocol.")
+                            .Register(*registry);
+    struct Counted {
+      prometheus::Counter* handshakes;
+      prometheus::Counter* resumed;
+    };
+    auto counted = std::make_shared<std::map<std::string, Counted, std::less<>>>();
+    for (const char* protocol : {"TLSv1.2", "TLSv1.3"}) {
+      (*counted)[protocol] = {&handshakes.Add({{"protocol", protocol}}), &resumptions.Add({{"protocol", protocol}})};
+    }
+    prometheus::Counter& failed = handshakes.Add({{"protocol", "failed"}});
+    https.on_handshake = [counted, &failed](std::string_view protocol, bool resumed) {
+      auto found = counted->find(protocol);
+      if (found == counted->end()) {
+        failed.Increment();  // TLS 1.2 and 1.3 are the only protocols the context allows
+        return;
+      }
+      found->second.handshakes->Increment();
+      if (resumed) found->second.resumed->Increment();
     };
     ASSIGN_OR_RETURN(tls_server, HttpServer::Start(https, handlers.dispatch, handlers.uploads));
   }

@@ -28,6 +28,7 @@ struct Options {
   HttpServerOptions http;
   int https_port = -1;  // -1: no HTTPS listener; it shares http's host and limits
   TlsFiles tls;
+  std::string tls_ticket_key_files;  // comma-separated, newest first (TlsFiles::ticket_key_files)
   TftpServerOptions tftp;  // on http.host
   std::string tftp_leases;  // a dnsmasq lease file; empty: none
   int syslog_port = -1;     // UDP, on http.host; -1: no syslog intake
