@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# tls_load against openssl s_server: every connection succeeds; with
+# --resume the sessions are resumed (tickets), without it none is.
+set -euo pipefail
+load=tools/tls-load/tls_load
+dir=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$dir/key.pem" -out "$dir/cert.pem" 2>/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$dir/cert.pem" -key "$dir/key.pem" -www >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 1 50); do
+  if "$load" --target="127.0.0.1:$port" --threads=1 --duration=50ms --ca_file="$dir/cert.pem" >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+
+check() {  # check ARGS...: runs tls_load, prints its line, fails unless it matches what it should
+  local line
+  line=$("$load" --target="127.0.0.1:$port" --threads=1 --duration=300ms --ca_file="$dir/cert.pem" "$@")
+  case "$line" in *"failed 0") ;; *) echo "FAIL: failures: $line"; exit 1 ;; esac
+  echo "$line"
+}
+for version in 1.2 1.3; do
+  full=$(check --max_version=$version)
+  case "$full" in *"resumed 0.0%"*) ;; *) echo "FAIL: TLS $version resumed without --resume: $full"; exit 1 ;; esac
+  resumed=$(check --max_version=$version --resume)
+  share=$(echo "$resumed" | sed -n 's/.*resumed \([0-9.]*\)%.*/\1/p')
+  python3 -c "import sys; sys.exit(0 if float('$share') >= 90 else 1)" ||
+    { echo "FAIL: TLS $version: too few resumed: $resumed"; exit 1; }
+done
+"$load" --help | grep -q -- "--resume"
+if "$load" --target=nocolon 2>/dev/null; then echo "FAIL: a target without a port was taken"; exit 1; fi
+echo PASS
