@@ -242,6 +242,8 @@ int ResyncCommand(int argc, char** argv, bool repeat) {
     std::cout << "powered on: first resync in " << *first << " s" << std::endl;
     asked = wait(*first);
   }
+  http_client::TlsSessions tls_sessions;  // the phone's memory while it stays powered on
+  options.tls_sessions = &tls_sessions;
   for (int pass = 1;; ++pass) {
     absl::StatusOr<Phone> phone = Phone::Load(options);
     if (!phone.ok()) return Fail(phone.status());

@@ -224,7 +224,7 @@ absl::Status Phone::Provision() {
 }
 
 absl::Status Phone::Provision(HttpClient& client) {
-  HostNetwork network(client);
+  HostNetwork network(client, options_.tls_sessions);
   return Provision(network);
 }
 

@@ -83,6 +83,10 @@ struct PhoneOptions {
   // Where the phone takes TR-069 connection requests (its listener:
   // connection_request_listener.h), reported in its Informs; empty: none.
   std::string connection_request_url;
+  // The TLS sessions the phone keeps in memory and resumes, as phones that
+  // support resumption do; its owner keeps them from pass to pass (and a
+  // power cycle loses them). Null: a full handshake on every connection.
+  http_client::TlsSessions* tls_sessions = nullptr;
   // Each step, for the log ("redirect: 200 from ...").
   std::function<void(const std::string&)> on_step = [](const std::string&) {};
 };

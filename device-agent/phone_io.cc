@@ -54,6 +54,13 @@ void DirectoryFlash::Remove(const std::string& name) {
   std::filesystem::remove(Path(name), ignored);
 }
 
+absl::StatusOr<HttpResponse> HostNetwork::Fetch(const HttpRequest& request) {
+  if (tls_sessions_ == nullptr || !request.tls || request.tls_sessions != nullptr) return client_.Fetch(request);
+  HttpRequest resuming = request;
+  resuming.tls_sessions = tls_sessions_;
+  return client_.Fetch(resuming);
+}
+
 absl::Status HostNetwork::SendDatagram(const std::string& host, int port, std::string_view bytes) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_DGRAM;

@@ -76,8 +76,10 @@ class Clock {
 // phone's own blocking one, or a simulator fiber's).
 class HostNetwork final : public Network {
  public:
-  explicit HostNetwork(HttpClient& client) : client_(client) {}
-  absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) override { return client_.Fetch(request); }
+  // With `tls_sessions`, HTTPS requests resume the phone's sessions.
+  explicit HostNetwork(HttpClient& client, http_client::TlsSessions* tls_sessions = nullptr)
+      : client_(client), tls_sessions_(tls_sessions) {}
+  absl::StatusOr<HttpResponse> Fetch(const HttpRequest& request) override;
   absl::Status Probe(const std::string& host, int port) override { return client_.Probe(host, port); }
   absl::StatusOr<std::vector<SrvRecord>> LookupSrv(const std::string& name, const std::string& resolver) override {
     return agent::LookupSrv(name, resolver);
@@ -90,6 +92,7 @@ class HostNetwork final : public Network {
 
  private:
   HttpClient& client_;
+  http_client::TlsSessions* tls_sessions_;
 };
 
 // A folder: state.json (device-agent/state.h) and the files beside it.

@@ -49,6 +49,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     v1::PhoneState state;
     asio::steady_timer timer;
     std::string source_address;  // empty: the system's choice
+    http_client::TlsSessions tls_sessions;  // the phone's memory, across its passes
   };
   std::deque<SimulatedPhone> phones;
   for (int i = 0; i < options.phones; ++i) {
@@ -67,7 +68,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
       if (!address.ok()) return address.status();
       source_address = *std::move(address);
     }
-    phones.push_back({FactoryReset(identity), asio::steady_timer(io), std::move(source_address)});
+    phones.emplace_back(FactoryReset(identity), asio::steady_timer(io), std::move(source_address));
   }
   const Clock::time_point start = Clock::now();
   const Clock::time_point steady_until =
@@ -99,6 +100,7 @@ absl::StatusOr<SimulationReport> Simulate(const SimulatorOptions& options) {
     auto began = Clock::now();
     PhoneOptions its_options = phone_options;
     its_options.source_address = phones[index].source_address;
+    its_options.tls_sessions = &phones[index].tls_sessions;
     Phone phone = Phone::InMemory(std::move(its_options), std::move(state));
     HttpClient client(yield);
     (void)phone.Provision(client);  // in memory: never fails to save

@@ -58,6 +58,22 @@ class AgentRedirectTest : public ::onramp::testing::GatewayFleetTest {
     return states;
   }
 
+  // acme changes the phone's SIP password.
+  void SetPassword(const std::string& password) {
+    grpc::ClientContext context;
+    profile::v1::SetParametersRequest request;
+    request.mutable_ref()->set_partner("acme");
+    request.mutable_ref()->set_scope(profile::v1::SCOPE_DEVICE);
+    request.mutable_ref()->set_key(kPhoneMac);
+    profile::v1::Parameter* parameter = request.add_parameters();
+    parameter->set_name("Password_1_");
+    parameter->set_value(password);
+    parameter->set_secret(true);
+    profile::v1::Layer layer;
+    grpc::Status status = profiles_->SetParameters(&context, request, &layer);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
   std::vector<std::string> steps_;
 };
 
@@ -116,6 +132,32 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   FlushDeliveries();
   EXPECT_THAT(TimelineKinds(kPhoneMac), ElementsAre("claimed", "lookup", "registered", "profile_delivered", "acquired"));
   EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_ACQUIRED);
+}
+
+TEST_F(AgentRedirectTest, ARegisteredPhoneResumesItsTlsSessionAndIsStillKnownByItsCertificate) {
+  ClaimAndProfile(/*with_secret=*/true, tls_base_ + "/profile/$MA.xml");
+  const std::string dir = NewPhone(kPhoneMac);
+  http_client::TlsSessions sessions;  // the phone's memory while powered on
+  auto load = [&] {
+    return ::onramp::testing::LoadPhone(
+        {.state_dir = dir, .activation_url = tls_base_, .ca_file = dir_ + "/ca.pem", .tls_sessions = &sessions},
+        &steps_);
+  };
+  agent::Phone first = load();
+  ASSERT_TRUE(first.Provision().ok());
+  ASSERT_TRUE(first.state().registered());
+  // Its factory certificate's session (the redirect, then registering)
+  // and its registration certificate's (the profile) are kept apart.
+  EXPECT_EQ(sessions.size(), 2u);
+  const int while_onboarding = resumed_handshakes_.load();
+  SetPassword("n3w-sip-password");
+  agent::Phone again = load();
+  ASSERT_TRUE(again.Provision().ok());
+  EXPECT_EQ(resumed_handshakes_.load(), while_onboarding + 1) << "the resync resumed";
+  // Resumed, the session still names the phone's certificate: its secrets
+  // come to it in the clear, over mutual TLS.
+  EXPECT_EQ(again.state().parameters().at("Password_1_").value(), "n3w-sip-password");
+  EXPECT_EQ(again.state().customization_state(), "acquired") << again.state().last_detail();
 }
 
 TEST_F(AgentRedirectTest, AnOldPhoneWithoutAFactoryCertificateGetsTheRuleButNoSecret) {

@@ -67,8 +67,12 @@ void GatewayFleetTest::SetUp() {
   gateway_ = *gateway::HttpServer::Start(
       {.host = "127.0.0.1", .handler_threads = 4, .max_header_bytes = 4096, .on_refused = refused}, dispatch,
       uploads);
-  tls_gateway_ = *gateway::HttpServer::Start({.host = "127.0.0.1", .handler_threads = 4, .tls = tls_.get()}, dispatch,
-                                             uploads);
+  tls_gateway_ = *gateway::HttpServer::Start(
+      {.host = "127.0.0.1",
+       .handler_threads = 4,
+       .tls = tls_.get(),
+       .on_handshake = [this](std::string_view, bool resumed) { resumed_handshakes_ += resumed ? 1 : 0; }},
+      dispatch, uploads);
   tftp_ = *gateway::TftpServer::Start({.host = "127.0.0.1", .threads = 2}, gateway::TftpFiles(handler));
   base_ = absl::StrCat("http://127.0.0.1:", gateway_->port());
   tls_base_ = absl::StrCat("https://127.0.0.1:", tls_gateway_->port());

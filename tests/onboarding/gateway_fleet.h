@@ -11,6 +11,7 @@
 // (<dir_>/factory-ca.pem, .key) whose factory certificate for the
 // fixture's phone is <dir_>/factory.pem (make_test_certs.sh).
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -174,6 +175,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::TlsContext> tls_;
   std::unique_ptr<gateway::HttpServer> gateway_;
   std::unique_ptr<gateway::HttpServer> tls_gateway_;
+  std::atomic<int> resumed_handshakes_{0};  // on tls_gateway_
   std::unique_ptr<gateway::TftpServer> tftp_;
   std::unique_ptr<gateway::RevokedCertificates> revoked_;
   // The gateway's copies of rendered profiles, as the gateway binary keeps them.

@@ -218,9 +218,24 @@ absl::StatusOr<HttpResponse> FetchIn(const HttpRequest& request, asio::yield_con
   asio::ip::make_address(request.host, not_an_address);
   if (not_an_address) SSL_set_tlsext_host_name(tls.native_handle(), request.host.c_str());
   tls.set_verify_callback(asio::ssl::host_name_verification(request.host));
+  std::string session_key;
+  if (request.tls_sessions != nullptr) {
+    session_key = TlsSessions::KeyOf(request);
+    if (SSL_SESSION* session = request.tls_sessions->Find(session_key)) {
+      SSL_set_session(tls.native_handle(), session);
+      SSL_SESSION_free(session);
+    }
+  }
   tls.async_handshake(asio::ssl::stream_base::client, yield[error]);
-  if (error) return absl::UnavailableError(absl::StrCat("TLS with ", request.host, ": ", error.message()));
+  if (error) {
+    if (request.tls_sessions != nullptr) request.tls_sessions->Forget(session_key);
+    return absl::UnavailableError(absl::StrCat("TLS with ", request.host, ": ", error.message()));
+  }
   absl::StatusOr<HttpResponse> response = Exchange(tls, request, /*absolute_form=*/false, yield);
+  // After the exchange: a TLS 1.3 server's ticket comes after its handshake.
+  if (request.tls_sessions != nullptr && response.ok()) {
+    request.tls_sessions->Keep(session_key, SSL_get1_session(tls.native_handle()));
+  }
   // The close_notify; a server that does not answer it is not waited for long.
   beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(5));
   tls.async_shutdown(yield[error]);

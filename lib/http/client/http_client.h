@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/spawn.hpp"
+#include "lib/http/client/tls_sessions.h"
 
 namespace onramp::http_client {
 
@@ -56,6 +57,9 @@ struct HttpRequest {
   std::string proxy;
   // For the proxy, when it asked (407) and the phone has credentials.
   std::string proxy_authorization;
+  // TLS: the client's sessions, offered to resume and kept for next time
+  // (may be null: a full handshake each time).
+  TlsSessions* tls_sessions = nullptr;
 };
 
 struct HttpResponse {
