@@ -9,6 +9,7 @@
 #include "lib/kit/status/status_macros.h"
 #include "lib/kit/store/arrays.h"
 #include "lib/kit/store/page_token.h"
+#include "lib/kit/store/prepared.h"
 #include "lib/kit/store/transaction.h"
 #include "pqxx/pqxx"
 
@@ -236,19 +237,39 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDevice
 absl::StatusOr<LookupOutcome> PostgresDeviceStore::Lookup(const std::string& mac, const std::string& model,
                                                   const std::string& source, const SecretsAllowed& allowed,
                                                   const std::string& credential_sha256, const std::string& proof) {
-  LookupOutcome outcome;
-  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    outcome = LookupOutcome();
-    // A read first: a query anyone could make changes nothing.
-    pqxx::result found = tx.exec_params(
-        absl::StrCat(R"sql(
+  const std::string lookup_sql = absl::StrCat(R"sql(
           SELECT d.partner, coalesce(d.target, p.target, ''), d.trust
           FROM device.devices d LEFT JOIN device.redirect_profiles p ON p.id = d.redirect_profile_id
           WHERE d.mac = $1 AND (d.model = '' OR d.model = $2)
             AND NOT EXISTS (SELECT 1 FROM device.lookup_failures
                             WHERE scope = 'source' AND subject = $3 AND failures >= $4 AND window_start = )sql",
-                     misses_.WindowStartSql("$5"), ")"),
-        mac, model, source, limits_.misses_per_source, absl::ToDoubleSeconds(limits_.window));
+                                               misses_.WindowStartSql("$5"), ")");
+  auto find = [&](pqxx::transaction_base& tx) {
+    return store::ExecPrepared(tx, "device_lookup", lookup_sql, mac, model, source, limits_.misses_per_source,
+                               absl::ToDoubleSeconds(limits_.window));
+  };
+  LookupOutcome outcome;
+  // A query anyone could make changes nothing: a claimed phone that earns
+  // no secrets is answered by one read (no transaction, the statement
+  // prepared). Only a phone that proved itself, or a miss, writes.
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    outcome = LookupOutcome();
+    pqxx::result found = find(tx);
+    if (found.empty()) return absl::OkStatus();
+    outcome.kind = LookupOutcome::Kind::kFound;
+    outcome.partner = found[0][0].as<std::string>();
+    outcome.target = found[0][1].as<std::string>();
+    Trust trust = TrustFromText(found[0][2].c_str());
+    outcome.with_secrets = allowed(trust);
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  if (outcome.kind == LookupOutcome::Kind::kFound && !outcome.with_secrets) return outcome;
+  status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    outcome = LookupOutcome();
+    // Read again inside the transaction that writes: the claim may have
+    // changed since.
+    pqxx::result found = find(tx);
     if (!found.empty()) {
       outcome.kind = LookupOutcome::Kind::kFound;
       outcome.partner = found[0][0].as<std::string>();
