@@ -18,6 +18,7 @@
 #include "boost/beast/ssl.hpp"
 #include "boost/context/protected_fixedsize_stack.hpp"
 #include "lib/base/digest/digest.h"
+#include "lib/kit/cache/lru_cache.h"
 #include "lib/kit/status/status_macros.h"
 
 namespace onramp::http_client {
@@ -77,24 +78,50 @@ absl::StatusOr<std::shared_ptr<asio::ssl::context>> ClientContext(const HttpRequ
   return context;
 }
 
-// `cert_pem` (a certificate, then its chain) and its key on one connection.
-absl::Status UseCertificate(SSL* ssl, const std::string& cert_pem, const std::string& key_pem) {
+// A client identity parsed from PEM.
+struct Identity {
+  std::shared_ptr<X509> leaf;
+  std::vector<std::shared_ptr<X509>> chain;
+  std::shared_ptr<EVP_PKEY> key;
+};
+
+absl::StatusOr<std::shared_ptr<const Identity>> ParseIdentity(const std::string& cert_pem, const std::string& key_pem) {
+  auto identity = std::make_shared<Identity>();
   std::unique_ptr<BIO, decltype(&BIO_free)> certs(BIO_new_mem_buf(cert_pem.data(), static_cast<int>(cert_pem.size())),
                                                   &BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> leaf(PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr),
-                                                   &X509_free);
-  if (leaf == nullptr || SSL_use_certificate(ssl, leaf.get()) != 1) {
-    return absl::FailedPreconditionError("client certificate: not a PEM certificate");
-  }
+  identity->leaf.reset(PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr), &X509_free);
+  if (identity->leaf == nullptr) return absl::FailedPreconditionError("client certificate: not a PEM certificate");
   while (X509* link = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr)) {
-    SSL_add0_chain_cert(ssl, link);  // the connection owns it now
+    identity->chain.emplace_back(link, &X509_free);
   }
   ERR_clear_error();  // the end of the chain reads as an error
   std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())),
                                                     &BIO_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
-  if (key == nullptr || SSL_use_PrivateKey(ssl, key.get()) != 1 || SSL_check_private_key(ssl) != 1) {
+  identity->key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  if (identity->key == nullptr) return absl::FailedPreconditionError("client certificate: its key is missing");
+  return identity;
+}
+
+// Reading PEM (OpenSSL 3's decoders) costs more than a handshake's own
+// crypto: a phone's identity is parsed once and kept for its next
+// connections (the simulator's thousands of phones share this).
+absl::StatusOr<std::shared_ptr<const Identity>> IdentityOf(const std::string& cert_pem, const std::string& key_pem) {
+  static auto* parsed = new cache::LruCache<Identity>(4096);
+  std::string key = digest::Sha256Hex(absl::StrCat(cert_pem, "\n", key_pem));
+  if (std::shared_ptr<const Identity> found = parsed->Find(key)) return found;
+  absl::StatusOr<std::shared_ptr<const Identity>> identity = ParseIdentity(cert_pem, key_pem);
+  if (identity.ok()) parsed->Put(key, *identity);
+  return identity;
+}
+
+// `cert_pem` (a certificate, then its chain) and its key on one connection.
+absl::Status UseCertificate(SSL* ssl, const std::string& cert_pem, const std::string& key_pem) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Identity> identity, IdentityOf(cert_pem, key_pem));
+  if (SSL_use_certificate(ssl, identity->leaf.get()) != 1) {
+    return absl::FailedPreconditionError("client certificate: not a PEM certificate");
+  }
+  for (const std::shared_ptr<X509>& link : identity->chain) SSL_add1_chain_cert(ssl, link.get());
+  if (SSL_use_PrivateKey(ssl, identity->key.get()) != 1 || SSL_check_private_key(ssl) != 1) {
     return absl::FailedPreconditionError("client certificate: its key is missing or does not match");
   }
   return absl::OkStatus();
