@@ -48,6 +48,7 @@ SECRETS = {
     "onramp-webhook-kek",
     "onramp-tr069-credentials",
     "onramp-gateway-tls",
+    "onramp-tls-ticket-keys",
 }
 
 
