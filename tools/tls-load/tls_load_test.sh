@@ -29,6 +29,24 @@ for version in 1.2 1.3; do
   python3 -c "import sys; sys.exit(0 if float('$share') >= 90 else 1)" ||
     { echo "FAIL: TLS $version: too few resumed: $resumed"; exit 1; }
 done
+# With a client certificate the server asks for and verifies.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=000e08aabbcc \
+  -keyout "$dir/phone.key" -out "$dir/phone.pem" 2>/dev/null
+kill $server
+openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$dir/cert.pem" -key "$dir/key.pem" -www \
+  -Verify 1 -CAfile "$dir/phone.pem" >/dev/null 2>&1 &
+server=$!
+for _ in $(seq 1 50); do
+  if "$load" --target="127.0.0.1:$port" --threads=1 --duration=50ms --ca_file="$dir/cert.pem" \
+    --cert_file="$dir/phone.pem" --key_file="$dir/phone.key" >/dev/null 2>&1; then break; fi
+  sleep 0.1
+done
+check --cert_file="$dir/phone.pem" --key_file="$dir/phone.key" >/dev/null
+without=$("$load" --target="127.0.0.1:$port" --threads=1 --duration=200ms --ca_file="$dir/cert.pem" || true)
+case "$without" in *"connections/s 0 "*) ;; *) echo "FAIL: a server requiring a certificate took none: $without"; exit 1 ;; esac
+if "$load" --target="127.0.0.1:$port" --cert_file="$dir/phone.pem" 2>/dev/null; then
+  echo "FAIL: a certificate without its key was taken"; exit 1
+fi
 "$load" --help | grep -q -- "--resume"
 if "$load" --target=nocolon 2>/dev/null; then echo "FAIL: a target without a port was taken"; exit 1; fi
 echo PASS
