@@ -126,6 +126,30 @@ TEST_P(TicketKeysTest, ReplicasSharingAKeyResumeEachOthersSessions) {
   EXPECT_TRUE(resumed.resumed);
 }
 
+std::string TicketOf(SSL_SESSION* session) {
+  const unsigned char* ticket = nullptr;
+  size_t length = 0;
+  SSL_SESSION_get0_ticket(session, &ticket, &length);
+  return std::string(reinterpret_cast<const char*>(ticket), length);
+}
+
+TEST_P(TicketKeysTest, EveryTls13ResumptionBringsANewTicket) {
+  if (GetParam() != TLS1_3_VERSION) GTEST_SKIP() << "TLS 1.2 tickets may be used again";
+  int port = Replica({"k1"});
+  Fetched fetched = Fetch(port, nullptr);
+  ASSERT_TRUE(fetched.ok);
+  // TLS 1.3 clients use a ticket once (RFC 8446 C.4; wrk and OpenSSL's own
+  // session reuse do): without a new one after each resumption, every
+  // other connection would be a full handshake.
+  for (int i = 0; i < 3; ++i) {
+    Fetched next = Fetch(port, fetched.session);
+    EXPECT_TRUE(next.resumed);
+    ASSERT_NE(next.session, nullptr);
+    EXPECT_NE(TicketOf(next.session), TicketOf(fetched.session)) << "resumption " << i + 1;
+    fetched = next;
+  }
+}
+
 TEST_P(TicketKeysTest, AReplicaWithoutTheKeyMakesAFullHandshake) {
   int first = Replica({"k1"});
   int other = Replica({"k2"});

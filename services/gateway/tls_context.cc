@@ -49,7 +49,7 @@ int TicketKeysIndex() {
 }
 
 // OpenSSL's session-ticket callback: seals with the first key, opens with
-// any (asking for a new ticket under the first when an older one opened it).
+// any.
 int TicketCallback(SSL* ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV_LENGTH], EVP_CIPHER_CTX* cipher,
                    EVP_MAC_CTX* mac, int seal) {
   const auto* keys = static_cast<const std::vector<TlsContext::TicketKey>*>(
@@ -76,7 +76,10 @@ int TicketCallback(SSL* ssl, unsigned char name[16], unsigned char iv[EVP_MAX_IV
     const TlsContext::TicketKey& key = (*keys)[i];
     if (std::memcmp(name, key.name, sizeof key.name) != 0) continue;
     if (!use_mac(key) || EVP_DecryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1) return -1;
-    return i == 0 ? 1 : 2;
+    // A new ticket under the first key when another opened this one, and
+    // always in TLS 1.3, whose clients use a ticket once (RFC 8446 C.4):
+    // without one they would make a full handshake every other time.
+    return i == 0 && SSL_version(ssl) != TLS1_3_VERSION ? 1 : 2;
   }
   return 0;  // a key no longer listed: a full handshake
 }
