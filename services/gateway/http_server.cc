@@ -111,6 +111,7 @@ struct HttpServer::Impl {
   // was accepted, with no hand-over between threads.
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
   std::atomic<int> connections{0};
+  std::atomic<int> waiting{0};  // requests handed to the handler threads, not yet answered
   std::vector<std::thread> threads;
   std::unique_ptr<asio::thread_pool> handlers;
 
@@ -237,8 +238,13 @@ struct HttpServer::Impl {
         Dispatch dispatched = dispatch(request, peer);
         if (dispatched.now) {
           reply = std::move(*dispatched.now);
+        } else if (waiting.load() >= options.max_waiting) {
+          reply = options.busy ? options.busy() : Plain(11, http::status::service_unavailable, "busy\n");
+          if (options.on_refused) options.on_refused(reply.response, peer);
         } else {
+          ++waiting;
           reply = co_await OffLoop(*handlers, std::move(dispatched.later));
+          --waiting;
         }
         reply.response.version(request.version());
         reply.response.keep_alive(reply.response.keep_alive() && request.keep_alive());

@@ -99,6 +99,12 @@ struct HttpServerOptions {
   int port = 0;
   int io_threads = 0;        // event loops (TLS, parsing, writing); 0: one per core
   int handler_threads = 16;  // for handlers and body sources, which may block
+  // Requests waiting for or on a handler thread at most; past it a request
+  // is answered `busy` at once on its loop instead of queueing (a tail
+  // that grows with the queue helps nobody: phones come back when told).
+  int max_waiting = 256;
+  // That answer (503 with Retry-After); stamped and logged by on_refused.
+  std::function<Response()> busy;
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 64 * 1024;
   // Paths under this prefix (the partner API's bulk uploads) may send

@@ -84,6 +84,9 @@ void RegisterFlags(config::Flags& flags, Options* options) {
   flags.Int("handler_threads", &options->http.handler_threads, 1, 1024,
             "Threads running requests, which wait on backends; bounds the backend calls at once.");
   flags.Int("max_connections", &options->http.max_connections, 1, 1000000, "Open connections at most.");
+  flags.Int("max_waiting", &options->http.max_waiting, 1, 1000000,
+            "Requests waiting for or on a handler thread at most; more are answered 503 with Retry-After at "
+            "once rather than queued.");
   flags.Duration("request_timeout", &options->http.request_timeout,
                  "Time a client has to send one whole request.");
   flags.Duration("idle_timeout", &options->http.idle_timeout, "Keep-alive idle time allowed.");
@@ -383,6 +386,14 @@ absl::Status Run(const Options& options) {
   const Handler& handler = handlers.handler;
   HttpServerOptions http = options.http;
   http.on_refused = handlers.refused;
+  http.busy = [] {
+    Response response(http::status::service_unavailable, 11);
+    response.set(http::field::content_type, "text/plain");
+    response.set(http::field::retry_after, http_status::RetryAfterSeconds(absl::UnavailableError("busy")));
+    response.body() = "temporarily unavailable, retry later\n";
+    response.prepare_payload();
+    return response;
+  };
   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server, HttpServer::Start(http, handlers.dispatch, handlers.uploads));
   std::unique_ptr<TlsContext> tls;
   std::unique_ptr<HttpServer> tls_server;

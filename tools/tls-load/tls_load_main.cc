@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -43,6 +44,11 @@ struct Options {
   std::string ca_file;
   std::string cert_file;  // a client certificate (mutual TLS), with key_file
   std::string key_file;
+  // Connections per second in all, started on schedule whatever the server
+  // does (an open loop: a late answer does not delay the next start, and
+  // each latency counts from its scheduled start); 0: each thread starts
+  // the next as soon as one ends.
+  double rate = 0;
 };
 
 struct Tally {
@@ -113,6 +119,9 @@ int Main(int argc, char** argv) {
   flags.String("ca_file", &options.ca_file, "PEM CA to verify the server with; empty: no verification.");
   flags.String("cert_file", &options.cert_file, "PEM client certificate (chain) to present: mutual TLS.");
   flags.String("key_file", &options.key_file, "PEM key of --cert_file.");
+  std::string rate;
+  flags.String("rate", &rate, "Connections per second in all, on a fixed schedule (latency from each "
+                              "scheduled start); empty: as fast as the threads go.");
   flags.Check([&options]() -> absl::Status {
     return options.cert_file.empty() == options.key_file.empty()
                ? absl::OkStatus()
@@ -120,6 +129,10 @@ int Main(int argc, char** argv) {
   });
   flags.ParseOrExit(argc, argv);
   if (!headers.empty()) options.headers = absl::StrSplit(headers, '|');
+  if (!rate.empty() && (!absl::SimpleAtod(rate, &options.rate) || options.rate <= 0)) {
+    std::fprintf(stderr, "tls_load: --rate must be a positive number\n");
+    return 2;
+  }
 
   std::vector<std::string> host_port = absl::StrSplit(options.target, absl::MaxSplits(':', 1));
   if (host_port.size() != 2) {
@@ -161,10 +174,21 @@ int Main(int argc, char** argv) {
   absl::Time start = absl::Now();
   absl::Time end = start + options.duration;
   for (Tally& tally : tallies) {
-    threads.emplace_back([&, &tally = tally] {
+    const size_t thread_index = threads.size();
+    threads.emplace_back([&, &tally = tally, thread_index] {
       SSL_SESSION* session = nullptr;
+      // On a schedule, this thread's starts are every threads/rate seconds.
+      const absl::Duration period =
+          options.rate > 0 ? absl::Seconds(static_cast<double>(options.threads) / options.rate) : absl::ZeroDuration();
+      absl::Time next = start + period * static_cast<double>(thread_index) / static_cast<double>(options.threads);
       while (absl::Now() < end) {
         absl::Time began = absl::Now();
+        if (options.rate > 0) {
+          if (next >= end) break;
+          absl::SleepFor(next - began);
+          began = next;
+          next += period;
+        }
         bool ok = OneRequest(context, *resolved, request, &session, tally);
         if (!ok) {
           ++tally.failed;

@@ -47,6 +47,12 @@ case "$without" in *"connections/s 0 "*) ;; *) echo "FAIL: a server requiring a 
 if "$load" --target="127.0.0.1:$port" --cert_file="$dir/phone.pem" 2>/dev/null; then
   echo "FAIL: a certificate without its key was taken"; exit 1
 fi
+# On a schedule: about --rate connections a second, whatever the server could do.
+scheduled=$("$load" --target="127.0.0.1:$port" --threads=2 --duration=1s --rate=40 --ca_file="$dir/cert.pem" \
+  --cert_file="$dir/phone.pem" --key_file="$dir/phone.key")
+rate=$(echo "$scheduled" | awk '{print $2}')
+python3 -c "import sys; sys.exit(0 if 25 <= float('$rate') <= 45 else 1)" ||
+  { echo "FAIL: --rate=40 made $scheduled"; exit 1; }
 "$load" --help | grep -q -- "--resume"
 if "$load" --target=nocolon 2>/dev/null; then echo "FAIL: a target without a port was taken"; exit 1; fi
 echo PASS
