@@ -19,16 +19,25 @@ SSL_SESSION* TlsSessions::Find(const std::string& key) {
   std::lock_guard lock(mutex_);
   auto found = sessions_.find(key);
   if (found == sessions_.end()) return nullptr;
-  SSL_SESSION* session = found->second.second.get();
-  SSL_SESSION_up_ref(session);
-  return session;
+  const auto* der = reinterpret_cast<const unsigned char*>(found->second.second.data());
+  return d2i_SSL_SESSION(nullptr, &der, static_cast<long>(found->second.second.size()));
 }
 
 void TlsSessions::Keep(const std::string& key, SSL_SESSION* session) {
-  std::unique_ptr<SSL_SESSION, Free> owned(session);
-  if (session == nullptr || SSL_SESSION_is_resumable(session) != 1) return;
+  if (session == nullptr) return;
+  std::string der;
+  if (SSL_SESSION_is_resumable(session) == 1) {
+    int length = i2d_SSL_SESSION(session, nullptr);
+    if (length > 0) {
+      der.resize(static_cast<size_t>(length));
+      auto* out = reinterpret_cast<unsigned char*>(der.data());
+      i2d_SSL_SESSION(session, &out);
+    }
+  }
+  SSL_SESSION_free(session);
+  if (der.empty()) return;
   std::lock_guard lock(mutex_);
-  sessions_[key] = {++kept_, std::move(owned)};
+  sessions_[key] = {++kept_, std::move(der)};
   if (sessions_.size() > kMaxKept) {
     auto oldest = std::min_element(sessions_.begin(), sessions_.end(),
                                    [](const auto& a, const auto& b) { return a.second.first < b.second.first; });
