@@ -111,6 +111,10 @@ class ImageBody : public BodySource {
   std::unique_ptr<clients::ImageReader> reader_;
 };
 
+bool IsRead(const Request& request) {
+  return request.method() == http::verb::get || request.method() == http::verb::head;
+}
+
 // The phone's identity from its User-Agent, when it sent a phone's.
 absl::StatusOr<identity::UserAgent> AgentOf(const Request& request) {
   return identity::ParseUserAgent(Header(request, http::field::user_agent));
@@ -123,8 +127,8 @@ Reply PhoneRoutes::Handle(const Request& request, const Peer& peer, const std::s
   std::string_view path = target.substr(0, target.find('?'));
   std::vector<std::string> parts = absl::StrSplit(absl::string_view(path.data(), path.size()), '/',
                                                   absl::SkipEmpty());
-  bool read = request.method() == http::verb::get || request.method() == http::verb::head;
-  if (std::optional<Reply> quick = Quick(request, peer)) return std::move(*quick);
+  bool read = IsRead(request);
+  if (std::optional<Reply> healthy = Health(request)) return std::move(*healthy);
   if (parts.size() == 3 && parts[0] == "device") {
     if (!read) return NotAllowed("GET, HEAD");
     return Redirect(AgentOf(request), peer, parts[1], parts[2], request_id);
@@ -557,28 +561,28 @@ Response ProfileReply(const EdgeCache::Answer& answer, bool not_modified, bool a
   return response;
 }
 
-bool IsRead(const Request& request) {
-  return request.method() == http::verb::get || request.method() == http::verb::head;
-}
-
 }  // namespace
 
+std::optional<Reply> PhoneRoutes::Health(const Request& request) {
+  if (request.target() != "/healthz" || !IsRead(request)) return std::nullopt;
+  return Reply(Text(http::status::ok, "ok\n"));
+}
+
 std::optional<Reply> PhoneRoutes::Quick(const Request& request, const Peer& peer) {
+  if (std::optional<Reply> healthy = Health(request)) return healthy;
   std::string_view target(request.target().data(), request.target().size());
-  if (target == "/healthz" && IsRead(request)) return Reply(Text(http::status::ok, "ok\n"));
   if (edge_ == nullptr || !IsRead(request) || !target.starts_with("/profile/")) return std::nullopt;
   std::string_view file = target.substr(std::string_view("/profile/").size());
   file = file.substr(0, file.find('?'));
   if (file.empty() || file.find('/') != std::string_view::npos) return std::nullopt;
   auto render = ResyncOf(request, peer, std::string(file));
   if (!std::holds_alternative<profile::v1::RenderRequest>(render)) return std::nullopt;
-  std::optional<Response> answered = FromCopy(request, std::get<profile::v1::RenderRequest>(render));
+  std::optional<Response> answered = FromCopy(std::get<profile::v1::RenderRequest>(render));
   if (!answered) return std::nullopt;
   return Reply(std::move(*answered));
 }
 
-std::optional<Response> PhoneRoutes::FromCopy(const Request& request, const profile::v1::RenderRequest& render) {
-  if (edge_ == nullptr || !IsRead(request)) return std::nullopt;
+std::optional<Response> PhoneRoutes::FromCopy(const profile::v1::RenderRequest& render) {
   std::shared_ptr<const EdgeCache::Answer> copy =
       edge_->Find(render.device().mac().value(), EdgeCache::VariantOf(render));
   if (copy == nullptr) return std::nullopt;

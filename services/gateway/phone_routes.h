@@ -92,7 +92,8 @@ class PhoneRoutes {
       : codes_(codes), devices_(devices), profiles_(profiles), firmware_(firmware), revoked_(revoked), acs_(acs),
         edge_(edge), deliveries_(deliveries) {}
 
-  // May block on backends.
+  // May block on backends. A resync it gets is rendered: the listeners ask
+  // Quick first.
   Reply Handle(const Request& request, const Peer& peer, const std::string& request_id);
   // What can be answered from memory without blocking (health probes,
   // resyncs with a copy); nullopt: Handle it.
@@ -124,7 +125,9 @@ class PhoneRoutes {
   std::variant<profile::v1::RenderRequest, Response> ResyncOf(const Request& request, const Peer& peer,
                                                               const std::string& file) const;
   // The answer from a copy, with its delivery told; nullopt: no copy.
-  std::optional<Response> FromCopy(const Request& request, const profile::v1::RenderRequest& render);
+  std::optional<Response> FromCopy(const profile::v1::RenderRequest& render);
+  // 200 to a health probe; nullopt for anything else.
+  static std::optional<Reply> Health(const Request& request);
 
   clients::ActivationCodes& codes_;
   clients::DeviceActivation& devices_;

@@ -434,13 +434,8 @@ grpc::Status ProfileRenderServiceImpl::ConfirmDeliveries(grpc::ServerContext* co
       // lose the others'.
       absl::StatusOr<Resync> resync = ResyncOf(delivery.request(), request_id);
       if (!resync.ok()) continue;
-      absl::StatusOr<DeviceContext> device = renderer_.Device(resync->mac);
-      if (!device.ok()) continue;
-      absl::StatusOr<Rendering> rendering = renderer_.Render(*device, *resync);
-      if (!rendering.ok() || rendering->rendered->etag != delivery.etag()) continue;
-      recorder_.Record({resync->mac, delivery.etag(), rendering->rendered->parameters,
-                        resync->authenticated_channel, device->partner, resync->firmware_version});
-      ++recorded;
+      absl::StatusOr<bool> current = RecordIfCurrent(*resync, delivery.etag());
+      if (current.ok() && *current) ++recorded;
     }
     renders_.Add({{"how", "edge"}}).Increment(recorded);
     response->set_recorded(recorded);
@@ -469,19 +464,23 @@ absl::StatusOr<Resync> ResyncOf(const v1::GetParametersRequest& request, const s
 
 }  // namespace
 
+absl::StatusOr<bool> ProfileRenderServiceImpl::RecordIfCurrent(const Resync& resync, const std::string& etag) {
+  ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(resync.mac));
+  ASSIGN_OR_RETURN(Rendering rendering, renderer_.Render(device, resync));
+  if (rendering.rendered->etag != etag) return false;
+  recorder_.Record({resync.mac, etag, rendering.rendered->parameters, resync.authenticated_channel, device.partner,
+                    resync.firmware_version});
+  return true;
+}
+
 grpc::Status ProfileRenderServiceImpl::ConfirmDelivery(grpc::ServerContext* context,
                                                        const v1::ConfirmDeliveryRequest* request,
                                                        v1::ConfirmDeliveryResponse* response) {
   auto run = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(const Resync resync, ResyncOf(request->phone(), server::RequestIdOf(*context)));
     RETURN_IF_ERROR(validation::Text("etag", request->etag(), 128));
-    ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(resync.mac));
-    ASSIGN_OR_RETURN(Rendering rendering, renderer_.Render(device, resync));
-    const Rendered& rendered = *rendering.rendered;
-    if (rendered.etag != request->etag()) return absl::OkStatus();
-    recorder_.Record({resync.mac, rendered.etag, rendered.parameters, /*authenticated=*/true, device.partner,
-                      resync.firmware_version});
-    response->set_recorded(true);
+    ASSIGN_OR_RETURN(bool recorded, RecordIfCurrent(resync, request->etag()));
+    response->set_recorded(recorded);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

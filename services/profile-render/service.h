@@ -77,6 +77,9 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
 
  private:
   absl::StatusOr<std::vector<LayerParameter>> Current(const v1::PreviewRequest& request, std::string* mac);
+  // Records that the phone holds the profile of `etag`, as Render records
+  // its own answers, if that is still its profile; whether it was.
+  absl::StatusOr<bool> RecordIfCurrent(const Resync& resync, const std::string& etag);
   // A report's upgrade outcome, passed on to firmware-catalog, which owns
   // rollout accounting; false when the report states none (or there is
   // nobody to tell).

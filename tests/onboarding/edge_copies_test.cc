@@ -26,16 +26,6 @@ class EdgeCopiesTest : public ::onramp::testing::GatewayFleetTest {
     return Curl(absl::StrCat(kAgent, " ", extra, " ", base_, "/profile/000e08aabbcc.xml"));
   }
 
-  // Resyncs the gateway answered from its copies so far.
-  double FromCopies() {
-    double total = 0;
-    for (const prometheus::MetricFamily& family : gateway_registry_->Collect()) {
-      if (family.name != "onramp_gateway_profiles_from_copies_total") continue;
-      for (const prometheus::ClientMetric& metric : family.metric) total += metric.counter.value;
-    }
-    return total;
-  }
-
   common::v1::DeviceActivity Activity() {
     grpc::ClientContext context;
     profile::v1::DeviceKeyRequest request;
@@ -71,12 +61,12 @@ TEST_F(EdgeCopiesTest, AnUnchangedResyncIsAnsweredFromTheCopyAndStillRecordedAsD
   absl::Time first_contact = proto::FromTimestamp(Activity().last_contact_time());
 
   std::string again = Resync();
-  EXPECT_EQ(FromCopies(), 1);
+  EXPECT_EQ(ProfilesFromCopies(), 1);
   EXPECT_EQ(again.substr(again.find("\r\n\r\n")), first.substr(first.find("\r\n\r\n")));
   size_t at = first.find("ETag: ");
   std::string etag = first.substr(at + 6, first.find('\r', at) - at - 6);
   EXPECT_THAT(Resync(absl::StrCat("-H 'If-None-Match: ", etag, "'")), HasSubstr("HTTP/1.1 304"));
-  EXPECT_EQ(FromCopies(), 2);
+  EXPECT_EQ(ProfilesFromCopies(), 2);
 
   // profile-render hears of both, and the phone's last contact moves.
   edge_deliveries_->Flush();
@@ -98,7 +88,7 @@ TEST_F(EdgeCopiesTest, EveryWriteReachesTheVeryNextResync) {
         << "write " << i;
     EXPECT_THAT(Resync(), HasSubstr(name));  // and the copy of the new one serves
   }
-  EXPECT_GE(FromCopies(), 20);
+  EXPECT_GE(ProfilesFromCopies(), 20);
 }
 
 TEST_F(EdgeCopiesTest, SomeoneWhoKnowsTheMacGetsNoCopyOfThePhonesOwnAnswer) {
@@ -121,14 +111,14 @@ TEST_F(EdgeCopiesTest, APartnersHttpAuthenticationIsCheckedOnEveryResync) {
   ASSERT_THAT(Resync("-u 'phone:correct horse'"), HasSubstr("HTTP/1.1 200"));
   EXPECT_THAT(Resync(), HasSubstr("HTTP/1.1 401"));
   EXPECT_THAT(Resync("-u 'phone:wrong horse'"), HasSubstr("HTTP/1.1 401"));
-  EXPECT_EQ(FromCopies(), 0);
+  EXPECT_EQ(ProfilesFromCopies(), 0);
 }
 
 TEST_F(EdgeCopiesTest, WithoutProfileRenderTheGatewayKeepsNoCopies) {
   ClaimAndProfile();
   ASSERT_THAT(Resync(), HasSubstr("HTTP/1.1 200"));
   ASSERT_THAT(Resync(), HasSubstr("HTTP/1.1 200"));
-  ASSERT_EQ(FromCopies(), 1);
+  ASSERT_EQ(ProfilesFromCopies(), 1);
   StopProfileRender();
   // Changes made meanwhile could not be told: a 503 to come back, no copy.
   std::string answer = Resync();
@@ -143,7 +133,7 @@ TEST_F(EdgeCopiesTest, WithoutProfileRenderTheGatewayKeepsNoCopies) {
   }
   ASSERT_THAT(Resync(), HasSubstr("HTTP/1.1 200"));
   ASSERT_THAT(Resync(), HasSubstr("HTTP/1.1 200"));
-  EXPECT_GE(FromCopies(), 2);
+  EXPECT_GE(ProfilesFromCopies(), 2);
 }
 
 }  // namespace

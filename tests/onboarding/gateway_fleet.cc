@@ -176,6 +176,15 @@ void GatewayFleetTest::SetUp() {
   api_keys_ = device::v1::ApiKeyService::NewStub(grpc::CreateChannel(device_address, grpc::InsecureChannelCredentials()));
 }
 
+double GatewayFleetTest::ProfilesFromCopies() {
+  double total = 0;
+  for (const prometheus::MetricFamily& family : gateway_registry_->Collect()) {
+    if (family.name != "onramp_gateway_profiles_from_copies_total") continue;
+    for (const prometheus::ClientMetric& metric : family.metric) total += metric.counter.value;
+  }
+  return total;
+}
+
 void GatewayFleetTest::RequireHttpAuth() {
   grpc::ClientContext context;
   profile::v1::PutHttpAuthRequest auth;

@@ -105,6 +105,9 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   void StopProfileRender();
   void StartProfileRender();
 
+  // Resyncs the gateway answered from its copies of rendered profiles so far.
+  double ProfilesFromCopies();
+
   // Waits until profile-render has written its queued delivery records and
   // timeline events.
   void FlushDeliveries() { profile_service_->FlushDeliveries(); }
