@@ -134,7 +134,7 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneGetsItsSecretsOverMutualTls) {
   EXPECT_EQ(CloudState(kPhoneMac), device::v1::CUSTOMIZATION_STATE_ACQUIRED);
 }
 
-TEST_F(AgentRedirectTest, ARegisteredPhoneResumesItsTlsSessionAndIsStillKnownByItsCertificate) {
+TEST_F(AgentRedirectTest, ARegisteredPhoneResumesItsTlsSessionIsKnownByItsCertificateAndSeesEveryChange) {
   ClaimAndProfile(/*with_secret=*/true, tls_base_ + "/profile/$MA.xml");
   const std::string dir = NewPhone(kPhoneMac);
   http_client::TlsSessions sessions;  // the phone's memory while powered on
@@ -158,6 +158,13 @@ TEST_F(AgentRedirectTest, ARegisteredPhoneResumesItsTlsSessionAndIsStillKnownByI
   // come to it in the clear, over mutual TLS.
   EXPECT_EQ(again.state().parameters().at("Password_1_").value(), "n3w-sip-password");
   EXPECT_EQ(again.state().customization_state(), "acquired") << again.state().last_detail();
+  // Nothing changed since: the gateway answers from its copy of that profile.
+  const double from_copies = ProfilesFromCopies();
+  agent::Phone unchanged = load();
+  ASSERT_TRUE(unchanged.Provision().ok());
+  EXPECT_EQ(ProfilesFromCopies(), from_copies + 1);
+  EXPECT_EQ(unchanged.state().last_outcome(), "A") << unchanged.state().last_detail();
+  EXPECT_EQ(unchanged.state().parameters().at("Password_1_").value(), "n3w-sip-password");
 }
 
 TEST_F(AgentRedirectTest, AnOldPhoneWithoutAFactoryCertificateGetsTheRuleButNoSecret) {
