@@ -24,6 +24,19 @@ ApiKeyRecord FromRow(const pqxx::row& row) {
   return key;
 }
 
+// The session columns, from device.console_sessions s joined with its key k.
+constexpr char kSessionColumns[] =
+    "s.id, k.partner, s.api_key_id, (extract(epoch FROM s.start_time) * 1000000)::bigint, "
+    "(extract(epoch FROM s.expire_time) * 1000000)::bigint";
+
+ConsoleSessionRecord SessionFromRow(const pqxx::row& row) {
+  return ConsoleSessionRecord{.id = row[0].as<std::string>(),
+                              .partner = row[1].as<std::string>(),
+                              .api_key_id = row[2].as<std::string>(),
+                              .started = absl::FromUnixMicros(row[3].as<int64_t>()),
+                              .expires = absl::FromUnixMicros(row[4].as<int64_t>())};
+}
+
 }  // namespace
 
 absl::StatusOr<ApiKeyRecord> PostgresApiKeyStore::Create(const std::string& id, const std::string& partner,
@@ -86,6 +99,68 @@ absl::StatusOr<std::optional<std::pair<ApiKeyRecord, std::string>>> PostgresApiK
     return absl::OkStatus();
   }, {.read_only = true}));
   return found;
+}
+
+absl::StatusOr<ConsoleSessionRecord> PostgresApiKeyStore::StartSession(const std::string& id,
+                                                                       const std::string& api_key_id,
+                                                                       const std::string& secret_sha256,
+                                                                       absl::Duration idle) {
+  ConsoleSessionRecord started;
+  RETURN_IF_ERROR(Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec("DELETE FROM device.console_sessions WHERE expire_time < now() - interval '1 day'");
+    started = SessionFromRow(tx.exec_params1(
+        absl::StrCat("WITH s AS (INSERT INTO device.console_sessions (id, api_key_id, secret_sha256, expire_time) "
+                     "VALUES ($1, $2, $3, now() + make_interval(secs => $4)) RETURNING *) "
+                     "SELECT ",
+                     kSessionColumns, " FROM s JOIN device.api_keys k ON k.id = s.api_key_id"),
+        id, api_key_id, secret_sha256, absl::ToDoubleSeconds(idle)));
+    return absl::OkStatus();
+  }));
+  return started;
+}
+
+absl::StatusOr<std::optional<std::pair<ConsoleSessionRecord, std::string>>> PostgresApiKeyStore::FindLiveSession(
+    const std::string& id) {
+  std::optional<std::pair<ConsoleSessionRecord, std::string>> found;
+  RETURN_IF_ERROR(Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("SELECT ", kSessionColumns,
+                     ", s.secret_sha256 FROM device.console_sessions s JOIN device.api_keys k ON k.id = s.api_key_id "
+                     "WHERE s.id = $1 AND s.end_time IS NULL AND s.expire_time > now() AND k.revoke_time IS NULL"),
+        id);
+    if (!rows.empty()) found = std::make_pair(SessionFromRow(rows[0]), rows[0][5].as<std::string>());
+    return absl::OkStatus();
+  }, {.read_only = true}));
+  return found;
+}
+
+absl::StatusOr<ConsoleSessionRecord> PostgresApiKeyStore::TouchSession(const std::string& id, absl::Duration idle,
+                                                                       absl::Duration lifetime) {
+  std::optional<ConsoleSessionRecord> touched;
+  RETURN_IF_ERROR(Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::result rows = tx.exec_params(
+        absl::StrCat("WITH s AS (UPDATE device.console_sessions SET expire_time = "
+                     "least(now() + make_interval(secs => $2), start_time + make_interval(secs => $3)) "
+                     "WHERE id = $1 AND end_time IS NULL AND expire_time > now() "
+                     "AND start_time + make_interval(secs => $3) > now() RETURNING *) "
+                     "SELECT ",
+                     kSessionColumns, " FROM s JOIN device.api_keys k ON k.id = s.api_key_id"),
+        id, absl::ToDoubleSeconds(idle), absl::ToDoubleSeconds(lifetime));
+    if (!rows.empty()) touched = SessionFromRow(rows[0]);
+    return absl::OkStatus();
+  }));
+  if (!touched) return absl::NotFoundError(absl::StrCat("no live console session ", id));
+  return *touched;
+}
+
+absl::Status PostgresApiKeyStore::EndSession(const std::string& id) {
+  return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    tx.exec_params(
+        "UPDATE device.console_sessions SET end_time = now(), expire_time = least(expire_time, now()) "
+        "WHERE id = $1 AND end_time IS NULL",
+        id);
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace onramp::device

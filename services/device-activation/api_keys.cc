@@ -3,6 +3,8 @@
 #include <openssl/crypto.h>
 
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -20,6 +22,36 @@ namespace {
 using status::ToGrpcStatus;
 
 constexpr char kPrefix[] = "onr";
+constexpr char kSessionPrefix[] = "ons";
+// A console session lasts while used at least this often ...
+constexpr absl::Duration kSessionIdle = absl::Minutes(30);
+// ... and never longer than this: then its partner signs in again.
+constexpr absl::Duration kSessionLifetime = absl::Hours(12);
+
+struct Token {
+  std::string id;
+  std::string secret;
+};
+
+// "<prefix>_<16 hex id>_<secret>", or nullopt.
+std::optional<Token> ParseToken(std::string_view prefix, const std::string& token) {
+  std::vector<std::string> parts = absl::StrSplit(token, absl::MaxSplits('_', 2));
+  if (parts.size() != 3 || parts[0] != prefix || parts[1].size() != 16 || parts[2].size() > 64) return std::nullopt;
+  return Token{.id = std::move(parts[1]), .secret = std::move(parts[2])};
+}
+
+// Whether `secret` hashes to `stored`, in constant time.
+bool SecretMatches(const std::string& stored, const std::string& secret) {
+  std::string presented = digest::Sha256Hex(secret);
+  return stored.size() == presented.size() && CRYPTO_memcmp(stored.data(), presented.data(), presented.size()) == 0;
+}
+
+// A new token's id (16 hex digits) and secret.
+absl::StatusOr<Token> NewToken() {
+  ASSIGN_OR_RETURN(std::string id_bytes, random::Bytes(8));
+  ASSIGN_OR_RETURN(std::string secret_bytes, random::Bytes(32));
+  return Token{.id = absl::BytesToHexString(id_bytes), .secret = absl::WebSafeBase64Escape(secret_bytes)};
+}
 
 void ToProto(const ApiKeyRecord& key, v1::ApiKey* out) {
   out->set_id(key.id);
@@ -29,6 +61,14 @@ void ToProto(const ApiKeyRecord& key, v1::ApiKey* out) {
   if (key.revoked) proto::SetTimestamp(*key.revoked, out->mutable_revoke_time());
 }
 
+void ToProto(const ConsoleSessionRecord& session, v1::ConsoleSession* out) {
+  out->set_id(session.id);
+  out->set_partner(session.partner);
+  out->set_api_key_id(session.api_key_id);
+  proto::SetTimestamp(session.started, out->mutable_start_time());
+  proto::SetTimestamp(session.expires, out->mutable_expire_time());
+}
+
 }  // namespace
 
 grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext*, const v1::CreateApiKeyRequest* request,
@@ -36,14 +76,11 @@ grpc::Status ApiKeyServiceImpl::CreateApiKey(grpc::ServerContext*, const v1::Cre
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Text("name", request->name(), 128));
-    ASSIGN_OR_RETURN(std::string id_bytes, random::Bytes(8));
-    ASSIGN_OR_RETURN(std::string secret_bytes, random::Bytes(32));
-    std::string id = absl::BytesToHexString(id_bytes);
-    std::string secret = absl::WebSafeBase64Escape(secret_bytes);
-    ASSIGN_OR_RETURN(ApiKeyRecord key,
-                     store_.Create(id, request->partner(), request->name(), digest::Sha256Hex(secret)));
+    ASSIGN_OR_RETURN(Token token, NewToken());
+    ASSIGN_OR_RETURN(ApiKeyRecord key, store_.Create(token.id, request->partner(), request->name(),
+                                                     digest::Sha256Hex(token.secret)));
     ToProto(key, response->mutable_key());
-    response->set_secret(absl::StrCat(kPrefix, "_", id, "_", secret));
+    response->set_secret(absl::StrCat(kPrefix, "_", token.id, "_", token.secret));
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
@@ -75,24 +112,71 @@ grpc::Status ApiKeyServiceImpl::RevokeApiKey(grpc::ServerContext*, const v1::Rev
   return ToGrpcStatus(run());
 }
 
+absl::StatusOr<ApiKeyRecord> ApiKeyServiceImpl::KeyOf(const std::string& secret) {
+  // One answer for every way of being wrong: nothing to learn by probing.
+  const absl::Status refused = absl::UnauthenticatedError("unknown or revoked API key");
+  std::optional<Token> token = ParseToken(kPrefix, secret);
+  if (!token) return refused;
+  ASSIGN_OR_RETURN(auto found, store_.Find(token->id));
+  if (!found) return refused;
+  const auto& [key, stored] = *found;
+  if (!SecretMatches(stored, token->secret) || key.revoked) return refused;
+  return key;
+}
+
 grpc::Status ApiKeyServiceImpl::AuthenticateApiKey(grpc::ServerContext*,
                                                    const v1::AuthenticateApiKeyRequest* request,
                                                    v1::ApiKey* response) {
   auto run = [&]() -> absl::Status {
-    // One answer for every way of being wrong: nothing to learn by probing.
-    const absl::Status refused = absl::UnauthenticatedError("unknown or revoked API key");
-    std::vector<std::string> parts = absl::StrSplit(request->secret(), absl::MaxSplits('_', 2));
-    if (parts.size() != 3 || parts[0] != kPrefix || parts[1].size() != 16 || parts[2].size() > 64) return refused;
-    std::string presented = digest::Sha256Hex(parts[2]);
-    ASSIGN_OR_RETURN(auto found, store_.Find(parts[1]));
-    if (!found) return refused;
-    const auto& [key, stored] = *found;
-    if (stored.size() != presented.size() || CRYPTO_memcmp(stored.data(), presented.data(), presented.size()) != 0 ||
-        key.revoked) {
-      return refused;
-    }
+    ASSIGN_OR_RETURN(ApiKeyRecord key, KeyOf(request->secret()));
     ToProto(key, response);
     return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ApiKeyServiceImpl::StartConsoleSession(grpc::ServerContext*,
+                                                    const v1::StartConsoleSessionRequest* request,
+                                                    v1::StartConsoleSessionResponse* response) {
+  auto run = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(ApiKeyRecord key, KeyOf(request->api_key()));
+    ASSIGN_OR_RETURN(Token token, NewToken());
+    ASSIGN_OR_RETURN(ConsoleSessionRecord session,
+                     store_.StartSession(token.id, key.id, digest::Sha256Hex(token.secret), kSessionIdle));
+    ToProto(session, response->mutable_session());
+    response->set_secret(absl::StrCat(kSessionPrefix, "_", token.id, "_", token.secret));
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ApiKeyServiceImpl::AuthenticateConsoleSession(grpc::ServerContext*,
+                                                           const v1::ConsoleSessionSecret* request,
+                                                           v1::ConsoleSession* response) {
+  auto run = [&]() -> absl::Status {
+    const absl::Status refused = absl::UnauthenticatedError("unknown, ended or expired console session");
+    std::optional<Token> token = ParseToken(kSessionPrefix, request->secret());
+    if (!token) return refused;
+    ASSIGN_OR_RETURN(auto found, store_.FindLiveSession(token->id));
+    if (!found || !SecretMatches(found->second, token->secret)) return refused;
+    absl::StatusOr<ConsoleSessionRecord> touched = store_.TouchSession(token->id, kSessionIdle, kSessionLifetime);
+    if (absl::IsNotFound(touched.status())) return refused;  // ended in between
+    if (!touched.ok()) return touched.status();
+    ToProto(*touched, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ApiKeyServiceImpl::EndConsoleSession(grpc::ServerContext*, const v1::ConsoleSessionSecret* request,
+                                                  v1::EndConsoleSessionResponse*) {
+  auto run = [&]() -> absl::Status {
+    std::optional<Token> token = ParseToken(kSessionPrefix, request->secret());
+    if (!token) return absl::OkStatus();
+    ASSIGN_OR_RETURN(auto found, store_.FindLiveSession(token->id));
+    // Only the secret's holder may end it: a session id alone ends nothing.
+    if (!found || !SecretMatches(found->second, token->secret)) return absl::OkStatus();
+    return store_.EndSession(token->id);
   };
   return ToGrpcStatus(run());
 }

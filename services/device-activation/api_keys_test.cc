@@ -3,9 +3,12 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "lib/kit/proto/messages.h"
 #include "lib/kit/server/server.h"
 #include "lib/kit/store/migrations.h"
 #include "lib/kit/store/testing/database_test.h"
+#include "lib/kit/store/transaction.h"
+#include "pqxx/pqxx"
 #include "services/device-activation/migrations.h"
 
 namespace onramp::device {
@@ -60,6 +63,43 @@ class ApiKeysTest : public store::testing::DatabaseTest {
     return stub_->RevokeApiKey(&context, request, &key);
   }
 
+  grpc::Status StartSession(const std::string& api_key, v1::StartConsoleSessionResponse* started) {
+    grpc::ClientContext context;
+    v1::StartConsoleSessionRequest request;
+    request.set_api_key(api_key);
+    return stub_->StartConsoleSession(&context, request, started);
+  }
+
+  grpc::Status AuthenticateSession(const std::string& secret, v1::ConsoleSession* session) {
+    grpc::ClientContext context;
+    v1::ConsoleSessionSecret request;
+    request.set_secret(secret);
+    return stub_->AuthenticateConsoleSession(&context, request, session);
+  }
+
+  grpc::Status EndSession(const std::string& secret) {
+    grpc::ClientContext context;
+    v1::ConsoleSessionSecret request;
+    request.set_secret(secret);
+    v1::EndConsoleSessionResponse ended;
+    return stub_->EndConsoleSession(&context, request, &ended);
+  }
+
+  // A started session of a new key of `partner`.
+  v1::StartConsoleSessionResponse NewSession(const std::string& partner) {
+    v1::StartConsoleSessionResponse started;
+    grpc::Status status = StartSession(Create(partner, "console").secret(), &started);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return started;
+  }
+
+  void Sql(const std::string& statement) {
+    ASSERT_TRUE(store::Transact(pool(), [&](pqxx::transaction_base& tx) {
+                  tx.exec(statement);
+                  return absl::OkStatus();
+                }).ok());
+  }
+
   std::unique_ptr<PostgresApiKeyStore> store_;
   std::unique_ptr<ApiKeyServiceImpl> service_;
   std::unique_ptr<server::Server> server_;
@@ -110,6 +150,80 @@ TEST_F(ApiKeysTest, ListsAPartnersKeysInPages) {
     token = response.page().next_page_token();
   } while (!token.empty());
   EXPECT_EQ(names.size(), 5u);
+}
+
+TEST_F(ApiKeysTest, AConsoleSessionStandsForItsKeysPartnerUntilEnded) {
+  v1::CreateApiKeyResponse key = Create("acme", "console");
+  v1::StartConsoleSessionResponse started;
+  ASSERT_TRUE(StartSession(key.secret(), &started).ok());
+  EXPECT_THAT(started.secret(), MatchesRegex("ons_[0-9a-f]{16}_[A-Za-z0-9_-]{43}=?"));
+  EXPECT_NE(started.secret(), key.secret());
+  EXPECT_EQ(started.session().partner(), "acme");
+  EXPECT_EQ(started.session().api_key_id(), key.key().id());
+
+  v1::ConsoleSession session;
+  ASSERT_TRUE(AuthenticateSession(started.secret(), &session).ok());
+  EXPECT_EQ(session.partner(), "acme");
+  EXPECT_EQ(session.id(), started.session().id());
+  // A session secret is not an API key, nor an API key a session.
+  v1::ApiKey as_key;
+  EXPECT_EQ(Authenticate(started.secret(), &as_key).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(AuthenticateSession(key.secret(), &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  ASSERT_TRUE(EndSession(started.secret()).ok());
+  EXPECT_EQ(AuthenticateSession(started.secret(), &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(EndSession(started.secret()).ok());  // twice: nothing more happens
+  EXPECT_TRUE(EndSession("ons_nonsense").ok());
+  // The key itself goes on working.
+  EXPECT_TRUE(Authenticate(key.secret(), &as_key).ok());
+}
+
+TEST_F(ApiKeysTest, OnlyALiveKeyStartsASession) {
+  v1::StartConsoleSessionResponse started;
+  EXPECT_EQ(StartSession("onr_0123456789abcdef_guess", &started).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(StartSession("", &started).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  v1::CreateApiKeyResponse key = Create("acme", "console");
+  ASSERT_TRUE(Revoke("acme", key.key().id()).ok());
+  EXPECT_EQ(StartSession(key.secret(), &started).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ApiKeysTest, RevokingTheKeyEndsItsSessions) {
+  v1::CreateApiKeyResponse key = Create("acme", "console");
+  v1::StartConsoleSessionResponse started;
+  ASSERT_TRUE(StartSession(key.secret(), &started).ok());
+  ASSERT_TRUE(Revoke("acme", key.key().id()).ok());
+  v1::ConsoleSession session;
+  EXPECT_EQ(AuthenticateSession(started.secret(), &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(ApiKeysTest, ASessionIdWithoutItsSecretNeitherAuthenticatesNorEndsIt) {
+  v1::StartConsoleSessionResponse started = NewSession("acme");
+  std::string tampered = started.secret();
+  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
+  v1::ConsoleSession session;
+  EXPECT_EQ(AuthenticateSession(tampered, &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(EndSession(tampered).ok());
+  EXPECT_TRUE(AuthenticateSession(started.secret(), &session).ok());
+}
+
+TEST_F(ApiKeysTest, AnUnusedSessionExpiresAndAUsedOneStillEndsAfterTwelveHours) {
+  v1::StartConsoleSessionResponse idle = NewSession("acme");
+  v1::StartConsoleSessionResponse busy = NewSession("acme");
+  v1::ConsoleSession session;
+  ASSERT_TRUE(AuthenticateSession(busy.secret(), &session).ok());
+  // A use moves the expiry to half an hour from now.
+  absl::Duration left = proto::FromTimestamp(session.expire_time()) - absl::Now();
+  EXPECT_GT(left, absl::Minutes(29));
+  EXPECT_LE(left, absl::Minutes(30));
+
+  // Half an hour unused passes for `idle`; `busy` began 13 hours ago but
+  // was used all along.
+  Sql("UPDATE device.console_sessions SET expire_time = now() - interval '1 second' WHERE id = '" +
+      idle.session().id() + "'");
+  Sql("UPDATE device.console_sessions SET start_time = now() - interval '13 hours' WHERE id = '" +
+      busy.session().id() + "'");
+  EXPECT_EQ(AuthenticateSession(idle.secret(), &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(AuthenticateSession(busy.secret(), &session).error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace

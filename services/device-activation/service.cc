@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "lib/base/digest/digest.h"
@@ -173,12 +176,32 @@ grpc::Status DeviceActivationServiceImpl::ListDevices(grpc::ServerContext*,
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
+    if (request->mac_prefix().size() > 12 ||
+        !std::all_of(request->mac_prefix().begin(), request->mac_prefix().end(), absl::ascii_isxdigit)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("mac_prefix \"", request->mac_prefix(), "\" is not up to 12 hex digits"));
+    }
     ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
-    auto listed = store_.List(request->partner(), request->model(), FromProto(request->state()), page_size,
-                              request->page().page_token());
+    auto listed = store_.List(request->partner(), request->model(), FromProto(request->state()),
+                              request->mac_prefix(), page_size, request->page().page_token());
     if (!listed.ok()) return validation::PageTokenError(listed.status());
     for (const DeviceRecord& device : listed->first) ToProto(device, response->add_devices());
     response->mutable_page()->set_next_page_token(listed->second);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status DeviceActivationServiceImpl::SummarizeDevices(grpc::ServerContext*,
+                                                           const v1::SummarizeDevicesRequest* request,
+                                                           v1::DeviceSummary* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    ASSIGN_OR_RETURN(DeviceFunnel funnel, store_.Summarize(request->partner()));
+    response->set_claimed(funnel.claimed);
+    response->set_redirected(funnel.redirected);
+    response->set_registered(funnel.registered);
+    response->set_acquired(funnel.acquired);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

@@ -37,6 +37,8 @@ class DeviceActivationServiceImpl final : public v1::DeviceActivationService::Se
   grpc::Status GetOwners(grpc::ServerContext*, const v1::GetOwnersRequest*, v1::GetOwnersResponse*) override;
   grpc::Status ListDevices(grpc::ServerContext*, const v1::ListDevicesRequest*,
                            v1::ListDevicesResponse*) override;
+  grpc::Status SummarizeDevices(grpc::ServerContext*, const v1::SummarizeDevicesRequest* request,
+                                v1::DeviceSummary* response) override;
   grpc::Status Lookup(grpc::ServerContext*, const v1::LookupRequest*, v1::LookupResponse*) override;
   grpc::Status Admit(grpc::ServerContext*, const v1::AdmitRequest*, v1::LookupResponse*) override;
   grpc::Status CreateRedirectProfile(grpc::ServerContext*, const v1::CreateRedirectProfileRequest*,

@@ -719,6 +719,70 @@ TEST_F(DeviceServiceTest, PartnersTouchOnlyTheirOwnDevices) {
   EXPECT_TRUE(page.page().next_page_token().empty());
 }
 
+TEST_F(DeviceServiceTest, ListDevicesFindsPhonesByTheStartOfTheirMac) {
+  Claim(ClaimRequest("acme", 0, 40, "a1"));
+  Claim(ClaimRequest("globex", 0x100, 20, "g1"));
+  // Mac(0x10) .. Mac(0x1f) start with 02000000001; asked in pages of 5, in
+  // upper case as people type them.
+  std::vector<std::string> found;
+  std::string token;
+  do {
+    grpc::ClientContext context;
+    v1::ListDevicesRequest list;
+    list.set_partner("acme");
+    list.set_mac_prefix("02000000001");
+    list.mutable_page()->set_page_size(5);
+    list.mutable_page()->set_page_token(token);
+    v1::ListDevicesResponse page;
+    ASSERT_TRUE(stub_->ListDevices(&context, list, &page).ok());
+    for (const v1::Device& device : page.devices()) found.push_back(device.mac().value());
+    token = page.page().next_page_token();
+  } while (!token.empty());
+  std::vector<std::string> expected;
+  for (int i = 0x10; i <= 0x1f; ++i) expected.push_back(Mac(i));
+  EXPECT_EQ(found, expected);
+
+  grpc::ClientContext upper_context;
+  v1::ListDevicesRequest upper;
+  upper.set_partner("acme");
+  upper.set_mac_prefix("020000000027");
+  v1::ListDevicesResponse one;
+  ASSERT_TRUE(stub_->ListDevices(&upper_context, upper, &one).ok());
+  ASSERT_EQ(one.devices_size(), 1);
+  EXPECT_EQ(one.devices(0).mac().value(), Mac(0x27));
+  // Another partner's phones never match.
+  grpc::ClientContext other_context;
+  upper.set_mac_prefix("0200000001");
+  ASSERT_TRUE(stub_->ListDevices(&other_context, upper, &one).ok());
+  EXPECT_EQ(one.devices_size(), 0);
+
+  grpc::ClientContext bad_context;
+  upper.set_mac_prefix("02:00");
+  grpc::Status bad = stub_->ListDevices(&bad_context, upper, &one);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad.error_message(), HasSubstr("mac_prefix"));
+}
+
+TEST_F(DeviceServiceTest, TheFunnelCountsHowFarEachPartnersPhonesCame) {
+  Claim(ClaimRequest("acme", 0, 5, "a1"));
+  Claim(ClaimRequest("globex", 5, 2, "g1"));
+  v1::LookupResponse redirected;
+  ASSERT_TRUE(Lookup(Mac(0), "CP-8851-3PCC", &redirected).ok());  // proven: Custom Pending
+  ASSERT_TRUE(Lookup(Mac(1), "CP-8851-3PCC", &redirected).ok());
+  EXPECT_TRUE(Report(Mac(1), v1::CUSTOMIZATION_STATE_ACQUIRED).ok());
+  ASSERT_TRUE(Lookup(Mac(5), "CP-8851-3PCC", &redirected).ok());  // globex's
+
+  grpc::ClientContext context;
+  v1::SummarizeDevicesRequest request;
+  request.set_partner("acme");
+  v1::DeviceSummary summary;
+  ASSERT_TRUE(stub_->SummarizeDevices(&context, request, &summary).ok());
+  EXPECT_EQ(summary.claimed(), 5);
+  EXPECT_EQ(summary.redirected(), 2);
+  EXPECT_EQ(summary.registered(), 0);
+  EXPECT_EQ(summary.acquired(), 1);
+}
+
 TEST_F(DeviceServiceTest, BadInputNamesTheField) {
   v1::LookupResponse ignored;
   grpc::Status status = Lookup("00-11", "CP-8851-3PCC", &ignored);

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -209,8 +210,11 @@ absl::StatusOr<std::map<std::string, std::string>> PostgresDeviceStore::Owners(c
 
 absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDeviceStore::List(
     const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
-    int page_size, const std::string& page_token) {
+    const std::string& mac_prefix, int page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
+  // MACs are kept as 12 lowercase hex digits, so "d.mac >= prefix" lets the
+  // (partner, mac) index start at the prefix. The caller checked it is hex.
+  std::string prefix = absl::AsciiStrToLower(mac_prefix);
   std::vector<DeviceRecord> devices;
   absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     devices.clear();
@@ -218,9 +222,10 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDevice
              absl::StrCat(kDeviceSelect, R"sql(
                WHERE d.partner = $1 AND d.mac > $2 AND ($3 = '' OR d.model = $3)
                  AND ($4 = '' OR coalesce(s.state, 'open') = $4)
+                 AND d.mac >= $6 AND ($7 = '' OR left(d.mac, length($7)) = $7)
                ORDER BY d.mac LIMIT $5)sql"),
              partner, after, model, state ? std::string(StateName(*state)) : std::string(),
-             page_size + 1)) {
+             page_size + 1, prefix, prefix)) {
       devices.push_back(FromRow(row));
     }
     return absl::OkStatus();
@@ -232,6 +237,26 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDevice
     next = store::PageTokenAfter(devices.back().mac);
   }
   return std::make_pair(std::move(devices), next);
+}
+
+absl::StatusOr<DeviceFunnel> PostgresDeviceStore::Summarize(const std::string& partner) {
+  DeviceFunnel funnel;
+  RETURN_IF_ERROR(Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    pqxx::row row = tx.exec_params1(R"sql(
+        SELECT count(*),
+               count(*) FILTER (WHERE s.state IN ('custom_pending', 'acquired') OR d.registered),
+               count(*) FILTER (WHERE d.registered),
+               count(*) FILTER (WHERE s.state = 'acquired')
+        FROM device.devices d LEFT JOIN device.device_states s ON s.mac = d.mac
+        WHERE d.partner = $1)sql",
+                                    partner);
+    funnel = DeviceFunnel{.claimed = row[0].as<int64_t>(),
+                          .redirected = row[1].as<int64_t>(),
+                          .registered = row[2].as<int64_t>(),
+                          .acquired = row[3].as<int64_t>()};
+    return absl::OkStatus();
+  }, {.read_only = true}));
+  return funnel;
 }
 
 absl::StatusOr<LookupOutcome> PostgresDeviceStore::Lookup(const std::string& mac, const std::string& model,

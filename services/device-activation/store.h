@@ -26,6 +26,15 @@ using customization::TransitionAllowed;
 // What makes a phone's redirect answer carry its secrets (onboarding.h).
 enum class Trust { kFactoryCertificate, kMacOnly };
 
+// The onboarding funnel of a partner's phones; each count includes those
+// that went further.
+struct DeviceFunnel {
+  int64_t claimed = 0;
+  int64_t redirected = 0;  // Custom Pending, Acquired, or registered
+  int64_t registered = 0;
+  int64_t acquired = 0;
+};
+
 struct DeviceRecord {
   std::string mac;
   std::string partner;
@@ -155,9 +164,13 @@ class DeviceStore {
   virtual absl::StatusOr<std::string> Owner(const std::string& mac) = 0;
   // MAC -> partner for the claimed ones among `macs`.
   virtual absl::StatusOr<std::map<std::string, std::string>> Owners(const std::vector<std::string>& macs) = 0;
+  // The partner's phones by MAC, of `model` and in `state` when given,
+  // whose MAC ($MA form) starts with `mac_prefix`.
   virtual absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
-      int page_size, const std::string& page_token) = 0;
+      const std::string& mac_prefix, int page_size, const std::string& page_token) = 0;
+  // How far the partner's phones have come (v1::DeviceSummary's counts).
+  virtual absl::StatusOr<DeviceFunnel> Summarize(const std::string& partner) = 0;
 
   // Found, and `allowed(trust)`: stores the hash of `credential` (valid
   // 24 h) for Register, moves the phone to Custom Pending and logs the
@@ -249,9 +262,10 @@ class PostgresDeviceStore final : public DeviceStore {
   absl::StatusOr<DeviceRecord> Get(const std::string& partner, const std::string& mac) override;
   absl::StatusOr<std::string> Owner(const std::string& mac) override;
   absl::StatusOr<std::map<std::string, std::string>> Owners(const std::vector<std::string>& macs) override;
+  absl::StatusOr<DeviceFunnel> Summarize(const std::string& partner) override;
   absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
-      int page_size, const std::string& page_token) override;
+      const std::string& mac_prefix, int page_size, const std::string& page_token) override;
   absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
                                        const std::string& source, const SecretsAllowed& allowed,
                                        const std::string& credential_sha256,

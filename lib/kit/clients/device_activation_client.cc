@@ -163,4 +163,28 @@ absl::StatusOr<device::v1::ListLogsResponse> DeviceActivationClient::ListLogs(
   return UnaryCall(backend_, "ListLogs", Repeat::kSafe, *stub_, &Stub::ListLogs, request, request_id);
 }
 
+absl::StatusOr<device::v1::DeviceSummary> DeviceActivationClient::SummarizeDevices(
+    const device::v1::SummarizeDevicesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "SummarizeDevices", Repeat::kSafe, *stub_, &Stub::SummarizeDevices, request,
+                   request_id);
+}
+
+absl::StatusOr<device::v1::StartConsoleSessionResponse> DeviceActivationClient::StartConsoleSession(
+    const device::v1::StartConsoleSessionRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "StartConsoleSession", Repeat::kOnce, *keys_stub_,
+                   &device::v1::ApiKeyService::Stub::StartConsoleSession, request, request_id);
+}
+
+absl::StatusOr<device::v1::ConsoleSession> DeviceActivationClient::AuthenticateConsoleSession(
+    const device::v1::ConsoleSessionSecret& request, const std::string& request_id) {
+  return UnaryCall(backend_, "AuthenticateConsoleSession", Repeat::kSafe, *keys_stub_,
+                   &device::v1::ApiKeyService::Stub::AuthenticateConsoleSession, request, request_id);
+}
+
+absl::StatusOr<device::v1::EndConsoleSessionResponse> DeviceActivationClient::EndConsoleSession(
+    const device::v1::ConsoleSessionSecret& request, const std::string& request_id) {
+  return UnaryCall(backend_, "EndConsoleSession", Repeat::kSafe, *keys_stub_,
+                   &device::v1::ApiKeyService::Stub::EndConsoleSession, request, request_id);
+}
+
 }  // namespace onramp::clients

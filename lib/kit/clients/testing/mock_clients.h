@@ -86,6 +86,14 @@ class MockDeviceActivation : public DeviceActivation {
               (const device::v1::RecordLogsRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<device::v1::ListLogsResponse>, ListLogs,
               (const device::v1::ListLogsRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::DeviceSummary>, SummarizeDevices,
+              (const device::v1::SummarizeDevicesRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::StartConsoleSessionResponse>, StartConsoleSession,
+              (const device::v1::StartConsoleSessionRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::ConsoleSession>, AuthenticateConsoleSession,
+              (const device::v1::ConsoleSessionSecret&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<device::v1::EndConsoleSessionResponse>, EndConsoleSession,
+              (const device::v1::ConsoleSessionSecret&, const std::string&), (override));
 };
 
 class MockProfileRender : public ProfileRender {

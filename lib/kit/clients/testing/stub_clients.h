@@ -144,6 +144,18 @@ class StubDeviceActivation : public DeviceActivation {
       const device::v1::ListLogsRequest&, const std::string&) override {
     return device::v1::ListLogsResponse();
   }
+  absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(const device::v1::SummarizeDevicesRequest&, const std::string&) override {
+    return device::v1::DeviceSummary();
+  }
+  absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(const device::v1::StartConsoleSessionRequest&, const std::string&) override {
+    return device::v1::StartConsoleSessionResponse();
+  }
+  absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(const device::v1::ConsoleSessionSecret&, const std::string&) override {
+    return device::v1::ConsoleSession();
+  }
+  absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(const device::v1::ConsoleSessionSecret&, const std::string&) override {
+    return device::v1::EndConsoleSessionResponse();
+  }
 };
 
 class StubProfileRender : public ProfileRender {
