@@ -93,6 +93,11 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
       {&PartnerApi::ListDevices,
        {.method = "GET", .path = "/api/v1/devices", .id = "listDevices", .summary = "The partner's phones.",
         .input = device::ListDevicesRequest::descriptor(), .output = device::ListDevicesResponse::descriptor()}},
+      {&PartnerApi::SummarizeDevices,
+       {.method = "GET", .path = "/api/v1/devices:summary", .id = "summarizeDevices",
+        .summary = "How far the partner's phones have come: claimed, redirected, registered, acquired (each "
+                   "count includes the phones that went further).",
+        .output = device::DeviceSummary::descriptor()}},
       {&PartnerApi::GetDevice,
        {.method = "GET", .path = "/api/v1/devices/{mac}", .id = "getDevice",
         .summary = "One claimed phone: its onboarding state and what it last did (activity: last contact, "
@@ -480,6 +485,12 @@ Reply PartnerApi::ListDevices(Call& call) {
   if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
   request.set_partner(call.partner);
   return rest::Respond(devices_.ListDevices(request, call.request_id));
+}
+
+Reply PartnerApi::SummarizeDevices(Call& call) {
+  device::v1::SummarizeDevicesRequest request;
+  request.set_partner(call.partner);
+  return rest::Respond(devices_.SummarizeDevices(request, call.request_id));
 }
 
 namespace {

@@ -68,6 +68,9 @@ class PartnerApi {
 
   static const std::vector<Route>& Routes();
 
+  // How partner requests are admitted (the console signs in through it too).
+  PartnerAuth& auth() { return auth_; }
+
  private:
   Reply CreateCodes(Call& call);
   Reply ListCodes(Call& call);
@@ -75,6 +78,7 @@ class PartnerApi {
   Reply RevokeCode(Call& call);
   Reply ClaimDevices(Call& call);
   Reply ListDevices(Call& call);
+  Reply SummarizeDevices(Call& call);
   Reply GetDevice(Call& call);
   Reply ReleaseDevice(Call& call);
   Reply DeviceTimeline(Call& call);

@@ -31,8 +31,8 @@ namespace {
 namespace http = boost::beast::http;
 
 // Routes as metric labels: bounded, never the raw path.
-constexpr std::array<const char*, 9> kRoutes = {"device", "profile", "activation", "report", "firmware",
-                                                "register", "api",     "other",      "refused"};
+constexpr std::array<const char*, 10> kRoutes = {"device",   "profile", "activation", "report",  "firmware",
+                                                 "register", "api",     "other",      "refused", "console"};
 constexpr size_t kProfileRoute = 1;
 constexpr size_t kRefusedRoute = 8;
 
@@ -45,6 +45,7 @@ size_t RouteOf(const Request& request) {
   if (target.starts_with("/firmware/")) return 4;
   if (target == "/register") return 5;
   if (PartnerApi::Owns(target)) return 6;
+  if (Console::Owns(target)) return 9;
   return 7;
 }
 
@@ -236,11 +237,24 @@ class RecordedSink : public BodySink {
 }  // namespace
 
 Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_limit::TokenBuckets* per_source,
-                      PartnerApi* partner_api) {
+                      PartnerApi* partner_api, Console* console) {
   auto request_log = std::make_shared<RequestLog>(registry);
   Handlers handlers;
-  handlers.dispatch = [&routes, request_log, per_source, partner_api](const Request& request,
-                                                                      const Peer& peer) -> Dispatch {
+  // Partner requests (the API and the console) may block on backends; the
+  // phones' routes answer what they can from memory on the loop.
+  auto partners_handle = [partner_api, console](const Request& request, const Peer& peer,
+                                                const std::string& request_id) -> std::optional<Reply> {
+    std::string_view target(request.target().data(), request.target().size());
+    if (partner_api != nullptr && PartnerApi::Owns(target)) return partner_api->Handle(request, peer, request_id);
+    if (console != nullptr && Console::Owns(target)) return console->Handle(request, peer, request_id);
+    return std::nullopt;
+  };
+  auto for_partners = [partner_api, console](const Request& request) {
+    std::string_view target(request.target().data(), request.target().size());
+    return (partner_api != nullptr && PartnerApi::Owns(target)) || (console != nullptr && Console::Owns(target));
+  };
+  handlers.dispatch = [&routes, request_log, per_source, partners_handle, for_partners](const Request& request,
+                                                                                        const Peer& peer) -> Dispatch {
     auto started = std::chrono::steady_clock::now();
     std::string request_id = RequestLog::RequestIdOf(request);
     std::optional<absl::Duration> wait;
@@ -248,8 +262,7 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_
     std::optional<Reply> now;
     if (wait) {
       now = TooManyRequests(*wait);
-    } else if (partner_api == nullptr ||
-               !PartnerApi::Owns(std::string_view(request.target().data(), request.target().size()))) {
+    } else if (!for_partners(request)) {
       now = routes.Quick(request, peer);
     }
     if (now) {
@@ -257,11 +270,9 @@ Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry, rate_
       request_log->Record(request, peer, now->response, request_id, started);
       return Dispatch{.now = std::move(now)};
     }
-    return Dispatch{.later = [&routes, request_log, partner_api, &request, &peer, request_id, started] {
-      Reply reply = partner_api != nullptr &&
-                            PartnerApi::Owns(std::string_view(request.target().data(), request.target().size()))
-                        ? partner_api->Handle(request, peer, request_id)
-                        : routes.Handle(request, peer, request_id);
+    return Dispatch{.later = [&routes, request_log, partners_handle, &request, &peer, request_id, started] {
+      std::optional<Reply> partners = partners_handle(request, peer, request_id);
+      Reply reply = partners ? std::move(*partners) : routes.Handle(request, peer, request_id);
       request_log->Record(request, peer, reply.response, request_id, started);
       return reply;
     }};
@@ -382,7 +393,8 @@ absl::Status Run(const Options& options) {
   api_options.partner_rate = options.partner_rate;
   api_options.partner_burst = options.partner_burst;
   PartnerApi partner_api(codes, devices, profiles, firmware, api_options, acs.get());
-  Handlers handlers = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api);
+  Console console(devices, partner_api.auth());
+  Handlers handlers = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api, &console);
   const Handler& handler = handlers.handler;
   HttpServerOptions http = options.http;
   http.on_refused = handlers.refused;

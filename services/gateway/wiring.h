@@ -13,6 +13,7 @@
 #include "lib/kit/config/flags.h"
 #include "lib/kit/rate_limit/token_buckets.h"
 #include "prometheus/registry.h"
+#include "services/gateway/console.h"
 #include "services/gateway/dhcp_leases.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_api.h"
@@ -64,7 +65,8 @@ void RegisterFlags(config::Flags& flags, Options* options);
 // request id (the caller's X-Request-Id when valid, else a new one); with
 // `per_source`, a source address past its rate gets 429 with Retry-After
 // (health probes excepted).
-// With `partner_api`, /api/v1/... goes there (uploads too, streamed).
+// With `partner_api`, /api/v1/... goes there (uploads too, streamed); with
+// `console`, /console/... goes there.
 // `refused` stamps, logs and counts what the listener refused before any
 // handler saw it (route "refused").
 // `dispatch` is for the listeners: what the routes answer from memory
@@ -78,7 +80,8 @@ struct Handlers {
   RefusalObserver refused;
 };
 Handlers Instrumented(PhoneRoutes& routes, prometheus::Registry& registry,
-                      rate_limit::TokenBuckets* per_source = nullptr, PartnerApi* partner_api = nullptr);
+                      rate_limit::TokenBuckets* per_source = nullptr, PartnerApi* partner_api = nullptr,
+                      Console* console = nullptr);
 
 // TFTP read requests answered exactly as `handler` answers a GET of
 // "/<file name>" (no User-Agent, so the phone's identity must be in the

@@ -41,6 +41,7 @@
 #include "services/device-activation/webhooks.h"
 #include "services/firmware-catalog/halt_notices.h"
 #include "services/firmware-catalog/service.h"
+#include "services/gateway/console.h"
 #include "services/gateway/edge_cache.h"
 #include "services/gateway/edge_deliveries.h"
 #include "services/gateway/http_server.h"
@@ -187,6 +188,7 @@ class GatewayFleetTest : public store::testing::DatabaseTest {
   std::unique_ptr<gateway::RenderWatch> render_watch_;
   std::unique_ptr<gateway::PhoneRoutes> routes_;
   std::unique_ptr<gateway::PartnerApi> partner_api_;
+  std::unique_ptr<gateway::Console> console_;
   gateway::Handlers handlers_;  // what the listeners above call
   std::unique_ptr<device::v1::ApiKeyService::Stub> api_keys_;
   std::unique_ptr<clients::ActivationCodeClient> codes_client_;
