@@ -10,8 +10,10 @@ function s(tag, attributes = {}, text) {
   return element;
 }
 
-// Horizontal bars, one per {label, value, kind}, against `total`.
-export function bars(title, rows, total) {
+// Horizontal bars, one per {label, value, kind}, against `total`; each
+// labelled by `describe(value, share, row)`.
+export function bars(title, rows, total,
+                     describe = (value, share) => (total > 0 ? `${value} (${Math.round(share * 100)}%)` : `${value}`)) {
   const rowHeight = 30;
   const labelWidth = 150;
   const width = 640;
@@ -20,7 +22,7 @@ export function bars(title, rows, total) {
     class: "chart",
     role: "img",
     viewBox: `0 0 ${width} ${rows.length * rowHeight + 10}`,
-    width: "100%",
+    width,
     "aria-label": `${title}: ${rows.map((row) => `${row.label} ${row.value}`).join(", ")}`,
   });
   svg.append(s("title", {}, title));
@@ -31,8 +33,7 @@ export function bars(title, rows, total) {
     svg.append(s("rect", { class: "bar-rest", x: labelWidth, y, width: barWidth, height: 22, rx: 3 }));
     svg.append(s("rect", { class: `bar-fill ${row.kind ?? ""}`, x: labelWidth, y, width: barWidth * share,
                            height: 22, rx: 3 }));
-    const percent = total > 0 ? ` (${Math.round(share * 100)}%)` : "";
-    svg.append(s("text", { x: labelWidth + barWidth + 8, y: y + 17 }, `${row.value}${percent}`));
+    svg.append(s("text", { x: labelWidth + barWidth + 8, y: y + 17 }, describe(row.value, share, row)));
   });
   return svg;
 }
@@ -53,7 +54,7 @@ export function path(title, steps) {
   const boxWidth = 170;
   const gap = 40;
   const width = Math.max(1, steps.length) * (boxWidth + gap);
-  const svg = s("svg", { class: "chart", role: "img", viewBox: `0 0 ${width} 50`, width: "100%",
+  const svg = s("svg", { class: "chart", role: "img", viewBox: `0 0 ${width} 50`, width,
                          "aria-label": `${title}: ${steps.join(" → ")}` });
   svg.append(s("title", {}, title));
   steps.forEach((step, index) => {

@@ -90,11 +90,14 @@ async function showRollouts(rollouts) {
           enumLabel(state, "ROLLOUT_STATE_"))),
       state === "ROLLOUT_STATE_HALTED" ? notice("error", `Halted: ${failurePercent}% of reported upgrades failed, ` +
         `over its ${rollout.failure_threshold_percent}% threshold.`) : null,
+      // Each stage's bar: the share of the phones it offers the image to.
       bars("Stages", stages.map((stage, index) => ({
         label: `Stage ${index + 1}: ${stage.percent}%`,
-        value: index < current ? 100 : index === current ? Math.min(100, stage.percent) : 0,
+        value: index <= current ? Number(stage.percent) : 0,
         kind: index < current ? "done" : "",
-      })), 100),
+        progress: index < current ? "done" : index === current ? enumLabel(state, "ROLLOUT_STATE_").toLowerCase() :
+          "to come",
+      })), 100, (value, share, row) => row.progress),
       h("p", {}, `${successes} upgraded, ${failures} failed (halts above ${rollout.failure_threshold_percent}%). ` +
         `Stage ${current + 1} of ${stages.length} since ${when(rollout.stage_start_time)}.`),
       live ? h("p", {},

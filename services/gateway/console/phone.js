@@ -54,7 +54,8 @@ export async function render(main, path) {
     }),
     section("Profile it would get now", "preview-title", async () => {
       const preview = await api("GET", `/devices/${mac}/preview`, { query: { model: device.model } });
-      return [h("p", { class: "help" }, "Secrets are masked. ETag ", h("span", { class: "mono" }, preview.etag)),
+      return [h("p", { class: "help" }, "Secrets are masked.",
+                preview.etag ? [" ETag ", h("span", { class: "mono" }, preview.etag)] : null),
               h("pre", { class: "profile", tabindex: 0, "aria-label": "Profile XML" }, preview.xml)];
     }),
     section("Changes since its last delivery", "diff-title", async () => {

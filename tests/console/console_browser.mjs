@@ -1,0 +1,175 @@
+// Drives the partner console in Debian's Chromium (headless, through
+// Playwright) as a partner would, against the fleet the C++ test started.
+// Prints "ok: <step>" per step; any failure ends it with a message and
+// exit status 1. Screenshots of every page go to $SHOTS.
+//
+// Environment: ONRAMP_NODE_PATH (npm packages), CONSOLE_BASE
+// (https://127.0.0.1:<port>), KEY_ACME and KEY_GLOBEX (API keys), CSV (a
+// file of phones to claim), PHONE_MAC (a phone acme has onboarded),
+// CONFLICT_MAC (a phone in the CSV that globex already owns), SHOTS.
+
+import { createRequire } from "node:module";
+
+const require = createRequire(`${process.env.ONRAMP_NODE_PATH}/`);
+const { chromium } = require("playwright-core");
+
+const { CONSOLE_BASE: base, KEY_ACME, KEY_GLOBEX, CSV, PHONE_MAC, CONFLICT_MAC, SHOTS } = process.env;
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function step(name) {
+  console.log(`ok: ${name}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+}
+
+async function signIn(page, key) {
+  await page.goto(`${base}/console/sign-in`);
+  await page.getByLabel("Partner API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/console/`);
+}
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  // This machine has no network: keep Chromium from reaching for Google.
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"],
+});
+const errors = [];
+try {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1366, height: 820 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  page.on("pageerror", (error) => errors.push(error.message));
+
+  // Without a session every page sends the browser to sign in, and back.
+  await page.goto(`${base}/console/phones`);
+  await page.waitForURL(`${base}/console/sign-in?next=/console/phones`);
+  await shot(page, "sign-in");
+  await page.getByLabel("Partner API key").fill("onr_0123456789abcdef_not-a-key");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.locator("#sign-in-error", { hasText: "unknown or revoked" }).waitFor();
+  await page.getByLabel("Partner API key").fill(KEY_ACME);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/console/phones`);
+  await page.locator("table tbody tr").first().waitFor();
+  const kept = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length,
+                                            cookie: document.cookie }));
+  check(kept.local === 0 && kept.session === 0 && !kept.cookie.includes("onramp_session"),
+        `the key or session is readable by scripts: ${JSON.stringify(kept)}`);
+  step("a page without a session led to sign-in, a wrong key was refused, the right one signed in");
+
+  // Claim a CSV of 1,000 phones, one of them another partner's.
+  await page.goto(`${base}/console/claim`);
+  await page.getByLabel("Profile_Rule the phones are sent to").fill("https://prov.acme.example/profile/$MA.xml");
+  await page.getByLabel("CSV file").setInputFiles(CSV);
+  await page.getByRole("button", { name: "Claim", exact: true }).click();
+  await page.locator("#claim-counts").waitFor({ timeout: 90000 });
+  const counts = await page.locator("#claim-counts").innerText();
+  check(counts.includes("999 claimed"), `claim counts: ${counts}`);
+  check(counts.includes("1 claimed by another partner"), `claim counts: ${counts}`);
+  const conflict = await page.locator("#claim-problems tbody tr").innerText();
+  check(conflict.includes(CONFLICT_MAC) && conflict.includes("Conflict"), `conflict row: ${conflict}`);
+  const [value, max] = await page.locator("#claim-progress").evaluate((bar) => [bar.value, bar.max]);
+  check(value === 1000 && max === 1000, `progress ${value} of ${max}`);
+  await shot(page, "claim");
+  step("1,000 rows claimed: 999 claimed, 1 conflict explained, progress complete");
+
+  // Find the onboarded phone by its MAC as people write it, open it.
+  await page.goto(`${base}/console/phones`);
+  await page.getByLabel("MAC").fill(PHONE_MAC.match(/../g).join(":").toUpperCase());
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: PHONE_MAC }).waitFor();
+  check(await page.locator("table tbody tr").count() === 1, "the search found more than the one phone");
+  await shot(page, "phones");
+  await page.getByRole("link", { name: PHONE_MAC }).click();
+  await page.waitForURL(`${base}/console/phones/${PHONE_MAC}`);
+  const timeline = page.locator("ol.timeline").first();
+  await timeline.locator("li", { hasText: "acquired" }).first().waitFor();
+  const story = await timeline.innerText();
+  for (const kind of ["claimed", "lookup", "registered", "acquired"]) {
+    check(story.includes(kind), `the timeline lacks ${kind}: ${story}`);
+  }
+  const preview = await page.locator("pre.profile").innerText();
+  check(preview.includes("Proxy_1_") && !preview.includes("s3cret-sip-password"),
+        `the preview shows a secret or lacks the proxy: ${preview}`);
+  const facts = await page.getByLabel("About this phone").innerText();
+  check(facts.includes("Acquired") && !facts.includes("Last contact\tnever"), `facts: ${facts}`);
+  await shot(page, "phone");
+  step("found the phone by MAC; its timeline shows the onboarding, its preview masks the secret");
+
+  // Create three codes, revoke one.
+  await page.goto(`${base}/console/codes`);
+  await page.getByLabel("How many").fill("3");
+  await page.getByLabel("Profile_Rule").fill("https://prov.acme.example/profile/$MA.xml");
+  await page.getByRole("button", { name: "Create codes" }).click();
+  const issued = (await page.locator("#issued-codes").inputValue()).split("\n");
+  check(issued.length === 3 && issued.every((code) => /^\d{16}$/.test(code)), `issued: ${issued}`);
+  await page.locator("#codes tbody tr").first().waitFor();
+  const revoke = page.getByRole("button", { name: `Revoke the code ending ${issued[0].slice(-4)}` });
+  await revoke.click();
+  await page.locator("#codes tr", { hasText: issued[0].slice(-4) }).locator("text=Revoked").waitFor();
+  await shot(page, "codes");
+  step("3 codes created and shown once; one revoked");
+
+  // A site parameter: saved, then a bad value refused on its field.
+  await page.goto(`${base}/console/layers?scope=site&key=lisbon`);
+  await page.getByLabel("Name of parameter 1").fill("Time_Zone");
+  await page.getByLabel("Value of parameter 1").fill("GMT+1");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByLabel("Value of Time_Zone").waitFor();
+  await page.getByLabel("Value of Time_Zone").fill("GMT+2 ");
+  await page.getByRole("button", { name: "Save" }).click();
+  const fieldError = page.locator(".field-error:not([hidden])");
+  await fieldError.waitFor();
+  check((await fieldError.innerText()).includes("leading or trailing spaces"), "the field error is not shown");
+  check(await page.getByLabel("Value of Time_Zone").getAttribute("aria-invalid") === "true",
+        "the bad value's field is not marked invalid");
+  await shot(page, "layers");
+  step("a site parameter saved; a bad value's error shown on its field");
+
+  // Pause the rollout.
+  await page.goto(`${base}/console/firmware?model=CP-8851-3PCC`);
+  await page.locator("#plan-title").waitFor();
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.locator('[data-state="ROLLOUT_STATE_PAUSED"]').waitFor();
+  await shot(page, "firmware");
+  step("the rollout paused");
+
+  await page.goto(`${base}/console/`);
+  const funnel = await page.locator("svg.chart").getAttribute("aria-label");
+  check(funnel.includes("Claimed 1000") && funnel.includes("Acquired 1"), `funnel: ${funnel}`);
+  await shot(page, "overview");
+  step("the funnel counts 1,000 claimed, 1 acquired");
+
+  // Another partner, in another browser, sees none of it.
+  const other = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+  other.on("pageerror", (error) => errors.push(error.message));
+  await signIn(other, KEY_GLOBEX);
+  await other.goto(`${base}/console/phones?mac=${PHONE_MAC}`);
+  await other.locator(".notice", { hasText: `No phone ${PHONE_MAC} is yours` }).waitFor();
+  await other.goto(`${base}/console/phones/${PHONE_MAC}`);
+  await other.locator(".notice", { hasText: "No such phone among yours" }).waitFor();
+  await shot(other, "other-partner");
+  step("a second partner sees none of the first's phones");
+
+  // Signing out ends it: the next page asks to sign in again.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(`${base}/console/sign-in`);
+  await page.goto(`${base}/console/codes`);
+  await page.waitForURL(`${base}/console/sign-in?next=/console/codes`);
+  step("signed out: pages lead to sign-in again");
+
+  check(errors.length === 0, `script errors on the pages: ${errors.join("; ")}`);
+} catch (error) {
+  console.error(`failed: ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
