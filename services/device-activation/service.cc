@@ -181,9 +181,18 @@ grpc::Status DeviceActivationServiceImpl::ListDevices(grpc::ServerContext*,
       return absl::InvalidArgumentError(
           absl::StrCat("mac_prefix \"", request->mac_prefix(), "\" is not up to 12 hex digits"));
     }
+    constexpr int kMaxMacs = 1000;
+    if (request->macs_size() > kMaxMacs) {
+      return status::InvalidField("macs", absl::StrCat("at most ", kMaxMacs, " phones at once"));
+    }
+    std::vector<std::string> macs;
+    for (int i = 0; i < request->macs_size(); ++i) {
+      ASSIGN_OR_RETURN(std::string mac, validation::Mac(absl::StrCat("macs[", i, "]"), request->macs(i).value()));
+      macs.push_back(std::move(mac));
+    }
     ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
     auto listed = store_.List(request->partner(), request->model(), FromProto(request->state()),
-                              request->mac_prefix(), page_size, request->page().page_token());
+                              request->mac_prefix(), macs, page_size, request->page().page_token());
     if (!listed.ok()) return validation::PageTokenError(listed.status());
     for (const DeviceRecord& device : listed->first) ToProto(device, response->add_devices());
     response->mutable_page()->set_next_page_token(listed->second);

@@ -756,6 +756,21 @@ TEST_F(DeviceServiceTest, ListDevicesFindsPhonesByTheStartOfTheirMac) {
   ASSERT_TRUE(stub_->ListDevices(&other_context, upper, &one).ok());
   EXPECT_EQ(one.devices_size(), 0);
 
+  // Only the phones asked about (a site's, say), still only the partner's.
+  grpc::ClientContext some_context;
+  v1::ListDevicesRequest some;
+  some.set_partner("acme");
+  for (int i : {5, 3, 0x100}) some.add_macs()->set_value(Mac(i));
+  ASSERT_TRUE(stub_->ListDevices(&some_context, some, &one).ok());
+  ASSERT_EQ(one.devices_size(), 2);
+  EXPECT_EQ(one.devices(0).mac().value(), Mac(3));
+  EXPECT_EQ(one.devices(1).mac().value(), Mac(5));
+  grpc::ClientContext bad_macs_context;
+  some.add_macs()->set_value("nonsense");
+  grpc::Status bad_macs = stub_->ListDevices(&bad_macs_context, some, &one);
+  EXPECT_EQ(bad_macs.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(bad_macs.error_message(), HasSubstr("\"nonsense\" is not 12 hex digits"));
+
   grpc::ClientContext bad_context;
   upper.set_mac_prefix("02:00");
   grpc::Status bad = stub_->ListDevices(&bad_context, upper, &one);

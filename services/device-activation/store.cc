@@ -210,7 +210,8 @@ absl::StatusOr<std::map<std::string, std::string>> PostgresDeviceStore::Owners(c
 
 absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDeviceStore::List(
     const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
-    const std::string& mac_prefix, int page_size, const std::string& page_token) {
+    const std::string& mac_prefix, const std::vector<std::string>& macs, int page_size,
+    const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
   // MACs are kept as 12 lowercase hex digits, so "d.mac >= prefix" lets the
   // (partner, mac) index start at the prefix. The caller checked it is hex.
@@ -223,9 +224,10 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDevice
                WHERE d.partner = $1 AND d.mac > $2 AND ($3 = '' OR d.model = $3)
                  AND ($4 = '' OR coalesce(s.state, 'open') = $4)
                  AND d.mac >= $6 AND ($7 = '' OR left(d.mac, length($7)) = $7)
+                 AND (cardinality($8::text[]) = 0 OR d.mac = ANY($8::text[]))
                ORDER BY d.mac LIMIT $5)sql"),
              partner, after, model, state ? std::string(StateName(*state)) : std::string(),
-             page_size + 1, prefix, prefix)) {
+             page_size + 1, prefix, prefix, store::TextArray(macs))) {
       devices.push_back(FromRow(row));
     }
     return absl::OkStatus();

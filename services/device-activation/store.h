@@ -165,10 +165,11 @@ class DeviceStore {
   // MAC -> partner for the claimed ones among `macs`.
   virtual absl::StatusOr<std::map<std::string, std::string>> Owners(const std::vector<std::string>& macs) = 0;
   // The partner's phones by MAC, of `model` and in `state` when given,
-  // whose MAC ($MA form) starts with `mac_prefix`.
+  // whose MAC ($MA form) starts with `mac_prefix`, among `macs` unless empty.
   virtual absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
-      const std::string& mac_prefix, int page_size, const std::string& page_token) = 0;
+      const std::string& mac_prefix, const std::vector<std::string>& macs, int page_size,
+      const std::string& page_token) = 0;
   // How far the partner's phones have come (v1::DeviceSummary's counts).
   virtual absl::StatusOr<DeviceFunnel> Summarize(const std::string& partner) = 0;
 
@@ -265,7 +266,8 @@ class PostgresDeviceStore final : public DeviceStore {
   absl::StatusOr<DeviceFunnel> Summarize(const std::string& partner) override;
   absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> List(
       const std::string& partner, const std::string& model, std::optional<CustomizationState> state,
-      const std::string& mac_prefix, int page_size, const std::string& page_token) override;
+      const std::string& mac_prefix, const std::vector<std::string>& macs, int page_size,
+      const std::string& page_token) override;
   absl::StatusOr<LookupOutcome> Lookup(const std::string& mac, const std::string& model,
                                        const std::string& source, const SecretsAllowed& allowed,
                                        const std::string& credential_sha256,

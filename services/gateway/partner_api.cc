@@ -91,8 +91,11 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .example = R"({"assignments": [{"mac": "000e08aabbcc", "site": "lisbon"},
                                        {"mac": "000e08aabbcd", "site": "porto"}]})"}},
       {&PartnerApi::ListDevices,
-       {.method = "GET", .path = "/api/v1/devices", .id = "listDevices", .summary = "The partner's phones.",
-        .input = device::ListDevicesRequest::descriptor(), .output = device::ListDevicesResponse::descriptor()}},
+       {.method = "GET", .path = "/api/v1/devices", .id = "listDevices",
+        .summary = "The partner's phones, each with its site and what it last did (activity); a page may hold "
+                   "fewer phones than asked when filtered by site.",
+        .input = device::ListDevicesRequest::descriptor(), .output = device::ListDevicesResponse::descriptor(),
+        .query = {{"site", "Only the phones in this site."}}}},
       {&PartnerApi::SummarizeDevices,
        {.method = "GET", .path = "/api/v1/devices:summary", .id = "summarizeDevices",
         .summary = "How far the partner's phones have come: claimed, redirected, registered, acquired (each "
@@ -100,8 +103,8 @@ const std::vector<PartnerApi::Route>& PartnerApi::Routes() {
         .output = device::DeviceSummary::descriptor()}},
       {&PartnerApi::GetDevice,
        {.method = "GET", .path = "/api/v1/devices/{mac}", .id = "getDevice",
-        .summary = "One claimed phone: its onboarding state and what it last did (activity: last contact, "
-                   "the firmware it runs, its last report).",
+        .summary = "One claimed phone: its onboarding state, its site and what it last did (activity: last "
+                   "contact, the firmware it runs, its last report).",
         .output = device::Device::descriptor()}},
       {&PartnerApi::RotateDeviceKey,
        {.method = "POST", .path = "/api/v1/devices/{mac}:rotate-key", .id = "rotateDeviceKey",
@@ -481,10 +484,58 @@ Reply PartnerApi::AssignSites(Call& call) {
 }
 
 Reply PartnerApi::ListDevices(Call& call) {
+  // Sites are profile-render's: a site's phones come from there, in pages
+  // of its own, and their claims from device-activation.
+  std::string site;
+  if (auto found = call.query.find("site"); found != call.query.end()) {
+    site = found->second;
+    call.query.erase(found);
+  }
   device::v1::ListDevicesRequest request;
   if (absl::Status set = rest::SetFromQuery(call.query, &request); !set.ok()) return rest::Error(set);
   request.set_partner(call.partner);
-  return rest::Respond(devices_.ListDevices(request, call.request_id));
+  std::string site_next_page;
+  if (!site.empty()) {
+    profile::v1::ListSiteDevicesRequest in_site;
+    in_site.set_partner(call.partner);
+    in_site.set_site(site);
+    *in_site.mutable_page() = request.page();
+    absl::StatusOr<profile::v1::ListSiteDevicesResponse> macs = profiles_.ListSiteDevices(in_site, call.request_id);
+    if (!macs.ok()) return rest::Error(macs.status());
+    if (macs->macs().empty()) return rest::Ok(device::v1::ListDevicesResponse());
+    *request.mutable_macs() = macs->macs();
+    request.mutable_page()->set_page_size(macs->macs_size());
+    request.mutable_page()->clear_page_token();
+    site_next_page = macs->page().next_page_token();
+  }
+  absl::StatusOr<device::v1::ListDevicesResponse> listed = devices_.ListDevices(request, call.request_id);
+  if (!listed.ok()) return rest::Error(listed.status());
+  if (!site.empty()) listed->mutable_page()->set_next_page_token(site_next_page);
+  AddActivities(call, *listed->mutable_devices());
+  return rest::Ok(*listed);
+}
+
+void PartnerApi::AddActivities(Call& call, google::protobuf::RepeatedPtrField<device::v1::Device>& devices) {
+  if (devices.empty()) return;
+  profile::v1::ListDeviceActivitiesRequest request;
+  request.set_partner(call.partner);
+  for (const device::v1::Device& device : devices) *request.add_macs() = device.mac();
+  absl::StatusOr<profile::v1::ListDeviceActivitiesResponse> activities =
+      profiles_.ListDeviceActivities(request, call.request_id);
+  if (!activities.ok()) {
+    // The claims are device-activation's to tell; without profile-render
+    // the answer still has them, only not what the phones last did.
+    log::Warn("device activity unavailable", {{"error", activities.status().ToString()}});
+    return;
+  }
+  std::map<std::string, const profile::v1::DeviceActivityEntry*> by_mac;
+  for (const profile::v1::DeviceActivityEntry& entry : activities->devices()) by_mac[entry.mac().value()] = &entry;
+  for (device::v1::Device& device : devices) {
+    auto found = by_mac.find(device.mac().value());
+    if (found == by_mac.end()) continue;
+    device.set_site(found->second->site());
+    if (found->second->has_activity()) *device.mutable_activity() = found->second->activity();
+  }
 }
 
 Reply PartnerApi::SummarizeDevices(Call& call) {
@@ -508,15 +559,10 @@ Reply PartnerApi::GetDevice(Call& call) {
   absl::StatusOr<device::v1::Device> device =
       devices_.GetDevice(DeviceRequestOf(call.partner, call.Param("mac")), call.request_id);
   if (!device.ok()) return rest::Error(device.status());
-  absl::StatusOr<common::v1::DeviceActivity> activity = ActivityOf(call, device->mac().value());
-  if (activity.ok()) {
-    *device->mutable_activity() = *std::move(activity);
-  } else if (activity.status().code() != absl::StatusCode::kNotFound) {
-    // The claim is device-activation's to tell; without profile-render the
-    // answer still has it, only not what the phone last did.
-    log::Warn("device activity unavailable", {{"error", activity.status().ToString()}});
-  }
-  return rest::Ok(*device);
+  google::protobuf::RepeatedPtrField<device::v1::Device> one;
+  *one.Add() = *std::move(device);
+  AddActivities(call, one);
+  return rest::Ok(one[0]);
 }
 
 absl::StatusOr<common::v1::DeviceActivity> PartnerApi::ActivityOf(Call& call, const std::string& mac) {

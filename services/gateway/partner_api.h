@@ -111,6 +111,9 @@ class PartnerApi {
   Reply UpgradePlans(Call& call);
   Reply DeviceLogs(Call& call);
   absl::StatusOr<common::v1::DeviceActivity> ActivityOf(Call& call, const std::string& mac);
+  // Each phone's site and what it last did, from profile-render (left out
+  // when it cannot tell).
+  void AddActivities(Call& call, google::protobuf::RepeatedPtrField<device::v1::Device>& devices);
   Reply GetRollout(Call& call);
   Reply PauseRollout(Call& call);
   Reply ResumeRollout(Call& call);

@@ -281,27 +281,72 @@ device::v1::Device AcmePhone() {
   return device;
 }
 
+// profile-render's word on a phone: its site and what it last did.
+profile::v1::ListDeviceActivitiesResponse ActivityOfAcmePhone() {
+  profile::v1::ListDeviceActivitiesResponse activities;
+  profile::v1::DeviceActivityEntry& entry = *activities.add_devices();
+  entry.mutable_mac()->set_value("000e08aabbcc");
+  entry.set_site("lisbon");
+  entry.mutable_activity()->set_firmware_version("sip88xx.11-2-3MSR1-1");
+  entry.mutable_activity()->mutable_last_contact_time()->set_seconds(1800000000);
+  entry.mutable_activity()->mutable_last_report()->set_parameters(12);
+  return activities;
+}
+
 TEST_F(PartnerApiTest, APhoneShowsWhatItLastDidAndStillItsClaimWithoutProfileRender) {
   EXPECT_CALL(devices_, GetDevice).WillRepeatedly(Return(AcmePhone()));
-  common::v1::DeviceActivity activity;
-  activity.set_firmware_version("sip88xx.11-2-3MSR1-1");
-  activity.mutable_last_contact_time()->set_seconds(1800000000);
-  activity.mutable_last_report()->set_parameters(12);
-  profile::v1::DeviceKeyRequest asked;
-  EXPECT_CALL(profiles_, GetDeviceActivity)
-      .WillOnce(DoAll(SaveArg<0>(&asked), Return(activity)))
+  profile::v1::ListDeviceActivitiesRequest asked;
+  EXPECT_CALL(profiles_, ListDeviceActivities)
+      .WillOnce(DoAll(SaveArg<0>(&asked), Return(ActivityOfAcmePhone())))
       .WillOnce(Return(absl::UnavailableError("profile-render down")));
   Answer answer = Call(http::verb::get, "/api/v1/devices/000e08aabbcc");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(asked.partner(), "acme");
+  ASSERT_EQ(asked.macs_size(), 1);
+  EXPECT_EQ(asked.macs(0).value(), "000e08aabbcc");
   EXPECT_THAT(answer.body, HasSubstr(R"("firmware_version":"sip88xx.11-2-3MSR1-1")"));
   EXPECT_THAT(answer.body, HasSubstr(R"("last_contact_time":"2027-01-15T08:00:00Z")"));
   EXPECT_THAT(answer.body, HasSubstr(R"("parameters":12)"));
+  EXPECT_THAT(answer.body, HasSubstr(R"("site":"lisbon")"));
 
   Answer degraded = Call(http::verb::get, "/api/v1/devices/000e08aabbcc");
   EXPECT_EQ(degraded.status, 200);
   EXPECT_THAT(degraded.body, HasSubstr(R"("model":"CP-8851-3PCC")"));
   EXPECT_THAT(degraded.body, Not(HasSubstr("firmware_version")));
+}
+
+TEST_F(PartnerApiTest, ASitesPhonesAreListedInTheSitesPagesWithTheirClaims) {
+  profile::v1::ListSiteDevicesRequest site_asked;
+  profile::v1::ListSiteDevicesResponse in_site;
+  in_site.add_macs()->set_value("000e08aabbcc");
+  in_site.mutable_page()->set_next_page_token("after-bbcc");
+  EXPECT_CALL(profiles_, ListSiteDevices).WillOnce(DoAll(SaveArg<0>(&site_asked), Return(in_site)));
+  device::v1::ListDevicesRequest devices_asked;
+  device::v1::ListDevicesResponse listed;
+  *listed.add_devices() = AcmePhone();
+  listed.mutable_page()->set_next_page_token("device-activation's own");
+  EXPECT_CALL(devices_, ListDevices).WillOnce(DoAll(SaveArg<0>(&devices_asked), Return(listed)));
+  EXPECT_CALL(profiles_, ListDeviceActivities).WillOnce(Return(ActivityOfAcmePhone()));
+  Answer answer = Call(http::verb::get, "/api/v1/devices?site=lisbon&page_size=5&page_token=t1&model=CP-8851-3PCC");
+  EXPECT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(site_asked.partner(), "acme");
+  EXPECT_EQ(site_asked.site(), "lisbon");
+  EXPECT_EQ(site_asked.page().page_size(), 5);
+  EXPECT_EQ(site_asked.page().page_token(), "t1");
+  // device-activation is asked about exactly the site's page, with the
+  // other filters kept.
+  ASSERT_EQ(devices_asked.macs_size(), 1);
+  EXPECT_EQ(devices_asked.macs(0).value(), "000e08aabbcc");
+  EXPECT_EQ(devices_asked.model(), "CP-8851-3PCC");
+  EXPECT_TRUE(devices_asked.page().page_token().empty());
+  EXPECT_THAT(answer.body, HasSubstr(R"("next_page_token":"after-bbcc")"));
+  EXPECT_THAT(answer.body, HasSubstr(R"("site":"lisbon")"));
+
+  // An empty site asks device-activation nothing.
+  EXPECT_CALL(profiles_, ListSiteDevices).WillOnce(Return(profile::v1::ListSiteDevicesResponse()));
+  Answer empty = Call(http::verb::get, "/api/v1/devices?site=nowhere");
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_THAT(empty.body, Not(HasSubstr("000e08aabbcc")));
 }
 
 TEST_F(PartnerApiTest, AnUpgradePlanStartsFromTheFirmwareThePhoneLastRan) {

@@ -146,19 +146,13 @@ grpc::Status ProfileRenderServiceImpl::AssignSites(grpc::ServerContext* context,
                                                    v1::AssignSitesResponse* response) {
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
-    if (devices_ == nullptr) return absl::FailedPreconditionError("no device-activation to say who owns phones");
     ASSIGN_OR_RETURN(CheckedAssignments checked, CheckAssignments(request->assignments()));
     std::string request_id = server::RequestIdOf(*context);
-    // Only the partner's phones: device-activation owns claims.
-    auto owned_by_partner = [&](const std::vector<SiteRow>& rows) -> absl::StatusOr<std::set<std::string>> {
-      device::v1::GetOwnersRequest asked;
-      for (const SiteRow& row : rows) asked.add_macs()->set_value(row.mac);
-      ASSIGN_OR_RETURN(device::v1::GetOwnersResponse owners, devices_->GetOwners(asked, request_id));
-      std::set<std::string> owned;
-      for (const device::v1::OwnedPhone& phone : owners.phones()) {
-        if (phone.partner() == request->partner()) owned.insert(phone.mac().value());
-      }
-      return owned;
+    // Only the partner's phones.
+    auto owned_by_partner = [&](const std::vector<SiteRow>& rows) {
+      std::vector<std::string> macs;
+      for (const SiteRow& row : rows) macs.push_back(row.mac);
+      return OwnedBy(request->partner(), macs, request_id);
     };
     ASSIGN_OR_RETURN(std::set<std::string> owned, owned_by_partner(checked.valid));
     std::vector<std::pair<std::string, std::string>> writes;
@@ -609,6 +603,41 @@ grpc::Status ProfileRenderServiceImpl::Diff(grpc::ServerContext*, const v1::Prev
   return ToGrpcStatus(run());
 }
 
+namespace {
+
+void ToProto(const Activity& activity, common::v1::DeviceActivity* response) {
+  absl::Time last_contact = absl::InfinitePast();
+  if (activity.resync) {
+    last_contact = activity.resync->at;
+    response->set_firmware_version(activity.resync->firmware_version);
+    response->set_profile_etag(activity.resync->etag);
+  }
+  if (activity.report) {
+    last_contact = std::max(last_contact, activity.report->at);
+    common::v1::DeviceReport& report = *response->mutable_last_report();
+    proto::SetTimestamp(activity.report->at, report.mutable_time());
+    report.set_parameters(activity.report->parameters);
+    report.set_authenticated(activity.report->authenticated);
+  }
+  if (last_contact != absl::InfinitePast()) proto::SetTimestamp(last_contact, response->mutable_last_contact_time());
+}
+
+}  // namespace
+
+absl::StatusOr<std::set<std::string>> ProfileRenderServiceImpl::OwnedBy(const std::string& partner,
+                                                                      const std::vector<std::string>& macs,
+                                                                      const std::string& request_id) {
+  if (devices_ == nullptr) return absl::FailedPreconditionError("no device-activation to say who owns phones");
+  device::v1::GetOwnersRequest asked;
+  for (const std::string& mac : macs) asked.add_macs()->set_value(mac);
+  ASSIGN_OR_RETURN(device::v1::GetOwnersResponse owners, devices_->GetOwners(asked, request_id));
+  std::set<std::string> owned;
+  for (const device::v1::OwnedPhone& phone : owners.phones()) {
+    if (phone.partner() == partner) owned.insert(phone.mac().value());
+  }
+  return owned;
+}
+
 grpc::Status ProfileRenderServiceImpl::GetDeviceActivity(grpc::ServerContext*, const v1::DeviceKeyRequest* request,
                                                          common::v1::DeviceActivity* response) {
   auto run = [&]() -> absl::Status {
@@ -618,20 +647,55 @@ grpc::Status ProfileRenderServiceImpl::GetDeviceActivity(grpc::ServerContext*, c
     if (device.partner != request->partner()) return absl::NotFoundError("no profile for this phone");
     recorder_.Flush();  // resyncs queued a moment ago count
     ASSIGN_OR_RETURN(Activity activity, store_.LatestActivity(mac, request->partner()));
-    absl::Time last_contact = absl::InfinitePast();
-    if (activity.resync) {
-      last_contact = activity.resync->at;
-      response->set_firmware_version(activity.resync->firmware_version);
-      response->set_profile_etag(activity.resync->etag);
+    ToProto(activity, response);
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::ListDeviceActivities(grpc::ServerContext* context,
+                                                            const v1::ListDeviceActivitiesRequest* request,
+                                                            v1::ListDeviceActivitiesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    constexpr int kMaxPhones = 1000;
+    if (request->macs_size() > kMaxPhones) {
+      return InvalidField("macs", absl::StrCat("at most ", kMaxPhones, " phones at once"));
     }
-    if (activity.report) {
-      last_contact = std::max(last_contact, activity.report->at);
-      common::v1::DeviceReport& report = *response->mutable_last_report();
-      proto::SetTimestamp(activity.report->at, report.mutable_time());
-      report.set_parameters(activity.report->parameters);
-      report.set_authenticated(activity.report->authenticated);
+    std::vector<std::string> macs;
+    for (int i = 0; i < request->macs_size(); ++i) {
+      ASSIGN_OR_RETURN(std::string mac, validation::Mac(absl::StrCat("macs[", i, "]"), request->macs(i).value()));
+      macs.push_back(std::move(mac));
     }
-    if (last_contact != absl::InfinitePast()) proto::SetTimestamp(last_contact, response->mutable_last_contact_time());
+    if (macs.empty()) return absl::OkStatus();
+    // Reports are kept by phone, whoever owned it: only the partner's phones.
+    ASSIGN_OR_RETURN(std::set<std::string> owned, OwnedBy(request->partner(), macs, server::RequestIdOf(*context)));
+    recorder_.Flush();  // resyncs queued a moment ago count
+    ASSIGN_OR_RETURN(auto found, store_.LatestActivities(macs, request->partner()));
+    for (const std::string& mac : macs) {
+      if (!owned.contains(mac)) continue;
+      v1::DeviceActivityEntry& entry = *response->add_devices();
+      entry.mutable_mac()->set_value(mac);
+      auto it = found.find(mac);
+      if (it == found.end()) continue;
+      entry.set_site(it->second.site);
+      ToProto(it->second.activity, entry.mutable_activity());
+    }
+    return absl::OkStatus();
+  };
+  return ToGrpcStatus(run());
+}
+
+grpc::Status ProfileRenderServiceImpl::ListSiteDevices(grpc::ServerContext*, const v1::ListSiteDevicesRequest* request,
+                                                       v1::ListSiteDevicesResponse* response) {
+  auto run = [&]() -> absl::Status {
+    RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
+    RETURN_IF_ERROR(validation::Name("site", request->site(), 64));
+    ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
+    auto listed = store_.SiteDevices(request->partner(), request->site(), page_size, request->page().page_token());
+    if (!listed.ok()) return validation::PageTokenError(listed.status());
+    for (const std::string& mac : listed->first) response->add_macs()->set_value(mac);
+    response->mutable_page()->set_next_page_token(listed->second);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());

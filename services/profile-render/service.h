@@ -6,6 +6,7 @@
 // for keys, parameter_diff.h for diffs) and the store, and answers.
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
   grpc::Status Report(grpc::ServerContext*, const v1::ReportRequest*, v1::ReportResponse*) override;
   grpc::Status GetDeviceActivity(grpc::ServerContext*, const v1::DeviceKeyRequest* request,
                                  common::v1::DeviceActivity* response) override;
+  grpc::Status ListDeviceActivities(grpc::ServerContext*, const v1::ListDeviceActivitiesRequest* request,
+                                    v1::ListDeviceActivitiesResponse* response) override;
+  grpc::Status ListSiteDevices(grpc::ServerContext*, const v1::ListSiteDevicesRequest* request,
+                               v1::ListSiteDevicesResponse* response) override;
 
   // Waits until every delivery so far is written (for tests and shutdown).
   void FlushDeliveries() { recorder_.Flush(); }
@@ -77,6 +82,9 @@ class ProfileRenderServiceImpl final : public v1::ProfileRenderService::Service 
 
  private:
   absl::StatusOr<std::vector<LayerParameter>> Current(const v1::PreviewRequest& request, std::string* mac);
+  // Which of `macs` `partner` has claimed: device-activation owns claims.
+  absl::StatusOr<std::set<std::string>> OwnedBy(const std::string& partner, const std::vector<std::string>& macs,
+                                                const std::string& request_id);
   // Records that the phone holds the profile of `etag`, as Render records
   // its own answers, if that is still its profile; whether it was.
   absl::StatusOr<bool> RecordIfCurrent(const Resync& resync, const std::string& etag);

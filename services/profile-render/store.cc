@@ -526,6 +526,61 @@ absl::StatusOr<Activity> PostgresProfileStore::LatestActivity(const std::string&
   return activity;
 }
 
+absl::StatusOr<std::map<std::string, SitedActivity>> PostgresProfileStore::LatestActivities(
+    const std::vector<std::string>& macs, const std::string& partner) {
+  std::map<std::string, SitedActivity> found;
+  const std::string asked = store::TextArray(macs);
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    found.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT key, site FROM profile.layers WHERE partner = $1 AND scope = 'device' AND key = ANY($2::text[])",
+             partner, asked)) {
+      found[row[0].as<std::string>()].site = row[1].as<std::string>();
+    }
+    // The latest of each phone, found by the (mac, id DESC) indexes.
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT DISTINCT ON (mac) mac, (extract(epoch FROM at) * 1000000)::bigint, etag, firmware_version "
+             "FROM profile.deliveries WHERE mac = ANY($1::text[]) AND partner = $2 ORDER BY mac, id DESC",
+             asked, partner)) {
+      found[row[0].as<std::string>()].activity.resync = Activity::Resync{
+          absl::FromUnixMicros(row[1].as<int64_t>()), row[2].as<std::string>(), row[3].as<std::string>()};
+    }
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT DISTINCT ON (mac) mac, (extract(epoch FROM at) * 1000000)::bigint, parameters, authenticated "
+             "FROM profile.reports WHERE mac = ANY($1::text[]) ORDER BY mac, id DESC",
+             asked)) {
+      found[row[0].as<std::string>()].activity.report =
+          Activity::Report{absl::FromUnixMicros(row[1].as<int64_t>()), row[2].as<int>(), row[3].as<bool>()};
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  return found;
+}
+
+absl::StatusOr<std::pair<std::vector<std::string>, std::string>> PostgresProfileStore::SiteDevices(
+    const std::string& partner, const std::string& site, int page_size, const std::string& page_token) {
+  ASSIGN_OR_RETURN(std::string after, store::PositionOf(page_token));
+  std::vector<std::string> macs;
+  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
+    macs.clear();
+    for (const pqxx::row& row : tx.exec_params(
+             "SELECT key FROM profile.layers WHERE partner = $1 AND scope = 'device' AND site = $2 AND key > $3 "
+             "ORDER BY key LIMIT $4",
+             partner, site, after, page_size + 1)) {
+      macs.push_back(row[0].as<std::string>());
+    }
+    return absl::OkStatus();
+  }, {.read_only = true});
+  if (!status.ok()) return status;
+  std::string next;
+  if (macs.size() > static_cast<size_t>(page_size)) {
+    macs.pop_back();
+    next = store::PageTokenAfter(macs.back());
+  }
+  return std::make_pair(std::move(macs), next);
+}
+
 absl::Status PostgresProfileStore::Prune(int keep) {
   return Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
     for (const char* table : {"profile.deliveries", "profile.reports"}) {

@@ -89,6 +89,11 @@ struct Activity {
   std::optional<Report> report;
 };
 
+struct SitedActivity {
+  std::string site;
+  Activity activity;
+};
+
 class ProfileStore {
  public:
   virtual ~ProfileStore() = default;
@@ -164,6 +169,14 @@ class ProfileStore {
                                  const std::string& source, bool authenticated) = 0;
   // The phone's latest delivery from `partner`'s layers, and its latest report.
   virtual absl::StatusOr<Activity> LatestActivity(const std::string& mac, const std::string& partner) = 0;
+  // The same for each of `macs` that has any, with the site its device
+  // layer under `partner` names (phones with nothing are left out).
+  virtual absl::StatusOr<std::map<std::string, SitedActivity>> LatestActivities(
+      const std::vector<std::string>& macs, const std::string& partner) = 0;
+  // The MACs of `partner`'s phones in `site`, in order, and the next
+  // page's token ("" at the end).
+  virtual absl::StatusOr<std::pair<std::vector<std::string>, std::string>> SiteDevices(
+      const std::string& partner, const std::string& site, int page_size, const std::string& page_token) = 0;
 
   // Keeps the newest `keep` deliveries and reports per device.
   virtual absl::Status Prune(int keep) = 0;
@@ -202,6 +215,10 @@ class PostgresProfileStore final : public ProfileStore {
   absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
                          const std::string& source, bool authenticated) override;
   absl::StatusOr<Activity> LatestActivity(const std::string& mac, const std::string& partner) override;
+  absl::StatusOr<std::map<std::string, SitedActivity>> LatestActivities(const std::vector<std::string>& macs,
+                                                                        const std::string& partner) override;
+  absl::StatusOr<std::pair<std::vector<std::string>, std::string>> SiteDevices(
+      const std::string& partner, const std::string& site, int page_size, const std::string& page_token) override;
   absl::Status Prune(int keep) override;
 
  private:

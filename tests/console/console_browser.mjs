@@ -81,6 +81,18 @@ try {
   await shot(page, "claim");
   step("1,000 rows claimed: 999 claimed, 1 conflict explained, progress complete");
 
+  // The site's phones: only the onboarded one, with what it last did.
+  await page.goto(`${base}/console/phones`);
+  await page.getByLabel("Site").fill("lisbon");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.getByRole("link", { name: PHONE_MAC }).waitFor();
+  const rows = page.locator("table tbody tr");
+  check(await rows.count() === 1, `the site holds ${await rows.count()} phones`);
+  const row = await rows.innerText();
+  check(row.includes("lisbon") && row.includes("Acquired") && row.includes("12.0.1") && !row.includes("never"),
+        `the phone's row: ${row}`);
+  step("the site's one phone listed with its state, firmware and last contact");
+
   // Find the onboarded phone by its MAC as people write it, open it.
   await page.goto(`${base}/console/phones`);
   await page.getByLabel("MAC").fill(PHONE_MAC.match(/../g).join(":").toUpperCase());

@@ -65,6 +65,10 @@ TEST_F(ConsoleBrowserTest, APartnerClaimsFindsCreatesEditsAndPausesInTheBrowser)
 
   const std::string acme = CreateApiKey("acme");
   const std::string globex = CreateApiKey("globex");
+  ASSERT_EQ(Api("POST", "/api/v1/devices:assign-sites", acme,
+                absl::StrCat(R"({"assignments": [{"mac": ")", kPhoneMac, R"(", "site": "lisbon"}]})"))
+                .status,
+            200);
   // globex owns one phone of acme's CSV.
   const std::string conflict = "02aa000001f4";
   ASSERT_EQ(Api("POST", "/api/v1/devices:claim", globex,

@@ -25,6 +25,7 @@ namespace {
 using ::onramp::testing::Curl;
 using ::onramp::testing::ReadFile;
 using ::onramp::testing::RunShell;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -293,6 +294,56 @@ TEST_F(PartnerApiTest, APhoneShowsItsLastContactFirmwareReportAndNextUpgrade) {
   profile::v1::DeviceKey rotated =
       Parse<profile::v1::DeviceKey>(Api("POST", "/api/v1/devices/000e08aabbcc:rotate-key", acme_));
   EXPECT_FALSE(rotated.key_id().empty());
+}
+
+TEST_F(PartnerApiTest, TheListOfPhonesShowsEachOnesSiteAndLastContactAndFiltersBySite) {
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim?profile_rule=https%3A%2F%2Fprov.acme.example%2F%24MA.xml", acme_,
+                "mac,model\n000e08aabbcc,CP-8851-3PCC\n000e08aabbcd,CP-8851-3PCC\n000e08aabbce,CP-8851-3PCC\n", "",
+                "text/csv")
+                .status,
+            200);
+  ASSERT_EQ(Api("POST", "/api/v1/devices:claim", globex_,
+                R"({"devices": [{"mac": "000e08aabbcf"}], "target": {"profile_rule": "https://g/$MA"}})")
+                .status,
+            200);
+  ASSERT_EQ(Api("POST", "/api/v1/devices:assign-sites", acme_, "mac,site\n000e08aabbcc,lisbon\n000e08aabbce,lisbon\n",
+                "", "text/csv")
+                .status,
+            200);
+  ASSERT_EQ(Api("POST", "/api/v1/devices:assign-sites", globex_, R"({"assignments": [{"mac": "000e08aabbcf",
+                                                                     "site": "lisbon"}]})")
+                .status,
+            200);
+  // One phone resyncs, saying which firmware it runs.
+  ASSERT_THAT(Curl(absl::StrCat("-A 'Cisco-CP-8851-3PCC/12.0.1 (000e08aabbce)' ", base_, "/profile/000e08aabbce.xml")),
+              HasSubstr("200 OK"));
+  FlushDeliveries();
+
+  auto all = Parse<device::v1::ListDevicesResponse>(Api("GET", "/api/v1/devices", acme_));
+  ASSERT_EQ(all.devices_size(), 3);
+  EXPECT_EQ(all.devices(0).site(), "lisbon");
+  EXPECT_EQ(all.devices(1).site(), "");
+  EXPECT_FALSE(all.devices(0).activity().has_last_contact_time());
+  EXPECT_TRUE(all.devices(2).activity().has_last_contact_time());
+  EXPECT_EQ(all.devices(2).activity().firmware_version(), "12.0.1");
+
+  // By site, in pages: globex's phone in its own "lisbon" is not acme's.
+  std::vector<std::string> in_lisbon;
+  std::string token;
+  do {
+    auto page = Parse<device::v1::ListDevicesResponse>(
+        Api("GET", absl::StrCat("/api/v1/devices?site=lisbon&page_size=1&page_token=", token), acme_));
+    for (const device::v1::Device& device : page.devices()) in_lisbon.push_back(device.mac().value());
+    token = page.page().next_page_token();
+  } while (!token.empty());
+  EXPECT_THAT(in_lisbon, ElementsAre("000e08aabbcc", "000e08aabbce"));
+  auto lisbon_acquired = Parse<device::v1::ListDevicesResponse>(
+      Api("GET", "/api/v1/devices?site=lisbon&mac_prefix=000e08aabbce", acme_));
+  ASSERT_EQ(lisbon_acquired.devices_size(), 1);
+  EXPECT_EQ(lisbon_acquired.devices(0).mac().value(), "000e08aabbce");
+  Answer bad_site = Api("GET", "/api/v1/devices?site=a%20b", acme_);
+  EXPECT_EQ(bad_site.status, 400);
+  EXPECT_THAT(bad_site.body, HasSubstr(R"("field":"site")"));
 }
 
 TEST_F(PartnerApiTest, PhonesArePutIntoSitesInBulkAndASiteParameterIsSetInOneCall) {

@@ -85,17 +85,17 @@ class DeviceActivation {
   virtual absl::StatusOr<device::v1::ListLogsResponse> ListLogs(
       const device::v1::ListLogsRequest& request, const std::string& request_id) = 0;
   // How far the partner's phones have come.
-  virtual absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(const device::v1::SummarizeDevicesRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(
+      const device::v1::SummarizeDevicesRequest& request, const std::string& request_id) = 0;
   // A console session for an API key (UNAUTHENTICATED for a bad key).
-  virtual absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(const device::v1::StartConsoleSessionRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(
+      const device::v1::StartConsoleSessionRequest& request, const std::string& request_id) = 0;
   // The live session a secret belongs to, or UNAUTHENTICATED.
-  virtual absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(const device::v1::ConsoleSessionSecret& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(
+      const device::v1::ConsoleSessionSecret& request, const std::string& request_id) = 0;
   // Ends the session (nothing for an unknown one).
-  virtual absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(const device::v1::ConsoleSessionSecret& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(
+      const device::v1::ConsoleSessionSecret& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

@@ -79,14 +79,14 @@ class DeviceActivationClient final : public DeviceActivation {
       const device::v1::RecordLogsRequest& request, const std::string& request_id) override;
   absl::StatusOr<device::v1::ListLogsResponse> ListLogs(
       const device::v1::ListLogsRequest& request, const std::string& request_id) override;
-  absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(const device::v1::SummarizeDevicesRequest& request,
-      const std::string& request_id) override;
-  absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(const device::v1::StartConsoleSessionRequest& request,
-      const std::string& request_id) override;
-  absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(const device::v1::ConsoleSessionSecret& request,
-      const std::string& request_id) override;
-  absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(const device::v1::ConsoleSessionSecret& request,
-      const std::string& request_id) override;
+  absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(
+      const device::v1::SummarizeDevicesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(
+      const device::v1::StartConsoleSessionRequest& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(
+      const device::v1::ConsoleSessionSecret& request, const std::string& request_id) override;
+  absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(
+      const device::v1::ConsoleSessionSecret& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

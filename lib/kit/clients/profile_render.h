@@ -57,11 +57,17 @@ class ProfileRender {
   virtual absl::StatusOr<profile::v1::GetParametersResponse> GetParameters(
       const profile::v1::GetParametersRequest& request, const std::string& request_id) = 0;
   // Repeated: a delivery recorded twice is still the one profile the phone holds.
-  virtual absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(
+      const profile::v1::ConfirmDeliveryRequest& request, const std::string& request_id) = 0;
   // Repeated: a delivery recorded twice is still the one profile the phone holds.
-  virtual absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(const profile::v1::ConfirmDeliveriesRequest& request,
-      const std::string& request_id) = 0;
+  virtual absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(
+      const profile::v1::ConfirmDeliveriesRequest& request, const std::string& request_id) = 0;
+  // What each of a page of the partner's phones last did, and its site.
+  virtual absl::StatusOr<profile::v1::ListDeviceActivitiesResponse> ListDeviceActivities(
+      const profile::v1::ListDeviceActivitiesRequest& request, const std::string& request_id) = 0;
+  // The partner's phones in one site, paged.
+  virtual absl::StatusOr<profile::v1::ListSiteDevicesResponse> ListSiteDevices(
+      const profile::v1::ListSiteDevicesRequest& request, const std::string& request_id) = 0;
 };
 
 }  // namespace onramp::clients

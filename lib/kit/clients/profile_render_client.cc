@@ -108,4 +108,16 @@ absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ProfileRenderClient::Conf
   return UnaryCall(backend_, "ConfirmDeliveries", Repeat::kSafe, *stub_, &Stub::ConfirmDeliveries, request, request_id);
 }
 
+absl::StatusOr<profile::v1::ListDeviceActivitiesResponse> ProfileRenderClient::ListDeviceActivities(
+    const profile::v1::ListDeviceActivitiesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListDeviceActivities", Repeat::kSafe, *stub_, &Stub::ListDeviceActivities, request,
+                   request_id);
+}
+
+absl::StatusOr<profile::v1::ListSiteDevicesResponse> ProfileRenderClient::ListSiteDevices(
+    const profile::v1::ListSiteDevicesRequest& request, const std::string& request_id) {
+  return UnaryCall(backend_, "ListSiteDevices", Repeat::kSafe, *stub_, &Stub::ListSiteDevices, request,
+                   request_id);
+}
+
 }  // namespace onramp::clients

@@ -57,10 +57,14 @@ class ProfileRenderClient final : public ProfileRender {
       const profile::v1::SetParametersRequest& request, const std::string& request_id) override;
   absl::StatusOr<profile::v1::GetParametersResponse> GetParameters(
       const profile::v1::GetParametersRequest& request, const std::string& request_id) override;
-  absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest& request,
-      const std::string& request_id) override;
-  absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(const profile::v1::ConfirmDeliveriesRequest& request,
-      const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(
+      const profile::v1::ConfirmDeliveryRequest& request, const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(
+      const profile::v1::ConfirmDeliveriesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ListDeviceActivitiesResponse> ListDeviceActivities(
+      const profile::v1::ListDeviceActivitiesRequest& request, const std::string& request_id) override;
+  absl::StatusOr<profile::v1::ListSiteDevicesResponse> ListSiteDevices(
+      const profile::v1::ListSiteDevicesRequest& request, const std::string& request_id) override;
 };
 
 }  // namespace onramp::clients

@@ -36,6 +36,7 @@ export async function render(main, path) {
   const facts = h("dl", { class: "facts" },
     h("dt", {}, "Model"), h("dd", {}, device.model || "—"),
     h("dt", {}, "Serial"), h("dd", { class: "mono" }, device.serial || "—"),
+    h("dt", {}, "Site"), h("dd", {}, device.site || "—"),
     h("dt", {}, "State"), h("dd", {}, stateBadge(device.state)),
     h("dt", {}, "Registered"), h("dd", {}, device.registered ? "yes" : "no"),
     h("dt", {}, "Firmware"), h("dd", { class: "mono" }, activity.firmware_version || "—"),

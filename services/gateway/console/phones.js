@@ -1,5 +1,6 @@
 // The partner's phones, paged and filtered on the server: by the start of
-// the MAC, model and customization state.
+// the MAC, site, model and customization state; each with its site,
+// firmware and last contact.
 
 import { api } from "./api.js";
 import { enumLabel, h, normalMac, notice, replace, when } from "./dom.js";
@@ -16,28 +17,32 @@ export function stateBadge(state) {
 
 export async function render(main) {
   const query = new URLSearchParams(location.search);
-  const filters = { mac: query.get("mac") ?? "", model: query.get("model") ?? "", state: query.get("state") ?? "" };
-  const macInput = h("input", { id: "mac", name: "mac", value: filters.mac, placeholder: "00:0e:08…",
-                                "aria-describedby": "mac-help", autocomplete: "off" });
+  const filters = { mac: query.get("mac") ?? "", site: query.get("site") ?? "", model: query.get("model") ?? "",
+                    state: query.get("state") ?? "" };
+  const macInput = h("input", { id: "mac", name: "mac", value: filters.mac, placeholder: "first digits, or all",
+                                autocomplete: "off" });
+  const siteInput = h("input", { id: "site", name: "site", value: filters.site, placeholder: "lisbon" });
   const modelInput = h("input", { id: "model", name: "model", value: filters.model, placeholder: "CP-8851-3PCC" });
   const stateSelect = h("select", { id: "state", name: "state" },
     states.map((state) => h("option", { value: state, selected: state === filters.state },
       state ? enumLabel(state, "CUSTOMIZATION_STATE_") : "Any state")));
   const results = h("div", {});
   const form = h("form", { class: "inline", role: "search", "aria-label": "Find phones" },
-    h("div", { class: "field" }, h("label", { for: "mac" }, "MAC"), macInput,
-      h("span", { id: "mac-help", class: "help" }, "Its first digits, or all of it")),
+    h("div", { class: "field" }, h("label", { for: "mac" }, "MAC"), macInput),
+    h("div", { class: "field" }, h("label", { for: "site" }, "Site"), siteInput),
     h("div", { class: "field" }, h("label", { for: "model" }, "Model"), modelInput),
     h("div", { class: "field" }, h("label", { for: "state" }, "State"), stateSelect),
     h("button", { type: "submit" }, "Find"));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const next = new URLSearchParams();
-    for (const [name, input] of [["mac", macInput], ["model", modelInput], ["state", stateSelect]]) {
+    for (const [name, input] of [["mac", macInput], ["site", siteInput], ["model", modelInput],
+                                 ["state", stateSelect]]) {
       if (input.value.trim()) next.set(name, input.value.trim());
     }
     history.replaceState(null, "", `?${next}`);
-    show(results, { mac: macInput.value, model: modelInput.value.trim(), state: stateSelect.value }, [""]);
+    show(results, { mac: macInput.value, site: siteInput.value.trim(), model: modelInput.value.trim(),
+                    state: stateSelect.value }, [""]);
   });
   replace(main, h("h1", {}, "Phones"), h("section", { class: "card" }, form), results);
   await show(results, filters, [""]);
@@ -54,8 +59,9 @@ async function show(results, filters, tokens) {
   replace(results, h("p", { class: "loading" }, "Loading…"));
   let page;
   try {
-    page = await api("GET", "/devices", { query: { mac_prefix: prefix, model: filters.model, state: filters.state,
-                                                   page_size: pageSize, page_token: tokens.at(-1) } });
+    page = await api("GET", "/devices", { query: { mac_prefix: prefix, site: filters.site, model: filters.model,
+                                                   state: filters.state, page_size: pageSize,
+                                                   page_token: tokens.at(-1) } });
   } catch (error) {
     replace(results, notice("error", error.message));
     return;
@@ -69,15 +75,16 @@ async function show(results, filters, tokens) {
   const table = h("table", {},
     h("caption", { class: "help" }, `Phones ${(tokens.length - 1) * pageSize + 1}–` +
       `${(tokens.length - 1) * pageSize + devices.length}`),
-    h("thead", {}, h("tr", {}, ["MAC", "Model", "Serial", "State", "Registered", "Claimed"].map(
+    h("thead", {}, h("tr", {}, ["MAC", "Model", "Site", "State", "Firmware", "Last contact", "Registered"].map(
       (title) => h("th", { scope: "col" }, title)))),
     h("tbody", {}, devices.map((device) => h("tr", {},
       h("td", { class: "mono" }, h("a", { href: `/console/phones/${device.mac}` }, device.mac)),
       h("td", {}, device.model || "—"),
-      h("td", { class: "mono" }, device.serial || "—"),
+      h("td", {}, device.site || "—"),
       h("td", {}, stateBadge(device.state)),
-      h("td", {}, device.registered ? "yes" : "no"),
-      h("td", {}, when(device.claim_time))))));
+      h("td", { class: "mono" }, device.activity?.firmware_version || "—"),
+      h("td", {}, when(device.activity?.last_contact_time)),
+      h("td", {}, device.registered ? "yes" : "no")))));
   const next = page.page?.next_page_token;
   const pager = h("div", { class: "pager" },
     h("button", { type: "button", class: "quiet", disabled: tokens.length < 2,

@@ -136,6 +136,10 @@ class MockProfileRender : public ProfileRender {
               (const profile::v1::ConfirmDeliveryRequest&, const std::string&), (override));
   MOCK_METHOD(absl::StatusOr<profile::v1::ConfirmDeliveriesResponse>, ConfirmDeliveries,
               (const profile::v1::ConfirmDeliveriesRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::ListDeviceActivitiesResponse>, ListDeviceActivities,
+              (const profile::v1::ListDeviceActivitiesRequest&, const std::string&), (override));
+  MOCK_METHOD(absl::StatusOr<profile::v1::ListSiteDevicesResponse>, ListSiteDevices,
+              (const profile::v1::ListSiteDevicesRequest&, const std::string&), (override));
 };
 
 class MockFirmwareCatalog : public FirmwareCatalog {

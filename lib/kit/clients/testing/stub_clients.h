@@ -144,16 +144,20 @@ class StubDeviceActivation : public DeviceActivation {
       const device::v1::ListLogsRequest&, const std::string&) override {
     return device::v1::ListLogsResponse();
   }
-  absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(const device::v1::SummarizeDevicesRequest&, const std::string&) override {
+  absl::StatusOr<device::v1::DeviceSummary> SummarizeDevices(
+      const device::v1::SummarizeDevicesRequest&, const std::string&) override {
     return device::v1::DeviceSummary();
   }
-  absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(const device::v1::StartConsoleSessionRequest&, const std::string&) override {
+  absl::StatusOr<device::v1::StartConsoleSessionResponse> StartConsoleSession(
+      const device::v1::StartConsoleSessionRequest&, const std::string&) override {
     return device::v1::StartConsoleSessionResponse();
   }
-  absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(const device::v1::ConsoleSessionSecret&, const std::string&) override {
+  absl::StatusOr<device::v1::ConsoleSession> AuthenticateConsoleSession(
+      const device::v1::ConsoleSessionSecret&, const std::string&) override {
     return device::v1::ConsoleSession();
   }
-  absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(const device::v1::ConsoleSessionSecret&, const std::string&) override {
+  absl::StatusOr<device::v1::EndConsoleSessionResponse> EndConsoleSession(
+      const device::v1::ConsoleSessionSecret&, const std::string&) override {
     return device::v1::EndConsoleSessionResponse();
   }
 };
@@ -227,11 +231,21 @@ class StubProfileRender : public ProfileRender {
       const profile::v1::GetParametersRequest&, const std::string&) override {
     return profile::v1::GetParametersResponse();
   }
-  absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(const profile::v1::ConfirmDeliveryRequest&, const std::string&) override {
+  absl::StatusOr<profile::v1::ConfirmDeliveryResponse> ConfirmDelivery(
+      const profile::v1::ConfirmDeliveryRequest&, const std::string&) override {
     return profile::v1::ConfirmDeliveryResponse();
   }
-  absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(const profile::v1::ConfirmDeliveriesRequest&, const std::string&) override {
+  absl::StatusOr<profile::v1::ConfirmDeliveriesResponse> ConfirmDeliveries(
+      const profile::v1::ConfirmDeliveriesRequest&, const std::string&) override {
     return profile::v1::ConfirmDeliveriesResponse();
+  }
+  absl::StatusOr<profile::v1::ListDeviceActivitiesResponse> ListDeviceActivities(
+      const profile::v1::ListDeviceActivitiesRequest&, const std::string&) override {
+    return profile::v1::ListDeviceActivitiesResponse();
+  }
+  absl::StatusOr<profile::v1::ListSiteDevicesResponse> ListSiteDevices(
+      const profile::v1::ListSiteDevicesRequest&, const std::string&) override {
+    return profile::v1::ListSiteDevicesResponse();
   }
 };
 
