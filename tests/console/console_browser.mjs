@@ -149,10 +149,15 @@ try {
   // Pause the rollout.
   await page.goto(`${base}/console/firmware?model=CP-8851-3PCC`);
   await page.locator("#plan-title").waitFor();
+  const path = await page.getByRole("img", { name: /^Upgrade path/ }).getAttribute("aria-label");
+  check(path.includes("→ 11-3-1MPP-100") && path.includes("→ 12-5-1MPP-100"), `upgrade path: ${path}`);
+  const versions = await page.locator("table").first().innerText();
+  check(versions.includes("11-3-1MPP-100") &&
+        versions.indexOf("11-3-1MPP-100") < versions.indexOf("12-5-1MPP-100"), `images out of order: ${versions}`);
   await page.getByRole("button", { name: "Pause" }).click();
   await page.locator('[data-state="ROLLOUT_STATE_PAUSED"]').waitFor();
   await shot(page, "firmware");
-  step("the rollout paused");
+  step("images in version order, the two-hop upgrade path drawn, the rollout paused");
 
   await page.goto(`${base}/console/`);
   const funnel = await page.locator("svg.chart").getAttribute("aria-label");

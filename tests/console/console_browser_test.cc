@@ -81,8 +81,9 @@ TEST_F(ConsoleBrowserTest, APartnerClaimsFindsCreatesEditsAndPausesInTheBrowser)
   for (int i = 0; i < 1000; ++i) absl::StrAppend(&csv, absl::StrFormat("02aa%08x,%s,FCH%05d\n", i, kPhoneModel, i));
   const std::string csv_file = dir_ + "/phones.csv";
   std::ofstream(csv_file) << csv;
-  // A running rollout (it soaks an hour) for the firmware page.
-  UploadImage("sip88xx.12-5-1MPP-100.loads", "the image rolled out");
+  // A two-hop upgrade path and a running rollout (it soaks an hour) for
+  // the firmware page.
+  PlanTwoHopUpgrade(4096);
   ASSERT_EQ(Api("POST", "/api/v1/rollouts", acme,
                 absl::StrCat(R"({"model": ")", kPhoneModel, R"(", "target_version": "12-5-1MPP-100",
                     "stages": [{"percent": 10, "min_soak": "3600s"}, {"percent": 100}],

@@ -49,21 +49,24 @@ export function funnel(summary) {
   ], claimed);
 }
 
-// A left-to-right path of boxes joined by arrows (e.g. an upgrade path).
-export function path(title, steps) {
-  const boxWidth = 170;
-  const gap = 40;
-  const width = Math.max(1, steps.length) * (boxWidth + gap);
-  const svg = s("svg", { class: "chart", role: "img", viewBox: `0 0 ${width} 50`, width,
-                         "aria-label": `${title}: ${steps.join(" → ")}` });
+// How a model's phones move: one row per upgrade edge, "phones on this
+// range of versions may install that one", the target's box marked.
+export function upgradeEdges(title, edges, target) {
+  const rowHeight = 44;
+  const width = 640;
+  const svg = s("svg", {
+    class: "chart", role: "img", viewBox: `0 0 ${width} ${Math.max(1, edges.length) * rowHeight + 6}`, width,
+    "aria-label": `${title}: ${edges.map((edge) => `${edge.from_min} to ${edge.from_max} → ${edge.to}`).join("; ")}`,
+  });
   svg.append(s("title", {}, title));
-  steps.forEach((step, index) => {
-    const x = index * (boxWidth + gap);
-    svg.append(s("rect", { class: "bar-rest", x, y: 5, width: boxWidth, height: 36, rx: 5 }));
-    svg.append(s("text", { x: x + 8, y: 28 }, step.length > 24 ? `${step.slice(0, 23)}…` : step));
-    if (index + 1 < steps.length) {
-      svg.append(s("text", { x: x + boxWidth + 12, y: 28 }, "→"));
-    }
+  edges.forEach((edge, index) => {
+    const y = index * rowHeight + 4;
+    svg.append(s("rect", { class: "bar-rest", x: 0, y, width: 330, height: 36, rx: 5 }));
+    svg.append(s("text", { x: 10, y: y + 23 }, `${edge.from_min} … ${edge.from_max}`));
+    svg.append(s("text", { x: 342, y: y + 23 }, "→"));
+    svg.append(s("rect", { class: edge.to === target ? "done" : "bar-rest", x: 370, y, width: 260, height: 36,
+                           rx: 5 }));
+    svg.append(s("text", { x: 380, y: y + 23, class: edge.to === target ? "on-dark" : "" }, edge.to));
   });
   return svg;
 }

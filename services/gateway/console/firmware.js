@@ -3,7 +3,7 @@
 // stage progress, to pause, resume or abort.
 
 import { api } from "./api.js";
-import { bars, path as pathChart } from "./charts.js";
+import { bars, upgradeEdges } from "./charts.js";
 import { enumLabel, h, notice, replace, when } from "./dom.js";
 
 export async function render(main) {
@@ -33,13 +33,14 @@ async function showPlans(plans, model) {
     return;
   }
   const images = answer.images ?? [];
-  const steps = [...new Set([...(answer.edges ?? []).map((edge) => edge.to), answer.target_version]
-    .filter(Boolean))];
+  const edges = answer.edges ?? [];
   replace(plans, h("section", { class: "card", "aria-labelledby": "plan-title" },
     h("h2", { id: "plan-title" }, `${model}: where its phones go`),
     answer.target_version ? h("p", {}, "Target ", h("strong", { class: "mono" }, answer.target_version),
       answer.rollout ? ` (rollout ${answer.rollout.id})` : "") : h("p", {}, "No target: phones stay where they are."),
-    steps.length ? pathChart("Upgrade path", steps) : null,
+    h("h3", {}, "Upgrade path"),
+    edges.length ? upgradeEdges("Upgrade path", edges, answer.target_version) :
+      h("p", {}, "No upgrade edges: phones install the target directly."),
     h("h3", {}, "Images, oldest first"),
     images.length === 0 ? h("p", {}, "No images for this model.") :
       h("table", {}, h("thead", {}, h("tr", {}, ["Version", "File", "Size", "Added"].map(
