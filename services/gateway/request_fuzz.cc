@@ -1,6 +1,6 @@
 // Fuzzes the gateway's request handling whole: bytes as they come off a
 // connection, parsed by Beast with the listener's limits, then answered by
-// the partner API or the phone routes in front of services that say yes
+// the partner API, the console or the phone routes in front of services that say yes
 // to everything (lib/kit/clients/testing/stub_clients.h). Properties: nothing
 // crashes; every answer has a status line a client can read (100-599).
 
@@ -11,6 +11,7 @@
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http/parser.hpp"
 #include "lib/kit/clients/testing/stub_clients.h"
+#include "services/gateway/console.h"
 #include "services/gateway/partner_api.h"
 #include "services/gateway/phone_routes.h"
 #include "services/gateway/revoked_certificates.h"
@@ -32,6 +33,7 @@ struct Gateway {
                               absl::ZeroDuration()};
   PhoneRoutes phones{codes, devices, profiles, firmware, revoked};
   PartnerApi partners{codes, devices, profiles, firmware, {.key_cache = absl::ZeroDuration(), .partner_rate = 0}};
+  Console console{devices, partners.auth()};
 };
 
 }  // namespace
@@ -63,6 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (PartnerApi::Owns(target)) {
     UploadStart upload = gateway->partners.StartUpload(request, peer, "fuzz");
     reply = upload.refusal ? std::move(*upload.refusal) : gateway->partners.Handle(request, peer, "fuzz");
+  } else if (Console::Owns(target)) {
+    reply = gateway->console.Handle(request, peer, "fuzz");
   } else {
     reply = gateway->phones.Handle(request, peer, "fuzz");
   }

@@ -23,8 +23,16 @@ function step(name) {
   console.log(`ok: ${name}`);
 }
 
+// Every page is saved as a picture, and checked that each of its form
+// controls and buttons has a name a screen reader can say.
 async function shot(page, name) {
   await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll("input, select, textarea, button")]
+    .filter((control) => !(control.labels?.length || control.getAttribute("aria-label") ||
+                           control.getAttribute("aria-labelledby") ||
+                           (control.tagName === "BUTTON" && control.textContent.trim())))
+    .map((control) => control.outerHTML.slice(0, 80)));
+  check(unnamed.length === 0, `${name}: controls without a name: ${unnamed.join(", ")}`);
 }
 
 async function signIn(page, key) {
@@ -55,8 +63,9 @@ try {
   await page.getByLabel("Partner API key").fill("onr_0123456789abcdef_not-a-key");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.locator("#sign-in-error", { hasText: "unknown or revoked" }).waitFor();
-  await page.getByLabel("Partner API key").fill(KEY_ACME);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // By keyboard alone: the key field has the focus, Enter signs in.
+  await page.keyboard.type(KEY_ACME);
+  await page.keyboard.press("Enter");
   await page.waitForURL(`${base}/console/phones`);
   await page.locator("table tbody tr").first().waitFor();
   const kept = await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length,
@@ -125,6 +134,7 @@ try {
   check(issued.length === 3 && issued.every((code) => /^\d{16}$/.test(code)), `issued: ${issued}`);
   await page.locator("#codes tbody tr").first().waitFor();
   const revoke = page.getByRole("button", { name: `Revoke the code ending ${issued[0].slice(-4)}` });
+  page.once("dialog", (dialog) => dialog.accept());  // "Revoke the code ending …? It cannot be used afterwards."
   await revoke.click();
   await page.locator("#codes tr", { hasText: issued[0].slice(-4) }).locator("text=Revoked").waitFor();
   await shot(page, "codes");

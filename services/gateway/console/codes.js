@@ -94,6 +94,9 @@ async function show(list, state, tokens) {
         h("td", {}, code.state === "CODE_STATE_ACTIVE" ?
           h("button", { type: "button", class: "danger", "aria-label": `Revoke the code ending ${code.last_digits}`,
                         onclick: async () => {
+                          if (!confirm(`Revoke the code ending ${code.last_digits}? It cannot be used afterwards.`)) {
+                            return;
+                          }
                           await api("POST", `/activation-codes/${code.id}:revoke`);
                           await show(list, state, tokens);
                         } }, "Revoke") : null))))),

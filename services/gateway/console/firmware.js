@@ -66,6 +66,9 @@ async function showRollouts(rollouts) {
     return;
   }
   const act = (rollout, verb) => async () => {
+    if (verb === "abort" && !confirm(`Abort the rollout to ${rollout.target_version}? Phones stay where they are.`)) {
+      return;
+    }
     try {
       await api("POST", `/rollouts/${rollout.id}:${verb}`);
     } catch (error) {

@@ -14,7 +14,7 @@ function showError(text) {
   error.textContent = text;
   error.hidden = false;
   input.setAttribute("aria-invalid", "true");
-  input.focus();
+  input.select();  // focused, so typing the right key replaces the wrong one
 }
 
 form.addEventListener("submit", async (event) => {
