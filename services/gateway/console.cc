@@ -127,9 +127,19 @@ Reply Console::Handle(const Request& request, const Peer& peer, const std::strin
   if (path == "/console/sign-in") return Secured(Serve(assets_.at("sign-in.html"), request, "no-store"));
   if (!IsPage(path)) return Secured(Text(http::status::not_found, "no such console page\n"));
   std::string session = SessionCookieOf(request);
-  if (session.empty() || !auth_.SessionPartner(session, request_id).ok()) {
+  absl::Status signed_in = session.empty() ? absl::UnauthenticatedError("no session")
+                                           : auth_.SessionPartner(session, request_id).status();
+  if (absl::IsUnauthenticated(signed_in)) {
     // The path is one of ours (IsPage), so it goes into the query as is.
     return Secured(SeeOther(absl::StrCat("/console/sign-in?next=", absl::string_view(path.data(), path.size()))));
+  }
+  if (!signed_in.ok()) {
+    // Not knowing is not "signed out": the partner keeps the session and
+    // is told to come back, not sent to sign in again.
+    Response unavailable = Text(http::status::service_unavailable,
+                                "The console cannot check your session just now. Try again in a moment.\n");
+    unavailable.set(http::field::retry_after, "5");
+    return Secured(std::move(unavailable));
   }
   return Secured(Serve(assets_.at("page.html"), request, "no-store"));
 }

@@ -53,6 +53,15 @@ TEST_F(ConsoleTest, PagesNeedALiveSessionAndNameWhereToComeBack) {
   EXPECT_EQ(page[http::field::cache_control], "no-store");
 }
 
+TEST_F(ConsoleTest, AnOutageIsNotASignOut) {
+  EXPECT_CALL(devices_, AuthenticateConsoleSession)
+      .WillOnce(Return(absl::UnavailableError("device-activation is down")));
+  Response page = Get("/console/phones", "onramp_session=ons_live");
+  EXPECT_EQ(page.result(), http::status::service_unavailable);
+  EXPECT_EQ(page[http::field::retry_after], "5");
+  EXPECT_EQ(page[http::field::location], "");
+}
+
 TEST_F(ConsoleTest, UnknownPathsAndForeignTargetsAreNotPages) {
   // Nothing but a known page goes into the sign-in link: no open redirect.
   EXPECT_EQ(Get("/console/phones/not-a-mac!").result(), http::status::not_found);

@@ -17,7 +17,14 @@ const pages = [
 async function start() {
   const main = document.getElementById("main");
   document.getElementById("sign-out").addEventListener("click", signOut);
-  const current = await session();
+  let current;
+  try {
+    current = await session();
+  } catch (error) {
+    replace(main, notice("error", `The console cannot reach the fleet just now (${error.message}). ` +
+                                  "Try again in a moment."));
+    return;
+  }
   document.getElementById("partner").textContent = current.partner;
   const page = pages.find((candidate) => candidate.pattern.test(location.pathname));
   if (!page) {
