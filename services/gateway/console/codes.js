@@ -2,7 +2,7 @@
 // code's state (active, used, revoked, expired), revoke an unused one.
 
 import { api, newIdempotencyKey } from "./api.js";
-import { enumLabel, h, notice, replace, when } from "./dom.js";
+import { enumLabel, h, notice, pager, replace, when } from "./dom.js";
 
 const codeStates = ["", "CODE_STATE_ACTIVE", "CODE_STATE_USED", "CODE_STATE_REVOKED", "CODE_STATE_EXPIRED"];
 
@@ -79,7 +79,6 @@ async function show(list, state, tokens) {
     replace(list, h("p", {}, "No codes."));
     return;
   }
-  const next = page.page?.next_page_token;
   replace(list,
     h("table", {},
       h("thead", {}, h("tr", {}, ["Ends in", "State", "Model", "Created", "Expires", "Used by", ""].map(
@@ -100,9 +99,5 @@ async function show(list, state, tokens) {
                           await api("POST", `/activation-codes/${code.id}:revoke`);
                           await show(list, state, tokens);
                         } }, "Revoke") : null))))),
-    h("div", { class: "pager" },
-      h("button", { type: "button", class: "quiet", disabled: tokens.length < 2,
-                    onclick: () => show(list, state, tokens.slice(0, -1)) }, "Previous"),
-      h("button", { type: "button", class: "quiet", disabled: !next,
-                    onclick: () => show(list, state, [...tokens, next]) }, "Next")));
+    pager(tokens, page.page?.next_page_token, (moved) => show(list, state, moved)));
 }

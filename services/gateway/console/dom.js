@@ -63,3 +63,14 @@ export function normalMac(text) {
 export function notice(kind, text) {
   return h("p", { class: `notice ${kind}`, role: kind === "error" ? "alert" : "status" }, text);
 }
+
+// "Previous" and "Next" for keyset pages: `tokens` are the tokens of the
+// pages so far (the last one's is shown), `next` the following page's;
+// `show(tokens)` shows another.
+export function pager(tokens, next, show) {
+  return h("div", { class: "pager" },
+    h("button", { type: "button", class: "quiet", disabled: tokens.length < 2,
+                  onclick: () => show(tokens.slice(0, -1)) }, "Previous"),
+    h("button", { type: "button", class: "quiet", disabled: !next,
+                  onclick: () => show([...tokens, next]) }, "Next"));
+}

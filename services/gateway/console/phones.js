@@ -3,7 +3,7 @@
 // firmware and last contact.
 
 import { api } from "./api.js";
-import { enumLabel, h, normalMac, notice, replace, when } from "./dom.js";
+import { enumLabel, h, normalMac, notice, pager, replace, when } from "./dom.js";
 
 const states = ["", "CUSTOMIZATION_STATE_OPEN", "CUSTOMIZATION_STATE_PENDING", "CUSTOMIZATION_STATE_CUSTOM_PENDING",
                 "CUSTOMIZATION_STATE_ACQUIRED", "CUSTOMIZATION_STATE_ABORTED", "CUSTOMIZATION_STATE_UNAVAILABLE"];
@@ -85,11 +85,5 @@ async function show(results, filters, tokens) {
       h("td", { class: "mono" }, device.activity?.firmware_version || "—"),
       h("td", {}, when(device.activity?.last_contact_time)),
       h("td", {}, device.registered ? "yes" : "no")))));
-  const next = page.page?.next_page_token;
-  const pager = h("div", { class: "pager" },
-    h("button", { type: "button", class: "quiet", disabled: tokens.length < 2,
-                  onclick: () => show(results, filters, tokens.slice(0, -1)) }, "Previous"),
-    h("button", { type: "button", class: "quiet", disabled: !next,
-                  onclick: () => show(results, filters, [...tokens, next]) }, "Next"));
-  replace(results, table, pager);
+  replace(results, table, pager(tokens, page.page?.next_page_token, (moved) => show(results, filters, moved)));
 }
