@@ -8,6 +8,7 @@
 // file of phones to claim), PHONE_MAC (a phone acme has onboarded),
 // CONFLICT_MAC (a phone in the CSV that globex already owns), SHOTS.
 
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(`${process.env.ONRAMP_NODE_PATH}/`);
@@ -51,7 +52,8 @@ const browser = await chromium.launch({
 });
 const errors = [];
 try {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1366, height: 820 } });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, acceptDownloads: true,
+                                             viewport: { width: 1366, height: 820 } });
   const page = await context.newPage();
   page.setDefaultTimeout(20000);
   page.on("pageerror", (error) => errors.push(error.message));
@@ -85,10 +87,14 @@ try {
   check(counts.includes("1 claimed by another partner"), `claim counts: ${counts}`);
   const conflict = await page.locator("#claim-problems tbody tr").innerText();
   check(conflict.includes(CONFLICT_MAC) && conflict.includes("Conflict"), `conflict row: ${conflict}`);
+  const [saved] = await Promise.all([page.waitForEvent("download"), page.locator("#claim-download").click()]);
+  const download = readFileSync(await saved.path(), "utf8").trim().split("\n");
+  check(download.length === 1001 && download.some((line) => line.includes(CONFLICT_MAC) && line.includes("Conflict")),
+        `the results file has ${download.length} lines`);
   const [value, max] = await page.locator("#claim-progress").evaluate((bar) => [bar.value, bar.max]);
   check(value === 1000 && max === 1000, `progress ${value} of ${max}`);
   await shot(page, "claim");
-  step("1,000 rows claimed: 999 claimed, 1 conflict explained, progress complete");
+  step("1,000 rows claimed: 999 claimed, 1 conflict explained, every row's result to download, progress complete");
 
   // The site's phones: only the onboarded one, with what it last did.
   await page.goto(`${base}/console/phones`);

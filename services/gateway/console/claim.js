@@ -15,6 +15,11 @@ const explanations = {
   CLAIM_OUTCOME_INVALID: "not a valid row",
 };
 
+// One CSV line of `fields`, each quoted ("" inside), as spreadsheets read.
+export function csvLine(fields) {
+  return fields.map((field) => `"${String(field).replaceAll('"', '""')}"`).join(",");
+}
+
 // The file's header line and its data lines (blank lines dropped).
 export function splitCsv(text) {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
@@ -54,6 +59,7 @@ export async function render(main) {
     progress.value = 0;
     const counts = {};
     const problems = [];
+    const every = [csvLine(["row", "mac", "outcome", "reason"])];
     for (let start = 0; start < rows.length; start += chunkRows) {
       const chunk = rows.slice(start, start + chunkRows);
       let answer;
@@ -76,6 +82,8 @@ export async function render(main) {
       for (const result of answer.results ?? []) {
         const outcome = result.outcome ?? "CLAIM_OUTCOME_UNSPECIFIED";
         counts[outcome] = (counts[outcome] ?? 0) + 1;
+        every.push(csvLine([start + (result.row ?? 0) + 1, result.mac ?? "", enumLabel(outcome, "CLAIM_OUTCOME_"),
+                            result.reason || explanations[outcome] || ""]));
         if (outcome === "CLAIM_OUTCOME_CONFLICT" || outcome === "CLAIM_OUTCOME_INVALID") {
           problems.push({ row: start + (result.row ?? 0) + 1, result });
         }
@@ -87,6 +95,9 @@ export async function render(main) {
       h("h2", {}, "Results"),
       h("ul", { id: "claim-counts" }, Object.entries(counts).map(([outcome, count]) =>
         h("li", { "data-outcome": outcome }, `${count} ${explanations[outcome] ?? enumLabel(outcome, "CLAIM_OUTCOME_")}`))),
+      h("p", {}, h("a", { id: "claim-download", download: `${file.name.replace(/\.csv$/i, "")}-results.csv`,
+                          href: URL.createObjectURL(new Blob([every.join("\n") + "\n"], { type: "text/csv" })) },
+        `Every row's result (CSV, ${every.length - 1} rows)`)),
       problems.length === 0 ? notice("ok", "Every row was claimed or already yours.") :
         h("table", { id: "claim-problems" },
           h("caption", { class: "help" }, "Rows that were not claimed, and why"),
