@@ -192,12 +192,19 @@ try {
   await shot(other, "other-partner");
   step("a second partner sees none of the first's phones");
 
-  // Signing out ends it: the next page asks to sign in again.
+  // Signing out ends it everywhere: a second tab's next request, and the
+  // next page, lead to sign-in again.
+  const tab = await context.newPage();
+  tab.on("pageerror", (error) => errors.push(error.message));
+  await tab.goto(`${base}/console/phones`);
+  await tab.locator("table tbody tr").first().waitFor();
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(`${base}/console/sign-in`);
+  await tab.getByRole("button", { name: "Find" }).click();
+  await tab.waitForURL(`${base}/console/sign-in?next=%2Fconsole%2Fphones`);
   await page.goto(`${base}/console/codes`);
   await page.waitForURL(`${base}/console/sign-in?next=/console/codes`);
-  step("signed out: pages lead to sign-in again");
+  step("signed out: another tab's next request and the next page lead to sign-in again");
 
   check(errors.length === 0, `script errors on the pages: ${errors.join("; ")}`);
 } catch (error) {
