@@ -91,7 +91,14 @@ std::string SessionJson(const std::string& partner, const std::string& secret) {
 
 }  // namespace
 
-Console::Console(clients::DeviceActivation& devices, PartnerAuth& auth) : devices_(devices), auth_(auth) {
+Console::Console(clients::DeviceActivation& devices, PartnerAuth& auth, prometheus::Registry& registry)
+    : devices_(devices),
+      auth_(auth),
+      sign_ins_(prometheus::BuildCounter()
+                    .Name("onramp_gateway_console_sign_ins_total")
+                    .Help("Partner console sign-ins by result: started, refused (a bad key, or not from our "
+                          "pages), failed (the backend).")
+                    .Register(registry)) {
   for (const console::EmbeddedFile& file : console::Files()) {
     assets_.emplace(std::string(file.name),
                     Asset{.bytes = file.bytes,
@@ -185,19 +192,29 @@ Reply Console::SignIn(const Request& request, const std::string& request_id) {
   // A page of another site can post a form here, but not JSON (that needs
   // a CORS preflight, which we never grant): no signing a victim in as the
   // attacker's partner. A browser's Origin, when sent, must be ours.
+  auto refused = [&](const absl::Status& why) {
+    sign_ins_.Add({{"result", why.code() == absl::StatusCode::kUnavailable ||
+                                      why.code() == absl::StatusCode::kDeadlineExceeded ||
+                                      why.code() == absl::StatusCode::kInternal
+                                  ? "failed"
+                                  : "refused"}})
+        .Increment();
+    return rest::Error(why);
+  };
   if (!rest::HeaderOf(request, "Content-Type").starts_with("application/json")) {
-    return rest::Error(status::InvalidField("Content-Type", "sign in with application/json"));
+    return refused(status::InvalidField("Content-Type", "sign in with application/json"));
   }
   std::string origin = rest::HeaderOf(request, "Origin");
   if (!origin.empty() && origin != absl::StrCat("https://", rest::HeaderOf(request, "Host"))) {
-    return rest::Error(absl::PermissionDeniedError("sign in from the console's own pages"));
+    return refused(absl::PermissionDeniedError("sign in from the console's own pages"));
   }
   device::v1::StartConsoleSessionRequest start;
-  if (absl::Status parsed = rest::ParseJsonBody(request, &start); !parsed.ok()) return rest::Error(parsed);
-  if (start.api_key().empty()) return rest::Error(status::InvalidField("api_key", "give the partner's API key"));
+  if (absl::Status parsed = rest::ParseJsonBody(request, &start); !parsed.ok()) return refused(parsed);
+  if (start.api_key().empty()) return refused(status::InvalidField("api_key", "give the partner's API key"));
   absl::StatusOr<device::v1::StartConsoleSessionResponse> started =
       devices_.StartConsoleSession(start, request_id);
-  if (!started.ok()) return rest::Error(started.status());
+  if (!started.ok()) return refused(started.status());
+  sign_ins_.Add({{"result", "started"}}).Increment();
   Response response = rest::Json(http::status::ok, SessionJson(started->session().partner(), started->secret()));
   response.set(http::field::set_cookie, SessionCookie(started->secret(), kCookieMaxAgeSeconds));
   return response;

@@ -26,6 +26,8 @@
 #include <string_view>
 
 #include "lib/kit/clients/device_activation.h"
+#include "prometheus/counter.h"
+#include "prometheus/registry.h"
 #include "services/gateway/http_server.h"
 #include "services/gateway/partner_auth.h"
 
@@ -33,7 +35,8 @@ namespace onramp::gateway {
 
 class Console {
  public:
-  Console(clients::DeviceActivation& devices, PartnerAuth& auth);
+  // Counts sign-ins in `registry` (onramp_gateway_console_sign_ins_total).
+  Console(clients::DeviceActivation& devices, PartnerAuth& auth, prometheus::Registry& registry);
 
   // Whether `target` is the console's.
   static bool Owns(std::string_view target);
@@ -55,6 +58,7 @@ class Console {
   clients::DeviceActivation& devices_;
   PartnerAuth& auth_;
   std::map<std::string, Asset, std::less<>> assets_;  // by file name
+  prometheus::Family<prometheus::Counter>& sign_ins_;
 };
 
 }  // namespace onramp::gateway

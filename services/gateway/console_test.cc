@@ -24,7 +24,8 @@ class ConsoleTest : public ::testing::Test {
 
   clients::MockDeviceActivation devices_;
   PartnerAuth auth_{devices_, {.key_cache = absl::ZeroDuration(), .partner_rate = 0}};
-  Console console_{devices_, auth_};
+  prometheus::Registry registry_;
+  Console console_{devices_, auth_, registry_};
 };
 
 TEST_F(ConsoleTest, OwnsOnlyItsOwnPaths) {

@@ -33,7 +33,8 @@ struct Gateway {
                               absl::ZeroDuration()};
   PhoneRoutes phones{codes, devices, profiles, firmware, revoked};
   PartnerApi partners{codes, devices, profiles, firmware, {.key_cache = absl::ZeroDuration(), .partner_rate = 0}};
-  Console console{devices, partners.auth()};
+  prometheus::Registry registry;
+  Console console{devices, partners.auth(), registry};
 };
 
 }  // namespace

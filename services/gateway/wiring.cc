@@ -393,7 +393,7 @@ absl::Status Run(const Options& options) {
   api_options.partner_rate = options.partner_rate;
   api_options.partner_burst = options.partner_burst;
   PartnerApi partner_api(codes, devices, profiles, firmware, api_options, acs.get());
-  Console console(devices, partner_api.auth());
+  Console console(devices, partner_api.auth(), *registry);
   Handlers handlers = Instrumented(routes, *registry, per_source ? &*per_source : nullptr, &partner_api, &console);
   const Handler& handler = handlers.handler;
   HttpServerOptions http = options.http;

@@ -42,6 +42,19 @@ class ConsoleSessionTest : public ::onramp::testing::GatewayFleetTest {
   }
 
   std::string Cookies() { return ReadFile(dir_ + "/cookies"); }
+
+  // onramp_gateway_console_sign_ins_total{result=`result`}.
+  double SignIns(const std::string& result) {
+    for (const prometheus::MetricFamily& family : gateway_registry_->Collect()) {
+      if (family.name != "onramp_gateway_console_sign_ins_total") continue;
+      for (const prometheus::ClientMetric& metric : family.metric) {
+        for (const prometheus::ClientMetric::Label& label : metric.label) {
+          if (label.name == "result" && label.value == result) return metric.counter.value;
+        }
+      }
+    }
+    return 0;
+  }
 };
 
 TEST_F(ConsoleSessionTest, APageWithoutASessionSendsTheBrowserToSignIn) {
@@ -96,6 +109,10 @@ TEST_F(ConsoleSessionTest, OnlyAGoodKeyFromOurOwnPagesSignsIn) {
   EXPECT_EQ(empty.status, 400);
   EXPECT_THAT(empty.body, HasSubstr(R"("field":"api_key")"));
   EXPECT_THAT(Cookies(), Not(HasSubstr("onramp_session")));
+  EXPECT_EQ(SignIns("refused"), 4);
+  EXPECT_EQ(SignIns("started"), 0);
+  SignIn(key);
+  EXPECT_EQ(SignIns("started"), 1);
 }
 
 TEST_F(ConsoleSessionTest, ACookieAloneReadsButChangesNothingWithoutTheCsrfToken) {

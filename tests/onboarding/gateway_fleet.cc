@@ -163,7 +163,7 @@ void GatewayFleetTest::SetUp() {
   partner_api_ = std::make_unique<gateway::PartnerApi>(
       *codes_client_, *devices_client_, *profiles_client_, *firmware_client_,
       gateway::PartnerAuthOptions{.key_cache = absl::ZeroDuration(), .partner_rate = 0}, acs_client_.get());
-  console_ = std::make_unique<gateway::Console>(*devices_client_, partner_api_->auth());
+  console_ = std::make_unique<gateway::Console>(*devices_client_, partner_api_->auth(), *gateway_registry_);
   handlers_ = gateway::Instrumented(*routes_, *gateway_registry_, nullptr, partner_api_.get(), console_.get());
 
   codes_ = activation::v1::ActivationCodeService::NewStub(
