@@ -5,16 +5,21 @@
 //
 // Environment: ONRAMP_NODE_PATH (npm packages), CONSOLE_BASE
 // (https://127.0.0.1:<port>), KEY_ACME and KEY_GLOBEX (API keys), CSV (a
-// file of phones to claim), PHONE_MAC (a phone acme has onboarded),
-// CONFLICT_MAC (a phone in the CSV that globex already owns), SHOTS.
+// file of phones to claim) and PROFILE_RULE (where they are sent),
+// SIMULATE (a command: device-agent's simulator powering on some of them),
+// SIMULATED_MAC (one of those), PHONE_MAC (a phone acme has onboarded, with
+// a secret), CONFLICT_MAC (a phone in the CSV that globex already owns),
+// SHOTS.
 
+import { execSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(`${process.env.ONRAMP_NODE_PATH}/`);
 const { chromium } = require("playwright-core");
 
-const { CONSOLE_BASE: base, KEY_ACME, KEY_GLOBEX, CSV, PHONE_MAC, CONFLICT_MAC, SHOTS } = process.env;
+const { CONSOLE_BASE: base, KEY_ACME, KEY_GLOBEX, CSV, PROFILE_RULE, SIMULATE, SIMULATED_MAC, PHONE_MAC, CONFLICT_MAC,
+        SHOTS } = process.env;
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -78,7 +83,7 @@ try {
 
   // Claim a CSV of 1,000 phones, one of them another partner's.
   await page.goto(`${base}/console/claim`);
-  await page.getByLabel("Profile_Rule the phones are sent to").fill("https://prov.acme.example/profile/$MA.xml");
+  await page.getByLabel("Profile_Rule the phones are sent to").fill(PROFILE_RULE);
   await page.getByLabel("CSV file").setInputFiles(CSV);
   await page.getByRole("button", { name: "Claim", exact: true }).click();
   await page.locator("#claim-counts").waitFor({ timeout: 90000 });
@@ -95,6 +100,20 @@ try {
   check(value === 1000 && max === 1000, `progress ${value} of ${max}`);
   await shot(page, "claim");
   step("1,000 rows claimed: 999 claimed, 1 conflict explained, every row's result to download, progress complete");
+
+  // The simulator powers on some of the claimed phones; one of them is
+  // found by its MAC and its timeline tells how it onboarded.
+  execSync(SIMULATE, { stdio: ["ignore", "ignore", "pipe"] });
+  await page.goto(`${base}/console/phones?mac=${SIMULATED_MAC}`);
+  await page.getByRole("link", { name: SIMULATED_MAC }).click();
+  await page.waitForURL(`${base}/console/phones/${SIMULATED_MAC}`);
+  await page.locator("ol.timeline li", { hasText: "acquired" }).first().waitFor();
+  const simulated = await page.locator("ol.timeline").first().innerText();
+  for (const kind of ["claimed", "lookup", "acquired"]) {
+    check(simulated.includes(kind), `the simulated phone's timeline lacks ${kind}: ${simulated}`);
+  }
+  await shot(page, "simulated-phone");
+  step("a phone the simulator onboarded: found by MAC, its timeline from claim to acquired");
 
   // The site's phones: only the onboarded one, with what it last did.
   await page.goto(`${base}/console/phones`);
@@ -177,9 +196,9 @@ try {
 
   await page.goto(`${base}/console/`);
   const funnel = await page.locator("svg.chart").getAttribute("aria-label");
-  check(funnel.includes("Claimed 1000") && funnel.includes("Acquired 1"), `funnel: ${funnel}`);
+  check(funnel.includes("Claimed 1000") && funnel.includes("Acquired 6"), `funnel: ${funnel}`);
   await shot(page, "overview");
-  step("the funnel counts 1,000 claimed, 1 acquired");
+  step("the funnel counts 1,000 claimed, 6 acquired");
 
   // Another partner, in another browser, sees none of it.
   const other = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();

@@ -1,6 +1,7 @@
 // The partner console in a real browser (Debian's Chromium, driven by
 // console_browser.mjs through Playwright) against the whole fleet, with a
-// device-agent phone onboarded first: what the partner did in the pages is
+// device-agent phone onboarded first and device-agent's simulator powering
+// on phones the browser claimed: what the partner did in the pages is
 // then checked from the API's side. Screenshots of each page are kept as
 // test outputs (TEST_UNDECLARED_OUTPUTS_DIR).
 
@@ -92,9 +93,16 @@ TEST_F(ConsoleBrowserTest, APartnerClaimsFindsCreatesEditsAndPausesInTheBrowser)
                 .status,
             201);
 
+  // device-agent's simulator powers on the first five phones of the CSV
+  // (its MACs 02:aa:00 + a count are the CSV's), born with factory
+  // certificates, once the browser has claimed them.
+  const std::string simulate = absl::StrCat(
+      "device-agent/device-agent sim --phones 5 --mac_prefix 02:aa:00 --activation_url ", tls_base_, " --ca_file ",
+      dir_, "/ca.pem --factory_ca_cert ", dir_, "/factory-ca.pem --factory_ca_key ", dir_, "/factory-ca.key");
   ShellResult browsed = RunShell(absl::StrCat(
       "ONRAMP_NODE_PATH='", node_modules_, "' CONSOLE_BASE='", tls_base_, "' KEY_ACME='", acme, "' KEY_GLOBEX='",
-      globex, "' CSV='", csv_file, "' PHONE_MAC='", kPhoneMac, "' CONFLICT_MAC='", conflict, "' SHOTS='", Shots(),
+      globex, "' CSV='", csv_file, "' PROFILE_RULE='", base_, "/profile/$MA.xml' SIMULATE='", simulate,
+      "' SIMULATED_MAC=02aa00000003 PHONE_MAC='", kPhoneMac, "' CONFLICT_MAC='", conflict, "' SHOTS='", Shots(),
       "' node tests/console/console_browser.mjs 2>&1"));
   ASSERT_EQ(browsed.exit_code, 0) << browsed.output;
   EXPECT_THAT(browsed.output, HasSubstr("ok: signed out"));
@@ -102,7 +110,7 @@ TEST_F(ConsoleBrowserTest, APartnerClaimsFindsCreatesEditsAndPausesInTheBrowser)
   // What the partner did in the browser, seen through the API.
   auto summary = Parse<device::v1::DeviceSummary>(Api("GET", "/api/v1/devices:summary", acme));
   EXPECT_EQ(summary.claimed(), 1000);  // 999 from the CSV and the onboarded phone
-  EXPECT_EQ(summary.acquired(), 1);
+  EXPECT_EQ(summary.acquired(), 6);    // and five the simulator onboarded
   auto revoked = Parse<activation::v1::ListCodesResponse>(
       Api("GET", "/api/v1/activation-codes?state=CODE_STATE_REVOKED", acme));
   EXPECT_EQ(revoked.codes_size(), 1);
@@ -116,8 +124,8 @@ TEST_F(ConsoleBrowserTest, APartnerClaimsFindsCreatesEditsAndPausesInTheBrowser)
   auto rollouts = Parse<firmware::v1::ListRolloutsResponse>(Api("GET", "/api/v1/rollouts", acme));
   ASSERT_EQ(rollouts.rollouts_size(), 1);
   EXPECT_EQ(rollouts.rollouts(0).state(), firmware::v1::ROLLOUT_STATE_PAUSED);
-  for (const char* page : {"sign-in", "claim", "phones", "phone", "codes", "layers", "firmware", "overview",
-                           "other-partner"}) {
+  for (const char* page : {"sign-in", "claim", "simulated-phone", "phones", "phone", "codes", "layers", "firmware",
+                           "overview", "other-partner"}) {
     EXPECT_TRUE(std::filesystem::exists(absl::StrCat(Shots(), "/", page, ".png"))) << page;
   }
 }
