@@ -103,7 +103,7 @@ try {
 
   // The simulator powers on some of the claimed phones; one of them is
   // found by its MAC and its timeline tells how it onboarded.
-  execSync(SIMULATE, { stdio: ["ignore", "ignore", "pipe"] });
+  execSync(SIMULATE, { stdio: ["ignore", "ignore", "pipe"], timeout: 120000 });
   await page.goto(`${base}/console/phones?mac=${SIMULATED_MAC}`);
   await page.getByRole("link", { name: SIMULATED_MAC }).click();
   await page.waitForURL(`${base}/console/phones/${SIMULATED_MAC}`);
