@@ -151,14 +151,7 @@ grpc::Status DeviceActivationServiceImpl::GetOwner(grpc::ServerContext*, const v
 grpc::Status DeviceActivationServiceImpl::GetOwners(grpc::ServerContext*, const v1::GetOwnersRequest* request,
                                                     v1::GetOwnersResponse* response) {
   auto run = [&]() -> absl::Status {
-    if (request->macs_size() > kMaxOwnersAsked) {
-      return InvalidField("macs", absl::StrCat("at most ", kMaxOwnersAsked, " MACs at once"));
-    }
-    std::vector<std::string> macs;
-    for (int i = 0; i < request->macs_size(); ++i) {
-      ASSIGN_OR_RETURN(std::string mac, validation::Mac(absl::StrCat("macs[", i, "]"), request->macs(i).value()));
-      macs.push_back(std::move(mac));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> macs, validation::Macs("macs", request->macs(), kMaxOwnersAsked));
     ASSIGN_OR_RETURN(auto owners, store_.Owners(macs));
     for (const auto& [mac, partner] : owners) {
       v1::OwnedPhone* phone = response->add_phones();
@@ -178,18 +171,10 @@ grpc::Status DeviceActivationServiceImpl::ListDevices(grpc::ServerContext*,
     RETURN_IF_ERROR(validation::Name("model", request->model(), 64, Presence::kOptional));
     if (request->mac_prefix().size() > 12 ||
         !std::all_of(request->mac_prefix().begin(), request->mac_prefix().end(), absl::ascii_isxdigit)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("mac_prefix \"", request->mac_prefix(), "\" is not up to 12 hex digits"));
+      return InvalidField("mac_prefix",
+                          absl::StrCat("mac_prefix \"", request->mac_prefix(), "\" is not up to 12 hex digits"));
     }
-    constexpr int kMaxMacs = 1000;
-    if (request->macs_size() > kMaxMacs) {
-      return status::InvalidField("macs", absl::StrCat("at most ", kMaxMacs, " phones at once"));
-    }
-    std::vector<std::string> macs;
-    for (int i = 0; i < request->macs_size(); ++i) {
-      ASSIGN_OR_RETURN(std::string mac, validation::Mac(absl::StrCat("macs[", i, "]"), request->macs(i).value()));
-      macs.push_back(std::move(mac));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> macs, validation::Macs("macs", request->macs(), 1000));
     ASSIGN_OR_RETURN(int page_size, validation::PageSize(request->page().page_size()));
     auto listed = store_.List(request->partner(), request->model(), FromProto(request->state()),
                               request->mac_prefix(), macs, page_size, request->page().page_token());

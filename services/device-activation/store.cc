@@ -223,11 +223,11 @@ absl::StatusOr<std::pair<std::vector<DeviceRecord>, std::string>> PostgresDevice
              absl::StrCat(kDeviceSelect, R"sql(
                WHERE d.partner = $1 AND d.mac > $2 AND ($3 = '' OR d.model = $3)
                  AND ($4 = '' OR coalesce(s.state, 'open') = $4)
-                 AND d.mac >= $6 AND ($7 = '' OR left(d.mac, length($7)) = $7)
-                 AND (cardinality($8::text[]) = 0 OR d.mac = ANY($8::text[]))
+                 AND d.mac >= $6 AND left(d.mac, length($6)) = $6
+                 AND (cardinality($7::text[]) = 0 OR d.mac = ANY($7::text[]))
                ORDER BY d.mac LIMIT $5)sql"),
              partner, after, model, state ? std::string(StateName(*state)) : std::string(),
-             page_size + 1, prefix, prefix, store::TextArray(macs))) {
+             page_size + 1, prefix, store::TextArray(macs))) {
       devices.push_back(FromRow(row));
     }
     return absl::OkStatus();

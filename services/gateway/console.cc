@@ -223,9 +223,7 @@ Reply Console::SignIn(const Request& request, const std::string& request_id) {
 Reply Console::SignOut(const Request& request, const std::string& request_id) {
   std::string session = SessionCookieOf(request);
   if (!session.empty()) {
-    if (rest::HeaderOf(request, kCsrfHeader) != CsrfTokenOf(session)) {
-      return rest::Error(absl::PermissionDeniedError(absl::StrCat("sign out with the session's ", kCsrfHeader)));
-    }
+    if (absl::Status csrf = CheckCsrf(request, session); !csrf.ok()) return rest::Error(csrf);
     device::v1::ConsoleSessionSecret end;
     end.set_secret(session);
     if (auto ended = devices_.EndConsoleSession(end, request_id); !ended.ok()) return rest::Error(ended.status());

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "lib/base/digest/digest.h"
+#include "lib/kit/status/status_macros.h"
 
 namespace onramp::gateway {
 
@@ -24,6 +25,17 @@ PartnerAuth::PartnerAuth(clients::DeviceActivation& devices, PartnerAuthOptions 
 
 std::string CsrfTokenOf(const std::string& session_secret) {
   return digest::HmacSha256Hex(session_secret, "onramp console csrf");
+}
+
+absl::Status CheckCsrf(const Request& request, const std::string& session_secret) {
+  auto csrf = request.find(kCsrfHeader);
+  std::string expected = CsrfTokenOf(session_secret);
+  if (csrf == request.end() || csrf->value().size() != expected.size() ||
+      CRYPTO_memcmp(csrf->value().data(), expected.data(), expected.size()) != 0) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("a console request that changes something carries its session's ", kCsrfHeader, " header"));
+  }
+  return absl::OkStatus();
 }
 
 std::string SessionCookieOf(const Request& request) {
@@ -81,13 +93,7 @@ absl::StatusOr<std::string> PartnerAuth::Authenticate(const Request& request, co
     std::string session = SessionCookieOf(request);
     if (session.empty()) return absl::UnauthenticatedError("send the API key as Authorization: Bearer <key>");
     if (request.method() != http::verb::get && request.method() != http::verb::head) {
-      auto csrf = request.find(kCsrfHeader);
-      std::string expected = CsrfTokenOf(session);
-      if (csrf == request.end() || csrf->value().size() != expected.size() ||
-          CRYPTO_memcmp(csrf->value().data(), expected.data(), expected.size()) != 0) {
-        return absl::PermissionDeniedError(
-            absl::StrCat("a console request that changes something carries its session's ", kCsrfHeader, " header"));
-      }
+      RETURN_IF_ERROR(CheckCsrf(request, session));
     }
     return SessionPartner(session, request_id);
   }

@@ -45,6 +45,10 @@ inline constexpr char kCsrfHeader[] = "X-Onramp-Csrf";
 // The CSRF token of the session whose secret is `session_secret`.
 std::string CsrfTokenOf(const std::string& session_secret);
 
+// PERMISSION_DENIED unless `request` carries the CSRF token of
+// `session_secret` in kCsrfHeader (compared in constant time).
+absl::Status CheckCsrf(const Request& request, const std::string& session_secret);
+
 // The value of the session cookie `request` carries, or "".
 std::string SessionCookieOf(const Request& request);
 

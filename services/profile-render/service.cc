@@ -646,8 +646,8 @@ grpc::Status ProfileRenderServiceImpl::GetDeviceActivity(grpc::ServerContext*, c
     ASSIGN_OR_RETURN(DeviceContext device, renderer_.Device(mac));
     if (device.partner != request->partner()) return absl::NotFoundError("no profile for this phone");
     recorder_.Flush();  // resyncs queued a moment ago count
-    ASSIGN_OR_RETURN(Activity activity, store_.LatestActivity(mac, request->partner()));
-    ToProto(activity, response);
+    ASSIGN_OR_RETURN(auto found, store_.LatestActivities({mac}, request->partner()));
+    if (auto it = found.find(mac); it != found.end()) ToProto(it->second.activity, response);
     return absl::OkStatus();
   };
   return ToGrpcStatus(run());
@@ -658,15 +658,7 @@ grpc::Status ProfileRenderServiceImpl::ListDeviceActivities(grpc::ServerContext*
                                                             v1::ListDeviceActivitiesResponse* response) {
   auto run = [&]() -> absl::Status {
     RETURN_IF_ERROR(validation::Name("partner", request->partner(), 64));
-    constexpr int kMaxPhones = 1000;
-    if (request->macs_size() > kMaxPhones) {
-      return InvalidField("macs", absl::StrCat("at most ", kMaxPhones, " phones at once"));
-    }
-    std::vector<std::string> macs;
-    for (int i = 0; i < request->macs_size(); ++i) {
-      ASSIGN_OR_RETURN(std::string mac, validation::Mac(absl::StrCat("macs[", i, "]"), request->macs(i).value()));
-      macs.push_back(std::move(mac));
-    }
+    ASSIGN_OR_RETURN(std::vector<std::string> macs, validation::Macs("macs", request->macs(), 1000));
     if (macs.empty()) return absl::OkStatus();
     // Reports are kept by phone, whoever owned it: only the partner's phones.
     ASSIGN_OR_RETURN(std::set<std::string> owned, OwnedBy(request->partner(), macs, server::RequestIdOf(*context)));

@@ -500,32 +500,6 @@ absl::Status PostgresProfileStore::AddReport(const std::string& mac, const std::
   });
 }
 
-absl::StatusOr<Activity> PostgresProfileStore::LatestActivity(const std::string& mac, const std::string& partner) {
-  Activity activity;
-  absl::Status status = Transact(pool_, [&](pqxx::transaction_base& tx) -> absl::Status {
-    activity = Activity();
-    pqxx::result resync = tx.exec_params(
-        "SELECT (extract(epoch FROM at) * 1000000)::bigint, etag, firmware_version "
-        "FROM profile.deliveries WHERE mac = $1 AND partner = $2 ORDER BY id DESC LIMIT 1",
-        mac, partner);
-    if (!resync.empty()) {
-      activity.resync = Activity::Resync{absl::FromUnixMicros(resync[0][0].as<int64_t>()),
-                                         resync[0][1].as<std::string>(), resync[0][2].as<std::string>()};
-    }
-    pqxx::result report = tx.exec_params(
-        "SELECT (extract(epoch FROM at) * 1000000)::bigint, parameters, authenticated "
-        "FROM profile.reports WHERE mac = $1 ORDER BY id DESC LIMIT 1",
-        mac);
-    if (!report.empty()) {
-      activity.report = Activity::Report{absl::FromUnixMicros(report[0][0].as<int64_t>()), report[0][1].as<int>(),
-                                         report[0][2].as<bool>()};
-    }
-    return absl::OkStatus();
-  }, {.read_only = true});
-  if (!status.ok()) return status;
-  return activity;
-}
-
 absl::StatusOr<std::map<std::string, SitedActivity>> PostgresProfileStore::LatestActivities(
     const std::vector<std::string>& macs, const std::string& partner) {
   std::map<std::string, SitedActivity> found;

@@ -73,7 +73,7 @@ struct Delivery {
   absl::Time at;
 };
 
-// What a phone last did here (GetDeviceActivity).
+// What a phone last did here (GetDeviceActivity, ListDeviceActivities).
 struct Activity {
   struct Resync {
     absl::Time at;
@@ -167,10 +167,9 @@ class ProfileStore {
 
   virtual absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
                                  const std::string& source, bool authenticated) = 0;
-  // The phone's latest delivery from `partner`'s layers, and its latest report.
-  virtual absl::StatusOr<Activity> LatestActivity(const std::string& mac, const std::string& partner) = 0;
-  // The same for each of `macs` that has any, with the site its device
-  // layer under `partner` names (phones with nothing are left out).
+  // Each of `macs`' latest delivery from `partner`'s layers, its latest
+  // report, and the site its device layer under `partner` names (phones
+  // with none of these are left out).
   virtual absl::StatusOr<std::map<std::string, SitedActivity>> LatestActivities(
       const std::vector<std::string>& macs, const std::string& partner) = 0;
   // The MACs of `partner`'s phones in `site`, in order, and the next
@@ -214,7 +213,6 @@ class PostgresProfileStore final : public ProfileStore {
                                                        const std::string& partner) override;
   absl::Status AddReport(const std::string& mac, const std::string& body_base64, int parameters,
                          const std::string& source, bool authenticated) override;
-  absl::StatusOr<Activity> LatestActivity(const std::string& mac, const std::string& partner) override;
   absl::StatusOr<std::map<std::string, SitedActivity>> LatestActivities(const std::vector<std::string>& macs,
                                                                         const std::string& partner) override;
   absl::StatusOr<std::pair<std::vector<std::string>, std::string>> SiteDevices(

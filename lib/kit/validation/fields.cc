@@ -55,6 +55,10 @@ absl::StatusOr<std::string> Mac(const std::string& field, const std::string& val
   return mac->Lower();
 }
 
+absl::Status TooMany(const std::string& field, size_t max) {
+  return InvalidField(field, absl::StrCat("at most ", max, " MACs at once"));
+}
+
 absl::Status Uuid(const std::string& field, const std::string& value) {
   static constexpr char kShape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
   bool valid = value.size() == sizeof kShape - 1;

@@ -5,9 +5,12 @@
 // (e.g. "devices[7].mac") and the rule broken.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 
 namespace onramp::validation {
 
@@ -25,6 +28,25 @@ absl::Status Text(const std::string& field, const std::string& value, size_t max
 // and absent).
 absl::StatusOr<std::string> Mac(const std::string& field, const std::string& value,
                                 Presence presence = Presence::kRequired);
+
+// More than `max` items in the list `field`.
+absl::Status TooMany(const std::string& field, size_t max);
+
+// Each MAC of `macs` (a list whose items have .value(), e.g. a repeated
+// common.v1.MacAddress) in the $MA form; over `max` of them is an error
+// naming `field`, a bad one names "<field>[i]".
+template <typename MacList>
+absl::StatusOr<std::vector<std::string>> Macs(const std::string& field, const MacList& macs, size_t max) {
+  if (static_cast<size_t>(macs.size()) > max) return TooMany(field, max);
+  std::vector<std::string> checked;
+  checked.reserve(macs.size());
+  for (int i = 0; i < static_cast<int>(macs.size()); ++i) {
+    absl::StatusOr<std::string> mac = Mac(absl::StrCat(field, "[", i, "]"), macs[i].value());
+    if (!mac.ok()) return mac.status();
+    checked.push_back(*std::move(mac));
+  }
+  return checked;
+}
 
 // A UUID as PostgreSQL prints it.
 absl::Status Uuid(const std::string& field, const std::string& value);

@@ -36,6 +36,21 @@ TEST(FieldsTest, MacsComeBackInTheMaForm) {
   EXPECT_EQ(status::FieldOf(Mac("devices[9].mac", "00:11").status()), "devices[9].mac");
 }
 
+struct MacField {
+  std::string mac;
+  const std::string& value() const { return mac; }
+};
+
+TEST(FieldsTest, AListOfMacsIsCheckedWholeAndNamesTheBadOne) {
+  std::vector<MacField> macs = {{"00:0E:08:AA:BB:CC"}, {"000e08aabbcd"}};
+  EXPECT_THAT(Macs("macs", macs, 2), IsOkAndHolds(Eq(std::vector<std::string>{"000e08aabbcc", "000e08aabbcd"})));
+  absl::StatusOr<std::vector<std::string>> too_many = Macs("macs", macs, 1);
+  EXPECT_THAT(too_many, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 1")));
+  EXPECT_EQ(status::FieldOf(too_many.status()), "macs");
+  macs.push_back({"00:11"});
+  EXPECT_EQ(status::FieldOf(Macs("macs", macs, 10).status()), "macs[2]");
+}
+
 TEST(FieldsTest, Uuids) {
   EXPECT_THAT(Uuid("id", "4c4c32f7-4da1-414a-bb86-b53d2e3d80ab"), IsOk());
   EXPECT_THAT(Uuid("id", "4c4c32f7-4da1-414a-bb86-b53d2e3d80a"), StatusIs(absl::StatusCode::kInvalidArgument));
